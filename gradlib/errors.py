@@ -1,0 +1,41 @@
+"""Errors and warnings gradlib raises: each says what was given, what was expected, and the fix."""
+
+
+class GradlibError(ValueError):
+    """Base of every error gradlib raises (a ValueError, so ``except ValueError`` works)."""
+
+
+class ShapeError(GradlibError):
+    """An input or a function's output does not have the shape the convention needs."""
+
+
+class NonFiniteError(GradlibError):
+    """A function returned inf or nan where a finite number is needed."""
+
+
+class NotAnalyticError(GradlibError):
+    """Complex step was asked for, but f is not complex-analytic (abs, max, conj, ...)."""
+
+
+class VectorizationError(GradlibError):
+    """``vectorized=True`` was given, but batched calls of f disagree with single calls."""
+
+
+class FunctionError(GradlibError):
+    """Calling the learner's function raised; the original error is chained as ``__cause__``."""
+
+
+class ParseError(GradlibError):
+    """A typed expression is not plain mathematics; the message points at the offending part."""
+
+
+class GradlibWarning(UserWarning):
+    """Base of every warning gradlib emits."""
+
+
+class PrecisionWarning(GradlibWarning):
+    """The input's precision (float32, float16) limits how accurate a derivative can be."""
+
+
+class OneSidedWarning(GradlibWarning):
+    """A perturbed point was not finite, so a one-sided difference was used instead."""
