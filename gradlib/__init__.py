@@ -8,7 +8,11 @@ from .errors import (
     GradlibError, ShapeError, NonFiniteError, NotAnalyticError, VectorizationError,
     FunctionError, ParseError, GradlibWarning, PrecisionWarning, OneSidedWarning,
 )
-# numeric
-# symbolic
-# chain
-# shapes, check, functions
+from . import numeric
+from .numeric import jacobian, gradient, derivative, hessian, jvp, vjp
+from . import symbolic, functions
+from .chain import chain_rule, Chain
+from . import shapes, check, chain
+# explore, exercises (lessons)
+from . import explore, exercises
+from .exercises import exercise

@@ -1,0 +1,93 @@
+"""Time every lesson widget's callbacks (Agg backend, in this process, no browser) and print tables.
+
+For each widget in ``gradlib.widgets.REGISTRY`` the scripted moves of ``demo_moves()`` are run in a
+cycle until at least 20 have been timed. A move is timed from setting the control to the new PNG
+being in the Image widget: compute, draw, encode, exactly the kernel time of a learner's slider
+move. Next to it, the peer: the same move with the whole figure redrawn (what re-plotting on every
+change costs, e.g. ``interactive_output`` around a plotting function), to show what blitting saves.
+
+    python bench/bench_widgets.py        # make bench runs it too
+
+The budget is 50 ms per callback; function changes redraw the background and are reported apart.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from itertools import cycle, islice
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from gradlib import widgets  # noqa: E402  (after choosing the backend)
+
+MIN_MOVES = 20
+BUDGET_MS = 50.0
+
+
+def timed(move) -> float:
+    start = time.perf_counter()
+    move()
+    return (time.perf_counter() - start) * 1e3
+
+
+def redraw_everything(widget):
+    """The peer: forget the cached background, so the refresh draws the whole figure."""
+    widget._background = None
+    widget.refresh()
+
+
+def bench(name: str):
+    """{label: [(ours ms, peer ms), ...]} over at least MIN_MOVES moves that changed the picture."""
+    widget = widgets.REGISTRY[name]()
+    moves = widget.demo_moves()
+    rows, done = {}, 0
+    # Cycle through the moves; one that changes nothing (a control set to its current value)
+    # runs no callback and is not counted. Stop after 10 cycles whatever happens.
+    for label, move in islice(cycle(moves), 10 * max(MIN_MOVES, len(moves))):
+        before = widget.png, widget.panel.value
+        ours = timed(move)
+        if (widget.png, widget.panel.value) == before:
+            continue
+        peer = timed(lambda: redraw_everything(widget))
+        rows.setdefault(label, []).append((ours, peer))
+        done += 1
+        if done >= max(MIN_MOVES, len(moves)):
+            break
+    return rows
+
+
+def fmt_row(cells, widths):
+    return "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+
+def main() -> int:
+    head = ["widget", "move", "n", "median ms", "worst ms", "redraw-all median ms", "ratio", "<= 50 ms"]
+    widths = [16, 22, 3, 9, 8, 20, 6, 8]
+    print(f"Widget callbacks, kernel time per move (Agg, matplotlib {matplotlib.__version__}); "
+          f"peer = redraw the whole figure on every move.\n")
+    print(fmt_row(head, widths))
+    print(fmt_row(["-" * w for w in widths], widths))
+    slow = []
+    for name in sorted(widgets.REGISTRY):
+        rows = bench(name)
+        everything = [t for times in rows.values() for t in times]
+        for label, times in list(rows.items()) + [("ALL", everything)]:
+            ours = [t[0] for t in times]
+            peer = [t[1] for t in times]
+            med, worst, pmed = statistics.median(ours), max(ours), statistics.median(peer)
+            ok = "yes" if worst <= BUDGET_MS else "NO"
+            if worst > BUDGET_MS and label != "ALL":
+                slow.append(f"{name}: {label}")
+            print(fmt_row([name if label == "ALL" else "", label, len(ours), f"{med:.1f}", f"{worst:.1f}",
+                           f"{pmed:.1f}", f"{pmed / med:.1f}x", ok], widths))
+        print()
+    if slow:
+        print("Over the 50 ms budget (worst case): " + "; ".join(slow))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,754 @@
+"""The chain rule as data: every factor, every entry of J_f = J_g2 @ J_g1 and the scalar terms that sum to it.
+
+For f = g2(g1(x)) with g1: R^n -> R^m and g2: R^m -> R^k, entry (i, j) of
+J_f is row i of J_g2 (taken at y = g1(x)) against column j of J_g1:
+
+    J_f[i, j] = sum over l of dg2_i/dy_l * dy_l/dx_j          (m terms)
+
+:func:`chain_rule` returns all of it, numerically or symbolically, and checks
+the product against the Jacobian of the composition computed directly.
+:class:`Chain` does the same for any number of functions, and :func:`costs`
+counts what each order of multiplying the Jacobians costs (forward against
+reverse accumulation, and the cheapest bracketing).
+
+Counting convention: a (p x q) @ (q x r) product costs p*q*r scalar
+multiplications; the first factor is taken as it is (no product with an
+identity matrix).
+
+>>> import numpy as np
+>>> r = chain_rule(lambda y: y[0] * y[1], lambda x: np.array([x[0] + x[1], x[0] * x[1]]), [1.0, 2.0])
+>>> r.shape_text
+'J_g2 (1x2) @ J_g1 (2x2) -> J_f (1x2)'
+>>> print(r.steps[1].text())
+J_f[0,1] = (2.0)(1.0) + (3.0)(1.0) = 5.0
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import sympy as sp
+
+from . import numeric, shapes, symbolic
+from .errors import FunctionError, GradlibError, ParseError, ShapeError
+
+__all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps"]
+
+
+# ---------------------------------------------------------------------------
+# One entry of J_f, term by term
+
+
+class Term(NamedTuple):
+    """One of the m terms of J_f[i, j]: a = dg2_i/dy_l (at y = g1(x)), b = dy_l/dx_j, product = a*b.
+
+    Examples
+    --------
+    >>> r = chain_rule(lambda y: 3 * y[0] + y[1], lambda x: np.array([2 * x[0], x[0]]), [1.0])
+    >>> r.step(0, 0).terms[0]
+    Term(l=0, a=3.0, b=2.0, product=6.0)
+    """
+
+    l: int
+    a: object
+    b: object
+    product: object
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    r"""Entry (i, j) of J_f: row i of J_g2 against column j of J_g1.
+
+    Attributes
+    ----------
+    i, j : int
+        The entry of J_f (0-based, as in ``J_f[i, j]``).
+    terms : tuple of Term, length m
+        ``(l, a, b, a*b)``: floats, or sympy expressions in x for a symbolic chain.
+    value : float or sympy expression
+        Their sum, J_f[i, j].
+    formula : str
+        The entry in Leibniz notation, with mathematical 1-based subscripts
+        (J_f[0, 1] is df_1/dx_2): "∂g2_1/∂y_1 ∂y_1/∂x_2 + ∂g2_1/∂y_2 ∂y_2/∂x_2".
+    latex : str
+        The same formula as LaTeX.
+
+    Examples
+    --------
+    >>> r = chain_rule(lambda y: y[0] * y[1], lambda x: np.array([x[0], 2 * x[0]]), [1.5])
+    >>> s = r.step(0, 0)
+    >>> s.i, s.j, len(s.terms), s.value
+    (0, 0, 2, 6.0)
+    >>> print(s.formula)
+    ∂g2/∂y_1 ∂y_1/∂x + ∂g2/∂y_2 ∂y_2/∂x
+    >>> print(s.latex)
+    \frac{\partial g_2}{\partial y_{1}} \frac{\partial y_{1}}{\partial x} + \frac{\partial g_2}{\partial y_{2}} \frac{\partial y_{2}}{\partial x}
+    """
+
+    i: int
+    j: int
+    terms: tuple
+    value: object
+    formula: str
+    latex: str
+
+    def text(self, digits: int = 4) -> str:
+        """The entry with its numbers (or expressions), each rounded to ``digits`` decimals.
+
+        >>> r = chain_rule(lambda y: y[0] * y[1], lambda x: np.array([x[0], 2 * x[0]]), [1.5])
+        >>> r.step(0, 0).text()
+        'J_f[0,0] = (3.0)(1.0) + (1.5)(2.0) = 6.0'
+        """
+        show = (lambda v: repr(round(float(v), digits) + 0.0)) if _is_number(self.value) else str
+        rhs = " + ".join(f"({show(t.a)})({show(t.b)})" for t in self.terms)
+        return f"J_f[{self.i},{self.j}] = {rhs} = {show(self.value)}"
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (float, int, np.floating)) or (isinstance(v, sp.Basic) and v.is_number)
+
+
+def _names(variables, count, letter):
+    """(text, latex) names: the variables' own, else letter_1..letter_count (just the letter if count == 1)."""
+    if variables is not None:
+        return [(str(v), sp.latex(v)) for v in variables]
+    if count == 1:
+        return [(letter, letter)]
+    return [(f"{letter}_{l + 1}", f"{letter}_{{{l + 1}}}") for l in range(count)]
+
+
+def _steps(J_g2, J_g1, x_names, y_names, number=True):
+    """One Step per entry of J_f, row-major: the order a person computes them."""
+    k, m = J_g2.shape
+    n = J_g1.shape[1]
+    g2 = [("g2", "g_2")] if k == 1 else [(f"g2_{i + 1}", f"g_{{2,{i + 1}}}") for i in range(k)]
+    entry = float if number else (lambda e: e)
+    steps = []
+    for i, j in itertools.product(range(k), range(n)):
+        # row i of J_g2 against column j of J_g1: dg2_i/dy_l * dy_l/dx_j for each l
+        terms = tuple(Term(l, a, b, a * b) for l, a, b in
+                      ((l, entry(J_g2[i, l]), entry(J_g1[l, j])) for l in range(m)))
+        value = sum((t.product for t in terms), 0.0 if number else sp.Integer(0))
+        (gt, gl_), (xt, xl) = g2[i], x_names[j]
+        formula = " + ".join(f"∂{gt}/∂{yt} ∂{yt}/∂{xt}" for yt, _ in y_names)
+        latex = " + ".join(rf"\frac{{\partial {gl_}}}{{\partial {yl}}} \frac{{\partial {yl}}}{{\partial {xl}}}"
+                           for _, yl in y_names)
+        steps.append(Step(i, j, terms, value, formula, latex))
+    return tuple(steps)
+
+
+# ---------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True, eq=False)
+class ChainResult:
+    """Everything about f = g2(g1(x)) at one point (numeric) or as formulas (symbolic).
+
+    Attributes
+    ----------
+    x : ndarray (n,), or sympy Matrix (n, 1) of the input variables when symbolic
+    y : ndarray (m,) = g1(x), or sympy Matrix (m, 1) of g1's formulas
+    J_g1 : ndarray or sympy Matrix, shape (m, n)
+        Inner Jacobian, at x.
+    J_g2 : ndarray or sympy Matrix, shape (k, m)
+        Outer Jacobian, at y = g1(x) (symbolic: with y replaced by g1(x)).
+    J_f : ndarray or sympy Matrix, shape (k, n)
+        J_g2 @ J_g1.
+    steps : tuple of Step, length k*n
+        One per entry of J_f, row-major; ``steps[i * n + j]`` is entry (i, j), see :meth:`step`.
+    shape_text : str
+        "J_g2 (kxm) @ J_g1 (mxn) -> J_f (kxn)".
+    direct_J : ndarray or sympy Matrix, shape (k, n)
+        The Jacobian of x -> g2(g1(x)) computed directly, without the chain rule.
+    check_ok : bool
+        Whether J_f agrees with direct_J (to the numeric method's tolerance).
+    symbolic : bool
+    variables, y_variables : tuple of sympy Symbol, or None when numeric
+    numeric : ChainResult or None
+        For a symbolic chain with a point: the same, as numbers at that point.
+
+    Examples
+    --------
+    >>> r = chain_rule(np.sin, lambda x: np.array([x[0] * x[1]]), [1.0, 0.0])
+    >>> r
+    <ChainResult numeric: J_g2 (1x1) @ J_g1 (1x2) -> J_f (1x2)>
+    >>> r.J_f.round(6), r.step(0, 1).value
+    (array([[0., 1.]]), 1.0)
+    """
+
+    x: object
+    y: object
+    J_g1: object
+    J_g2: object
+    J_f: object
+    steps: tuple
+    shape_text: str
+    direct_J: object
+    check_ok: bool
+    symbolic: bool = False
+    variables: tuple | None = None
+    y_variables: tuple | None = None
+    numeric: ChainResult | None = None
+
+    def step(self, i: int, j: int) -> Step:
+        """The step for entry (i, j) of J_f (``steps[i * n + j]``)."""
+        return self.steps[i * self.J_f.shape[1] + j]
+
+    def __repr__(self):
+        at = "" if self.numeric is None else f" at x = {self.numeric.x.tolist()}"
+        return f"<ChainResult {'symbolic' if self.symbolic else 'numeric'}{at}: {self.shape_text}>"
+
+
+# ---------------------------------------------------------------------------
+# Evaluating one function of a chain
+
+
+def _is_entry(g) -> bool:
+    """A catalogue entry (gradlib.functions.TeachingFunction) or anything shaped like one."""
+    return hasattr(g, "expr") and hasattr(g, "variables") and hasattr(g, "f")
+
+
+def _callable(g, name):
+    """A numpy callable for g: itself, or a catalogue entry's f."""
+    if _is_entry(g):
+        return g.f
+    if callable(g) and not isinstance(g, sp.Basic):
+        return g
+    raise GradlibError(f"{name} must be a callable, a catalogue entry or (for a symbolic chain) a formula; "
+                       f"got {type(g).__name__}.")
+
+
+def _call(fun, p, name, role):
+    """fun(p) as a float vector (m,), or an error naming the function and the point."""
+    try:
+        out = fun(p)
+    except Exception as err:
+        raise FunctionError(f"{name} ({role}) raised {type(err).__name__} when called at {p.tolist()}: {err}") \
+            from err
+    out = np.asarray(out, dtype=float)
+    if out.ndim > 1:
+        raise ShapeError(f"{name} returned shape {out.shape} at {p.tolist()}; expected a number or shape (m,), "
+                         "one number per output. Return a flat vector: np.ravel(...) of it.")
+    return np.atleast_1d(out)
+
+
+def _jacobian(g, p, name, role, method):
+    """(J, error estimate): exact for a catalogue entry, gradlib.numeric otherwise."""
+    if _is_entry(g):
+        return np.asarray(g.jacobian_exact(p), dtype=float), np.zeros((g.n_out, g.n_in))
+    try:
+        J, info = numeric.jacobian(g, p, method=method, full_output=True)
+    except GradlibError as err:
+        raise type(err)(f"{name} ({role}): {err}") from err
+    return J, info.error
+
+
+def _not_composable(fun, y, J_prev, name, prev_name, err):
+    """The error when a function fails on the previous output y: which sizes it does take, if any."""
+    accepted = []
+    for size in range(1, 9):   # probe: most functions written for a fixed size fail on the others
+        if size != y.size:
+            try:
+                accepted.append((size, _call(fun, np.full(size, 0.5), name, "").size))
+            except GradlibError:
+                pass
+    cause = err.__cause__
+    head = (f"{prev_name} returns {y.size} numbers (y has shape ({y.size},)), but {name} failed when called with "
+            f"them: {type(cause).__name__}: {cause}.")
+    if not accepted:
+        raise FunctionError(f"{head} It failed with every other number of inputs too, so the problem is in "
+                            f"{name} itself, not in the sizes.") from cause
+    if len(accepted) == 1:
+        size, k = accepted[0]
+        shapes.require_product([(f"J_{name}", (k, size)), (f"J_{prev_name}", J_prev.shape)],
+                               context=f"{head} {name} works with {size} inputs, so they do not compose:",
+                               suggest=False)
+    sizes = [s for s, _ in accepted]
+    sizes = f"{sizes[0]} or more" if sizes == list(range(sizes[0], 9)) else " or ".join(map(str, sizes))
+    raise ShapeError(f"{head} {name} works when called with {sizes} numbers: "
+                     f"does it expect a different number of inputs? The outer function must take as many "
+                     "inputs as the inner one returns.") from cause
+
+
+def _require_sizes(functions, names):
+    """For catalogue entries the sizes are known: check that each n_out matches the next n_in."""
+    for (inner, a), (outer, b) in itertools.pairwise(zip(functions, names)):
+        if _is_entry(inner) and _is_entry(outer):
+            shapes.require_product(
+                [(f"J_{b}", (outer.n_out, outer.n_in)), (f"J_{a}", (inner.n_out, inner.n_in))],
+                context=f"{a} ({inner.name}: {_maps(inner)}) returns {inner.n_out} numbers, but "
+                        f"{b} ({outer.name}: {_maps(outer)}) takes {outer.n_in}:", suggest=False)
+
+
+def _maps(entry):
+    return f"{shapes.space(entry.n_in)} -> {shapes.space(entry.n_out)}"
+
+
+def _point(x, name="x"):
+    if x is None:
+        raise GradlibError(f"A numeric chain needs the point {name}, shape (n,).")
+    p = np.atleast_1d(np.asarray(x, dtype=float))
+    if p.ndim != 1:
+        raise ShapeError(f"{name} has shape {p.shape}; expected shape (n,), one number per input.")
+    return p
+
+
+# ---------------------------------------------------------------------------
+# Chains of any length
+
+
+class Chain:
+    """f = g_L(...g_2(g_1(x))): every point, every Jacobian, and what each order of multiplying costs.
+
+    Parameters
+    ----------
+    functions : sequence of callables or catalogue entries, length L >= 1
+        In the order they are applied: ``functions[0]`` is g1, applied to x first.
+    x : array_like, shape (n,)
+    method : str
+        Finite-difference method for callables (see :func:`gradlib.jacobian`);
+        catalogue entries use their exact Jacobian.
+    strict : bool
+        Raise a GradlibError when J_f disagrees with the directly computed
+        Jacobian of the composition (else only set ``check_ok``).
+    names : sequence of str, optional
+        What to call the functions in messages (default g1, g2, ...).
+
+    Attributes
+    ----------
+    points : list of ndarray
+        ``[x, y1, ..., yL]``: x (n,), then each function's output (m_i,).
+    jacobians : list of ndarray
+        ``[J_1, ..., J_L]``, J_i of shape (m_i, m_{i-1}) at points[i-1].
+    sizes : list of int
+        ``[n, m1, ..., k]``.
+    J_f : ndarray, shape (k, n)
+        J_L @ ... @ J_1.
+    direct_J : ndarray, shape (k, n)
+        Jacobian of the whole composition, computed directly.
+    check_ok : bool
+
+    Examples
+    --------
+    >>> c = Chain([np.sin, lambda y: y ** 2, np.sum], [0.0, 1.0, 2.0])
+    >>> c.sizes, c.J_f.shape, c.check_ok
+    ([3, 3, 3, 1], (1, 3), True)
+    >>> print(c.shape_text)
+    J3 (1x3) @ J2 (3x3) @ J1 (3x3) -> J_f (1x3)
+    >>> c.costs()["reverse"], c.costs()["forward"]
+    (18, 36)
+    """
+
+    def __init__(self, functions, x, *, method="auto", strict=True, names=None):
+        self.functions = list(functions)
+        if not self.functions:
+            raise GradlibError("A chain needs at least one function; got none.")
+        L = len(self.functions)
+        self.names = list(names) if names else [f"g{i}" for i in range(1, L + 1)]
+        _require_sizes(self.functions, self.names)
+        self.points = [_point(x)]
+        self.jacobians, errors = [], []
+        for idx, (g, name) in enumerate(zip(self.functions, self.names)):
+            role = "the inner function" if idx == 0 else "applied to the previous output"
+            fun, p = _callable(g, name), self.points[-1]
+            try:
+                out = _call(fun, p, name, role)
+            except FunctionError as err:
+                if idx == 0:
+                    raise
+                _not_composable(fun, p, self.jacobians[-1], name, self.names[idx - 1], err)
+            J, E = _jacobian(g, p, name, role, method)
+            self.points.append(out)
+            self.jacobians.append(J)
+            errors.append(E)
+        self.sizes = [self.points[0].size] + [J.shape[0] for J in self.jacobians]
+        self.J_f = _product(self.jacobians)
+        self.direct_J, error = self._direct(method, errors)
+        # Agree to ten times the error estimates (plus a tiny relative slack), and those estimates must be
+        # small: near a kink or a jump they are large, and then neither number can be trusted.
+        scale = max(1.0, float(np.max(np.abs(self.direct_J))))
+        diff = np.abs(self.J_f - self.direct_J)
+        self.check_ok = bool(np.all(diff <= 10 * error + 1e-8 * np.abs(self.direct_J) + 1e-10 * scale)
+                             and np.all(error <= 1e-6 * scale))
+        if strict and not self.check_ok:
+            raise GradlibError(f"The chain-rule product J_f differs from the Jacobian of the composition computed "
+                               f"directly by up to {diff.max():.3g} at x = {self.points[0].tolist()}, with "
+                               f"finite-difference errors estimated up to {error.max():.3g}. A function may not "
+                               "be differentiable there (abs, max, a kink, a jump); try another point, or pass "
+                               "strict=False to inspect both (.J_f, .direct_J).")
+
+    def _direct(self, method, errors):
+        """The composition's Jacobian computed directly, and how far J_f may differ from it."""
+        funs = [_callable(g, name) for g, name in zip(self.functions, self.names)]
+
+        def f(v):
+            for fun in funs:
+                v = np.atleast_1d(fun(v))
+            return v
+
+        J_d, info = numeric.jacobian(f, self.points[0], method=method, full_output=True)
+        # First-order error of the product: each factor's error, carried by the others' sizes.
+        carried = sum(_product([E if a == b else np.abs(J) for a, J in enumerate(self.jacobians)])
+                      for b, E in enumerate(errors))
+        return J_d, info.error + carried
+
+    @property
+    def shape_text(self) -> str:
+        """The product in words, e.g. "J3 (1x3) @ J2 (3x3) @ J1 (3x3) -> J_f (1x3)"."""
+        L = len(self.jacobians)
+        return shapes.describe_product([(f"J{i}", self.jacobians[i - 1]) for i in range(L, 0, -1)], "J_f")
+
+    def costs(self) -> dict:
+        """:func:`costs` of this chain's sizes."""
+        return costs(self.sizes)
+
+    def accumulation_steps(self, order: str = "reverse") -> list:
+        """:func:`accumulation_steps` of this chain's sizes."""
+        return accumulation_steps(self.sizes, order)
+
+    def __repr__(self):
+        return f"<Chain of {len(self.functions)} at x = {self.points[0].tolist()}: {self.shape_text}>"
+
+
+def _product(matrices):
+    """J_L @ ... @ J_1 for matrices listed J_1 first."""
+    out = matrices[0]
+    for M in matrices[1:]:
+        out = M @ out
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The cost of each order of multiplication
+
+
+def _check_sizes(sizes):
+    sizes = [int(s) for s in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise GradlibError(f"sizes must be [n, m1, ..., k]: at least two positive sizes, the input size first; "
+                           f"got {sizes}.")
+    return sizes
+
+
+def _optimal(sizes):
+    """Matrix-chain order by dynamic programming: (cost, tree) for J_L @ ... @ J_1.
+
+    Matrices in product order t = 0..L-1 are J_{L-t}, of shape (p[t], p[t+1]),
+    p = sizes reversed. Ties go to the later split, the left-to-right (reverse) order.
+    """
+    p = sizes[::-1]
+    L = len(p) - 1
+    best = {(t, t): (0, f"J{L - t}") for t in range(L)}
+    for span in range(2, L + 1):
+        for a in range(L - span + 1):
+            b = a + span - 1
+            best[a, b] = min(((best[a, s][0] + best[s + 1, b][0] + p[a] * p[s + 1] * p[b + 1],
+                               -s, (best[a, s][1], best[s + 1, b][1])) for s in range(a, b)))[::2]
+    return best[0, L - 1]
+
+
+def _bracket(tree, top=True) -> str:
+    if isinstance(tree, str):
+        return tree
+    text = f"{_bracket(tree[0], False)} @ {_bracket(tree[1], False)}"
+    return text if top else f"({text})"
+
+
+def costs(sizes) -> dict:
+    """Scalar multiplications to form J_f = J_L @ ... @ J_1 in each order, from the layer sizes alone.
+
+    Parameters
+    ----------
+    sizes : sequence of int, ``[n, m1, ..., k]``
+        Input size first; J_i has shape (sizes[i], sizes[i-1]).
+
+    Returns
+    -------
+    dict
+        ``forward``: right to left, J_L @ (... @ (J_2 @ J_1)), carrying an
+        (m_i x n) matrix: sum of m_{i+1} * m_i * n.
+        ``reverse``: left to right, ((J_L @ J_{L-1}) @ ...) @ J_1, carrying a
+        (k x m_i) matrix: sum of k * m_{i+1} * m_i.
+        ``optimal``: the cheapest bracketing (matrix-chain dynamic programming);
+        ``bracketing``: it as text; ``tree``: it as nested pairs of names.
+        A (p x q) @ (q x r) product counts p*q*r.
+
+    Examples
+    --------
+    One output, many inputs (a loss of a network): reverse mode wins.
+
+    >>> c = costs([1000, 100, 10, 1])
+    >>> c["forward"], c["reverse"], c["optimal"], c["bracketing"]
+    (1010000, 101000, 101000, '(J3 @ J2) @ J1')
+    >>> costs([1, 10, 100, 1000])["bracketing"]
+    'J3 @ (J2 @ J1)'
+    >>> costs([5, 5])
+    {'forward': 0, 'reverse': 0, 'optimal': 0, 'bracketing': 'J1', 'tree': 'J1'}
+    """
+    sizes = _check_sizes(sizes)
+    n, k = sizes[0], sizes[-1]
+    forward = sum(sizes[i + 1] * sizes[i] * n for i in range(1, len(sizes) - 1))
+    reverse = sum(k * sizes[i + 1] * sizes[i] for i in range(len(sizes) - 2))
+    optimal, tree = _optimal(sizes)
+    return {"forward": forward, "reverse": reverse, "optimal": optimal, "bracketing": _bracket(tree), "tree": tree}
+
+
+def accumulation_steps(sizes, order: str = "reverse") -> list:
+    """The products formed one by one, with the shape of each, for a widget to show.
+
+    Parameters
+    ----------
+    sizes : sequence of int, ``[n, m1, ..., k]``
+    order : {"forward", "reverse", "optimal"}
+        Forward and reverse start from their first factor as it is (cost 0).
+
+    Returns
+    -------
+    list of (str, tuple)
+        (description, shape of the product so far).
+
+    Examples
+    --------
+    >>> for text, shape in accumulation_steps([1000, 100, 10, 1], "reverse"):
+    ...     print(text)
+    start with J3 (1x10)
+    J3 @ J2: (1x10)(10x100) -> (1x100), 1,000 multiplications
+    (J3 @ J2) @ J1: (1x100)(100x1000) -> (1x1000), 100,000 multiplications
+    >>> accumulation_steps([1000, 100, 10, 1], "forward")[-1]
+    ('J3 @ (J2 @ J1): (1x10)(10x1000) -> (1x1000), 10,000 multiplications', (1, 1000))
+    """
+    sizes = _check_sizes(sizes)
+    L = len(sizes) - 1
+    shape = {f"J{i}": (sizes[i], sizes[i - 1]) for i in range(1, L + 1)}
+
+    def product(left, right):
+        (p, q), (_, r) = shape[left], shape[right]
+        name = f"{_wrap(left)} @ {_wrap(right)}"
+        shape[name] = (p, r)
+        return name, (f"{name}: {shapes.fmt((p, q))}{shapes.fmt((q, r))} -> {shapes.fmt((p, r))}, "
+                      f"{p * q * r:,} multiplication{'s' * (p * q * r != 1)}", (p, r))
+
+    if order in ("forward", "reverse"):
+        names = [f"J{i}" for i in range(1, L + 1)]
+        if order == "reverse":
+            names = names[::-1]
+        acc = names[0]
+        out = [(f"start with {acc} {shapes.fmt(shape[acc])}", shape[acc])]
+        for nxt in names[1:]:
+            acc, step = product(nxt, acc) if order == "forward" else product(acc, nxt)
+            out.append(step)
+        return out
+    if order == "optimal":
+        out = []
+
+        def walk(tree):
+            if isinstance(tree, str):
+                return tree
+            name, step = product(walk(tree[0]), walk(tree[1]))
+            out.append(step)
+            return name
+
+        walk(_optimal(sizes)[1])
+        return out
+    raise GradlibError(f"order must be 'forward', 'reverse' or 'optimal'; got {order!r}.")
+
+
+def _wrap(name):
+    return f"({name})" if " " in name else name
+
+
+# ---------------------------------------------------------------------------
+# Two functions: chain_rule
+
+
+def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto", method="auto",
+               strict=True) -> ChainResult:
+    """The chain rule for f = g2(g1(x)), entry by entry: J_f = J_g2(g1(x)) @ J_g1(x).
+
+    Parameters
+    ----------
+    g2, g1 : callable, catalogue entry, or formula
+        The outer and inner function (outer first, as in g2(g1(x))).
+        Numeric: callables taking shape (n,) / (m,) and returning a number or
+        shape (m,) / (k,). Symbolic: sympy Matrices, lists of expressions or
+        strings (read with :func:`gradlib.symbolic.parse`), or catalogue entries
+        from :mod:`gradlib.functions` (which carry their own variables).
+    x : array_like, shape (n,), optional
+        The point; required for a numeric chain. For a symbolic chain it adds
+        the values there (``result.numeric``).
+    variables : str or sequence of Symbols, optional
+        g1's inputs (x), in column order; for formulas, unless g1 is a catalogue entry.
+    y_variables : str or sequence of Symbols, optional
+        g2's inputs (y), in order; they are replaced by g1's outputs.
+    mode : {"auto", "numeric", "symbolic"}
+        "auto" is symbolic when neither function is a plain callable.
+    method : str
+        Finite-difference method for numeric callables (see :func:`gradlib.jacobian`).
+    strict : bool
+        Raise a GradlibError when J_f disagrees with the directly computed
+        Jacobian of g2(g1(x)) (else only set ``check_ok``).
+
+    Returns
+    -------
+    ChainResult
+        ``x, y, J_g1 (m, n), J_g2 (k, m), J_f (k, n), steps`` (k*n of them,
+        each with m terms), ``shape_text``, ``direct_J``, ``check_ok``.
+
+    Raises
+    ------
+    ShapeError
+        When g2 does not take as many inputs as g1 returns (names both shapes).
+    FunctionError
+        When g1 or g2 raises.
+    GradlibError
+        When the self-check fails (with ``strict=True``), or the input is not understood.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g1 = lambda x: np.array([x[0] ** 2, x[0] * x[1], x[1]])     # R^2 -> R^3
+    >>> g2 = lambda y: np.array([y[0] + y[1], y[1] * y[2]])         # R^3 -> R^2
+    >>> r = chain_rule(g2, g1, [1.0, 2.0])
+    >>> r.shape_text
+    'J_g2 (2x3) @ J_g1 (3x2) -> J_f (2x2)'
+    >>> len(r.steps), len(r.steps[0].terms), r.check_ok
+    (4, 3, True)
+    >>> print(r.step(1, 1).text())
+    J_f[1,1] = (0.0)(0.0) + (2.0)(1.0) + (2.0)(1.0) = 4.0
+
+    Symbolic, with formulas, and with catalogue entries:
+
+    >>> s = chain_rule("u*v", ["x^2", "x*y"], variables="x y", y_variables="u v", x=[1.0, 2.0])
+    >>> s.J_f
+    Matrix([[3*x**2*y, x**3]])
+    >>> print(s.step(0, 0).formula)
+    ∂g2/∂u ∂u/∂x + ∂g2/∂v ∂v/∂x
+    >>> s.numeric.J_f
+    array([[6., 1.]])
+    >>> from gradlib import functions
+    >>> chain_rule(functions.get("paraboloid"), functions.get("polar_to_cartesian")).J_f
+    Matrix([[2*r*sin(theta)**2 + 2*r*cos(theta)**2, 0]])
+    """
+    if mode not in ("auto", "numeric", "symbolic"):
+        raise GradlibError(f"mode must be 'auto', 'numeric' or 'symbolic'; got {mode!r}.")
+    plain = [callable(g) and not _is_entry(g) and not isinstance(g, sp.Basic) for g in (g2, g1)]
+    if mode == "symbolic" or (mode == "auto" and not any(plain)):
+        return _symbolic_chain(g2, g1, x, variables, y_variables, method)
+    g2n = _as_numeric(g2, y_variables, "outer function g2")
+    g1n = _as_numeric(g1, variables, "inner function g1")
+    c = Chain([g1n, g2n], x, method=method, strict=strict, names=["g1", "g2"])
+    return _numeric_result(c.points[0], c.points[1], *c.jacobians, c.direct_J, c.check_ok)
+
+
+def _as_numeric(g, variables, role):
+    """Formulas become callables (lambdified); callables and catalogue entries stay as they are."""
+    if callable(g) or _is_entry(g):
+        return g
+    column, variables = _column(g, variables, role)
+    fun = symbolic.lambdify(column, variables)
+    return lambda p: fun(p).ravel()
+
+
+def _numeric_result(x, y, J_g1, J_g2, direct_J, check_ok):
+    names_x, names_y = _names(None, x.size, "x"), _names(None, y.size, "y")
+    J_f = J_g2 @ J_g1
+    return ChainResult(x, y, J_g1, J_g2, J_f, _steps(J_g2, J_g1, names_x, names_y),
+                       shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f"), direct_J, check_ok)
+
+
+def resolve_variables(variables, exprs=()) -> tuple:
+    """Symbols for variable names, taken from the expressions where they occur (matched by name).
+
+    A name typed as "x" and a catalogue's real ``x`` are then the same symbol;
+    names that do not occur become real symbols, like :func:`gradlib.symbolic.parse` makes.
+
+    Parameters
+    ----------
+    variables : str ("x y" or "x, y") or sequence of str / sympy Symbol
+    exprs : sequence of sympy expressions or matrices
+
+    Returns
+    -------
+    tuple of sympy.Symbol
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x")
+    >>> v = resolve_variables("x y", [x**2])
+    >>> v[0] is x, v[1].is_real
+    (True, True)
+    """
+    free = {str(s): s for e in exprs for s in e.free_symbols}
+    return tuple(free.get(str(v), v) for v in symbolic.symbols(variables))
+
+
+def _column(g, variables, role):
+    """A formula (entry, Matrix, list, expression, string) as a column Matrix (m, 1) and its variables."""
+    if _is_entry(g):
+        return sp.Matrix(g.expr), tuple(g.variables)
+    if callable(g) and not isinstance(g, sp.Basic):
+        raise GradlibError(f"A symbolic chain needs formulas or catalogue entries; the {role} is a Python "
+                           "function. Use mode='numeric' with a point x, or give it as a formula.")
+    if not isinstance(g, (str, sp.Basic, sp.MatrixBase, list, tuple)):
+        raise GradlibError(f"The {role} must be a callable, a catalogue entry or a formula (a string or a sympy "
+                           f"expression); got {type(g).__name__}.")
+    if variables is None:
+        raise GradlibError(f"The {role} is a formula; say which symbols are its inputs, in order "
+                           f"({'variables' if role == 'inner function g1' else 'y_variables'}=\"x y\").")
+    items = list(g) if isinstance(g, (list, tuple, sp.MatrixBase)) else [g]
+    symbols = resolve_variables(variables, [e for e in items if isinstance(e, sp.Basic)])
+    names = [str(v) for v in symbols]
+    try:
+        exprs = [symbolic.parse(e, symbols) if isinstance(e, str) else sp.sympify(e) for e in items]
+    except ParseError as err:
+        raise ParseError(f"The {role}: {err}") from err
+    column = sp.Matrix(exprs).reshape(len(exprs), 1)
+    stray = sorted(str(s) for s in column.free_symbols if s not in symbols)
+    if stray:
+        raise GradlibError(f"The {role} uses {', '.join(stray)}, which {'is' if len(stray) == 1 else 'are'} not "
+                           f"among its variables ({', '.join(names)}).")
+    return column, symbols
+
+
+def _symbolic_chain(g2, g1, x, variables, y_variables, method):
+    _require_sizes([g1, g2], ["g1", "g2"])
+    G1, X = _column(g1, variables, "inner function g1")
+    G2, Y = _column(g2, y_variables, "outer function g2")
+    shapes.require_product([("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))], "J_f",
+                           context=f"g1 returns {G1.rows} numbers, but g2 takes {len(Y)} inputs "
+                                   f"({', '.join(map(str, Y))}):", suggest=False)
+    y_of_x = dict(zip(Y, G1))
+    J_g1 = G1.jacobian(X)
+    J_g2 = G2.jacobian(Y).subs(y_of_x, simultaneous=True)
+    J_f = J_g2 * J_g1
+    direct = G2.subs(y_of_x, simultaneous=True).jacobian(X)
+    if not _same(J_f, direct, X):
+        raise GradlibError("The symbolic chain-rule product J_g2 @ J_g1 differs from the Jacobian of g2(g1(x)) "
+                           f"computed directly: {J_f} versus {direct}. Please report this.")
+    # Name y by its own symbols unless they clash with x's (a catalogue g2 on (x, y) after g1 -> (x, y)).
+    y_names = _names(None if {str(v) for v in Y} & {str(v) for v in X} else Y, len(Y), "y")
+    steps = _steps(J_g2, J_g1, _names(X, len(X), "x"), y_names, number=False)
+    values = None
+    if x is not None:
+        p = _point(x)
+        if p.size != len(X):
+            raise ShapeError(f"x has {p.size} numbers; g1 takes {len(X)} inputs ({', '.join(map(str, X))}).")
+        ev = lambda M: symbolic.lambdify(M, X)(p).astype(float)     # noqa: E731  (one use, reads as a formula)
+        values = _numeric_result(p, ev(G1).ravel(), ev(J_g1), ev(J_g2), ev(direct), True)
+    shape_text = shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
+    return ChainResult(sp.Matrix(X), G1, J_g1, J_g2, J_f, steps, shape_text, direct, True, True, X, Y, values)
+
+
+def _same(A, B, X):
+    """Whether two matrices of formulas are equal: expanded, simplified, or else at random points."""
+    diff = [e for e in (A - B).applyfunc(sp.expand) if e != 0]
+    if all(sp.simplify(e) == 0 for e in diff):
+        return True
+    # simplify can fail to prove a true identity; numbers at random points then decide
+    f = symbolic.lambdify(sp.Matrix(diff), X)
+    rng = np.random.default_rng(0)
+    values = [f(rng.uniform(0.5, 1.5, len(X))) for _ in range(3)]
+    return all(np.allclose(v[np.isfinite(v)], 0, atol=1e-9) for v in values)

@@ -1,0 +1,956 @@
+"""Feedback on a learner's answer: right, or what is wrong with it, in words a learner can act on.
+
+An exercise compares the learner's answer with the truth and shows the
+returned :class:`Feedback` (truthy only when the answer is right):
+
+>>> import numpy as np
+>>> from gradlib import check
+>>> fb = check.gradient([[2.0, 3.0]], f=lambda v: v[0] ** 2 + 3 * v[1], x=[1.0, 2.0])
+>>> bool(fb), fb.kind
+(True, 'correct')
+>>> fb = check.gradient(np.array([[2.0], [3.0]]), f=lambda v: v[0] ** 2 + 3 * v[1], x=[1.0, 2.0])
+>>> fb.kind
+'transposed'
+
+Where the truth comes from
+--------------------------
+``expected``: an array or nested list (2-D), a sympy Matrix or expression
+(with ``variables`` and the point ``x``), or a :class:`Secret` made by
+:func:`hash_answer`, so a notebook stores only a digest, never the values.
+``f`` (with ``x``): a numeric callable (gradlib computes the derivative with
+:func:`gradlib.jacobian`), a sympy expression or a string (exact derivative
+with :mod:`gradlib.symbolic`), or a catalogue entry from
+:mod:`gradlib.functions`. Either way the answer is never in plain sight.
+
+What a learner may answer
+-------------------------
+An ndarray, a nested list, a number (for a 1 x 1 derivative), a sympy Matrix
+or expression, a string (read with :func:`gradlib.symbolic.parse`, never
+``eval``; so ``"3.0"`` is the number 3 and ``"2*x"`` is evaluated at the
+point), a list mixing these, or a callable (called at ``x``, and at two more
+points when the truth is a function, so that a function right only at ``x``
+is caught). Anything else (None, ``...``, a dict, a ragged list, text that
+is not mathematics, nan) gives feedback saying what was given and what is
+expected; it never raises. Mistakes in how the exercise itself is set up
+(no point, a truth that cannot be evaluated) raise :class:`GradlibError`.
+
+Tolerances
+----------
+An entry a matches the expected e when ``|a - e| <= atol + rtol * |e|``,
+with ``rtol = 1e-6`` and ``atol = 1e-9`` by default. When the truth is a
+finite-difference Jacobian, ten times its error estimate is added to atol.
+A :class:`Secret` compares entries rounded to ``digits`` significant digits
+(default 6, a relative tolerance of about 1e-5), entries below ``1e-9`` in
+size counting as 0.
+
+What is revealed
+----------------
+Messages say which entries are wrong and their relative error, never the
+expected values unless ``reveal=True``; with a :class:`Secret` only which
+entries are wrong (the values are not known to gradlib).
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from . import numeric, shapes, symbolic
+from .chain import chain_rule, resolve_variables
+from .errors import GradlibError, ParseError
+
+DEFAULT_RTOL = 1e-6
+DEFAULT_ATOL = 1e-9
+SECRET_ZERO = 1e-9
+# Factors a learner typically drops or adds (power rule, halves); tried against secrets
+# and used to call a lone-entry ratio a "constant factor" rather than a wrong value.
+NICE_FACTORS = (2.0, 3.0, 4.0, 0.5, 1 / 3, 0.25, -2.0, -3.0, -0.5, -1 / 3, 10.0, 0.1)
+GREEN, RED = "#1a7f37", "#b42318"
+
+
+# ---------------------------------------------------------------------------
+# Feedback
+
+
+@dataclass(frozen=True)
+class EntryError:
+    """One wrong entry (i, j): what was given, the expected value (None unless revealed),
+    and the relative error |given - expected| / |expected| (None when secret or expected is 0).
+
+    Examples
+    --------
+    >>> answer([[3.0, 1.0]], [[2.0, 1.0]]).entries
+    (EntryError(i=0, j=0, given=3.0, expected=None, rel_error=0.5),)
+    """
+
+    i: int
+    j: int
+    given: float
+    expected: float | None = None
+    rel_error: float | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on an answer; truthy only when it is right.
+
+    Attributes
+    ----------
+    ok : bool
+        True when the answer is right (also the truth value).
+    kind : str
+        A short code: "correct", "wrong_shape", "one_d", "transposed", "sign",
+        "sign_entries", "constant_factor", "swapped_rows", "swapped_columns",
+        "wrong_rows", "wrong_columns", "wrong_entries", "wrong_elsewhere",
+        "wrong_order", "missing_factor", "elementwise", "wrong_point",
+        "scalar_for_row", "scalar_for_column", "scalar_for_matrix", "no_answer",
+        "wrong_type", "not_a_number", "ragged", "non_finite", "parse_error",
+        "wrong_variables", "function_error".
+    message : str
+        Plain text for the learner.
+    entries : tuple of EntryError
+        The wrong entries, for the table in the notebook.
+
+    Examples
+    --------
+    >>> fb = answer([[1.0, 5.0]], [[1.0, 4.0]])
+    >>> print(fb)
+    [not yet] One entry is wrong: (0, 1) is off by 25%.
+      (i, j)  given  rel. error
+      (0, 1)      5         25%
+    """
+
+    ok: bool
+    kind: str
+    message: str
+    entries: tuple[EntryError, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def _rows(self):
+        """Header and rows of the wrong-entries table, as strings."""
+        show_expected = any(e.expected is not None for e in self.entries)
+        show_rel = any(e.rel_error is not None for e in self.entries)
+        head = ["(i, j)", "given"] + ["expected"] * show_expected + ["rel. error"] * show_rel
+        rows = [[f"({e.i}, {e.j})", _num(e.given)]
+                + [_num(e.expected)] * show_expected + [_pct(e.rel_error)] * show_rel
+                for e in self.entries]
+        return head, rows
+
+    def __str__(self) -> str:
+        lines = [f"[{'correct' if self.ok else 'not yet'}] {self.message}"]
+        if self.entries:
+            head, rows = self._rows()
+            widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
+            lines += ["  " + "  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in [head, *rows]]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        color, tag = (GREEN, "&#10004; correct") if self.ok else (RED, "&#10008; not yet")
+        out = [f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
+               f'<span style="background:{color};color:white;border-radius:3px;padding:1px 6px;'
+               f'font-weight:bold">{tag}</span> {html.escape(self.message)}']
+        if self.entries:
+            head, rows = self._rows()
+            cell = 'style="padding:1px 8px;text-align:right"'
+            out.append('<table style="margin-top:4px">')
+            out.append("<tr>" + "".join(f"<th {cell}>{html.escape(h)}</th>" for h in head) + "</tr>")
+            out += ["<tr>" + "".join(f"<td {cell}>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows]
+            out.append("</table>")
+        out.append("</div>")
+        return "".join(out)
+
+
+def _num(v) -> str:
+    return "" if v is None else f"{v:.4g}"
+
+
+def _pct(r) -> str:
+    if r is None:
+        return "n/a"
+    return f"{100 * r:.2g}%" if r < 0.01 else f"{100 * r:,.0f}%"
+
+
+class _Reject(Exception):
+    """Internal: the answer cannot be compared; carries the feedback kind and message."""
+
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind, self.message = kind, message
+
+
+# ---------------------------------------------------------------------------
+# Secrets: store a digest instead of the values
+
+
+def _key(v: float, digits: int) -> str:
+    return "0" if abs(v) < SECRET_ZERO else f"{v:.{digits - 1}e}"
+
+
+def _digest(i: int, j: int, key: str) -> str:
+    return hashlib.sha256(f"gradlib:{i},{j}:{key}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Secret:
+    """The truth of an exercise as digests: its shape in the clear, each entry hashed.
+
+    Make one with :func:`hash_answer` and paste its repr into the exercise.
+    Each entry is rounded to ``digits`` significant digits before hashing, so
+    an answer matches when it agrees to about that many digits.
+
+    Examples
+    --------
+    >>> s = hash_answer([[2.0, 3.0]])
+    >>> s
+    Secret(shape=(1, 2), digests=('0734e83ff13d', '2f6545a48fd3'), digits=6)
+    >>> s.matches(np.array([[2.0000001, 4.0]])).tolist()
+    [[True, False]]
+    """
+
+    shape: tuple[int, int]
+    digests: tuple[str, ...]
+    digits: int = 6
+
+    def __post_init__(self):
+        m, n = self.shape
+        if len(self.digests) != m * n:
+            raise GradlibError(f"A Secret of shape {self.shape} needs {m * n} digests; got {len(self.digests)}.")
+
+    def matches(self, A) -> np.ndarray:
+        """Entrywise: does A[i, j] round to the hashed value? A has shape ``self.shape``; returns bools, same shape.
+
+        A value is also tried nudged by half a unit in its last kept digit, so
+        that values next to a rounding boundary are not rejected.
+
+        >>> hash_answer([[0.5, 1.0]]).matches([[0.5, -1.0]]).tolist()
+        [[True, False]]
+        """
+        A = np.asarray(A, dtype=float)
+        nudge = 0.5 * 10.0 ** (1 - self.digits)
+        out = np.zeros(self.shape, dtype=bool)
+        for (i, j), a in np.ndenumerate(A):
+            keys = {_key(a * s, self.digits) for s in (1.0, 1 - nudge, 1 + nudge)}
+            out[i, j] = self.digests[i * self.shape[1] + j] in {_digest(i, j, k) for k in keys}
+        return out
+
+
+def hash_answer(expected, digits: int = 6) -> Secret:
+    """A :class:`Secret` for a 2-D array of expected values.
+
+    Parameters
+    ----------
+    expected : array_like, shape (m, n)
+        The truth; 2-D, as every derivative in gradlib.
+    digits : int
+        Significant digits compared (6: relative tolerance about 1e-5; use 3
+        or 4 when learners may answer with finite differences).
+
+    Returns
+    -------
+    Secret
+
+    Examples
+    --------
+    >>> s = hash_answer(np.array([[1.0], [-0.5]]), digits=4)
+    >>> s.shape, len(s.digests)
+    ((2, 1), 2)
+    >>> gradient_secret_ok = derivative([[1.00001], [-0.5]], expected=s)
+    >>> bool(gradient_secret_ok)
+    True
+    """
+    E = np.asarray(expected, dtype=float)
+    if E.ndim != 2:
+        raise GradlibError(f"hash_answer needs a 2-D array (outputs x inputs); got shape {E.shape}. "
+                           "Reshape a gradient to (1, n) and a curve's derivative to (m, 1).")
+    if not np.isfinite(E).all():
+        raise GradlibError("hash_answer needs finite values; the expected array has inf or nan.")
+    return Secret(E.shape, tuple(_digest(i, j, _key(e, digits)) for (i, j), e in np.ndenumerate(E)), digits)
+
+
+# ---------------------------------------------------------------------------
+# The truth an answer is compared with
+
+
+@dataclass
+class _Truth:
+    """Everything the diagnosis needs: shape, a matcher, and what the expected object is called."""
+
+    shape: tuple[int, int]
+    values: np.ndarray | None = None          # None when secret
+    secret: Secret | None = None
+    rtol: float = DEFAULT_RTOL
+    atol: float | np.ndarray = DEFAULT_ATOL
+    reveal: bool = False
+    what: str = "matrix"                      # gradient | derivative | Jacobian | matrix | product J_f
+    explanation: str = ""                     # why the shape is what it is
+    variables: tuple | None = None            # symbols a learner's expression may use
+    point: np.ndarray | None = None
+    at: object = None                         # callable: expected values at another point
+    alternatives: list = field(default_factory=list)   # (kind, message, matrix) known mistakes
+    transposed_note: str = ""
+
+    def match(self, A) -> np.ndarray:
+        if self.secret is not None:
+            return self.secret.matches(A)
+        return _close(A, self.values, self.rtol, self.atol)
+
+
+def _close(A, E, rtol, atol) -> np.ndarray:
+    return np.abs(A - E) <= atol + rtol * np.abs(E)
+
+
+def _as_point(x, name="x") -> np.ndarray:
+    if x is None:
+        raise GradlibError(f"This check needs the point {name} where the derivative is taken; got none.")
+    try:
+        p = np.atleast_1d(np.asarray(x, dtype=float))
+    except (TypeError, ValueError) as exc:
+        raise GradlibError(f"The point {name} must be numbers; got {x!r}.") from exc
+    if p.ndim != 1:
+        raise GradlibError(f"The point {name} must be a number or a 1-D array (n,); got shape {p.shape}.")
+    return p
+
+
+def _variables(variables, expr) -> tuple:
+    """The variables of an expression: as given (by name), or its only free symbol."""
+    if variables is not None:
+        return resolve_variables(variables, [] if expr is None else [expr])
+    free = sorted(expr.free_symbols, key=str)
+    if len(free) > 1:
+        raise GradlibError(f"The expression uses {', '.join(map(str, free))}; pass variables=[...] to say "
+                           "which is input 1, input 2, ... (the order of the columns).")
+    return tuple(free)
+
+
+def _substitute(M: sp.Matrix, variables, point) -> sp.Matrix:
+    """Put the point into M, matching variables by name (a parsed x and a real x are the same x)."""
+    values = {str(v): sp.Float(p) if isinstance(p, float) else p for v, p in zip(variables, point)}
+    return M.subs({s: values[str(s)] for s in M.free_symbols if str(s) in values})
+
+
+def _symbolic_truth(expr, variables):
+    """Exact Jacobian of a formula (string, sympy, list), as a function of the point: (values, 0)."""
+    if isinstance(expr, str):
+        expr = symbolic.parse(expr, variables)
+    M = sp.Matrix(expr) if isinstance(expr, (list, tuple, sp.MatrixBase)) else sp.Matrix([expr])
+    M = M.reshape(M.shape[0] * M.shape[1], 1)
+    variables = _variables(variables, M)
+    J = M.jacobian(sp.Matrix(variables))
+    return variables, lambda p: (_evaluated(J, variables, p), 0.0)
+
+
+def _numeric_truth(f, what):
+    """Expected values from gradlib.numeric, with ten times its error estimate as extra atol."""
+    differentiate = numeric.derivative if what == "derivative" else numeric.jacobian
+
+    def at(p):
+        J, info = differentiate(f, p[0] if what == "derivative" else p, full_output=True)
+        return J, 10 * info.error
+    return at
+
+
+def _evaluated(M, variables, point) -> np.ndarray:
+    """A sympy Matrix (of the exercise, not the learner's) as floats at the point."""
+    try:
+        return np.array(_substitute(M, variables, point).evalf(), dtype=float)
+    except TypeError as exc:
+        raise GradlibError(f"The expected matrix {M} could not be evaluated at {list(point)} with "
+                           f"variables {variables}: {exc}") from exc
+
+
+def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
+    """Build the truth from exactly one of ``expected`` or ``f``."""
+    if (expected is None) == (f is None):
+        raise GradlibError("Give the truth either as expected=... (an array, a sympy Matrix, a Secret) "
+                           "or as f=... with the point x=...; " + ("got neither." if f is None else "got both."))
+    t = _Truth((0, 0), rtol=rtol, atol=atol, reveal=reveal, what="Jacobian" if what == "jacobian" else what)
+    if x is not None:
+        t.point = _as_point(x)
+    if isinstance(expected, Secret):
+        t.secret, t.shape, t.reveal = expected, tuple(expected.shape), False
+    elif f is not None:
+        t.point = _as_point(x)
+        if hasattr(f, "expr") and hasattr(f, "variables"):      # a catalogue entry: exact
+            t.variables, t.at = _symbolic_truth(f.expr, f.variables)
+        elif isinstance(f, (str, sp.Basic, sp.MatrixBase, list, tuple)):
+            t.variables, t.at = _symbolic_truth(f, variables)
+        elif callable(f):
+            t.at = _numeric_truth(f, what)
+        else:
+            raise GradlibError(f"f must be a callable, a sympy expression, a string or a catalogue entry; "
+                               f"got {type(f).__name__}.")
+        t.values, extra = t.at(t.point)
+        t.atol = atol + extra
+    elif isinstance(expected, (sp.Basic, sp.MatrixBase)) and expected.free_symbols:
+        t.point = _as_point(x)
+        t.variables = _variables(variables, expected)
+        t.values = _evaluated(sp.Matrix([[expected]]) if isinstance(expected, sp.Basic) else expected,
+                              t.variables, t.point)
+    else:
+        t.values = np.array(expected.tolist() if isinstance(expected, sp.MatrixBase) else expected, dtype=float)
+        if t.values.ndim == 0:
+            t.values = t.values.reshape(1, 1)
+        if t.values.ndim != 2:
+            raise GradlibError(f"expected must be 2-D (outputs x inputs); got shape {t.values.shape}. "
+                               "A gradient is (1, n), a curve's derivative (m, 1).")
+    if t.values is not None:
+        t.shape = t.values.shape
+    if variables is not None and t.variables is None:
+        t.variables = _variables(variables, None)
+    m, n = t.shape
+    if what == "gradient" and m != 1 or what == "derivative" and n != 1:
+        raise GradlibError(f"A {what} was asked for, but the truth has shape {t.shape}: "
+                           + shapes.explain_derivative(n, m, name))
+    t.explanation = (shapes.explain_derivative(n, m, name) if what != "matrix"
+                     else f"The expected matrix has shape ({m}, {n}).")
+    return t
+
+
+# ---------------------------------------------------------------------------
+# The learner's answer as numbers
+
+
+def _describe(given) -> str:
+    """What was given, in a few words, for messages: its short repr, else its type."""
+    if isinstance(given, str):
+        return repr(given if len(given) < 40 else given[:37] + "...")
+    text = repr(given)
+    kind = type(given).__name__
+    if given is None or given is Ellipsis or isinstance(given, (int, float)):
+        return text
+    return f"{text} (a {kind})" if len(text) < 30 else f"a {kind}"
+
+
+def _number(v, where, t) -> float:
+    """One entry of the answer as a float, or a _Reject saying why it is not a number."""
+    if isinstance(v, (bool, np.bool_)):
+        raise _Reject("not_a_number", f"{where} is {v}, a truth value, not a number.")
+    if isinstance(v, numbers.Real):
+        return float(v)
+    if isinstance(v, numbers.Complex):
+        if v.imag == 0:
+            return float(v.real)
+        raise _Reject("not_a_number", f"{where} is the complex number {v}; derivatives here are real numbers.")
+    if isinstance(v, str):
+        v = _parse(v, where)
+    if isinstance(v, sp.Basic):
+        return _sympy_number(v, where, t)
+    raise _Reject("not_a_number", f"{where} is {_describe(v)}, not a number.")
+
+
+def _parse(text, where):
+    try:
+        return symbolic.parse(text)
+    except ParseError as exc:
+        raise _Reject("parse_error", f"{where} is the text {text!r}, which is not a math expression gradlib "
+                      f"can read: {exc}") from None
+
+
+def _sympy_number(expr, where, t) -> float:
+    free = sorted(map(str, expr.free_symbols))
+    if free:
+        names = [str(v) for v in t.variables or ()]
+        unknown = [s for s in free if s not in names]
+        if unknown and names:
+            raise _Reject("wrong_variables", f"{where} uses {', '.join(unknown)}, which "
+                          f"{'is' if len(unknown) == 1 else 'are'} not a variable of this exercise "
+                          f"(the variables are {', '.join(names)}).")
+        if unknown or t.point is None:
+            raise _Reject("not_a_number", f"{where} is the expression {expr}, not a number; "
+                          "this exercise expects numbers.")
+        expr = _substitute(sp.Matrix([[expr]]), t.variables, t.point)[0, 0]
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+        raise _Reject("non_finite", f"{where} has no finite value at the point (a division by zero, or the "
+                      "log of 0?).")
+    value = complex(expr.evalf())
+    if value.imag != 0:
+        raise _Reject("not_a_number", f"{where} is {expr}, not a real number.")
+    return value.real
+
+
+def _nested(obj, where, t):
+    """Nested lists (possibly of strings or expressions) with every entry made a float."""
+    if isinstance(obj, np.ndarray):
+        obj = obj.tolist()
+    if isinstance(obj, (list, tuple)):
+        return [_nested(v, f"{where}[{k}]", t) for k, v in enumerate(obj)]
+    return _number(obj, f"Entry {where}" if where else "Your answer", t)
+
+
+def _array(nested) -> np.ndarray:
+    try:
+        return np.array(nested, dtype=float)
+    except ValueError:
+        pass
+    rows = ", ".join(f"row {k} has {len(v) if isinstance(v, list) else 'a single number'}"
+                     for k, v in enumerate(nested))
+    raise _Reject("ragged", f"The rows of your answer have different lengths ({rows}); every row of a matrix "
+                  "has the same number of entries, one per input.")
+
+
+def _to_array(given, t, call=True) -> np.ndarray:
+    """The learner's answer as a float array (any number of dimensions), or a _Reject."""
+    if given is None or given is Ellipsis:
+        raise _Reject("no_answer", f"There is no answer yet ({_describe(given)}). Expected a {t.what} of shape "
+                      f"{t.shape}, for example {_example(t.shape)}.")
+    if call and callable(given) and not isinstance(given, (sp.Basic, sp.MatrixBase)):
+        if t.point is None:
+            raise _Reject("wrong_type", "You gave a function, but this exercise has no point to call it at; "
+                          f"give the numbers, a {t.what} of shape {t.shape}.")
+        return _to_array(_call(given, t.point[0] if t.what == "derivative" else t.point), t, call=False)
+    if isinstance(given, sp.MatrixBase):
+        return _array(_nested(given.tolist(), "", t))
+    if isinstance(given, np.ndarray) and given.dtype.kind in "iuf":
+        return given.astype(float)
+    if isinstance(given, (list, tuple, np.ndarray, str, numbers.Number, sp.Basic)):
+        return _array(_nested(given, "", t))
+    raise _Reject("wrong_type", f"You gave {_describe(given)}; expected a {t.what} of "
+                  f"shape {t.shape}: a 2-D array or a list of rows, for example {_example(t.shape)}.")
+
+
+def _call(fun, point):
+    """Call the learner's function at the point, as f(x) or, failing that, as f(x1, x2, ...)."""
+    try:
+        return fun(np.copy(point))
+    except TypeError as first:
+        if np.size(point) > 1:
+            try:
+                return fun(*point)
+            except Exception:
+                pass
+        error = first
+    except Exception as exc:
+        error = exc
+    raise _Reject("function_error", f"Calling your function at {np.round(point, 6).tolist()} failed: "
+                  f"{type(error).__name__}: {error}")
+
+
+def _example(shape) -> str:
+    """np.array([[..., ...], [..., ...]]) written out for small shapes."""
+    m, n = shape
+    if m > 4 or n > 4:
+        return f"an array with {m} rows of {n} numbers"
+    row = "[" + ", ".join(["..."] * n) + "]"
+    return "np.array([" + ", ".join([row] * m) + "])"
+
+
+# ---------------------------------------------------------------------------
+# Diagnosis
+
+
+def _check(given, t: _Truth) -> Feedback:
+    try:
+        A = _to_array(given, t)
+        if not np.isfinite(A).all():
+            bad = [str(tuple(int(v) for v in idx)) for idx in np.argwhere(~np.isfinite(A))]
+            where = f" at {', '.join(bad[:4])}" if A.ndim == 2 else ""
+            raise _Reject("non_finite", f"Your answer has inf or nan{where}. A derivative of a smooth function is "
+                          "finite; check for a division by zero or a log of a negative number.")
+        fb = _diagnose(A, t)
+    except _Reject as r:
+        return Feedback(False, r.kind, r.message)
+    if fb.ok and callable(given) and t.at is not None:
+        elsewhere = _check_elsewhere(given, t)    # a falsy Feedback when wrong there, so no `or`
+        return fb if elsewhere is None else elsewhere
+    return fb
+
+
+def _check_elsewhere(fun, t):
+    """A function answer right at x is also tried at two nearby points; None when right there too."""
+    rng = np.random.default_rng(0)
+    for _ in range(2):
+        p = t.point + 0.3 * (1 + np.abs(t.point)) * rng.uniform(-1, 1, t.point.size)
+        try:
+            E, extra = t.at(p)
+        except GradlibError:
+            continue   # the truth is not defined there; nothing to learn
+        if not np.isfinite(E).all():
+            continue
+        other = _Truth(t.shape, E, rtol=t.rtol, atol=DEFAULT_ATOL + extra, what=t.what,
+                       explanation=t.explanation, variables=t.variables, point=p)
+        try:
+            fb = _diagnose(_to_array(fun, other), other)
+        except _Reject as r:
+            fb = Feedback(False, r.kind, r.message)
+        if not fb.ok:
+            return Feedback(False, "wrong_elsewhere", f"Your function gives the right {t.what} at x = "
+                            f"{_fmt_point(t.point)} but not at x = {_fmt_point(p)}: {fb.message}", fb.entries)
+    return None
+
+
+def _fmt_point(p):
+    return "[" + ", ".join(f"{v:.3g}" for v in p) + "]"
+
+
+def _diagnose(A, t: _Truth) -> Feedback:
+    m, n = t.shape
+    if A.ndim == 0:
+        if (m, n) == (1, 1):
+            return _diagnose(A.reshape(1, 1), t)
+        return _scalar_given(A, t)
+    if A.ndim == 1 and A.size == m * n and 1 in (m, n):
+        inner = _diagnose(A.reshape(m, n), t)
+        how = "the numbers themselves are right." if inner.ok else "after reshaping: " + inner.message
+        return Feedback(False, "one_d", f"You gave a 1-D array of shape ({A.size},); a {t.what} is 2-D, "
+                        f"shape ({m}, {n}): use np.reshape(answer, ({m}, {n})) or write it as "
+                        f"{_example(t.shape)}. Apart from that, {how}", inner.entries)
+    if A.ndim == 2:
+        if A.shape == t.shape and t.match(A).all():
+            return Feedback(True, "correct", _correct_message(t))
+        for kind, message, M in t.alternatives:
+            if M.shape == A.shape and _close(A, M, t.rtol, np.max(t.atol)).all():
+                return Feedback(False, kind, message)
+        if A.shape == (n, m) and t.match(A.T).all():
+            return _transposed(A, t)
+        if A.shape == t.shape:
+            return _same_shape(A, t)
+    return _wrong_shape(A, t)
+
+
+def _correct_message(t):
+    return f"Correct: this is the {t.what}, shape {t.shape}."
+
+
+def _scalar_given(A, t):
+    m, n = t.shape
+    kind, form = (("scalar_for_row", f"a row of {n} numbers") if m == 1 else
+                  ("scalar_for_column", f"a column of {m} numbers") if n == 1 else
+                  ("scalar_for_matrix", f"a ({m}x{n}) matrix"))
+    return Feedback(False, kind, f"You gave one number, {float(A):.4g}; a {t.what} here is {form}, "
+                    f"shape {t.shape}. {t.explanation}")
+
+
+def _transposed(A, t):
+    m, n = t.shape
+    if m == 1:
+        text = (f"You gave the gradient as a column, shape {A.shape}; this collection uses numerator layout, "
+                f"where a gradient is a row, shape {t.shape}.")
+    elif n == 1:
+        text = (f"You gave the derivative as a row, shape {A.shape}; this collection uses numerator layout, "
+                f"where the derivative of a curve is a column, shape {t.shape}.")
+    else:
+        text = (f"You gave the transpose of the {t.what} (denominator layout: one row per input). This collection "
+                f"uses numerator layout: one row per output, shape {t.shape}.")
+    return Feedback(False, "transposed", " ".join(filter(None, (text, t.transposed_note, "Use answer.T."))))
+
+
+def _same_shape(A, t):
+    m, n = t.shape
+    if t.match(-A).all():
+        return Feedback(False, "sign", f"Your {t.what} has the opposite sign in every entry: look for a minus "
+                        "sign lost or added (the derivative of cos is -sin, of 1/x is -1/x**2).")
+    factor = _constant_factor(A, t)
+    if factor is not None:
+        return Feedback(False, "constant_factor", f"Your answer is {factor:.4g} times the {t.what}: every entry "
+                        "is off by the same factor. Look for a constant dropped or added, like the 2 in "
+                        "d/dx x**2 = 2*x.")
+    for axis, word in ((0, "rows"), (1, "columns")):
+        moved = _permuted(A, t, axis)
+        if moved:
+            meaning = ("row i is the gradient of output i" if axis == 0
+                       else "column j holds the derivatives with respect to input j")
+            return Feedback(False, f"swapped_{word}", f"The {word} are right but in the wrong order ({moved}): "
+                            f"{meaning}, in order.")
+    wrong = ~t.match(A)
+    entries = _entries(A, t, wrong)
+    sign_flipped = t.match(-A)[wrong].all()
+    listed = ", ".join(f"({e.i}, {e.j})" for e in entries)
+    if sign_flipped:
+        return Feedback(False, "sign_entries", f"{_count(wrong.sum())} {'has' if wrong.sum() == 1 else 'have'} "
+                        f"the wrong sign: {listed}. Check the minus signs there.", entries)
+    right_rows = [i for i in range(m) if not wrong[i].any()]
+    right_cols = [j for j in range(n) if not wrong[:, j].any()]
+    if wrong.sum() > 1 and m > 1 and right_rows:
+        bad = [i for i in range(m) if wrong[i].any()]
+        return Feedback(False, "wrong_rows", f"{_listed('Row', right_rows)} right; {_listed('row', bad)} not: "
+                        f"{_offs(entries)}. Each row is the gradient of one output.", entries)
+    if wrong.sum() > 1 and n > 1 and right_cols:
+        bad = [j for j in range(n) if wrong[:, j].any()]
+        return Feedback(False, "wrong_columns", f"{_listed('Column', right_cols)} right; {_listed('column', bad)} "
+                        f"not: {_offs(entries)}. Each column holds the derivatives with respect to one input.",
+                        entries)
+    head = "One entry is wrong" if wrong.sum() == 1 else f"{wrong.sum()} of {m * n} entries are wrong"
+    return Feedback(False, "wrong_entries", f"{head}: {_offs(entries)}.", entries)
+
+
+def _count(k):
+    return "One entry" if k == 1 else f"{k} entries"
+
+
+def _listed(word, idx):
+    """'row 1 is', 'rows 0 and 2 are'."""
+    names = str(idx[0]) if len(idx) == 1 else ", ".join(map(str, idx[:-1])) + f" and {idx[-1]}"
+    return f"{word}{'s' if len(idx) > 1 else ''} {names} {'are' if len(idx) > 1 else 'is'}"
+
+
+def _offs(entries):
+    """Each wrong entry in words: its expected value when revealed, else its relative error if known."""
+    def one(e):
+        if e.expected is not None:
+            return f"({e.i}, {e.j}) should be {e.expected:.4g}, not {e.given:.4g}"
+        if e.rel_error is not None:
+            return f"({e.i}, {e.j}) is off by {_pct(e.rel_error)}"
+        return f"({e.i}, {e.j})"
+    return ", ".join(map(one, entries))
+
+
+def _entries(A, t, wrong):
+    out = []
+    for i, j in zip(*np.nonzero(wrong)):
+        a = float(A[i, j])
+        if t.values is None:
+            out.append(EntryError(int(i), int(j), a))
+            continue
+        e = float(t.values[i, j])
+        rel = abs(a - e) / abs(e) if abs(e) > DEFAULT_ATOL else None
+        out.append(EntryError(int(i), int(j), a, e if t.reveal else None, rel))
+    return tuple(out)
+
+
+def _constant_factor(A, t):
+    """The factor c with A = c * expected (c not 0, 1 or -1), or None."""
+    if t.values is None:
+        return next((c for c in NICE_FACTORS if t.match(A / c).all()), None)
+    E = t.values
+    nonzero = np.abs(E) > DEFAULT_ATOL
+    if not nonzero.any():
+        return None
+    c = float(np.median(A[nonzero] / E[nonzero]))
+    # Near 1 or -1 a "factor" is just small errors (or the sign, diagnosed before).
+    if c == 0 or abs(abs(c) - 1) < 1e-3 or not _close(A, c * E, t.rtol, t.atol).all():
+        return None
+    nice = any(abs(c - f) < 1e-6 * abs(f) for f in NICE_FACTORS)
+    return c if nonzero.sum() >= 2 or nice else None
+
+
+def _permuted(A, t, axis):
+    """A description of how rows (axis 0) or columns (axis 1) are permuted, or "" when they are not."""
+    size = t.shape[axis]
+    if size < 2:
+        return ""
+    candidates = (itertools.permutations(range(size)) if size <= 5 else
+                  (_swap(size, a, b) for a, b in itertools.combinations(range(size), 2)))
+    word = "row" if axis == 0 else "column"
+    for perm in candidates:
+        perm = list(perm)
+        if perm == sorted(perm) or not t.match(np.take(A, perm, axis=axis)).all():
+            continue
+        moved = [k for k in range(size) if perm[k] != k]
+        if len(moved) == 2:
+            return f"{word}s {moved[0]} and {moved[1]} are swapped"
+        return "; ".join(f"your {word} {k} belongs in {word} {perm.index(k)}" for k in moved)
+    return ""
+
+
+def _swap(size, a, b):
+    perm = list(range(size))
+    perm[a], perm[b] = b, a
+    return perm
+
+
+def _wrong_shape(A, t):
+    m, n = t.shape
+    notes = []
+    if A.ndim == 2 and A.shape == (n, m):
+        notes.append("That is the transposed shape (one row per input, denominator layout), and the values "
+                     "differ too.")
+    elif A.ndim == 1:
+        notes.append(f"It is 1-D; a {t.what} is 2-D: a list of rows, for example {_example(t.shape)}.")
+    elif A.ndim > 2:
+        notes.append(f"It has {A.ndim} dimensions; a {t.what} has 2, rows and columns.")
+    elif A.size == m * n:
+        notes.append(f"It has the right number of entries; arrange them as {m} row(s) of {n}.")
+    return Feedback(False, "wrong_shape", " ".join([f"You gave shape {A.shape}; expected shape {t.shape}.",
+                                                   t.explanation, *notes]))
+
+
+# ---------------------------------------------------------------------------
+# Public checks
+
+
+def answer(given, expected=None, *, f=None, x=None, variables=None, what="matrix", name="f",
+           rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL, reveal=False) -> Feedback:
+    """Compare a learner's answer with the truth and say what is right or wrong.
+
+    Parameters
+    ----------
+    given : array_like, number, str, sympy Matrix or expression, or callable
+        The learner's answer (see the module docstring for every accepted form).
+    expected : array_like (m, n), sympy Matrix or expression, or Secret, optional
+        The truth, given directly. Exactly one of ``expected`` and ``f``.
+    f : callable, str, sympy expression or catalogue entry, optional
+        The function whose derivative is the truth (computed by gradlib).
+    x : array_like, shape (n,), optional
+        The point: where f's derivative is taken, and where expressions and
+        callables in the answer are evaluated.
+    variables : sequence of sympy Symbols or str, optional
+        Input variables, in column order, for expressions (``"x y"`` works).
+    what : {"matrix", "gradient", "jacobian", "derivative"}
+        What the truth is; used in messages and shape explanations.
+    name : str
+        The function's name in messages.
+    rtol, atol : float
+        Entrywise tolerance: ``|a - e| <= atol + rtol * |e|``.
+    reveal : bool
+        Show expected values of wrong entries (never possible with a Secret).
+
+    Returns
+    -------
+    Feedback
+        Truthy only when the answer is right; ``.kind`` and ``.message`` say why.
+
+    Raises
+    ------
+    GradlibError
+        When the exercise is set up wrongly (no truth, no point, truth not 2-D).
+
+    Examples
+    --------
+    >>> answer([[1, 2], [3, 4]], [[1, 2], [3, 4]]).kind
+    'correct'
+    >>> print(answer([[2, 1], [4, 3]], [[1, 2], [3, 4]]).message)
+    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds the derivatives with respect to input j, in order.
+    """
+    return _check(given, _truth(expected, f, x, variables, what, name, rtol, atol, reveal))
+
+
+def gradient(given, expected=None, *, f=None, x=None, **options) -> Feedback:
+    """Check a gradient of f: R^n -> R, a row of shape (1, n).
+
+    Parameters are those of :func:`answer` (``what="gradient"``).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> x, y = sp.symbols("x y")
+    >>> print(gradient("2*x", f=x**2 * y, x=[1.0, 2.0], variables=[x, y]).message)  # doctest: +NORMALIZE_WHITESPACE
+    You gave one number, 2; a gradient here is a row of 2 numbers, shape (1, 2). f: R^2 -> R has a gradient
+    of shape (1, 2), a row: one row, one column per input.
+    >>> bool(gradient(["2*x*y", "x**2"], f="x**2*y", x=[1.0, 2.0], variables="x y"))
+    False
+    >>> bool(gradient([["2*x*y", "x**2"]], f="x**2*y", x=[1.0, 2.0], variables="x y"))
+    True
+    """
+    return answer(given, expected, f=f, x=x, what="gradient", **options)
+
+
+def jacobian(given, expected=None, *, f=None, x=None, **options) -> Feedback:
+    """Check a Jacobian of f: R^n -> R^m, shape (m, n), row i the gradient of f_i.
+
+    Parameters are those of :func:`answer` (``what="jacobian"``).
+
+    Examples
+    --------
+    >>> f = lambda v: np.array([v[0] * v[1], v[0] + v[1]])
+    >>> jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[1.0, 2.0]).kind
+    'correct'
+    >>> jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[1.0, 2.0], rtol=0).kind   # numeric truth: atol covers its error
+    'correct'
+    >>> print(jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[2.0, 1.0]).message)
+    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds the derivatives with respect to input j, in order.
+    """
+    return answer(given, expected, f=f, x=x, what="jacobian", **options)
+
+
+def derivative(given, expected=None, *, f=None, t=None, **options) -> Feedback:
+    """Check the derivative of a curve f: R -> R^m, a column of shape (m, 1).
+
+    Parameters are those of :func:`answer` (``what="derivative"``), with the
+    point called ``t``.
+
+    Examples
+    --------
+    >>> curve = lambda t: np.array([np.cos(t), np.sin(t)])
+    >>> derivative([[0.0], [1.0]], f=curve, t=0.0).kind
+    'correct'
+    >>> print(derivative([[0.0, 1.0]], f=curve, t=0.0).message)
+    You gave the derivative as a row, shape (1, 2); this collection uses numerator layout, where the derivative of a curve is a column, shape (2, 1). Use answer.T.
+    """
+    return answer(given, expected, f=f, x=t, what="derivative", **options)
+
+
+def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol=DEFAULT_RTOL,
+                  atol=DEFAULT_ATOL, reveal=False, **chain_options) -> Feedback:
+    """Check J_f = J_g2 @ J_g1 and recognise the usual chain-rule mistakes.
+
+    Parameters
+    ----------
+    given : answer in any accepted form (see :func:`answer`)
+    J_g2 : array_like, shape (k, m), optional
+        Outer Jacobian, evaluated at y = g1(x).
+    J_g1 : array_like, shape (m, n), optional
+        Inner Jacobian, evaluated at x.
+    g2, g1, x : optional
+        Instead of the Jacobians: the functions (anything :func:`gradlib.chain_rule`
+        accepts) and the point; then "J_g2 evaluated at x instead of g1(x)" is
+        also recognised.
+    rtol, atol, reveal
+        As in :func:`answer`.
+    **chain_options
+        ``variables``, ``y_variables``, ``mode``, ``method`` for :func:`gradlib.chain_rule`.
+
+    Returns
+    -------
+    Feedback
+        Besides the kinds of :func:`answer`: "wrong_order" (J_g1 @ J_g2),
+        "missing_factor" (J_g2 or J_g1 alone), "elementwise" (J_g2 * J_g1),
+        "wrong_point" (J_g2 taken at x); a transposed J_f is "transposed".
+
+    Examples
+    --------
+    >>> J_g2, J_g1 = np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[3.0, 0.0], [1.0, 1.0]])
+    >>> chain_product(J_g2 @ J_g1, J_g2=J_g2, J_g1=J_g1).kind
+    'correct'
+    >>> fb = chain_product(J_g1 @ J_g2, J_g2=J_g2, J_g1=J_g1)
+    >>> fb.kind
+    'wrong_order'
+    >>> print(chain_product(J_g2, J_g2=J_g2, J_g1=J_g1).message)
+    This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the inner function g1) is missing. J_f = J_g2 @ J_g1.
+    """
+    at_x = None
+    if g2 is not None or g1 is not None:
+        r = chain_rule(g2, g1, _as_point(x), **chain_options)
+        r = r.numeric if r.symbolic else r
+        J_g2, J_g1 = r.J_g2, r.J_g1
+        if r.x.size == r.y.size:
+            # "J_g2 taken at x": the chain with g1 the identity has J_g2 at x.
+            y_vars = chain_options.get("y_variables")
+            at_x = chain_rule(g2, lambda v: v, r.x, y_variables=y_vars, mode="numeric", strict=False).J_g2
+    elif chain_options:
+        raise GradlibError(f"{', '.join(chain_options)} only apply with g2 and g1.")
+    if J_g2 is None or J_g1 is None:
+        raise GradlibError("chain_product needs J_g2 and J_g1 (arrays), or g2, g1 and the point x.")
+    J_g2, J_g1 = np.asarray(J_g2, dtype=float), np.asarray(J_g1, dtype=float)
+    shape = shapes.require_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f",
+                                   context="chain_product: the exercise's Jacobians do not fit.")
+    k, n = shape
+    t = _Truth(shape, J_g2 @ J_g1, rtol=rtol, atol=atol, reveal=reveal, what="product J_f",
+               point=None if x is None else _as_point(x),
+               explanation="J_f = J_g2 @ J_g1 is " + shapes.describe_product(
+                   [("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
+               + f": one row per output of g2 ({k}), one column per input of g1 ({n}).",
+               transposed_note="That is what J_g1.T @ J_g2.T gives (the factors transposed and swapped).")
+    rule = "J_f = J_g2 @ J_g1."
+    t.alternatives = [
+        ("wrong_order", "The factors are in the wrong order: this is J_g1 @ J_g2. The chain rule puts the outer "
+         "function's Jacobian on the left: " + rule, J_g1 @ J_g2 if J_g1.shape[1] == J_g2.shape[0] else None),
+        ("missing_factor", "This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the inner function g1) "
+         "is missing. " + rule, J_g2),
+        ("missing_factor", "This is J_g1 alone: the outer Jacobian J_g2 (the derivative of the outer function g2, "
+         "at y = g1(x)) is missing. " + rule, J_g1),
+        ("elementwise", "You multiplied entry by entry (J_g2 * J_g1); the chain rule is a matrix product, "
+         + rule + " Use @.", J_g2 * J_g1 if J_g2.shape == J_g1.shape else None),
+        ("wrong_point", "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is applied. " + rule,
+         None if at_x is None else at_x @ J_g1),
+    ]
+    t.alternatives = [a for a in t.alternatives if a[2] is not None]
+    return _check(given, t)

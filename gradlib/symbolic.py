@@ -1,0 +1,714 @@
+"""Symbolic derivatives with SymPy: a safe parser for typed formulas, derivatives as sympy Matrices.
+
+Every derivative is a 2-D ``sympy.Matrix`` of shape (outputs x inputs), numerator
+layout: ``gradient`` (1, n), ``derivative`` (m, 1), ``jacobian`` (m, n),
+``hessian`` (n, n). ``lambdify`` turns any such matrix into a fast numpy
+callable that returns the matrix's own shape, for one point or a batch.
+
+Variables are real. ``parse`` and ``symbols`` make ``sympy.Symbol(name,
+real=True)``: the lessons work on R^n, and with real symbols ``sqrt(x**2)`` is
+``Abs(x)`` and the derivative of ``abs(x)`` is ``sign(x)``, not an expression
+in ``re`` and ``im``. The catalogue in ``gradlib.functions`` uses the same
+symbols, so ``parse("x^2 + y^2")`` and a catalogue entry share their ``x, y``.
+"""
+import ast
+import keyword
+import math
+import re
+import textwrap
+import unicodedata
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from .errors import GradlibError, ParseError, ShapeError
+
+__all__ = ["parse", "symbols", "gradient", "jacobian", "derivative", "hessian", "lambdify",
+           "LambdifiedMatrix", "FUNCTIONS", "CONSTANTS"]
+
+# Limits that keep parse instant on hostile input. SymPy evaluates powers of
+# integers eagerly (9**9**9**9 would never finish), so sizes are bounded
+# before any number is built.
+MAX_LENGTH = 500         # characters in a formula
+MAX_PARENTHESES = 50     # nesting depth of ( )
+MAX_DEPTH = 100          # depth of the expression tree (-(-(-x)), x^x^x, ...)
+MAX_DIGITS = 50          # digits in one number literal
+MAX_DECIMAL_EXPONENT = 300   # |k| in a literal like 1e-k
+MAX_EXPONENT = 1000      # |p| in a numeric exponent x^p
+MAX_RESULT_DIGITS = 10_000   # digits of a number^number that sympy would compute
+
+
+def _sigmoid(u):
+    return 1 / (1 + sympy.exp(-u))
+
+
+# name -> (sympy builder, accepted numbers of arguments)
+FUNCTIONS = {
+    "sin": (sympy.sin, (1,)), "cos": (sympy.cos, (1,)), "tan": (sympy.tan, (1,)),
+    "cot": (sympy.cot, (1,)), "sec": (sympy.sec, (1,)), "csc": (sympy.csc, (1,)),
+    "asin": (sympy.asin, (1,)), "acos": (sympy.acos, (1,)), "atan": (sympy.atan, (1,)),
+    "arcsin": (sympy.asin, (1,)), "arccos": (sympy.acos, (1,)), "arctan": (sympy.atan, (1,)),
+    "atan2": (sympy.atan2, (2,)),
+    "sinh": (sympy.sinh, (1,)), "cosh": (sympy.cosh, (1,)), "tanh": (sympy.tanh, (1,)),
+    "asinh": (sympy.asinh, (1,)), "acosh": (sympy.acosh, (1,)), "atanh": (sympy.atanh, (1,)),
+    "exp": (sympy.exp, (1,)), "log": (sympy.log, (1, 2)), "ln": (sympy.log, (1,)),
+    "sqrt": (sympy.sqrt, (1,)), "abs": (sympy.Abs, (1,)), "sigmoid": (_sigmoid, (1,)),
+}
+CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+
+ALLOWED = textwrap.fill(
+    "Allowed: numbers (12, 0.5, 3e-4), variable names (x, y2, theta), + - * / ^ (or **), ( ), "
+    "the functions " + ", ".join(sorted(FUNCTIONS)) + ", and the constants pi, e.", width=88)
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_DECIMAL = re.compile(r"(?P<mantissa>\d+\.?\d*|\.\d+)(?:[eE](?P<exponent>[+-]?\d+))?\Z")
+_TOKEN = re.compile(r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+                    r"|(?P<name>[A-Za-z_]\w*)|(?P<op>\*\*|//|.))")
+_ASCII_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t+-*/^().,_")
+_CHAR_HINTS = {
+    "=": "a formula has no '=': type only the right-hand side (for f(x) = x^2 type x^2)",
+    "'": "text in quotes is not mathematics", '"': "text in quotes is not mathematics",
+    "[": "square brackets are not used: group with ( ), and name variables x1, x2 instead of x[1]",
+    "]": "square brackets are not used: group with ( ), and name variables x1, x2 instead of x[1]",
+    "{": "braces are not used: group with ( )", "}": "braces are not used: group with ( )",
+    "!": "factorials are not supported", "%": "the remainder % is not supported",
+    "@": "the matrix product @ is not part of a formula: write * for a product",
+    "<": "comparisons are not formulas", ">": "comparisons are not formulas",
+    "#": "comments are not allowed", ";": "type one formula, without ';'",
+    ":": "':' is Python syntax (lambda, slices, :=), not a formula",
+    "\\": "type the formula on one line, and / for division",
+}
+_UNICODE_HINTS = {"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*",
+                  "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi", "\u221a": "sqrt(...)"}
+_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_OTHER_OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
+                    ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
+_CONSTRUCTS = {  # Python syntax that is not mathematics, in the words of the error message
+    "Attribute": "attribute access (a '.' after a name)", "Subscript": "indexing with [ ]",
+    "Tuple": "a comma (one formula at a time)", "List": "a list", "Set": "a set",
+    "Dict": "a dict", "Lambda": "lambda", "IfExp": "'if ... else'", "BoolOp": "'and' / 'or'",
+    "Compare": "a comparison", "NamedExpr": "':=' assignment", "Starred": "'*' unpacking",
+    "GeneratorExp": "a comprehension", "ListComp": "a comprehension", "SetComp": "a comprehension",
+    "DictComp": "a comprehension", "JoinedStr": "an f-string", "Await": "'await'",
+    "Yield": "'yield'", "YieldFrom": "'yield from'", "Slice": "a slice",
+}
+
+
+def _fail(text, start, end, problem, fix=""):
+    """Raise ParseError quoting ``text[start:end]`` with its column and a caret line under it."""
+    fragment = text[start:end]
+    quoted = repr(fragment if len(fragment) <= 40 else fragment[:37] + "...")
+    lo = max(0, start - 30) if len(text) > 72 else 0
+    hi = min(len(text), max(end, start + 1) + 30) if len(text) > 72 else len(text)
+    shown = "".join(c if c.isprintable() else "?" for c in text[lo:hi])
+    prefix, suffix = ("..." if lo else ""), ("..." if hi < len(text) else "")
+    carets = " " * (len(prefix) + start - lo) + "^" * max(1, min(end, hi) - start)
+    message = f"{problem}: {quoted} at column {start + 1}" + (f"; {fix}." if fix else ".")
+    raise ParseError(f"{message}\n    {prefix}{shown}{suffix}\n    {carets}\n{ALLOWED}")
+
+
+def _check_characters(text):
+    """Refuse characters that never occur in a formula, before Python's parser sees them."""
+    for i, c in enumerate(text):
+        if c in _ASCII_OK:
+            continue
+        if c in _CHAR_HINTS:
+            _fail(text, i, i + 1, f"the character {c!r} is not allowed", _CHAR_HINTS[c])
+        if not c.isprintable() or c == "\x7f":
+            _fail(text, i, i + 1, f"the control character U+{ord(c):04X} is not allowed",
+                  "type the formula on one line")
+        if c.isascii():
+            _fail(text, i, i + 1, f"the character {c!r} is not used in formulas",
+                  "use letters, digits, spaces and + - * / ^ ( ) , .")
+        name = unicodedata.name(c, f"U+{ord(c):04X}")
+        if c in _UNICODE_HINTS:
+            fix = f"type {_UNICODE_HINTS[c]} instead"
+        elif name.startswith("GREEK "):
+            fix = f"spell Greek letters out: type {name.split()[-1].lower()}"
+        else:
+            fix = "use plain ASCII: letters, digits and + - * / ^ ( )"
+        _fail(text, i, i + 1, f"the character {c!r} ({name}) is not allowed", fix)
+
+
+def _check_parentheses(text):
+    open_at = []
+    for i, c in enumerate(text):
+        if c == "(":
+            open_at.append(i)
+            if len(open_at) > MAX_PARENTHESES:
+                _fail(text, i, i + 1, f"parentheses are nested more than {MAX_PARENTHESES} deep",
+                      "simplify the formula")
+        elif c == ")":
+            if not open_at:
+                _fail(text, i, i + 1, "this ')' has no matching '('", "remove it or add a '(' before")
+            open_at.pop()
+    if open_at:
+        _fail(text, open_at[-1], open_at[-1] + 1, "this '(' is never closed", "add a ')'")
+
+
+def _check_tokens(text):
+    """Refuse Python keywords and two operands side by side (implicit multiplication, 'sin x')."""
+    previous = None  # the last token if it ends an operand: a number, a name or ')'
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        start, end, token = match.start(kind), match.end(kind), match.group(kind)
+        if kind == "name" and keyword.iskeyword(token):
+            _fail(text, start, end, f"{token!r} is a Python keyword, not mathematics",
+                  "type a formula such as x^2 + sin(y)")
+        if token == "//":
+            _fail(text, start, end, "floor division // is not supported", "write / for division")
+        if previous is not None and (kind != "op" or token == "("):
+            p_kind, p_start, p_token = previous
+            if p_kind == "name" and p_token in FUNCTIONS and token != "(":
+                _fail(text, p_start, end, f"the function {p_token} needs parentheses",
+                      f"write {p_token}({token})")
+            if not (p_kind == "name" and token == "("):  # f(...) is a call, checked later
+                _fail(text, p_start, end, "implicit multiplication is not supported",
+                      f"write {p_token}*{token} with an explicit *")
+        previous = (kind, start, token) if kind != "op" or token == ")" else None
+
+
+class _Builder:
+    """Walks the syntax tree with a whitelist of node types, building the sympy expression."""
+
+    def __init__(self, text, source, variables):
+        self.text, self.source, self.variables = text, source, variables
+        self.unknown = []  # (name, node) of names not among ``variables``
+        # position in ``source`` ("(" + text with ^ as ** + ")") -> column in ``text``
+        self.column = [0] + [i for i, c in enumerate(text) for _ in range(2 if c == "^" else 1)]
+        self.column += [len(text), len(text)]
+
+    def fail(self, node, problem, fix="", span=None):
+        start, end = span or (node.col_offset, node.end_col_offset)
+        _fail(self.text, self.column[start], self.column[max(start, end - 1)] + 1, problem, fix)
+
+    def build(self, node, depth=0):
+        if depth > MAX_DEPTH:
+            self.fail(node, f"the formula is nested more than {MAX_DEPTH} levels deep",
+                      "simplify it")
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            what = _CONSTRUCTS.get(type(node).__name__, f"Python syntax ({type(node).__name__})")
+            self.fail(node, f"{what} is not mathematics")
+        return method(node, depth + 1)
+
+    def _Constant(self, node, depth):
+        value = node.value
+        if isinstance(value, complex):
+            self.fail(node, "imaginary numbers are not supported")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(node, f"{value!r} is not a number")
+        literal = ast.get_source_segment(self.source, node)
+        match = _DECIMAL.match(literal)
+        if match is None:
+            self.fail(node, "this number is not in decimal form", "write numbers like 12, 0.5 or 3e-4")
+        if sum(c.isdigit() for c in match["mantissa"]) > MAX_DIGITS:
+            self.fail(node, f"this number has more than {MAX_DIGITS} digits", "round it")
+        if match["exponent"] and abs(int(match["exponent"])) > MAX_DECIMAL_EXPONENT:
+            self.fail(node, "this number is out of range",
+                      f"exponents of 10 go up to e{MAX_DECIMAL_EXPONENT}")
+        # Decimals become exact fractions (0.5 -> 1/2), so derivatives stay exact.
+        return sympy.Rational(Fraction(literal))
+
+    def _Name(self, node, depth):
+        name = node.id
+        if name.startswith("_"):
+            self.fail(node, "names starting with '_' are not allowed", "name variables like x, y2, theta")
+        if name in FUNCTIONS:
+            self.fail(node, f"{name} is a function", f"give it an argument in parentheses: {name}(x)")
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if self.variables is None:
+            return sympy.Symbol(name, real=True)
+        if name not in self.variables:
+            self.unknown.append((name, node))
+            return sympy.Symbol(name, real=True)
+        return self.variables[name]
+
+    def _UnaryOp(self, node, depth):
+        operand = self.build(node.operand, depth)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        self.fail(node, "logic operators ('not', '~') are not mathematics")
+
+    def _BinOp(self, node, depth):
+        op = type(node.op)
+        if op not in _OPERATORS:
+            symbol = _OTHER_OPERATORS.get(op, op.__name__)
+            gap = self.source.find(symbol, node.left.end_col_offset, node.right.col_offset)
+            self.fail(node, f"the operator {symbol} is not supported", "use + - * / ^",
+                      span=(gap, gap + len(symbol)) if gap >= 0 else None)
+        left, right = self.build(node.left, depth), self.build(node.right, depth)
+        if op is ast.Add:
+            return left + right
+        if op is ast.Sub:
+            return left - right
+        if op is ast.Mult:
+            return left * right
+        if op is ast.Div:
+            if right == 0:
+                self.fail(node, "division by zero")
+            return left / right
+        return self._power(node, left, right)
+
+    def _power(self, node, base, exponent):
+        if exponent.is_Number:
+            if abs(exponent) > MAX_EXPONENT:
+                self.fail(node.right, "this exponent is too large",
+                          f"exponents go up to {MAX_EXPONENT} in absolute value")
+            if base == 0 and exponent < 0:
+                self.fail(node, "division by zero (0 to a negative power)")
+            if base.is_Rational and base != 0:
+                size = max(abs(base.p), base.q)
+                digits = abs(exponent) * math.log10(size) if size > 1 else 0
+                if digits > MAX_RESULT_DIGITS or exponent.q > MAX_EXPONENT:
+                    self.fail(node, "this power is too large to compute",
+                              f"the result would have about {digits:.0f} digits")
+        return sympy.Pow(base, exponent)
+
+    def _Call(self, node, depth):
+        func = node.func
+        if not isinstance(func, ast.Name):
+            if isinstance(func, (ast.Attribute, ast.Subscript, ast.Call, ast.Lambda)):
+                return self.build(func, depth)  # report the construct itself (.attr, [ ], ...)
+            self.fail(node, "a '(' right after a number or a bracket",
+                      "write * for multiplication, like 2*(x + 1)")
+        name = func.id
+        if name not in FUNCTIONS:
+            if name.startswith("_"):
+                self.fail(func, "names starting with '_' are not allowed")
+            self.fail(func, f"{name!r} is not a known function", f"for a product write {name}*(...)")
+        if node.keywords:
+            self.fail(node.keywords[0], "keyword arguments are not allowed",
+                      f"write {name}(x) with plain arguments")
+        builder, arities = FUNCTIONS[name]
+        if len(node.args) not in arities:
+            expected = " or ".join(map(str, arities))
+            self.fail(node, f"{name} takes {expected} argument(s), got {len(node.args)}")
+        args = [self.build(arg, depth) for arg in node.args]
+        result = builder(*args)
+        if result in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            self.fail(node, f"this is not a finite number (sympy gives {result})")
+        return result
+
+
+def _variable_items(variables):
+    """Names (str) or Symbols, from 'x y z', 'x, y', a Symbol, or a list of names/Symbols."""
+    if isinstance(variables, str):
+        items = [v for v in re.split(r"[\s,]+", variables.strip()) if v]
+    elif isinstance(variables, sympy.Symbol):
+        items = [variables]
+    elif isinstance(variables, (list, tuple)) or (
+            isinstance(variables, sympy.MatrixBase) and 1 in variables.shape):
+        items = list(variables)
+    else:
+        raise GradlibError(f"variables must be a list of names or sympy Symbols, or a string like "
+                           f"'x y z'; got {type(variables).__name__}")
+    if not items:
+        raise GradlibError("no variables given: name them, e.g. variables='x y'")
+    for item in items:
+        if isinstance(item, str):
+            if not _NAME.match(item) or keyword.iskeyword(item):
+                raise GradlibError(f"{item!r} is not a valid variable name: use letters, digits "
+                                   "and _, starting with a letter, e.g. x, y2, theta")
+            if item in FUNCTIONS or item in CONSTANTS:
+                raise GradlibError(f"{item!r} is a function or constant in formulas and cannot be "
+                                   "a variable: pick another name")
+        elif not isinstance(item, sympy.Symbol):
+            raise GradlibError(f"each variable must be a name or a sympy Symbol; got {item!r} "
+                               f"({type(item).__name__})")
+    names = [str(item) for item in items]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise GradlibError(f"the variable(s) {', '.join(repeated)} appear more than once in "
+                           f"{names}: list each variable once")
+    return items
+
+
+def symbols(names):
+    """Real sympy Symbols, the kind ``parse`` makes, always as a tuple.
+
+    Parameters
+    ----------
+    names : str or list of str
+        'x y z', 'x, y' or ['r', 'theta'].
+
+    Returns
+    -------
+    tuple of sympy.Symbol, length n
+        Each with ``real=True``.
+
+    Examples
+    --------
+    >>> r, theta = symbols("r theta")
+    >>> theta.is_real, parse("r*cos(theta)").free_symbols == {r, theta}
+    (True, True)
+    """
+    return tuple(v if isinstance(v, sympy.Symbol) else sympy.Symbol(v, real=True)
+                 for v in _variable_items(names))
+
+
+def parse(text, variables=None):
+    """Read a typed formula as a sympy expression, accepting only mathematics.
+
+    The text is checked character by character, then read with Python's
+    ``ast`` and rebuilt node by node from a whitelist; nothing is ever
+    evaluated as Python code. ``^`` means power, like ``**``.
+
+    Parameters
+    ----------
+    text : str
+        At most 500 characters: numbers, variable names, ``+ - * / ^ **``,
+        unary minus, parentheses, the functions in ``FUNCTIONS`` (sin, cos,
+        exp, log, sqrt, tanh, sigmoid, abs, ...) and the constants ``pi``, ``e``.
+        Multiplication is always explicit: ``2*x``, not ``2x``.
+    variables : str or list of (str or sympy.Symbol), optional
+        If given, the only names allowed; their Symbols are used as given.
+        Other names become real Symbols (``sympy.Symbol(name, real=True)``).
+
+    Returns
+    -------
+    sympy.Expr
+        Decimal numbers become exact fractions (``0.5`` -> ``1/2``);
+        ``sigmoid(u)`` becomes ``1/(1 + exp(-u))``.
+
+    Raises
+    ------
+    ParseError
+        For anything that is not plain mathematics, or a name not among
+        ``variables``. The message quotes the offending part with its column,
+        a caret line under it, and says what is allowed.
+
+    Examples
+    --------
+    >>> parse("x*sin(y) + e^x")
+    x*sin(y) + exp(x)
+    >>> parse("0.5*x^2")
+    x**2/2
+    >>> parse("2x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    gradlib.errors.ParseError: implicit multiplication is not supported: '2x' at column 1; write 2*x with an explicit *.
+        2x
+        ^^
+    Allowed: ...
+    """
+    if not isinstance(text, str):
+        raise ParseError(f"expected the formula as a string, got {type(text).__name__}: {text!r:.60}")
+    if len(text) > MAX_LENGTH:
+        _fail(text, MAX_LENGTH, len(text), f"the formula is too long ({len(text)} characters, "
+              f"at most {MAX_LENGTH})", "shorten it")
+    if not text.strip():
+        raise ParseError("the formula is empty: type an expression such as x^2 + y\n" + ALLOWED)
+    allowed = None
+    if variables is not None:
+        allowed = {str(v): v for v in symbols(variables)}
+        clash = sorted(set(allowed) & (set(FUNCTIONS) | set(CONSTANTS)))
+        if clash:
+            raise ParseError(f"the variable(s) {', '.join(clash)} clash with a function or constant "
+                             "of the same name in formulas: rename them")
+    _check_characters(text)
+    _check_parentheses(text)
+    _check_tokens(text)
+    # Wrapped in ( ) so leading spaces are fine; the parentheses are balanced, checked above.
+    source = "(" + text.replace("^", "**") + ")"
+    builder = _Builder(text, source, allowed)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. SyntaxWarning "'int' object is not callable"
+            tree = ast.parse(source, mode="eval")
+    except (SyntaxError, RecursionError, MemoryError, ValueError) as err:
+        start = builder.column[min(max((getattr(err, "offset", None) or 1) - 1, 0), len(source))]
+        end_of_text = len(text.rstrip())
+        if start >= end_of_text:
+            _fail(text, end_of_text - 1, end_of_text, "the formula ends too early",
+                  "complete it after the last character")
+        token = _TOKEN.match(text, start)
+        _fail(text, start, max(start + 1, token.end() if token else 0),
+              "this is not a valid formula here", "check the operators and parentheses around it")
+    expr = builder.build(tree.body)
+    if builder.unknown:
+        names = list(dict.fromkeys(name for name, _ in builder.unknown))
+        builder.fail(builder.unknown[0][1], f"unknown variable(s) {', '.join(names)}",
+                     f"the variables are {', '.join(allowed)}: add it to the variables or "
+                     "replace it by a number")
+    return expr
+
+
+def _as_expr(item, variables):
+    """One entry: a formula string (parsed), a sympy expression, or a number."""
+    if isinstance(item, str):
+        return parse(item, variables)
+    if isinstance(item, sympy.Expr):
+        return item
+    if isinstance(item, (int, float, Fraction, np.number)) and not isinstance(item, bool):
+        return sympy.sympify(item)
+    raise GradlibError(f"expected a formula string, a sympy expression or a number; got "
+                       f"{type(item).__name__} ({item!r:.60}). For a numpy function use gl.jacobian, "
+                       "the numeric version")
+
+
+def _as_matrix(exprs, variables):
+    """A sympy Matrix as given, or a column (m, 1) from one expression or a list of them."""
+    if isinstance(exprs, sympy.MatrixBase):
+        return sympy.Matrix(exprs)
+    if isinstance(exprs, (list, tuple)):
+        if not exprs:
+            raise GradlibError("no expressions given: pass a formula or a list of formulas")
+        return sympy.Matrix([_as_expr(item, variables) for item in exprs])
+    return sympy.Matrix([_as_expr(exprs, variables)])
+
+
+def _prepare(exprs, variables, vector=True):
+    """(matrix, symbols): exprs as a Matrix and the variables as Symbols, checked against each other.
+
+    A variable given by name takes the expression's own Symbol of that name, whatever its
+    assumptions, so ``gradient(sympy.Symbol('x')**2, 'x')`` works.
+    """
+    items = _variable_items(variables)
+    matrix = _as_matrix(exprs, symbols(items))
+    if vector and 1 not in matrix.shape:
+        raise ShapeError(f"expected a vector of expressions, shape (m, 1) or (1, m); got a "
+                         f"{matrix.rows}x{matrix.cols} matrix: pass one column, e.g. M[:, 0]")
+    by_name = {}
+    for symbol in matrix.free_symbols:
+        by_name.setdefault(symbol.name, []).append(symbol)
+    resolved = tuple(by_name[v][0] if isinstance(v, str) and len(by_name.get(v, ())) == 1
+                     else symbols([v])[0] for v in items)
+    extra = sorted(matrix.free_symbols - set(resolved), key=str)
+    if extra:
+        twins = [s for s in extra if s.name in {v.name for v in resolved}]
+        if twins:
+            raise GradlibError(
+                f"the expression's {twins[0]} and the variable {twins[0]} are different sympy "
+                f"Symbols (different assumptions: {twins[0].assumptions0 or 'none'} vs "
+                f"{next(v for v in resolved if v.name == twins[0].name).assumptions0 or 'none'}): "
+                "make both with gl.symbolic.symbols('x y'), or pass the variables by name")
+        names = ", ".join(map(str, extra))
+        raise GradlibError(
+            f"the expression contains {names}, which {'is' if len(extra) == 1 else 'are'} not among "
+            f"the variables ({', '.join(map(str, resolved))}): add {names} to the variables, or "
+            f"substitute numbers first, e.g. expr.subs({extra[0]}, 1)")
+    return matrix, resolved
+
+
+def _scalar(matrix, wanted):
+    if matrix.shape != (1, 1):
+        raise ShapeError(f"{wanted} needs one scalar-valued expression; got {len(matrix)} "
+                         f"expressions (shape {matrix.rows}x{matrix.cols}). For a vector-valued "
+                         f"function use gl.symbolic.jacobian, shape ({len(matrix)}, n)")
+    return matrix[0, 0]
+
+
+def gradient(expr, variables):
+    """The gradient of a scalar expression as a row: the partial derivatives, shape (1, n).
+
+    Parameters
+    ----------
+    expr : str or sympy.Expr
+        f: R^n -> R. A string is read with ``parse``.
+    variables : str or list of (str or sympy.Symbol), length n
+        The order of the columns, e.g. 'x y' or [x, y].
+
+    Returns
+    -------
+    sympy.Matrix, shape (1, n)
+        Entry j is df/dx_j (numerator layout: one row per output).
+
+    Examples
+    --------
+    >>> gradient("x^2*y + sin(y)", "x y")
+    Matrix([[2*x*y, x**2 + cos(y)]])
+    """
+    matrix, variables = _prepare(expr, variables)
+    return sympy.Matrix([_scalar(matrix, "gradient")]).jacobian(variables)
+
+
+def jacobian(exprs, variables):
+    """The Jacobian of a vector of expressions: rows are the gradients, shape (m, n).
+
+    Parameters
+    ----------
+    exprs : str, sympy.Expr, list of them, or sympy.Matrix of shape (m, 1) or (1, m)
+        f: R^n -> R^m, one expression per output.
+    variables : str or list of (str or sympy.Symbol), length n
+        The order of the columns.
+
+    Returns
+    -------
+    sympy.Matrix, shape (m, n)
+        Entry (i, j) is df_i/dx_j.
+
+    Examples
+    --------
+    >>> jacobian(["r*cos(theta)", "r*sin(theta)"], "r theta")
+    Matrix([
+    [cos(theta), -r*sin(theta)],
+    [sin(theta),  r*cos(theta)]])
+    """
+    matrix, variables = _prepare(exprs, variables)
+    return sympy.Matrix(list(matrix)).jacobian(variables)
+
+
+def derivative(exprs, t):
+    """The derivative of a curve R -> R^m as a column, shape (m, 1).
+
+    Parameters
+    ----------
+    exprs : str, sympy.Expr, list of them, or sympy.Matrix of shape (m, 1) or (1, m)
+        One expression per output, in the single variable ``t``.
+    t : str or sympy.Symbol
+        The one variable (a list of length 1 is accepted).
+
+    Returns
+    -------
+    sympy.Matrix, shape (m, 1)
+        Entry i is df_i/dt.
+
+    Examples
+    --------
+    >>> derivative(["cos(t)", "sin(t)"], "t")
+    Matrix([
+    [-sin(t)],
+    [ cos(t)]])
+    """
+    items = _variable_items(t)
+    if len(items) != 1:
+        raise GradlibError(
+            f"derivative is for curves R -> R^m in one variable; got {len(items)} variables "
+            f"({', '.join(map(str, items))}). For several variables use gl.symbolic.jacobian "
+            "(shape (m, n)) or gl.symbolic.gradient (shape (1, n))")
+    matrix, (t,) = _prepare(exprs, items)
+    return sympy.Matrix(list(matrix)).diff(t)
+
+
+def hessian(expr, variables):
+    """The Hessian of a scalar expression: second partial derivatives, shape (n, n).
+
+    Parameters
+    ----------
+    expr : str or sympy.Expr
+        f: R^n -> R.
+    variables : str or list of (str or sympy.Symbol), length n
+
+    Returns
+    -------
+    sympy.Matrix, shape (n, n)
+        Entry (i, j) is d^2 f / dx_i dx_j; exactly symmetric (each pair is
+        computed once and mirrored).
+
+    Examples
+    --------
+    >>> hessian("x^3*y", "x y")
+    Matrix([
+    [6*x*y, 3*x**2],
+    [3*x**2,     0]])
+    """
+    matrix, variables = _prepare(expr, variables)
+    first = [sympy.diff(_scalar(matrix, "hessian"), v) for v in variables]
+    n = len(variables)
+    entries = {(i, j): sympy.diff(first[i], variables[j]) for i in range(n) for j in range(i, n)}
+    return sympy.Matrix(n, n, lambda i, j: entries[min(i, j), max(i, j)])
+
+
+def _as_points(x, n, names="x"):
+    """x as float64 (or complex128) of shape (n, *batch): one point (n,), or N points (n, N).
+
+    A scalar is one point when n == 1, and a 1-D array of N != 1 values is then a batch
+    of N points (how ``gl.derivative(..., vectorized=True)`` calls a curve).
+    """
+    try:
+        x = np.asarray(x)
+        x = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64, copy=False)
+    except (TypeError, ValueError) as err:
+        raise ShapeError(f"x must be numbers of shape ({n},) or ({n}, N); could not read it as an "
+                         f"array: {err}") from err
+    if n == 1 and x.ndim <= 1 and x.size != 1:
+        x = x.reshape(1, -1)
+    elif n == 1 and x.ndim == 0:
+        x = x.reshape(1)
+    if x.ndim == 0 or x.shape[0] != n:
+        raise ShapeError(f"x has shape {x.shape}; expected shape ({n},) for one point of ({names}), "
+                         f"or ({n}, N) for N points")
+    return x
+
+
+class LambdifiedMatrix:
+    """A sympy Matrix as a fast numpy function: ``f(x)`` returns an ndarray of the matrix's shape.
+
+    Made by ``lambdify``. One numpy function computes all entries at once
+    (common subexpressions shared); constant entries are broadcast, so a
+    batch never fails with "inhomogeneous shape".
+
+    Attributes
+    ----------
+    matrix : sympy.ImmutableMatrix, shape (p, q)
+    variables : tuple of sympy.Symbol, length n
+    shape : tuple (p, q)
+    """
+
+    def __init__(self, matrix, variables):
+        self.matrix = sympy.ImmutableMatrix(matrix)
+        self.variables = tuple(variables)
+        self.shape = self.matrix.shape
+        entries = list(self.matrix)
+        self._entries = sympy.lambdify(self.variables, entries, modules="numpy", cse=True)
+        # Entries that sympy cannot prove real may come out complex (e.g. (-1)**(1/3) * x).
+        self._maybe_complex = any(e.is_extended_real is not True for e in entries)
+        self._names = ", ".join(map(str, self.variables))
+
+    def __call__(self, x):
+        """Evaluate at x, shape (n,) -> (p, q), or at a batch, shape (n, *batch) -> (p, q, *batch)."""
+        x = _as_points(x, len(self.variables), self._names)
+        values = self._entries(*x)
+        dtype = x.dtype
+        if self._maybe_complex and dtype.kind == "f" and any(map(np.iscomplexobj, values)):
+            dtype = np.complex128
+        out = np.empty((len(values),) + x.shape[1:], dtype)
+        for k, value in enumerate(values):
+            out[k] = value  # broadcasts constant entries over the batch
+        return out.reshape(self.shape + x.shape[1:])
+
+    def __repr__(self):
+        return f"<LambdifiedMatrix {self.shape[0]}x{self.shape[1]} of ({self._names})>"
+
+
+def lambdify(matrix, variables):
+    """Turn a sympy Matrix into a fast numpy function of x that returns the matrix's own shape.
+
+    Parameters
+    ----------
+    matrix : sympy.Matrix of shape (p, q), or a str / sympy.Expr (shape (1, 1)),
+        or a list of them (shape (m, 1)).
+    variables : str or list of (str or sympy.Symbol), length n
+        The order in which x holds the variables.
+
+    Returns
+    -------
+    LambdifiedMatrix
+        ``f(x)`` with x of shape (n,) (a scalar if n == 1) returns an ndarray of
+        shape (p, q); with x of shape (n, N) it returns (p, q, N) (if n == 1,
+        x of shape (N,) works too). Real input
+        gives float64, complex input complex128.
+
+    Raises
+    ------
+    ShapeError
+        When called with x whose first axis is not n.
+
+    Examples
+    --------
+    >>> J = jacobian(["x*y", "x + 3"], "x y")
+    >>> f = lambdify(J, "x y")
+    >>> f([2.0, 5.0])
+    array([[5., 2.],
+           [1., 0.]])
+    >>> f([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).shape
+    (2, 2, 3)
+    """
+    matrix, variables = _prepare(matrix, variables, vector=False)
+    return LambdifiedMatrix(matrix, variables)

@@ -1,0 +1,100 @@
+"""Execute lessons in place, top to bottom in a fresh kernel, so the stored outputs are a clean run.
+
+Usage::
+
+    python scripts/run_lessons.py [notebooks/01_gradient_row.ipynb ...]   # default: every lesson
+
+Runs ``scripts/nav.py`` first when it exists (navigation cells and the index), then for each
+lesson: a fresh ``python3`` kernel with the working directory ``notebooks/``, execution counts
+1..N, and a clean file for git and for nbval:
+
+* no widget state in the metadata (``metadata.widgets``): it is large and changes every run;
+* widget views in outputs keep their mime type but get an empty ``model_id``: JupyterLab then
+  hides the stale view of a closed notebook instead of printing "Error displaying widget: model
+  not found"; running the cell shows the live widget again; GitHub and nbviewer show the PNG
+  stored next to it;
+* no execution timings, no machine paths (a path in an output is replaced and reported);
+* kernelspec ``python3``.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+# Machine paths that must not end up in a stored lesson, longest first.
+PATHS = sorted({str(ROOT), sys.prefix, str(Path.home()), "/tmp", "/work"}, key=len, reverse=True)
+PATH_RE = re.compile("|".join(re.escape(p) for p in PATHS))
+
+
+def lessons(args) -> list[Path]:
+    """The notebooks named on the command line, or every ``NN_*.ipynb`` in notebooks/."""
+    if args:
+        return [Path(a).resolve() for a in args]
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _scrub(obj, where, found):
+    """Replace machine paths in every string of an output (recursively); note where."""
+    if isinstance(obj, str):
+        new = PATH_RE.sub("<path>", obj)
+        if new != obj:
+            found.append(where)
+        return new
+    if isinstance(obj, list):
+        return [_scrub(v, where, found) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _scrub(v, where, found) for k, v in obj.items()}
+    return obj
+
+
+def clean(nb) -> list[str]:
+    """Make an executed notebook deterministic and portable; returns where paths were removed."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    found = []
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is not None:
+                view["model_id"] = ""
+            for key in ("data", "text", "traceback", "evalue"):
+                if key in output:
+                    output[key] = _scrub(output[key], f"cell {index}", found)
+    return found
+
+
+def run(path: Path, timeout: int = 600) -> None:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            store_widget_state=False, resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client.execute()
+    found = clean(nb)
+    nbformat.write(nb, path)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    note = f"; machine paths removed in {sorted(set(found))}" if found else ""
+    print(f"{path.relative_to(ROOT)}: {len(counts)} code cells run{note}")
+
+
+def main(argv) -> int:
+    nav = ROOT / "scripts" / "nav.py"
+    if nav.exists():
+        subprocess.run([sys.executable, str(nav)], check=True, cwd=ROOT)
+    for path in lessons(argv):
+        run(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,388 @@
+"""gradlib.numeric: values against closed forms, shapes, evaluation counts and every error path."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import gradlib as gl
+from gradlib import (FunctionError, GradlibError, NonFiniteError, NotAnalyticError, OneSidedWarning,
+                     PrecisionWarning, ShapeError, VectorizationError)
+
+EPS = np.finfo(float).eps
+# method -> relative tolerance against the closed form on smooth functions
+TOL = {"forward": 1e-6, "central": 1e-9, "richardson": 1e-11, "complex": 1e-15, "auto": 1e-15}
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    np.random.seed(0)
+
+
+class Counted:
+    def __init__(self, f):
+        self.f, self.calls, self.points = f, 0, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        self.points += 1 if np.ndim(x) == 1 else np.shape(x)[1]
+        return self.f(x)
+
+
+def poly_f(m):
+    """R^n -> R^m (m = 0: a scalar), with its exact Jacobian."""
+    def f(x):
+        rows = [np.sin(x[0]) * np.exp(x[-1]), x.sum() ** 2, np.tanh(x[0] * x[-1]), np.cos(x).prod()]
+        return rows[0] if m == 0 else np.array(rows[:m])
+
+    def J(x):
+        n = x.size
+        r0 = np.zeros(n)
+        r0[0] += np.cos(x[0]) * np.exp(x[-1])
+        r0[-1] += np.sin(x[0]) * np.exp(x[-1])
+        r2 = np.zeros(n)
+        s = 1 - np.tanh(x[0] * x[-1]) ** 2
+        r2[0] += s * x[-1]
+        r2[-1] += s * x[0]
+        r3 = np.array([-np.sin(x[k]) * np.prod(np.cos(np.delete(x, k))) for k in range(n)])
+        rows = [r0, 2 * x.sum() * np.ones(n), r2, r3]
+        return np.array(rows[:max(m, 1)])
+    return f, J
+
+
+@pytest.mark.parametrize("method", list(TOL))
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+@pytest.mark.parametrize("m", [0, 1, 2, 4])
+def test_jacobian_matches_closed_form(method, n, m):
+    f, J_exact = poly_f(m)
+    x = np.linspace(0.3, 1.1, n)
+    J = gl.jacobian(f, x, method=method)
+    assert J.shape == (max(m, 1), n)
+    np.testing.assert_allclose(J, J_exact(x), rtol=0, atol=TOL[method] * np.abs(J_exact(x)).max())
+
+
+@pytest.mark.parametrize("method", list(TOL))
+def test_gradient_derivative_shapes_and_values(method):
+    g = gl.gradient(lambda v: v[0] ** 2 * v[1], [1.5, 2.0], method=method)
+    assert g.shape == (1, 2)
+    np.testing.assert_allclose(g, [[6.0, 2.25]], rtol=TOL[method])
+    d = gl.derivative(lambda t: np.array([np.cos(t), np.sin(t), t ** 3]), 0.5, method=method)
+    assert d.shape == (3, 1)
+    np.testing.assert_allclose(d, [[-np.sin(0.5)], [np.cos(0.5)], [0.75]], rtol=TOL[method], atol=1e-15)
+    assert gl.derivative(np.exp, np.array([1.0]), method=method).shape == (1, 1)
+
+
+def test_list_output_and_integer_x():
+    np.testing.assert_array_equal(gl.jacobian(lambda v: [v[0] * v[1], v[1]], [2, 3]).round(12),
+                                  [[3.0, 2.0], [0.0, 1.0]])
+
+
+@pytest.mark.parametrize("method", ["forward", "central", "richardson", "complex", "auto"])
+@pytest.mark.parametrize("x0", [1e-6, 1.0, 1e10, 1e20])
+def test_relative_steps_log(method, x0):
+    x = x0 * np.array([1.0, 3.0])
+    J = gl.jacobian(np.log, x, method=method)
+    tol = {"forward": 1e-6, "central": 1e-9}.get(method, 1e-10)
+    np.testing.assert_allclose(np.diag(J), 1 / x, rtol=tol)
+    assert J[0, 1] == 0 and J[1, 0] == 0  # f_i does not move with x_j: exactly 0
+
+
+def test_auto_picks_complex_for_analytic_f():
+    f = Counted(lambda x: np.array([np.exp(x[0]) * np.sin(x[1]), x[0] / x[2]]))
+    x = np.array([0.3, 1.2, 2.0])
+    J, info = gl.jacobian(f, x, full_output=True)
+    assert info.method == "auto->complex" and info.note == ""
+    assert info.nfev == f.points == 3 + 3 <= 4 * 3 + 1  # n complex points, f(x), 2 real check points
+    np.testing.assert_allclose(J, [[np.exp(0.3) * np.sin(1.2), np.exp(0.3) * np.cos(1.2), 0],
+                                   [0.5, 0, -0.075]], rtol=1e-15, atol=1e-16)
+
+
+@pytest.mark.parametrize("f, why", [
+    (lambda x: np.abs(x), "real values for complex input"),
+    (lambda x: np.abs(x) * x, "not complex-analytic"),
+    (lambda x: np.conj(x) * x[0], "not complex-analytic"),
+    (lambda x: x * max(float(x[0]), 0.5), "not complex-analytic"),  # float() drops the imaginary part
+    (lambda x: x.real ** 2, "real values for complex input"),
+    (lambda x: x * np.floor(x[0]), "TypeError"),  # np.floor refuses complex input
+])
+def test_auto_rejects_non_analytic_f(f, why):
+    x = np.array([1.3, -0.7])
+    J, info = gl.jacobian(f, x, full_output=True)
+    assert info.method == "auto->richardson" and why in info.note
+    np.testing.assert_allclose(J, gl.jacobian(f, x, method="central"), rtol=1e-8, atol=1e-9)
+    with pytest.raises(NotAnalyticError, match=f"method='complex' cannot.*{why}.*method='central'"):
+        gl.jacobian(f, x, method="complex")
+
+
+def test_max_and_comparisons_stay_exact_with_complex_step():
+    # numpy orders complex numbers by their real part first, so max/where keep the imaginary part
+    f = lambda x: np.where(x > 0, x, 0.0) * np.max(x)
+    J, info = gl.jacobian(f, [2.0, -1.0], full_output=True)
+    assert info.method == "auto->complex"
+    np.testing.assert_allclose(J, [[4.0, 0.0], [0.0, 0.0]], atol=1e-15)
+
+
+def test_not_analytic_error_is_chained_to_type_error():
+    with pytest.raises(NotAnalyticError, match="TypeError") as e:
+        gl.jacobian(lambda x: x * np.floor(x[0]), [1.5], method="complex")
+    assert isinstance(e.value.__cause__.__cause__, TypeError)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_evaluation_counts(n):
+    x = np.linspace(0.5, 1.5, n)
+    counts = {}
+    for method in ["forward", "central", "richardson", "complex", "auto"]:
+        f = Counted(np.sin)
+        gl.jacobian(f, x, method=method)
+        counts[method], f.points = f.points, 0
+        assert gl.jacobian(f, x, method=method, full_output=True)[1].nfev == f.points
+    assert counts == {"forward": n + 1, "central": 2 * n + 1, "richardson": 4 * n + 1,
+                      "complex": n + 3, "auto": n + 3}
+    assert counts["auto"] <= 4 * n + 1
+
+
+def test_vectorized_is_called_once_and_agrees():
+    A = np.random.default_rng(1).standard_normal((4, 6))
+    f = Counted(lambda x: np.tanh(np.tensordot(A, x, axes=1)))
+    x = np.linspace(-1, 1, 6)
+    exact = (1 - np.tanh(A @ x) ** 2)[:, None] * A
+    for method in TOL:
+        f.calls = 0
+        J = gl.jacobian(f, x, method=method, vectorized=True)
+        np.testing.assert_allclose(J, exact, atol=TOL[method] * np.abs(exact).max())
+        # f(x), one batch, one single call checking the batch (+ 2 for the analyticity check)
+        assert f.calls == (5 if method in ("complex", "auto") else 3)
+
+
+def test_vectorized_scalar_f_may_return_shape_N():
+    g = gl.gradient(lambda x: np.sum(x ** 2, axis=0), [1.0, 2.0], vectorized=True)
+    np.testing.assert_allclose(g, [[2.0, 4.0]], rtol=1e-15)
+
+
+@pytest.mark.parametrize("f, match", [
+    (lambda x: np.sum(x ** 2), r"returned an ndarray of shape \(\) for a.*batch of \d+ points.*expected shape \(1, \d+\).*axis=0"),
+    (lambda x: x - x.mean(), "batched call gives .* single call .*mixes the points"),
+    (lambda x: x @ x, r"batch of shape \(3, \d+\).*raised ValueError|returned an ndarray of shape \(3, 3\)"),
+])
+@pytest.mark.parametrize("method", ["central", "auto"])
+def test_vectorized_mistakes_raise(f, match, method):
+    with pytest.raises(VectorizationError, match=match):
+        gl.jacobian(f, [1.0, 2.0, 4.0], method=method, vectorized=True)
+
+
+def test_full_output_fields():
+    J, info = gl.jacobian(np.sin, [0.75, 1.0], method="central", full_output=True)
+    assert isinstance(info, gl.numeric.DiffInfo)
+    assert info.error.shape == J.shape == (2, 2) and info.step.shape == (2,)
+    assert info.method == "central" and info.nfev == 1 + 4 * 2  # the estimate adds the stencil at 2h
+    ratio = info.step / (EPS ** (1 / 3) * np.array([0.75, 1.0]))  # powers of two near eps^(1/3) |x|
+    assert np.all(np.log2(info.step) % 1 == 0) and np.all((ratio > 0.7) & (ratio < 1.42))
+    assert "DiffInfo(method='central', nfev=9" in repr(info) and "error=<2x2, max" in repr(info)
+    with pytest.raises(AttributeError):
+        info.nfev = 3  # frozen
+
+
+def test_step_override_is_absolute():
+    J, info = gl.jacobian(np.exp, [1.0, 2.0], method="forward", step=[1e-3, 1e-4], full_output=True)
+    np.testing.assert_allclose(info.step, [1e-3, 1e-4], rtol=1e-11)  # (x + h) - x: exact in floating point
+    assert np.all((np.array([1.0, 2.0]) + info.step) - [1.0, 2.0] == info.step)
+    np.testing.assert_allclose(np.diag(J), np.exp([1.0, 2.0]) * (1 + np.array([1e-3, 1e-4]) / 2), rtol=1e-6)
+
+
+def test_error_estimate_is_honest_and_sharp():
+    """Rule (bench/numeric.md): honest if true <= est; sharp if est <= 100 max(true, eps|J|, eps|f_i|/h_j)."""
+    fs = [(lambda x: np.array([np.sin(x[0] * x[1]), np.exp(x[1]) / (1 + x[0] ** 2)]),
+           lambda x: np.array([[x[1] * np.cos(x[0] * x[1]), x[0] * np.cos(x[0] * x[1])],
+                               [-2 * x[0] * np.exp(x[1]) / (1 + x[0] ** 2) ** 2, np.exp(x[1]) / (1 + x[0] ** 2)]])),
+          (lambda x: np.array([np.log(x[0]) * x[1] ** 3, np.tanh(x[1] - x[0])]),
+           lambda x: np.array([[x[1] ** 3 / x[0], 3 * np.log(x[0]) * x[1] ** 2],
+                               [-(1 - np.tanh(x[1] - x[0]) ** 2), 1 - np.tanh(x[1] - x[0]) ** 2]]))]
+    points = np.random.default_rng(2).uniform(0.5, 2.0, (25, 2))
+    for method in ["forward", "central", "richardson", "auto"]:
+        honest, sharp = [], []
+        for f, Jf in fs:
+            for x in points:
+                J, info = gl.jacobian(f, x, method=method, full_output=True)
+                true, exact = np.abs(J - Jf(x)), np.abs(Jf(x))
+                res = 0 * J if info.method.endswith("complex") else EPS * np.abs(f(x))[:, None] / info.step
+                # the float64 closed form itself is off by a few ulps: that much true error is not measurable
+                true = np.where(true <= 4 * EPS * exact, 0, true)
+                honest.append(true <= info.error)
+                sharp.append(info.error <= 100 * np.maximum.reduce([true, EPS * exact, res]))
+        assert np.mean(honest) >= 0.99, method
+        assert np.mean(sharp) >= 0.99, method
+
+
+def test_hessian_symmetric_accurate_and_cheap():
+    f = Counted(lambda x: x[0] ** 2 * np.sin(x[1]) + np.exp(x[2] * x[0]))
+    x = np.array([0.5, 1.2, -0.7])
+    a, b, c = x
+    e = np.exp(a * c)
+    exact = np.array([[2 * np.sin(b) + c * c * e, 2 * a * np.cos(b), e * (1 + a * c)],
+                      [2 * a * np.cos(b), -a * a * np.sin(b), 0.0], [e * (1 + a * c), 0.0, a * a * e]])
+    for method, tol in [("central", 1e-7), ("complex", 1e-10), ("auto", 1e-10)]:
+        f.points = 0
+        H, info = gl.hessian(f, x, method=method, full_output=True)
+        Hs = gl.hessian(f, x, method=method)
+        assert H.shape == (3, 3) and np.array_equal(Hs, Hs.T)
+        np.testing.assert_allclose(H, exact, atol=tol * np.abs(exact).max())
+        assert np.all(np.abs(H - exact) <= info.error)
+    for method, count in [("central", 2 * 9 + 1), ("complex", 9 + 3 + 3), ("auto", 9 + 3 + 3)]:
+        f.points = 0
+        gl.hessian(f, x, method=method)
+        assert f.points == count <= 2 * 3 ** 2 + 1
+
+
+def test_hessian_one_input_and_non_analytic():
+    H, info = gl.hessian(lambda x: x[0] ** 3, [2.0], full_output=True)
+    assert H.shape == (1, 1) and info.method == "auto->central"
+    np.testing.assert_allclose(H, [[12.0]], rtol=1e-7)
+    H, info = gl.hessian(lambda x: np.abs(x[0]) * x[1] ** 2, [1.5, 2.0], full_output=True)
+    assert info.method == "auto->central" and "complex step rejected" in info.note
+    np.testing.assert_allclose(H, [[0, 4], [4, 3]], atol=1e-6)
+
+
+def test_jvp_vjp():
+    f = lambda x: np.array([x[0] * x[1], np.sin(x[1]), x[0] ** 2])
+    x, v, u = np.array([2.0, 3.0]), np.array([1.0, -1.0]), np.array([1.0, 2.0, 3.0])
+    J = np.array([[3.0, 2.0], [0.0, np.cos(3.0)], [4.0, 0.0]])
+    jv = gl.jvp(f, x, v)
+    assert jv.shape == (3, 1)
+    np.testing.assert_allclose(jv, J @ v[:, None], rtol=1e-15)
+    np.testing.assert_allclose(gl.jvp(f, x, v[:, None], method="central"), J @ v[:, None], rtol=1e-9)
+    np.testing.assert_allclose(gl.jvp(f, 1e20 * x, v, method="richardson"), [[1e20], [0], [4e20]], rtol=1e-10,
+                               atol=1e-6)
+    uj = gl.vjp(f, x, u)
+    assert uj.shape == (1, 3 - 1)
+    np.testing.assert_allclose(uj, u[None, :] @ J, rtol=1e-15)
+    np.testing.assert_allclose(gl.vjp(f, x, u[:, None]), u[None, :] @ J, rtol=1e-15)
+    f_c = Counted(f)
+    assert gl.jvp(f_c, x, v, full_output=True)[1].nfev == f_c.points == 4  # not n: one direction
+
+
+# ------------------------------------------------------------------ errors, each with its message
+@pytest.mark.parametrize("out, match", [
+    (lambda x: np.array([[x[0]], [x[1]]]), r"shape \(2, 1\); expected a scalar or shape \(m,\).*np\.ravel"),
+    (lambda x: [[x[0]], [x[1]]], r"a list of shape \(2, 1\); expected a scalar or shape \(m,\)"),
+    (lambda x: [x[0], [x[1], 1.0]], r"ragged list.*np\.array"),
+    (lambda x: "abc", r"a str .*expected a scalar or shape \(m,\) of numbers"),
+    (lambda x: None, r"None \(does f forget to return\?\)"),
+    (lambda x: np.zeros(0), r"shape \(0,\).*m >= 1"),
+])
+def test_bad_outputs(out, match):
+    with pytest.raises(ShapeError, match=match):
+        gl.jacobian(out, [1.0, 2.0])
+
+
+def test_output_shape_must_not_change():
+    with pytest.raises(ShapeError, match=r"at the base point; f must return the same shape"):
+        gl.jacobian(lambda x: np.ones(2) if x[0] == 1 else np.ones(3), [1.0], method="central")
+
+
+def test_gradient_needs_scalar_f():
+    with pytest.raises(ShapeError, match=r"gradient needs a scalar-valued f; f returned shape \(3,\).*gl.jacobian"):
+        gl.gradient(lambda x: x ** 2, [1.0, 2.0, 3.0])
+
+
+def test_hessian_needs_scalar_f_and_known_method():
+    with pytest.raises(ShapeError, match=r"hessian needs a scalar-valued f; f returned shape \(2,\)"):
+        gl.hessian(lambda x: x, [1.0, 2.0])
+    with pytest.raises(GradlibError, match=r"method='richardson' is not one of 'auto', 'central', 'complex'"):
+        gl.hessian(lambda x: x[0], [1.0], method="richardson")
+
+
+def test_derivative_needs_scalar_t():
+    with pytest.raises(ShapeError, match=r"derivative needs a scalar t; got shape \(2,\).*gl.jacobian"):
+        gl.derivative(np.sin, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("x, err, match", [
+    (np.ones((2, 3)), ShapeError, r"x has shape \(2, 3\); expected shape \(n,\).*x.ravel\(\).*x.reshape\(2, 3\)"),
+    (1.0, ShapeError, r"x has shape \(\); expected shape \(n,\).*pass \[x\].*gl.derivative"),
+    ([], ShapeError, r"x is empty"),
+    ([1 + 1j, 2.0], GradlibError, r"x is complex.*x.real and x.imag"),
+    (["a", "b"], GradlibError, r"x has dtype <U1; expected real numbers"),
+    ([1.0, np.nan], NonFiniteError, r"x is not finite"),
+])
+def test_bad_x(x, err, match):
+    with pytest.raises(err, match=match):
+        gl.jacobian(np.sin, x)
+
+
+def test_float32_x_warns_and_still_works():
+    with pytest.warns(PrecisionWarning, match="float32.*Pass x as float64"):
+        J = gl.jacobian(np.sin, np.array([1.0, 2.0], dtype=np.float32))
+    np.testing.assert_allclose(np.diag(J), np.cos(np.float32([1.0, 2.0]).astype(float)), rtol=1e-15)
+
+
+def test_float32_output_warns():
+    with pytest.warns(PrecisionWarning, match="f returns float32 values"):
+        J = gl.jacobian(lambda x: np.sin(x).astype(np.float32), [1.0, 2.0], method="central")
+    np.testing.assert_allclose(np.diag(J), np.cos([1.0, 2.0]), rtol=1e-3)
+
+
+def test_complex_output_at_real_x():
+    with pytest.raises(GradlibError, match="complex values at the real point.*f.real and f.imag"):
+        gl.jacobian(lambda x: np.exp(1j * x), [1.0], method="central")
+
+
+def test_non_finite_at_base_point():
+    with pytest.raises(NonFiniteError, match=r"f\(x\) itself is not finite: output 1 is -inf"):
+        gl.jacobian(lambda x: np.array([x[0], np.log(x[1])]), [1.0, 0.0])
+
+
+@pytest.mark.parametrize("method", ["forward", "central", "richardson"])
+def test_one_sided_near_domain_edge(method):
+    f = lambda x: np.array([np.sqrt(1.0 - x[0]) * x[1], x[1] ** 2])
+    with pytest.warns(OneSidedWarning, match=r"not finite at x\[0\] \+ .*input 0 uses a one-sided difference"):
+        J = gl.jacobian(f, [0.999, 2.0], method=method, step=[2e-3, 1e-4])
+    assert J.shape == (2, 2) and np.isfinite(J).all()
+    np.testing.assert_allclose(J[:, 0], [-2 / (2 * np.sqrt(1e-3)), 0.0], rtol=0.5)  # steep: a rough, finite slope
+
+
+def test_one_sided_value():
+    with pytest.warns(OneSidedWarning, match=r"x\[0\] - "):
+        J = gl.jacobian(lambda x: np.sqrt(x), [0.0], method="richardson")
+    assert J[0, 0] > 10  # the derivative blows up at 0: a finite, one-sided, large slope (with a warning)
+    with pytest.warns(OneSidedWarning):
+        J = gl.jacobian(lambda x: np.log(x), [1e-3], method="central", step=2e-3)
+    np.testing.assert_allclose(J, [[1e3]], rtol=0.5)  # 2nd order, but the step is as large as x itself
+
+
+def test_non_finite_on_both_sides():
+    with pytest.raises(NonFiniteError, match=r"not finite on either side of x along input 0: output 0 is nan"):
+        gl.jacobian(lambda x: np.sqrt(x[0] - 1) + np.sqrt(1 - x[0]), [1.0], method="central")
+
+
+def test_function_error_is_chained():
+    with pytest.raises(FunctionError, match=r"calling f at x=\[0\.\] raised ZeroDivisionError: float division") as e:
+        gl.jacobian(lambda x: 1 / float(x[0]), [0.0])
+    assert isinstance(e.value.__cause__, ZeroDivisionError)
+
+
+@pytest.mark.parametrize("kw, err, match", [
+    ({"method": "bogus"}, GradlibError, r"method='bogus' is not one of 'auto', 'forward'"),
+    ({"step": [1e-3, 1e-3, 1e-3]}, ShapeError, r"step has shape \(3,\); expected a scalar or shape \(2,\)"),
+    ({"step": -1.0}, GradlibError, r"step must be positive and finite"),
+    ({"step": 1e-30, "method": "central"}, GradlibError, r"too small to change x"),
+])
+def test_bad_options(kw, err, match):
+    with pytest.raises(err, match=match):
+        gl.jacobian(np.sin, [1.0, 2.0], **kw)
+
+
+def test_bad_v_u_and_f():
+    with pytest.raises(ShapeError, match=r"v has shape \(3,\); expected shape \(2,\) or \(2, 1\)"):
+        gl.jvp(np.sin, [1.0, 2.0], [1.0, 1.0, 1.0])
+    with pytest.raises(ShapeError, match=r"u has shape \(3,\); f has 2 outputs"):
+        gl.vjp(np.sin, [1.0, 2.0], [1.0, 1.0, 1.0])
+    with pytest.raises(GradlibError, match="f must be a function of x; got a list"):
+        gl.jacobian([1, 2], [1.0])
+
+
+def test_no_warnings_on_clean_input():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        gl.jacobian(np.log, [1e-6, 1e20], method="richardson")
+        gl.hessian(lambda x: np.exp(x[0] * x[1]), [1.0, 2.0])
