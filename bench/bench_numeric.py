@@ -222,8 +222,8 @@ def main():
         print()
 
     # error estimates
-    rand = random_cases(1, 40) + random_cases(7, 40)
     mpmath.mp.dps = 40
+    rand = random_cases(1, 40) + random_cases(7, 40)
     print("Error estimates (info.error) on 80 random compositions R^n -> R^m (n, m in 1..4, exact J in 40 digits)"
           "\nand the jacobian cases above. honest: true error <= estimate. within 100x: estimate <= 100 *"
           " max(true, eps*|J_ij|, eps*|f_i|/h_j)\n(the last term, stencils only, is the smallest slope a difference"

@@ -14,7 +14,7 @@ class NonFiniteError(GradlibError):
 
 
 class NotAnalyticError(GradlibError):
-    """Complex step was asked for, but f is not complex-analytic (abs, max, conj, ...)."""
+    """Complex step was asked for, but f is not complex-analytic (abs, conj, np.real, float(), ...)."""
 
 
 class VectorizationError(GradlibError):

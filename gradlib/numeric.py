@@ -37,8 +37,9 @@ _ONE_SIDED = {  # same order, only points on one side of x; mirrored (o -> -o, w
     "richardson": ((0, 1, 2, 3, 4), (-25 / 12, 4.0, -3.0, 4 / 3, -1 / 4)),
 }
 _CS_STEP = 1e-50  # complex step, relative: h^2 vanishes next to eps, and x + ih stays far from underflow
-# info.error = _SAFETY * (leading truncation term) + _ROUNDING * eps * sum_k |w_k f_k| / h for stencils, and
-# _CS_ULPS * eps * |J| for complex step: constants measured on random compositions (bench/numeric.md)
+# info.error for stencils: _SAFETY * (leading truncation term), at least _NOISE * |D(h) - D(2h)| (that difference
+# also carries the rounding noise of f actually present), plus _ROUNDING * eps * sum_k |w_k f_k| / h; for complex
+# step _CS_ULPS * eps * |J|. Constants measured on random compositions (bench/numeric.md).
 _SAFETY, _ROUNDING, _CS_ULPS, _NOISE = 2.0, 2.0, 32.0, 1.0
 _CHECK_RTOL = 1e-5  # complex step vs real central difference along a random direction
 
@@ -387,7 +388,9 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
         Im f(x + ih e_j) / h: n plus a 3-evaluation check, exact to rounding, for complex-analytic f only),
         ``"auto"``: complex step when f passes the check, else richardson.
     step : float or array_like of shape (n,), optional
-        Absolute step per input (the imaginary step for complex step). Default: relative to ``|x_j|``.
+        Absolute step per input (the imaginary step for complex step). Default: relative to ``|x_j|``
+        (1 where ``x_j == 0``), a power of two. Where x_j is tiny but not 0 and f does not scale with it
+        (``exp`` at 1e-8), the real stencils lose digits: ``info.error`` shows it; pass ``step``.
     vectorized : bool
         If True, f is called with all points at once, as the columns of an array of shape (n, N), and
         must return shape (m, N) (or (N,) when m = 1). One column is checked against a single call.

@@ -35,9 +35,13 @@ MAX_LENGTH = 500         # characters in a formula
 MAX_PARENTHESES = 50     # nesting depth of ( )
 MAX_DEPTH = 100          # depth of the expression tree (-(-(-x)), x^x^x, ...)
 MAX_DIGITS = 50          # digits in one number literal
-MAX_DECIMAL_EXPONENT = 300   # |k| in a literal like 1e-k
-MAX_EXPONENT = 1000      # |p| in a numeric exponent x^p
-MAX_RESULT_DIGITS = 10_000   # digits of a number^number that sympy would compute
+MAX_EXPONENT = 1000      # |p| and q in a numeric exponent x^(p/q)
+# Digits of any number the formula builds (numerator or denominator). SymPy factors
+# numbers under a root (sqrt(12) -> 2*sqrt(3)); beyond ~100 digits that takes seconds.
+MAX_NUMBER_DIGITS = 100
+# Nesting of functions and roots of constants, like log(log(log(2))): sympy decides their
+# signs numerically, and deep towers of constants take it exponentially long.
+MAX_CONSTANT_NESTING = 3
 
 
 def _sigmoid(u):
@@ -192,7 +196,17 @@ class _Builder:
         if method is None:
             what = _CONSTRUCTS.get(type(node).__name__, f"Python syntax ({type(node).__name__})")
             self.fail(node, f"{what} is not mathematics")
-        return method(node, depth + 1)
+        result = method(node, depth + 1)
+        # New numbers sit at the top of a result (sympy merges coefficients there); deeper
+        # ones were checked when their own node was built.
+        for part in (result, *result.args):
+            if part.is_Rational and max(abs(part.p), part.q) >= 10**MAX_NUMBER_DIGITS:
+                self.fail(node, f"numbers in this formula get too large (over {MAX_NUMBER_DIGITS} "
+                          "digits)", "use smaller numbers")
+            if part.is_Pow and part.exp.is_Rational and max(abs(part.exp.p), part.exp.q) > MAX_EXPONENT:
+                self.fail(node, "exponents in this formula get too large",
+                          f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}")
+        return result
 
     def _Constant(self, node, depth):
         value = node.value
@@ -206,9 +220,9 @@ class _Builder:
             self.fail(node, "this number is not in decimal form", "write numbers like 12, 0.5 or 3e-4")
         if sum(c.isdigit() for c in match["mantissa"]) > MAX_DIGITS:
             self.fail(node, f"this number has more than {MAX_DIGITS} digits", "round it")
-        if match["exponent"] and abs(int(match["exponent"])) > MAX_DECIMAL_EXPONENT:
+        if match["exponent"] and abs(int(match["exponent"])) > MAX_NUMBER_DIGITS:
             self.fail(node, "this number is out of range",
-                      f"exponents of 10 go up to e{MAX_DECIMAL_EXPONENT}")
+                      f"powers of 10 go from e-{MAX_NUMBER_DIGITS} to e{MAX_NUMBER_DIGITS}")
         # Decimals become exact fractions (0.5 -> 1/2), so derivatives stay exact.
         return sympy.Rational(Fraction(literal))
 
@@ -256,19 +270,25 @@ class _Builder:
         return self._power(node, left, right)
 
     def _power(self, node, base, exponent):
+        self._check_constant_nesting(node, base, exponent)
         if exponent.is_Number:
-            if abs(exponent) > MAX_EXPONENT:
+            if abs(exponent.p) > MAX_EXPONENT or exponent.q > MAX_EXPONENT:
                 self.fail(node.right, "this exponent is too large",
-                          f"exponents go up to {MAX_EXPONENT} in absolute value")
+                          f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}")
             if base == 0 and exponent < 0:
                 self.fail(node, "division by zero (0 to a negative power)")
-            if base.is_Rational and base != 0:
-                size = max(abs(base.p), base.q)
-                digits = abs(exponent) * math.log10(size) if size > 1 else 0
-                if digits > MAX_RESULT_DIGITS or exponent.q > MAX_EXPONENT:
-                    self.fail(node, "this power is too large to compute",
-                              f"the result would have about {digits:.0f} digits")
+            if base.is_Rational and base != 0:  # estimate before sympy computes it
+                digits = abs(exponent) * math.log10(max(abs(base.p), base.q))
+                if digits > MAX_NUMBER_DIGITS:
+                    self.fail(node, f"this power is too large to compute (about {digits:.0f} "
+                              f"digits; at most {MAX_NUMBER_DIGITS})")
         return sympy.Pow(base, exponent)
+
+    def _check_constant_nesting(self, node, *args):
+        if not any(arg.free_symbols for arg in args):
+            if 1 + max(map(_nesting, args)) > MAX_CONSTANT_NESTING:
+                self.fail(node, f"functions of constants are nested more than "
+                          f"{MAX_CONSTANT_NESTING} deep", "type the number instead, e.g. 0.1234")
 
     def _Call(self, node, depth):
         func = node.func
@@ -290,10 +310,17 @@ class _Builder:
             expected = " or ".join(map(str, arities))
             self.fail(node, f"{name} takes {expected} argument(s), got {len(node.args)}")
         args = [self.build(arg, depth) for arg in node.args]
+        self._check_constant_nesting(node, *args)
         result = builder(*args)
         if result in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             self.fail(node, f"this is not a finite number (sympy gives {result})")
         return result
+
+
+def _nesting(expr):
+    """How deeply functions and non-integer powers are nested in a sympy expression."""
+    inner = max((_nesting(arg) for arg in expr.args), default=0)
+    return inner + (isinstance(expr, sympy.Function) or (expr.is_Pow and not expr.exp.is_Integer))
 
 
 def _variable_items(variables):

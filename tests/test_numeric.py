@@ -1,5 +1,4 @@
 """gradlib.numeric: values against closed forms, shapes, evaluation counts and every error path."""
-import math
 import warnings
 
 import numpy as np

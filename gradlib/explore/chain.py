@@ -121,9 +121,17 @@ class Term:
 
     @property
     def latex(self) -> str:
-        """"d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX."""
-        return (rf"{self.a_name} = {self.a_latex} = {self.a:.4g} \qquad "
-                rf"{self.b_name} = {self.b_latex} = {self.b:.4g}")
+        """"d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX (a constant once)."""
+        return rf"{_equation(self.a_name, self.a_latex, self.a)} \qquad {_equation(self.b_name, self.b_latex, self.b)}"
+
+
+def _equation(name: str, formula: str, value: float) -> str:
+    """"name = formula = value", or "name = formula" when the formula is already a plain number."""
+    try:
+        float(formula)
+        return f"{name} = {formula}"
+    except ValueError:
+        return f"{name} = {formula} = {value:.4g}"
 
 
 @dataclass(frozen=True)
@@ -220,3 +228,12 @@ def direct_check(g1: str, g2: str, x) -> tuple[np.ndarray, np.ndarray, float]:
     """
     r = _numeric(g1, g2, tuple(float(v) for v in np.asarray(x, float).ravel()))
     return r.J_f, r.direct_J, float(np.max(np.abs(r.J_f - r.direct_J)))
+
+
+def warm_up() -> None:
+    """Lambdify and typeset every catalogue Jacobian once (about half a second), so that picking a
+    new pair in the stepper costs a redraw, not a SymPy computation."""
+    for entry in functions.CATALOGUE.values():
+        entry.jacobian_exact(entry.point)
+        jacobian_latex(entry.name, "x")
+        jacobian_latex(entry.name, "y")

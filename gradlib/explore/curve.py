@@ -83,7 +83,7 @@ def scene(name: str, t: float, dt: float = 0.25) -> CurveScene:
     Examples
     --------
     >>> s = scene("circle", 0.0, dt=0.5)
-    >>> s.derivative_symbolic.round(6).tolist(), s.step.round(6).tolist()
+    >>> (s.derivative_symbolic.round(6) + 0.0).tolist(), s.step.round(6).tolist()   # + 0.0: no -0.0
     ([[0.0], [1.0]], [[0.0], [0.5]])
     """
     f = curve(name)

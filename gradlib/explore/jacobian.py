@@ -139,7 +139,7 @@ def scene(name: str, x, row: int = 0) -> JacobianScene:
     Examples
     --------
     >>> s = scene("polar_to_cartesian", [2.0, 0.0], row=0)
-    >>> s.J_symbolic.round(6).tolist()
+    >>> (s.J_symbolic.round(6) + 0.0).tolist()   # + 0.0 turns -0.0 into 0.0
     [[1.0, 0.0], [0.0, 2.0]]
     """
     f = vector(name)

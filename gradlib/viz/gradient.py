@@ -35,22 +35,24 @@ def plot_contours(ax, X, Y, Z, *, title: str, labels=("x", "y"), count: int = 12
 
 
 def arrow_scale(f, box) -> float:
-    """Factor drawing gradients of scalar f at a readable length: the median one at 15% of ``box``."""
+    """Factor drawing gradients of scalar f at a readable length: the median one at 25% of ``box``."""
     X, Y, _ = eg.grid(f, box, num=15)
     pts = np.stack([X.ravel(), Y.ravel()])
     h = 1e-5
     gx = (f(pts + [[h], [0]]) - f(pts - [[h], [0]])) / (2 * h)
     gy = (f(pts + [[0], [h]]) - f(pts - [[0], [h]])) / (2 * h)
     size = np.ptp(np.asarray(box, dtype=float), axis=1).min()
-    return 0.15 * size / max(float(np.median(np.hypot(gx, gy))), 1e-12)
+    return 0.25 * size / max(float(np.median(np.hypot(gx, gy))), 1e-12)
 
 
 def _gradient_end(s, scale, radius):
-    """Tip of the drawn gradient arrow: scaled, and capped so it stays near x."""
-    cap = 2.5 * radius
+    """Tip of the drawn gradient arrow: scaled, kept between radius / 2 and 2 radius long so it
+    stays readable and near x (the panel gives the true numbers)."""
     g = s.gradient[0] * scale
     length = np.linalg.norm(g)
-    return s.x + (g if length <= cap else g * cap / length)
+    if length < 1e-12:
+        return s.x
+    return s.x + g * np.clip(length, 0.5 * radius, 2 * radius) / length
 
 
 @dataclass

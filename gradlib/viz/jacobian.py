@@ -98,9 +98,10 @@ def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
     (u0, u1), (v0, v1) = image_box(name)
     ax_out.set_xlim(u0, u1)
     ax_out.set_ylim(v0, v1)
-    for ax in (ax_in, ax_out):
-        ax.set_aspect("equal", adjustable="box")
-    style.label(ax_in, "input: a small grid around x", "x_1", "x_2")
+    # equal aspect keeps squares square, unless the window is very long one way (polar: r, theta)
+    ax_in.set_aspect("equal" if 0.5 <= (x1 - x0) / (y1 - y0) <= 2 else "auto", adjustable="box")
+    ax_out.set_aspect("equal", adjustable="box")
+    style.label(ax_in, "input: a small grid around x", *[str(v) for v in ej.entry(name).variables])
     style.label(ax_out, "output: f (curved) vs f(x) + J dx", "f_1", "f_2")
     artists = GridArtists(
         lines=ax_in.add_collection(LineCollection(g.lines, colors=style.ROLES["direction"], linewidths=1)),

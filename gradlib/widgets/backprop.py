@@ -74,12 +74,11 @@ class AccumulationCost(LessonWidget):
                 "shapes": {o: [shape for _, shape in s.steps[o]] for o in s.steps}, "winner": s.winner}
 
     def demo_moves(self):
-        return [
-            ("output k = 1000", lambda: setattr(self.k, "value", 1000)),
-            ("input n = 1", lambda: setattr(self.n, "value", 1)),
-            ("step 2", lambda: setattr(self.step, "value", 2)),
-            ("hidden m1 = 500", lambda: setattr(self.m1, "value", 500)),
-        ]
+        moves = [("output k", self.k, 1000), ("input n", self.n, 1), ("step", self.step, 2),
+                 ("hidden m1", self.m1, 500), ("output k", self.k, 1), ("input n", self.n, 100),
+                 ("step", self.step, 0), ("hidden m1", self.m1, 50)]   # ends where it starts
+        return [(f"{label} = {value}", lambda c=control, v=value: setattr(c, "value", v))
+                for label, control, value in moves]
 
     def alt_text(self, s) -> str:
         return (f"Bar chart of multiplications for layer sizes {' -> '.join(map(str, s.sizes))}: forward "

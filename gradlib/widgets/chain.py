@@ -30,6 +30,7 @@ class ChainRuleStepper(LessonWidget):
 
     def __init__(self, g1: str = "linear_map", g2: str = "neural_layer", x=(0.5, -0.5)):
         self._hold = True   # no refresh while the controls are being set up together
+        ec.warm_up()
         self.pair = ipywidgets.Dropdown(options=[(ec.pair_label(a, b), (a, b)) for a, b in ec.pairs()],
                                         value=(g1, g2), description="g2 ∘ g1:",
                                         layout=ipywidgets.Layout(width="420px"))
@@ -129,6 +130,7 @@ class ChainRuleStepper(LessonWidget):
              lambda: setattr(self.pair, "value", ("polar_to_cartesian", "paraboloid"))),
             ("point: 1, 0.5", lambda: setattr(self.point, "value", "1, 0.5")),
             ("next", lambda: self.next.click()),
+            ("pair: neural_layer ∘ linear_map", lambda: setattr(self.pair, "value", ("linear_map", "neural_layer"))),
         ]
 
     def alt_text(self, s) -> str:

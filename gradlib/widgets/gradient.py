@@ -38,7 +38,7 @@ class GradientExplorer(LessonWidget):
     text = "Gradient explorer: run the notebook to move the point and the direction."
     size = "square"
 
-    def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.25):
+    def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.5):
         self.function = ipywidgets.Dropdown(options=eg.names(), value=name, description="f",
                                             layout=ipywidgets.Layout(width="190px"))
         (x0, x1), (y0, y1) = eg.bounds(name)
@@ -109,7 +109,7 @@ class GradientExplorer(LessonWidget):
             moves.append(("move x", lambda v=-1.5 + 0.4 * k: setattr(self.x1, "value", v)))
             moves.append(("move y", lambda v=1.5 - 0.35 * k: setattr(self.x2, "value", v)))
             moves.append(("turn d", lambda v=-170.0 + 45 * k: setattr(self.angle, "value", v)))
-        moves.append(("change h", lambda: setattr(self.h, "value", 0.5)))
+        moves.append(("change h", lambda: setattr(self.h, "value", 0.3)))
         moves += [("change f", lambda n=n: setattr(self.function, "value", n)) for n in ("saddle", "paraboloid")]
         return moves
 

@@ -5,7 +5,7 @@ import ipywidgets
 
 from ..explore import layout as el
 from ..viz.layout import plot_layout
-from ._base import LessonWidget, line_html, matrix_html, product_html, register
+from ._base import LessonWidget, line_html, register
 
 
 @register("layout")
@@ -67,12 +67,12 @@ class LayoutToggle(LessonWidget):
         return f"$${v.latex}$$"
 
     def panel_html(self, v) -> str:
-        (n1, A), (n2, B) = v.factors
+        other = "numerator" if v.layout == "denominator" else "denominator"
         return (line_html("layout:", v.layout) + line_html("rows are:", v.rows_are)
                 + line_html("columns are:", v.cols_are)
-                + product_html(matrix_html(A, name=n1), "@", matrix_html(B, name=n2), "=",
-                               matrix_html(v.result, name=v.result_name))
-                + line_html("product:", v.shape_text))
+                + line_html("order:", " @ ".join(name for name, _ in v.factors))
+                + line_html("product:", v.shape_text)
+                + line_html(f"vs {other} layout:", "the same numbers, transposed, multiplied in reverse order"))
 
     @property
     def state(self) -> dict:
@@ -87,6 +87,7 @@ class LayoutToggle(LessonWidget):
             ("numerator", lambda: setattr(self.layout_buttons, "value", "numerator")),
             ("vector example", lambda: setattr(self.example, "value", "vector output: neural_layer ∘ helix")),
             ("denominator", lambda: setattr(self.layout_buttons, "value", "denominator")),
+            ("scalar example", lambda: setattr(self.example, "value", "scalar loss: square_norm ∘ linear_map")),
         ]
 
     def alt_text(self, v) -> str:

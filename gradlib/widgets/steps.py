@@ -73,6 +73,7 @@ class StepSizeWidget(LessonWidget):
             ("h = 1e-2", lambda: setattr(self.slider, "value", 1e-2)),
             ("function: sin(10x)", lambda: setattr(self.dropdown, "value", "sin(10x) at x = 1")),
             ("h = 1e-12", lambda: setattr(self.slider, "value", 1e-12)),
+            ("function: exp(x)", lambda: setattr(self.dropdown, "value", "exp(x) at x = 1")),
         ]
 
     def alt_text(self, s) -> str:

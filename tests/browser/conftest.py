@@ -123,8 +123,9 @@ def page(browser):
 
 # ---- helpers ------------------------------------------------------------------------------------
 def open_lesson(page, lab: Lab, name: str) -> None:
-    """Open notebooks/<name> in JupyterLab and wait until its kernel is idle."""
-    page.goto(lab.url(f"lab/tree/{name}"))
+    """Open notebooks/<name> in JupyterLab, in a workspace of its own (no tabs restored from an
+    earlier test), and wait until its kernel is idle."""
+    page.goto(lab.url(f"lab/workspaces/{secrets.token_hex(4)}/tree/{name}"))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
     wait_idle(page)
 
@@ -141,8 +142,14 @@ def wait_idle(page, timeout_ms: int = 180_000) -> None:
 
 def run_all(page, timeout_ms: int = 300_000) -> None:
     """Run > Run All Cells, then wait until every code cell shows an execution count and the
-    kernel is idle (the command through ``window.jupyterapp``: no menu or key binding to miss)."""
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    kernel is idle (the commands through ``window.jupyterapp``: no menu or key binding to miss).
+
+    The stored outputs and counts are cleared first, so a count seen afterwards is from this run.
+    """
+    page.evaluate("""async () => {
+        await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
+        await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    }""")
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
