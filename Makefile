@@ -18,7 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 ## Open JupyterLab on the first lesson.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit, property, doctests, lessons (nbval).
 test: $(STAMP)
@@ -38,6 +38,11 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+	$(PY) scripts/check_locks.py --write-binder
+
+## Regenerate the lessons' navigation cells, lesson 0's index and the README's generated blocks.
+nav:
+	python3 scripts/nav.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache
