@@ -65,7 +65,7 @@ def fmt_row(cells, widths):
 
 def main() -> int:
     head = ["widget", "move", "n", "median ms", "worst ms", "redraw-all median ms", "ratio", "<= 50 ms"]
-    widths = [16, 22, 3, 9, 8, 20, 6, 8]
+    widths = [16, 38, 3, 9, 8, 20, 6, 8]
     print(f"Widget callbacks, kernel time per move (Agg, matplotlib {matplotlib.__version__}); "
           f"peer = redraw the whole figure on every move.\n")
     print(fmt_row(head, widths))

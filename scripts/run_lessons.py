@@ -9,10 +9,10 @@ lesson: a fresh ``python3`` kernel with the working directory ``notebooks/``, ex
 1..N, and a clean file for git and for nbval:
 
 * no widget state in the metadata (``metadata.widgets``): it is large and changes every run;
-* widget views in outputs keep their mime type but get an empty ``model_id``: JupyterLab then
-  hides the stale view of a closed notebook instead of printing "Error displaying widget: model
-  not found"; running the cell shows the live widget again; GitHub and nbviewer show the PNG
-  stored next to it;
+* no widget views in outputs: their model dies with the kernel, so a stored view would show
+  "Error displaying widget: model not found" (or nothing). The PNG of the start state stored
+  beside it is what JupyterLab (before the lesson is run), GitHub and nbviewer show; running the
+  cell shows the live widget again;
 * no execution timings, no machine paths (a path in an output is replaced and reported);
 * kernelspec ``python3``.
 """
@@ -66,9 +66,7 @@ def clean(nb) -> list[str]:
         if cell.cell_type != "code":
             continue
         for output in cell.outputs:
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view is not None:
-                view["model_id"] = ""
+            output.get("data", {}).pop(WIDGET_VIEW, None)
             for key in ("data", "text", "traceback", "evalue"):
                 if key in output:
                     output[key] = _scrub(output[key], f"cell {index}", found)

@@ -79,8 +79,7 @@ def test_no_machine_paths_and_no_widget_state(lesson):
     assert MACHINE_PATH.search(stored) is None, MACHINE_PATH.search(stored)
     for cell in code_cells(nb):
         for out in cell.outputs:
-            view = out.get("data", {}).get(WIDGET_VIEW)
-            assert view is None or view["model_id"] == "", "stale widget id: run scripts/run_lessons.py"
+            assert WIDGET_VIEW not in out.get("data", {}), "stored widget view: run scripts/run_lessons.py"
 
 
 def test_navigation_and_title_cells(lesson):
@@ -94,8 +93,19 @@ def test_navigation_and_title_cells(lesson):
 
 
 def widget_cells(nb):
+    """Cells whose output is a gradlib widget: stored as the PNG of its start state, with alt text."""
     return [c for c in code_cells(nb)
-            if any(WIDGET_VIEW in o.get("data", {}) and "image/png" in o.get("data", {}) for o in c.outputs)]
+            if any("widget" in o.get("metadata", {}).get("gradlib", {}) for o in c.outputs)]
+
+
+def test_every_stored_picture_has_alt_text(lesson):
+    for i, cell in enumerate(code_cells(read(lesson))):
+        for out in cell.outputs:
+            if "image/png" in out.get("data", {}):
+                alt = out.get("metadata", {}).get("image/png", {}).get("alt", "")
+                assert len(alt) > 40, f"code cell {i}: a PNG without a sentence of alt text"
+    for cell in widget_cells(read(lesson)):
+        assert any("image/png" in o.get("data", {}) for o in cell.outputs), "widget cell without its start picture"
 
 
 def exercise_checks(nb):
@@ -110,7 +120,7 @@ def test_lesson_skeleton(path):
     assert goals, "a '## Learning goals' section"
     bullets = [line for line in goals[0].source.splitlines() if line.startswith("- ")]
     assert 3 <= len(bullets) <= 5
-    assert widget_cells(nb), "at least one widget cell storing the live view and a PNG"
+    assert widget_cells(nb), "at least one widget cell (stored as the PNG of its start state)"
     assert "Exercises" in parts and len(exercise_checks(nb)) >= 3
     assert "Summary" in parts
     for cell in widget_cells(nb):

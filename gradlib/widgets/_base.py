@@ -28,7 +28,9 @@ Writing a widget (see ``gradlib/widgets/gradient.py``)::
         def alt_text(self, s):      ...  # one sentence describing the picture
 
 Display: ``_repr_mimebundle_`` emits ONE output holding the live widget view, a PNG of the
-current state (so GitHub and nbviewer show a picture) and a fixed ``text/plain`` sentence.
+current state and a fixed ``text/plain`` sentence. JupyterLab shows the live widget; the stored
+lesson keeps only the PNG (scripts/run_lessons.py drops the view, whose model dies with the
+kernel), so a lesson opened before it is run, GitHub and nbviewer all show the picture.
 """
 from __future__ import annotations
 
@@ -193,7 +195,9 @@ class LessonWidget:
             "text/plain": f"{self.text}\n{alt}",
         }
         width, height = style.png_size(self.figure)
-        return data, {"image/png": {"alt": alt, "width": width, "height": height}}
+        # "gradlib" marks the output as a widget's, so tests and run_lessons.py can find it.
+        return data, {"image/png": {"alt": alt, "width": width, "height": height},
+                      "gradlib": {"widget": type(self).__name__}}
 
 
 # ---- HTML panels ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets
+import numpy as np
 
 from ..explore import steps
 from ..viz.steps import METHOD_COLORS, plot_error_curves
@@ -36,7 +37,7 @@ class StepSizeWidget(LessonWidget):
         super().__init__([self.dropdown, self.slider])
 
     def scene(self):
-        return steps.scene(self.dropdown.value, round(float(steps.np.log10(self.slider.value)), 6))
+        return steps.scene(self.dropdown.value, round(float(np.log10(self.slider.value)), 6))
 
     def draw(self, s):
         self._artists_now, self._update = plot_error_curves(self.axes[0], s)

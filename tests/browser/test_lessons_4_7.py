@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import gradlib as gl
-from gradlib.explore import steps
+from gradlib.explore import layout, steps
 from gradlib.widgets import fmt
 
 from .conftest import assert_no_errors, image_src, panel_text, run_all, screenshot, wait_idle, widget_box
@@ -100,9 +100,9 @@ def test_lesson_7_layout_toggle(page, lab):
     box.locator("button", has_text="denominator").click()
     wait_for_new_image(page, box, before)
     text = panel_text(box)
-    assert "J_g1ᵀ (2x3) @ J_g2ᵀ (3x1) -> ∇f (2x1)" in text, text
-    assert "rows are: inputs" in text
-    J = gl.jacobian(lambda v: gl.functions.get("square_norm").f(gl.functions.get("linear_map").f(v)), [1.0, 2.0])
-    assert all(fmt(v) in text for v in J[0]), text
+    expected = layout.scene("scalar loss: square_norm ∘ linear_map", "denominator")
+    assert f"product: {expected.shape_text}" in text, text
+    assert expected.shape_text == "J_g1ᵀ (2x3) @ J_g2ᵀ (3x1) -> ∇f (2x1)"
+    assert "rows are: inputs" in text and "order: J_g1ᵀ @ J_g2ᵀ" in text
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson7_after_interaction")
