@@ -115,6 +115,15 @@ class Exercise:
     def _point(self):
         return np.atleast_1d(np.asarray(self.problem["x"], dtype=float))
 
+    def _factors(self):
+        """(J_g2 at y = g1(x), J_g1 at x) of a chain_product exercise, each (rows, columns)."""
+        v, x = self._variables(), self._point()
+        inner = symbolic.symbols(self.problem["inner"])
+        g1 = self._exprs("g1", v)
+        y = symbolic.lambdify(g1, v)(x).reshape(-1)
+        J_g2 = symbolic.lambdify(symbolic.jacobian(self._exprs("g2", inner), inner), inner)(y)
+        return np.asarray(J_g2, dtype=float), np.asarray(symbolic.lambdify(symbolic.jacobian(g1, v), v)(x), dtype=float)
+
     def truth(self):
         """The right answer: an ndarray of shape (rows, columns), or a shape tuple for "shape"."""
         p, kind = self.problem, self.kind
@@ -123,11 +132,8 @@ class Exercise:
         v = self._variables()
         x = self._point()
         if kind == "chain_product":
-            inner = symbolic.symbols(p["inner"])
-            g1 = self._exprs("g1", v)
-            y = symbolic.lambdify(g1, v)(x).reshape(-1)
-            J_g2 = symbolic.lambdify(symbolic.jacobian(self._exprs("g2", inner), inner), inner)(y)
-            return np.asarray(J_g2 @ symbolic.lambdify(symbolic.jacobian(g1, v), v)(x), dtype=float)
+            J_g2, J_g1 = self._factors()
+            return J_g2 @ J_g1
         f = self._exprs("f", v)
         if kind == "gradient":
             M = symbolic.gradient(f[0], v)
@@ -148,6 +154,9 @@ class Exercise:
         """Feedback on ``answer`` (truthy only when right); never shows the right answer."""
         if self.kind == "shape":
             return check_shape(answer, self.truth())
+        if self.kind == "chain_product":  # also diagnoses the wrong order and a missing factor
+            J_g2, J_g1 = self._factors()
+            return check.chain_product(answer, J_g2=J_g2, J_g1=J_g1)
         what = {"gradient": "gradient", "derivative": "derivative", "jacobian": "jacobian"}.get(self.kind, "matrix")
         return check.answer(answer, expected=self.truth(), x=self._point(), variables=self._variables(),
                             what=what)

@@ -42,6 +42,6 @@ add(Exercise(
     hints=("y = (1, 3). J_g2 = [[v, u], [1, -1]] at (u, v) = (1, 3); J_g1 = [[2x, 0], [y, x]] at (1, 3).",
            "The outer function's Jacobian goes on the left: J_g2 @ J_g1, not J_g1 @ J_g2."),
     problem={"g2": ["u*v", "u - v"], "inner": "u v", "g1": ["x**2", "x*y"], "variables": "x y", "x": [1, 3]},
-    examples_wrong=(([[6, 2], [10, 2]], "wrong_entries"), ([[9, -1], [1, -1]], "transposed"),
+    examples_wrong=(([[6, 2], [10, 2]], "wrong_order"), ([[9, -1], [1, -1]], "transposed"),
                     ([[9, 1]], "wrong_shape")),
 ))
