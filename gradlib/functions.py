@@ -5,19 +5,20 @@ same function as a sympy column; the tests check one against the other, so
 each is an independent reference for the other. ``f`` takes x of shape (n,)
 (a scalar t for curves) and returns a float (n_out == 1) or shape (m,); it
 also takes complex x (for the complex-step method) and a batch of shape
-(n, N), returning (N,) or (m, N).
+(n, N), returning (N,) or (m, N) (any (n, *batch), e.g. a grid (n, N, M)).
 
 Fixed matrices (``A``, ``W``, ``B``, ``TARGET``) are literal binary fractions,
 so the numeric and the exact sympy forms agree to the last bit, in every
 lesson and test.
 
+>>> import numpy as np
 >>> import gradlib as gl
 >>> g = gl.functions.get("polar_to_cartesian")
 >>> g.n_in, g.n_out, g.kind
 (2, 2, 'map')
->>> g.jacobian_exact([2.0, 0.0])
-array([[1., 0.],
-       [0., 2.]])
+>>> g.jacobian_exact([2.0, np.pi / 2]).round(12)
+array([[ 0., -2.],
+       [ 1.,  0.]])
 """
 import difflib
 import types
@@ -195,8 +196,13 @@ def _spherical_to_cartesian(v):
                      r * np.cos(theta)])
 
 
+def _matvec(M, x):
+    """M @ x for x of shape (n,) or a batch (n, *batch), points along the first axis."""
+    return np.tensordot(M, x, axes=(1, 0))
+
+
 def _linear_map(v):
-    return A @ _as_points(v, 2)
+    return _matvec(A, _as_points(v, 2))
 
 
 def _sigmoid(v):
@@ -205,7 +211,7 @@ def _sigmoid(v):
 
 def _neural_layer(v):
     x = _as_points(v, 3)
-    return np.tanh(W @ x + _batch(B, x))
+    return np.tanh(_matvec(W, x) + _batch(B, x))
 
 
 def _softmax(v):

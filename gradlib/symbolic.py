@@ -14,6 +14,7 @@ symbols, so ``parse("x^2 + y^2")`` and a catalogue entry share their ``x, y``.
 import ast
 import keyword
 import math
+import operator
 import re
 import textwrap
 import unicodedata
@@ -39,9 +40,11 @@ MAX_EXPONENT = 1000      # |p| and q in a numeric exponent x^(p/q)
 # Digits of any number the formula builds (numerator or denominator). SymPy factors
 # numbers under a root (sqrt(12) -> 2*sqrt(3)); beyond ~100 digits that takes seconds.
 MAX_NUMBER_DIGITS = 100
-# Nesting of functions and roots of constants, like log(log(log(2))): sympy decides their
-# signs numerically, and deep towers of constants take it exponentially long.
-MAX_CONSTANT_NESTING = 3
+_NUMBER_LIMIT = 10**MAX_NUMBER_DIGITS
+# Functions and roots of constants may not be nested (log(sin(2)), abs(sec(cosh(9)))):
+# sympy decides signs of constants numerically, and for such towers that can take
+# forever (sec(cosh(10^90)) needs 10^90 digits). Functions of variables nest freely.
+MAX_CONSTANT_NESTING = 1
 
 
 def _sigmoid(u):
@@ -86,7 +89,8 @@ _CHAR_HINTS = {
 }
 _UNICODE_HINTS = {"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*",
                   "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi", "\u221a": "sqrt(...)"}
-_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.Div: operator.truediv}  # ** is _Builder._power
 _OTHER_OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
                     ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
 _CONSTRUCTS = {  # Python syntax that is not mathematics, in the words of the error message
@@ -120,7 +124,7 @@ def _check_characters(text):
             continue
         if c in _CHAR_HINTS:
             _fail(text, i, i + 1, f"the character {c!r} is not allowed", _CHAR_HINTS[c])
-        if not c.isprintable() or c == "\x7f":
+        if not c.isprintable():
             _fail(text, i, i + 1, f"the control character U+{ord(c):04X} is not allowed",
                   "type the formula on one line")
         if c.isascii():
@@ -200,7 +204,7 @@ class _Builder:
         # New numbers sit at the top of a result (sympy merges coefficients there); deeper
         # ones were checked when their own node was built.
         for part in (result, *result.args):
-            if part.is_Rational and max(abs(part.p), part.q) >= 10**MAX_NUMBER_DIGITS:
+            if part.is_Rational and max(abs(part.p), part.q) >= _NUMBER_LIMIT:
                 self.fail(node, f"numbers in this formula get too large (over {MAX_NUMBER_DIGITS} "
                           "digits)", "use smaller numbers")
             if part.is_Pow and part.exp.is_Rational and max(abs(part.exp.p), part.exp.q) > MAX_EXPONENT:
@@ -251,26 +255,21 @@ class _Builder:
 
     def _BinOp(self, node, depth):
         op = type(node.op)
-        if op not in _OPERATORS:
+        if op not in _OPERATORS and op is not ast.Pow:
             symbol = _OTHER_OPERATORS.get(op, op.__name__)
             gap = self.source.find(symbol, node.left.end_col_offset, node.right.col_offset)
             self.fail(node, f"the operator {symbol} is not supported", "use + - * / ^",
                       span=(gap, gap + len(symbol)) if gap >= 0 else None)
         left, right = self.build(node.left, depth), self.build(node.right, depth)
-        if op is ast.Add:
-            return left + right
-        if op is ast.Sub:
-            return left - right
-        if op is ast.Mult:
-            return left * right
-        if op is ast.Div:
-            if right == 0:
-                self.fail(node, "division by zero")
-            return left / right
-        return self._power(node, left, right)
+        if op is ast.Pow:
+            return self._power(node, left, right)
+        if op is ast.Div and right == 0:
+            self.fail(node, "division by zero")
+        return _OPERATORS[op](left, right)
 
     def _power(self, node, base, exponent):
-        self._check_constant_nesting(node, base, exponent)
+        if not exponent.is_Integer:
+            self._check_constant_nesting(node, base, exponent)
         if exponent.is_Number:
             if abs(exponent.p) > MAX_EXPONENT or exponent.q > MAX_EXPONENT:
                 self.fail(node.right, "this exponent is too large",
@@ -282,19 +281,27 @@ class _Builder:
                 if digits > MAX_NUMBER_DIGITS:
                     self.fail(node, f"this power is too large to compute (about {digits:.0f} "
                               f"digits; at most {MAX_NUMBER_DIGITS})")
-        return sympy.Pow(base, exponent)
+        return self._real(node, sympy.Pow(base, exponent))
+
+    def _real(self, node, result):
+        """Refuse constants that are not real numbers (sqrt(-1), log(-1), ...): the lessons are real."""
+        if result in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            self.fail(node, f"this is not a finite number (sympy gives {result})")
+        if not result.free_symbols and result.is_extended_real is False:
+            self.fail(node, f"this is not a real number (sympy gives {result})")
+        return result
 
     def _check_constant_nesting(self, node, *args):
         if not any(arg.free_symbols for arg in args):
             if 1 + max(map(_nesting, args)) > MAX_CONSTANT_NESTING:
-                self.fail(node, f"functions of constants are nested more than "
-                          f"{MAX_CONSTANT_NESTING} deep", "type the number instead, e.g. 0.1234")
+                self.fail(node, "functions or roots of constants may not be nested",
+                          "type the number instead, e.g. 0.1234")
 
     def _Call(self, node, depth):
         func = node.func
         if not isinstance(func, ast.Name):
-            if isinstance(func, (ast.Attribute, ast.Subscript, ast.Call, ast.Lambda)):
-                return self.build(func, depth)  # report the construct itself (.attr, [ ], ...)
+            if isinstance(func, (ast.Attribute, ast.Subscript, ast.Lambda)):
+                self.build(func, depth)  # reports the construct itself: .attr, [ ], lambda
             self.fail(node, "a '(' right after a number or a bracket",
                       "write * for multiplication, like 2*(x + 1)")
         name = func.id
@@ -311,10 +318,7 @@ class _Builder:
             self.fail(node, f"{name} takes {expected} argument(s), got {len(node.args)}")
         args = [self.build(arg, depth) for arg in node.args]
         self._check_constant_nesting(node, *args)
-        result = builder(*args)
-        if result in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-            self.fail(node, f"this is not a finite number (sympy gives {result})")
-        return result
+        return self._real(node, builder(*args))
 
 
 def _nesting(expr):
@@ -394,8 +398,9 @@ def parse(text, variables=None):
         exp, log, sqrt, tanh, sigmoid, abs, ...) and the constants ``pi``, ``e``.
         Multiplication is always explicit: ``2*x``, not ``2x``.
     variables : str or list of (str or sympy.Symbol), optional
-        If given, the only names allowed; their Symbols are used as given.
-        Other names become real Symbols (``sympy.Symbol(name, real=True)``).
+        If given, the only names allowed (others are a ParseError naming them),
+        and Symbols given here are used as they are. Otherwise every name
+        becomes a real Symbol, ``sympy.Symbol(name, real=True)``.
 
     Returns
     -------
@@ -461,8 +466,8 @@ def parse(text, variables=None):
     if builder.unknown:
         names = list(dict.fromkeys(name for name, _ in builder.unknown))
         builder.fail(builder.unknown[0][1], f"unknown variable(s) {', '.join(names)}",
-                     f"the variables are {', '.join(allowed)}: add it to the variables or "
-                     "replace it by a number")
+                     f"the variables are {', '.join(allowed)}: add {', '.join(names)} to the "
+                     "variables, or type a number instead")
     return expr
 
 
@@ -508,13 +513,15 @@ def _prepare(exprs, variables, vector=True):
                      else symbols([v])[0] for v in items)
     extra = sorted(matrix.free_symbols - set(resolved), key=str)
     if extra:
-        twins = [s for s in extra if s.name in {v.name for v in resolved}]
+        twins = [(s, v) for s in extra for v in resolved if s.name == v.name]
         if twins:
+            ours, theirs = twins[0]
+            kind = {True: "real"}
             raise GradlibError(
-                f"the expression's {twins[0]} and the variable {twins[0]} are different sympy "
-                f"Symbols (different assumptions: {twins[0].assumptions0 or 'none'} vs "
-                f"{next(v for v in resolved if v.name == twins[0].name).assumptions0 or 'none'}): "
-                "make both with gl.symbolic.symbols('x y'), or pass the variables by name")
+                f"the expression's {ours} ({kind.get(ours.is_real, 'not known to be real')}) and "
+                f"the variable {theirs} ({kind.get(theirs.is_real, 'not known to be real')}) are "
+                "different sympy Symbols: make both with gl.symbolic.symbols('x y'), or pass the "
+                "variables by name")
         names = ", ".join(map(str, extra))
         raise GradlibError(
             f"the expression contains {names}, which {'is' if len(extra) == 1 else 'are'} not among "
@@ -632,8 +639,8 @@ def hessian(expr, variables):
     --------
     >>> hessian("x^3*y", "x y")
     Matrix([
-    [6*x*y, 3*x**2],
-    [3*x**2,     0]])
+    [ 6*x*y, 3*x**2],
+    [3*x**2,      0]])
     """
     matrix, variables = _prepare(expr, variables)
     first = [sympy.diff(_scalar(matrix, "hessian"), v) for v in variables]
@@ -684,6 +691,9 @@ class LambdifiedMatrix:
         self.shape = self.matrix.shape
         entries = list(self.matrix)
         self._entries = sympy.lambdify(self.variables, entries, modules="numpy", cse=True)
+        # One real point: Python floats and the math module are several times faster than
+        # numpy scalars.
+        self._entries_math = sympy.lambdify(self.variables, entries, modules="math", cse=True)
         # Entries that sympy cannot prove real may come out complex (e.g. (-1)**(1/3) * x).
         self._maybe_complex = any(e.is_extended_real is not True for e in entries)
         self._names = ", ".join(map(str, self.variables))
@@ -691,6 +701,8 @@ class LambdifiedMatrix:
     def __call__(self, x):
         """Evaluate at x, shape (n,) -> (p, q), or at a batch, shape (n, *batch) -> (p, q, *batch)."""
         x = _as_points(x, len(self.variables), self._names)
+        if x.ndim == 1:
+            return self._at_point(x).reshape(self.shape)
         values = self._entries(*x)
         dtype = x.dtype
         if self._maybe_complex and dtype.kind == "f" and any(map(np.iscomplexobj, values)):
@@ -699,6 +711,18 @@ class LambdifiedMatrix:
         for k, value in enumerate(values):
             out[k] = value  # broadcasts constant entries over the batch
         return out.reshape(self.shape + x.shape[1:])
+
+    def _at_point(self, x):
+        """All entries at one point x, shape (n,), as a flat float64 (or complex128) array."""
+        if x.dtype.kind == "f":
+            try:
+                out = np.array(self._entries_math(*x.tolist()))
+                if out.dtype.kind != "c":  # Python's (-8.0)**(1/3) is complex where numpy gives nan
+                    return out.astype(np.float64, copy=False)
+            except (ArithmeticError, ValueError):
+                pass  # math raises where numpy gives inf or nan (log(-1), 1/0): numpy decides
+        out = np.array(self._entries(*x))
+        return out.astype(np.result_type(out.dtype, np.float64), copy=False)
 
     def __repr__(self):
         return f"<LambdifiedMatrix {self.shape[0]}x{self.shape[1]} of ({self._names})>"
