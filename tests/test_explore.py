@@ -68,7 +68,7 @@ def test_grid_and_levels():
 
 
 def test_gradient_explorer_refuses_a_vector_valued_function():
-    with pytest.raises(ValueError, match="'helix' has 3 outputs; the gradient explorer needs a scalar"):
+    with pytest.raises(gl.GradlibError, match="'helix' has 3 outputs; the gradient explorer needs a scalar"):
         eg.scalar("helix")
 
 
@@ -93,7 +93,7 @@ def test_curve_trace_and_ranges():
 
 
 def test_curve_refuses_a_field():
-    with pytest.raises(ValueError, match="'paraboloid' takes 2 inputs; a curve takes one number t"):
+    with pytest.raises(gl.GradlibError, match="'paraboloid' takes 2 inputs; a curve takes one number t"):
         ec.curve("paraboloid")
 
 
@@ -120,7 +120,7 @@ def test_extra_maps_numeric_form_equals_formula(name):
 
 
 def test_scene_refuses_a_row_that_does_not_exist():
-    with pytest.raises(ValueError, match=r"row=2 does not exist: 'polar_to_cartesian' has 2 outputs, rows 0..1"):
+    with pytest.raises(gl.GradlibError, match=r"row=2 does not exist: 'polar_to_cartesian' has 2 outputs, rows 0..1"):
         ej.scene("polar_to_cartesian", [1.0, 0.5], row=2)
 
 
@@ -148,7 +148,7 @@ def test_grid_map_of_a_linear_map_is_exact():
 
 
 def test_grid_map_needs_a_plane_map():
-    with pytest.raises(ValueError, match="'linear_map' is not a map R\\^2 -> R\\^2"):
+    with pytest.raises(gl.GradlibError, match="'linear_map' is not a map R\\^2 -> R\\^2"):
         ej.grid_map("linear_map", [1.0, 2.0])
 
 
@@ -162,5 +162,5 @@ def test_shape_scene(n, m, case):
 
 
 def test_shape_scene_refuses_zero():
-    with pytest.raises(ValueError, match="sizes must be at least 1, got n=0, m=2"):
+    with pytest.raises(gl.GradlibError, match="sizes must be at least 1, got n=0, m=2"):
         ej.shape_scene(0, 2)

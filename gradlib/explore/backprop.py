@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import functions
 from ..chain import Chain, accumulation_steps, costs
+from ..errors import GradlibError
 
 #: The lesson's network, from the catalogue: a linear layer R^2 -> R^3, a tanh layer R^3 -> R^2,
 #: and the squared-error loss R^2 -> R.
@@ -105,7 +106,7 @@ def passes(jacobians, mode: str) -> tuple[np.ndarray, int]:
         return np.hstack([jvp(jacobians, np.eye(n)[:, [j]]) for j in range(n)]), n
     if mode == "reverse":
         return np.vstack([vjp(jacobians, np.eye(k)[[i], :]) for i in range(k)]), k
-    raise ValueError(f"mode={mode!r}; use 'forward' or 'reverse'.")
+    raise GradlibError(f"mode={mode!r}; use 'forward' or 'reverse'.")
 
 
 @dataclass(frozen=True)

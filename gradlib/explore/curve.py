@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import functions, numeric, symbolic
+from ..errors import GradlibError
 
 
 def names() -> list[str]:
@@ -26,7 +27,7 @@ def curve(name: str):
     """Catalogue curve ``name`` as f(t) -> ndarray (m,) for a float t (or (N,) -> (m, N))."""
     entry = functions.get(name)
     if entry.n_in != 1:
-        raise ValueError(f"{name!r} takes {entry.n_in} inputs; a curve takes one number t, "
+        raise GradlibError(f"{name!r} takes {entry.n_in} inputs; a curve takes one number t, "
                          f"e.g. one of {names()}.")
 
     def f(t):

@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import functions, numeric, symbolic
+from ..errors import GradlibError
 
 
 @lru_cache(maxsize=None)
@@ -29,7 +30,7 @@ def scalar(name: str):
     """Catalogue function ``name`` as f(x) -> float for x of shape (n,) (or (n, N) -> (N,))."""
     entry = functions.get(name)
     if entry.n_out != 1:
-        raise ValueError(f"{name!r} has {entry.n_out} outputs; the gradient explorer needs a "
+        raise GradlibError(f"{name!r} has {entry.n_out} outputs; the gradient explorer needs a "
                          f"scalar function (n_out = 1), e.g. one of {names()}.")
 
     def f(x):

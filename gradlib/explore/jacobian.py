@@ -16,6 +16,7 @@ import numpy as np
 import sympy as sp
 
 from .. import functions, numeric, shapes, symbolic
+from ..errors import GradlibError
 
 
 def _complex_square(v):
@@ -146,7 +147,7 @@ def scene(name: str, x, row: int = 0) -> JacobianScene:
     x = np.asarray(x, dtype=float).reshape(-1)
     J = numeric.jacobian(f, x)
     if not 0 <= row < J.shape[0]:
-        raise ValueError(f"row={row} does not exist: {name!r} has {J.shape[0]} outputs, rows 0..{J.shape[0] - 1}.")
+        raise GradlibError(f"row={row} does not exist: {name!r} has {J.shape[0]} outputs, rows 0..{J.shape[0] - 1}.")
     exact = np.asarray(_symbolic_jacobian(name)(x), dtype=float).reshape(J.shape)
     grad_i = numeric.gradient(lambda v: f(v)[row], x)   # f_i on its own: the same numbers as J[i]
     return JacobianScene(name=name, x=x, y=f(x), J=J, J_symbolic=exact, row=int(row), row_gradient=grad_i)
@@ -203,7 +204,7 @@ def grid_map(name: str, x, radius: float = 0.5, count: int = 5, points: int = 25
     f = vector(name)
     x = np.asarray(x, dtype=float).reshape(2)
     if (entry(name).n_in, entry(name).n_out) != (2, 2):
-        raise ValueError(f"{name!r} is not a map R^2 -> R^2; the grid picture needs one, "
+        raise GradlibError(f"{name!r} is not a map R^2 -> R^2; the grid picture needs one, "
                          f"e.g. one of {names(2, 2)}.")
     ticks = np.linspace(-radius, radius, count)
     run = np.linspace(-radius, radius, points)
@@ -243,7 +244,7 @@ def shape_scene(n: int, m: int) -> ShapeScene:
     ((1, 3), (1, 1), 'gradient: a row')
     """
     if n < 1 or m < 1:
-        raise ValueError(f"sizes must be at least 1, got n={n}, m={m}.")
+        raise GradlibError(f"sizes must be at least 1, got n={n}, m={m}.")
     text = shapes.describe_product([("J", (m, n)), ("dx", (n, 1))], result="df")
     if m == 1 and n == 1:
         kind = "derivative of f: R -> R: a 1 x 1 matrix"

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import functions, shapes
 from ..chain import chain_rule
+from ..errors import GradlibError
 
 LAYOUTS = ("numerator", "denominator")
 
@@ -89,7 +90,7 @@ def layout_view(J_g2, J_g1, layout: str) -> LayoutView:
                  r"\underbrace{\frac{\partial f}{\partial y}}_{%d\times%d}" % (n, k, n, m, m, k))
         rows, cols = "inputs", "outputs"
     else:
-        raise ValueError(f"layout={layout!r} is not a layout; use one of {LAYOUTS}.")
+        raise GradlibError(f"layout={layout!r} is not a layout; use one of {LAYOUTS}.")
     result = factors[0][1] @ factors[1][1]
     text = shapes.describe_product([(name, M.shape) for name, M in factors], result=result_name)
     return LayoutView(layout, factors, result_name, result, text, latex, rows, cols)
@@ -186,5 +187,5 @@ def scene(example: str, layout: str) -> LayoutView:
     'J_g1ᵀ (2x3) @ J_g2ᵀ (3x1) -> ∇f (2x1)'
     """
     if example not in EXAMPLES:
-        raise KeyError(f"no layout example {example!r}; choose one of {list(EXAMPLES)}")
+        raise GradlibError(f"no layout example {example!r}; choose one of {list(EXAMPLES)}")
     return layout_view(*_jacobians(example), layout)

@@ -23,6 +23,7 @@ import numpy as np
 import sympy as sp
 
 from .. import numeric, symbolic
+from ..errors import GradlibError
 
 EPS = float(np.finfo(float).eps)
 
@@ -161,7 +162,7 @@ def problem(name: str) -> StepProblem:
     (2.718281828459, 6)
     """
     if name not in PROBLEMS:
-        raise KeyError(f"no step problem {name!r}; choose one of {list(PROBLEMS)}")
+        raise GradlibError(f"no step problem {name!r}; choose one of {list(PROBLEMS)}")
     text, x0, _ = PROBLEMS[name]
     expr = symbolic.parse(text, variables="x")
     (x,) = expr.free_symbols
