@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+import gradlib as gl
 from gradlib import functions
 from gradlib.explore import curve as ec
 from gradlib.explore import gradient as eg
