@@ -74,12 +74,29 @@ def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projectio
     fig = Figure(figsize=SIZES[size], dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     projections = projection if isinstance(projection, (list, tuple)) else [projection] * (nrows * ncols)
-    axes = [fig.add_subplot(nrows, ncols, i + 1, projection=p) for i, p in enumerate(projections)]
-    for ax in axes:
-        ax.tick_params(labelsize=FONT_SIZE - 1)
+    axes = [add_axes(fig, (nrows, ncols, i + 1), projection=p) for i, p in enumerate(projections)]
     if len(axes) == 1:
         return fig, axes[0]
     return fig, np.array(axes, dtype=object).reshape(nrows, ncols).squeeze()
+
+
+def add_axes(fig, where, *, projection=None):
+    """One more axes on ``fig`` with the house tick labels.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    where : (nrows, ncols, index) or Bbox or (left, bottom, width, height)
+        A subplot of a grid (placed by the figure's layout engine), or a fixed position in figure
+        coordinates (e.g. another axes' ``get_position()``, to draw a second picture in its place).
+    projection : None or "3d"
+    """
+    if isinstance(where, tuple) and len(where) == 3 and all(isinstance(v, int) for v in where):
+        ax = fig.add_subplot(*where, projection=projection)
+    else:
+        ax = fig.add_axes(where, projection=projection)
+    ax.tick_params(labelsize=FONT_SIZE - 1)
+    return ax
 
 
 def label(ax, title: str, xlabel: str, ylabel: str, zlabel: str | None = None) -> None:

@@ -98,9 +98,10 @@ def plot_chain_product(ax, scene):
     Returns
     -------
     artists : list
-        The moving artists: the three highlight patches and J_f's entry texts.
+        The moving artists: the numbers of J_g2 and J_g1 (they change with the point), the three
+        highlight patches over them, the title and J_f's entry texts, in drawing order.
     update : callable
-        ``update(scene)`` moves them to another step of the same pair and point.
+        ``update(scene)`` moves them to another step or another point of the same pair.
     """
     r = scene.result
     (k, m), n = r.J_g2.shape, r.J_g1.shape[1]
@@ -120,6 +121,9 @@ def plot_chain_product(ax, scene):
     texts = list(gf.texts.ravel())
 
     def update(s):
+        for grid, M in ((g2, s.result.J_g2), (g1, s.result.J_g1)):
+            for text, value in zip(grid.texts.ravel(), np.ravel(M)):
+                text.set_text(_fmt(value))
         row.set_xy(g2.cell(s.i, 0))
         col.set_xy(g1.cell(m - 1, s.j))
         entry.set_xy(gf.cell(s.i, s.j))
@@ -128,6 +132,6 @@ def plot_chain_product(ax, scene):
             t.set_text(_fmt(s.result.J_f[a, b]) if s.done[a, b] or (a, b) == (s.i, s.j) else "")
             t.set_fontweight("bold" if (a, b) == (s.i, s.j) else "normal")
         ax.title.set_text(f"J_f[{s.i}, {s.j}] = row {s.i} of J_g2 · column {s.j} of J_g1")
-        return [row, col, entry, ax.title, *texts]
+        return [*g2.texts.ravel(), *g1.texts.ravel(), row, col, entry, ax.title, *texts]
 
     return update(scene), update

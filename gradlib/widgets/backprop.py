@@ -31,6 +31,7 @@ class AccumulationCost(LessonWidget):
     size = "wide"
     ncols = 2
     panel_width = "330px"
+    view_attrs = ("_update",)
 
     def __init__(self, sizes=(100, 50, 20, 1)):
         n, m1, m2, k = sizes

@@ -27,6 +27,11 @@ class ChainRuleStepper(LessonWidget):
     text = "Chain-rule stepper: run the notebook to step through the entries of J_f."
     size = "small"
     panel_width = "300px"
+    view_attrs = ("_update",)
+    # Views are drawn when first shown (22 shapes, about 20 ms each, would slow the construction
+    # down by half a second) and the 8 shown last are kept: each holds some 3000 matplotlib
+    # objects, which every full garbage collection of the kernel walks through.
+    max_views = 8
 
     def __init__(self, g1: str = "linear_map", g2: str = "neural_layer", x=(0.5, -0.5)):
         self._hold = True   # no refresh while the controls are being set up together
@@ -80,7 +85,14 @@ class ChainRuleStepper(LessonWidget):
         return ec.scene(g1, g2, self._x, self.entry.value)
 
     def static_key(self, s):
-        return (s.g1, s.g2, tuple(s.result.x))
+        # The grids, names and shape strip depend on the shapes only: pairs of the same shapes
+        # share a view, and a new pair or point only changes numbers drawn over it.
+        return s.result.J_g2.shape + s.result.J_g1.shape[1:]
+
+    def settled(self, s):
+        # The numbers of J_g2 and J_g1, first of the moving artists, change with the pair and point
+        # only, not with each step.
+        return s.result.J_g2.size + s.result.J_g1.size, (s.g1, s.g2, tuple(s.result.x))
 
     def draw(self, s):
         artists, self._update = plot_chain_product(self.axes[0], s)

@@ -15,6 +15,10 @@ def _slider(description, value, low, high, step):
                                   layout=ipywidgets.Layout(width="260px"))
 
 
+def _projection(name):
+    return "3d" if ec.curve(name)(0.0).size == 3 else None
+
+
 @register("curve")
 class CurveExplorer(LessonWidget):
     """A curve f: R -> R^m (m = 2 or 3), the point f(t), the column f'(t) and the step f'(t) dt.
@@ -31,6 +35,7 @@ class CurveExplorer(LessonWidget):
 
     text = "Curve explorer: run the notebook to move t and the step dt."
     size = "square"
+    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "helix", t: float = 1.0, dt: float = 0.5):
         self.function = ipywidgets.Dropdown(options=ec.names(), value=name, description="f",
@@ -38,7 +43,7 @@ class CurveExplorer(LessonWidget):
         low, high = ec.t_range(name)
         self.t = _slider("t", t, low, high, 0.05)
         self.dt = _slider("dt", dt, -1.0, 1.0, 0.05)
-        self.projection = "3d" if ec.curve(name)(0.0).size == 3 else None
+        self.projection = _projection(name)   # of the first axes; see view_projection
         self.function.observe(self._new_function, names="value")
         super().__init__([self.function, self.t, self.dt])
 
@@ -49,18 +54,19 @@ class CurveExplorer(LessonWidget):
         self.t.value = min(max(self.t.value, low), high)
         self.t.min, self.t.max = low, high
         self.t.observe(self._on_change, names="value")
-        projection = "3d" if ec.curve(change["new"])(0.0).size == 3 else None
-        if projection != self.projection:   # a 3-D curve needs a 3-D axes: replace the axes
-            self.projection = projection
-            self.figure.clear()
-            self.figure.set_layout_engine("constrained")   # frozen again after the next draw
-            self.axes = [self.figure.add_subplot(projection=projection)]
 
     def scene(self):
         return ec.scene(self.function.value, self.t.value, self.dt.value)
 
     def static_key(self, s):
         return s.name
+
+    def view_projection(self, s):
+        return _projection(s.name)   # the helix is drawn on 3-D axes
+
+    def prerender_scenes(self):
+        # Four curves, drawn now: choosing another one then only blits.
+        return [ec.scene(name, sum(ec.t_range(name)) / 2) for name in self.function.options]
 
     def draw(self, s):
         ax = self.axes[0]

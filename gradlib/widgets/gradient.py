@@ -37,6 +37,7 @@ class GradientExplorer(LessonWidget):
 
     text = "Gradient explorer: run the notebook to move the point and the direction."
     size = "square"
+    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.5):
         self.function = ipywidgets.Dropdown(options=eg.names(), value=name, description="f",
@@ -67,6 +68,10 @@ class GradientExplorer(LessonWidget):
 
     def static_key(self, s):
         return s.name
+
+    def prerender_scenes(self):
+        # Six contour maps, drawn now: choosing another function then only blits.
+        return [eg.scene(name, eg.bounds(name).mean(axis=1)) for name in self.function.options]
 
     def draw(self, s):
         ax = self.axes[0]

@@ -1,6 +1,8 @@
 """The Jacobian explorers of lesson 3: rows are gradients, the local linear map, the shapes."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import ipywidgets
 import numpy as np
 
@@ -62,6 +64,7 @@ class JacobianRows(_PointWidget):
     text = "Jacobian rows explorer: run the notebook to pick a function, a point and a row."
     size = "square"
     panel_width = "380px"
+    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "polar_to_cartesian", x=None, row: int = 0):
         self.row = ipywidgets.Dropdown(options=self._rows(name), value=row, description="row",
@@ -84,6 +87,13 @@ class JacobianRows(_PointWidget):
 
     def static_key(self, s):
         return s.name, s.row, tuple(s.x[2:])
+
+    def frame_key(self, s):
+        return s.name   # the rows of one function share axes, ticks and labels: a new row draws fast
+
+    def prerender_scenes(self):
+        # Row 1 of every function (and its SymPy Jacobian), drawn now: a new function only blits.
+        return [ej.scene(name, ej.entry(name).point, 0) for name in self.function.options]
 
     def draw(self, s):
         self._artists_now = vj.plot_row(self.axes[0], s.name, s)
@@ -130,6 +140,13 @@ class JacobianRows(_PointWidget):
                 f"the Jacobian drawn as its gradient arrow, perpendicular to the contour through x.")
 
 
+class _GridScene(NamedTuple):
+    """The grid picture of one function: its name (the view) and the numbers."""
+
+    name: str
+    grid: ej.GridMap
+
+
 @register("jacobian_grid")
 class JacobianGrid(_PointWidget):
     """A small grid around x, its image under f, and under the linear map f(x) + J dx.
@@ -141,6 +158,7 @@ class JacobianGrid(_PointWidget):
     size = "wide"
     nrows, ncols = 1, 2
     panel_width = "300px"
+    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "polar_to_cartesian", x=None, radius: float = 0.3):
         self.radius = ipywidgets.FloatSlider(value=radius, min=0.02, max=0.6, step=0.02, description="size",
@@ -149,19 +167,26 @@ class JacobianGrid(_PointWidget):
         super().__init__(ej.names(2, 2), name, x, extra=[self.radius])
 
     def scene(self):
-        return ej.grid_map(self.function.value, self.x, radius=self.radius.value)
+        name = self.function.value
+        return _GridScene(name, ej.grid_map(name, self.x, radius=self.radius.value))
 
-    def static_key(self, g):
-        return self.function.value
+    def static_key(self, s):
+        return s.name
 
-    def draw(self, g):
-        self._artists_now = vj.plot_grid_map(self.axes[0], self.axes[1], self.function.value, g)
+    def prerender_scenes(self):
+        # Three maps, drawn now: choosing another one then only blits.
+        return [_GridScene(name, ej.grid_map(name, ej.entry(name).point[:2], radius=self.radius.value))
+                for name in self.function.options]
+
+    def draw(self, s):
+        self._artists_now = vj.plot_grid_map(self.axes[0], self.axes[1], s.name, s.grid)
         return self._artists_now.moving
 
-    def update(self, g):
-        vj.update_grid_map(self._artists_now, g)
+    def update(self, s):
+        vj.update_grid_map(self._artists_now, s.grid)
 
-    def panel_html(self, g) -> str:
+    def panel_html(self, s) -> str:
+        g = s.grid
         return "".join([
             line_html("x =", f"({fmt(g.x[0], 2)}, {fmt(g.x[1], 2)}),  f(x) = ({fmt(g.y[0])}, {fmt(g.y[1])})"),
             product_html(matrix_html(g.J, name="J_f(x)")),
@@ -173,8 +198,8 @@ class JacobianGrid(_PointWidget):
 
     @property
     def state(self) -> dict:
-        g = self._scene
-        return {"function": self.function.value, "x": g.x, "y": g.y, "J": g.J, "det": g.det,
+        name, g = self._scene
+        return {"function": name, "x": g.x, "y": g.y, "J": g.J, "det": g.det,
                 "area_ratio": g.area_ratio, "radius": self.radius.value}
 
     def demo_moves(self):
@@ -187,9 +212,10 @@ class JacobianGrid(_PointWidget):
         moves.append(("change f", lambda: setattr(self.function, "value", "complex_square")))
         return moves
 
-    def alt_text(self, g) -> str:
+    def alt_text(self, s) -> str:
+        name, g = s
         return (f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right: its curved "
-                f"image under {self.function.value} and its straight image under f(x) + J dx; "
+                f"image under {name} and its straight image under f(x) + J dx; "
                 f"det J = {g.det:.3f}.")
 
 
@@ -203,6 +229,7 @@ class ShapeExplorer(LessonWidget):
     text = "Shape explorer: run the notebook to change the number of inputs n and outputs m."
     size = "small"
     panel_width = "300px"
+    view_attrs = ("_artists_now",)
 
     def __init__(self, n: int = 3, m: int = 2):
         self.n = ipywidgets.IntSlider(value=n, min=1, max=5, description="n (inputs)",

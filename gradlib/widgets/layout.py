@@ -22,6 +22,7 @@ class LayoutToggle(LessonWidget):
     text = "Layout toggle: run the notebook to switch between numerator and denominator layout."
     size = "small"
     panel_width = "330px"
+    view_attrs = ("_grids",)
 
     def __init__(self, example: str = "scalar loss: square_norm ∘ linear_map", layout: str = "numerator"):
         self.layout_buttons = ipywidgets.ToggleButtons(options=list(el.LAYOUTS), value=layout,

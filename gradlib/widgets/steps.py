@@ -27,6 +27,7 @@ class StepSizeWidget(LessonWidget):
 
     text = "Step-size explorer: run the notebook to move h and pick a function."
     size = "small"
+    view_attrs = ("_artists_now", "_update")
 
     def __init__(self, problem: str = "exp(x) at x = 1", log10_h: float = -5.0):
         self.dropdown = ipywidgets.Dropdown(options=list(steps.PROBLEMS), value=problem,
