@@ -153,3 +153,37 @@ def test_label_refuses_missing_title():
         style.label(ax, "", "x", "y")
     with pytest.raises(ValueError, match="axes 0 of the figure has no title, xlabel, ylabel"):
         style.require_labels(fig)
+
+
+def test_dropped_views_are_redrawn_with_the_right_numbers():
+    # Keep only 2 pictures, then visit every row of three functions: the oldest views are dropped,
+    # and coming back draws them again with the numbers of the point shown now.
+    w = widgets.JacobianRows("polar_to_cartesian", x=(1.2, 0.8), row=0)
+    w.max_views = 2
+    for name in ["spherical_to_cartesian", "softmax", "polar_to_cartesian"]:
+        w.function.value = name
+        for row in range(functions.get(name).n_out):
+            w.row.value = row
+            assert len(w._views) <= 2 and w.state["row"] == row
+    w.function.value = "polar_to_cartesian"
+    w.row.value = 1
+    x = w.state["x"]
+    np.testing.assert_allclose(w.state["J"], exact("polar_to_cartesian", x), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(w.state["row_gradient"][0], exact("polar_to_cartesian", x)[1], rtol=1e-9, atol=1e-12)
+    assert "row 2 of J" in w.panel.value
+
+
+def test_chain_stepper_past_its_picture_limit():
+    w = widgets.REGISTRY["chain"]()
+    pairs = [value for _, value in w.pair.options]
+    seen_shapes = set()
+    for g1, g2 in pairs:
+        w.pair.value = (g1, g2)
+        seen_shapes.add((functions.get(g1).n_in, functions.get(g1).n_out, functions.get(g2).n_out))
+        assert len(w._views) <= w.max_views
+    assert len(seen_shapes) > w.max_views
+    g1, g2 = pairs[0]
+    w.pair.value = (g1, g2)
+    x = np.asarray(w.state["x"], dtype=float)
+    np.testing.assert_allclose(w.state["J_g1"], exact(g1, x), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(w.state["J_g2"], exact(g2, np.atleast_1d(functions.get(g1).f(x))), rtol=1e-7, atol=1e-9)
