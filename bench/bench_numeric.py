@@ -120,6 +120,9 @@ CASES = [  # name, f, x, exact derivative, kind
 for c in (1e-6, 1.0, 1e10, 1e20):
     xs = c * np.array([1.0, 2.0, 3.0])
     CASES.append((f"log, x={c:g}*[1,2,3]", np.log, xs, np.diag(1 / xs), "log"))
+# tiny x where f does not scale with x: a step relative to |x| (1e-66) does not move exp at all
+x_tiny = 1e-60 * np.array([1.0, 2.0, 3.0])
+CASES.append(("exp, x=1e-60*[1,2,3]", np.exp, x_tiny, np.diag(np.exp(x_tiny)), "tiny"))
 x_h = np.array([0.5, 1.2, -0.7])
 CASES.append(("Hessian n=3", hess_f, x_h, hess_H(x_h), "hessian"))
 
@@ -162,6 +165,8 @@ def exact_bench_cases():
             J = mpmath.matrix([[s2[i] * mpmath.mpf(A[i, j]) for j in range(x.size)] for i in range(A.shape[0])])
         elif kind == "log":
             J = mpmath.diag([1 / v for v in xm])
+        elif kind == "tiny":
+            J = mpmath.diag([mpmath.exp(v) for v in xm])
         else:
             continue
         out.append((f, x, J))
@@ -267,6 +272,11 @@ def main():
     for p in PEERS:
         worst = max(relerr(results[c[0]][p][0], c[3]) for c in logs)
         checks.append((f"log(x): {p} fails (rel. error > 1e-10 somewhere)", f"max {worst:.1e}", worst > 1e-10))
+    tiny = results["exp, x=1e-60*[1,2,3]"]
+    usual = {"forward": 1e-7, "central": 1e-9, "richardson": 1e-11, "complex": 1e-15, "auto": 1e-15}
+    worst_tiny = max(relerr(tiny[m][0], np.eye(3)) / usual[m] for m in OURS)
+    checks.append(("exp at x=1e-60: every method within its usual accuracy", f"max err/usual = {worst_tiny:.2f}",
+                   worst_tiny <= 1))
     honest_min = min(s[1] for s in est_stats.values())
     within_min = min(s[2] for s in est_stats.values())
     checks.append(("error estimates: true <= estimate in >= 99% (every method)", f"min {honest_min:.2%}",

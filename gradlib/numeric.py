@@ -1,8 +1,14 @@
 """Finite differences on numpy callables; every derivative is a 2-D matrix (outputs x inputs).
 
-Steps are relative to each input, ``h_j = c * |x_j|`` (``c * 1`` where ``x_j == 0``), so the accuracy does not
-depend on the size of x: ``log`` is differentiated as well at ``x = 1e-6`` as at ``x = 1e20``. Each step is a power
-of two, so the perturbed point ``x + k h`` and the difference it makes are exact in floating point.
+The step rule. Steps are relative to each input, ``h_j = c * |x_j|`` (``c * 1`` where ``x_j == 0``), so the
+accuracy does not depend on the size of x: ``log`` is differentiated as well at ``x = 1e-6`` as at ``x = 1e20``.
+Each step is a power of two and at least the smallest normal float (2.2e-308, never 0 or subnormal), so
+``x + k h`` is exact and differs from x. A relative step fails where x_j is tiny and f does not scale with it:
+``exp`` at ``x = 1e-60`` does not move at all over ``h = 1e-66``. So where ``|x_j| < 1/32`` and some f_i barely
+moves with x_j (``|x_j J_ij| < |f_i| / 32``, the elasticity; ``J_ij == 0`` included) the column is differenced
+again with ``h_j = c * max(|x_j|, 1)``, and each entry keeps the result with the smaller error estimate, provided
+the two agree within their estimates (nfev counts both; ``info.note`` names the entries that changed). A
+PrecisionWarning names an entry that neither step resolves. The Hessian does the same, keeping H symmetric.
 """
 import sys
 import warnings
@@ -42,6 +48,10 @@ _CS_STEP = 1e-50  # complex step, relative: h^2 vanishes next to eps, and x + ih
 # step _CS_ULPS * eps * |J|. Constants measured on random compositions (bench/numeric.md).
 _SAFETY, _ROUNDING, _CS_ULPS, _NOISE = 2.0, 2.0, 32.0, 1.0
 _CHECK_RTOL = 1e-5  # complex step vs real central difference along a random direction
+_TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal (imprecise) or 0
+_K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module docstring)
+_WARN_RTOL = 1e-5  # after the retry, warn where a lost entry's estimated relative error is still above this
+_ASYMPTOTIC = 1e-2  # a retry whose truncation estimate exceeds this part of it is not in the Taylor regime
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,9 +67,10 @@ class DiffInfo:
     method : str
         The method used, e.g. ``"auto->complex"`` when ``method="auto"`` chose complex step.
     step : ndarray, shape (n,)
-        The absolute step taken along each input (the imaginary step for complex step).
+        The absolute step along each input by the step rule (the imaginary step for complex step).
     note : str
-        Why ``"auto"`` did not use complex step, or ``""``.
+        Why ``"auto"`` did not use complex step, and which entries took the larger step at a tiny x_j (see the
+        module docstring), or ``""``.
     """
 
     error: np.ndarray
@@ -138,8 +149,12 @@ class _Calls:
         return np.atleast_1d(a if a.dtype.kind in "fc" else a.astype(float))
 
     def many(self, P):
-        """f at the columns of P, shape (n, N), as shape (m, N): one batched call if vectorized."""
-        if not self.vectorized:
+        """f at the columns of P, shape (n, N), as shape (m, N): one batched call if vectorized and N > 1.
+
+        A batch of one point is a single call: f cannot tell a batch of shape (1, 1) (or t of shape (1,) for a
+        curve) from one point, so a curve would answer shape (m,) where (m, 1) is meant.
+        """
+        if not self.vectorized or P.shape[1] == 1:
             return np.stack([self.one(p) for p in P.T], axis=1)
         m, N = self.f0.size, P.shape[1]
         self.nfev += N
@@ -212,11 +227,15 @@ def _point(x, kind):
     return a
 
 
-def _steps(x, scale, order, eps, step):
-    """Absolute steps, shape (n,): step if given, else a power of two near eps^(1/(order+1)) * scale."""
+def _steps(x, scale, order, eps, step, floor=_TINY):
+    """Absolute steps, shape (n,): step if given, else c * scale, at least floor (module docstring).
+
+    c = eps^(1/(order+1)) rounded to a power of two for a stencil of that order; _CS_STEP for complex step.
+    """
     if step is None:
-        rel = _CS_STEP if order is None else eps ** (1 / (order + 1))
-        return scale * rel if order is None else 2.0 ** np.round(np.log2(rel * scale))
+        if order is None:
+            return np.maximum(_CS_STEP * scale, _TINY)
+        return np.maximum(2.0 ** np.round(np.log2(eps) / (order + 1) + np.log2(scale)), floor)
     h = np.asarray(step, dtype=float)
     if h.ndim > 1 or h.size not in (1, x.size):
         raise ShapeError(f"step has shape {h.shape}; expected a scalar or shape ({x.size},), one per input.")
@@ -231,34 +250,118 @@ def _steps(x, scale, order, eps, step):
 
 
 def _combine(vals, offsets, weights, h, order, eps, estimate):
-    """D = sum_k w_k f(x + o_k h) / h and its error estimate from the same stencil at 2h (or None).
+    """D = sum_k w_k f(x + o_k h) / h, its error estimate E (None unless estimate) and rounding bound R.
 
     The weights sum to 0, so subtracting f(x) changes nothing but makes D exactly 0 where f_i does not move.
+    E is the truncation estimate from the same stencil at 2h plus R, even where f_i did not move: a step too
+    small to move f_i cannot tell a derivative below R from 0.
     """
     diff = {o: v - vals[0] for o, v in vals.items()}
     D = sum(w * diff[o] for o, w in zip(offsets, weights)) / h
+    R = _ROUNDING * eps * sum(abs(w) * np.abs(vals[o]) for o, w in zip(offsets, weights)) / h
     if not estimate:
-        return D, None
+        return D, None, R
     D2 = sum(w * diff[2 * o] for o, w in zip(offsets, weights)) / (2 * h)
-    # D(h) - D(2h) = (1 - 2^order) * (error of D(h)) to leading order; rounding adds eps |f| |w| / h
-    rounding = _ROUNDING * eps * sum(abs(w) * np.abs(vals[o]) for o, w in zip(offsets, weights)) / h
-    moved = np.any([diff[o] != 0 for o in offsets + tuple(2 * o for o in offsets)], axis=0)
-    return D, np.where(moved, max(_SAFETY / (2 ** order - 1), _NOISE) * np.abs(D - D2) + rounding, 0.0)
+    # D(h) - D(2h) = (1 - 2^order) * (error of D(h)) to leading order
+    return D, max(_SAFETY / (2 ** order - 1), _NOISE) * np.abs(D - D2) + R, R
 
 
-def _stencil(calls, x, f0, h, method, eps, estimate):
-    """Finite-difference Jacobian and error estimate (or None), shape (m, n); one-sided where f is not finite."""
+def _stencil(calls, x, f0, h, method, eps, estimate, cols=None, one_sided=True):
+    """Columns cols (default all) of the stencil's Jacobian, shape (m, len(cols)), as D, E, R (see _combine).
+
+    Where f is not finite the column is one-sided, or with one_sided=False left non-finite.
+    """
+    cols = np.arange(x.size) if cols is None else cols
     order, offsets, weights = _STENCILS[method]
     need = sorted({o for o in offsets + tuple(2 * o for o in offsets if estimate) if o})
-    vals = calls.at_offsets(x, h, need, range(x.size))
-    vals[0] = np.repeat(f0[:, None], x.size, axis=1)
-    D, E = _combine(vals, offsets, weights, h, order, eps, estimate)
-    for j in np.flatnonzero(~np.all([np.isfinite(vals[o]).all(axis=0) for o in need], axis=0)):
-        col = {o: v[:, j:j + 1] for o, v in vals.items()}
-        D[:, j:j + 1], e = _one_sided(calls, x, h, method, j, col, eps, estimate)
+    vals = calls.at_offsets(x, h, need, cols)
+    vals[0] = np.repeat(f0[:, None], len(cols), axis=1)
+    with np.errstate(all="ignore"):
+        D, E, R = _combine(vals, offsets, weights, h[cols], order, eps, estimate)
+    finite = np.all([np.isfinite(vals[o]).all(axis=0) for o in need], axis=0)
+    for c in np.flatnonzero(~finite if one_sided else []):
+        col = {o: v[:, c:c + 1] for o, v in vals.items()}
+        D[:, c:c + 1], e, R[:, c:c + 1] = _one_sided(calls, x, h, method, cols[c], col, eps, estimate)
         if estimate:
-            E[:, j:j + 1] = e
-    return D, E
+            E[:, c:c + 1] = e
+    return D, E, R
+
+
+def _lost(moves, f0, scale):
+    """Entries (bool, shape of moves) where x_j is tiny and f_i barely moves with it (module docstring).
+
+    moves: how much f_i moves when x_j changes by its own size, |x_j J_ij| (or |x_j x_k H_jk| for a Hessian).
+    Entries that did not move at all are lost even where f_i(x) = 0: (0.5 - 2 x) - 0.5 at x = 1e-200.
+    """
+    return (scale < 1 / _K) & (_K * moves <= np.abs(f0)[:, None])
+
+
+def _retry_tiny(calls, x, f0, scale, h, method, eps, J, E, R):
+    """J, E and a note, with the lost columns (_lost) differenced again with a step relative to max(|x_j|, 1).
+
+    Each entry of those columns keeps the result with the smaller estimate (_choose). Without full_output the
+    first step's estimate is its rounding bound R plus the retry's truncation scaled by (h / h2)^order.
+    """
+    lost = _lost(np.abs(J) * scale, f0, scale)
+    cols = np.flatnonzero(lost.any(axis=0))
+    if cols.size == 0:
+        return J, E, ""
+    order = _STENCILS[method][0]
+    h2 = _steps(x, np.maximum(scale, 1.0), order, eps, None)
+    try:
+        D2, E2, R2 = _stencil(calls, x, f0, h2, method, eps, True, cols, one_sided=False)
+    except FunctionError:  # f is undefined that far out (math.log at x_j - h2): keep the first step
+        D2 = E2 = R2 = np.full((f0.size, cols.size), np.nan)
+    ratio = h[cols] / h2[cols]
+    E1 = E[:, cols] if E is not None else R[:, cols] + ratio ** order * np.nan_to_num(E2 - R2)
+    floor = np.where(np.isfinite(R2), R2, R[:, cols] * ratio)
+    J[:, cols], Ec, better = _choose("J", x, J[:, cols], E1, D2, E2, floor, lost[:, cols], cols, h2, f0)
+    if E is not None:
+        E[:, cols] = Ec
+    return J, E, _retry_note(better, cols, x, h2)
+
+
+def _choose(name, x, D, E, D2, E2, floor, lost, cols, h2, f0):
+    """Per entry, D or the retry's D2 (nan where f was not finite), whichever has the smaller error estimate.
+
+    The retry's 2h estimate holds only in the Taylor regime: far out (log at 1e-8 with a step of 1.5e-8) it can
+    be far too small. So D2 counts only if its truncation part T2 = E2 - floor is below _ASYMPTOTIC |D2|, or
+    below _ASYMPTOTIC |f_i| (a slope per unit step: cos at 0 has D2 = -h/2, all truncation, and is right) where
+    the whole column passes that test (the column is "smooth": no output shows structure below the step). It
+    then wins if E2 < E, or if D2 and D disagree beyond E + E2: E counts rounding of the values of f, not inside
+    f (1 - 0.5 - 0.5), and the larger step suffers less from that. Where D is exactly 0, f_i did not move at
+    all: no evidence, and E may miss rounding inside f (a 0 from cancellation). Where neither D nor D2
+    moved, D2's small bound is believed only in a smooth column (else log(x_j) + 1e18 would pass), and E
+    stays; such a 0 is right to f_i's precision at every scale up to 1, so it does not warn.
+
+    Shapes (m, len(cols)). floor is the rounding bound of the larger step (where f was not finite, scaled from the
+    first one): another lost entry (_lost) whose estimate is more than 4 times above it and above _WARN_RTOL |D|
+    is resolved by neither step, and a PrecisionWarning says so.
+    Returns D, E and the mask of entries taken from the retry.
+    """
+    T2 = np.where(np.isfinite(E2), E2 - floor, np.inf)
+    smooth = np.all(T2 <= _ASYMPTOTIC * np.maximum(np.abs(D2), np.abs(f0)[:, None]), axis=0)
+    taylor = (T2 <= _ASYMPTOTIC * np.abs(D2)) | smooth
+    E_first = np.where(D == 0, np.inf, E)
+    still = (D == 0) & (D2 == 0) & ~smooth
+    better = taylor & ~still & ((E2 < E_first) | (np.abs(D2 - D) > E_first + E2))
+    D, E = np.where(better, D2, D), np.where(better, E2, E)
+    bad = np.argwhere(lost & ~still & (E > _WARN_RTOL * np.abs(D)) & (E > 4 * floor))
+    if bad.size:
+        i, c = bad[0]
+        k = cols[c] if abs(x[cols[c]]) < 1 / _K else i  # of a Hessian entry's two inputs, the tiny one
+        _warn(f"{name}[{i}, {cols[c]}] = {D[i, c]:.6g} is inaccurate (estimated error {E[i, c]:.1e}): x[{k}] = "
+              f"{x[k]:.3g} is tiny, and neither a step relative to it nor the step {h2[k]:.3g} resolves how f "
+              "changes there (lost to rounding, not finite, or curving too much). Pass a step suited to f "
+              "(step=...), or use method='complex' if f is complex-analytic.", PrecisionWarning)
+    return D, E, better
+
+
+def _retry_note(better, cols, x, h2):
+    """For info.note: which entries took the larger step."""
+    parts = [f"{k} of {better.shape[0]} entries along x[{j}] = {x[j]:.3g} use the step {h2[j]:.3g}"
+             for j, k in zip(cols, better.sum(axis=0)) if k]
+    return f"tiny x: {'; '.join(parts)}" if parts else ""
 
 
 def _at(j, d):
@@ -277,8 +380,7 @@ def _one_sided(calls, x, h, method, j, col, eps, estimate):
         if not [o for o, _ in bad if o * side > 0]:
             _warn(f"f is not finite at {_at(j, bad[0][0] * h[j])} (output {bad[0][1]}), so input {j} uses a "
                   "one-sided difference (less accurate). Keep x away from the edge of f's domain.", OneSidedWarning)
-            h1 = h[j:j + 1]
-            return _combine(col, o_s, w_s, h1, _STENCILS[method][0], eps, estimate)
+            return _combine(col, o_s, w_s, h[j:j + 1], _STENCILS[method][0], eps, estimate)
     o, i = bad[0]
     raise NonFiniteError(f"f is not finite on either side of x along input {j}: output {i} is {col[o][i, 0]} at "
                          f"{_at(j, o * h[j])}, and on the other side too, so no difference is possible. "
@@ -288,8 +390,8 @@ def _one_sided(calls, x, h, method, j, col, eps, estimate):
 def _analytic_reason(calls, x, f0, scale, J):
     """Why complex-step J cannot be trusted, or None: J @ w must match a real central difference along w."""
     rng = np.random.default_rng(0)  # a fixed random direction keeps results reproducible
-    w = rng.uniform(0.5, 1.5, x.size) * rng.choice([-1, 1], x.size) * scale
-    t = EPS ** (1 / 3)
+    t = EPS ** (1 / 3)  # w relative to x, but t w a normal number (at subnormal x it would round to 0)
+    w = rng.uniform(0.5, 1.5, x.size) * rng.choice([-1, 1], x.size) * np.maximum(scale, _TINY / t)
     fp, fm = calls.one(x + t * w), calls.one(x - t * w)
     if not (np.isfinite(fp).all() and np.isfinite(fm).all()):
         return "f is not finite near x, so the analyticity check is impossible"
@@ -311,11 +413,29 @@ def _complex_step(calls, x, f0, h, scale):
         return None, "f returned real values for complex input (abs, np.real, float() drop the imaginary part)", None
     if not np.isfinite(F).all():
         return None, "f is not finite at x + i h e_j", None
-    if np.any(np.abs(F.real - f0[:, None]) > 1e-8 * np.abs(f0).max()):
-        return None, "Re f(x + ih) differs from f(x): f uses the imaginary part as data (x.imag, conj)", None
+    # analytic f: Re f(x + ih) - f(x) = -h^2 f''/2, tiny next to f and to Im f(x + ih) = h f' (log at 1: f = 0)
+    if np.any(np.abs(F.real - f0[:, None]) > 1e-8 * (np.abs(f0).max() + np.abs(F.imag).max())):
+        why = "f uses the imaginary part as data (x.imag, conj)"
+        if (_CS_STEP * scale < _TINY).any():
+            why += f", or x is too close to 0 for a complex step h >= {_TINY:.3g}"
+        return None, f"Re f(x + ih) differs from f(x): {why}", None
     J = F.imag / h
     reason = _analytic_reason(calls, x, f0, scale, J)
     return (J, None, None) if reason is None else (None, reason, None)
+
+
+def _complex_error(calls, x, J, h, scale):
+    """Error estimate of complex-step J: a few ulps of each entry, plus the truncation h^2 f'''/6.
+
+    With the default h = 1e-50 |x_j| the truncation is negligible. Where h is larger (held at _TINY for
+    |x_j| < 1e-290, or a step passed in) it is measured: J(h) - J(2h) = -3 h^2 f'''/6 to leading order.
+    """
+    E = _CS_ULPS * EPS * np.abs(J)
+    cols = np.flatnonzero(h > _CS_STEP * scale)
+    if cols.size:
+        J2 = calls.many(x[:, None] + 2j * np.diag(h)[:, cols]).imag / (2 * h[cols])
+        E[:, cols] += np.nan_to_num(_SAFETY * np.abs(J[:, cols] - J2) / 3, nan=np.inf)
+    return E
 
 
 def _setup(f, x, kind, method, allowed=METHODS):
@@ -357,8 +477,7 @@ def _jacobian(f, x, kind, method, step, vectorized, full_output, scale=None):
     if method in ("auto", "complex"):
         h = _steps(x, scale, None, eps, step)
         J, reason, cause = _complex_step(calls, x, f0, h, scale)
-        # complex step is exact to rounding: a few ulps of each entry, relative to the row's size for cancellation
-        E = _CS_ULPS * EPS * np.abs(J) if J is not None else None
+        E = _complex_error(calls, x, J, h, scale) if J is not None and full_output else None
         if reason is None:
             used = "auto->complex" if method == "auto" else "complex"
         elif method == "complex":
@@ -369,7 +488,10 @@ def _jacobian(f, x, kind, method, step, vectorized, full_output, scale=None):
     if J is None:
         stencil = "richardson" if method == "auto" else method
         h = _steps(x, scale, _STENCILS[stencil][0], eps, step)
-        J, E = _stencil(calls, x, f0, h, stencil, eps, full_output)
+        J, E, R = _stencil(calls, x, f0, h, stencil, eps, full_output)
+        if step is None:
+            J, E, retried = _retry_tiny(calls, x, f0, scale, h, stencil, eps, J, E, R)
+            note = "; ".join(filter(None, [note, retried]))
     return (J, DiffInfo(E, calls.nfev, used, h, note)) if full_output else J
 
 
@@ -388,9 +510,10 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
         Im f(x + ih e_j) / h: n plus a 3-evaluation check, exact to rounding, for complex-analytic f only),
         ``"auto"``: complex step when f passes the check, else richardson.
     step : float or array_like of shape (n,), optional
-        Absolute step per input (the imaginary step for complex step). Default: relative to ``|x_j|``
-        (1 where ``x_j == 0``), a power of two. Where x_j is tiny but not 0 and f does not scale with it
-        (``exp`` at 1e-8), the real stencils lose digits: ``info.error`` shows it; pass ``step``.
+        Absolute step per input (the imaginary step for complex step), used as given. Default: relative to
+        ``|x_j|`` (1 where ``x_j == 0``), a power of two, never below 2.2e-308; where x_j is tiny and f does
+        not scale with it (``exp`` at 1e-60) the real stencils also try ``c * max(|x_j|, 1)`` per entry
+        (module docstring).
     vectorized : bool
         If True, f is called with all points at once, as the columns of an array of shape (n, N), and
         must return shape (m, N) (or (N,) when m = 1). One column is checked against a single call.
@@ -417,6 +540,12 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     >>> J, info = gl.jacobian(np.sin, [0.0, 1.0], full_output=True)
     >>> J.shape, info.method, info.nfev
     ((2, 2), 'auto->complex', 5)
+
+    At a tiny x_j where f does not scale with it, the stencils retry with a larger step (module docstring):
+
+    >>> J, info = gl.jacobian(lambda v: np.exp(v[0]), [1e-60], method="central", full_output=True)
+    >>> J.round(8), info.note
+    (array([[1.]]), 'tiny x: 1 of 1 entries along x[0] = 1e-60 use the step 7.63e-06')
     """
     return _jacobian(f, x, "jacobian", method, step, vectorized, full_output)
 
@@ -542,7 +671,7 @@ def vjp(f, x, u, **kw):
     return (uJ, out[1]) if kw.get("full_output") else uJ
 
 
-def _hessian_central(calls, x, f0, h):
+def _hessian_central(calls, x, f0, h, strict=True):
     """H, shape (n, n), from f(x), f(x +- h_i e_i) and f(x +- h_i e_i +- h_j e_j): 2n^2 + 1 evaluations.
 
     Taylor: (f(x+h e_i) - 2 f(x) + f(x-h e_i)) / h^2 = f_ii + h^2 f_iiii / 12 + ..., and
@@ -554,26 +683,28 @@ def _hessian_central(calls, x, f0, h):
     D = [s * h[i] * I[i] for i in range(n) for s in (1, -1)]
     D += [a * h[i] * I[i] + b * h[j] * I[j] for i, j in pairs for a in (1, -1) for b in (1, -1)]
     F = calls.many(x[:, None] + np.array(D).T)[0]
-    _hessian_finite(F, D, x)
+    _hessian_finite(F, D, x, strict)
     H, R = np.empty((n, n)), np.empty((n, n))
     fp, fm = F[0:2 * n:2], F[1:2 * n:2]
-    H[range(n), range(n)] = (fp - 2 * f0[0] + fm) / h ** 2
-    R[range(n), range(n)] = (np.abs(fp) + 2 * np.abs(f0[0]) + np.abs(fm)) / h ** 2
-    for k, (i, j) in enumerate(pairs):
-        pp, pm, mp, mm = F[2 * n + 4 * k:2 * n + 4 * k + 4]
-        H[i, j] = H[j, i] = (pp - pm - mp + mm) / (4 * h[i] * h[j])
-        R[i, j] = R[j, i] = (abs(pp) + abs(pm) + abs(mp) + abs(mm)) / (4 * h[i] * h[j])
+    with np.errstate(over="ignore", invalid="ignore"):  # R = inf at a tiny step: the tiny-x retry replaces it
+        H[range(n), range(n)] = (fp - 2 * f0[0] + fm) / h ** 2
+        R[range(n), range(n)] = (np.abs(fp) + 2 * np.abs(f0[0]) + np.abs(fm)) / h ** 2
+        for k, (i, j) in enumerate(pairs):
+            pp, pm, mp, mm = F[2 * n + 4 * k:2 * n + 4 * k + 4]
+            H[i, j] = H[j, i] = (pp - pm - mp + mm) / (4 * h[i] * h[j])
+            R[i, j] = R[j, i] = (abs(pp) + abs(pm) + abs(mp) + abs(mm)) / (4 * h[i] * h[j])
     return H, R
 
 
-def _hessian_finite(F, D, x):
-    if not np.isfinite(F).all():
+def _hessian_finite(F, D, x, strict=True):
+    """NonFiniteError where f is not finite (unless not strict: the tiny-x retry drops those entries)."""
+    if strict and not np.isfinite(F).all():
         k = np.flatnonzero(~np.isfinite(F))[0]
         raise NonFiniteError(f"f is {F[k]} at x + {_show(np.real(D[k]))} (inputs {np.flatnonzero(np.real(D[k]))}):"
                              " the Hessian needs f finite around x. Move x away from the edge of f's domain.")
 
 
-def _hessian_complex(calls, x, f0, scale, d, check=True):
+def _hessian_complex(calls, x, f0, scale, d, check=True, strict=True):
     """H from complex step on a central difference, exact symmetric by filling both triangles from j <= k.
 
     Im f(x + i h e_j + d e_k) / h = f_j(x + d e_k) + O(h^2), so
@@ -581,7 +712,7 @@ def _hessian_complex(calls, x, f0, scale, d, check=True):
     no subtraction of nearly equal values of f, only of derivatives. 2 evaluations per pair j <= k.
     Returns (H, rounding bound) or (None, reason, cause).
     """
-    n, ih = x.size, scale * _CS_STEP
+    n, ih = x.size, _steps(x, scale, None, EPS, None)
     diag = [(j, j) for j in range(n)]
     off = [(j, k) for j in range(n) for k in range(j + 1, n)]
     out = {}
@@ -595,7 +726,7 @@ def _hessian_complex(calls, x, f0, scale, d, check=True):
             return None, f"f raised {type(err.__cause__).__name__} on complex input ({err.__cause__})", err
         if F.dtype.kind != "c":
             return None, "f returned real values for complex input (abs, np.real, float())", None
-        _hessian_finite(F, D, x)
+        _hessian_finite(F, D, x, strict)
         for p, (j, k) in enumerate(group):
             out[j, k] = F[2 * p].imag / ih[j], F[2 * p + 1].imag / ih[j]  # f_j(x + d e_k), f_j(x - d e_k)
         if group is diag and check:
@@ -643,26 +774,42 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     x = _setup(f, x, "hessian", method, ("auto", "central", "complex"))
     calls = _Calls(f, vectorized)
     f0, eps = _base(calls, x, "hessian")
-    scale, used, note, H = _scale(x), method, "", None
+    scale, used, note, run = _scale(x), method, "", None
     if method == "complex" or (method == "auto" and x.size >= 2):
         h = _steps(x, scale, 2, eps, step)
         H, R, cause = _hessian_complex(calls, x, f0, scale, h)
         if H is not None:
             used = "auto->complex" if method == "auto" else "complex"
-            if full_output:
-                H2, _, _ = _hessian_complex(calls, x, f0, scale, 2 * h, check=False)
+            order, run = 2, lambda s, h, strict=True: _hessian_complex(calls, x, f0, s, h, False, strict)[:2]
         elif method == "complex":
             raise NotAnalyticError(f"method='complex' cannot differentiate this f: {R}. Use method='central' or "
                                    "method='auto'.") from cause
         else:
             note = f"complex step rejected: {R}"
-    if H is None:
+    if run is None:
         used = "auto->central" if method == "auto" else used
-        h = _steps(x, scale, 3, eps, step)
-        H, R = _hessian_central(calls, x, f0, h)
-        if full_output:
-            H2, _ = _hessian_central(calls, x, f0, 2 * h)
-    if not full_output:
-        return H
-    # H(h) - H(2h) = -3 (error of H(h)) to leading order (both schemes are second order)
-    return H, DiffInfo(_SAFETY * np.abs(H - H2) / 3 + _ROUNDING * eps * R, calls.nfev, used, h, note)
+        order, run = 3, lambda s, h, strict=True: _hessian_central(calls, x, f0, h, strict)
+        h = _steps(x, scale, order, eps, step, floor=2.0 ** -511)  # h_i h_j stays a normal number
+        H, R = run(scale, h)
+
+    def error(s, h, H, R, strict=True):  # H(h) - H(2h) = -3 (error of H(h)) to leading order (second order)
+        return _SAFETY * np.abs(H - run(s, 2 * h, strict)[0]) / 3 + _ROUNDING * eps * R
+
+    E = error(scale, h, H, R) if full_output else None
+    lost = _lost(np.abs(H) * np.outer(scale, scale), f0, scale)
+    tiny, lost = lost.any(axis=0), lost | lost.T  # H_jk is lost along x_j or along x_k
+    if step is None and tiny.any():  # as _retry_tiny, over all of H: E and E2 are symmetric, so H stays so
+        E = error(scale, h, H, R) if E is None else E
+        s2 = np.where(tiny, 1.0, scale)
+        h2 = np.maximum(_steps(x, s2, order, eps, None), h)
+        with np.errstate(invalid="ignore"):
+            try:
+                H2, R2 = run(s2, h2, strict=False)
+                E2 = error(s2, h2, H2, R2, strict=False)
+            except (FunctionError, TypeError):  # f fails that far out (TypeError: complex step returned None)
+                H2 = E2 = R2 = np.full_like(H, np.nan)
+        cols = np.arange(x.size)
+        floor = _ROUNDING * eps * np.where(np.isfinite(R2), R2, R * np.outer(h / h2, h / h2))
+        H, E, better = _choose("H", x, H, E, H2, E2, floor, lost, cols, h2, f0)
+        note = "; ".join(filter(None, [note, _retry_note(better[:, tiny], cols[tiny], x, h2)]))
+    return (H, DiffInfo(E, calls.nfev, used, h, note)) if full_output else H

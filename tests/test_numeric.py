@@ -385,3 +385,156 @@ def test_no_warnings_on_clean_input():
         warnings.simplefilter("error")
         gl.jacobian(np.log, [1e-6, 1e20], method="richardson")
         gl.hessian(lambda x: np.exp(x[0] * x[1]), [1.0, 2.0])
+
+
+# ------------------------------------------------------------------ tiny x: f that does not scale with x_j
+STENCILS = ["forward", "central", "richardson"]
+
+
+@pytest.mark.parametrize("method", list(TOL))
+@pytest.mark.parametrize("x0", [1e-60, 1e-300, 5e-324, -5e-324, 1e-8, 0.01])
+def test_exp_at_tiny_x_is_accurate_and_honest(method, x0):
+    # regression: the relative step 1e-66 at x = 1e-60 gave [[0.]], at 5e-324 a zero step and [[nan]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        J, info = gl.jacobian(lambda v: np.exp(v[0]), [x0], method=method, full_output=True)
+        J_plain = gl.jacobian(lambda v: np.exp(v[0]), [x0], method=method)
+    np.testing.assert_allclose(J, [[np.exp(x0)]], rtol=TOL[method])
+    assert np.array_equal(J, J_plain)  # full_output changes the estimate only, not the choice of step
+    assert abs(J[0, 0] - np.exp(x0)) <= info.error[0, 0] < 1e3 * TOL[method]
+    assert info.step[0] >= np.finfo(float).tiny  # never zero, never subnormal
+
+
+@pytest.mark.parametrize("method", STENCILS)
+def test_tiny_x_retry_is_counted_and_noted(method):
+    f = Counted(lambda v: np.exp(v[0]))
+    J, info = gl.jacobian(f, [1e-60], method=method, full_output=True)
+    n_stencil = {"forward": 2, "central": 4, "richardson": 6}[method]  # points at h and 2h (+-1, 2, 4 h)
+    assert info.nfev == f.points == 1 + 2 * n_stencil  # f(x), the relative step, the retry
+    h2 = 2.0 ** np.round(np.log2(EPS) / (1 + {"forward": 1, "central": 2, "richardson": 4}[method]))
+    assert info.note == f"tiny x: 1 of 1 entries along x[0] = 1e-60 use the step {h2:.3g}"
+    assert info.step[0] < 1e-60  # the step of the relative rule; the note names the larger one
+
+
+@pytest.mark.parametrize("method", STENCILS)
+def test_constant_direction_at_tiny_x_stays_exactly_zero(method):
+    # column 1: f does not depend on x_1, so every difference is 0 at either step; no loop, an honest 0
+    f = Counted(lambda v: np.array([np.exp(v[0]), np.cos(v[0]) + 2.0]))
+    J, info = gl.jacobian(f, [1e-60, 1e-40], method=method, full_output=True)
+    np.testing.assert_allclose(J[:, 0], [1.0, 0.0], atol=TOL[method])
+    assert np.all(J[:, 1] == 0.0)
+    assert np.all(info.error[:, 1] <= 1e3 * EPS * 3.0 / info.step.max() + 1e-9)  # rounding of f ~ 3 at step ~1
+    assert info.nfev == f.points <= 3 * (1 + 2 * 8)
+
+
+@pytest.mark.parametrize("method", list(TOL))
+@pytest.mark.parametrize("x0", [1e-6, 1e-20, 1e-300])
+def test_log_at_tiny_x_keeps_the_relative_step(method, x0):
+    # log scales with x: the relative step is right, a step of 1e-8 would leave its domain or its regime
+    x = x0 * np.array([1.0, 3.0])
+    if (method, x0) == ("forward", 1e-300):  # |log x| = 690 dwarfs its change over 1.5e-8 |x|: 5 digits
+        with pytest.warns(PrecisionWarning, match=r"J\[0, 0\] = 9\.99997e\+299 is inaccurate"):
+            J, info = gl.jacobian(np.log, x, method=method, full_output=True)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            J, info = gl.jacobian(np.log, x, method=method, full_output=True)
+        np.testing.assert_allclose(np.diag(J), 1 / x, rtol={"forward": 1e-6, "central": 1e-9}.get(method, 1e-10))
+    assert J[0, 1] == 0 and J[1, 0] == 0
+    assert np.all(np.abs(J - np.diag(1 / x)) <= info.error)
+    assert "2 of 2" not in info.note  # only the zeros off the diagonal took the larger step, never log's entry
+
+
+@pytest.mark.parametrize("method", STENCILS)
+def test_mixed_column_picks_the_step_per_entry(method):
+    # d/dt [log t, exp t, 3] at t = 1e-60: log needs the relative step, exp the larger one (forward differences
+    # of log at the larger step look plausible, 8e9, but leave the Taylor regime); the constant moves at neither
+    # step, and as log shows structure below the larger step along t, its 0 keeps the first step's bound
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d, info = gl.derivative(lambda t: np.array([np.log(t), np.exp(t), 3.0 + 0 * t]), 1e-60, method=method,
+                                full_output=True)
+    np.testing.assert_allclose(d, [[1e60], [1.0], [0.0]], rtol=10 * TOL[method], atol=TOL[method])
+    assert "1 of 3 entries along x[0] = 1e-60" in info.note
+    assert info.error[2, 0] > 1e40 and info.error[1, 0] < 1e3 * TOL[method]
+
+
+def test_separable_map_at_tiny_and_huge_x():
+    f = lambda v: np.array([np.log(v[0]), np.exp(v[1]), v[2] ** 3 - 2 * v[2]])
+    x = np.array([1e-6, 1e-30, 1e20])
+    exact = np.diag([1e6, 1.0, 3e40 - 2])
+    for method in TOL:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            J, info = gl.jacobian(f, x, method=method, full_output=True)
+        np.testing.assert_allclose(J, exact, rtol=10 * TOL[method], atol=TOL[method])
+        assert np.all(np.abs(J - exact) <= info.error)
+
+
+def test_unresolvable_entry_warns_and_its_error_says_so():
+    # exp(1e4 t) at t = 1e-60: the relative step does not move f, and the step 7.6e-6 is too coarse for
+    # a function that changes on the scale 1e-4: flagged in info.error and by a warning, never silent
+    f = lambda t: np.exp(1e4 * t)
+    with pytest.warns(PrecisionWarning, match=r"J\[0, 0\] = 100\d\d\.\d is inaccurate \(estimated error .*\): "
+                      r"x\[0\] = 1e-60 is tiny, and neither a step relative to it nor the step 7\.63e-06 "
+                      r"resolves.*Pass a step suited to f \(step=\.\.\.\), or use method='complex'"):
+        d, info = gl.derivative(f, 1e-60, method="central", full_output=True)
+    assert abs(d[0, 0] - 1e4) <= info.error[0, 0] and info.error[0, 0] > 1e-5 * 1e4
+    np.testing.assert_allclose(gl.derivative(f, 1e-60, method="central", step=1e-9), [[1e4]], rtol=1e-8)
+    np.testing.assert_allclose(gl.derivative(f, 1e-60), [[1e4]], rtol=1e-15)  # auto: complex step
+
+
+def test_complex_step_far_below_normal_numbers():
+    # the imaginary step is held at 2.2e-308 where 1e-50 |x| would underflow; its truncation is then measured
+    J, info = gl.jacobian(lambda v: np.exp(v[0]), [5e-324], method="complex", full_output=True)
+    assert J[0, 0] == 1.0 and info.step[0] == np.finfo(float).tiny and info.error[0, 0] < 1e-14
+    J, info = gl.jacobian(np.log, [1e-305], method="complex", full_output=True)
+    assert 1e-7 < abs(J[0, 0] * 1e-305 - 1) and abs(J[0, 0] - 1e305) <= info.error[0, 0]
+    with pytest.raises(NotAnalyticError, match=r"Re f\(x \+ ih\) differs.*or x is too close to 0 for a complex "
+                       r"step h >= 2\.23e-308"):
+        gl.jacobian(np.log, [1e-307], method="complex")
+
+
+@pytest.mark.parametrize("method, rtol", [("auto", 1e-9), ("complex", 1e-9), ("central", 1e-6)])
+@pytest.mark.parametrize("x", [[1e-60, 1e-60], [5e-324, 0.0], [1e-200, 3.0]])
+def test_hessian_at_tiny_x(method, rtol, x):
+    f = Counted(lambda v: np.exp(v[0] + 2 * v[1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        H, info = gl.hessian(f, x, method=method, full_output=True)
+    exact = np.exp(x[0] + 2 * x[1]) * np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert np.array_equal(H, H.T) and info.nfev == f.points
+    np.testing.assert_allclose(H, exact, rtol=rtol)
+    assert np.all(np.abs(H - exact) <= info.error)
+    assert info.note.startswith("tiny x: 2 of 2 entries along x[0]")
+
+
+def test_hessian_keeps_relative_steps_where_f_scales():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        H = gl.hessian(lambda v: np.log(v[0]) + v[1] ** 2, [1e-6, 1.0])
+    np.testing.assert_allclose(H, [[-1e12, 0.0], [0.0, 2.0]], rtol=1e-9)
+
+
+# ------------------------------------------------------------------ vectorized=True, batches of one point
+def test_vectorized_curve_with_a_batch_of_one():
+    # regression: complex step along t is a batch of one point; f(t of shape (1,)) returned shape (2,)
+    circle = gl.functions.get("circle")
+    for method in TOL:
+        d = gl.derivative(circle.f, 0.3, vectorized=True, method=method)
+        np.testing.assert_allclose(d, [[-np.sin(0.3)], [np.cos(0.3)]], rtol=TOL[method])
+
+
+@pytest.mark.parametrize("name", list(gl.functions.CATALOGUE))
+@pytest.mark.parametrize("method", list(TOL))
+def test_every_catalogue_function_vectorized(name, method):
+    g = gl.functions.get(name)
+    if g.kind == "curve":
+        call = lambda **kw: gl.derivative(g.f, g.point[0], method=method, **kw)
+    else:
+        call = lambda **kw: gl.jacobian(g.f, g.point, method=method, **kw)
+    J = call(vectorized=True)
+    assert J.shape == (g.n_out, g.n_in)
+    np.testing.assert_allclose(J, call(vectorized=False), rtol=1e-12, atol=1e-14)
+    exact = np.asarray(g.jacobian_exact(g.point), dtype=float)
+    np.testing.assert_allclose(J, exact, atol=TOL[method] * max(1.0, np.abs(exact).max()))

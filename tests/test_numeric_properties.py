@@ -1,10 +1,14 @@
 """Property tests: gl.jacobian on random smooth functions R^n -> R^m against SymPy's exact Jacobian."""
+import warnings
+
 import numpy as np
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gradlib as gl
+
+EPS = np.finfo(float).eps
 
 X = sp.symbols("x0:4")
 # method -> tolerance on max|J - J_exact|, relative to the sizes involved (see scale below). The grammar reaches
@@ -72,3 +76,62 @@ def test_gradient_hessian_match_sympy(problem):
         H = gl.hessian(f, x, method=method)
         assert H.shape == (len(variables),) * 2 and np.array_equal(H, H.T)
         assert np.abs(H - H_exact).max() <= tol * scale, (method, expr, x)
+
+
+# ------------------------------------------------------------------ tiny, huge, zero and subnormal coordinates
+TINY = st.floats(-320, -4).map(lambda e: 10.0 ** e)  # 1e-320 (subnormal) .. 1e-4
+SIGNED_TINY = st.tuples(st.sampled_from([-1.0, 1.0]), TINY).map(lambda p: p[0] * p[1])
+EDGE = st.sampled_from([0.0, 5e-324, -5e-324, 2.2e-308, 1e-300])
+MODERATE = st.floats(-4.0, 4.0)
+# name: (g, g', coordinates where g and g' are finite). Relative steps fit log and polynomials at any size;
+# exp, sin and cos change on the scale 1, so at large |x| only their honest error estimate is asserted.
+ELEMENTS = {
+    "exp": (np.exp, np.exp, st.one_of(EDGE, SIGNED_TINY, MODERATE, st.floats(-100.0, 100.0))),
+    "sin": (np.sin, np.cos, st.one_of(EDGE, SIGNED_TINY, MODERATE)),
+    "cos": (np.cos, lambda a: -np.sin(a), st.one_of(EDGE, SIGNED_TINY, MODERATE)),
+    "log": (np.log, lambda a: 1 / a, st.floats(-300.0, 300.0).map(lambda e: 10.0 ** e)),
+    "poly": (lambda a: a ** 3 - 2 * a + 0.5, lambda a: 3 * a ** 2 - 2,
+             st.one_of(EDGE, SIGNED_TINY, MODERATE, st.floats(-30.0, 30.0).map(lambda e: 10.0 ** e))),
+}
+# method -> tolerance relative to what a difference can resolve (see test): forward eps^(1/2), central eps^(2/3)
+TOL_EDGE = {"forward": 1e-6, "central": 1e-9, "richardson": 1e-11, "complex": 1e-14, "auto": 1e-14}
+
+
+@st.composite
+def separable(draw):
+    """f(x) = [g_0(x_0), ..., g_{n-1}(x_{n-1}), sum_j g_j(x_j)]: a diagonal, exact zeros, and a mixing row."""
+    names = draw(st.lists(st.sampled_from(sorted(ELEMENTS)), min_size=1, max_size=3))
+    x = np.array([draw(ELEMENTS[name][2]) for name in names])
+    return names, x
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(separable())
+def test_every_method_at_tiny_huge_zero_and_subnormal_points(case):
+    names, x = case
+    g = [ELEMENTS[name][0] for name in names]
+    dg = np.array([ELEMENTS[name][1](a) for name, a in zip(names, x)])
+
+    def f(v):
+        parts = [gj(vj) for gj, vj in zip(g, v)]
+        return np.array(parts + [sum(parts)])
+
+    exact = np.vstack([np.diag(dg), dg])
+    parts = np.abs([gj(a) for gj, a in zip(g, x)])
+    fx = np.append(parts, parts.sum())[:, None]  # rounding of f_i: eps |f_i|, or eps sum |parts| in the sum
+    for method, tol in TOL_EDGE.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            J, info = gl.jacobian(f, x, method=method, full_output=True)
+        assert J.shape == exact.shape and info.error.shape == exact.shape
+        err = np.abs(J - exact)
+        # accurate: within tol of |J_ij| (times the tiny-x threshold 32, below which the larger step is tried),
+        # or of the smallest slope a difference of f_i resolves at a unit step (|f_i| / max(|x_j|, 1))
+        accurate = err <= tol * (32 * np.abs(exact) + fx / np.maximum(np.abs(x), 1.0))
+        # ... or else honestly flagged: the estimate covers the true error (beyond the closed form's own ulps)
+        honest = err <= info.error + 4 * EPS * np.abs(exact)
+        assert np.all(accurate | honest), (method, names, x, J, info)
+        assert np.all(exact[:-1][~np.eye(x.size, dtype=bool)] == J[:-1][~np.eye(x.size, dtype=bool)])  # zeros
+        for w in caught:  # a warning is a PrecisionWarning about an entry that the estimate shows inaccurate
+            assert issubclass(w.category, gl.PrecisionWarning), w.message
+            assert np.any(info.error > 1e-5 * np.abs(J)), w.message
