@@ -601,7 +601,7 @@ def derivative(f, t, **kw):
 def _kw(kw):
     extra = set(kw) - {"step", "vectorized", "full_output"}
     if extra:
-        raise TypeError(f"unexpected keyword(s) {sorted(extra)}; use method, step, vectorized, full_output.")
+        raise GradlibError(f"unexpected keyword(s) {sorted(extra)}; use method, step, vectorized, full_output.")
     return {"step": kw.get("step"), "vectorized": kw.get("vectorized", False),
             "full_output": kw.get("full_output", False)}
 

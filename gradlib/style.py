@@ -19,6 +19,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .errors import GradlibError
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common color vision
 # deficiency, and in grey scale by lightness.
 OKABE_ITO = {
@@ -70,7 +72,7 @@ def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projectio
     axes : Axes, or ndarray of Axes, shape (nrows, ncols) squeezed like ``plt.subplots``.
     """
     if size not in SIZES:
-        raise ValueError(f"size={size!r} is not a figure size; use one of {sorted(SIZES)}.")
+        raise GradlibError(f"size={size!r} is not a figure size; use one of {sorted(SIZES)}.")
     fig = Figure(figsize=SIZES[size], dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     projections = projection if isinstance(projection, (list, tuple)) else [projection] * (nrows * ncols)
@@ -103,7 +105,7 @@ def label(ax, title: str, xlabel: str, ylabel: str, zlabel: str | None = None) -
     """Give ``ax`` its title and axis labels (all required: a figure explains itself)."""
     for what, text in [("title", title), ("xlabel", xlabel), ("ylabel", ylabel)]:
         if not text:
-            raise ValueError(f"label() needs a non-empty {what}; every figure is titled and labelled.")
+            raise GradlibError(f"label() needs a non-empty {what}; every figure is titled and labelled.")
     ax.set_title(title, fontsize=FONT_SIZE + 1)
     ax.set_xlabel(xlabel, fontsize=FONT_SIZE)
     ax.set_ylabel(ylabel, fontsize=FONT_SIZE)
@@ -117,7 +119,7 @@ def require_labels(fig) -> None:
         missing = [w for w, t in [("title", ax.get_title()), ("xlabel", ax.get_xlabel()),
                                   ("ylabel", ax.get_ylabel())] if not t]
         if missing:
-            raise ValueError(f"axes {i} of the figure has no {', '.join(missing)}; "
+            raise GradlibError(f"axes {i} of the figure has no {', '.join(missing)}; "
                              "call gradlib.style.label(ax, title, xlabel, ylabel).")
 
 

@@ -538,3 +538,8 @@ def test_every_catalogue_function_vectorized(name, method):
     np.testing.assert_allclose(J, call(vectorized=False), rtol=1e-12, atol=1e-14)
     exact = np.asarray(g.jacobian_exact(g.point), dtype=float)
     np.testing.assert_allclose(J, exact, atol=TOL[method] * max(1.0, np.abs(exact).max()))
+
+
+def test_unknown_keyword_is_a_gradlib_error():
+    with pytest.raises(gl.GradlibError, match=r"unexpected keyword\(s\) \['stepsize'\]; use method, step"):
+        gl.jacobian(np.sin, [1.0], stepsize=1e-3)

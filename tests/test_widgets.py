@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from matplotlib.contour import ContourSet
 
-from gradlib import functions, style, widgets
+from gradlib import GradlibError, functions, style, widgets
 from gradlib.widgets._base import WIDGET_VIEW, fmt, matrix_html
 
 
@@ -143,15 +143,15 @@ def test_shape_explorer_cases():
 
 # ---- panels ---------------------------------------------------------------------------------------
 def test_matrix_html_refuses_1d():
-    with pytest.raises(ValueError, match=r"matrix_html needs a 2-D matrix, got shape \(2,\)"):
+    with pytest.raises(GradlibError, match=r"matrix_html needs a 2-D matrix, got shape \(2,\)"):
         matrix_html([1.0, 2.0])
 
 
 def test_label_refuses_missing_title():
     fig, ax = style.new_figure()
-    with pytest.raises(ValueError, match="label\\(\\) needs a non-empty title"):
+    with pytest.raises(GradlibError, match="label\\(\\) needs a non-empty title"):
         style.label(ax, "", "x", "y")
-    with pytest.raises(ValueError, match="axes 0 of the figure has no title, xlabel, ylabel"):
+    with pytest.raises(GradlibError, match="axes 0 of the figure has no title, xlabel, ylabel"):
         style.require_labels(fig)
 
 

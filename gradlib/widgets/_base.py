@@ -55,6 +55,7 @@ from matplotlib.axis import Axis
 from matplotlib.legend import Legend
 
 from .. import style
+from ..errors import GradlibError
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -66,7 +67,7 @@ def register(name: str):
     """Class decorator: add a widget class to :data:`REGISTRY` under ``name``."""
     def deco(cls):
         if name in REGISTRY and REGISTRY[name] is not cls:
-            raise ValueError(f"widget name {name!r} is already registered by {REGISTRY[name].__name__}")
+            raise GradlibError(f"widget name {name!r} is already registered by {REGISTRY[name].__name__}")
         cls.name = name
         REGISTRY[name] = cls
         return cls
@@ -443,7 +444,7 @@ def matrix_html(M, *, name: str = "", highlight_row=None, highlight_col=None, di
     """
     M = np.asarray(M, dtype=float)
     if M.ndim != 2:
-        raise ValueError(f"matrix_html needs a 2-D matrix, got shape {M.shape}; reshape it to (m, n).")
+        raise GradlibError(f"matrix_html needs a 2-D matrix, got shape {M.shape}; reshape it to (m, n).")
     tint = style.ROLES["highlight"] + "55"
     rows = []
     for i, row in enumerate(M):
