@@ -542,4 +542,4 @@ def test_every_catalogue_function_vectorized(name, method):
 
 def test_unknown_keyword_is_a_gradlib_error():
     with pytest.raises(gl.GradlibError, match=r"unexpected keyword\(s\) \['stepsize'\]; use method, step"):
-        gl.jacobian(np.sin, [1.0], stepsize=1e-3)
+        gl.derivative(np.sin, 1.0, stepsize=1e-3)
