@@ -678,8 +678,8 @@ def resolve_variables(variables, exprs=()) -> tuple:
     --------
     >>> x = sp.Symbol("x")
     >>> v = resolve_variables("x y", [x**2])
-    >>> v[0] is x, v[1].is_real
-    (True, True)
+    >>> v[0] == x, v[0].is_real, v[1].is_real    # the expression's own x (no assumptions), a real y
+    (True, None, True)
     """
     free = {str(s): s for e in exprs for s in e.free_symbols}
     return tuple(free.get(str(v), v) for v in symbolic.symbols(variables))
