@@ -386,6 +386,27 @@ class LessonWidget:
             self.figure.draw_artist(artist)
         return style.encode_png(canvas.buffer_rgba())
 
+    def renew_slider(self, old, low: float, high: float, value: float, description=None):
+        """Put a new slider over ``[low, high]`` at ``value`` in the place of ``old``; return it.
+
+        Changing min, max and value of a live slider takes several messages, and the browser clamps
+        and snaps its value against the range it has at each one and sends that back: the point
+        shown could end up stale. A new slider starts consistent. ``value`` is clipped to the range
+        and put on the slider's step, so the browser has nothing to snap.
+        """
+        step = old.step
+        value = min(max(low + round((value - low) / step) * step, low), high)
+        new = type(old)(value=value, min=low, max=high, step=step, description=description or old.description,
+                        continuous_update=old.continuous_update, readout_format=old.readout_format,
+                        layout=old.layout)
+        old.unobserve(self._on_change, names="value")
+        new.observe(self._on_change, names="value")
+        self.controls[self.controls.index(old)] = new
+        row = self.box.children[0]
+        row.children = tuple(new if c is old else c for c in row.children)
+        old.close()
+        return new
+
     def _on_change(self, change):
         start = time.perf_counter()
         self.refresh()

@@ -49,11 +49,7 @@ class CurveExplorer(LessonWidget):
 
     def _new_function(self, change):
         low, high = ec.t_range(change["new"])
-        self.t.unobserve(self._on_change, names="value")
-        self.t.min, self.t.max = min(low, self.t.min), max(high, self.t.max)
-        self.t.value = min(max(self.t.value, low), high)
-        self.t.min, self.t.max = low, high
-        self.t.observe(self._on_change, names="value")
+        self.t = self.renew_slider(self.t, low, high, self.t.value)
 
     def scene(self):
         return ec.scene(self.function.value, self.t.value, self.dt.value)

@@ -54,14 +54,9 @@ class GradientExplorer(LessonWidget):
     def _new_function(self, change):
         # Keep the point inside the new function's window; the refresh follows from the dropdown.
         (x0, x1), (y0, y1) = eg.bounds(change["new"])
-        for slider, (low, high), var in zip((self.x1, self.x2), ((x0, x1), (y0, y1)),
-                                            eg.variable_names(change["new"])):
-            slider.description = var
-            slider.unobserve(self._on_change, names="value")
-            slider.min, slider.max = min(low, slider.min), max(high, slider.max)
-            slider.value = float(np.clip(slider.value, low, high))
-            slider.min, slider.max = low, high
-            slider.observe(self._on_change, names="value")
+        var1, var2 = eg.variable_names(change["new"])
+        self.x1 = self.renew_slider(self.x1, x0, x1, self.x1.value, var1)
+        self.x2 = self.renew_slider(self.x2, y0, y1, self.x2.value, var2)
 
     def scene(self):
         return eg.scene(self.function.value, [self.x1.value, self.x2.value], self.angle.value, self.h.value)

@@ -38,14 +38,9 @@ class _PointWidget(LessonWidget):
         name = change["new"]
         (x0, x1), (y0, y1) = ej.bounds(name)
         start = ej.entry(name).point
-        for slider, low, high, value, var in ((self.x1, x0, x1, start[0], ej.entry(name).variables[0]),
-                                              (self.x2, y0, y1, start[1], ej.entry(name).variables[1])):
-            slider.unobserve(self._on_change, names="value")
-            slider.min, slider.max = min(low, slider.min), max(high, slider.max)
-            slider.value = float(value)
-            slider.min, slider.max = low, high
-            slider.description = str(var)
-            slider.observe(self._on_change, names="value")
+        var1, var2 = (str(v) for v in ej.entry(name).variables[:2])
+        self.x1 = self.renew_slider(self.x1, x0, x1, float(start[0]), var1)
+        self.x2 = self.renew_slider(self.x2, y0, y1, float(start[1]), var2)
 
     @property
     def x(self) -> np.ndarray:

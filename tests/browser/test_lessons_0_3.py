@@ -116,6 +116,19 @@ def test_lesson_3_jacobian_explorers(page, lab):
     # shapes: m 2 -> 3
     press_right(page, shapes, 1)
     assert "J (3x3) @ dx (3x1) -> df (3x1)" in panel_text(shapes)
+    # a new function: its default point is shown, once, and stays (no stale slider values come back)
+    from gradlib.explore import jacobian as ej
+    for box, name in ((rows, "softmax"), (grid, "complex_square")):
+        before = image_src(box)
+        box.locator("select").first.select_option(label=name)
+        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
+                               arg=[box.locator("img").first.element_handle(), before])
+        page.wait_for_timeout(1500)   # time for any echo from the browser to come back
+        (lo1, _), (lo2, _) = ej.bounds(name)
+        x1, x2 = (lo + round((v - lo) / 0.05) * 0.05 for v, lo in zip(ej.entry(name).point[:2], (lo1, lo2)))
+        readouts = box.locator(".widget-readout").all_inner_texts()
+        assert readouts[:2] == [f"{x1:.2f}", f"{x2:.2f}"], (name, readouts)
+        assert f"({fmt(x1, 2)}, {fmt(x2, 2)}" in panel_text(box), (name, panel_text(box))
     rows.scroll_into_view_if_needed()
     screenshot(page, "lesson3_rows_after_interaction")
     grid.scroll_into_view_if_needed()
