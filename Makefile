@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_numeric.py
 	$(PY) bench/bench_symbolic.py
 	$(PY) bench/bench_widgets.py
+	$(PY) bench/bench_widgets_browser.py
 
 ## Regenerate the pinned locks from the loose *.in files.
 lock: $(STAMP)

@@ -74,7 +74,8 @@ def test_no_errors_or_warnings_stored(lesson):
 
 def test_no_machine_paths_and_no_widget_state(lesson):
     nb = read(lesson)
-    assert "widgets" not in nb.metadata
+    assert set(nb.metadata) <= {"kernelspec", "language_info"}, "clean metadata: run scripts/run_lessons.py"
+    assert all(not set(c.metadata) - {"tags"} for c in nb.cells), "cell metadata other than tags"
     stored = json.dumps([nb.metadata] + [[c.metadata, c.get("outputs", [])] for c in nb.cells])
     assert MACHINE_PATH.search(stored) is None, MACHINE_PATH.search(stored)
     for cell in code_cells(nb):

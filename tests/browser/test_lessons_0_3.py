@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import gradlib as gl
+from gradlib.explore import jacobian as ej
 from gradlib.widgets import fmt
 
 from .conftest import (assert_no_errors, image_src, open_lesson, panel_text, run_all, screenshot,
@@ -16,13 +17,18 @@ def slider_handle(box, index: int):
     return box.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle").nth(index)
 
 
+def wait_new_image(page, box, before: str):
+    """Wait until the widget's picture is no longer ``before`` (the kernel has answered)."""
+    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
+                           arg=[box.locator("img").first.element_handle(), before])
+
+
 def press_right(page, box, index: int):
     """Focus slider number ``index`` of the widget and press the right arrow key once."""
     before = image_src(box)
     slider_handle(box, index).focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                           arg=[box.locator("img").first.element_handle(), before])
+    wait_new_image(page, box, before)
 
 
 def assert_live(box):
@@ -33,7 +39,8 @@ def assert_live(box):
 
 def test_lesson_0_opens_clean_runs_and_shows_a_live_widget(page, lab):
     open_lesson(page, lab, "00_start_here.ipynb")
-    assert_no_errors(page)          # before running: stored widget views are hidden, not errors
+    assert_no_errors(page)          # before running: the stored start picture, no widget error
+    assert page.locator(".jp-OutputArea-output img").count() >= 1
     run_all(page)
     assert_no_errors(page)
     box = widget_box(page, 0)
@@ -72,8 +79,7 @@ def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
     assert page.evaluate("document.activeElement.classList.contains('noUi-handle')")
     before = image_src(box)
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                           arg=[box.locator("img").first.element_handle(), before])
+    wait_new_image(page, box, before)
     assert fmt(gl.gradient(gl.functions.get("paraboloid").f, [1.05, 0.5])[0, 0]) in panel_text(box)
 
 
@@ -104,8 +110,7 @@ def test_lesson_3_jacobian_explorers(page, lab):
     # rows: pick f_2, then move r: 1.20 -> 1.25; the row shown alone is the gradient of f_2
     before = image_src(rows)
     rows.locator("select").nth(1).select_option(label="f_2")
-    rows.page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                                arg=[rows.locator("img").first.element_handle(), before])
+    wait_new_image(page, rows, before)
     press_right(page, rows, 0)
     J = gl.jacobian(f, [1.25, 0.8])
     text = panel_text(rows)
@@ -117,12 +122,10 @@ def test_lesson_3_jacobian_explorers(page, lab):
     press_right(page, shapes, 1)
     assert "J (3x3) @ dx (3x1) -> df (3x1)" in panel_text(shapes)
     # a new function: its default point is shown, once, and stays (no stale slider values come back)
-    from gradlib.explore import jacobian as ej
     for box, name in ((rows, "softmax"), (grid, "complex_square")):
         before = image_src(box)
         box.locator("select").first.select_option(label=name)
-        page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                               arg=[box.locator("img").first.element_handle(), before])
+        wait_new_image(page, box, before)
         page.wait_for_timeout(1500)   # time for any echo from the browser to come back
         (lo1, _), (lo2, _) = ej.bounds(name)
         x1, x2 = (lo + round((v - lo) / 0.05) * 0.05 for v, lo in zip(ej.entry(name).point[:2], (lo1, lo2)))
