@@ -58,11 +58,13 @@ def _scrub(obj, where, found):
 
 def clean(nb) -> list[str]:
     """Make an executed notebook deterministic and portable; returns where paths were removed."""
-    nb.metadata.pop("widgets", None)
+    for key in set(nb.metadata) - {"kernelspec", "language_info"}:   # widget state, editor settings
+        del nb.metadata[key]
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     found = []
     for index, cell in enumerate(nb.cells):
-        cell.metadata.pop("execution", None)
+        for key in set(cell.metadata) - {"tags"}:   # timings, collapsed/scrolled state, ...
+            del cell.metadata[key]
         if cell.cell_type != "code":
             continue
         for output in cell.outputs:
