@@ -27,8 +27,7 @@ MathJax, the frame). Kernel and browser times are compared through the system cl
 
 Target per control: median <= 150 ms and worst <= 400 ms from input to screen; a miss is reported
 with its breakdown. The exit status is 1 only if a widget failed (a kernel error, no answer).
-bench/widgets.md has the kernel-only callback times (bench/bench_widgets.py); bench/widgets_browser.md
-has a run of this script.
+bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this script.
 """
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ _ONE_SIDED = {  # same order, only points on one side of x; mirrored (o -> -o, w
 _CS_STEP = 1e-50  # complex step, relative: h^2 vanishes next to eps, and x + ih stays far from underflow
 # info.error for stencils: _SAFETY * (leading truncation term), at least _NOISE * |D(h) - D(2h)| (that difference
 # also carries the rounding noise of f actually present), plus _ROUNDING * eps * sum_k |w_k f_k| / h; for complex
-# step _CS_ULPS * eps * |J|. Constants measured on random compositions (bench/numeric.md).
+# step _CS_ULPS * eps * |J|. Constants measured on random compositions (bench/README.md).
 _SAFETY, _ROUNDING, _CS_ULPS, _NOISE = 2.0, 2.0, 32.0, 1.0
 _CHECK_RTOL = 1e-5  # complex step vs real central difference along a random direction
 _TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal (imprecise) or 0
