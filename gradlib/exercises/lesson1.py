@@ -4,7 +4,7 @@ from . import Exercise, add
 add(Exercise(
     id="1.1", lesson=1, kind="partial",
     statement="Let $f(x, y) = x^2 y + 3y$. Hold $y$ fixed and compute the partial derivative "
-              "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (1, 2)$. Answer with one number.",
+              "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (1, 2)$. Answer with one number (or the (1, 1) matrix `[[...]]`).",
     hints=("Treat y as a constant: the derivative of x^2 y with respect to x is 2 x y; 3y is a constant.",
            "Now put x = 1 and y = 2 into 2 x y."),
     problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [1, 2], "wrt": "x"},
@@ -27,9 +27,9 @@ add(Exercise(
     id="1.3", lesson=1, kind="directional",
     statement="Let $f(x, y) = x^2 + 3y$ and the unit direction $d = (0.6, 0.8)$. Compute the "
               "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (1, 2)$: a (1 x 2) row times a "
-              "(2 x 1) column. Answer with one number.",
+              "(2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`).",
     hints=("First the gradient row at (1, 2): [[2x, 3]].",
-           "Then multiply row by column: 2 * 0.6 + 3 * 0.8."),
+           "Then multiply row by column: first entry times first entry, plus second times second."),
     problem={"f": "x**2 + 3*y", "variables": "x y", "x": [1, 2], "d": [0.6, 0.8]},
     examples_wrong=((5, "wrong_entries"), ([[1.2, 2.4]], "wrong_shape"), (-3.6, "sign")),
 ))

@@ -3,7 +3,7 @@ from . import Exercise, add
 
 add(Exercise(
     id="2.1", lesson=2, kind="derivative",
-    statement="The helix $f(t) = (\\cos t, \\sin t, t)$ maps $\\mathbb{R} \\to \\mathbb{R}^3$. Write its "
+    statement="A steeper helix than the lesson's, $f(t) = (\\cos t, \\sin t, t)$, maps $\\mathbb{R} \\to \\mathbb{R}^3$. Write its "
               "derivative at $t = 0$ as a column of shape (3, 1), e.g. `[[a], [b], [c]]`.",
     hints=("Differentiate each component: (-sin t, cos t, 1).",
            "At t = 0: sin 0 = 0 and cos 0 = 1. A column is one number per inner list."),
@@ -23,8 +23,8 @@ add(Exercise(
 add(Exercise(
     id="2.3", lesson=2, kind="derivative",
     statement="Let $f(t) = (t^2, e^t)$. Write $f'(1)$ as a column (2, 1). Formulas as strings are "
-              "fine, e.g. `[['2*t'], ['...']]`.",
-    hints=("d/dt t^2 = 2t and d/dt e^t = e^t.", "At t = 1 the column is [[2], [e]]; e is about 2.71828."),
+              "fine, e.g. `'sqrt(t)'`: they are evaluated at $t = 1$.",
+    hints=("d/dt t^2 = 2t and d/dt e^t = e^t.", "Put t = 1 into both; e^1 can be typed as 'e' or 'exp(1)'."),
     problem={"f": ["t**2", "exp(t)"], "variables": "t", "x": 1},
     examples_wrong=(([[2, 2.718281828459045]], "transposed"), ([[1], [2.718281828459045]], "wrong_entries"),
                     ([2, 2.718281828459045], "one_d")),

@@ -23,8 +23,8 @@ add(Exercise(
 add(Exercise(
     id="3.3", lesson=3, kind="jacobian",
     statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its Jacobian "
-              "at $(r, \\theta) = (2, \\pi/2)$, with the columns in the order $r, \\theta$. Strings like "
-              "`'-r*sin(theta)'` are fine.",
+              "at $(r, \\theta) = (2, \\pi/2)$, with the columns in the order $r, \\theta$. Formulas in "
+              "$r$ and $\\theta$ as strings, e.g. `'r**2'`, are fine.",
     hints=("Row 1 is the gradient of r cos(theta): [cos(theta), -r sin(theta)].",
            "Row 2 is the gradient of r sin(theta): [sin(theta), r cos(theta)]. Then put r = 2, theta = pi/2."),
     problem={"f": ["r*cos(theta)", "r*sin(theta)"], "variables": "r theta", "x": [2, 1.5707963267948966]},

@@ -4,7 +4,7 @@ from . import Exercise, add
 add(Exercise(
     id="5.1", lesson=5, kind="partial",
     statement="The forward difference of $f(x) = x^3$ at $x = 2$ is off by about $\\frac{h}{2} f''(2)$. "
-              "Compute $f''(2)$ by hand: differentiate $f'(x) = 3x^2$ and put $x = 2$. Answer with one number.",
+              "Compute $f''(2)$ by hand: differentiate $f'(x) = 3x^2$ and put $x = 2$. Answer with one number (or the (1, 1) matrix `[[...]]`).",
     hints=("The derivative of 3 x^2 is 6 x.",
            "Put x = 2 into 6 x."),
     problem={"f": "3*x**2", "variables": "x", "x": [2], "wrt": "x"},
@@ -37,7 +37,7 @@ add(Exercise(
     statement="The complex step differentiates a curve one output at a time: "
               "$\\operatorname{Im} f(t + ih) / h$. For $f(t) = (t^3, \\sin t)$ the imaginary part of "
               "$(t + ih)^3$ is $3t^2 h - h^3$. What does the complex step return at $t = 1$ as $h \\to 0$? "
-              "Give the derivative of the curve as a column of shape (2, 1); you may type `'cos(1)'`.",
+              "Give the derivative of the curve as a column of shape (2, 1); formulas as strings, e.g. `'sqrt(2)'`, are fine.",
     hints=("Im (t + ih)^3 / h = 3 t^2 - h^2, which tends to 3 t^2.",
            "The second output: d/dt sin t = cos t.",
            "A column: [[a], [b]]."),

@@ -23,10 +23,10 @@ add(Exercise(
 add(Exercise(
     id="6.3", lesson=6, kind="chain_product",
     statement="Backprop through a linear layer $g_1(x, y) = (2x - y,\\; x + 3y)$ into the loss "
-              "$g_2(u, v) = u^2/2 + v$ at $(x, y) = (1, 1)$. Compute $y = g_1(1, 1)$, the row "
+              "$g_2(u, v) = u^2/2 + v$ at $(x, y) = (1, 1)$. Compute the middle point $(u, v) = g_1(1, 1)$, the row "
               "$J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ (2 x 2), then the gradient "
               "$J_{g_2} J_{g_1}$, shape (1, 2).",
-    hints=("y = (1, 4); J_g2 = [[u, 1]] at (u, v) = (1, 4).",
+    hints=("(u, v) = g1(1, 1) = (1, 4); J_g2 = [[u, 1]] there.",
            "The Jacobian of a linear layer is its weight matrix: [[2, -1], [1, 3]].",
            "Row times matrix: a (1 x 2) row times a (2 x 2) matrix is a (1 x 2) row."),
     problem={"g2": ["u**2/2 + v"], "inner": "u v", "g1": ["2*x - y", "x + 3*y"], "variables": "x y",
@@ -40,7 +40,7 @@ add(Exercise(
               "(2, 3), target 1). Compute the gradient with respect to the weights at $(w_1, w_2) = (1, 0)$, "
               "as a row of shape (1, 2).",
     hints=("Chain rule: dL/dw = (residual) * d(2 w1 + 3 w2)/dw, with residual = 2 w1 + 3 w2 - 1.",
-           "At (1, 0) the residual is 1; d(2 w1 + 3 w2)/dw = [[2, 3]]."),
+           "At (1, 0): first the residual, then the row of partials of 2 w1 + 3 w2 with respect to (w1, w2); multiply."),
     problem={"f": "(2*w1 + 3*w2 - 1)**2/2", "variables": "w1 w2", "x": [1, 0]},
     examples_wrong=(([[2], [3]], "transposed"), ([[4, 6]], "constant_factor"), ([[3, 2]], "swapped_columns")),
 ))
