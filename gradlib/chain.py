@@ -32,7 +32,7 @@ import numpy as np
 import sympy as sp
 
 from . import numeric, shapes, symbolic
-from .errors import FunctionError, GradlibError, ParseError, ShapeError
+from .errors import FunctionError, GradlibError, NonFiniteError, ParseError, ShapeError
 
 __all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps"]
 
@@ -228,7 +228,11 @@ def _call(fun, p, name, role):
     except Exception as err:
         raise FunctionError(f"{name} ({role}) raised {type(err).__name__} when called at {p.tolist()}: {err}") \
             from err
-    out = np.asarray(out, dtype=float)
+    try:
+        out = np.asarray(out, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ShapeError(f"{name} returned {out!r:.60} at {p.tolist()}; expected a number or shape (m,) of numbers. "
+                         "Return a flat vector of numbers, e.g. np.array([y1, y2]).") from err
     if out.ndim > 1:
         raise ShapeError(f"{name} returned shape {out.shape} at {p.tolist()}; expected a number or shape (m,), "
                          "one number per output. Return a flat vector: np.ravel(...) of it.")
@@ -290,7 +294,10 @@ def _maps(entry):
 def _point(x, name="x"):
     if x is None:
         raise GradlibError(f"A numeric chain needs the point {name}, shape (n,).")
-    p = np.atleast_1d(np.asarray(x, dtype=float))
+    try:
+        p = np.atleast_1d(np.asarray(x, dtype=float))
+    except (TypeError, ValueError) as err:
+        raise GradlibError(f"{name} must be numbers, shape (n,); got {x!r:.60}.") from err
     if p.ndim != 1:
         raise ShapeError(f"{name} has shape {p.shape}; expected shape (n,), one number per input.")
     return p
@@ -348,6 +355,8 @@ class Chain:
             raise GradlibError("A chain needs at least one function; got none.")
         L = len(self.functions)
         self.names = list(names) if names else [f"g{i}" for i in range(1, L + 1)]
+        if len(self.names) != L:  # zip below would silently drop the functions without a name
+            raise GradlibError(f"names has {len(self.names)} entries for {L} functions; give one name per function.")
         _require_sizes(self.functions, self.names)
         self.points = [_point(x)]
         self.jacobians, errors = [], []
@@ -426,7 +435,10 @@ def _product(matrices):
 
 
 def _check_sizes(sizes):
-    sizes = [int(s) for s in sizes]
+    try:
+        sizes = [int(s) for s in sizes]
+    except (TypeError, ValueError) as err:
+        raise GradlibError(f"sizes must be whole numbers [n, m1, ..., k]; got {sizes!r}.") from err
     if len(sizes) < 2 or min(sizes) < 1:
         raise GradlibError(f"sizes must be [n, m1, ..., k]: at least two positive sizes, the input size first; "
                            f"got {sizes}.")
@@ -736,10 +748,22 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
         p = _point(x)
         if p.size != len(X):
             raise ShapeError(f"x has {p.size} numbers; g1 takes {len(X)} inputs ({', '.join(map(str, X))}).")
-        ev = lambda M: symbolic.lambdify(M, X)(p).astype(float)     # noqa: E731  (one use, reads as a formula)
-        values = _numeric_result(p, ev(G1).ravel(), ev(J_g1), ev(J_g2), ev(direct), True)
+        ev = lambda M, what: _evaluate(M, X, p, what)     # noqa: E731  (reads as a formula)
+        y = ev(G1, "y = g1(x)").ravel()
+        ev(G2.subs(y_of_x, simultaneous=True), "g2(g1(x))")  # inside g2's domain too (log at y < 0)
+        values = _numeric_result(p, y, ev(J_g1, "J_g1"), ev(J_g2, "J_g2"), ev(direct, "J_f"), True)
     shape_text = shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
     return ChainResult(sp.Matrix(X), G1, J_g1, J_g2, J_f, steps, shape_text, direct, True, True, X, Y, values)
+
+
+def _evaluate(M, X, p, what):
+    """M at the point p as floats, or a NonFiniteError where it is not a finite real number (1/u at 0, log(-1))."""
+    with np.errstate(all="ignore"):
+        values = symbolic.lambdify(M, X)(p)
+    if not np.isfinite(values).all() or np.iscomplexobj(values) and np.any(values.imag):
+        raise NonFiniteError(f"{what} is not a finite real number at x = {p.tolist()}: {numeric._show(values)}. "
+                             "The chain is not differentiable there; pick a point inside the functions' domains.")
+    return values.real.astype(float)
 
 
 def _same(A, B, X):

@@ -228,17 +228,23 @@ class Secret:
     def matches(self, A) -> np.ndarray:
         """Entrywise: does A[i, j] round to the hashed value? A has shape ``self.shape``; returns bools, same shape.
 
-        A value is also tried nudged by half a unit in its last kept digit, so
-        that values next to a rounding boundary are not rejected.
+        A value is also tried nudged by half a unit in its last kept digit (and in the digit below, for
+        a value just above a power of 10), so that values next to a rounding boundary are not rejected.
 
         >>> hash_answer([[0.5, 1.0]]).matches([[0.5, -1.0]]).tolist()
         [[True, False]]
+        >>> hash_answer([[2.3712349]]).matches([[2.3712351]]).tolist()   # 2.37123 | 2.37124
+        [[True]]
         """
         A = np.asarray(A, dtype=float)
         nudge = 0.5 * 10.0 ** (1 - self.digits)
         out = np.zeros(self.shape, dtype=bool)
         for (i, j), a in np.ndenumerate(A):
+            # A relative nudge of a is half a unit only for a mantissa near 1 (at 2.37 it jumps a whole key),
+            # so also nudge by half a unit of a's last kept digit.
+            unit = nudge * 10.0 ** np.floor(np.log10(abs(a))) if a else 0.0
             keys = {_key(a * s, self.digits) for s in (1.0, 1 - nudge, 1 + nudge)}
+            keys |= {_key(a + d, self.digits) for d in (-unit, unit, -unit / 10, unit / 10)}
             out[i, j] = self.digests[i * self.shape[1] + j] in {_digest(i, j, k) for k in keys}
         return out
 
@@ -289,6 +295,7 @@ class _Truth:
     secret: Secret | None = None
     rtol: float = DEFAULT_RTOL
     atol: float | np.ndarray = DEFAULT_ATOL
+    given_atol: float = DEFAULT_ATOL          # the exercise's own atol, before a numeric truth's error is added
     reveal: bool = False
     what: str = "matrix"                      # gradient | derivative | Jacobian | matrix | product J_f
     explanation: str = ""                     # why the shape is what it is
@@ -317,6 +324,8 @@ def _as_point(x, name="x") -> np.ndarray:
         raise GradlibError(f"The point {name} must be numbers; got {x!r}.") from exc
     if p.ndim != 1:
         raise GradlibError(f"The point {name} must be a number or a 1-D array (n,); got shape {p.shape}.")
+    if not np.isfinite(p).all():
+        raise GradlibError(f"The point {name} must be finite; got {p.tolist()}.")
     return p
 
 
@@ -372,7 +381,8 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
     if (expected is None) == (f is None):
         raise GradlibError("Give the truth either as expected=... (an array, a sympy Matrix, a Secret) "
                            "or as f=... with the point x=...; " + ("got neither." if f is None else "got both."))
-    t = _Truth((0, 0), rtol=rtol, atol=atol, reveal=reveal, what="Jacobian" if what == "jacobian" else what)
+    t = _Truth((0, 0), rtol=rtol, atol=atol, given_atol=atol, reveal=reveal,
+               what="Jacobian" if what == "jacobian" else what)
     if x is not None:
         t.point = _as_point(x)
     if isinstance(expected, Secret):
@@ -396,7 +406,12 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
         t.values = _evaluated(sp.Matrix([[expected]]) if isinstance(expected, sp.Basic) else expected,
                               t.variables, t.point)
     else:
-        t.values = np.array(expected.tolist() if isinstance(expected, sp.MatrixBase) else expected, dtype=float)
+        try:
+            t.values = np.array(expected.tolist() if isinstance(expected, sp.MatrixBase) else expected, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise GradlibError(f"expected must be a 2-D array of numbers, a sympy Matrix or expression, or a Secret; "
+                               f"could not read {expected!r:.60} as numbers ({exc}). For a formula give f=... and "
+                               "the point x=..., and gradlib computes its derivative.") from exc
         if t.values.ndim == 0:
             t.values = t.values.reshape(1, 1)
         if t.values.ndim != 2:
@@ -404,6 +419,9 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
                                "A gradient is (1, n), a curve's derivative (m, 1).")
     if t.values is not None:
         t.shape = t.values.shape
+        if not np.isfinite(t.values).all():
+            raise GradlibError(f"The truth has inf or nan entries ({t.values.tolist()}): no answer could match it. "
+                               "Pick a point where the derivative exists.")
     if variables is not None and t.variables is None:
         t.variables = _variables(variables, None)
     m, n = t.shape
@@ -479,7 +497,7 @@ def _sympy_number(expr, where, t) -> float:
 
 def _nested(obj, where, t):
     """Nested lists (possibly of strings or expressions) with every entry made a float."""
-    if isinstance(obj, np.ndarray):
+    if isinstance(obj, (np.ndarray, sp.NDimArray)):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
         return [_nested(v, f"{where}[{k}]", t) for k, v in enumerate(obj)]
@@ -575,7 +593,7 @@ def _check_elsewhere(fun, t):
             continue   # the truth is not defined there; nothing to learn
         if not np.isfinite(E).all():
             continue
-        other = _Truth(t.shape, E, rtol=t.rtol, atol=DEFAULT_ATOL + extra, what=t.what,
+        other = _Truth(t.shape, E, rtol=t.rtol, atol=t.given_atol + extra, what=t.what,
                        explanation=t.explanation, variables=t.variables, point=p)
         try:
             fb = _diagnose(_to_array(fun, other), other)

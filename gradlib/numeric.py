@@ -236,7 +236,10 @@ def _steps(x, scale, order, eps, step, floor=_TINY):
         if order is None:
             return np.maximum(_CS_STEP * scale, _TINY)
         return np.maximum(2.0 ** np.round(np.log2(eps) / (order + 1) + np.log2(scale)), floor)
-    h = np.asarray(step, dtype=float)
+    try:
+        h = np.asarray(step, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise GradlibError(f"step must be a positive number or one per input; got {step!r:.60}.") from err
     if h.ndim > 1 or h.size not in (1, x.size):
         raise ShapeError(f"step has shape {h.shape}; expected a scalar or shape ({x.size},), one per input.")
     if not (np.isfinite(h).all() and (h > 0).all()):
@@ -630,7 +633,7 @@ def jvp(f, x, v, **kw):
            [0.]])
     """
     x = _setup(f, x, "jacobian", kw.get("method", "auto"))
-    v = np.asarray(v, dtype=float)
+    v = _weights(v, "v")
     if v.shape not in ((x.size,), (x.size, 1)):
         raise ShapeError(f"v has shape {v.shape}; expected shape ({x.size},) or ({x.size}, 1), one entry per input.")
     v = v.ravel()
@@ -663,12 +666,24 @@ def vjp(f, x, u, **kw):
     """
     out = jacobian(f, x, **kw)
     J = out[0] if kw.get("full_output") else out
-    u = np.asarray(u, dtype=float)
+    u = _weights(u, "u")
     if u.size != J.shape[0] or u.ndim > 2 or (u.ndim == 2 and 1 not in u.shape):
         raise ShapeError(f"u has shape {u.shape}; f has {J.shape[0]} outputs, so expected shape ({J.shape[0]},), "
                          f"({J.shape[0]}, 1) or (1, {J.shape[0]}).")
     uJ = u.reshape(1, -1) @ J
     return (uJ, out[1]) if kw.get("full_output") else uJ
+
+
+def _weights(v, name):
+    """A direction v (jvp) or output weights u (vjp) as finite floats: a nan there would spread to every entry."""
+    try:
+        a = np.asarray(v, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise GradlibError(f"{name} has entries that are not numbers ({v!r:.60}); pass numbers, e.g. "
+                           "np.array([1.0, 0.0]).") from err
+    if not np.isfinite(a).all():
+        raise NonFiniteError(f"{name} is not finite: {_show(a)}; pass finite numbers.")
+    return a
 
 
 def _hessian_central(calls, x, f0, h, strict=True):

@@ -11,6 +11,7 @@ J_g2 (2x3) @ J_g1 (3x4) -> J_f (2x4)
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 from .errors import ShapeError
@@ -84,13 +85,14 @@ def shape_of(obj) -> tuple[int, ...]:
     """
     if hasattr(obj, "shape"):
         return tuple(int(s) for s in obj.shape)
-    if isinstance(obj, tuple) and all(isinstance(s, int) for s in obj):
-        return obj
+    # numbers.Integral: sizes computed with numpy (np.int64) are a shape too, not a vector of two numbers
+    if isinstance(obj, tuple) and all(isinstance(s, numbers.Integral) for s in obj):
+        return tuple(int(s) for s in obj)
     shape = []
     while isinstance(obj, (list, tuple)):
         shape.append(len(obj))
         obj = obj[0] if obj else None
-    return tuple(shape)
+    return tuple(shape) + (shape_of(obj) if hasattr(obj, "shape") else ())  # rows given as arrays
 
 
 def space(n: int) -> str:

@@ -1,5 +1,6 @@
 """gradlib.chain: the chain rule entry by entry, numeric and symbolic, and the cost of each multiplication order."""
 import itertools
+import warnings
 from functools import lru_cache
 
 import numpy as np
@@ -330,3 +331,41 @@ def test_accumulation_steps_text():
 def test_cost_errors(call, message):
     with pytest.raises(GradlibError, match=message):
         call()
+
+
+# ---------------------------------------------------------------------------- regressions (review)
+
+
+def test_chain_names_must_match_the_functions():
+    # zip would silently drop g2, giving J_f of sin alone
+    with pytest.raises(GradlibError, match="names has 1 entries for 2 functions"):
+        gl.Chain([np.sin, np.cos], [1.0], names=["a"])
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: gl.chain_rule(np.sin, lambda x: "a", [1.0]), ShapeError,
+     r"g1 returned 'a' at \[1.0\]; expected a number or shape \(m,\) of numbers"),
+    (lambda: gl.chain_rule(np.sin, lambda x: [x[0], [1.0, 2.0]], [1.0]), ShapeError, "g1 returned .* of numbers"),
+    (lambda: gl.chain_rule(np.sin, np.cos, ["a"]), GradlibError, r"x must be numbers, shape \(n,\); got \['a'\]"),
+    (lambda: chain.costs(["a", 2]), GradlibError, r"sizes must be whole numbers .* got \['a', 2\]"),
+])
+def test_inputs_that_are_not_numbers(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("g2, x, what", [
+    ("1/u", 0.0, r"g2\(g1\(x\)\) is not a finite real number at x = \[0.0\]: \[\[inf\]\]"),
+    ("sqrt(u)", -1.0, r"g2\(g1\(x\)\) is not a finite real number"),   # J_g2 complex: was silently dropped
+    ("log(u)", -1.0, r"g2\(g1\(x\)\) is not a finite real number"),    # J_g2 = 1/u is finite, g2 is not
+    ("u^2", 1.0, None),
+])
+def test_symbolic_chain_at_a_point_outside_the_domain(g2, x, what):
+    call = lambda: gl.chain_rule(g2, ["x"], variables="x", y_variables="u", x=[x])  # noqa: E731
+    if what is None:
+        np.testing.assert_allclose(call().numeric.J_f, [[2.0]])
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no numpy RuntimeWarning on the way
+        with pytest.raises(gl.NonFiniteError, match=what):
+            call()

@@ -311,3 +311,51 @@ def test_function_answer_without_point():
 def test_exercise_setup_errors(call, message):
     with pytest.raises(GradlibError, match=message):
         call()
+
+
+# ---------------------------------------------------------------------------- regressions (review)
+
+
+@pytest.mark.parametrize("expected, given", [
+    (2.3712349, 2.3712351),          # keys 2.37123 | 2.37124: a relative nudge of 5e-6 jumps over 2.37123
+    (-999.99854, -999.99846),
+    (99999.949, 99999.951),
+])
+def test_secret_accepts_answers_next_to_a_rounding_boundary(expected, given):
+    assert abs(given - expected) <= 2e-7 * abs(expected)
+    fb = check.answer([[given]], check.hash_answer([[expected]]))
+    assert fb.kind == "correct", fb.message
+
+
+def test_secret_still_rejects_answers_off_by_a_unit_in_the_last_digit():
+    assert check.hash_answer([[2.37123]]).matches([[2.37125]]).tolist() == [[False]]
+
+
+def test_function_answer_elsewhere_uses_the_exercise_atol():
+    # a learner's forward difference, right to ~5e-5: the exercise's atol=1e-3 accepts it at x and elsewhere
+    def forward_difference(v):
+        return [[(np.sin(v[0] + 1e-4) - np.sin(v[0])) / 1e-4]]
+    for f in ("sin(x)", lambda v: np.sin(v[0])):
+        fb = check.gradient(forward_difference, f=f, x=[1.0], atol=1e-3)
+        assert fb.kind == "correct", fb.message
+    assert check.gradient(forward_difference, f="sin(x)", x=[1.0]).kind == "wrong_entries"
+
+
+def test_sympy_array_answer():
+    x, y = sp.symbols("x y")
+    fb = check.gradient(sp.Array([[2 * x * y, x ** 2]]), f=x ** 2 * y, x=[1.0, 2.0], variables=[x, y])
+    assert fb.kind == "correct", fb.message
+    fb = check.gradient(sp.Array([2 * x * y, x ** 2]), f=x ** 2 * y, x=[1.0, 2.0], variables=[x, y])
+    assert fb.kind == "one_d" and "the numbers themselves are right" in fb.message
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: check.gradient(GRAD, expected=[["2*x", "1"]]), r"expected must be a 2-D array of numbers.*'2\*x'"),
+    (lambda: check.gradient(GRAD, expected=[[1.0, 2.0], [3.0]]), "could not read .* as numbers"),
+    (lambda: check.gradient(GRAD, expected=[[np.nan, 1.0]]), r"The truth has inf or nan entries \(\[\[nan, 1.0\]\]\)"),
+    (lambda: check.gradient(GRAD, f=functions.get("paraboloid"), x=[np.nan, 1.0]),
+     r"The point x must be finite; got \[nan, 1.0\]"),
+])
+def test_exercise_setup_errors_are_gradlib_errors(call, message):
+    with pytest.raises(GradlibError, match=message):
+        call()

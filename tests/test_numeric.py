@@ -543,3 +543,18 @@ def test_every_catalogue_function_vectorized(name, method):
 def test_unknown_keyword_is_a_gradlib_error():
     with pytest.raises(gl.GradlibError, match=r"unexpected keyword\(s\) \['stepsize'\]; use method, step"):
         gl.derivative(np.sin, 1.0, stepsize=1e-3)
+
+
+# ------------------------------------------------------------------ regressions (review)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: gl.jvp(np.sin, [1.0, 2.0], ["a", "b"]), GradlibError, r"v has entries that are not numbers"),
+    (lambda: gl.jvp(np.sin, [1.0, 2.0], [np.nan, 1.0]), NonFiniteError, r"v is not finite: \[nan,  1\.\]"),
+    (lambda: gl.vjp(np.sin, [1.0, 2.0], "ab"), GradlibError, r"u has entries that are not numbers \('ab'\)"),
+    (lambda: gl.vjp(np.sin, [1.0, 2.0], [np.nan, 1.0]), NonFiniteError, r"u is not finite"),  # was a silent nan
+    (lambda: gl.jacobian(np.sin, [1.0], step="a"), GradlibError, r"step must be a positive number .* got 'a'"),
+])
+def test_direction_weights_and_step_must_be_numbers(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -101,3 +101,10 @@ def test_require_product():
     assert shapes.require_product([("J_g2", (1, 3)), ("J_g1", (3, 2))]) == (1, 2)
     with pytest.raises(ShapeError, match=r"^g1 returns 3 numbers\. J_g2 \(2x2\) @ J_g1 \(3x1\): inner sizes 2 and 3"):
         shapes.require_product([("J_g2", (2, 2)), ("J_g1", (3, 1))], context="g1 returns 3 numbers.")
+
+
+def test_shapes_with_numpy_integers_and_rows_given_as_arrays():
+    m, n = np.int64(2), np.int64(3)   # sizes computed with numpy are a shape, not a vector of 2 numbers
+    assert shapes.shape_of((m, n)) == (2, 3) and shapes.fmt((m, n)) == "(2x3)"
+    assert shapes.describe_product([("A", (m, n)), ("B", (3, 4))]) == "A (2x3) @ B (3x4) -> (2x4)"
+    assert shapes.shape_of([np.zeros(3), np.zeros(3)]) == (2, 3)
