@@ -710,7 +710,14 @@ def _column(g, variables, role):
     if variables is None:
         raise GradlibError(f"The {role} is a formula; say which symbols are its inputs, in order "
                            f"({'variables' if role == 'inner function g1' else 'y_variables'}=\"x y\").")
+    if isinstance(g, sp.MatrixBase) and min(g.shape) > 1:
+        raise ShapeError(f"The {role} is a {g.shape[0]} x {g.shape[1]} Matrix; a function's formulas are one "
+                         "column (one entry per output): pass sympy.Matrix([...]) with one entry per output.")
     items = list(g) if isinstance(g, (list, tuple, sp.MatrixBase)) else [g]
+    for e in items:   # anything else (a nested list, an object) must never reach sympify
+        if not isinstance(e, (str, sp.Basic, int, float)) or isinstance(e, bool):
+            raise GradlibError(f"The {role} has an entry of type {type(e).__name__} ({e!r:.40}); each entry must "
+                               "be one formula: a string such as \"x*y\", a sympy expression or a number.")
     symbols = resolve_variables(variables, [e for e in items if isinstance(e, sp.Basic)])
     names = [str(v) for v in symbols]
     try:

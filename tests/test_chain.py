@@ -369,3 +369,13 @@ def test_symbolic_chain_at_a_point_outside_the_domain(g2, x, what):
         warnings.simplefilter("error")   # no numpy RuntimeWarning on the way
         with pytest.raises(gl.NonFiniteError, match=what):
             call()
+
+
+def test_symbolic_chain_refuses_a_matrix_that_is_not_a_column():
+    with pytest.raises(gl.ShapeError, match=r"inner function g1 is a 2 x 2 Matrix; a function's formulas are one column"):
+        gl.chain_rule(["u + v"], sp.Matrix([[1, 2], [3, 4]]), variables="x y", y_variables="u v")
+
+
+def test_symbolic_chain_never_sympifies_nested_entries():
+    with pytest.raises(gl.GradlibError, match=r"has an entry of type list .*each entry must be one formula"):
+        gl.chain_rule(["u"], [["__import__('os').system('true')"]], variables="x", y_variables="u")
