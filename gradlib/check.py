@@ -350,6 +350,8 @@ def _symbolic_truth(expr, variables):
     """Exact Jacobian of a formula (string, sympy, list), as a function of the point: (values, 0)."""
     if isinstance(expr, str):
         expr = symbolic.parse(expr, variables)
+    if isinstance(expr, (list, tuple)):   # strings inside are parsed, never sympified
+        expr = [symbolic.parse(e, variables) if isinstance(e, str) else e for e in expr]
     M = sp.Matrix(expr) if isinstance(expr, (list, tuple, sp.MatrixBase)) else sp.Matrix([expr])
     M = M.reshape(M.shape[0] * M.shape[1], 1)
     variables = _variables(variables, M)

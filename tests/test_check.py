@@ -359,3 +359,9 @@ def test_sympy_array_answer():
 def test_exercise_setup_errors_are_gradlib_errors(call, message):
     with pytest.raises(GradlibError, match=message):
         call()
+
+
+def test_formula_strings_in_a_list_truth_are_parsed_not_evaluated():
+    assert gl.check.jacobian([[2, 1]], f=["x**2 + y"], x=[1.0, 3.0], variables="x y")
+    with pytest.raises(gl.ParseError, match="__import__"):
+        gl.check.jacobian([[1]], f=["__import__('os').getcwd()"], x=[1.0], variables="x")
