@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
+import gradlib as gl
 from gradlib import check, functions
 from gradlib.errors import GradlibError
 
