@@ -557,6 +557,8 @@ def _call(fun, point):
 def _example(shape) -> str:
     """np.array([[..., ...], [..., ...]]) written out for small shapes."""
     m, n = shape
+    if (m, n) == (1, 1):   # a plain number is accepted for a 1 x 1 answer
+        return "one number such as 2.5, or [[2.5]]"
     if m > 4 or n > 4:
         return f"an array with {m} rows of {n} numbers"
     row = "[" + ", ".join(["..."] * n) + "]"
