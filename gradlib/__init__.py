@@ -8,6 +8,7 @@ from .errors import (
     GradlibError, ShapeError, NonFiniteError, NotAnalyticError, VectorizationError,
     FunctionError, ParseError, GradlibWarning, PrecisionWarning, OneSidedWarning,
 )
+from .errors import NotDifferentiableWarning
 from . import numeric
 from .numeric import jacobian, gradient, derivative, hessian, jvp, vjp
 from . import symbolic, functions

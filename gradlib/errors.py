@@ -39,3 +39,7 @@ class PrecisionWarning(GradlibWarning):
 
 class OneSidedWarning(GradlibWarning):
     """A perturbed point was not finite, so a one-sided difference was used instead."""
+
+
+class NotDifferentiableWarning(GradlibWarning):
+    """The one-sided slopes of f disagree at two step sizes alike: a kink or a jump, not a derivative."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import (FunctionError, GradlibError, NonFiniteError, NotAnalyticError, OneSidedWarning,
-                     PrecisionWarning, ShapeError, VectorizationError)
+from .errors import (FunctionError, GradlibError, NonFiniteError, NotAnalyticError, NotDifferentiableWarning,
+                     OneSidedWarning, PrecisionWarning, ShapeError, VectorizationError)
 
 __all__ = ["DiffInfo", "jacobian", "gradient", "derivative", "hessian", "jvp", "vjp"]
 
@@ -52,6 +52,10 @@ _TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal 
 _K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module docstring)
 _WARN_RTOL = 1e-5  # after the retry, warn where a lost entry's estimated relative error is still above this
 _ASYMPTOTIC = 1e-2  # a retry whose truncation estimate exceeds this part of it is not in the Taylor regime
+# Kink test (_kink): the gap of the one-sided slopes at 2h over that at h is 2^(2k-1) >= 2 for a smooth f, 1 at a
+# kink, 1/2 at a jump, 2^(p-1) at a cusp |x|^p (0 < p < 1). It flags a ratio in _KINK_BAND, where the gap is
+# also above _KINK_ROUNDING times its rounding level and above _KINK_SIZE times the larger slope (noise inside f).
+_KINK_BAND, _KINK_ROUNDING, _KINK_SIZE = (0.25, 1.25), 1e3, 1e-2
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,7 +274,8 @@ def _combine(vals, offsets, weights, h, order, eps, estimate):
 
 
 def _stencil(calls, x, f0, h, method, eps, estimate, cols=None, one_sided=True):
-    """Columns cols (default all) of the stencil's Jacobian, shape (m, len(cols)), as D, E, R (see _combine).
+    """Columns cols (default all) of the stencil's Jacobian, shape (m, len(cols)), as D, E, R (see _combine)
+    and the kink test of those entries (_kink), which raises E to at least |D+ - D-| / 2 where it flags.
 
     Where f is not finite the column is one-sided, or with one_sided=False left non-finite.
     """
@@ -281,13 +286,57 @@ def _stencil(calls, x, f0, h, method, eps, estimate, cols=None, one_sided=True):
     vals[0] = np.repeat(f0[:, None], len(cols), axis=1)
     with np.errstate(all="ignore"):
         D, E, R = _combine(vals, offsets, weights, h[cols], order, eps, estimate)
+        kink = _kink(vals, h[cols], eps)
+    if estimate and kink[0].any():
+        E = np.where(kink[0], np.maximum(E, np.abs(kink[1] - kink[2]) / 2), E)
     finite = np.all([np.isfinite(vals[o]).all(axis=0) for o in need], axis=0)
     for c in np.flatnonzero(~finite if one_sided else []):
         col = {o: v[:, c:c + 1] for o, v in vals.items()}
         D[:, c:c + 1], e, R[:, c:c + 1] = _one_sided(calls, x, h, method, cols[c], col, eps, estimate)
         if estimate:
             E[:, c:c + 1] = e
-    return D, E, R
+    return D, E, R, kink
+
+
+def _kink(vals, h, eps):
+    """Where f seems not differentiable: (mask, D+, D-), each of shape (m, c), from f at x, x +- h and x +- 2h.
+
+    The one-sided slopes D+ = (f(x+h) - f(x)) / h and D- = (f(x) - f(x-h)) / h of a smooth f differ by
+    g(h) = (f(x+h) - 2 f(x) + f(x-h)) / h = h f2 + h^3 f4 / 12 + ... (f2, f4: its 2nd and 4th derivatives), a gap
+    that grows with h: g(2h) / g(h) = 2 (8 where f2 = 0). At a kink the gap is the jump of f' at every small h
+    (ratio 1), at a jump J of f it is J / h (ratio 1/2): _KINK_BAND. One step alone cannot tell them apart (x^2
+    and h |x| agree at x = 0, +-h), so without f(x +- h) and f(x +- 2h) (forward, central without full_output)
+    nothing flags; nor do non-finite values (one-sided columns).
+    """
+    if not {-2, -1, 1, 2} <= vals.keys():
+        return np.zeros(vals[0].shape, bool), None, None
+    D_plus, D_minus = (vals[1] - vals[0]) / h, (vals[0] - vals[-1]) / h
+    gap = {k: (vals[k] - 2 * vals[0] + vals[-k]) / (k * h) for k in (1, 2)}
+    rounding = eps * (np.abs(vals[1]) + 2 * np.abs(vals[0]) + np.abs(vals[-1])) / h
+    ratio = gap[2] / gap[1]
+    mask = ((ratio >= _KINK_BAND[0]) & (ratio <= _KINK_BAND[1]) & (np.abs(gap[1]) > _KINK_ROUNDING * rounding)
+            & (np.abs(gap[1]) > _KINK_SIZE * np.maximum(np.abs(D_plus), np.abs(D_minus))))
+    return mask, D_plus, D_minus
+
+
+def _warn_kink(kink, keep, x, h, J, kind):
+    """A NotDifferentiableWarning naming the first entry the kink test flags (where keep: J still from it)."""
+    mask, D_plus, D_minus = kink
+    flagged = np.argwhere(mask & keep)
+    if not flagged.size:
+        return
+    i, j = flagged[0]
+    slopes = abs(D_plus[i, j]) + abs(D_minus[i, j])
+    value = J[i, j] if abs(J[i, j]) > 1e-12 * slopes else 0.0  # abs at 0 gives -2.8e-17: rounding, shown as 0
+    where, entry = ("at x along the direction v", f"Jv[{i}]") if kind == "jvp" else \
+        (f"at x = {_show(x)} along input {j}", f"J[{i}, {j}]")
+    more = {1: "", 2: " (1 more entry too)"}.get(len(flagged), f" ({len(flagged) - 1} more entries too)")
+    _warn(f"f seems not differentiable {where} (output {i}): the one-sided slopes (f(x+h) - f(x)) / h = "
+          f"{D_plus[i, j]:.6g} and (f(x) - f(x-h)) / h = {D_minus[i, j]:.6g} (h = {h[j]:.3g}) disagree as much "
+          f"at 2h, as at a kink or a jump (for a smooth f they agree ever better as h shrinks). The returned "
+          f"{entry} = {value:.6g} is a symmetric difference across the break (their average is "
+          f"{(D_plus[i, j] + D_minus[i, j]) / 2:.6g}), not a derivative{more}. Check f there; if one side is what "
+          "you need, use that one-sided slope.", NotDifferentiableWarning)
 
 
 def _lost(moves, f0, scale):
@@ -312,7 +361,8 @@ def _retry_tiny(calls, x, f0, scale, h, method, eps, J, E, R):
     order = _STENCILS[method][0]
     h2 = _steps(x, np.maximum(scale, 1.0), order, eps, None)
     try:
-        D2, E2, R2 = _stencil(calls, x, f0, h2, method, eps, True, cols, one_sided=False)
+        D2, E2, R2, kink = _stencil(calls, x, f0, h2, method, eps, True, cols, one_sided=False)
+        E2 = np.where(kink[0], np.nan, E2)  # the larger step straddles a kink: never take it (_choose)
     except FunctionError:  # f is undefined that far out (math.log at x_j - h2): keep the first step
         D2 = E2 = R2 = np.full((f0.size, cols.size), np.nan)
     ratio = h[cols] / h2[cols]
@@ -400,7 +450,15 @@ def _analytic_reason(calls, x, f0, scale, J):
         return "f is not finite near x, so the analyticity check is impossible"
     d_fd, d_cs = (fp - fm) / (2 * t), J @ w
     tol = _CHECK_RTOL * (np.abs(J) @ np.abs(w)) + 8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0)) / t
-    for i in np.flatnonzero(np.abs(d_cs - d_fd) > tol):
+    bad = np.flatnonzero(np.abs(d_cs - d_fd) > tol)
+    if bad.size:
+        # Where J w is 0 or tiny (a double or triple root), the real difference's own truncation
+        # t^2 f'''(x)/6 is all there is: it shrinks 16x at t/4, a non-analytic f's gap does not.
+        t4 = t / 4
+        d_fd4 = (calls.one(x + t4 * w) - calls.one(x - t4 * w)) / (2 * t4)
+        gap, gap4 = np.abs(d_cs - d_fd)[bad], np.abs(d_cs - d_fd4)[bad]
+        bad = bad[gap4 > np.maximum(tol[bad], gap / 8)]
+    for i in bad:
         return (f"for output {i}, complex step gives {d_cs[i]:.6g} along a random direction but a real difference "
                 f"gives {d_fd[i]:.6g}: f is not complex-analytic (abs, conj, np.real, x.imag or float())")
     return None
@@ -491,10 +549,12 @@ def _jacobian(f, x, kind, method, step, vectorized, full_output, scale=None):
     if J is None:
         stencil = "richardson" if method == "auto" else method
         h = _steps(x, scale, _STENCILS[stencil][0], eps, step)
-        J, E, R = _stencil(calls, x, f0, h, stencil, eps, full_output)
+        J, E, R, kink = _stencil(calls, x, f0, h, stencil, eps, full_output)
+        D = J.copy()
         if step is None:
             J, E, retried = _retry_tiny(calls, x, f0, scale, h, stencil, eps, J, E, R)
             note = "; ".join(filter(None, [note, retried]))
+        _warn_kink(kink, J == D, x, h, J, kind)
     return (J, DiffInfo(E, calls.nfev, used, h, note)) if full_output else J
 
 
@@ -533,6 +593,13 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     Raises
     ------
     ShapeError, NonFiniteError, NotAnalyticError, VectorizationError, FunctionError
+
+    Warns
+    -----
+    NotDifferentiableWarning
+        Where the one-sided slopes disagree at the steps h and 2h alike (a kink or a jump of f at x); the entry's
+        ``info.error`` is then at least half their gap. Needs f at x +- 2h: richardson, auto's fallback, and
+        central with ``full_output=True``. OneSidedWarning, PrecisionWarning: see the module docstring.
 
     Examples
     --------

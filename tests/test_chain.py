@@ -174,9 +174,11 @@ def test_not_composable_formulas():
 def test_self_check_catches_a_jump():
     step = lambda y: (y > 0).astype(float)       # noqa: E731
     with pytest.raises(GradlibError, match="differs from the Jacobian of the composition computed directly .* "
-                                           "may not be differentiable there"):
+                                           "may not be differentiable there"), \
+         pytest.warns(gl.NotDifferentiableWarning, match="seems not differentiable at x = \\[0.\\]"):
         gl.chain_rule(step, lambda x: 2 * x, [0.0])
-    r = gl.chain_rule(step, lambda x: 2 * x, [0.0], strict=False)
+    with pytest.warns(gl.NotDifferentiableWarning):
+        r = gl.chain_rule(step, lambda x: 2 * x, [0.0], strict=False)
     assert r.check_ok is False and not np.allclose(r.J_f, r.direct_J)
 
 

@@ -558,3 +558,96 @@ def test_unknown_keyword_is_a_gradlib_error():
 def test_direction_weights_and_step_must_be_numbers(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ------------------------------------------------------------------ kinks and jumps: NotDifferentiableWarning
+# the methods whose evaluations include f(x +- h) and f(x +- 2h), as (method, full_output)
+KINK_METHODS = [("richardson", False), ("richardson", True), ("auto", False), ("auto", True), ("central", True)]
+
+
+def kink_call(f, x, method, full_output):
+    """gl.jacobian, its NotDifferentiableWarnings and its info (None unless full_output)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = gl.jacobian(f, x, method=method, full_output=full_output)
+    J, info = out if full_output else (out, None)
+    return J, info, [str(w.message) for w in caught if w.category is gl.NotDifferentiableWarning]
+
+
+@pytest.mark.parametrize("method, full_output", KINK_METHODS)
+@pytest.mark.parametrize("f, x, slopes, value", [
+    (np.abs, [0.0], (1, -1), 0.0),
+    (lambda v: np.maximum(v, 0.0), [0.0], (1, 0), 0.5),                   # relu
+    (lambda v: np.abs(v[0] - 1.5) + np.abs(v[1]) ** 2, [1.5, 0.5], (1, -1), 0.0),  # kink along input 0 only
+])
+def test_kink_warns_and_names_the_entry(f, x, slopes, value, method, full_output):
+    J, info, caught = kink_call(f, x, method, full_output)
+    assert len(caught) == 1
+    assert caught[0].startswith(f"f seems not differentiable at x = {np.array2string(np.array(x), separator=', ')} "
+                                "along input 0 (output 0): the one-sided slopes (f(x+h) - f(x)) / h = "
+                                f"{slopes[0]} and (f(x) - f(x-h)) / h = {slopes[1]} (h = ")
+    assert f"The returned J[0, 0] = {value:g} is a symmetric difference across the break" in caught[0]
+    assert f"(their average is {sum(slopes) / 2:g}), not a derivative." in caught[0]
+    assert abs(J[0, 0] - value) < 1e-12  # the stencil's number is unchanged: the average of the slopes
+    if full_output:
+        assert info.error[0, 0] >= abs(slopes[0] - slopes[1]) / 2  # honest: the derivative is not pinned down
+        assert np.all(info.error[:, 1:] < 1e-8)                       # the smooth input keeps its estimate
+
+
+@pytest.mark.parametrize("method, full_output", KINK_METHODS)
+def test_jump_warns_for_each_input(method, full_output):
+    f = lambda v: np.array(v, dtype=int) ** 2  # a staircase: jumps at the integers
+    J, info, caught = kink_call(f, [2.0, 3.0], method, full_output)
+    assert len(caught) == 1
+    assert "at x = [2., 3.] along input 0 (output 0): the one-sided slopes (f(x+h) - f(x)) / h = 0 and" in caught[0]
+    assert "(1 more entry too)" in caught[0]
+    h = kink_call(f, [2.0, 3.0], method, True)[1].step
+    assert f"(f(x) - f(x-h)) / h = {3 / h[0]:.6g} (h = {h[0]:.3g})" in caught[0]
+    if full_output:  # the jumps 4 - 1 and 9 - 4 over one step
+        np.testing.assert_array_less([3 / h[0] / 2, 5 / h[1] / 2], np.diag(info.error) * (1 + 1e-12))
+
+
+def test_kink_in_jvp_names_the_direction():
+    with pytest.warns(gl.NotDifferentiableWarning, match=r"not differentiable at x along the direction v \(output "
+                      r"1\).* The returned Jv\[1\] = 0 is a symmetric difference"):
+        Jv = gl.jvp(lambda v: [v[0] ** 2, abs(v[0] - v[1])], [1.0, 1.0], [1.0, 0.0], method="richardson")
+    np.testing.assert_allclose(Jv, [[2.0], [0.0]], atol=1e-9)
+
+
+def test_retry_at_tiny_x_never_takes_a_step_across_a_kink():
+    # |x| + 1 at 1e-8 does not move with x at the relative step; the retry's step 1e-3 straddles the kink at 0
+    # and used to give 1.2e-5. The kink test rejects that retry: the first step's 1 stays (with a PrecisionWarning).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        J = gl.jacobian(lambda v: np.abs(v) + 1, [1e-8], method="richardson")
+    assert [w.category for w in caught] == [PrecisionWarning]
+    np.testing.assert_allclose(J, [[1.0]], rtol=1e-3)
+
+
+@pytest.mark.parametrize("f, x", [
+    (lambda v: v ** 2, 0.0), (lambda v: v ** 3, 0.0), (lambda v: v ** 4, 0.0), (np.cos, 0.0), (np.sin, 0.0),
+    (lambda v: (v - 1) ** 2, 1.0), (lambda v: np.abs(v) ** 1.5, 0.0), (np.exp, 100.0), (np.exp, -700.0),
+    (lambda v: v ** 3 - 2 * v, 1e20), (np.log, 1e-300), (lambda v: np.abs(v), 1e-8), (lambda v: 1e18 + v, 3.0),
+])
+@pytest.mark.parametrize("method, full_output", KINK_METHODS + [("central", False), ("forward", True)])
+def test_smooth_at_critical_and_extreme_points_never_warns(f, x, method, full_output):
+    # x^2 at 0 is what a kink looks like at one step (h |x|); only the second step 2h tells them apart
+    assert kink_call(f, [x], method, full_output)[2] == []
+
+
+@pytest.mark.parametrize("name", list(gl.functions.CATALOGUE))
+@pytest.mark.parametrize("method, full_output", KINK_METHODS)
+def test_catalogue_at_default_points_never_warns(name, method, full_output):
+    g = gl.functions.get(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        J = gl.jacobian(g.f, g.point, method=method, full_output=full_output)
+    assert np.shape(J[0] if full_output else J) == (g.n_out, g.n_in)
+
+
+def test_complex_step_accepted_at_a_triple_root():
+    # J w = 0 there: the check's real difference is all truncation (t^2 f'''/6), which shrinks at t/4
+    J = gl.jacobian(lambda v: (v[0] + 1) ** 3 / 4, [-1.0, -1.0], method="complex")
+    assert J.shape == (1, 2) and np.abs(J).max() < 1e-90
+    with pytest.raises(gl.NotAnalyticError, match="not complex-analytic"):
+        gl.jacobian(lambda v: np.conj(v) * v, [0.3, 0.5], method="complex")

@@ -135,3 +135,19 @@ def test_every_method_at_tiny_huge_zero_and_subnormal_points(case):
         for w in caught:  # a warning is a PrecisionWarning about an entry that the estimate shows inaccurate
             assert issubclass(w.category, gl.PrecisionWarning), w.message
             assert np.any(info.error > 1e-5 * np.abs(J)), w.message
+
+
+# ------------------------------------------------------------------ no false NotDifferentiableWarning
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.lists(st.one_of(st.floats(-3.0, 3.0), st.sampled_from([0.0, 1e-8, -1e-300])),
+                            min_size=4, max_size=4))
+def test_smooth_functions_never_warn_not_differentiable(problem, point):
+    exprs, variables, _ = problem
+    f_num = sp.lambdify([variables], exprs, "numpy")
+    f = lambda v: np.array(f_num(v)) + 0 * v[0]
+    x = np.array(point[:len(variables)])  # anywhere, 0 and extrema included, not only the safe domain
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", gl.NotDifferentiableWarning)
+        for method, full_output in [("richardson", False), ("central", True), ("auto", True)]:
+            J = gl.jacobian(f, x, method=method, full_output=full_output)
+            assert np.shape(J[0] if full_output else J) == (len(exprs), len(variables))
