@@ -30,3 +30,10 @@ def test_make_knows_both_commands():
         assert out.returncode == 0, out.stderr
     dry = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True).stdout
     assert "notebooks/00_start_here.ipynb" in dry and "--ip=127.0.0.1" in dry
+
+
+def test_second_run_reuses_the_environment():
+    # The stamp is newer than the lock files, so `make test` / `make lab` go straight to their command.
+    dry = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "-m venv" not in dry and "pip install" not in dry, dry
+    assert dry.strip().endswith("-m pytest -n 2 --dist loadfile")
