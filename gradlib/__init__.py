@@ -6,14 +6,11 @@ array([[2., 3.]])
 """
 from .errors import (
     GradlibError, ShapeError, NonFiniteError, NotAnalyticError, VectorizationError,
-    FunctionError, ParseError, GradlibWarning, PrecisionWarning, OneSidedWarning,
+    FunctionError, ParseError, GradlibWarning, PrecisionWarning, OneSidedWarning, NotDifferentiableWarning,
 )
-from .errors import NotDifferentiableWarning
-from . import numeric
+from . import numeric, symbolic, functions, shapes, check, chain
 from .numeric import jacobian, gradient, derivative, hessian, jvp, vjp
-from . import symbolic, functions
 from .chain import chain_rule, Chain
-from . import shapes, check, chain
-# explore, exercises (lessons)
+# what the lessons' widgets compute (no plotting), and the exercises
 from . import explore, exercises
 from .exercises import exercise
