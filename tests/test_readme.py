@@ -34,6 +34,6 @@ def test_make_knows_both_commands():
 
 def test_second_run_reuses_the_environment():
     # The stamp is newer than the lock files, so `make test` / `make lab` go straight to their command.
-    dry = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True).stdout
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=ROOT, capture_output=True, text=True).stdout
     assert "-m venv" not in dry and "pip install" not in dry, dry
     assert dry.strip().endswith("-m pytest -n 2 --dist loadfile")
