@@ -292,15 +292,7 @@ def _maps(entry):
 
 
 def _point(x, name="x"):
-    if x is None:
-        raise GradlibError(f"A numeric chain needs the point {name}, shape (n,).")
-    try:
-        p = np.atleast_1d(np.asarray(x, dtype=float))
-    except (TypeError, ValueError) as err:
-        raise GradlibError(f"{name} must be numbers, shape (n,); got {x!r:.60}.") from err
-    if p.ndim != 1:
-        raise ShapeError(f"{name} has shape {p.shape}; expected shape (n,), one number per input.")
-    return p
+    return shapes.as_point(x, name, needed_by="A numeric chain")
 
 
 # ---------------------------------------------------------------------------

@@ -316,17 +316,7 @@ def _close(A, E, rtol, atol) -> np.ndarray:
 
 
 def _as_point(x, name="x") -> np.ndarray:
-    if x is None:
-        raise GradlibError(f"This check needs the point {name} where the derivative is taken; got none.")
-    try:
-        p = np.atleast_1d(np.asarray(x, dtype=float))
-    except (TypeError, ValueError) as exc:
-        raise GradlibError(f"The point {name} must be numbers; got {x!r}.") from exc
-    if p.ndim != 1:
-        raise GradlibError(f"The point {name} must be a number or a 1-D array (n,); got shape {p.shape}.")
-    if not np.isfinite(p).all():
-        raise GradlibError(f"The point {name} must be finite; got {p.tolist()}.")
-    return p
+    return shapes.as_point(x, name, needed_by="This check")
 
 
 def _variables(variables, expr) -> tuple:

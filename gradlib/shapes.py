@@ -14,7 +14,9 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
-from .errors import ShapeError
+import numpy as np
+
+from .errors import GradlibError, ShapeError
 
 CHAIN_RULE_NOTE = "the chain rule multiplies the outer function's Jacobian on the left"
 
@@ -93,6 +95,26 @@ def shape_of(obj) -> tuple[int, ...]:
         shape.append(len(obj))
         obj = obj[0] if obj else None
     return tuple(shape) + (shape_of(obj) if hasattr(obj, "shape") else ())  # rows given as arrays
+
+
+def as_point(x, name: str = "x", needed_by: str = "This check") -> np.ndarray:
+    """The point ``x`` as finite float64 of shape (n,) (a number counts as n = 1), or a clear error.
+
+    >>> as_point(2).tolist(), as_point([1, 2.5]).shape
+    ([2.0], (2,))
+    """
+    if x is None:
+        raise GradlibError(f"{needed_by} needs the point {name}, shape (n,); got none.")
+    try:
+        p = np.atleast_1d(np.asarray(x, dtype=float))
+    except (TypeError, ValueError) as err:
+        raise GradlibError(f"The point {name} must be numbers, shape (n,); got {x!r:.60}.") from err
+    if p.ndim != 1:
+        raise ShapeError(f"The point {name} has shape {p.shape}; expected shape (n,): a number or a 1-D array, "
+                         "one number per input (e.g. np.ravel(x)).")
+    if not np.isfinite(p).all():
+        raise GradlibError(f"The point {name} must be finite; got {p.tolist()}.")
+    return p
 
 
 def space(n: int) -> str:

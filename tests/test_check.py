@@ -303,7 +303,7 @@ def test_function_answer_without_point():
     (lambda: check.answer(GRAD, [1.0, 2.0]), r"expected must be 2-D .* got shape \(2,\)"),
     (lambda: check.gradient(GRAD, f="x*y", x=[1.0, 2.0]), "pass variables="),
     (lambda: check.gradient(GRAD, f=3, x=[1.0]), "f must be a callable, a sympy expression"),
-    (lambda: check.gradient(GRAD, f=F, x=[[1.0, 2.0]]), r"must be a number or a 1-D array \(n,\); got shape \(1, 2\)"),
+    (lambda: check.gradient(GRAD, f=F, x=[[1.0, 2.0]]), r"x has shape \(1, 2\); expected shape \(n,\): a number or a 1-D array"),
     (lambda: check.gradient(GRAD, f=F, x=["a"]), "must be numbers"),
     (lambda: check.chain_product(GRAD, J_g2=J_G2), "needs J_g2 and J_g1"),
     (lambda: check.chain_product(GRAD, J_g2=J_G2, J_g1=J_G2), r"do not fit\. J_g2 \(2x3\) @ J_g1 \(2x3\)"),
