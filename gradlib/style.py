@@ -120,7 +120,7 @@ def require_labels(fig) -> None:
                                   ("ylabel", ax.get_ylabel())] if not t]
         if missing:
             raise GradlibError(f"axes {i} of the figure has no {', '.join(missing)}; "
-                             "call gradlib.style.label(ax, title, xlabel, ylabel).")
+                               "call gradlib.style.label(ax, title, xlabel, ylabel).")
 
 
 def png_size(fig) -> tuple[int, int]:

@@ -28,7 +28,7 @@ def curve(name: str):
     entry = functions.get(name)
     if entry.n_in != 1:
         raise GradlibError(f"{name!r} takes {entry.n_in} inputs; a curve takes one number t, "
-                         f"e.g. one of {names()}.")
+                           f"e.g. one of {names()}.")
 
     def f(t):
         t = np.asarray(t, dtype=float)

@@ -31,7 +31,7 @@ def scalar(name: str):
     entry = functions.get(name)
     if entry.n_out != 1:
         raise GradlibError(f"{name!r} has {entry.n_out} outputs; the gradient explorer needs a "
-                         f"scalar function (n_out = 1), e.g. one of {names()}.")
+                           f"scalar function (n_out = 1), e.g. one of {names()}.")
 
     def f(x):
         return np.asarray(entry.f(np.asarray(x, dtype=float)), dtype=float).reshape(np.shape(x)[1:])

@@ -205,7 +205,7 @@ def grid_map(name: str, x, radius: float = 0.5, count: int = 5, points: int = 25
     x = np.asarray(x, dtype=float).reshape(2)
     if (entry(name).n_in, entry(name).n_out) != (2, 2):
         raise GradlibError(f"{name!r} is not a map R^2 -> R^2; the grid picture needs one, "
-                         f"e.g. one of {names(2, 2)}.")
+                           f"e.g. one of {names(2, 2)}.")
     ticks = np.linspace(-radius, radius, count)
     run = np.linspace(-radius, radius, points)
     vertical = [np.stack([np.full(points, a), run], axis=1) for a in ticks]
