@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from .lab import (Lab, assert_no_errors, chromium, image_src, new_page, open_lesson,  # noqa: F401
-                  panel_text, run_all, running_lab, screenshot, wait_idle, widget_box)
+from .lab import (Lab, assert_no_errors, chromium, image_src, new_page, open_and_run, open_lesson,  # noqa: F401
+                  panel_text, run_all, running_lab, screenshot, wait_idle, wait_new_image, widget_box)
 
 
 @pytest.fixture(scope="session")

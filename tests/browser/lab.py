@@ -199,3 +199,24 @@ def panel_text(box) -> str:
 
 def image_src(box) -> str:
     return box.locator("img.widget-image, .widget-image img, img").first.get_attribute("src")
+
+
+def wait_new_image(page, box, before: str) -> None:
+    """Wait until the widget's picture is no longer ``before`` (the kernel has answered)."""
+    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
+                           arg=[box.locator("img").first.element_handle(), before])
+
+
+def open_and_run(page, lab: Lab, name: str, widgets: int = 1) -> list:
+    """Open a lesson (the stored pictures show, no widget error), Run All, and return its first
+    ``widgets`` widget boxes, each checked to be the live widget (an image and its controls)."""
+    open_lesson(page, lab, name)
+    assert_no_errors(page)
+    assert page.locator(".jp-OutputArea-output img").count() >= widgets   # the stored start pictures
+    run_all(page)
+    assert_no_errors(page)
+    boxes = [widget_box(page, i) for i in range(widgets)]
+    for box in boxes:
+        assert box.locator("img").count() == 1
+        assert box.locator(".noUi-handle, select, button").count() >= 1
+    return boxes

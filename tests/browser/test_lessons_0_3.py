@@ -7,20 +7,13 @@ import gradlib as gl
 from gradlib.explore import jacobian as ej
 from gradlib.widgets import fmt
 
-from .conftest import (assert_no_errors, image_src, open_lesson, panel_text, run_all, screenshot,
-                       widget_box)
+from .conftest import image_src, open_and_run, panel_text, screenshot, wait_new_image
 
 pytestmark = pytest.mark.browser
 
 
 def slider_handle(box, index: int):
     return box.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle").nth(index)
-
-
-def wait_new_image(page, box, before: str):
-    """Wait until the widget's picture is no longer ``before`` (the kernel has answered)."""
-    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                           arg=[box.locator("img").first.element_handle(), before])
 
 
 def press_right(page, box, index: int):
@@ -31,20 +24,8 @@ def press_right(page, box, index: int):
     wait_new_image(page, box, before)
 
 
-def assert_live(box):
-    """The live widget is rendered (sliders, an image), not only the stored fallback picture."""
-    assert box.locator(".noUi-handle").count() >= 1
-    assert box.locator("img").count() == 1
-
-
 def test_lesson_0_opens_clean_runs_and_shows_a_live_widget(page, lab):
-    open_lesson(page, lab, "00_start_here.ipynb")
-    assert_no_errors(page)          # before running: the stored start picture, no widget error
-    assert page.locator(".jp-OutputArea-output img").count() >= 1
-    run_all(page)
-    assert_no_errors(page)
-    box = widget_box(page, 0)
-    assert_live(box)
+    box, = open_and_run(page, lab, "00_start_here.ipynb")
     press_right(page, box, 0)       # n: 3 -> 4
     assert "J (2x4) @ dx (4x1) -> df (2x1)" in panel_text(box)
     box.scroll_into_view_if_needed()
@@ -52,11 +33,7 @@ def test_lesson_0_opens_clean_runs_and_shows_a_live_widget(page, lab):
 
 
 def test_lesson_1_gradient_explorer(page, lab):
-    open_lesson(page, lab, "01_gradient_row.ipynb")
-    run_all(page)
-    assert_no_errors(page)
-    box = widget_box(page, 0)
-    assert_live(box)
+    box, = open_and_run(page, lab, "01_gradient_row.ipynb")
     start = image_src(box)
     press_right(page, box, 0)       # x: 1.00 -> 1.05, y = 0.5
     f = gl.functions.get("paraboloid").f
@@ -71,9 +48,7 @@ def test_lesson_1_gradient_explorer(page, lab):
 
 
 def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
-    open_lesson(page, lab, "01_gradient_row.ipynb")
-    run_all(page)
-    box = widget_box(page, 0)
+    box, = open_and_run(page, lab, "01_gradient_row.ipynb")
     box.locator("select").first.focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('noUi-handle')")
@@ -84,11 +59,7 @@ def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
 
 
 def test_lesson_2_curve_explorer(page, lab):
-    open_lesson(page, lab, "02_curve_column.ipynb")
-    run_all(page)
-    assert_no_errors(page)
-    box = widget_box(page, 0)
-    assert_live(box)
+    box, = open_and_run(page, lab, "02_curve_column.ipynb")
     press_right(page, box, 0)       # t: 1.00 -> 1.05
     D = gl.derivative(gl.functions.get("helix").f, 1.05)
     text = panel_text(box)
@@ -100,12 +71,7 @@ def test_lesson_2_curve_explorer(page, lab):
 
 
 def test_lesson_3_jacobian_explorers(page, lab):
-    open_lesson(page, lab, "03_jacobian.ipynb")
-    run_all(page)
-    assert_no_errors(page)
-    rows, grid, shapes = (widget_box(page, i) for i in range(3))
-    for box in (rows, grid, shapes):
-        assert_live(box)
+    rows, grid, shapes = open_and_run(page, lab, "03_jacobian.ipynb", widgets=3)
     f = gl.functions.get("polar_to_cartesian").f
     # rows: pick f_2, then move r: 1.20 -> 1.25; the row shown alone is the gradient of f_2
     before = image_src(rows)

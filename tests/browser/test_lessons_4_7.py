@@ -7,43 +7,19 @@ import gradlib as gl
 from gradlib.explore import layout, steps
 from gradlib.widgets import fmt
 
-from .conftest import assert_no_errors, image_src, panel_text, run_all, screenshot, wait_idle, widget_box
+from .conftest import image_src, open_and_run, panel_text, screenshot, wait_new_image, widget_box
 
 pytestmark = pytest.mark.browser
 
 
-def wait_for_new_image(page, box, before: str) -> None:
-    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                           arg=[box.locator("img").first.element_handle(), before])
-
-
-def open_alone(page, lab, name: str) -> None:
-    """Open one lesson in a reset workspace: the lessons opened by earlier tests are not restored
-    next to it (their hidden cells and widgets would be found first)."""
-    page.goto(lab.url(f"lab/tree/{name}") + "&reset")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
-    wait_idle(page)
-    assert page.locator(".jp-NotebookPanel").count() == 1
-
-
-def open_and_run(page, lab, name: str):
-    open_alone(page, lab, name)
-    assert_no_errors(page)          # stored widget views are hidden, not errors
-    run_all(page)
-    assert_no_errors(page)
-    box = widget_box(page, 0)
-    assert box.locator("img").count() == 1      # the live widget, not only the stored picture
-    return box
-
-
 def test_lesson_4_chain_rule_stepper(page, lab):
-    box = open_and_run(page, lab, "04_chain_rule.ipynb")
+    box, = open_and_run(page, lab, "04_chain_rule.ipynb")
     g1, g2 = gl.functions.get("linear_map"), gl.functions.get("neural_layer")
     J = gl.jacobian(lambda v: g2.f(g1.f(v)), [0.5, -0.5])
     assert f"J_f[0, 0] = sum = {fmt(J[0, 0])}" in panel_text(box)
     before = image_src(box)
     box.locator("button", has_text="next").click()
-    wait_for_new_image(page, box, before)
+    wait_new_image(page, box, before)
     text = panel_text(box)
     assert "entry 2 of 4: J_f[0, 1], 3 terms" in text, text
     assert f"J_f[0, 1] = sum = {fmt(J[0, 1])}" in text, text
@@ -51,18 +27,18 @@ def test_lesson_4_chain_rule_stepper(page, lab):
     assert box.locator(".widget-htmlmath mjx-container, .widget-htmlmath .MathJax").count() >= 1
     before = image_src(box)
     box.locator("button", has_text="next").click()
-    wait_for_new_image(page, box, before)
+    wait_new_image(page, box, before)
     assert f"J_f[1, 0] = sum = {fmt(J[1, 0])}" in panel_text(box)
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson4_after_interaction")
 
 
 def test_lesson_5_step_size_explorer(page, lab):
-    box = open_and_run(page, lab, "05_numeric_vs_symbolic.ipynb")
+    box, = open_and_run(page, lab, "05_numeric_vs_symbolic.ipynb")
     before = image_src(box)
     box.locator(".noUi-handle").first.focus()
     page.keyboard.press("ArrowRight")           # log10 h: -5 -> -4.5
-    wait_for_new_image(page, box, before)
+    wait_new_image(page, box, before)
     s = steps.scene("exp(x) at x = 1", -4.5)
     text = panel_text(box)
     assert "h = 3e-05" in text, text
@@ -70,7 +46,7 @@ def test_lesson_5_step_size_explorer(page, lab):
         assert f"{s.estimates[m]:.12f}" in text, (m, text)
     before = image_src(box)
     box.locator("select").first.select_option(label="sin(10x) at x = 1")
-    wait_for_new_image(page, box, before)
+    wait_new_image(page, box, before)
     text = panel_text(box)
     assert f"exact f'(x) = {10 * np.cos(10.0):.12f}" in text, text
     box.scroll_into_view_if_needed()
@@ -78,12 +54,12 @@ def test_lesson_5_step_size_explorer(page, lab):
 
 
 def test_lesson_6_accumulation_cost(page, lab):
-    box = open_and_run(page, lab, "06_backprop.ipynb")
+    box, = open_and_run(page, lab, "06_backprop.ipynb")
     assert f"{gl.chain.costs([100, 50, 20, 1])['forward']:,}" in panel_text(box)
     before = image_src(box)
     box.locator(".noUi-handle").nth(3).focus()          # output k: 1 -> 2
     page.keyboard.press("ArrowRight")
-    wait_for_new_image(page, box, before)
+    wait_new_image(page, box, before)
     c = gl.chain.costs([100, 50, 20, 2])
     text = panel_text(box)
     assert "100 -> 50 -> 20 -> 2" in text, text
@@ -94,11 +70,11 @@ def test_lesson_6_accumulation_cost(page, lab):
 
 
 def test_lesson_7_layout_toggle(page, lab):
-    box = open_and_run(page, lab, "07_conventions.ipynb")
+    box, = open_and_run(page, lab, "07_conventions.ipynb")
     assert "J_g2 (1x3) @ J_g1 (3x2) -> J_f (1x2)" in panel_text(box)
     before = image_src(box)
     box.locator("button", has_text="denominator").click()
-    wait_for_new_image(page, box, before)
+    wait_new_image(page, box, before)
     text = panel_text(box)
     expected = layout.scene("scalar loss: square_norm ∘ linear_map", "denominator")
     assert f"product: {expected.shape_text}" in text, text
