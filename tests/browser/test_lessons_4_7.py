@@ -7,7 +7,7 @@ import gradlib as gl
 from gradlib.explore import layout, steps
 from gradlib.widgets import fmt
 
-from .conftest import image_src, open_and_run, panel_text, screenshot, wait_new_image, widget_box
+from .conftest import image_src, open_and_run, panel_text, screenshot, wait_new_image
 
 pytestmark = pytest.mark.browser
 
