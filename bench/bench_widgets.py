@@ -1,6 +1,6 @@
 """Time every lesson widget's callbacks (Agg backend, in this process, no browser) and print tables.
 
-For each widget in ``gradlib.widgets.REGISTRY`` the scripted moves of ``demo_moves()`` are run in a
+For each widget in ``gradlib.topics.REGISTRY`` the scripted moves of ``demo_moves()`` are run in a
 cycle until at least 20 have been timed. A move is timed from setting the control to the new PNG
 being in the Image widget: compute, draw, encode, exactly the kernel time of a learner's slider
 move. Next to it, the peer: the same move with the whole figure redrawn (what re-plotting on every
@@ -26,7 +26,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from gradlib import widgets  # noqa: E402  (after choosing the backend)
+from gradlib.topics import REGISTRY  # noqa: E402  (after choosing the backend)
 
 MIN_MOVES = 20
 BUDGET_MS = 50.0
@@ -47,9 +47,9 @@ def bench(name: str):
     """Construction ms, and {label: [(ours ms, peer ms), ...]} over at least MIN_MOVES moves that
     changed the picture."""
     gc.collect()
-    built = timed(lambda: widgets.REGISTRY[name]())
+    built = timed(lambda: REGISTRY[name]())
     gc.collect()
-    widget = widgets.REGISTRY[name]()
+    widget = REGISTRY[name]()
     moves = widget.demo_moves()
     rows, done = {}, 0
     # Cycle through the moves; one that changes nothing (a control set to its current value)
@@ -82,7 +82,7 @@ def main() -> int:
     print(fmt_row(head, widths))
     print(fmt_row(["-" * w for w in widths], widths))
     slow, built = [], {}
-    for name in sorted(widgets.REGISTRY):
+    for name in sorted(REGISTRY):
         built[name], rows = bench(name)
         everything = [t for times in rows.values() for t in times]
         for label, times in list(rows.items()) + [("ALL", everything)]:

@@ -47,9 +47,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from tests.browser import lab  # noqa: E402  (after the repository root is on the path)
+import browser as lab  # noqa: E402  (scripts/browser.py, after scripts/ is on the path)
 
 MEDIAN_TARGET_MS, WORST_TARGET_MS = 150.0, 400.0
 
@@ -75,18 +75,18 @@ class Select:
     other: str
 
 
-# Every control a learner has, per widget (key: gradlib.widgets.REGISTRY name). A widget found in
+# Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A widget found in
 # a lesson without a plan here is reported as a failure, so a new widget cannot be missed.
 PLANS = {
-    "jacobian_shapes": [Slider(0), Slider(1)],
-    "gradient": [Slider(0), Slider(2), Select(0, "saddle")],
-    "curve": [Slider(0), Slider(1), Select(0, "circle")],
-    "jacobian_rows": [Slider(0), Select(1, "f_2"), Select(0, "softmax")],
-    "jacobian_grid": [Slider(0), Slider(2), Select(0, "complex_square")],
-    "chain": [Buttons("next", "previous"), Slider(0), Select(0, "paraboloid ∘ polar_to_cartesian")],
-    "steps": [Slider(0), Select(0, "sin(10x) at x = 1")],
-    "backprop": [Slider(3), Slider(4)],
-    "layout": [Buttons("denominator", "numerator"), Select(0, "vector output: neural_layer ∘ helix")],
+    "ShapeExplorer": [Slider(0), Slider(1)],
+    "GradientExplorer": [Slider(0), Slider(2), Select(0, "saddle")],
+    "CurveExplorer": [Slider(0), Slider(1), Select(0, "circle")],
+    "JacobianRows": [Slider(0), Select(1, "f_2"), Select(0, "softmax")],
+    "JacobianGrid": [Slider(0), Slider(2), Select(0, "complex_square")],
+    "ChainRuleStepper": [Buttons("next", "previous"), Slider(0), Select(0, "paraboloid ∘ polar_to_cartesian")],
+    "StepSizeWidget": [Slider(0), Select(0, "sin(10x) at x = 1")],
+    "AccumulationCost": [Slider(3), Slider(4)],
+    "LayoutToggle": [Buttons("denominator", "numerator"), Select(0, "vector output: neural_layer ∘ helix")],
 }
 
 # ---- in the page -------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ KERNEL_EXPR = r"""async ([code, expr]) => {
 }"""
 
 # In the kernel: the lesson widgets shown by the cells, in the order of the page.
-FIND_WIDGETS = ("from gradlib.widgets import LessonWidget as _BenchLW\n"
+FIND_WIDGETS = ("from gradlib.topics import LessonWidget as _BenchLW\n"
                 "_bench_widgets = [v for _, v in sorted(Out.items()) if isinstance(v, _BenchLW)]\n"
                 "for _w in _bench_widgets: _w.last_callback_ms = float('nan')")
 # Read the widget's last callback time and reset it, so a move without a callback shows as nan.
@@ -291,7 +291,7 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
 # ---- one lesson --------------------------------------------------------------------------------
 def lessons_with_widgets(selected) -> list[str]:
     """Lessons with a code cell that makes a lesson widget (stored outputs keep only its picture)."""
-    from gradlib.widgets import REGISTRY
+    from gradlib.topics import REGISTRY
 
     makers = [f"{cls.__name__}(" for cls in REGISTRY.values()]
     names = []
@@ -309,7 +309,7 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
         lab.open_lesson(page, running, name)
         lab.run_all(page)
         lab.assert_no_errors(page)
-        kinds = ast.literal_eval(kernel_eval(page, "[w.name for w in _bench_widgets]", FIND_WIDGETS))
+        kinds = ast.literal_eval(kernel_eval(page, "[type(w).__name__ for w in _bench_widgets]", FIND_WIDGETS))
         boxes = page.locator(".jp-OutputArea-output .widget-vbox:has(img.widget-image)")
         page.wait_for_function("n => document.querySelectorAll("
                                "'.jp-OutputArea-output .widget-vbox img.widget-image').length >= n",

@@ -1,16 +1,40 @@
 """gradlib: gradients, Jacobians and the chain rule, every derivative a 2-D matrix (outputs x inputs).
 
+``import gradlib as gl`` gives the math (no plotting) and, on first use, the lessons' widgets
+(``gl.GradientExplorer``, ...), which load matplotlib and ipywidgets from :mod:`gradlib.topics`.
+
 >>> import gradlib as gl
 >>> gl.gradient(lambda v: v[0] ** 2 + 3 * v[1], [1.0, 2.0]).round(8)
 array([[2., 3.]])
 """
+import importlib
+
+from . import chain, check, exercises, functions, numeric, shapes, symbolic
+from .chain import Chain, chain_rule
 from .errors import (
-    GradlibError, ShapeError, NonFiniteError, NotAnalyticError, VectorizationError,
-    FunctionError, ParseError, GradlibWarning, PrecisionWarning, OneSidedWarning, NotDifferentiableWarning,
+    FunctionError,
+    GradlibError,
+    GradlibWarning,
+    NonFiniteError,
+    NotAnalyticError,
+    NotDifferentiableWarning,
+    OneSidedWarning,
+    ParseError,
+    PrecisionWarning,
+    ShapeError,
+    VectorizationError,
 )
-from . import numeric, symbolic, functions, shapes, check, chain
-from .numeric import jacobian, gradient, derivative, hessian, jvp, vjp
-from .chain import chain_rule, Chain
-# what the lessons' widgets compute (no plotting), and the exercises
-from . import explore, exercises
 from .exercises import exercise
+from .numeric import derivative, gradient, hessian, jacobian, jvp, vjp
+
+
+def __getattr__(name):
+    """The widgets (``gl.GradientExplorer``, ...) and ``gl.topics``, imported on first use."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    topics = importlib.import_module(f"{__name__}.topics")   # sets gradlib.topics
+    if name == "topics":
+        return topics
+    if name in topics.__all__:
+        return getattr(topics, name)
+    raise AttributeError(f"module 'gradlib' has no attribute {name!r}")

@@ -6,7 +6,8 @@ from functools import lru_cache
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import gradlib as gl
 from gradlib import chain, functions, symbolic

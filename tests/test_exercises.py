@@ -8,9 +8,10 @@ import pytest
 import sympy as sp
 
 import gradlib as gl
-from gradlib.exercises import REGISTRY, by_lesson, check_shape
+from gradlib.exercises import all_exercises, by_lesson, check_shape
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+REGISTRY = all_exercises()
 EXERCISES = sorted(REGISTRY.values(), key=lambda e: tuple(int(p) for p in e.id.split(".")))
 
 
@@ -120,5 +121,5 @@ def test_check_shape_diagnoses(given, kind):
 
 def test_exercise_needs_two_wrong_examples():
     with pytest.raises(gl.GradlibError, match="exercise 9.1: give at least 2 examples_wrong"):
-        gl.exercises.Exercise(id="9.1", lesson=9, kind="shape", statement="s", hints=("h",),
+        gl.exercises.Exercise(id="9.1", kind="shape", statement="s", hints=("h",),
                               problem={"shape": (1, 1)}, examples_wrong=(((2, 2), "wrong_shape"),))

@@ -5,8 +5,16 @@ import numpy as np
 import pytest
 
 import gradlib as gl
-from gradlib import (FunctionError, GradlibError, NonFiniteError, NotAnalyticError, OneSidedWarning,
-                     PrecisionWarning, ShapeError, VectorizationError)
+from gradlib import (
+    FunctionError,
+    GradlibError,
+    NonFiniteError,
+    NotAnalyticError,
+    OneSidedWarning,
+    PrecisionWarning,
+    ShapeError,
+    VectorizationError,
+)
 
 EPS = np.finfo(float).eps
 # method -> relative tolerance against the closed form on smooth functions

@@ -1,0 +1,178 @@
+"""One look for every figure: a colorblind-safe palette with named roles, fixed sizes, no pyplot.
+
+Also the drawing helpers every topic uses: arrows that move, finished pictures with alt text.
+
+Figures are made with :func:`new_figure`, which builds a ``matplotlib.figure.Figure`` on its own
+Agg canvas: no pyplot global state, so a widget owns its figure and nothing leaks between cells.
+Every axes gets a title and labelled axes through :func:`label`, and :func:`require_labels`
+refuses a figure that forgot one.
+
+>>> fig, ax = new_figure("small")
+>>> label(ax, "f(x, y) = x^2 + y^2", "x", "y")
+>>> require_labels(fig)
+>>> png_size(fig)
+(512, 320)
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+
+from ..errors import GradlibError
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common color vision
+# deficiency, and in grey scale by lightness.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: What each color means, the same in every lesson: the gradient is always vermillion, etc.
+ROLES = {
+    "gradient": OKABE_ITO["vermillion"],      # the gradient row drawn as an arrow
+    "direction": OKABE_ITO["blue"],           # a direction / small change dx
+    "tangent": OKABE_ITO["bluish_green"],     # linear approximations: tangent line, plane, map
+    "true": OKABE_ITO["reddish_purple"],      # the true change f(x + h) - f(x)
+    "highlight": OKABE_ITO["orange"],         # the selected row, column or entry
+    "point": OKABE_ITO["black"],              # the point x
+    "curve": OKABE_ITO["sky_blue"],           # curves and the function's own graph
+    "grid": "#999999",                        # grids and contour lines in the background
+    "text": "#222222",
+}
+
+#: Figure sizes in inches; at ``DPI`` they are 512 x 320 and 768 x 320 pixels, small enough to
+#: store in a notebook and large enough to read.
+SIZES = {"small": (6.4, 4.0), "wide": (9.6, 4.0), "square": (4.8, 4.0)}
+DPI = 80
+FONT_SIZE = 10
+
+
+def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projection=None):
+    """A Figure on its own Agg canvas (no pyplot) and its axes.
+
+    Parameters
+    ----------
+    size : {"small", "wide", "square"}
+        Key of :data:`SIZES`.
+    nrows, ncols : int
+        Grid of axes.
+    projection : None, str or list of str
+        ``"3d"`` for a 3-D axes; a list gives one projection per axes (row-major).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : Axes, or ndarray of Axes, shape (nrows, ncols) squeezed like ``plt.subplots``.
+    """
+    if size not in SIZES:
+        raise GradlibError(f"size={size!r} is not a figure size; use one of {sorted(SIZES)}.")
+    fig = Figure(figsize=SIZES[size], dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    projections = projection if isinstance(projection, (list, tuple)) else [projection] * (nrows * ncols)
+    axes = [add_axes(fig, (nrows, ncols, i + 1), projection=p) for i, p in enumerate(projections)]
+    if len(axes) == 1:
+        return fig, axes[0]
+    return fig, np.array(axes, dtype=object).reshape(nrows, ncols).squeeze()
+
+
+def add_axes(fig, where, *, projection=None):
+    """One more axes on ``fig`` with the house tick labels.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    where : (nrows, ncols, index) or Bbox or (left, bottom, width, height)
+        A subplot of a grid (placed by the figure's layout engine), or a fixed position in figure
+        coordinates (e.g. another axes' ``get_position()``, to draw a second picture in its place).
+    projection : None or "3d"
+    """
+    if isinstance(where, tuple) and len(where) == 3 and all(isinstance(v, int) for v in where):
+        ax = fig.add_subplot(*where, projection=projection)
+    else:
+        ax = fig.add_axes(where, projection=projection)
+    ax.tick_params(labelsize=FONT_SIZE - 1)
+    return ax
+
+
+def label(ax, title: str, xlabel: str, ylabel: str, zlabel: str | None = None) -> None:
+    """Give ``ax`` its title and axis labels (all required: a figure explains itself)."""
+    for what, text in [("title", title), ("xlabel", xlabel), ("ylabel", ylabel)]:
+        if not text:
+            raise GradlibError(f"label() needs a non-empty {what}; every figure is titled and labelled.")
+    ax.set_title(title, fontsize=FONT_SIZE + 1)
+    ax.set_xlabel(xlabel, fontsize=FONT_SIZE)
+    ax.set_ylabel(ylabel, fontsize=FONT_SIZE)
+    if zlabel is not None:
+        ax.set_zlabel(zlabel, fontsize=FONT_SIZE)
+
+
+def require_labels(fig) -> None:
+    """Raise ValueError naming the first axes of ``fig`` without a title or an axis label."""
+    for i, ax in enumerate(fig.axes):
+        missing = [w for w, t in [("title", ax.get_title()), ("xlabel", ax.get_xlabel()),
+                                  ("ylabel", ax.get_ylabel())] if not t]
+        if missing:
+            raise GradlibError(f"axes {i} of the figure has no {', '.join(missing)}; "
+                               "call gradlib.style.label(ax, title, xlabel, ylabel).")
+
+
+def png_size(fig) -> tuple[int, int]:
+    """(width, height) in pixels of ``fig`` rendered at :data:`DPI`."""
+    w, h = fig.get_size_inches() * DPI
+    return int(round(w)), int(round(h))
+
+
+def encode_png(rgba) -> bytes:
+    """PNG bytes of an RGBA buffer, shape (h, w, 4); fast compression (widgets re-encode often)."""
+    import PIL.Image  # matplotlib depends on Pillow
+
+    buf = io.BytesIO()
+    PIL.Image.fromarray(np.asarray(rgba)[..., :3]).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def png_bytes(fig) -> bytes:
+    """Draw ``fig`` completely and return it as PNG bytes (a static picture)."""
+    require_labels(fig)
+    fig.canvas.draw()
+    return encode_png(fig.canvas.buffer_rgba())
+
+def arrow(ax, start, end, color, *, label=None, width=2.0, zorder=4):
+    """An arrow from ``start`` to ``end`` (data coordinates, shape (2,)) that :func:`move` can move."""
+    a = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=14,
+                        color=color, linewidth=width, label=label, zorder=zorder, shrinkA=0, shrinkB=0)
+    ax.add_patch(a)
+    return a
+
+
+def move(arrow_patch, start, end):
+    """Move an arrow made by :func:`arrow`."""
+    arrow_patch.set_positions(tuple(np.asarray(start, float)), tuple(np.asarray(end, float)))
+
+
+class Picture:
+    """A finished figure shown as one PNG with alt text (no pyplot, deterministic text output).
+
+    In a notebook, ``Picture(fig, "A contour map ...")`` displays the image; its ``text/plain``
+    is the alt text, so a notebook test compares words, not pixels.
+    """
+
+    def __init__(self, fig, alt: str):
+        self.png = png_bytes(fig)
+        self.alt = alt
+        self.size = png_size(fig)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+        return data, {"image/png": {"alt": self.alt, "width": self.size[0], "height": self.size[1]}}

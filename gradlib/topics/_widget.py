@@ -1,0 +1,489 @@
+"""The base every lesson widget builds on: one Agg figure as a PNG, an HTML panel, ipywidgets controls.
+
+There is no ipympl: a widget owns one ``matplotlib.figure.Figure`` on an Agg canvas and shows it in
+an ``ipywidgets.Image``. Moving a control recomputes a pure *scene* (``gradlib.explore``), moves the
+existing artists (``gradlib.viz`` ``update_*`` helpers) and re-encodes the PNG into the same Image:
+no flicker, no growing output. Artists that move are drawn with Agg blitting over a cached
+background, so a callback costs a few milliseconds (``bench/bench_widgets.py`` times every widget).
+
+Each value of ``static_key`` (e.g. each function of a dropdown) is a *view*: its own axes, drawn
+once, with its background rasterized once. Going back to a view shows its axes again and blits
+its moving artists over its background; only a view never shown before is drawn. A widget may
+draw some views when it is built (``prerender_scenes``), so that even a first click on a dropdown
+only blits. Views are kept up to :attr:`LessonWidget.max_views`, least recently shown dropped first.
+Two optional hooks make the remaining draws cheaper: views with the same ``frame_key`` share axes
+and their rasterized ticks (the rows of one function), and the ``settled`` moving artists are
+drawn once per key into a copy of the background (numbers that change with the point, not the step).
+
+Writing a widget (see ``gradlib/widgets/gradient.py``)::
+
+    class MyWidget(LessonWidget):
+        text = "My widget: run the notebook to use the sliders."   # fixed, nbval compares it
+        size = "small"                                              # key of gradlib.style.SIZES
+        view_attrs = ("_handles",)     # attributes draw() sets for its view, restored with it
+
+        def __init__(self, ...):
+            self.slider = ipywidgets.FloatSlider(...)              # controls are attributes
+            super().__init__([self.slider])
+        def scene(self):            ...  # pure: gradlib.explore.<topic>.scene(...) from controls
+        def static_key(self, s):    ...  # one view (axes + background) per value
+        def draw(self, s):          ...  # draw everything on self.axes; return the moving artists
+        def update(self, s):        ...  # move the artists returned by draw
+        def panel_html(self, s):    ...  # numbers and matrices (use matrix_html)
+        @property
+        def state(self):            ...  # dict of the numbers shown (unrounded)
+        def demo_moves(self):       ...  # [(label, callable)] scripted control changes
+        def alt_text(self, s):      ...  # one sentence describing the picture
+
+Display: ``_repr_mimebundle_`` emits ONE output holding the live widget view, a PNG of the
+current state and a fixed ``text/plain`` sentence. JupyterLab shows the live widget; the stored
+lesson keeps only the PNG (scripts/run_lessons.py drops the view, whose model dies with the
+kernel), so a lesson opened before it is run, GitHub and nbviewer all show the picture.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import time
+from dataclasses import dataclass, field
+from operator import attrgetter
+
+import ipywidgets
+import numpy as np
+from matplotlib.axis import Axis
+from matplotlib.legend import Legend
+
+from ..errors import GradlibError
+from . import _style as style
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+#: class name -> widget class, every concrete widget (a factory: calling it with no arguments
+#: gives the lesson's default). Filled by :meth:`LessonWidget.__init_subclass__`.
+REGISTRY: dict[str, type] = {}
+
+
+@dataclass
+class _View:
+    """One picture of a widget: its axes, its rasterized background and the artists drawn over it."""
+
+    axes: list
+    background: object          # Agg region of the whole figure, without the moving artists
+    artists: list               # the moving artists, drawn over the background by _blit
+    attrs: dict                 # the widget's view_attrs as draw() left them
+    own: list = field(default_factory=list)   # artists it added to a shared frame's axes
+    settled: tuple = (None, None)               # (settled key, background with the settled artists)
+
+
+@dataclass
+class _Frame:
+    """Axes shared by several views (see ``frame_key``), rasterized with only their ticks and labels."""
+
+    axes: list
+    background: object
+
+
+class LessonWidget:
+    """Base class; see the module docstring for the hooks a subclass implements.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The widget's own figure (Agg canvas, no pyplot).
+    axes : list of Axes
+        The axes of the view shown now (one view per value of ``static_key``).
+    image : ipywidgets.Image
+        The rendered figure, PNG bytes; its layout height is fixed so the page never jumps.
+    panel : ipywidgets.HTML
+        Numbers and matrices, with their shapes.
+    controls : list of ipywidgets widgets
+        Also available as named attributes set by the subclass.
+    box : ipywidgets.Box
+        Everything laid out; this is what the notebook displays.
+    last_callback_ms : float
+        Kernel time of the last control callback (compute + draw + PNG encode), in milliseconds.
+
+    Examples
+    --------
+    Each function of the gradient explorer is a view with its own axes, drawn when the widget is
+    built; going back to a function shows the same axes and picture again:
+
+    >>> from gradlib.topics import GradientExplorer
+    >>> w = GradientExplorer("paraboloid")
+    >>> ax, png = w.axes[0], w.png
+    >>> len(w.figure.axes), sum(a.get_visible() for a in w.figure.axes)
+    (6, 1)
+    >>> w.function.value = "saddle"
+    >>> w.axes[0] is ax, "saddle" in w.axes[0].get_title()
+    (False, True)
+    >>> w.function.value = "paraboloid"
+    >>> w.axes[0] is ax, w.png == png
+    (True, True)
+    """
+
+    text = "Interactive figure: run the notebook to use the controls."
+    size = "small"
+    nrows, ncols, projection = 1, 1, None
+    panel_width = "340px"
+    #: Attributes that :meth:`draw` sets for its own view (e.g. the artists :meth:`update` moves);
+    #: they are saved with the view and set back when it is shown again.
+    view_attrs: tuple = ()
+    #: Views kept at most; a widget with many static keys drops the least recently shown. Each
+    #: costs a figure-sized RGBA buffer and a few thousand matplotlib objects (which every full
+    #: garbage collection of the kernel walks through).
+    max_views = 16
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.__name__.startswith("_"):
+            REGISTRY[cls.__name__] = cls
+
+    def __init__(self, controls):
+        self.figure, axes = style.new_figure(self.size, self.nrows, self.ncols, projection=self.projection)
+        self.axes = list(np.atleast_1d(axes).ravel())
+        width, height = style.png_size(self.figure)
+        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
+            width=f"{width}px", height=f"{height}px", max_width="100%", object_fit="contain"))
+        self.panel = ipywidgets.HTML(layout=ipywidgets.Layout(width=self.panel_width, min_width="260px",
+                                                              margin="0 0 0 12px"))
+        self.controls = list(controls)
+        # Controls wrap onto more lines and the panel goes below the figure in a narrow window.
+        row = dict(flex_flow="row wrap", align_items="flex-start")
+        self.box = ipywidgets.VBox([
+            ipywidgets.HBox(self.controls, layout=ipywidgets.Layout(**row)),
+            ipywidgets.HBox([self.image, self.panel], layout=ipywidgets.Layout(**row)),
+        ])
+        self._views: dict = {}     # static_key -> _View, the most recently shown last
+        self._view = None          # the _View shown now
+        self._positions = {}       # projection -> axes positions of the first view drawn with it
+        self._frames: dict = {}    # frame_key -> _Frame
+        self.last_callback_ms = 0.0
+        for control in self.controls:
+            if hasattr(control, "value"):
+                control.observe(self._on_change, names="value")
+        self.refresh()
+        shown = self._view
+        for scene in self.prerender_scenes():
+            key = self.static_key(scene)
+            if key not in self._views:
+                self._views[key] = self._draw_view(scene)
+        self._show(shown)
+
+    # ---- hooks for subclasses -------------------------------------------------------------
+    def scene(self):
+        raise NotImplementedError
+
+    def static_key(self, scene):
+        """What the background depends on (e.g. the function's name): one view per value."""
+        return None
+
+    def frame_key(self, scene):
+        """Views with the same frame key (not None) share their axes, ticks and axis labels.
+
+        A new view on an existing frame draws only its own artists over the frame's rasterized
+        ticks (the slow part of a redraw). Its artists must all lie above the axis (zorder > 1.5),
+        and :meth:`draw` must leave limits, aspect and axis labels as the frame's other views do.
+        Default None: every view has its own axes.
+        """
+        return None
+
+    def settled(self, scene) -> tuple:
+        """``(count, key)``: the first ``count`` moving artists change only when ``key`` changes.
+
+        They are drawn once per key into a copy of the background, and the others over that
+        copy (the chain stepper's factor numbers change with the point, not with each step).
+        Default ``(0, None)``: every moving artist is drawn on every move.
+        """
+        return 0, None
+
+    def view_projection(self, scene):
+        """Projection of the axes of ``scene``'s view (None, or "3d")."""
+        return self.projection
+
+    def prerender_scenes(self):
+        """Scenes whose views are drawn when the widget is built (default none: drawn when first shown).
+
+        A widget whose dropdown has a few choices returns one scene per choice, so that choosing
+        one later only blits (the cost moves to construction, when nobody waits for a click).
+        """
+        return []
+
+    def draw(self, scene):
+        """Draw the whole picture for ``scene`` on the (new, empty) ``self.axes``; return the moving artists."""
+        raise NotImplementedError
+
+    def update(self, scene):
+        """Move the artists returned by :meth:`draw` to ``scene``."""
+        raise NotImplementedError
+
+    def panel_html(self, scene) -> str:
+        return ""
+
+    @property
+    def state(self) -> dict:
+        raise NotImplementedError
+
+    def demo_moves(self):
+        """Scripted interactions ``[(label, callable), ...]``: at least 4, each changing what is shown.
+
+        Each callable sets one control, as a learner would; the label names the kind of move
+        ("move x", "change f") so the bench reports point moves apart from function changes. The
+        bench cycles through the list until it has timed at least 20 moves.
+        """
+        raise NotImplementedError
+
+    def alt_text(self, scene) -> str:
+        return self.text
+
+    # ---- machinery -------------------------------------------------------------------------
+    def refresh(self):
+        """Recompute the scene from the controls and re-render figure and panel."""
+        scene = self.scene()
+        self._scene = scene
+        key = self.static_key(scene)
+        view = self._views.pop(key, None)
+        if view is None:
+            view = self._draw_view(scene)
+        else:
+            self._show(view)
+            self.update(scene)
+        self._views[key] = view    # most recently shown last
+        self._forget_old_views()
+        self._png = self._blit()
+        self.image.value = self._png
+        self.panel.value = self.panel_html(scene)
+
+    def redraw(self):
+        """Draw the view shown now again from scratch (what re-plotting on every change costs)."""
+        view = self._view
+        for key, other in list(self._views.items()):    # their artists go with the cleared axes
+            if other is not view and other.axes is view.axes:
+                del self._views[key]
+        self._frames = {k: f for k, f in self._frames.items() if f.axes is not view.axes}
+        for ax in view.axes:
+            ax.cla()
+        key = self.static_key(self._scene)
+        self._views[key] = self._draw_view(self._scene, view.axes)
+        self._png = self._blit()
+        self.image.value = self._png
+
+    def _new_axes(self, projection) -> list:
+        """Empty axes for a new view, at the place of the first view drawn with this projection."""
+        if self._view is None:                 # the first view: the figure's own axes
+            return self.axes
+        positions = self._positions.get(projection)
+        if positions is not None:
+            return [style.add_axes(self.figure, pos, projection=projection) for pos in positions]
+        # A projection not drawn yet (CurveExplorer: a 3-D curve after a 2-D one): lay out the new
+        # axes afresh, leaving the other views' axes out of that layout.
+        for ax in self.figure.axes:
+            ax.set_in_layout(False)
+        self.figure.set_layout_engine("constrained")
+        return [style.add_axes(self.figure, (self.nrows, self.ncols, i + 1), projection=projection)
+                for i in range(self.nrows * self.ncols)]
+
+    def _draw_view(self, scene, axes=None) -> _View:
+        """Draw ``scene`` on new axes (on its frame's, or on ``axes``, cleared), rasterize its
+        background and show it."""
+        projection = self.view_projection(scene)
+        fkey = self.frame_key(scene)
+        frame = self._frames.get(fkey) if fkey is not None and axes is None else None
+        if axes is None:
+            axes = frame.axes if frame is not None else self._new_axes(projection)
+        for ax in self.figure.axes:
+            ax.set_visible(any(ax is a for a in axes))
+        self.axes = axes
+        before = {id(a) for ax in axes for a in ax.get_children()}
+        artists = [a for a in self.draw(scene) if a is not None]
+        for artist in artists:
+            artist.set_animated(True)   # left out of the background, drawn by _blit
+        style.require_labels(self.figure)
+        canvas = self.figure.canvas
+        if fkey is None or projection not in self._positions:
+            canvas.draw()
+            # Freeze the constrained layout found on the first draw: laying out again costs more
+            # than the whole redraw, and the axes should not jump when the function changes.
+            self.figure.set_layout_engine("none")
+            self._positions.setdefault(projection, [ax.get_position(original=True) for ax in axes])
+        own = []
+        if fkey is not None:
+            # This view's artists: what draw() added, plus the axes' title, spines and legend (not
+            # the artists of the frame's other views, nor the patch and axis of the frame).
+            shared = {id(a) for ax in axes for a in (ax.title, ax.legend_, *ax.spines.values())}
+            layer = [[a for a in ax.get_children() if a is not ax.patch and not isinstance(a, Axis)
+                      and not a.get_animated() and (id(a) not in before or id(a) in shared)] for ax in axes]
+            if frame is None:
+                frame = self._frames[fkey] = self._rasterize_frame(layer)
+            canvas.restore_region(frame.background)
+            for artists_of_ax in layer:   # in the order Axes.draw uses
+                for a in sorted(artists_of_ax, key=attrgetter("zorder")):
+                    self.figure.draw_artist(a)
+            own = [a for ax in axes for a in ax.get_children() if id(a) not in before
+                   and not isinstance(a, Legend) and a is not ax.patch and not isinstance(a, Axis)]
+        self._view = _View(axes, canvas.copy_from_bbox(self.figure.bbox), artists,
+                           {name: getattr(self, name) for name in self.view_attrs}, own)
+        return self._view
+
+    def _rasterize_frame(self, layer) -> _Frame:
+        """The axes with only their patch, ticks and axis labels drawn."""
+        # A title is emptied rather than hidden: Axes.draw would move a hidden title out of place.
+        titles = {ax.title: ax.title.get_text() for ax in self.axes}
+        hidden = [a for artists_of_ax in layer for a in artists_of_ax if a.get_visible() and a not in titles]
+        for a in hidden:
+            a.set_visible(False)
+        for title in titles:
+            title.set_text("")
+        self.figure.canvas.draw()
+        for a in hidden:
+            a.set_visible(True)
+        for title, text in titles.items():
+            title.set_text(text)
+        return _Frame(self.axes, self.figure.canvas.copy_from_bbox(self.figure.bbox))
+
+    def _show(self, view: _View):
+        """Make ``view`` the one drawn: its axes visible, the others hidden, its attributes set."""
+        if view is self._view:
+            return
+        for old in self._view.axes:
+            old.set_visible(False)
+        for ax in view.axes:
+            ax.set_visible(True)
+        self.axes = view.axes
+        for name, value in view.attrs.items():
+            setattr(self, name, value)
+        self._view = view
+
+    def _forget_old_views(self):
+        while len(self._views) > self.max_views:
+            view = self._views.pop(next(iter(self._views)))
+            if any(f.axes is view.axes for f in self._frames.values()):
+                for artist in view.own:     # the frame and its other views stay
+                    if artist.axes is not None:    # not gone with another (contour labels)
+                        artist.remove()
+            else:
+                for ax in view.axes:
+                    ax.remove()
+
+    def _blit(self) -> bytes:
+        canvas, view = self.figure.canvas, self._view
+        count, key = self.settled(self._scene)
+        if count and view.settled[0] == key:
+            canvas.restore_region(view.settled[1])
+        else:
+            canvas.restore_region(view.background)
+            if count:
+                for artist in view.artists[:count]:
+                    self.figure.draw_artist(artist)
+                view.settled = key, canvas.copy_from_bbox(self.figure.bbox)
+        for artist in view.artists[count:]:
+            self.figure.draw_artist(artist)
+        return style.encode_png(canvas.buffer_rgba())
+
+    def renew_slider(self, old, low: float, high: float, value: float, description=None):
+        """Put a new slider over ``[low, high]`` at ``value`` in the place of ``old``; return it.
+
+        Changing min, max and value of a live slider takes several messages, and the browser clamps
+        and snaps its value against the range it has at each one and sends that back: the point
+        shown could end up stale. A new slider starts consistent. ``value`` is clipped to the range
+        and put on the slider's step, so the browser has nothing to snap.
+        """
+        step = old.step
+        value = min(max(low + round((value - low) / step) * step, low), high)
+        new = type(old)(value=value, min=low, max=high, step=step, description=description or old.description,
+                        continuous_update=old.continuous_update, readout_format=old.readout_format,
+                        layout=old.layout)
+        old.unobserve(self._on_change, names="value")
+        new.observe(self._on_change, names="value")
+        self.controls[self.controls.index(old)] = new
+        row = self.box.children[0]
+        row.children = tuple(new if c is old else c for c in row.children)
+        old.close()
+        return new
+
+    def _on_change(self, change):
+        start = time.perf_counter()
+        self.refresh()
+        self.last_callback_ms = (time.perf_counter() - start) * 1e3
+
+    @property
+    def png(self) -> bytes:
+        """PNG bytes of what is shown now."""
+        return self._png
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        alt = self.alt_text(self._scene)
+        data = {
+            WIDGET_VIEW: self.box._repr_mimebundle_()[WIDGET_VIEW],
+            "image/png": base64.b64encode(self._png).decode("ascii"),
+            "text/plain": f"{self.text}\n{alt}",
+        }
+        width, height = style.png_size(self.figure)
+        # "gradlib" marks the output as a widget's, so tests and run_lessons.py can find it.
+        return data, {"image/png": {"alt": alt, "width": width, "height": height},
+                      "gradlib": {"widget": type(self).__name__}}
+
+
+# ---- HTML panels ------------------------------------------------------------------------------
+_TABLE = ("border-collapse:collapse;margin:2px 4px;border-left:2px solid #444;"
+          "border-right:2px solid #444;font-family:monospace;font-size:13px")
+_CELL = "padding:2px 7px;text-align:right;"
+
+
+def fmt(value, digits: int = 3) -> str:
+    """A number as the lessons show it: fixed decimals, no ``-0.000``.
+
+    >>> fmt(2), fmt(-1e-9), fmt(1 / 3)
+    ('2.000', '0.000', '0.333')
+    """
+    text = f"{float(value):.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def matrix_html(M, *, name: str = "", highlight_row=None, highlight_col=None, digits: int = 3,
+                color: str | None = None) -> str:
+    """A small HTML table of a 2-D matrix with its shape under it, e.g. ``∇f(x)  (1 x 2)``.
+
+    Parameters
+    ----------
+    M : array_like, shape (m, n)
+        Must be 2-D: the lessons never show a 1-D derivative.
+    highlight_row, highlight_col : int, optional
+        Row or column shaded in the highlight color.
+    color : str, optional
+        Color of the name (a :data:`gradlib.style.ROLES` color).
+
+    >>> html_text = matrix_html([[1.0, 2.0]], name="grad")
+    >>> "(1 x 2)" in html_text and html_text.count("<td") == 2
+    True
+    """
+    M = np.asarray(M, dtype=float)
+    if M.ndim != 2:
+        raise GradlibError(f"matrix_html needs a 2-D matrix, got shape {M.shape}; reshape it to (m, n).")
+    tint = style.ROLES["highlight"] + "55"
+    rows = []
+    for i, row in enumerate(M):
+        cells = []
+        for j, v in enumerate(row):
+            bg = f"background:{tint};" if i == highlight_row or j == highlight_col else ""
+            cells.append(f'<td style="{_CELL}{bg}">{fmt(v, digits)}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    table = f'<table style="{_TABLE}">' + "".join(rows) + "</table>"
+    col = f"color:{color};" if color else ""
+    title = f'<div style="{col}font-weight:bold">{html.escape(name)}</div>' if name else ""
+    shape = f'<div style="color:#555;font-size:12px">({M.shape[0]} x {M.shape[1]})</div>'
+    return f'<div style="display:inline-block;text-align:center;vertical-align:middle">{title}{table}{shape}</div>'
+
+
+def product_html(*parts) -> str:
+    """Matrices and operators in one row: ``product_html(A_html, "@", B_html, "=", C_html)``."""
+    def op(p):
+        return f'<span style="font-size:18px;padding:0 4px;vertical-align:middle">{html.escape(p)}</span>'
+    inner = "".join(p if p.startswith("<") else op(p) for p in parts)
+    return f'<div style="display:flex;align-items:center;flex-wrap:wrap;margin:4px 0">{inner}</div>'
+
+
+def line_html(label: str, value: str, color: str | None = None) -> str:
+    """One labelled line of the panel, e.g. ``line_html("f(x)", fmt(v))``."""
+    col = f"color:{color};" if color else ""
+    return (f'<div style="margin:2px 0;font-size:13px"><span style="{col}font-weight:bold">'
+            f'{html.escape(label)}</span> {html.escape(value)}</div>')

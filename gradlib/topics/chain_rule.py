@@ -1,0 +1,563 @@
+"""Lesson 4, the chain rule entry by entry: J_f = J_g2(g1(x)) @ J_g1(x), stepped through.
+
+The numbers: a *stop* walks the entries (i, j) of J_f row by row; at each one, row i of J_g2
+meets column j of J_g1, their m products are listed and summed, and the entries before it are
+finished (:func:`scene`). The drawing: :func:`matrix_grid` draws one matrix as cells with
+numbers (lesson 7 builds on it too), :func:`plot_chain_product` the three grids. The widget:
+:class:`ChainRuleStepper`. Then the lesson's exercises.
+
+>>> s = scene("polar_to_cartesian", "paraboloid", [2.0, 0.0], step=1)
+>>> s.result.shape_text, (s.i, s.j), len(s.terms)
+('J_g2 (1x2) @ J_g1 (2x2) -> J_f (1x2)', (0, 1), 2)
+>>> s.done.tolist()
+[[True, False]]
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ipywidgets
+import numpy as np
+import sympy as sp
+from matplotlib.patches import Rectangle
+
+from .. import functions
+from ..chain import chain_rule
+from ..errors import GradlibError, ShapeError
+from ..exercises import Exercise, add
+from . import _style as style
+from ._widget import LessonWidget, fmt, line_html
+
+#: What ``import gradlib as gl`` exports from this lesson (its widgets).
+__all__ = ["ChainRuleStepper"]
+
+
+# ---- the numbers ----------------------------------------------------------------------
+def pairs() -> list[tuple[str, str]]:
+    """The composable (g1, g2) name pairs of the catalogue: g1's outputs are g2's inputs."""
+    return functions.composable_pairs()
+
+
+def pair_label(g1: str, g2: str) -> str:
+    """How a pair reads in a menu: "g2 ∘ g1", outer first, with the sizes.
+
+    >>> pair_label("polar_to_cartesian", "paraboloid")
+    'paraboloid ∘ polar_to_cartesian   (R^2 -> R^2 -> R^1)'
+    """
+    G1, G2 = functions.get(g1), functions.get(g2)
+    return f"{g2} ∘ {g1}   (R^{G1.n_in} -> R^{G1.n_out} -> R^{G2.n_out})"
+
+
+def parse_point(text: str, n: int) -> np.ndarray:
+    """A point typed as "1, 0.5" (or "1 0.5") as an array of shape (n,).
+
+    Raises
+    ------
+    GradlibError
+        If the text is not n numbers; the message says what was typed and what is expected.
+
+    >>> parse_point("2, 0.5", 2)
+    array([2. , 0.5])
+    """
+    parts = text.replace(",", " ").split()
+    try:
+        x = np.array([float(p) for p in parts])
+    except ValueError:
+        raise GradlibError(f"the point {text!r} is not a list of numbers; type {n} numbers separated by "
+                           "commas, e.g. " + ", ".join(["1.0"] * n) + ".") from None
+    if x.size != n:
+        raise ShapeError(f"the point {text!r} has {x.size} numbers; g1 takes {n} inputs, so type {n}.")
+    if not np.isfinite(x).all():
+        raise GradlibError(f"the point {text!r} is not finite; type finite numbers.")
+    return x
+
+
+def format_point(x) -> str:
+    """The inverse of :func:`parse_point`, rounded for a text box: "2, 0.5236"."""
+    return ", ".join(f"{v:.4g}" for v in np.asarray(x, float))
+
+
+@lru_cache(maxsize=256)
+def _numeric(g1: str, g2: str, point: tuple):
+    """gl.chain_rule with catalogue entries (their exact Jacobians), as numbers at ``point``."""
+    return chain_rule(functions.get(g2), functions.get(g1), np.array(point), mode="numeric")
+
+
+def _generic(count: int, letter: str):
+    """x_1..x_n (just x when n == 1): the names gl.chain_rule gives inputs and middle values."""
+    if count == 1:
+        return [sp.Symbol(letter)]
+    return [sp.Symbol(f"{letter}_{l + 1}") for l in range(count)]
+
+
+@lru_cache(maxsize=None)
+def jacobian_latex(name: str, letter: str) -> tuple:
+    """LaTeX of each entry of a catalogue function's exact Jacobian, in generic variables.
+
+    The inputs are renamed ``letter_1, letter_2, ...`` (g1 reads x, g2 reads y = g1(x)), so the
+    formulas use the same names as the chain rule's terms.
+
+    >>> jacobian_latex("paraboloid", "y")
+    (('2 y_{1}', '2 y_{2}'),)
+    """
+    entry = functions.get(name)
+    rename = dict(zip(entry.variables, _generic(entry.n_in, letter)))
+    J = entry.jacobian_expr.xreplace(rename)
+    return tuple(tuple(sp.latex(e) for e in row) for row in J.tolist())
+
+
+def _sub(letter: str, idx: int, count: int) -> str:
+    """LaTeX name of component idx (0-based) of count: "y_{2}", or just "y" when count == 1."""
+    return letter if count == 1 else f"{letter}_{{{idx + 1}}}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One of the m terms of the highlighted entry: a = dg2_i/dy_l at y, b = dy_l/dx_j at x.
+
+    ``a_name``, ``b_name`` are the partial derivatives in Leibniz notation (LaTeX), ``a_latex``,
+    ``b_latex`` their formulas in the generic variables y_l and x_j, ``a``, ``b`` their values.
+    """
+
+    l: int
+    a_name: str
+    a_latex: str
+    a: float
+    b_name: str
+    b_latex: str
+    b: float
+    product: float
+
+    @property
+    def latex(self) -> str:
+        """"d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX (a constant once)."""
+        return rf"{_equation(self.a_name, self.a_latex, self.a)} \qquad {_equation(self.b_name, self.b_latex, self.b)}"
+
+
+def _equation(name: str, formula: str, value: float) -> str:
+    """"name = formula = value", or "name = formula" when the formula is already a plain number."""
+    try:
+        float(formula)
+        return f"{name} = {formula}"
+    except ValueError:
+        return f"{name} = {formula} = {value:.4g}"
+
+
+@dataclass(frozen=True)
+class ChainScene:
+    """Everything the chain-rule stepper shows at one step.
+
+    Attributes
+    ----------
+    g1, g2 : str
+        Catalogue names, inner and outer.
+    result : gradlib.chain.ChainResult
+        Numbers at the point: ``x (n,), y (m,), J_g1 (m, n), J_g2 (k, m), J_f (k, n)``.
+    step : int
+        0 .. k*n - 1, the entry being computed, row-major.
+    i, j : int
+        Its row and column in J_f.
+    terms : tuple of Term, length m
+    value : float
+        J_f[i, j], the sum of the terms' products.
+    done : ndarray of bool, shape (k, n)
+        Entries finished before this step.
+    formula_latex : str
+        The entry in Leibniz notation: df_i/dx_j = sum over l of dg2_i/dy_l dy_l/dx_j.
+    """
+
+    g1: str
+    g2: str
+    result: object
+    step: int
+    i: int
+    j: int
+    terms: tuple
+    value: float
+    done: np.ndarray
+    formula_latex: str
+
+    @property
+    def n_steps(self) -> int:
+        """k*n: one step per entry of J_f."""
+        return len(self.result.steps)
+
+    @property
+    def shape_strip(self) -> str:
+        """"(k x m)(m x n) = (k x n)", the shapes that stay visible."""
+        k, m = self.result.J_g2.shape
+        n = self.result.J_g1.shape[1]
+        return f"({k} x {m})({m} x {n}) = ({k} x {n})"
+
+
+def scene(g1: str, g2: str, x, step: int = 0) -> ChainScene:
+    """The stepper's scene for f = g2(g1(x)) at entry number ``step`` (row-major) of J_f.
+
+    Parameters
+    ----------
+    g1, g2 : str
+        A composable pair of catalogue names (see :func:`pairs`).
+    x : array_like, shape (n,)
+    step : int
+        Clipped to 0 .. k*n - 1.
+
+    Returns
+    -------
+    ChainScene
+    """
+    G1, G2 = functions.get(g1), functions.get(g2)
+    if G1.n_out != G2.n_in:
+        raise ShapeError(f"{g2} takes {G2.n_in} inputs but {g1} returns {G1.n_out}: they do not compose. "
+                         "Pick a pair from gradlib.topics.chain_rule.pairs().")
+    result = _numeric(g1, g2, tuple(float(v) for v in np.asarray(x, float).ravel()))
+    k, n = result.J_f.shape
+    step = int(np.clip(step, 0, k * n - 1))
+    st = result.steps[step]
+    a_tex, b_tex = jacobian_latex(g2, "y"), jacobian_latex(g1, "x")
+    m = result.J_g2.shape[1]
+    g2_i = "g_2" if k == 1 else f"g_{{2,{st.i + 1}}}"
+    f_i, x_j = _sub("f", st.i, k), _sub("x", st.j, n)
+    terms = []
+    for t in st.terms:
+        y_l = _sub("y", t.l, m)
+        terms.append(Term(t.l, rf"\frac{{\partial {g2_i}}}{{\partial {y_l}}}", a_tex[st.i][t.l], t.a,
+                          rf"\frac{{\partial {y_l}}}{{\partial {x_j}}}", b_tex[t.l][st.j], t.b, t.product))
+    terms = tuple(terms)
+    done = (np.arange(k * n) < step).reshape(k, n)
+    formula = rf"\frac{{\partial {f_i}}}{{\partial {x_j}}} = {st.latex}"
+    return ChainScene(g1, g2, result, step, st.i, st.j, terms, float(st.value), done, formula)
+
+
+def direct_check(g1: str, g2: str, x) -> tuple[np.ndarray, np.ndarray, float]:
+    """J_f from the chain rule, the Jacobian of x -> g2(g1(x)) computed directly, and their largest gap.
+
+    >>> J_f, J_direct, gap = direct_check("polar_to_cartesian", "paraboloid", [2.0, 0.5])
+    >>> J_f.shape, J_direct.shape, bool(gap < 1e-6)
+    ((1, 2), (1, 2), True)
+    """
+    r = _numeric(g1, g2, tuple(float(v) for v in np.asarray(x, float).ravel()))
+    return r.J_f, r.direct_J, float(np.max(np.abs(r.J_f - r.direct_J)))
+
+
+def warm_up() -> None:
+    """Lambdify and typeset every catalogue Jacobian once (about half a second), so that picking a
+    new pair in the stepper costs a redraw, not a SymPy computation."""
+    for entry in functions.CATALOGUE.values():
+        entry.jacobian_exact(entry.point)
+        jacobian_latex(entry.name, "x")
+        jacobian_latex(entry.name, "y")
+
+
+# ---- the drawing ----------------------------------------------------------------------
+_TINT = style.ROLES["highlight"]
+_GAP = 1.6          # cells between two matrices, room for "@" and "="
+_FONT = 9
+
+
+def _fmt(v) -> str:
+    text = f"{float(v):.3g}"
+    return "0" if text in ("-0", "0") else text
+
+
+@dataclass
+class MatrixGrid:
+    """The artists of one drawn matrix: its cells' texts (rows x cols), name and origin.
+
+    ``left, top`` is the upper-left corner in data coordinates; cell (r, c) spans
+    [left + c, left + c + 1] x [top - r - 1, top - r].
+    """
+
+    left: float
+    top: float
+    shape: tuple
+    texts: np.ndarray
+    name: object
+
+    def cell(self, r: int, c: int) -> tuple[float, float]:
+        """Lower-left corner of cell (r, c)."""
+        return self.left + c, self.top - r - 1
+
+
+def matrix_grid(ax, left: float, top: float, M, name: str, *, color=None, show=None) -> MatrixGrid:
+    """Draw matrix ``M`` (rows x cols) as a grid of numbered cells with its name and shape above.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes (data units are cells)
+    left, top : float
+        Upper-left corner.
+    M : array_like, shape (rows, cols)
+    name : str
+    color : str, optional
+        Color of the name.
+    show : ndarray of bool, shape (rows, cols), optional
+        Which entries show their number (the others are blank, to be filled in).
+
+    Returns
+    -------
+    MatrixGrid
+    """
+    M = np.atleast_2d(np.asarray(M, float))
+    rows, cols = M.shape
+    show = np.ones(M.shape, bool) if show is None else show
+    ax.add_patch(Rectangle((left, top - rows), cols, rows, fill=False, lw=1.6, color=style.ROLES["text"]))
+    texts = np.empty(M.shape, dtype=object)
+    for r in range(rows):
+        for c in range(cols):
+            ax.add_patch(Rectangle((left + c, top - r - 1), 1, 1, fill=False, lw=0.5, color=style.ROLES["grid"]))
+            texts[r, c] = ax.text(left + c + 0.5, top - r - 0.5, _fmt(M[r, c]) if show[r, c] else "",
+                                  ha="center", va="center", fontsize=_FONT, color=style.ROLES["text"])
+    label = ax.text(left + cols / 2, top + 0.25, f"{name}  ({rows}x{cols})", ha="center", va="bottom",
+                    fontsize=_FONT + 1, color=color or style.ROLES["text"], fontweight="bold")
+    return MatrixGrid(left, top, (rows, cols), texts, label)
+
+
+def frame_cells(ax, grids, extra_width: float = 0.0):
+    """Fit the axes to the drawn grids, equal aspect, no ticks (the xlabel carries the shapes)."""
+    right = max(g.left + g.shape[1] for g in grids) + extra_width
+    top = max(g.top for g in grids) + 1.0
+    bottom = min(g.top - g.shape[0] for g in grids) - 0.3
+    ax.set_xlim(-0.3, right + 0.3)
+    ax.set_ylim(bottom, top)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def plot_chain_product(ax, scene):
+    """Draw J_g2 @ J_g1 = J_f for a :class:`ChainScene`.
+
+    Row i of J_g2 and column j of J_g1 are shaded; J_f shows its finished entries and the one being
+    computed (in the highlight color); the xlabel is the shape strip (k x m)(m x n) = (k x n).
+
+    Returns
+    -------
+    artists : list
+        The moving artists: the numbers of J_g2 and J_g1 (they change with the point), the three
+        highlight patches over them, the title and J_f's entry texts, in drawing order.
+    update : callable
+        ``update(scene)`` moves them to another step or another point of the same pair.
+    """
+    r = scene.result
+    (k, m), n = r.J_g2.shape, r.J_g1.shape[1]
+    top = max(k, m) / 2
+    g2 = matrix_grid(ax, 0.0, top, r.J_g2, "J_g2(y)", color=style.ROLES["gradient"])
+    ax.text(m + _GAP / 2, 0, "@", ha="center", va="center", fontsize=16)
+    g1 = matrix_grid(ax, m + _GAP, top, r.J_g1, "J_g1(x)", color=style.ROLES["direction"])
+    ax.text(m + _GAP + n + _GAP / 2, 0, "=", ha="center", va="center", fontsize=16)
+    gf = matrix_grid(ax, m + n + 2 * _GAP, top, r.J_f, "J_f(x)", show=np.zeros((k, n), bool),
+                     color=style.ROLES["tangent"])
+    frame_cells(ax, [g2, g1, gf])
+    style.label(ax, "J_f = J_g2 @ J_g1, one entry at a time",
+                f"J_g2 ({k} x {m})  @  J_g1 ({m} x {n})  =  J_f ({k} x {n})", "rows = outputs")
+    row = ax.add_patch(Rectangle((0, 0), m, 1, color=_TINT, alpha=0.35, lw=0))
+    col = ax.add_patch(Rectangle((0, 0), 1, m, color=_TINT, alpha=0.35, lw=0))
+    entry = ax.add_patch(Rectangle((0, 0), 1, 1, color=_TINT, alpha=0.6, lw=0))
+    texts = list(gf.texts.ravel())
+
+    def update(s):
+        for grid, M in ((g2, s.result.J_g2), (g1, s.result.J_g1)):
+            for text, value in zip(grid.texts.ravel(), np.ravel(M)):
+                text.set_text(_fmt(value))
+        row.set_xy(g2.cell(s.i, 0))
+        col.set_xy(g1.cell(m - 1, s.j))
+        entry.set_xy(gf.cell(s.i, s.j))
+        for idx, t in enumerate(texts):
+            a, b = divmod(idx, n)
+            t.set_text(_fmt(s.result.J_f[a, b]) if s.done[a, b] or (a, b) == (s.i, s.j) else "")
+            t.set_fontweight("bold" if (a, b) == (s.i, s.j) else "normal")
+        ax.title.set_text(f"J_f[{s.i}, {s.j}] = row {s.i} of J_g2 · column {s.j} of J_g1")
+        return [*g2.texts.ravel(), *g1.texts.ravel(), row, col, entry, ax.title, *texts]
+
+    return update(scene), update
+
+
+# ---- the widget ----------------------------------------------------------------------
+class ChainRuleStepper(LessonWidget):
+    """Pick g1 and g2 (composable pairs only) and a point; step through the entries of J_f.
+
+    Parameters
+    ----------
+    g1, g2 : str
+        Catalogue names, inner and outer; (g1, g2) must be in :func:`pairs`.
+    x : str or array_like, optional
+        The point (default: g1's catalogue point).
+    """
+
+    text = "Chain-rule stepper: run the notebook to step through the entries of J_f."
+    size = "small"
+    panel_width = "300px"
+    view_attrs = ("_update",)
+    # Views are drawn when first shown (22 shapes, about 20 ms each, would slow the construction
+    # down by half a second) and the 8 shown last are kept: each holds some 3000 matplotlib
+    # objects, which every full garbage collection of the kernel walks through.
+    max_views = 8
+
+    def __init__(self, g1: str = "linear_map", g2: str = "neural_layer", x=(0.5, -0.5)):
+        self._hold = True   # no refresh while the controls are being set up together
+        warm_up()
+        self.pair = ipywidgets.Dropdown(options=[(pair_label(a, b), (a, b)) for a, b in pairs()],
+                                        value=(g1, g2), description="g2 ∘ g1:",
+                                        layout=ipywidgets.Layout(width="420px"))
+        self.point = ipywidgets.Text(value=x if isinstance(x, str) else format_point(x), description="x:", continuous_update=False,
+                                     layout=ipywidgets.Layout(width="220px"))
+        self.prev = ipywidgets.Button(description="◀ previous", layout=ipywidgets.Layout(width="100px"))
+        self.next = ipywidgets.Button(description="next ▶", layout=ipywidgets.Layout(width="100px"))
+        self._x = parse_point(x, functions.get(g1).n_in) if isinstance(x, str) else np.asarray(x, float)
+        self.entry = ipywidgets.IntSlider(value=0, min=0, max=len(scene(g1, g2, self._x).result.steps) - 1,
+                                          description="entry:", layout=ipywidgets.Layout(width="260px"))
+        self.formula = ipywidgets.HTMLMath(layout=ipywidgets.Layout(min_height="150px", width="820px"))
+        self.prev.on_click(lambda _: self._move(-1))
+        self.next.on_click(lambda _: self._move(+1))
+        self.pair.observe(self._on_pair, names="value")     # before the base's observer: runs first
+        self._message = ""
+        self._hold = False
+        super().__init__([self.pair, self.point, self.prev, self.next, self.entry])
+        self.box.children = (*self.box.children, self.formula)
+
+    def _move(self, delta: int):
+        self.entry.value = int(np.clip(self.entry.value + delta, self.entry.min, self.entry.max))
+
+    def _on_pair(self, change):
+        g1, g2 = change["new"]
+        self._hold = True
+        try:
+            self._x = functions.get(g1).point.copy()
+            self.point.value = format_point(self._x)
+            self.entry.value = 0
+            self.entry.max = len(scene(g1, g2, self._x).result.steps) - 1
+        finally:
+            self._hold = False
+
+    def refresh(self):
+        if self._hold:
+            return
+        super().refresh()
+        self.formula.value = self._formula_html(self._scene)
+
+    def scene(self):
+        g1, g2 = self.pair.value
+        try:
+            self._x = parse_point(self.point.value, functions.get(g1).n_in)
+            self._message = ""
+        except GradlibError as err:   # keep the last good point and say why
+            self._message = str(err)
+        return scene(g1, g2, self._x, self.entry.value)
+
+    def static_key(self, s):
+        # The grids, names and shape strip depend on the shapes only: pairs of the same shapes
+        # share a view, and a new pair or point only changes numbers drawn over it.
+        return s.result.J_g2.shape + s.result.J_g1.shape[1:]
+
+    def settled(self, s):
+        # The numbers of J_g2 and J_g1, first of the moving artists, change with the pair and point
+        # only, not with each step.
+        return s.result.J_g2.size + s.result.J_g1.size, (s.g1, s.g2, tuple(s.result.x))
+
+    def draw(self, s):
+        artists, self._update = plot_chain_product(self.axes[0], s)
+        return artists
+
+    def update(self, s):
+        self._update(s)
+
+    def panel_html(self, s) -> str:
+        r = s.result
+        rows = "".join(f'<tr><td>l = {t.l}</td><td style="text-align:right">({fmt(t.a)})</td>'
+                       f'<td style="text-align:right">({fmt(t.b)})</td><td style="text-align:right">= '
+                       f'{fmt(t.product)}</td></tr>' for t in s.terms)
+        table = (f'<table style="font-family:monospace;font-size:12px"><tr><th></th><th>∂g2_i/∂y_l</th>'
+                 f'<th>∂y_l/∂x_j</th><th>product</th></tr>{rows}</table>')
+        out = [line_html("x =", "[" + ", ".join(fmt(v) for v in r.x) + "]"),
+               line_html("y = g1(x) =", "[" + ", ".join(fmt(v) for v in r.y) + "]"),
+               line_html(f"entry {s.step + 1} of {s.n_steps}:", f"J_f[{s.i}, {s.j}], {len(s.terms)} terms"),
+               table,
+               line_html(f"J_f[{s.i}, {s.j}] = sum =", fmt(s.value), "#1a7f37"),
+               line_html("shapes:", s.shape_strip)]
+        if self._message:
+            out.insert(0, f'<div style="color:#b42318;font-size:12px">{html.escape(self._message)}</div>')
+        return "".join(out)
+
+    def _formula_html(self, s) -> str:
+        terms = "".join(f"<div>${t.latex}$</div>" for t in s.terms)
+        return f"<div>$${s.formula_latex}$$</div>{terms}"
+
+    @property
+    def state(self) -> dict:
+        s = self._scene
+        r = s.result
+        return {"g1": s.g1, "g2": s.g2, "x": r.x.tolist(), "step": s.step, "entry": (s.i, s.j),
+                "terms": [(t.a, t.b, t.product) for t in s.terms], "value": s.value,
+                "J_g1": r.J_g1.tolist(), "J_g2": r.J_g2.tolist(),
+                "J_f_shown": np.where(s.done, r.J_f, np.nan).tolist(), "shape_strip": s.shape_strip,
+                "message": self._message}
+
+    def demo_moves(self):
+        return [
+            ("next", lambda: self.next.click()),
+            ("next", lambda: self.next.click()),
+            ("previous", lambda: self.prev.click()),
+            ("entry slider to the end", lambda: setattr(self.entry, "value", self.entry.max)),
+            ("pair: paraboloid ∘ polar_to_cartesian",
+             lambda: setattr(self.pair, "value", ("polar_to_cartesian", "paraboloid"))),
+            ("point: 1, 0.5", lambda: setattr(self.point, "value", "1, 0.5")),
+            ("next", lambda: self.next.click()),
+            ("pair: neural_layer ∘ linear_map", lambda: setattr(self.pair, "value", ("linear_map", "neural_layer"))),
+        ]
+
+    def alt_text(self, s) -> str:
+        k, n = s.result.J_f.shape
+        return (f"Three grids of numbers: J_g2 times J_g1 equals J_f for {s.g2} after {s.g1}; row {s.i} of "
+                f"J_g2 and column {s.j} of J_g1 are shaded, and entry ({s.i}, {s.j}) of the {k} x {n} "
+                f"matrix J_f is being filled in.")
+
+
+# ---- exercises ----------------------------------------------------------------------
+add(Exercise(
+    id="4.1", kind="partial",
+    statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so $y_2 = x_1 + x_2^2$. Compute the entry "
+              "$\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ at $(x_1, x_2) = (2, 3)$ by hand. "
+              "Answer with one number (or the (1, 1) matrix `[[...]]`).",
+    hints=("Hold x1 fixed: the derivative of x1 + x2^2 with respect to x2 is 2 x2.",
+           "Put x2 = 3 into 2 x2."),
+    problem={"f": "x1 + x2**2", "variables": "x1 x2", "x": [2, 3], "wrt": "x2"},
+    examples_wrong=((3, "constant_factor"), (9, "wrong_entries"), ([[1, 6]], "wrong_shape")),
+))
+
+add(Exercise(
+    id="4.2", kind="shape",
+    statement="$g_1: \\mathbb{R}^3 \\to \\mathbb{R}^2$ and $g_2: \\mathbb{R}^2 \\to \\mathbb{R}^4$. "
+              "What is the shape of $J_f = J_{g_2} J_{g_1}$ for $f = g_2 \\circ g_1$? Answer as (rows, columns).",
+    hints=("Write the shapes of the factors first: J_g2 is (4 x 2), J_g1 is (2 x 3).",
+           "(k x m)(m x n) = (k x n): the inner 2s meet and disappear."),
+    problem={"shape": (4, 3)},
+    examples_wrong=(((3, 4), "transposed"), ((4, 2), "wrong_shape"), (12, "one_d")),
+))
+
+add(Exercise(
+    id="4.3", kind="chain_product",
+    statement="Let $g_1(x, y) = (xy,\\; x + y)$ and $g_2(u, v) = u^2 + v$ (here $y$ is the second input; "
+              "the middle point is called $(u, v)$). At $(x, y) = (1, 2)$: compute $(u, v) = g_1(1, 2)$, "
+              "then $J_{g_2}$ at $(u, v)$ (1 x 2) and $J_{g_1}$ at $(1, 2)$ (2 x 2), and give "
+              "$J_f = J_{g_2} J_{g_1}$, shape (1, 2).",
+    hints=("(u, v) = g1(1, 2) = (2, 3). J_g2 = [[2u, 1]] at (u, v); J_g1 = [[y, x], [1, 1]] at (x, y) = (1, 2).",
+           "Entry (0, j) of J_f (counting from 0) is row 0 of J_g2 times column j of J_g1: two products, added."),
+    problem={"g2": ["u**2 + v"], "inner": "u v", "g1": ["x*y", "x + y"], "variables": "x y", "x": [1, 2]},
+    examples_wrong=(([[9], [5]], "transposed"), ([[8, 4]], "wrong_entries"), ([9, 5], "one_d")),
+))
+
+add(Exercise(
+    id="4.4", kind="chain_product",
+    statement="Now with two outputs: $g_1(x, y) = (x^2,\\; xy)$ and $g_2(u, v) = (uv,\\; u - v)$ at "
+              "$(x, y) = (1, 3)$. Compute the middle point $(u, v) = g_1(1, 3)$, then $J_{g_2}$ there (2 x 2) and $J_{g_1}$ (2 x 2), "
+              "and give $J_f = J_{g_2} J_{g_1}$, shape (2, 2). Mind the order of the product.",
+    hints=("(u, v) = g1(1, 3) = (1, 3). J_g2 = [[v, u], [1, -1]] there; J_g1 = [[2x, 0], [y, x]] at (x, y) = (1, 3).",
+           "The outer function's Jacobian goes on the left: J_g2 @ J_g1, not J_g1 @ J_g2."),
+    problem={"g2": ["u*v", "u - v"], "inner": "u v", "g1": ["x**2", "x*y"], "variables": "x y", "x": [1, 3]},
+    examples_wrong=(([[6, 2], [10, 2]], "wrong_order"), ([[9, -1], [1, -1]], "transposed"),
+                    ([[9, 1]], "wrong_shape")),
+))

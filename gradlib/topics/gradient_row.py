@@ -1,0 +1,487 @@
+"""Lesson 1, the gradient is a row: contours, the gradient row at x, a direction, their product.
+
+Three layers, in this order: the numbers (:func:`scene`, a frozen :class:`GradientScene`), the
+drawing (``plot_*(ax, ...)`` returning artists, :func:`update_scene` moving them), and the
+widget (:class:`GradientExplorer`); then the lesson's exercises.
+
+>>> s = scene("paraboloid", [1.0, 0.5], angle=0.0)
+>>> s.gradient.shape, s.direction.shape, s.directional.shape
+((1, 2), (2, 1), (1, 1))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ipywidgets
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+
+from .. import functions, numeric, symbolic
+from ..errors import GradlibError
+from ..exercises import Exercise, add
+from . import _style as style
+from ._style import Picture, arrow, move
+from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
+
+#: What ``import gradlib as gl`` exports from this lesson (its widgets).
+__all__ = ["GradientExplorer"]
+
+
+# ---- the numbers ----------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _symbolic_gradient(name: str):
+    """The exact gradient of catalogue function ``name`` as a fast numpy callable, (1, n)."""
+    entry = functions.get(name)
+    return symbolic.lambdify(symbolic.gradient(entry.expr[0], entry.variables), entry.variables)
+
+
+def scalar(name: str):
+    """Catalogue function ``name`` as f(x) -> float for x of shape (n,) (or (n, N) -> (N,))."""
+    entry = functions.get(name)
+    if entry.n_out != 1:
+        raise GradlibError(f"{name!r} has {entry.n_out} outputs; the gradient explorer needs a "
+                           f"scalar function (n_out = 1), e.g. one of {names()}.")
+
+    def f(x):
+        return np.asarray(entry.f(np.asarray(x, dtype=float)), dtype=float).reshape(np.shape(x)[1:])
+    return f
+
+
+def names() -> list[str]:
+    """Catalogue functions R^2 -> R, the explorer's choices (sorted as the catalogue lists them)."""
+    return [e.name for e in functions.by_kind("scalar field") if e.n_in == 2]
+
+
+def variable_names(name: str) -> tuple[str, str]:
+    """The names of the two inputs of ``name``, e.g. ("x", "y")."""
+    return tuple(str(v) for v in functions.get(name).variables)
+
+
+def unit(angle: float) -> np.ndarray:
+    """The unit direction at ``angle`` degrees from the x axis, as a column (2, 1).
+
+    >>> unit(90.0).round(6).tolist()
+    [[0.0], [1.0]]
+    """
+    a = np.deg2rad(angle)
+    return np.array([[np.cos(a)], [np.sin(a)]])
+
+
+@dataclass(frozen=True)
+class GradientScene:
+    """Everything the gradient explorer shows at one point.
+
+    Attributes
+    ----------
+    name : str
+        Catalogue function, f: R^2 -> R.
+    x : ndarray, shape (2,)
+        The point.
+    value : float
+        f(x).
+    gradient : ndarray, shape (1, 2)
+        Numeric gradient row (``gl.gradient``).
+    gradient_symbolic : ndarray, shape (1, 2)
+        Exact gradient row (``gl.symbolic.gradient``) evaluated at x.
+    angle : float
+        Direction angle in degrees.
+    direction : ndarray, shape (2, 1)
+        Unit direction column d.
+    directional : ndarray, shape (1, 1)
+        Directional derivative, the product (1 x 2)(2 x 1) = (1 x 1).
+    h : float
+        Step length along d.
+    linear_change : ndarray, shape (1, 1)
+        Prediction of the tangent plane: gradient @ (h d).
+    true_change : ndarray, shape (1, 1)
+        f(x + h d) - f(x).
+    """
+
+    name: str
+    x: np.ndarray
+    value: float
+    gradient: np.ndarray
+    gradient_symbolic: np.ndarray
+    angle: float
+    direction: np.ndarray
+    directional: np.ndarray
+    h: float
+    linear_change: np.ndarray
+    true_change: np.ndarray
+
+    @property
+    def step(self) -> np.ndarray:
+        """The small change dx = h d, shape (2, 1)."""
+        return self.h * self.direction
+
+
+def scene(name: str, x, angle: float = 0.0, h: float = 0.25) -> GradientScene:
+    """Gradient, direction and changes of catalogue function ``name`` at ``x``.
+
+    Parameters
+    ----------
+    name : str
+        A catalogue function R^2 -> R (see :func:`names`).
+    x : array_like, shape (2,)
+    angle : float
+        Direction in degrees from the x axis.
+    h : float
+        Step length for the true-versus-linear comparison.
+
+    Returns
+    -------
+    GradientScene
+
+    Examples
+    --------
+    >>> s = scene("paraboloid", [1.0, 0.5], angle=90.0, h=0.1)
+    >>> s.gradient_symbolic.round(6).tolist(), s.directional.round(6).tolist()
+    ([[2.0, 1.0]], [[1.0]])
+    """
+    f = scalar(name)
+    x = np.asarray(x, dtype=float).reshape(2)
+    grad = numeric.gradient(f, x)
+    exact = np.asarray(_symbolic_gradient(name)(x), dtype=float).reshape(1, 2)
+    d = unit(angle)
+    return GradientScene(
+        name=name, x=x, value=float(f(x)), gradient=grad, gradient_symbolic=exact,
+        angle=float(angle), direction=d, directional=grad @ d, h=float(h),
+        linear_change=grad @ (h * d),
+        true_change=np.array([[f(x + h * d[:, 0]) - f(x)]]),
+    )
+
+
+def bounds(name: str) -> np.ndarray:
+    """Plot window of ``name``: rows (low, high) for x and y, shape (2, 2)."""
+    return np.asarray(functions.get(name).domain, dtype=float).reshape(2, 2)
+
+
+def grid(f, box, num: int = 121):
+    """Values of a scalar f (batched (2, N) -> (N,)) on a num x num grid over ``box`` (2, 2).
+
+    Returns X, Y, Z, each of shape (num, num).
+    """
+    (x0, x1), (y0, y1) = np.asarray(box, dtype=float)
+    X, Y = np.meshgrid(np.linspace(x0, x1, num), np.linspace(y0, y1, num))
+    Z = np.asarray(f(np.stack([X.ravel(), Y.ravel()])), dtype=float).reshape(X.shape)
+    return X, Y, Z
+
+
+def contour_grid(name: str, num: int = 121):
+    """Values of catalogue function ``name`` on a grid over :func:`bounds`: X, Y, Z (num, num)."""
+    return grid(scalar(name), bounds(name), num)
+
+
+def levels(Z, count: int = 12) -> np.ndarray:
+    """Contour levels spread by quantile, so steep functions (Rosenbrock) still show the valley."""
+    return np.unique(np.quantile(Z, np.linspace(0.02, 0.98, count)))
+
+
+def tangent_segments(s: GradientScene, levels, radius: float) -> np.ndarray:
+    """Level lines of the tangent plane L(x + dx) = f(x) + gradient @ dx inside a disk around x.
+
+    Returns
+    -------
+    ndarray, shape (k, 2, 2)
+        One segment (two end points) per level that crosses the disk of ``radius``; near x
+        they run along the contour lines of f, which is what "linear approximation" means.
+    """
+    g = s.gradient[0]
+    norm = np.linalg.norm(g)
+    if norm < 1e-12:
+        return np.zeros((0, 2, 2))   # flat tangent plane: it has no level lines
+    offsets = (np.asarray(levels, dtype=float) - s.value) / norm   # signed distance from x
+    inside = np.abs(offsets) < radius
+    along = np.array([-g[1], g[0]]) / norm
+    half = np.sqrt(radius ** 2 - offsets[inside] ** 2)
+    centers = s.x + offsets[inside, None] * g / norm
+    return np.stack([centers - half[:, None] * along, centers + half[:, None] * along], axis=1)
+
+
+def slice_along(name: str, x, axis: int, s) -> np.ndarray:
+    """f along one coordinate with the other held fixed: f(x + s e_axis), shape (N,) for s (N,)."""
+    x = np.asarray(x, dtype=float).reshape(2)
+    s = np.asarray(s, dtype=float)
+    points = np.repeat(x[:, None], s.size, axis=1)
+    points[axis] += s
+    return scalar(name)(points)
+
+
+# ---- the drawing ----------------------------------------------------------------------
+def plot_contours(ax, X, Y, Z, *, title: str, labels=("x", "y"), count: int = 12):
+    """Labelled contour lines of Z over the grid X, Y; returns the ContourSet.
+
+    The aspect is equal (so a gradient looks perpendicular to its contour) unless the window is
+    more than twice as long one way as the other.
+    """
+    cs = ax.contour(X, Y, Z, levels=levels(Z, count), colors=style.ROLES["grid"], linewidths=1.0,
+                    negative_linestyles="solid")   # dashes are reserved for linear approximations
+    ax.clabel(cs, cs.levels[::2], fontsize=7, fmt="%.3g")   # every other level: readable, and fast
+    ax.set_xlim(X.min(), X.max())
+    ax.set_ylim(Y.min(), Y.max())
+    ratio = np.ptp(X) / np.ptp(Y)
+    ax.set_aspect("equal" if 0.5 <= ratio <= 2 else "auto", adjustable="box")
+    style.label(ax, title, *labels)
+    return cs
+
+
+def arrow_scale(f, box) -> float:
+    """Factor drawing gradients of scalar f at a readable length: the median one at 25% of ``box``."""
+    X, Y, _ = grid(f, box, num=15)
+    pts = np.stack([X.ravel(), Y.ravel()])
+    h = 1e-5
+    gx = (f(pts + [[h], [0]]) - f(pts - [[h], [0]])) / (2 * h)
+    gy = (f(pts + [[0], [h]]) - f(pts - [[0], [h]])) / (2 * h)
+    size = np.ptp(np.asarray(box, dtype=float), axis=1).min()
+    return 0.25 * size / max(float(np.median(np.hypot(gx, gy))), 1e-12)
+
+
+def _gradient_end(s, scale, radius):
+    """Tip of the drawn gradient arrow: scaled, kept between radius / 2 and 2 radius long so it
+    stays readable and near x (the panel gives the true numbers)."""
+    g = s.gradient[0] * scale
+    length = np.linalg.norm(g)
+    if length < 1e-12:
+        return s.x
+    return s.x + g * np.clip(length, 0.5 * radius, 2 * radius) / length
+
+
+@dataclass
+class SceneArtists:
+    """The moving artists of :func:`plot_scene` and the drawing parameters :func:`update_scene` reuses."""
+
+    tangent: LineCollection
+    gradient: object
+    step: object
+    point: Line2D
+    end: Line2D
+    scale: float
+    levels: np.ndarray
+    radius: float
+
+    @property
+    def moving(self) -> list:
+        """What a widget redraws on every move."""
+        return [self.tangent, self.gradient, self.step, self.point, self.end]
+
+
+def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
+    """Point, gradient arrow (scaled by ``scale``), step h d, tangent-plane level lines.
+
+    Parameters
+    ----------
+    ax : Axes with the contours already drawn (:func:`plot_contours`).
+    s : GradientScene
+    scale : float
+        Drawing factor for the gradient (see :func:`arrow_scale`); the panel gives true numbers.
+    levels : array_like
+        The contour levels; the tangent plane's level lines are drawn at the same values.
+    radius : float
+        Radius of the disk around x in which the tangent plane is drawn.
+    """
+    end = s.x + s.step[:, 0]
+    artists = SceneArtists(
+        tangent=ax.add_collection(LineCollection(
+            tangent_segments(s, levels, radius), colors=style.ROLES["tangent"],
+            linestyles="--", linewidths=1.6, zorder=3)),
+        gradient=arrow(ax, s.x, _gradient_end(s, scale, radius), style.ROLES["gradient"], width=2.4),
+        step=arrow(ax, s.x, end, style.ROLES["direction"]),
+        point=ax.plot(*s.x, "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
+        end=ax.plot(*end, "o", mfc="white", mec=style.ROLES["direction"], ms=6, zorder=5)[0],
+        scale=scale, levels=np.asarray(levels), radius=radius)
+    ax.legend(handles=[
+        Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient (scaled)"),
+        Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
+        Line2D([], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane levels"),
+    ], loc="upper left", fontsize=7, framealpha=0.85)
+    return artists
+
+
+def update_scene(artists: SceneArtists, s) -> None:
+    """Move the artists of :func:`plot_scene` to scene ``s`` (same function, contours untouched)."""
+    end = s.x + s.step[:, 0]
+    artists.tangent.set_segments(tangent_segments(s, artists.levels, artists.radius))
+    move(artists.gradient, s.x, _gradient_end(s, artists.scale, artists.radius))
+    move(artists.step, s.x, end)
+    artists.point.set_data([s.x[0]], [s.x[1]])
+    artists.end.set_data([end[0]], [end[1]])
+
+
+def slices_figure(name: str, x) -> Picture:
+    """Two slices through x: f with y held fixed (slope df/dx) and with x held fixed (slope df/dy).
+
+    Each panel draws the slice and its tangent line, whose slope is one entry of the gradient row.
+    """
+    s = scene(name, x)
+    fig, axes = style.new_figure("wide", 1, 2)
+    span = np.linspace(-1.0, 1.0, 101)
+    for axis, ax in enumerate(axes):
+        var, other = ("x", "y") if axis == 0 else ("y", "x")
+        slope = s.gradient[0, axis]
+        coords = s.x[axis] + span
+        ax.plot(coords, slice_along(name, s.x, axis, span), color=style.ROLES["curve"], lw=2,
+                label=f"f with {other} = {s.x[1 - axis]:g} fixed")
+        ax.plot(coords, s.value + slope * span, "--", color=style.ROLES["tangent"], lw=1.6,
+                label=f"tangent, slope df/d{var} = {slope:.3f}")
+        ax.plot(s.x[axis], s.value, "o", color=style.ROLES["point"])
+        ax.legend(fontsize=8, loc="upper center")
+        style.label(ax, f"Slice: only {var} moves", var, "f")
+    alt = (f"Two slices of {name} through ({s.x[0]:g}, {s.x[1]:g}): the tangent slopes are "
+           f"df/dx = {s.gradient[0, 0]:.3f} and df/dy = {s.gradient[0, 1]:.3f}.")
+    return Picture(fig, alt)
+
+
+# ---- the widget ----------------------------------------------------------------------
+def _slider(description, value, low, high, step=0.05, **kw):
+    return ipywidgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                                  continuous_update=True, readout_format=".2f",
+                                  style={"description_width": "initial"},
+                                  layout=ipywidgets.Layout(width="240px"), **kw)
+
+
+class GradientExplorer(LessonWidget):
+    """Contours of f: R^2 -> R, the gradient row at x, a direction d and the product (1 x 2)(2 x 1).
+
+    Parameters
+    ----------
+    name : str
+        A scalar field of the catalogue with two inputs (:func:`names`).
+    x : (float, float)
+        Starting point.
+    angle : float
+        Direction in degrees.
+    h : float
+        Step length along d.
+
+    Controls: ``function`` (Dropdown), ``x1``, ``x2`` (the point), ``angle``, ``h`` (sliders).
+    """
+
+    text = "Gradient explorer: run the notebook to move the point and the direction."
+    size = "square"
+    view_attrs = ("_artists_now",)
+
+    def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.5):
+        self.function = ipywidgets.Dropdown(options=names(), value=name, description="f",
+                                            layout=ipywidgets.Layout(width="190px"))
+        (x0, x1), (y0, y1) = bounds(name)
+        var1, var2 = variable_names(name)
+        self.x1 = _slider(var1, x[0], x0, x1)
+        self.x2 = _slider(var2, x[1], y0, y1)
+        self.angle = _slider("angle of d (deg)", angle, -180.0, 180.0, step=5.0)
+        self.h = _slider("step h", h, 0.05, 1.0)
+        self.function.observe(self._new_function, names="value")
+        super().__init__([self.function, self.x1, self.x2, self.angle, self.h])
+
+    def _new_function(self, change):
+        # Keep the point inside the new function's window; the refresh follows from the dropdown.
+        (x0, x1), (y0, y1) = bounds(change["new"])
+        var1, var2 = variable_names(change["new"])
+        self.x1 = self.renew_slider(self.x1, x0, x1, self.x1.value, var1)
+        self.x2 = self.renew_slider(self.x2, y0, y1, self.x2.value, var2)
+
+    def scene(self):
+        return scene(self.function.value, [self.x1.value, self.x2.value], self.angle.value, self.h.value)
+
+    def static_key(self, s):
+        return s.name
+
+    def prerender_scenes(self):
+        # Six contour maps, drawn now: choosing another function then only blits.
+        return [scene(name, bounds(name).mean(axis=1)) for name in self.function.options]
+
+    def draw(self, s):
+        ax = self.axes[0]
+        X, Y, Z = contour_grid(s.name)
+        cs = plot_contours(ax, X, Y, Z, title=f"{s.name}: contours, gradient, step",
+                              labels=variable_names(s.name))
+        box = bounds(s.name)
+        self._artists_now = plot_scene(ax, s, scale=arrow_scale(scalar(s.name), box),
+                                          levels=cs.levels, radius=0.2 * np.ptp(box, axis=1).min())
+        return self._artists_now.moving
+
+    def update(self, s):
+        update_scene(self._artists_now, s)
+
+    def panel_html(self, s) -> str:
+        R = style.ROLES
+        return "".join([
+            line_html("x =", f"({fmt(s.x[0], 2)}, {fmt(s.x[1], 2)}),  f(x) = {fmt(s.value)}"),
+            product_html(matrix_html(s.gradient, name="∇f(x)", color=R["gradient"]), "@",
+                         matrix_html(s.direction, name="d", color=R["direction"]), "=",
+                         matrix_html(s.directional, name="∇f(x) d")),
+            line_html("(1 x 2) @ (2 x 1) = (1 x 1):", "the directional derivative, a 1 x 1 matrix."),
+            line_html("symbolic ∇f(x):", "[" + ", ".join(fmt(v) for v in s.gradient_symbolic[0]) + "]"),
+            line_html(f"step h = {fmt(s.h, 2)}: linear change h ∇f(x) d =", fmt(s.linear_change[0, 0]),
+                      R["tangent"]),
+            line_html("true change f(x + h d) - f(x) =", fmt(s.true_change[0, 0]), R["true"]),
+        ])
+
+    @property
+    def state(self) -> dict:
+        s = self._scene
+        return {"function": s.name, "x": s.x, "value": s.value, "gradient": s.gradient,
+                "gradient_symbolic": s.gradient_symbolic, "direction": s.direction,
+                "directional": s.directional, "h": s.h, "linear_change": s.linear_change,
+                "true_change": s.true_change}
+
+    def demo_moves(self):
+        moves = []
+        for k in range(8):
+            moves.append(("move x", lambda v=-1.5 + 0.4 * k: setattr(self.x1, "value", v)))
+            moves.append(("move y", lambda v=1.5 - 0.35 * k: setattr(self.x2, "value", v)))
+            moves.append(("turn d", lambda v=-170.0 + 45 * k: setattr(self.angle, "value", v)))
+        moves.append(("change h", lambda: setattr(self.h, "value", 0.3)))
+        moves += [("change f", lambda n=n: setattr(self.function, "value", n)) for n in ("saddle", "paraboloid")]
+        return moves
+
+    def alt_text(self, s) -> str:
+        g = s.gradient[0]
+        return (f"Contour map of {s.name} with the point x = ({s.x[0]:.2f}, {s.x[1]:.2f}), the gradient "
+                f"row [{g[0]:.3f}, {g[1]:.3f}] drawn as an arrow, a step of length {s.h:.2f} at "
+                f"{s.angle:.0f} degrees, and the tangent plane's level lines near x.")
+
+
+# ---- exercises ----------------------------------------------------------------------
+add(Exercise(
+    id="1.1", kind="partial",
+    statement="Let $f(x, y) = x^2 y + 3y$. Hold $y$ fixed and compute the partial derivative "
+              "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (1, 2)$. Answer with one number (or the (1, 1) matrix `[[...]]`).",
+    hints=("Treat y as a constant: the derivative of x^2 y with respect to x is 2 x y; 3y is a constant.",
+           "Now put x = 1 and y = 2 into 2 x y."),
+    problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [1, 2], "wrt": "x"},
+    examples_wrong=((2, "constant_factor"), (5, "wrong_entries"), ([[4, 4]], "wrong_shape")),
+))
+
+add(Exercise(
+    id="1.2", kind="gradient",
+    statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 2, -1)$ as a row "
+              "of shape (1, 3), e.g. `[[a, b, c]]`. You may also type formulas as strings, e.g. "
+              "`[['y', '...', '...']]`: they are evaluated at the point.",
+    hints=("Three partial derivatives, one per input, in the order x, y, z.",
+           "df/dx = y, df/dy = x + z^2, df/dz = 2 y z.",
+           "A row is a list inside a list: [[df/dx, df/dy, df/dz]]."),
+    problem={"f": "x*y + y*z**2", "variables": "x y z", "x": [1, 2, -1]},
+    examples_wrong=(([[2], [2], [-4]], "transposed"), ([2, 2, -4], "one_d"), ([[2, 2, 4]], "sign_entries")),
+))
+
+add(Exercise(
+    id="1.3", kind="directional",
+    statement="Let $f(x, y) = x^2 + 3y$ and the unit direction $d = (0.6, 0.8)$. Compute the "
+              "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (1, 2)$: a (1 x 2) row times a "
+              "(2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`).",
+    hints=("First the gradient row at (1, 2): [[2x, 3]].",
+           "Then multiply row by column: first entry times first entry, plus second times second."),
+    problem={"f": "x**2 + 3*y", "variables": "x y", "x": [1, 2], "d": [0.6, 0.8]},
+    examples_wrong=((5, "wrong_entries"), ([[1.2, 2.4]], "wrong_shape"), (-3.6, "sign")),
+))
+
+add(Exercise(
+    id="1.4", kind="shape",
+    statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ and a small "
+              "change $dx$ of shape (5, 1). What is the shape of the product $\\nabla f(x)\\, dx$?",
+    hints=("The gradient is (1 x 5).", "(1 x 5)(5 x 1): the inner sizes cancel."),
+    problem={"shape": (1, 1)},
+    examples_wrong=(((5, 5), "wrong_shape"), ((1, 5), "wrong_shape"), (1, "one_d")),
+))

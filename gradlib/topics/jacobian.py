@@ -1,0 +1,736 @@
+"""Lesson 3, the Jacobian: rows are gradients, the local linear map, and the shapes.
+
+The numbers (:func:`scene`, :func:`grid_map`, :func:`shape_scene`), the drawing (``plot_*``
+returning artists, ``update_*`` moving them), the widgets (:class:`JacobianRows`,
+:class:`JacobianGrid`, :class:`ShapeExplorer`), then the lesson's exercises.
+
+>>> s = scene("polar_to_cartesian", [1.0, 0.0], row=1)
+>>> s.J.shape, s.row_gradient.shape
+((2, 2), (1, 2))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+import ipywidgets
+import numpy as np
+import sympy as sp
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from .. import functions, numeric, shapes, symbolic
+from ..errors import GradlibError
+from ..exercises import Exercise, add
+from . import _style as style
+from ._style import arrow, move
+from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
+from .gradient_row import arrow_scale, grid, plot_contours
+
+#: What ``import gradlib as gl`` exports from this lesson (its widgets).
+__all__ = ["JacobianRows", "JacobianGrid", "ShapeExplorer"]
+
+
+# ---- the numbers ----------------------------------------------------------------------
+def _complex_square(v):
+    x, y = np.asarray(v)[0], np.asarray(v)[1]
+    return np.array([x * x - y * y, 2 * x * y])
+
+
+def _shear(v):
+    x, y = np.asarray(v)[0], np.asarray(v)[1]
+    return np.array([1.5 * x + 0.5 * y, y])
+
+
+_x, _y = symbolic.symbols("x y")
+#: Maps R^2 -> R^2 for the grid picture, besides the catalogue's polar_to_cartesian.
+EXTRA_MAPS = {e.name: e for e in [
+    functions.TeachingFunction(
+        "complex_square", "z -> z^2 for z = x + i y: angles double, areas scale by 4 |z|^2", "map",
+        (_x, _y), sp.ImmutableMatrix([_x**2 - _y**2, 2 * _x * _y]), _complex_square,
+        np.array([1.0, 0.5]), ((-1.5, 1.5), (-1.5, 1.5))),
+    functions.TeachingFunction(
+        "shear", "a linear map: stretch x by 1.5 and shear by y / 2; J is the same everywhere", "map",
+        (_x, _y), sp.ImmutableMatrix([sp.Rational(3, 2) * _x + _y / 2, _y]), _shear,
+        np.array([0.5, 0.5]), ((-2.0, 2.0), (-2.0, 2.0))),
+]}
+del _x, _y
+
+
+def entry(name: str):
+    """The catalogue entry ``name`` (``gradlib.functions``), or one of :data:`EXTRA_MAPS`."""
+    return EXTRA_MAPS[name] if name in EXTRA_MAPS else functions.get(name)
+
+
+def names(n_in: int | None = None, n_out: int | None = None) -> list[str]:
+    """Maps R^n -> R^m (catalogue, then :data:`EXTRA_MAPS`), optionally only given sizes."""
+    entries = functions.by_kind("map") + list(EXTRA_MAPS.values())
+    return [e.name for e in entries
+            if (n_in is None or e.n_in == n_in) and (n_out is None or e.n_out == n_out)]
+
+
+def bounds(name: str) -> np.ndarray:
+    """Window (2, 2) for the first two inputs: the domain, or the default point +- 2."""
+    e = entry(name)
+    if e.domain is not None:
+        return np.asarray(e.domain, dtype=float)[:2]
+    return np.asarray(e.point, dtype=float)[:2, None] + np.array([[-2.0, 2.0]])
+
+
+def vector(name: str):
+    """``name`` as f(x) -> ndarray (m,) for x (n,) (or (n, N) -> (m, N))."""
+    e = entry(name)
+
+    def f(x):
+        x = np.asarray(x, dtype=float)
+        return np.asarray(e.f(x), dtype=float).reshape(e.n_out, *x.shape[1:])
+    return f
+
+
+@lru_cache(maxsize=None)
+def _symbolic_jacobian(name: str):
+    e = entry(name)
+    return symbolic.lambdify(symbolic.jacobian(e.expr, e.variables), e.variables)
+
+
+def point(name: str, x1: float, x2: float) -> np.ndarray:
+    """The point (x1, x2, rest of the default point): the explorers move the first two inputs."""
+    x = np.array(entry(name).point, dtype=float)
+    x[:2] = x1, x2
+    return x
+
+
+def component(name: str, row: int, x) -> callable:
+    """f_row as a function of the first two inputs, the others held at x[2:]; batched (2, N) -> (N,)."""
+    f = vector(name)
+    rest = np.asarray(x, dtype=float)[2:]
+
+    def f_i(p):
+        p = np.asarray(p, dtype=float)
+        full = np.concatenate([p, np.broadcast_to(rest.reshape(-1, *[1] * (p.ndim - 1)),
+                                                  (rest.size, *p.shape[1:]))])
+        return f(full)[row]
+    return f_i
+
+
+@dataclass(frozen=True)
+class JacobianScene:
+    """The Jacobian of a catalogue function at one point, with one row singled out.
+
+    Attributes
+    ----------
+    name : str
+    x : ndarray, shape (n,)
+    y : ndarray, shape (m,)
+        f(x).
+    J : ndarray, shape (m, n)
+        Numeric Jacobian (``gl.jacobian``); row i is the gradient of f_i.
+    J_symbolic : ndarray, shape (m, n)
+        Exact Jacobian (``gl.symbolic.jacobian``) at x.
+    row : int
+        The highlighted output i (0-based).
+    row_gradient : ndarray, shape (1, n)
+        ``gl.gradient`` of the single component f_i, computed on its own: it equals J[i].
+    """
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    J: np.ndarray
+    J_symbolic: np.ndarray
+    row: int
+    row_gradient: np.ndarray
+
+    @property
+    def shape_text(self) -> str:
+        m, n = self.J.shape
+        return f"f: R^{n} -> R^{m}, so J has shape ({m} x {n}): {m} rows (outputs), {n} columns (inputs)"
+
+
+def scene(name: str, x, row: int = 0) -> JacobianScene:
+    """Jacobian of catalogue function ``name`` at ``x`` with row ``row`` as its own gradient.
+
+    Examples
+    --------
+    >>> s = scene("polar_to_cartesian", [2.0, 0.0], row=0)
+    >>> (s.J_symbolic.round(6) + 0.0).tolist()   # + 0.0 turns -0.0 into 0.0
+    [[1.0, 0.0], [0.0, 2.0]]
+    """
+    f = vector(name)
+    x = np.asarray(x, dtype=float).reshape(-1)
+    J = numeric.jacobian(f, x)
+    if not 0 <= row < J.shape[0]:
+        raise GradlibError(f"row={row} does not exist: {name!r} has {J.shape[0]} outputs, rows 0..{J.shape[0] - 1}.")
+    exact = np.asarray(_symbolic_jacobian(name)(x), dtype=float).reshape(J.shape)
+    grad_i = numeric.gradient(lambda v: f(v)[row], x)   # f_i on its own: the same numbers as J[i]
+    return JacobianScene(name=name, x=x, y=f(x), J=J, J_symbolic=exact, row=int(row), row_gradient=grad_i)
+
+
+@dataclass(frozen=True)
+class GridMap:
+    """A small grid around x, its image under f, and its image under the linear map.
+
+    Attributes
+    ----------
+    x : ndarray, shape (2,)
+    y : ndarray, shape (2,)
+        f(x), the centre of both images.
+    lines : ndarray, shape (L, P, 2)
+        L grid lines of P points each, in the input plane.
+    image : ndarray, shape (L, P, 2)
+        f applied to every point: the true, curved image.
+    linear : ndarray, shape (L, P, 2)
+        f(x) + J dx: the image under the linearization, straight lines.
+    J : ndarray, shape (2, 2)
+    det : float
+        det J, the factor by which the linear map scales areas (sign: orientation).
+    area_ratio : float
+        Area of the true image of the grid's square divided by the square's area; tends to
+        |det J| as the square shrinks.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    lines: np.ndarray
+    image: np.ndarray
+    linear: np.ndarray
+    J: np.ndarray
+    det: float
+    area_ratio: float
+
+
+def _polygon_area(p) -> float:
+    """Shoelace formula for a closed polygon p, shape (P, 2)."""
+    x, y = p[:, 0], p[:, 1]
+    return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def grid_map(name: str, x, radius: float = 0.5, count: int = 5, points: int = 25) -> GridMap:
+    """Map a ``count`` x ``count`` grid of half-width ``radius`` around x by f and by f(x) + J dx.
+
+    Examples
+    --------
+    >>> g = grid_map("polar_to_cartesian", [1.0, 0.0], radius=0.01)
+    >>> g.lines.shape, round(g.det, 6), round(g.area_ratio, 3)
+    ((10, 25, 2), 1.0, 1.0)
+    """
+    f = vector(name)
+    x = np.asarray(x, dtype=float).reshape(2)
+    if (entry(name).n_in, entry(name).n_out) != (2, 2):
+        raise GradlibError(f"{name!r} is not a map R^2 -> R^2; the grid picture needs one, "
+                           f"e.g. one of {names(2, 2)}.")
+    ticks = np.linspace(-radius, radius, count)
+    run = np.linspace(-radius, radius, points)
+    vertical = [np.stack([np.full(points, a), run], axis=1) for a in ticks]
+    horizontal = [np.stack([run, np.full(points, b)], axis=1) for b in ticks]
+    dx = np.array(vertical + horizontal)                         # (L, P, 2) offsets from x
+    lines = x + dx
+    image = np.moveaxis(f(lines.reshape(-1, 2).T), 0, -1).reshape(lines.shape)
+    J = numeric.jacobian(f, x)
+    y = f(x)
+    linear = y + dx @ J.T                                     # each row dx -> J dx
+    # walk the square's boundary: bottom edge, right edge, top edge backwards, left edge backwards
+    boundary = np.concatenate([image[count], image[count - 1], image[-1][::-1], image[0][::-1]])
+    area = _polygon_area(boundary) / (2 * radius) ** 2
+    return GridMap(x=x, y=y, lines=lines, image=image, linear=linear, J=J,
+                   det=float(np.linalg.det(J)), area_ratio=float(area))
+
+
+@dataclass(frozen=True)
+class ShapeScene:
+    """Shapes in J @ dx = df for f: R^n -> R^m, in numbers and in words."""
+
+    n: int
+    m: int
+    J: tuple[int, int]
+    dx: tuple[int, int]
+    df: tuple[int, int]
+    text: str
+    name: str
+
+
+def shape_scene(n: int, m: int) -> ShapeScene:
+    """The blocks of J (m x n) times dx (n x 1) giving df (m x 1), and what the case is called.
+
+    >>> s = shape_scene(3, 1)
+    >>> s.J, s.df, s.name
+    ((1, 3), (1, 1), 'gradient: a row')
+    """
+    if n < 1 or m < 1:
+        raise GradlibError(f"sizes must be at least 1, got n={n}, m={m}.")
+    text = shapes.describe_product([("J", (m, n)), ("dx", (n, 1))], result="df")
+    if m == 1 and n == 1:
+        kind = "derivative of f: R -> R: a 1 x 1 matrix"
+    elif m == 1:
+        kind = "gradient: a row"
+    elif n == 1:
+        kind = "derivative of a curve: a column"
+    else:
+        kind = "Jacobian: m rows, one gradient per output"
+    return ShapeScene(n=n, m=m, J=(m, n), dx=(n, 1), df=(m, 1), text=text, name=kind)
+
+
+# ---- the drawing ----------------------------------------------------------------------
+# ---- a row of J is the gradient of one output --------------------------------------------------
+@dataclass
+class RowArtists:
+    """Moving artists of :func:`plot_row`."""
+
+    point: Line2D
+    gradient: object
+    scale: float
+    cap: float
+
+    @property
+    def moving(self) -> list:
+        return [self.gradient, self.point]
+
+
+def plot_row(ax, name: str, s) -> RowArtists:
+    """Contours of the component f_i (i = ``s.row``) and its gradient, row i of J, at x."""
+    box = bounds(name)
+    f_i = component(name, s.row, s.x)
+    X, Y, Z = grid(f_i, box)
+    variables = [str(v) for v in entry(name).variables[:2]]
+    plot_contours(ax, X, Y, Z, title=f"{name}: contours of f_{s.row + 1}, row {s.row + 1} of J",
+                     labels=variables)
+    scale, cap = arrow_scale(f_i, box), 0.3 * np.ptp(box, axis=1).min()
+    artists = RowArtists(point=ax.plot(*s.x[:2], "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
+                         gradient=arrow(ax, s.x[:2], _tip(s, scale, cap), style.ROLES["gradient"], width=2.4),
+                         scale=scale, cap=cap)
+    part = " (first two entries)" if s.x.size > 2 else ""
+    ax.legend(handles=[Line2D([], [], color=style.ROLES["gradient"], lw=2.4,
+                              label=f"row {s.row + 1} of J = gradient of f_{s.row + 1}{part}, scaled")],
+              loc="upper left", fontsize=7, framealpha=0.85)
+    return artists
+
+
+def _tip(s, scale, cap):
+    """Tip of the arrow for row i, drawn in the plane of the first two inputs (scaled, capped)."""
+    g = s.J[s.row, :2] * scale
+    length = np.linalg.norm(g)
+    return s.x[:2] + (g if length <= cap else g * cap / length)
+
+
+def update_row(artists: RowArtists, s) -> None:
+    """Move :func:`plot_row`'s artists to scene ``s`` (same function and row)."""
+    artists.point.set_data([s.x[0]], [s.x[1]])
+    move(artists.gradient, s.x[:2], _tip(s, artists.scale, artists.cap))
+
+
+# ---- the local linear map ----------------------------------------------------------------------
+@dataclass
+class GridArtists:
+    """Moving artists of :func:`plot_grid_map`."""
+
+    lines: LineCollection
+    image: LineCollection
+    linear: LineCollection
+    x: Line2D
+    y: Line2D
+
+    @property
+    def moving(self) -> list:
+        return [self.lines, self.image, self.linear, self.x, self.y]
+
+
+def image_box(name: str) -> np.ndarray:
+    """Limits (2, 2) that hold the image of the whole domain of ``name``, padded by 10%."""
+    X, Y, _ = grid(lambda p: p[0], bounds(name), num=41)
+    pts = vector(name)(np.stack([X.ravel(), Y.ravel()]))
+    low, high = pts.min(axis=1), pts.max(axis=1)
+    pad = 0.1 * (high - low).max()
+    return np.stack([low - pad, high + pad], axis=1)
+
+
+def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
+    """Left: a small grid around x. Right: its image under f (curved) and under f(x) + J dx (straight)."""
+    (x0, x1), (y0, y1) = bounds(name)
+    ax_in.set_xlim(x0, x1)
+    ax_in.set_ylim(y0, y1)
+    (u0, u1), (v0, v1) = image_box(name)
+    ax_out.set_xlim(u0, u1)
+    ax_out.set_ylim(v0, v1)
+    # equal aspect keeps squares square, unless the window is very long one way (polar: r, theta)
+    ax_in.set_aspect("equal" if 0.5 <= (x1 - x0) / (y1 - y0) <= 2 else "auto", adjustable="box")
+    ax_out.set_aspect("equal", adjustable="box")
+    style.label(ax_in, "input: a small grid around x", *[str(v) for v in entry(name).variables])
+    style.label(ax_out, "output: f (curved) vs f(x) + J dx", "f_1", "f_2")
+    artists = GridArtists(
+        lines=ax_in.add_collection(LineCollection(g.lines, colors=style.ROLES["direction"], linewidths=1)),
+        image=ax_out.add_collection(LineCollection(g.image, colors=style.ROLES["true"], linewidths=1.4)),
+        linear=ax_out.add_collection(LineCollection(g.linear, colors=style.ROLES["tangent"],
+                                                    linewidths=1.2, linestyles="--")),
+        x=ax_in.plot(*g.x, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
+        y=ax_out.plot(*g.y, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
+    )
+    ax_out.legend(handles=[
+        Line2D([], [], color=style.ROLES["true"], lw=1.4, label="f(grid)"),
+        Line2D([], [], color=style.ROLES["tangent"], lw=1.2, ls="--", label="f(x) + J dx"),
+    ], loc="upper left", fontsize=7, framealpha=0.85)
+    return artists
+
+
+def update_grid_map(artists: GridArtists, g) -> None:
+    """Move :func:`plot_grid_map`'s artists to the new :class:`GridMap`."""
+    artists.lines.set_segments(g.lines)
+    artists.image.set_segments(g.image)
+    artists.linear.set_segments(g.linear)
+    artists.x.set_data([g.x[0]], [g.x[1]])
+    artists.y.set_data([g.y[0]], [g.y[1]])
+
+
+# ---- shapes: J (m x n) @ dx (n x 1) = df (m x 1) ------------------------------------------------
+MAX_SIZE = 5    # the largest n and m drawn: one square per entry
+
+
+@dataclass
+class ShapeArtists:
+    """Every square and label the shape picture can need; :func:`update_shapes` shows the right ones."""
+
+    J: list
+    dx: list
+    df: list
+    labels: list
+    ops: list
+    case: object
+
+    @property
+    def moving(self) -> list:
+        squares = [sq for grid in (self.J, self.dx, self.df) for row in grid for sq in row]
+        return [*squares, *self.labels, *self.ops, self.case]
+
+
+def plot_shapes(ax, s) -> ShapeArtists:
+    """Blocks of J (m x n), dx (n x 1) and df (m x 1), one square per entry, for sizes up to 5."""
+    def squares(rows, cols, color):
+        return [[ax.add_patch(Rectangle((0, 0), 0.92, 0.92, facecolor=color, alpha=0.55, edgecolor="#333"))
+                 for _ in range(cols)] for _ in range(rows)]
+    artists = ShapeArtists(
+        J=squares(MAX_SIZE, MAX_SIZE, style.ROLES["highlight"]),
+        dx=squares(MAX_SIZE, 1, style.ROLES["direction"]),
+        df=squares(MAX_SIZE, 1, style.ROLES["tangent"]),
+        labels=[ax.text(0, 0, "", ha="center", va="bottom", fontsize=10) for _ in range(3)],
+        ops=[ax.text(0, 0, op, ha="center", va="center", fontsize=16) for op in "@="],
+        case=ax.text(5.25, 7.0, "", ha="center", va="center", fontsize=11, color=style.ROLES["text"]),
+    )
+    ax.set_xlim(-0.5, 11.0)
+    ax.set_ylim(-0.4, 7.6)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    style.label(ax, "J dx = df: one square per entry", "columns: one per input", "rows: one per output")
+    update_shapes(artists, s)
+    return artists
+
+
+def update_shapes(artists: ShapeArtists, s) -> None:
+    """Show the squares of J (m x n), dx (n x 1), df (m x 1) for scene ``s``; hide the others."""
+    top = max(s.m, s.n)
+    blocks = [(artists.J, (s.m, s.n), 0.0), (artists.dx, (s.n, 1), s.n + 1.2), (artists.df, (s.m, 1), s.n + 3.4)]
+    for (cells, (rows, cols), left), label, name in zip(blocks, artists.labels, ("J", "dx", "df")):
+        for i, row in enumerate(cells):
+            for j, square in enumerate(row):
+                square.set_visible(i < rows and j < cols)
+                square.set_xy((left + j, top - 1 - i))
+        label.set_position((left + cols / 2, top + 0.2))
+        label.set_text(f"{name}\n({rows} x {cols})")
+    artists.ops[0].set_position((s.n + 0.6, top - 0.5))
+    artists.ops[1].set_position((s.n + 2.8, top - 0.5))
+    artists.case.set_text(s.name)
+
+
+# ---- the widget ----------------------------------------------------------------------
+def _point_sliders(name, x):
+    """Sliders for the first two inputs of ``name``, over its window."""
+    (x0, x1), (y0, y1) = bounds(name)
+    labels = [str(v) for v in entry(name).variables[:2]]
+    return [ipywidgets.FloatSlider(value=v, min=lo, max=hi, step=0.05, description=lab,
+                                   continuous_update=True, readout_format=".2f",
+                                   layout=ipywidgets.Layout(width="240px"))
+            for v, lo, hi, lab in ((x[0], x0, x1, labels[0]), (x[1], y0, y1, labels[1]))]
+
+
+class _PointWidget(LessonWidget):
+    """Shared by the two map explorers: a function dropdown and sliders for (x1, x2)."""
+
+    def __init__(self, options, name, x, extra=()):
+        self.function = ipywidgets.Dropdown(options=options, value=name, description="f",
+                                            layout=ipywidgets.Layout(width="230px"))
+        start = point(name, *(x if x is not None else entry(name).point[:2]))
+        self.x1, self.x2 = _point_sliders(name, start)
+        self.function.observe(self._new_function, names="value")
+        super().__init__([self.function, self.x1, self.x2, *extra])
+
+    def _new_function(self, change):
+        # New window, new variable names, the catalogue's default point; one refresh follows.
+        name = change["new"]
+        (x0, x1), (y0, y1) = bounds(name)
+        start = entry(name).point
+        var1, var2 = (str(v) for v in entry(name).variables[:2])
+        self.x1 = self.renew_slider(self.x1, x0, x1, float(start[0]), var1)
+        self.x2 = self.renew_slider(self.x2, y0, y1, float(start[1]), var2)
+
+    @property
+    def x(self) -> np.ndarray:
+        """The full point: the two sliders, then the rest of the catalogue's default point."""
+        return point(self.function.value, self.x1.value, self.x2.value)
+
+
+class JacobianRows(_PointWidget):
+    """The Jacobian of f: R^n -> R^m at x with row i highlighted: it is the gradient of f_i.
+
+    The picture shows the contours of f_i over the first two inputs (any others held fixed) and
+    row i as an arrow. Controls: ``function``, ``x1``, ``x2``, ``row`` (Dropdown of outputs).
+    """
+
+    text = "Jacobian rows explorer: run the notebook to pick a function, a point and a row."
+    size = "square"
+    panel_width = "380px"
+    view_attrs = ("_artists_now",)
+
+    def __init__(self, name: str = "polar_to_cartesian", x=None, row: int = 0):
+        self.row = ipywidgets.Dropdown(options=self._rows(name), value=row, description="row",
+                                       layout=ipywidgets.Layout(width="150px"))
+        super().__init__(names(), name, x, extra=[self.row])
+
+    @staticmethod
+    def _rows(name):
+        return [(f"f_{i + 1}", i) for i in range(entry(name).n_out)]
+
+    def _new_function(self, change):
+        super()._new_function(change)
+        self.row.unobserve(self._on_change, names="value")
+        self.row.options = self._rows(change["new"])
+        self.row.value = 0
+        self.row.observe(self._on_change, names="value")
+
+    def scene(self):
+        return scene(self.function.value, self.x, self.row.value)
+
+    def static_key(self, s):
+        return s.name, s.row, tuple(s.x[2:])
+
+    def frame_key(self, s):
+        return s.name   # the rows of one function share axes, ticks and labels: a new row draws fast
+
+    def prerender_scenes(self):
+        # Row 1 of every function (and its SymPy Jacobian), drawn now: a new function only blits.
+        return [scene(name, entry(name).point, 0) for name in self.function.options]
+
+    def draw(self, s):
+        self._artists_now = plot_row(self.axes[0], s.name, s)
+        return self._artists_now.moving
+
+    def update(self, s):
+        update_row(self._artists_now, s)
+
+    def panel_html(self, s) -> str:
+        R = style.ROLES
+        i = s.row
+        m, n = s.J.shape
+        held = (f"inputs {', '.join(str(v) for v in entry(s.name).variables[2:])} held at "
+                + ", ".join(fmt(v, 2) for v in s.x[2:])) if n > 2 else ""
+        return "".join([
+            line_html("x =", "(" + ", ".join(fmt(v, 2) for v in s.x) + ")"),
+            line_html("", held) if held else "",
+            product_html(matrix_html(s.J, name="J_f(x)", highlight_row=i)),
+            line_html(f"f: R^{n} -> R^{m}, J is ({m} x {n}):", "one row per output, one column per input."),
+            product_html(matrix_html(s.row_gradient, name=f"∇f_{i + 1}(x), computed alone",
+                                     color=R["gradient"])),
+            line_html(f"row {i + 1} of J = ∇f_{i + 1}(x):",
+                      "yes" if np.allclose(s.J[i], s.row_gradient[0], rtol=1e-6, atol=1e-8) else "no"),
+        ])
+
+    @property
+    def state(self) -> dict:
+        s = self._scene
+        return {"function": s.name, "x": s.x, "y": s.y, "J": s.J, "J_symbolic": s.J_symbolic,
+                "row": s.row, "row_gradient": s.row_gradient}
+
+    def demo_moves(self):
+        (x0, x1), (y0, y1) = bounds(self.function.value)
+        moves = []
+        for k in range(10):
+            moves.append(("move x1", lambda v=x0 + (x1 - x0) * (0.1 + 0.08 * k): setattr(self.x1, "value", v)))
+            moves.append(("move x2", lambda v=y0 + (y1 - y0) * (0.9 - 0.08 * k): setattr(self.x2, "value", v)))
+        moves.append(("change row", lambda: setattr(self.row, "value", 1)))
+        moves.append(("change f", lambda: setattr(self.function, "value", "softmax")))
+        return moves
+
+    def alt_text(self, s) -> str:
+        return (f"Contour map of output f_{s.row + 1} of {s.name} with the point x and row {s.row + 1} of "
+                f"the Jacobian drawn as its gradient arrow, perpendicular to the contour through x.")
+
+
+class _GridScene(NamedTuple):
+    """The grid picture of one function: its name (the view) and the numbers."""
+
+    name: str
+    grid: GridMap
+
+
+class JacobianGrid(_PointWidget):
+    """A small grid around x, its image under f, and under the linear map f(x) + J dx.
+
+    Controls: ``function`` (maps R^2 -> R^2), ``x1``, ``x2``, ``radius`` (half-width of the grid).
+    """
+
+    text = "Linear map explorer: run the notebook to move the grid and change its size."
+    size = "wide"
+    nrows, ncols = 1, 2
+    panel_width = "300px"
+    view_attrs = ("_artists_now",)
+
+    def __init__(self, name: str = "polar_to_cartesian", x=None, radius: float = 0.3):
+        self.radius = ipywidgets.FloatSlider(value=radius, min=0.02, max=0.6, step=0.02, description="size",
+                                             continuous_update=True, readout_format=".2f",
+                                             layout=ipywidgets.Layout(width="240px"))
+        super().__init__(names(2, 2), name, x, extra=[self.radius])
+
+    def scene(self):
+        name = self.function.value
+        return _GridScene(name, grid_map(name, self.x, radius=self.radius.value))
+
+    def static_key(self, s):
+        return s.name
+
+    def prerender_scenes(self):
+        # Three maps, drawn now: choosing another one then only blits.
+        return [_GridScene(name, grid_map(name, entry(name).point[:2], radius=self.radius.value))
+                for name in self.function.options]
+
+    def draw(self, s):
+        self._artists_now = plot_grid_map(self.axes[0], self.axes[1], s.name, s.grid)
+        return self._artists_now.moving
+
+    def update(self, s):
+        update_grid_map(self._artists_now, s.grid)
+
+    def panel_html(self, s) -> str:
+        g = s.grid
+        return "".join([
+            line_html("x =", f"({fmt(g.x[0], 2)}, {fmt(g.x[1], 2)}),  f(x) = ({fmt(g.y[0])}, {fmt(g.y[1])})"),
+            product_html(matrix_html(g.J, name="J_f(x)")),
+            line_html("det J =", f"{fmt(g.det)}: the linear map scales areas by |det J|."),
+            line_html("area of f(square) / area of square =", fmt(g.area_ratio), style.ROLES["true"]),
+            line_html("", "Shrink the grid: the curved image and the straight one agree, "
+                          "and the area ratio tends to |det J|."),
+        ])
+
+    @property
+    def state(self) -> dict:
+        name, g = self._scene
+        return {"function": name, "x": g.x, "y": g.y, "J": g.J, "det": g.det,
+                "area_ratio": g.area_ratio, "radius": self.radius.value}
+
+    def demo_moves(self):
+        (x0, x1), (y0, y1) = bounds(self.function.value)
+        moves = []
+        for k in range(8):
+            moves.append(("move x1", lambda v=x0 + (x1 - x0) * (0.2 + 0.08 * k): setattr(self.x1, "value", v)))
+            moves.append(("move x2", lambda v=y0 + (y1 - y0) * (0.8 - 0.08 * k): setattr(self.x2, "value", v)))
+            moves.append(("resize", lambda v=0.04 + 0.07 * k: setattr(self.radius, "value", v)))
+        moves.append(("change f", lambda: setattr(self.function, "value", "complex_square")))
+        return moves
+
+    def alt_text(self, s) -> str:
+        name, g = s
+        return (f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right: its curved "
+                f"image under {name} and its straight image under f(x) + J dx; "
+                f"det J = {g.det:.3f}.")
+
+
+class ShapeExplorer(LessonWidget):
+    """Sliders for n (inputs) and m (outputs): the blocks of J (m x n) @ dx (n x 1) = df (m x 1).
+
+    Controls: ``n``, ``m`` (integer sliders 1..5).
+    """
+
+    text = "Shape explorer: run the notebook to change the number of inputs n and outputs m."
+    size = "small"
+    panel_width = "300px"
+    view_attrs = ("_artists_now",)
+
+    def __init__(self, n: int = 3, m: int = 2):
+        self.n = ipywidgets.IntSlider(value=n, min=1, max=5, description="n (inputs)",
+                                      style={"description_width": "initial"})
+        self.m = ipywidgets.IntSlider(value=m, min=1, max=5, description="m (outputs)",
+                                      style={"description_width": "initial"})
+        super().__init__([self.n, self.m])
+
+    def scene(self):
+        return shape_scene(self.n.value, self.m.value)
+
+    def draw(self, s):
+        self._artists_now = plot_shapes(self.axes[0], s)
+        return self._artists_now.moving
+
+    def update(self, s):
+        update_shapes(self._artists_now, s)
+
+    def panel_html(self, s) -> str:
+        return "".join([
+            line_html("", s.text),
+            line_html("This case:", s.name),
+            line_html("", f"f: R^{s.n} -> R^{s.m}. Inner sizes cancel: (m x n)(n x 1) = (m x 1)."),
+        ])
+
+    @property
+    def state(self) -> dict:
+        s = self._scene
+        return {"n": s.n, "m": s.m, "J": s.J, "dx": s.dx, "df": s.df, "text": s.text, "case": s.name}
+
+    def demo_moves(self):
+        return [("change n" if k % 2 else "change m",
+                 lambda k=k: setattr(self.n if k % 2 else self.m, "value", 1 + (k * 3) % 5))
+                for k in range(20)]
+
+    def alt_text(self, s) -> str:
+        return (f"Blocks: J with {s.m} rows and {s.n} columns, times dx with {s.n} rows, equals df with "
+                f"{s.m} rows.")
+
+
+# ---- exercises ----------------------------------------------------------------------
+add(Exercise(
+    id="3.1", kind="jacobian",
+    statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to \\mathbb{R}^3$. Write "
+              "its Jacobian at $(x, y) = (0, 1)$: one row per output, one column per input.",
+    hints=("Row i is the gradient of f_i: [[y, x], [1, 2y], [cos x, 0]].",
+           "Put x = 0, y = 1 in; the answer has shape (3, 2)."),
+    problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [0, 1]},
+    examples_wrong=(([[1, 1, 1], [0, 2, 0]], "transposed"), ([[1, 0], [1, 2], [0, 0]], "wrong_entries"),
+                    ([[0, 1], [2, 1], [0, 1]], "swapped_columns")),
+))
+
+add(Exercise(
+    id="3.2", kind="shape",
+    statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its Jacobian?",
+    hints=("Numerator layout: (outputs x inputs).", "How many outputs? How many inputs?"),
+    problem={"shape": (2, 3)},
+    examples_wrong=(((3, 2), "transposed"), ((2, 2), "wrong_shape"), (6, "one_d")),
+))
+
+add(Exercise(
+    id="3.3", kind="jacobian",
+    statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its Jacobian "
+              "at $(r, \\theta) = (2, \\pi/2)$, with the columns in the order $r, \\theta$. Formulas in "
+              "$r$ and $\\theta$ as strings, e.g. `'r**2'`, are fine.",
+    hints=("Row 1 is the gradient of r cos(theta): [cos(theta), -r sin(theta)].",
+           "Row 2 is the gradient of r sin(theta): [sin(theta), r cos(theta)]. Then put r = 2, theta = pi/2."),
+    problem={"f": ["r*cos(theta)", "r*sin(theta)"], "variables": "r theta", "x": [2, 1.5707963267948966]},
+    examples_wrong=(([[-2, 0], [0, 1]], "swapped_columns"), ([[0, 1], [-2, 0]], "transposed"),
+                    ([[0, 2], [1, 0]], "sign_entries")),
+))
+
+add(Exercise(
+    id="3.4", kind="gradient",
+    statement="For the same $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$, write the gradient of the "
+              "second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/2)$. Compare it with row 2 of the "
+              "Jacobian of 3.3.",
+    hints=("It is a row (1, 2): [[df2/dr, df2/dtheta]].", "df2/dr = sin(theta), df2/dtheta = r cos(theta)."),
+    problem={"f": "r*sin(theta)", "variables": "r theta", "x": [2, 1.5707963267948966]},
+    examples_wrong=(([[1], [0]], "transposed"), ([[0, -2]], "wrong_entries"), ([1, 0], "one_d")),
+))

@@ -1,0 +1,34 @@
+"""Shared by every test: scripts/ on the path (the browser driver), and the browser fixtures.
+
+The fixtures start JupyterLab on a copy of the lessons and headless Chromium (Playwright, Debian's
+chromium); only tests marked ``browser`` use them (``make test-browser``), the default run
+excludes those.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+import browser  # noqa: E402  (scripts/browser.py)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory) -> browser.Lab:
+    with browser.running_lab(tmp_path_factory.mktemp("lab")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    with browser.chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(chromium_browser):
+    with browser.new_page(chromium_browser) as pg:
+        yield pg

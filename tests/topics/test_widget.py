@@ -1,0 +1,55 @@
+"""The widget base (gradlib/topics/_widget.py) and the figure style, for every widget."""
+import base64
+
+import pytest
+
+from gradlib.errors import GradlibError
+from gradlib.topics import REGISTRY
+from gradlib.topics import _style as style
+from gradlib.topics._widget import WIDGET_VIEW, matrix_html
+
+
+# ---- every registered widget --------------------------------------------------------
+@pytest.fixture(params=sorted(REGISTRY), scope="module")
+def widget(request):
+    return REGISTRY[request.param]()
+
+
+def test_display_bundle_has_live_view_png_and_fixed_text(widget):
+    data, metadata = widget._repr_mimebundle_()
+    assert set(data) == {WIDGET_VIEW, "image/png", "text/plain"}
+    assert data[WIDGET_VIEW]["model_id"] == widget.box.model_id
+    assert base64.b64decode(data["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data["text/plain"].startswith(widget.text) and "run the notebook" in widget.text
+    assert metadata["image/png"]["alt"] in data["text/plain"]
+
+
+def test_image_has_fixed_size_of_the_figure(widget):
+    width, height = style.png_size(widget.figure)
+    assert (widget.image.layout.width, widget.image.layout.height) == (f"{width}px", f"{height}px")
+    style.require_labels(widget.figure)
+
+
+def test_demo_moves_change_what_is_shown(widget):
+    moves = widget.demo_moves()
+    assert len(moves) >= 4
+    for label, move in moves:
+        before_png, before_panel = widget.png, widget.panel.value
+        move()
+        assert widget.image.value == widget.png
+        assert (widget.png, widget.panel.value) != (before_png, before_panel), label
+        assert widget.last_callback_ms > 0
+
+
+# ---- panels ---------------------------------------------------------------------------------------
+def test_matrix_html_refuses_1d():
+    with pytest.raises(GradlibError, match=r"matrix_html needs a 2-D matrix, got shape \(2,\)"):
+        matrix_html([1.0, 2.0])
+
+
+def test_label_refuses_missing_title():
+    fig, ax = style.new_figure()
+    with pytest.raises(GradlibError, match="label\\(\\) needs a non-empty title"):
+        style.label(ax, "", "x", "y")
+    with pytest.raises(GradlibError, match="axes 0 of the figure has no title, xlabel, ylabel"):
+        style.require_labels(fig)
