@@ -202,9 +202,11 @@ def image_src(box) -> str:
 
 
 def wait_new_image(page, box, before: str) -> None:
-    """Wait until the widget's picture is no longer ``before`` (the kernel has answered)."""
+    """Wait until the widget's picture is no longer ``before`` and the kernel is idle again, so
+    every update of that callback (the picture, then the panel) has arrived."""
     page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
                            arg=[box.locator("img").first.element_handle(), before])
+    wait_idle(page)
 
 
 def open_and_run(page, lab: Lab, name: str, widgets: int = 1) -> list:

@@ -1,8 +1,8 @@
 """The base every lesson widget builds on: one Agg figure as a PNG, an HTML panel, ipywidgets controls.
 
 There is no ipympl: a widget owns one ``matplotlib.figure.Figure`` on an Agg canvas and shows it in
-an ``ipywidgets.Image``. Moving a control recomputes a pure *scene* (``gradlib.explore``), moves the
-existing artists (``gradlib.viz`` ``update_*`` helpers) and re-encodes the PNG into the same Image:
+an ``ipywidgets.Image``. Moving a control recomputes a pure *scene* (the topic's numbers), moves
+the existing artists (the topic's ``update_*`` helpers) and re-encodes the PNG into the same Image:
 no flicker, no growing output. Artists that move are drawn with Agg blitting over a cached
 background, so a callback costs a few milliseconds (``bench/bench_widgets.py`` times every widget).
 
@@ -11,21 +11,20 @@ once, with its background rasterized once. Going back to a view shows its axes a
 its moving artists over its background; only a view never shown before is drawn. A widget may
 draw some views when it is built (``prerender_scenes``), so that even a first click on a dropdown
 only blits. Views are kept up to :attr:`LessonWidget.max_views`, least recently shown dropped first.
-Two optional hooks make the remaining draws cheaper: views with the same ``frame_key`` share axes
-and their rasterized ticks (the rows of one function), and the ``settled`` moving artists are
-drawn once per key into a copy of the background (numbers that change with the point, not the step).
+Controls that change together (a new function resets the sliders) do so inside
+``with self.batch():``, which refreshes once at the end.
 
-Writing a widget (see ``gradlib/widgets/gradient.py``)::
+Writing a widget (see ``gradlib/topics/gradient_row.py``)::
 
     class MyWidget(LessonWidget):
         text = "My widget: run the notebook to use the sliders."   # fixed, nbval compares it
-        size = "small"                                              # key of gradlib.style.SIZES
+        size = "small"                                              # key of _style.SIZES
         view_attrs = ("_handles",)     # attributes draw() sets for its view, restored with it
 
         def __init__(self, ...):
             self.slider = ipywidgets.FloatSlider(...)              # controls are attributes
             super().__init__([self.slider])
-        def scene(self):            ...  # pure: gradlib.explore.<topic>.scene(...) from controls
+        def scene(self):            ...  # pure: the topic's scene(...) from the controls
         def static_key(self, s):    ...  # one view (axes + background) per value
         def draw(self, s):          ...  # draw everything on self.axes; return the moving artists
         def update(self, s):        ...  # move the artists returned by draw
@@ -45,13 +44,11 @@ from __future__ import annotations
 import base64
 import html
 import time
-from dataclasses import dataclass, field
-from operator import attrgetter
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import ipywidgets
 import numpy as np
-from matplotlib.axis import Axis
-from matplotlib.legend import Legend
 
 from ..errors import GradlibError
 from . import _style as style
@@ -71,16 +68,6 @@ class _View:
     background: object          # Agg region of the whole figure, without the moving artists
     artists: list               # the moving artists, drawn over the background by _blit
     attrs: dict                 # the widget's view_attrs as draw() left them
-    own: list = field(default_factory=list)   # artists it added to a shared frame's axes
-    settled: tuple = (None, None)               # (settled key, background with the settled artists)
-
-
-@dataclass
-class _Frame:
-    """Axes shared by several views (see ``frame_key``), rasterized with only their ticks and labels."""
-
-    axes: list
-    background: object
 
 
 class LessonWidget:
@@ -156,7 +143,7 @@ class LessonWidget:
         self._views: dict = {}     # static_key -> _View, the most recently shown last
         self._view = None          # the _View shown now
         self._positions = {}       # projection -> axes positions of the first view drawn with it
-        self._frames: dict = {}    # frame_key -> _Frame
+        self._held = 0             # > 0 inside batch(): refreshes wait for the end
         self.last_callback_ms = 0.0
         for control in self.controls:
             if hasattr(control, "value"):
@@ -176,25 +163,6 @@ class LessonWidget:
     def static_key(self, scene):
         """What the background depends on (e.g. the function's name): one view per value."""
         return None
-
-    def frame_key(self, scene):
-        """Views with the same frame key (not None) share their axes, ticks and axis labels.
-
-        A new view on an existing frame draws only its own artists over the frame's rasterized
-        ticks (the slow part of a redraw). Its artists must all lie above the axis (zorder > 1.5),
-        and :meth:`draw` must leave limits, aspect and axis labels as the frame's other views do.
-        Default None: every view has its own axes.
-        """
-        return None
-
-    def settled(self, scene) -> tuple:
-        """``(count, key)``: the first ``count`` moving artists change only when ``key`` changes.
-
-        They are drawn once per key into a copy of the background, and the others over that
-        copy (the chain stepper's factor numbers change with the point, not with each step).
-        Default ``(0, None)``: every moving artist is drawn on every move.
-        """
-        return 0, None
 
     def view_projection(self, scene):
         """Projection of the axes of ``scene``'s view (None, or "3d")."""
@@ -236,8 +204,21 @@ class LessonWidget:
         return self.text
 
     # ---- machinery -------------------------------------------------------------------------
+    @contextmanager
+    def batch(self):
+        """Change several controls together: one refresh at the end instead of one per change."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        if not self._held:
+            self.refresh()
+
     def refresh(self):
         """Recompute the scene from the controls and re-render figure and panel."""
+        if self._held:
+            return
         scene = self.scene()
         self._scene = scene
         key = self.static_key(scene)
@@ -259,7 +240,6 @@ class LessonWidget:
         for key, other in list(self._views.items()):    # their artists go with the cleared axes
             if other is not view and other.axes is view.axes:
                 del self._views[key]
-        self._frames = {k: f for k, f in self._frames.items() if f.axes is not view.axes}
         for ax in view.axes:
             ax.cla()
         key = self.static_key(self._scene)
@@ -283,62 +263,27 @@ class LessonWidget:
                 for i in range(self.nrows * self.ncols)]
 
     def _draw_view(self, scene, axes=None) -> _View:
-        """Draw ``scene`` on new axes (on its frame's, or on ``axes``, cleared), rasterize its
-        background and show it."""
+        """Draw ``scene`` on new axes (or on ``axes``, cleared), rasterize its background, show it."""
         projection = self.view_projection(scene)
-        fkey = self.frame_key(scene)
-        frame = self._frames.get(fkey) if fkey is not None and axes is None else None
         if axes is None:
-            axes = frame.axes if frame is not None else self._new_axes(projection)
+            axes = self._new_axes(projection)
         for ax in self.figure.axes:
             ax.set_visible(any(ax is a for a in axes))
         self.axes = axes
-        before = {id(a) for ax in axes for a in ax.get_children()}
         artists = [a for a in self.draw(scene) if a is not None]
         for artist in artists:
             artist.set_animated(True)   # left out of the background, drawn by _blit
         style.require_labels(self.figure)
         canvas = self.figure.canvas
-        if fkey is None or projection not in self._positions:
-            canvas.draw()
+        canvas.draw()
+        if projection not in self._positions:
             # Freeze the constrained layout found on the first draw: laying out again costs more
             # than the whole redraw, and the axes should not jump when the function changes.
             self.figure.set_layout_engine("none")
-            self._positions.setdefault(projection, [ax.get_position(original=True) for ax in axes])
-        own = []
-        if fkey is not None:
-            # This view's artists: what draw() added, plus the axes' title, spines and legend (not
-            # the artists of the frame's other views, nor the patch and axis of the frame).
-            shared = {id(a) for ax in axes for a in (ax.title, ax.legend_, *ax.spines.values())}
-            layer = [[a for a in ax.get_children() if a is not ax.patch and not isinstance(a, Axis)
-                      and not a.get_animated() and (id(a) not in before or id(a) in shared)] for ax in axes]
-            if frame is None:
-                frame = self._frames[fkey] = self._rasterize_frame(layer)
-            canvas.restore_region(frame.background)
-            for artists_of_ax in layer:   # in the order Axes.draw uses
-                for a in sorted(artists_of_ax, key=attrgetter("zorder")):
-                    self.figure.draw_artist(a)
-            own = [a for ax in axes for a in ax.get_children() if id(a) not in before
-                   and not isinstance(a, Legend) and a is not ax.patch and not isinstance(a, Axis)]
+            self._positions[projection] = [ax.get_position(original=True) for ax in axes]
         self._view = _View(axes, canvas.copy_from_bbox(self.figure.bbox), artists,
-                           {name: getattr(self, name) for name in self.view_attrs}, own)
+                           {name: getattr(self, name) for name in self.view_attrs})
         return self._view
-
-    def _rasterize_frame(self, layer) -> _Frame:
-        """The axes with only their patch, ticks and axis labels drawn."""
-        # A title is emptied rather than hidden: Axes.draw would move a hidden title out of place.
-        titles = {ax.title: ax.title.get_text() for ax in self.axes}
-        hidden = [a for artists_of_ax in layer for a in artists_of_ax if a.get_visible() and a not in titles]
-        for a in hidden:
-            a.set_visible(False)
-        for title in titles:
-            title.set_text("")
-        self.figure.canvas.draw()
-        for a in hidden:
-            a.set_visible(True)
-        for title, text in titles.items():
-            title.set_text(text)
-        return _Frame(self.axes, self.figure.canvas.copy_from_bbox(self.figure.bbox))
 
     def _show(self, view: _View):
         """Make ``view`` the one drawn: its axes visible, the others hidden, its attributes set."""
@@ -355,27 +300,13 @@ class LessonWidget:
 
     def _forget_old_views(self):
         while len(self._views) > self.max_views:
-            view = self._views.pop(next(iter(self._views)))
-            if any(f.axes is view.axes for f in self._frames.values()):
-                for artist in view.own:     # the frame and its other views stay
-                    if artist.axes is not None:    # not gone with another (contour labels)
-                        artist.remove()
-            else:
-                for ax in view.axes:
-                    ax.remove()
+            for ax in self._views.pop(next(iter(self._views))).axes:
+                ax.remove()
 
     def _blit(self) -> bytes:
         canvas, view = self.figure.canvas, self._view
-        count, key = self.settled(self._scene)
-        if count and view.settled[0] == key:
-            canvas.restore_region(view.settled[1])
-        else:
-            canvas.restore_region(view.background)
-            if count:
-                for artist in view.artists[:count]:
-                    self.figure.draw_artist(artist)
-                view.settled = key, canvas.copy_from_bbox(self.figure.bbox)
-        for artist in view.artists[count:]:
+        canvas.restore_region(view.background)
+        for artist in view.artists:
             self.figure.draw_artist(artist)
         return style.encode_png(canvas.buffer_rgba())
 

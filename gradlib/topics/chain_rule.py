@@ -398,7 +398,6 @@ class ChainRuleStepper(LessonWidget):
     max_views = 8
 
     def __init__(self, g1: str = "linear_map", g2: str = "neural_layer", x=(0.5, -0.5)):
-        self._hold = True   # no refresh while the controls are being set up together
         warm_up()
         self.pair = ipywidgets.Dropdown(options=[(pair_label(a, b), (a, b)) for a, b in pairs()],
                                         value=(g1, g2), description="g2 ∘ g1:",
@@ -415,7 +414,6 @@ class ChainRuleStepper(LessonWidget):
         self.next.on_click(lambda _: self._move(+1))
         self.pair.observe(self._on_pair, names="value")     # before the base's observer: runs first
         self._message = ""
-        self._hold = False
         super().__init__([self.pair, self.point, self.prev, self.next, self.entry])
         self.box.children = (*self.box.children, self.formula)
 
@@ -424,18 +422,13 @@ class ChainRuleStepper(LessonWidget):
 
     def _on_pair(self, change):
         g1, g2 = change["new"]
-        self._hold = True
-        try:
+        with self.batch():
             self._x = functions.get(g1).point.copy()
             self.point.value = format_point(self._x)
             self.entry.value = 0
             self.entry.max = len(scene(g1, g2, self._x).result.steps) - 1
-        finally:
-            self._hold = False
 
     def refresh(self):
-        if self._hold:
-            return
         super().refresh()
         self.formula.value = self._formula_html(self._scene)
 
@@ -452,11 +445,6 @@ class ChainRuleStepper(LessonWidget):
         # The grids, names and shape strip depend on the shapes only: pairs of the same shapes
         # share a view, and a new pair or point only changes numbers drawn over it.
         return s.result.J_g2.shape + s.result.J_g1.shape[1:]
-
-    def settled(self, s):
-        # The numbers of J_g2 and J_g1, first of the moving artists, change with the pair and point
-        # only, not with each step.
-        return s.result.J_g2.size + s.result.J_g1.size, (s.g1, s.g2, tuple(s.result.x))
 
     def draw(self, s):
         artists, self._update = plot_chain_product(self.axes[0], s)

@@ -252,19 +252,18 @@ class LayoutToggle(LessonWidget):
         self.example = ipywidgets.Dropdown(options=list(EXAMPLES), value=example, description="example:",
                                            layout=ipywidgets.Layout(width="380px"))
         self.formula = ipywidgets.HTMLMath(layout=ipywidgets.Layout(min_height="70px", width="820px"))
-        self._pngs = {}   # (example, layout) -> PNG: four pictures, drawn once each
         super().__init__([self.layout_buttons, self.example])
         self.box.children = (*self.box.children, self.formula)
-        for ex in EXAMPLES:       # draw all four now, so a click only swaps pictures
-            for lay in LAYOUTS:
-                self.example.value, self.layout_buttons.value = ex, lay
-        self.example.value, self.layout_buttons.value = example, layout
 
     def scene(self):
         return scene(self.example.value, self.layout_buttons.value)
 
     def static_key(self, v):
-        return (self.example.value, v.layout)
+        return v.layout, v.shape_text, v.result.tobytes()
+
+    def prerender_scenes(self):
+        # All four pictures, drawn now: a click then only shows one of them.
+        return [scene(ex, lay) for ex in EXAMPLES for lay in LAYOUTS]
 
     def draw(self, v):
         self._grids = plot_layout(self.axes[0], v)
@@ -274,15 +273,7 @@ class LayoutToggle(LessonWidget):
         """Nothing moves: each (example, layout) is its own picture, drawn by :meth:`draw`."""
 
     def refresh(self):
-        key = (self.example.value, self.layout_buttons.value)
-        if key in self._pngs:
-            self._scene = self.scene()
-            self._png = self._pngs[key]
-            self.image.value = self._png
-            self.panel.value = self.panel_html(self._scene)
-        else:
-            super().refresh()
-            self._pngs[key] = self._png
+        super().refresh()
         self.formula.value = self._formula(self._scene)
 
     @staticmethod

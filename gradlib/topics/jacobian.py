@@ -513,9 +513,6 @@ class JacobianRows(_PointWidget):
     def static_key(self, s):
         return s.name, s.row, tuple(s.x[2:])
 
-    def frame_key(self, s):
-        return s.name   # the rows of one function share axes, ticks and labels: a new row draws fast
-
     def prerender_scenes(self):
         # Row 1 of every function (and its SymPy Jacobian), drawn now: a new function only blits.
         return [scene(name, entry(name).point, 0) for name in self.function.options]
