@@ -7,7 +7,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-browser bench lock nav clean book test-book assignments lock-teach
+.PHONY: lab test test-browser bench lock nav clean book test-book assignments teach-env lock-teach
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -60,6 +60,9 @@ $(TSTAMP): requirements.txt requirements-teach.txt pyproject.toml
 	$(TPY) -m pip install --quiet -r requirements.txt -r requirements-teach.txt
 	$(TPY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(TSTAMP)
+
+## The teachers' environment alone (nbgrader, jupyter-book): .venv-teach.
+teach-env: $(TSTAMP)
 
 $(MATHJAX): book/package.json book/package-lock.json
 	npm ci --prefix book --no-audit --no-fund --loglevel=error
