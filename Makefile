@@ -72,8 +72,8 @@ $(MATHJAX): book/package.json book/package-lock.json
 book: $(TSTAMP) $(MATHJAX)
 	$(TPY) scripts/book.py
 
-## Open every page of the built book in headless Chromium (needs Debian's chromium).
-test-book: book $(STAMP)
+## Build the book (make book) and open every page in headless Chromium (needs Debian's chromium).
+test-book: $(STAMP)
 	$(PY) -m pytest -m browser -p no:xdist -o addopts="" tests/repo/test_book.py
 
 ## nbgrader source notebooks from the exercise registry, in assignments/source/.

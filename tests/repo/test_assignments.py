@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -153,11 +156,31 @@ def teach_env():
     return TEACH_BIN
 
 
+def readme_grading_commands() -> list[str]:
+    """The commands of the README's section "Grading with nbgrader", without their comments."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Grading with nbgrader", 1)[1].split("\n## ", 1)[0]
+    block = re.findall(r"```bash\n(.*?)```", section, flags=re.S)[0]
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_grading_commands_start_with_the_make_target():
+    assert readme_grading_commands()[:3] == [
+        "make assignments", "source .venv-teach/bin/activate", "cd assignments"]
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "assignments"], cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    assert dry.strip().splitlines()[-1] == ".venv-teach/bin/python scripts/assignments.py"
+
+
 def test_nbgrader_gives_right_answers_full_marks_and_wrong_ones_zero_with_feedback(course,
                                                                                    teach_env):
+    """The README's nbgrader commands, run in a course folder with two students."""
+    release, autograde, export = (shlex.split(c) for c in readme_grading_commands()[3:])
+    assert (release[:2], autograde[:2], export[:2]) == (
+        ["nbgrader", "generate_assignment"], ["nbgrader", "autograde"], ["nbgrader", "export"])
     started = time.monotonic()
     names = {n: LESSONS[n].path.stem for n in sorted(BY_LESSON)}
-    nbgrader(course, "generate_assignment", "*")
+    nbgrader(course, *release[1:])
     for number, name in names.items():
         released = cells_by_id(course / "release" / name / f"{name}.ipynb")
         for ex in BY_LESSON[number]:  # students get the lesson's stub line, nothing else
@@ -165,9 +188,9 @@ def test_nbgrader_gives_right_answers_full_marks_and_wrong_ones_zero_with_feedba
             assert released[f"answer_{key}"].source == lesson_stub(LESSONS[number], ex.id) + "\n"
         submit(course, "right", name, right_answer)
         submit(course, "wrong", name, wrong_answer)
-    nbgrader(course, "autograde", "*")
-    nbgrader(course, "export", "--to", "grades.csv")
-    with open(course / "grades.csv", newline="") as f:
+    nbgrader(course, *autograde[1:])
+    nbgrader(course, *export[1:])
+    with open(course / export[-1], newline="") as f:
         scores = {(r["assignment"], r["student_id"]): (float(r["score"]), float(r["max_score"]))
                   for r in csv.DictReader(f)}
     full = {n: 2.0 * len(BY_LESSON[n]) for n in names}
@@ -187,3 +210,14 @@ def test_nbgrader_gives_right_answers_full_marks_and_wrong_ones_zero_with_feedba
                 ("error", "AssertionError", str(feedback))
     print(f"nbgrader: {len(names)} assignments released and autograded for 2 students in "
           f"{time.monotonic() - started:.0f} s")
+
+
+def test_without_the_course_setting_nbgrader_adds_its_own_stub(course, teach_env, tmp_path):
+    """Why the README asks a course to keep ClearSolutions.code_stub: nbgrader's default stub."""
+    lesson, ex = LESSONS[min(BY_LESSON)], BY_LESSON[min(BY_LESSON)][0]
+    name = lesson.path.stem
+    shutil.copytree(course / "source" / name, tmp_path / "source" / name)  # no nbgrader_config.py
+    nbgrader(tmp_path, "generate_assignment", name)
+    cells = cells_by_id(tmp_path / "release" / name / f"{name}.ipynb")
+    assert cells[f"answer_{ex.id.replace('.', '_')}"].source == (
+        f"{lesson_stub(lesson, ex.id)}\n# YOUR CODE HERE\nraise NotImplementedError()")

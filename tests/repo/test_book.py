@@ -265,3 +265,12 @@ def test_book_script_doctests():
 
     result = doctest.testmod(book)
     assert (result.failed, result.attempted > 0) == (0, True)
+
+
+def test_make_book_runs_the_script_and_ci_runs_the_book_test():
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "book"], cwd=ROOT,
+                         capture_output=True, text=True).stdout
+    assert dry.strip().splitlines()[-1] == ".venv-teach/bin/python scripts/book.py"
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert "make test-book || status=$?" in ci
+    assert "command -v npm >/dev/null || need+=(npm)" in ci
