@@ -68,7 +68,7 @@ $(MATHJAX): book/package.json book/package-lock.json
 	npm ci --prefix book --no-audit --no-fund --loglevel=error
 	touch $(MATHJAX)
 
-## The web book: a static site of every lesson from its stored outputs, in build/book/html.
+## The web book: a static site of every lesson from its stored outputs, in build/book/_build/html.
 book: $(TSTAMP) $(MATHJAX)
 	$(TPY) scripts/book.py
 
