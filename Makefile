@@ -7,7 +7,7 @@ PORT   ?= 8888
 LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-browser bench lock nav clean
+.PHONY: lab test test-browser bench lock nav clean book test-book assignments teach-env lock-teach
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -45,5 +45,44 @@ lock: $(STAMP)
 nav:
 	python3 scripts/nav.py
 
+# ---- For course teams: the web book and grading (nbgrader) ------------------------------------
+# Their tools (requirements-teach.txt: jupyter-book, nbgrader) live in a venv of their own,
+# .venv-teach, so they never change the lessons' environment; MathJax comes from the npm
+# registry (book/package-lock.json) into book/node_modules and is served with the site.
+TEACH  ?= .venv-teach
+TPY    := $(TEACH)/bin/python
+TSTAMP := $(TEACH)/.installed
+MATHJAX := book/node_modules/mathjax/es5/tex-chtml.js
+
+$(TSTAMP): requirements.txt requirements-teach.txt pyproject.toml
+	python3 -m venv $(TEACH)
+	$(TPY) -m pip install --quiet --upgrade pip
+	$(TPY) -m pip install --quiet -r requirements.txt -r requirements-teach.txt
+	$(TPY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(TSTAMP)
+
+## The teachers' environment alone (nbgrader, jupyter-book): .venv-teach.
+teach-env: $(TSTAMP)
+
+$(MATHJAX): book/package.json book/package-lock.json
+	npm ci --prefix book --no-audit --no-fund --loglevel=error
+	touch $(MATHJAX)
+
+## The web book: a static site of every lesson from its stored outputs, in build/book/_build/html.
+book: $(TSTAMP) $(MATHJAX)
+	$(TPY) scripts/book.py
+
+## Build the book (make book) and open every page in headless Chromium (needs Debian's chromium).
+test-book: $(STAMP)
+	$(PY) -m pytest -m browser -p no:xdist -o addopts="" tests/repo/test_book.py
+
+## nbgrader source notebooks from the exercise registry, in assignments/source/.
+assignments: $(TSTAMP)
+	$(TPY) scripts/assignments.py
+
+## Regenerate the teachers' pinned lock from requirements-teach.in.
+lock-teach: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements-teach.txt requirements-teach.in
+
 clean:
-	rm -rf $(VENV) results .pytest_cache
+	rm -rf $(VENV) $(TEACH) book/node_modules results .pytest_cache assignments
