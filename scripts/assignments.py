@@ -117,10 +117,10 @@ def source_notebook(lesson: nav.Lesson, exercises: list, stubs: dict[str, str], 
 
 def exercises_by_lesson() -> dict[int, list]:
     """Every registered exercise, by lesson number (the id's first part), in id order."""
-    from gradlib.exercises import REGISTRY
+    from gradlib.exercises import all_exercises
 
     lessons: dict[int, list] = {}
-    for ex in sorted(REGISTRY.values(), key=lambda e: tuple(int(p) for p in e.id.split("."))):
+    for ex in sorted(all_exercises().values(), key=lambda e: tuple(int(p) for p in e.id.split("."))):
         lessons.setdefault(int(ex.id.split(".")[0]), []).append(ex)
     return lessons
 

@@ -29,7 +29,9 @@ import assignments  # noqa: E402, I001  (scripts, not a package)
 import nav  # noqa: E402
 from test_exercises import independent_answer  # noqa: E402
 
-from gradlib.exercises import REGISTRY  # noqa: E402
+from gradlib.exercises import all_exercises  # noqa: E402
+
+REGISTRY = all_exercises()
 
 TEACH_BIN = ROOT / ".venv-teach" / "bin"
 LESSONS = {lesson.number: lesson for lesson in nav.find_lessons(ROOT)}
