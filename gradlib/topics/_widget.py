@@ -44,6 +44,7 @@ from __future__ import annotations
 import base64
 import html
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -145,9 +146,14 @@ class LessonWidget:
         self._positions = {}       # projection -> axes positions of the first view drawn with it
         self._held = 0             # > 0 inside batch(): refreshes wait for the end
         self.last_callback_ms = 0.0
+        self._on_change_weak = _weak(self._on_change)
         for control in self.controls:
             if hasattr(control, "value"):
-                control.observe(self._on_change, names="value")
+                control.observe(self._on_change_weak, names="value")
+        # ipywidgets keeps every model until it is closed, and each control keeps its callbacks:
+        # these hold the widget only weakly, so a dropped widget is collected, and then this
+        # closes its models (it holds the box, not the widget).
+        self._finalizer = weakref.finalize(self, _close_tree, self.box)
         self.refresh()
         shown = self._view
         for scene in self.prerender_scenes():
@@ -155,6 +161,22 @@ class LessonWidget:
             if key not in self._views:
                 self._views[key] = self._draw_view(scene)
         self._show(shown)
+
+    def listen(self, control, method, *args):
+        """Call ``method`` when ``control`` changes (``method(change)``) or, for a button, is
+        clicked (``method(*args)``), without the control keeping the widget alive."""
+        callback = _weak(method)
+        if isinstance(control, ipywidgets.Button):
+            control.on_click(lambda _button: callback(*args))
+        else:
+            control.observe(callback, names="value")
+
+    def close(self):
+        """Close every model of the widget (controls, picture, panel) and free its figure."""
+        self._finalizer()
+        self._views.clear()
+        self._view = None
+        self.figure.clear()
 
     # ---- hooks for subclasses -------------------------------------------------------------
     def scene(self):
@@ -320,11 +342,12 @@ class LessonWidget:
         """
         step = old.step
         value = min(max(low + round((value - low) / step) * step, low), high)
-        new = type(old)(value=value, min=low, max=high, step=step, description=description or old.description,
-                        continuous_update=old.continuous_update, readout_format=old.readout_format,
-                        layout=old.layout)
-        old.unobserve(self._on_change, names="value")
-        new.observe(self._on_change, names="value")
+        new = type(old)(value=value, min=low, max=high, step=step,
+                        description=description or old.description,
+                        continuous_update=old.continuous_update,
+                        readout_format=old.readout_format, layout=old.layout, style=old.style)
+        old.unobserve(self._on_change_weak, names="value")
+        new.observe(self._on_change_weak, names="value")
         self.controls[self.controls.index(old)] = new
         row = self.box.children[0]
         row.children = tuple(new if c is old else c for c in row.children)
@@ -352,6 +375,26 @@ class LessonWidget:
         # "gradlib" marks the output as a widget's, so tests and run_lessons.py can find it.
         return data, {"image/png": {"alt": alt, "width": width, "height": height},
                       "gradlib": {"widget": type(self).__name__}}
+
+
+def _weak(method):
+    """A callback calling the bound ``method`` while its object lives, without keeping it alive."""
+    ref = weakref.WeakMethod(method)
+
+    def callback(*args):
+        bound = ref()
+        if bound is not None:
+            bound(*args)
+    return callback
+
+
+def _close_tree(widget):
+    """Close an ipywidgets widget, its children, their layouts and styles."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None), widget):
+        if part is not None:
+            part.close()
 
 
 # ---- HTML panels ------------------------------------------------------------------------------

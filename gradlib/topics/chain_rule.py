@@ -410,9 +410,9 @@ class ChainRuleStepper(LessonWidget):
         self.entry = ipywidgets.IntSlider(value=0, min=0, max=len(scene(g1, g2, self._x).result.steps) - 1,
                                           description="entry:", layout=ipywidgets.Layout(width="260px"))
         self.formula = ipywidgets.HTMLMath(layout=ipywidgets.Layout(min_height="150px", width="820px"))
-        self.prev.on_click(lambda _: self._move(-1))
-        self.next.on_click(lambda _: self._move(+1))
-        self.pair.observe(self._on_pair, names="value")     # before the base's observer: runs first
+        self.listen(self.prev, self._move, -1)
+        self.listen(self.next, self._move, +1)
+        self.listen(self.pair, self._on_pair)     # before the base's observer: runs first
         self._message = ""
         super().__init__([self.pair, self.point, self.prev, self.next, self.entry])
         self.box.children = (*self.box.children, self.formula)

@@ -239,7 +239,7 @@ class CurveExplorer(LessonWidget):
         self.t = _slider("t", t, low, high, 0.05)
         self.dt = _slider("dt", dt, -1.0, 1.0, 0.05)
         self.projection = _projection(name)   # of the first axes; see view_projection
-        self.function.observe(self._new_function, names="value")
+        self.listen(self.function, self._new_function)
         super().__init__([self.function, self.t, self.dt])
 
     def _new_function(self, change):

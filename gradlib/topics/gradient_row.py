@@ -371,7 +371,7 @@ class GradientExplorer(LessonWidget):
         self.x2 = _slider(var2, x[1], y0, y1)
         self.angle = _slider("angle of d (deg)", angle, -180.0, 180.0, step=5.0)
         self.h = _slider("step h", h, 0.05, 1.0)
-        self.function.observe(self._new_function, names="value")
+        self.listen(self.function, self._new_function)
         super().__init__([self.function, self.x1, self.x2, self.angle, self.h])
 
     def _new_function(self, change):

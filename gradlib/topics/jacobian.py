@@ -461,7 +461,7 @@ class _PointWidget(LessonWidget):
                                             layout=ipywidgets.Layout(width="230px"))
         start = point(name, *(x if x is not None else entry(name).point[:2]))
         self.x1, self.x2 = _point_sliders(name, start)
-        self.function.observe(self._new_function, names="value")
+        self.listen(self.function, self._new_function)
         super().__init__([self.function, self.x1, self.x2, *extra])
 
     def _new_function(self, change):
@@ -501,11 +501,10 @@ class JacobianRows(_PointWidget):
         return [(f"f_{i + 1}", i) for i in range(entry(name).n_out)]
 
     def _new_function(self, change):
-        super()._new_function(change)
-        self.row.unobserve(self._on_change, names="value")
-        self.row.options = self._rows(change["new"])
-        self.row.value = 0
-        self.row.observe(self._on_change, names="value")
+        with self.batch():
+            super()._new_function(change)
+            self.row.options = self._rows(change["new"])
+            self.row.value = 0
 
     def scene(self):
         return scene(self.function.value, self.x, self.row.value)

@@ -53,3 +53,38 @@ def test_label_refuses_missing_title():
         style.label(ax, "", "x", "y")
     with pytest.raises(GradlibError, match="axes 0 of the figure has no title, xlabel, ylabel"):
         style.require_labels(fig)
+
+
+# ---- letting go of memory ------------------------------------------------------------------
+def live_models():
+    """How many ipywidgets models the kernel keeps (every model until it is closed)."""
+    from ipywidgets.widgets.widget import _instances
+    return len(_instances)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_a_dropped_widget_is_collected_and_its_models_closed(name):
+    import gc
+    import weakref
+    gc.collect()
+    before = live_models()
+    w = REGISTRY[name]()
+    for _, move in w.demo_moves()[:4]:
+        move()
+    assert live_models() > before
+    ref = weakref.ref(w)
+    del w, move
+    gc.collect()
+    assert ref() is None, f"{name} is still referenced after del"
+    assert live_models() == before
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_close_frees_the_figure_and_every_model(name):
+    import gc
+    gc.collect()
+    before = live_models()
+    w = REGISTRY[name]()
+    w.close()
+    assert live_models() == before
+    assert w.figure.axes == [] and w._views == {}
