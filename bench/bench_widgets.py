@@ -7,6 +7,13 @@ move. Next to it, the peer: the same move with the whole figure redrawn (what re
 change costs, e.g. ``interactive_output`` around a plotting function), to show what blitting saves.
 
     python bench/bench_widgets.py        # make bench runs it too
+    python bench/bench_widgets.py --baseline b02ea50   # and this code against an older commit
+
+With ``--baseline REV`` it prints a second table, side by side for the code of REV (checked out in
+a temporary git worktree) and the code here, each widget measured in a fresh process, the two
+versions alternating so that they share the machine's load: construction (median of 3), the first
+move after construction, the median and worst of the demo moves, and the memory (RSS) still held
+after building, moving and dropping 10 of the widget.
 
 The budget is 50 ms per callback, function changes included. A move that shows a view (a function,
 row or pair: one value of the widget's ``static_key``) never shown before draws it and is labelled
@@ -16,17 +23,31 @@ garbage of one widget is collected before the next is timed, so that no widget p
 """
 from __future__ import annotations
 
+import argparse
 import gc
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from itertools import cycle, islice
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-from gradlib.topics import REGISTRY  # noqa: E402  (after choosing the backend)
+import gradlib  # noqa: E402  (after choosing the backend)
+
+if (Path(gradlib.__file__).parent / "topics").is_dir():
+    from gradlib.topics import REGISTRY
+else:   # the code before gradlib/topics/ (a --baseline run): the same classes, other keys
+    from gradlib.widgets import REGISTRY as _OLD
+    REGISTRY = {cls.__name__: cls for cls in _OLD.values()}
+
+ROOT = Path(__file__).resolve().parents[1]
 
 MIN_MOVES = 20
 BUDGET_MS = 50.0
@@ -74,7 +95,71 @@ def fmt_row(cells, widths):
     return "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
 
 
-def main() -> int:
+def rss_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def measure(name: str) -> dict:
+    """One widget in this process: build (median of 3), first move, demo moves, memory of 10 drops."""
+    cls = REGISTRY[name]
+    builds = []
+    for _ in range(3):
+        gc.collect()
+        builds.append(timed(cls))
+    gc.collect()
+    widget = cls()
+    moves = [timed(move) for _, move in islice(cycle(widget.demo_moves()), MIN_MOVES)]
+    del widget
+    gc.collect()
+    before = rss_mb()
+    for _ in range(10):
+        widget = cls()
+        for _, move in widget.demo_moves()[:6]:
+            move()
+        del widget
+        gc.collect()
+    return {"build": statistics.median(builds), "first": moves[0],
+            "median": statistics.median(moves), "worst": max(moves), "memory": rss_mb() - before}
+
+
+def compare(rev: str) -> None:
+    """The table of ``--baseline``: REV's code and this code, widget by widget."""
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        old = Path(tmp) / "old"
+        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old), rev], cwd=ROOT,
+                       check=True)
+        try:
+            trees = {"old": old, "new": ROOT}
+            names = sorted(REGISTRY)
+            results = {}
+            for name in names:
+                for label, tree in trees.items():
+                    env = dict(os.environ, PYTHONPATH=str(tree), MPLBACKEND="Agg")
+                    out = subprocess.run([sys.executable, __file__, "--measure", name], env=env,
+                                         capture_output=True, text=True, check=True, cwd=tree)
+                    results[name, label] = json.loads(out.stdout.strip().splitlines()[-1])
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=True)
+    keys = [("build", "build ms"), ("first", "first move ms"), ("median", "median move ms"),
+            ("worst", "worst move ms"), ("memory", "MB held after 10 dropped")]
+    head = ["widget"] + [f"{title} old / new" for _, title in keys]
+    widths = [16] + [max(len(h), 15) for h in head[1:]]
+    print(f"\nThis code against {rev}, kernel time (Agg), each widget in a fresh process:\n")
+    print(fmt_row(head, widths))
+    print(fmt_row(["-" * w for w in widths], widths))
+    for name in names:
+        o, n = results[name, "old"], results[name, "new"]
+        print(fmt_row([name] + [f"{o[k]:.1f} / {n[k]:.1f}" for k, _ in keys], widths))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", metavar="REV", help="also compare with the code of this commit")
+    parser.add_argument("--measure", metavar="WIDGET", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return 0
     head = ["widget", "move", "n", "median ms", "worst ms", "redraw-all median ms", "ratio", "<= 50 ms"]
     widths = [16, 50, 3, 9, 8, 20, 6, 8]
     print(f"Widget callbacks, kernel time per move (Agg, matplotlib {matplotlib.__version__}); "
@@ -99,6 +184,8 @@ def main() -> int:
         print("Over the 50 ms budget (worst case): " + "; ".join(slow) + "\n")
     print("Construction (widget built, first picture and the views drawn in advance), ms:")
     print("  ".join(f"{name} {ms:.0f}" for name, ms in built.items()))
+    if args.baseline:
+        compare(args.baseline)
     return 0
 
 

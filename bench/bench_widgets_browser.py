@@ -62,6 +62,17 @@ class Slider:
 
 
 @dataclass(frozen=True)
+class Drag:
+    """The index-th slider's handle dragged by the mouse from one end to the other and back,
+    fast (``DRAG_STEPS`` mouse moves in ``DRAG_MS``), as a learner sweeping a slider would."""
+    index: int
+
+
+DRAG_STEPS, DRAG_MS = 40, 1500.0
+DRAG_RATE_TARGET, RELEASE_TARGET_MS = 15.0, 100.0
+
+
+@dataclass(frozen=True)
 class Buttons:
     """Click ``first``, then ``second``, then ``first``... (button texts)."""
     first: str
@@ -188,7 +199,10 @@ KERNEL_EXPR = r"""async ([code, expr]) => {
 }"""
 
 # In the kernel: the lesson widgets shown by the cells, in the order of the page.
-FIND_WIDGETS = ("from gradlib.topics import LessonWidget as _BenchLW\n"
+FIND_WIDGETS = ("import gradlib, pathlib\n"
+                "if (pathlib.Path(gradlib.__file__).parent / 'topics').is_dir():\n"
+                "    from gradlib.topics import LessonWidget as _BenchLW\n"
+                "else:\n    from gradlib.widgets import LessonWidget as _BenchLW\n"
                 "_bench_widgets = [v for _, v in sorted(Out.items()) if isinstance(v, _BenchLW)]\n"
                 "for _w in _bench_widgets: _w.last_callback_ms = float('nan')")
 # Read the widget's last callback time and reset it, so a move without a callback shows as nan.
@@ -200,6 +214,61 @@ def kernel_eval(page, expr: str, code: str = "") -> str:
     return page.evaluate(KERNEL_EXPR, [code, expr])
 
 
+# Counts the picture updates during a drag and the time from the release to the last one.
+DRAG_ARM = r"""
+([box]) => {
+  const img = box.querySelector('img.widget-image');
+  const b = {changes: [], down: null, up: null};
+  const observer = new MutationObserver(rs => {
+    for (const r of rs) if (r.target === img && r.attributeName === 'src') b.changes.push(performance.now());
+  });
+  observer.observe(img, {attributes: true});
+  const onDown = () => { if (b.down === null) b.down = performance.now(); };
+  const onUp = () => { b.up = performance.now(); };
+  document.addEventListener('pointerdown', onDown, true);
+  document.addEventListener('pointerup', onUp, true);
+  window.__drag = () => {
+    observer.disconnect();
+    document.removeEventListener('pointerdown', onDown, true);
+    document.removeEventListener('pointerup', onUp, true);
+    const during = b.changes.filter(t => t <= b.up).length;
+    const last = b.changes.length ? b.changes[b.changes.length - 1] : null;
+    return {rate: during / ((b.up - b.down) / 1000), updates: b.changes.length,
+            release: last === null ? null : Math.max(0, last - b.up)};
+  };
+}
+"""
+
+
+def drag(page, box, control: Drag, index: int, args) -> tuple[str, dict]:
+    """Sweep a slider with the mouse; the picture updates per second during the sweep, the time
+    from the release to the final picture, and whether the kernel ends at the slider's value."""
+    slider = box.locator(".widget-slider, .widget-hslider").nth(control.index)
+    track = slider.locator(".noUi-base, .noUi-target").first
+    box.scroll_into_view_if_needed()
+    area = track.bounding_box()
+    y = area["y"] + area["height"] / 2
+    xs = [area["x"] + area["width"] * f for f in (0.02, 0.98, 0.5)]
+    handle = slider.locator(".noUi-handle").first.bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.evaluate(DRAG_ARM, [box.element_handle()])
+    page.mouse.down()
+    pause = DRAG_MS / DRAG_STEPS
+    for k in range(DRAG_STEPS):
+        leg = xs[0] if k < DRAG_STEPS // 2 else xs[1]
+        start = handle["x"] if k < DRAG_STEPS // 2 else xs[0]
+        f = (k % (DRAG_STEPS // 2) + 1) / (DRAG_STEPS // 2)
+        page.mouse.move(start + (leg - start) * f, y)
+        page.wait_for_timeout(pause)
+    page.mouse.up()
+    lab.wait_idle(page)
+    page.wait_for_timeout(args.quiet_ms)
+    lab.wait_idle(page)
+    result = page.evaluate("window.__drag()")
+    name = f"slider '{slider_label(slider)}' (mouse drag)"
+    return name, result
+
+
 # ---- one control -------------------------------------------------------------------------------
 @dataclass
 class Row:
@@ -209,6 +278,13 @@ class Row:
     moves: list = field(default_factory=list)   # dicts from ARM plus "callback"
     png_kb: float = float("nan")                 # size of the widget's PNG after the moves
     error: str = ""
+    drag: dict = field(default_factory=dict)     # a Drag row: rate, updates, release
+
+    @property
+    def first(self):
+        """The first move of the control (for a dropdown: its first switch to a new choice)."""
+        return self.moves[0]["total"] if self.moves and self.moves[0]["total"] is not None \
+            else float("nan")
 
     def times(self, key):
         return [m[key] for m in self.moves if m[key] is not None and m[key] == m[key]]
@@ -223,6 +299,10 @@ class Row:
 
     @property
     def passed(self) -> bool:
+        if self.drag:
+            return (not self.error and self.drag["rate"] >= DRAG_RATE_TARGET
+                    and self.drag["release"] is not None
+                    and self.drag["release"] <= RELEASE_TARGET_MS)
         return (not self.error and all(m["settled"] for m in self.moves)
                 and self.median("total") <= MEDIAN_TARGET_MS and self.worst <= WORST_TARGET_MS)
 
@@ -289,13 +369,13 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
 
 
 # ---- one lesson --------------------------------------------------------------------------------
-def lessons_with_widgets(selected) -> list[str]:
+def lessons_with_widgets(selected, root: Path = ROOT) -> list[str]:
     """Lessons with a code cell that makes a lesson widget (stored outputs keep only its picture)."""
     from gradlib.topics import REGISTRY
 
     makers = [f"{cls.__name__}(" for cls in REGISTRY.values()]
     names = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
         if selected and not any(s in path.name for s in selected):
             continue
         cells = json.loads(path.read_text())["cells"]
@@ -318,11 +398,18 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
             raise RuntimeError(f"{name}: {boxes.count()} widget boxes on the page, {len(kinds)} in the kernel")
         rows = []
         for i, kind in enumerate(kinds):
-            for control in PLANS.get(kind, [None]):
+            plan = PLANS.get(kind, [None])
+            plan = plan + [Drag(c.index) for c in plan if isinstance(c, Slider)]
+            for control in plan:
                 row = Row(name.split("_")[0], f"{kind} #{i}" if kinds.count(kind) > 1 else kind, "")
                 rows.append(row)
                 if control is None:
                     row.control, row.error = "-", f"no plan for widget {kind!r} in PLANS"
+                    continue
+                if isinstance(control, Drag):
+                    row.control, row.drag = drag(page, boxes.nth(i), control, i, args)
+                    print(f"  {row.lesson} {row.widget:17s} {row.control:52s} "
+                          f"{row.drag['rate']:5.1f} updates/s", file=sys.stderr, flush=True)
                     continue
                 row.control, row.moves = drive(page, boxes.nth(i), control, args.moves, i, args)
                 row.png_kb = float(kernel_eval(page, f"len(_bench_widgets[{i}].png) / 1024"))
@@ -386,6 +473,8 @@ PARTS = [("total", "total"), ("image", "image"), ("panel", "panel"), ("math", "m
 
 
 def report(rows: list[Row]) -> str:
+    drags = [r for r in rows if r.drag or (r.error and "drag" in r.control)]
+    rows = [r for r in rows if r not in drags]
     main = [[r.lesson, r.widget, r.control, len(r.moves), ms(r.median("total")), ms(r.worst),
              f"<= {MEDIAN_TARGET_MS:.0f} / {WORST_TARGET_MS:.0f}", "PASS" if r.passed else "FAIL"]
             for r in rows]
@@ -400,6 +489,13 @@ def report(rows: list[Row]) -> str:
             "  page msgs: most comm messages the page sent for one input (1 expected)", "",
             table(["lesson", "widget", "control used", *(title for _, title in PARTS), "page msgs",
                    "PNG kB"], parts)]
+    out += ["", f"Mouse drags (target >= {DRAG_RATE_TARGET:.0f} picture updates per second during "
+            f"the drag, the final picture <= {RELEASE_TARGET_MS:.0f} ms after the release):", "",
+            table(["lesson", "widget", "control used", "updates/s", "updates", "release ms",
+                   "result"],
+                  [[r.lesson, r.widget, r.control, f"{r.drag.get('rate', float('nan')):.1f}",
+                    r.drag.get("updates", "-"), ms(r.drag.get("release")),
+                    "PASS" if r.passed else "FAIL"] for r in drags])]
     failed = [r for r in rows if not r.passed]
     if failed:
         out += ["", "Misses (each with its worst move, ms):"]
@@ -414,6 +510,26 @@ def report(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
+def side_by_side(old_rows: list[Row], new_rows: list[Row]) -> str:
+    """One line per (widget, control) measured in both runs."""
+    old = {(r.widget, r.control): r for r in old_rows}
+    lines = []
+    for r in new_rows:
+        o = old.get((r.widget, r.control))
+        if o is None:
+            continue
+        if r.drag:
+            lines.append([r.widget, r.control, "-", "-", "-",
+                          f"{o.drag.get('rate', float('nan')):.1f} / {r.drag.get('rate', float('nan')):.1f}",
+                          f"{ms(o.drag.get('release'))} / {ms(r.drag.get('release'))}"])
+        else:
+            lines.append([r.widget, r.control, f"{ms(o.first)} / {ms(r.first)}",
+                          f"{ms(o.median('total'))} / {ms(r.median('total'))}",
+                          f"{ms(o.worst)} / {ms(r.worst)}", "-", "-"])
+    return table(["widget", "control used", "first ms", "median ms", "worst ms", "drag updates/s",
+                  "release ms"], lines, right_from=2)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--moves", type=int, default=20, help="moves per control (default 20)")
@@ -423,15 +539,29 @@ def main(argv=None) -> int:
     parser.add_argument("--pause-ms", type=float, default=300.0,
                         help="pause between the end of one move and the next (default 300)")
     parser.add_argument("--timeout-ms", type=float, default=15_000.0, help="give up on a move after this long")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also run the code and lessons of this commit, and print both")
     args = parser.parse_args(argv)
     load_at_start = os.getloadavg()
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="bench-lab-") as tmp, lab.running_lab(Path(tmp)) as running, \
-            lab.chromium() as browser:
+    rows, old_rows = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-lab-") as tmp, lab.chromium() as browser:
         header = machine(browser.version, load_at_start)
-        for name in lessons_with_widgets(args.lessons):
-            print(f"{name} ...", file=sys.stderr, flush=True)
-            rows += bench_lesson(browser, running, name, args)
+        trees = [("new", ROOT)]
+        if args.baseline:
+            old = Path(tmp) / "baseline"
+            subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old), args.baseline],
+                           cwd=ROOT, check=True)
+            trees.insert(0, ("old", old))
+        try:
+            for label, tree in trees:
+                with lab.running_lab(Path(tmp) / label, root=tree) as running:
+                    for name in lessons_with_widgets(args.lessons, tree):
+                        print(f"{label}: {name} ...", file=sys.stderr, flush=True)
+                        (rows if label == "new" else old_rows).extend(
+                            bench_lesson(browser, running, name, args))
+        finally:
+            if args.baseline:
+                subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT)
     print("Lesson widgets in JupyterLab + headless Chromium: input (key press / click / dropdown choice) "
           "to the updated output on screen.")
     print(header)
@@ -440,6 +570,9 @@ def main(argv=None) -> int:
           f"between moves, settled after {args.quiet_ms:.0f} ms without a change")
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
     print(report(rows))
+    if old_rows:
+        print(f"\nSide by side with {args.baseline} (same run, same browser; old / new):\n")
+        print(side_by_side(old_rows, rows))
     return 1 if any(r.error for r in rows) else 0
 
 

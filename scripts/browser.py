@@ -69,11 +69,13 @@ class Lab:
 
 
 @contextmanager
-def running_lab(tmp: Path, start_timeout_s: float = 120) -> Iterator[Lab]:
-    """Start JupyterLab on 127.0.0.1 over a copy of notebooks/ made in the empty folder ``tmp``;
-    stop it (and the kernels it started) on exit."""
+def running_lab(tmp: Path, start_timeout_s: float = 120, root: Path = ROOT) -> Iterator[Lab]:
+    """Start JupyterLab on 127.0.0.1 over a copy of ``root``'s notebooks/ made in the folder
+    ``tmp``, its kernels importing ``root``'s gradlib; stop it (and its kernels) on exit."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    code = root
     root = tmp / "notebooks"
-    shutil.copytree(ROOT / "notebooks", root)
+    shutil.copytree(code / "notebooks", root)
     _write_settings(tmp / "settings")
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -83,7 +85,7 @@ def running_lab(tmp: Path, start_timeout_s: float = 120) -> Iterator[Lab]:
            "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), PYTHONPATH=str(code))
     log = open(tmp / "lab.log", "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
