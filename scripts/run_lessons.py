@@ -26,9 +26,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from gradlib.topics._widget import WIDGET_VIEW
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 # Machine paths that must not end up in a stored lesson, longest first.
 PATHS = sorted({str(ROOT), sys.prefix, str(Path.home()), "/tmp", "/work"}, key=len, reverse=True)

@@ -10,9 +10,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from gradlib.topics._widget import WIDGET_VIEW
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LESSONS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MACHINE_PATH = re.compile(r"(/root|/home|/tmp|/work)\b")
 MAX_BYTES = 1.5e6
 
