@@ -31,10 +31,11 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
-from . import numeric, shapes, symbolic
-from .errors import FunctionError, GradlibError, NonFiniteError, ParseError, ShapeError
+from . import functions, numeric, shapes, symbolic
+from .errors import FunctionError, GradlibError, NonFiniteError, ParseError, ShapeError, clip, echo
 
-__all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps"]
+__all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps",
+           "call_at"]
 
 
 # ---------------------------------------------------------------------------
@@ -198,7 +199,7 @@ class ChainResult:
         return self.steps[i * self.J_f.shape[1] + j]
 
     def __repr__(self):
-        at = "" if self.numeric is None else f" at x = {self.numeric.x.tolist()}"
+        at = "" if self.numeric is None else f" at x = {echo(self.numeric.x.tolist())}"
         return f"<ChainResult {'symbolic' if self.symbolic else 'numeric'}{at}: {self.shape_text}>"
 
 
@@ -206,9 +207,7 @@ class ChainResult:
 # Evaluating one function of a chain
 
 
-def _is_entry(g) -> bool:
-    """A catalogue entry (gradlib.functions.TeachingFunction) or anything shaped like one."""
-    return hasattr(g, "expr") and hasattr(g, "variables") and hasattr(g, "f")
+_is_entry = functions.is_entry
 
 
 def _callable(g, name):
@@ -217,25 +216,48 @@ def _callable(g, name):
         return g.f
     if callable(g) and not isinstance(g, sp.Basic):
         return g
-    raise GradlibError(f"{name} must be a callable, a catalogue entry or (for a symbolic chain) a formula; "
-                       f"got {type(g).__name__}.")
+    raise GradlibError(f"{name} must be a callable, a catalogue entry or (for a symbolic chain) "
+                       f"a formula; got {type(g).__name__}.")
+
+
+def call_at(fun, p, name="f", role="a function"):
+    """``fun`` called with its own copy of the point p (it may change it), as it returns.
+
+    Raises
+    ------
+    FunctionError
+        When fun raises: the message names fun, its role and the point; the
+        original error is chained as ``__cause__``.
+
+    Examples
+    --------
+    >>> def f(v):
+    ...     v[0] += 1           # changes its argument
+    ...     return v[0]
+    >>> p = np.array([1.0])
+    >>> float(call_at(f, p)), p
+    (2.0, array([1.]))
+    """
+    try:
+        return fun(np.array(p))
+    except Exception as err:
+        raise FunctionError(f"{name} ({role}) raised {type(err).__name__} when called at "
+                            f"{echo(np.asarray(p).tolist())}: {clip(err)}") from err
 
 
 def _call(fun, p, name, role):
     """fun(p) as a float vector (m,), or an error naming the function and the point."""
-    try:
-        out = fun(p)
-    except Exception as err:
-        raise FunctionError(f"{name} ({role}) raised {type(err).__name__} when called at {p.tolist()}: {err}") \
-            from err
+    out = call_at(fun, p, name, role)
     try:
         out = np.asarray(out, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ShapeError(f"{name} returned {out!r:.60} at {p.tolist()}; expected a number or shape (m,) of numbers. "
-                         "Return a flat vector of numbers, e.g. np.array([y1, y2]).") from err
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ShapeError(f"{name} returned {echo(out, 60)} at {echo(p.tolist())}; expected a number "
+                         "or shape (m,) of numbers. Return a flat vector of numbers, e.g. "
+                         "np.array([y1, y2]).") from err
     if out.ndim > 1:
-        raise ShapeError(f"{name} returned shape {out.shape} at {p.tolist()}; expected a number or shape (m,), "
-                         "one number per output. Return a flat vector: np.ravel(...) of it.")
+        raise ShapeError(f"{name} returned shape {out.shape} at {echo(p.tolist())}; expected a number "
+                         "or shape (m,), one number per output. Return a flat vector: np.ravel(...) "
+                         "of it.")
     return np.atleast_1d(out)
 
 
@@ -289,10 +311,6 @@ def _require_sizes(functions, names):
 
 def _maps(entry):
     return f"{shapes.space(entry.n_in)} -> {shapes.space(entry.n_out)}"
-
-
-def _point(x, name="x"):
-    return shapes.as_point(x, name, needed_by="A numeric chain")
 
 
 # ---------------------------------------------------------------------------
@@ -350,7 +368,7 @@ class Chain:
         if len(self.names) != L:  # zip below would silently drop the functions without a name
             raise GradlibError(f"names has {len(self.names)} entries for {L} functions; give one name per function.")
         _require_sizes(self.functions, self.names)
-        self.points = [_point(x)]
+        self.points = [shapes.as_point(x, needed_by="A numeric chain")]
         self.jacobians, errors = [], []
         for idx, (g, name) in enumerate(zip(self.functions, self.names)):
             role = "the inner function" if idx == 0 else "applied to the previous output"
@@ -376,7 +394,7 @@ class Chain:
                              and np.all(error <= 1e-6 * scale))
         if strict and not self.check_ok:
             raise GradlibError(f"The chain-rule product J_f differs from the Jacobian of the composition computed "
-                               f"directly by up to {diff.max():.3g} at x = {self.points[0].tolist()}, with "
+                               f"directly by up to {diff.max():.3g} at x = {echo(self.points[0].tolist())}, with "
                                f"finite-difference errors estimated up to {error.max():.3g}. A function may not "
                                "be differentiable there (abs, max, a kink, a jump); try another point, or pass "
                                "strict=False to inspect both (.J_f, .direct_J).")
@@ -411,7 +429,7 @@ class Chain:
         return accumulation_steps(self.sizes, order)
 
     def __repr__(self):
-        return f"<Chain of {len(self.functions)} at x = {self.points[0].tolist()}: {self.shape_text}>"
+        return f"<Chain of {len(self.functions)} at x = {echo(self.points[0].tolist())}: {self.shape_text}>"
 
 
 def _product(matrices):
@@ -663,32 +681,6 @@ def _numeric_result(x, y, J_g1, J_g2, direct_J, check_ok):
                        shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f"), direct_J, check_ok)
 
 
-def resolve_variables(variables, exprs=()) -> tuple:
-    """Symbols for variable names, taken from the expressions where they occur (matched by name).
-
-    A name typed as "x" and a catalogue's real ``x`` are then the same symbol;
-    names that do not occur become real symbols, like :func:`gradlib.symbolic.parse` makes.
-
-    Parameters
-    ----------
-    variables : str ("x y" or "x, y") or sequence of str / sympy Symbol
-    exprs : sequence of sympy expressions or matrices
-
-    Returns
-    -------
-    tuple of sympy.Symbol
-
-    Examples
-    --------
-    >>> x = sp.Symbol("x")
-    >>> v = resolve_variables("x y", [x**2])
-    >>> v[0] == x, v[0].is_real, v[1].is_real    # the expression's own x (no assumptions), a real y
-    (True, None, True)
-    """
-    free = {str(s): s for e in exprs for s in e.free_symbols}
-    return tuple(free.get(str(v), v) for v in symbolic.symbols(variables))
-
-
 def _column(g, variables, role):
     """A formula (entry, Matrix, list, expression, string) as a column Matrix (m, 1) and its variables."""
     if _is_entry(g):
@@ -706,17 +698,18 @@ def _column(g, variables, role):
         raise ShapeError(f"The {role} is a {g.shape[0]} x {g.shape[1]} Matrix; a function's formulas are one "
                          "column (one entry per output): pass sympy.Matrix([...]) with one entry per output.")
     items = list(g) if isinstance(g, (list, tuple, sp.MatrixBase)) else [g]
-    for e in items:   # anything else (a nested list, an object) must never reach sympify
-        if not isinstance(e, (str, sp.Basic, int, float)) or isinstance(e, bool):
-            raise GradlibError(f"The {role} has an entry of type {type(e).__name__} ({e!r:.40}); each entry must "
-                               "be one formula: a string such as \"x*y\", a sympy expression or a number.")
-    symbols = resolve_variables(variables, [e for e in items if isinstance(e, sp.Basic)])
+    for e in items:   # anything else (a nested list, an object) is not one formula
+        if not isinstance(e, (str, sp.Expr, int, float)) or isinstance(e, bool):
+            raise GradlibError(f"The {role} has an entry of type {type(e).__name__} ({echo(e, 40)}); "
+                               "each entry must be one formula: a string such as \"x*y\", a sympy "
+                               "expression or a number.")
+    symbols = symbolic.resolve_variables(variables, [e for e in items if isinstance(e, sp.Basic)],
+                                         symbols_by_name=True)
     names = [str(v) for v in symbols]
     try:
-        exprs = [symbolic.parse(e, symbols) if isinstance(e, str) else sp.sympify(e) for e in items]
+        column = symbolic.as_matrix(items, symbols)
     except ParseError as err:
         raise ParseError(f"The {role}: {err}") from err
-    column = sp.Matrix(exprs).reshape(len(exprs), 1)
     stray = sorted(str(s) for s in column.free_symbols if s not in symbols)
     if stray:
         raise GradlibError(f"The {role} uses {', '.join(stray)}, which {'is' if len(stray) == 1 else 'are'} not "
@@ -744,7 +737,7 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     steps = _steps(J_g2, J_g1, _names(X, len(X), "x"), y_names, number=False)
     values = None
     if x is not None:
-        p = _point(x)
+        p = shapes.as_point(x, needed_by="A numeric chain")
         if p.size != len(X):
             raise ShapeError(f"x has {p.size} numbers; g1 takes {len(X)} inputs ({', '.join(map(str, X))}).")
         ev = lambda M, what: _evaluate(M, X, p, what)     # noqa: E731  (reads as a formula)
@@ -760,18 +753,23 @@ def _evaluate(M, X, p, what):
     with np.errstate(all="ignore"):
         values = symbolic.lambdify(M, X)(p)
     if not np.isfinite(values).all() or np.iscomplexobj(values) and np.any(values.imag):
-        raise NonFiniteError(f"{what} is not a finite real number at x = {p.tolist()}: {numeric._show(values)}. "
+        raise NonFiniteError(f"{what} is not a finite real number at x = {echo(p.tolist())}: {numeric._show(values)}. "
                              "The chain is not differentiable there; pick a point inside the functions' domains.")
     return values.real.astype(float)
 
 
 def _same(A, B, X):
-    """Whether two matrices of formulas are equal: expanded, simplified, or else at random points."""
-    diff = [e for e in (A - B).applyfunc(sp.expand) if e != 0]
-    if all(sp.simplify(e) == 0 for e in diff):
+    """Whether two matrices of formulas agree: equal as written, or else at random points.
+
+    Both come from sympy's own differentiation, so they agree unless gradlib has a bug;
+    expanding or simplifying them to prove it took minutes on nested functions (an exp
+    tower 35 deep: 78 s), so numbers at three random points decide, in linear time.
+    """
+    if A == B:
         return True
-    # simplify can fail to prove a true identity; numbers at random points then decide
-    f = symbolic.lambdify(sp.Matrix(diff), X)
+    f, g = symbolic.lambdify(A, X), symbolic.lambdify(B, X)
     rng = np.random.default_rng(0)
-    values = [f(rng.uniform(0.5, 1.5, len(X))) for _ in range(3)]
-    return all(np.allclose(v[np.isfinite(v)], 0, atol=1e-9) for v in values)
+    with np.errstate(all="ignore"):
+        pairs = [(f(p), g(p)) for p in rng.uniform(0.5, 1.5, (3, len(X)))]
+    return all(np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-12)
+               for a, b in pairs for ok in [np.isfinite(a) & np.isfinite(b)])

@@ -51,18 +51,20 @@ entries are wrong (the values are not known to gradlib).
 """
 from __future__ import annotations
 
+import decimal
 import hashlib
 import html
 import itertools
 import numbers
+from collections.abc import Sized
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
-from . import numeric, shapes, symbolic
-from .chain import chain_rule, resolve_variables
-from .errors import GradlibError, ParseError
+from . import functions, numeric, shapes, symbolic
+from .chain import call_at, chain_rule
+from .errors import FunctionError, GradlibError, ParseError, clip, echo
 
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
@@ -315,38 +317,38 @@ def _close(A, E, rtol, atol) -> np.ndarray:
     return np.abs(A - E) <= atol + rtol * np.abs(E)
 
 
-def _as_point(x, name="x") -> np.ndarray:
-    return shapes.as_point(x, name, needed_by="This check")
-
-
 def _variables(variables, expr) -> tuple:
-    """The variables of an expression: as given (by name), or its only free symbol."""
+    """The variables of an expression: as given (matched by name), or its only free symbol."""
     if variables is not None:
-        return resolve_variables(variables, [] if expr is None else [expr])
+        return symbolic.resolve_variables(variables, [] if expr is None else [expr],
+                                          symbols_by_name=True)
     free = sorted(expr.free_symbols, key=str)
     if len(free) > 1:
-        raise GradlibError(f"The expression uses {', '.join(map(str, free))}; pass variables=[...] to say "
-                           "which is input 1, input 2, ... (the order of the columns).")
+        raise GradlibError(f"The expression uses {', '.join(map(str, free))}; pass variables=[...] "
+                           "to say which is input 1, input 2, ... (the order of the columns).")
     return tuple(free)
 
 
-def _substitute(M: sp.Matrix, variables, point) -> sp.Matrix:
-    """Put the point into M, matching variables by name (a parsed x and a real x are the same x)."""
-    values = {str(v): sp.Float(p) if isinstance(p, float) else p for v, p in zip(variables, point)}
-    return M.subs({s: values[str(s)] for s in M.free_symbols if str(s) in values})
+def _flat(items, depth=0) -> list:
+    """The entries of nested lists, row by row (every string stays a string, for parse)."""
+    if depth > shapes.MAX_DIMS:
+        raise GradlibError(f"f is nested more than {shapes.MAX_DIMS} levels deep: give one formula "
+                           "per output, in a list.")
+    if isinstance(items, (list, tuple)):
+        return [e for item in items for e in _flat(item, depth + 1)]
+    return [items]
 
 
 def _symbolic_truth(expr, variables):
     """Exact Jacobian of a formula (string, sympy, list), as a function of the point: (values, 0)."""
-    if isinstance(expr, str):
-        expr = symbolic.parse(expr, variables)
-    if isinstance(expr, (list, tuple)):   # strings inside are parsed, never sympified
-        expr = [symbolic.parse(e, variables) if isinstance(e, str) else e for e in expr]
-    M = sp.Matrix(expr) if isinstance(expr, (list, tuple, sp.MatrixBase)) else sp.Matrix([expr])
+    if isinstance(expr, sp.MatrixBase):
+        M = sp.Matrix(expr)
+    else:  # strings (also inside lists) are parsed, never sympified
+        M = symbolic.as_matrix(_flat(expr), variables)
     M = M.reshape(M.shape[0] * M.shape[1], 1)
     variables = _variables(variables, M)
-    J = M.jacobian(sp.Matrix(variables))
-    return variables, lambda p: (_evaluated(J, variables, p), 0.0)
+    J = _evaluator(M.jacobian(sp.Matrix(variables)), variables)
+    return variables, lambda p: (J(p), 0.0)
 
 
 def _numeric_truth(f, what):
@@ -359,13 +361,32 @@ def _numeric_truth(f, what):
     return at
 
 
+def _evaluator(M, variables):
+    """A sympy Matrix (of the exercise, not the learner's) as a function: point -> floats.
+
+    Variables are matched by name (a parsed x and a plain sympy x are the same x);
+    evaluated in floating point (numpy), so every formula takes time linear in its size.
+    """
+    def fail(reason, point="any point"):
+        raise GradlibError(f"The expected matrix {echo(M)} could not be evaluated at {point} with "
+                           f"variables {variables}: {reason}")
+    try:
+        f = symbolic.lambdify(M, symbolic.resolve_variables(variables, [M], symbols_by_name=True))
+    except GradlibError as exc:
+        fail(exc)
+
+    def at(point):
+        with np.errstate(all="ignore"):
+            values = f(point)
+        if np.iscomplexobj(values) and np.any(values.imag):
+            fail("it is not real there", echo(list(point)))
+        return values.real.astype(float)
+    return at
+
+
 def _evaluated(M, variables, point) -> np.ndarray:
     """A sympy Matrix (of the exercise, not the learner's) as floats at the point."""
-    try:
-        return np.array(_substitute(M, variables, point).evalf(), dtype=float)
-    except TypeError as exc:
-        raise GradlibError(f"The expected matrix {M} could not be evaluated at {list(point)} with "
-                           f"variables {variables}: {exc}") from exc
+    return _evaluator(M, variables)(point)
 
 
 def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
@@ -376,12 +397,12 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
     t = _Truth((0, 0), rtol=rtol, atol=atol, given_atol=atol, reveal=reveal,
                what="Jacobian" if what == "jacobian" else what)
     if x is not None:
-        t.point = _as_point(x)
+        t.point = shapes.as_point(x)
     if isinstance(expected, Secret):
         t.secret, t.shape, t.reveal = expected, tuple(expected.shape), False
     elif f is not None:
-        t.point = _as_point(x)
-        if hasattr(f, "expr") and hasattr(f, "variables"):      # a catalogue entry: exact
+        t.point = shapes.as_point(x)
+        if functions.is_entry(f):      # exact
             t.variables, t.at = _symbolic_truth(f.expr, f.variables)
         elif isinstance(f, (str, sp.Basic, sp.MatrixBase, list, tuple)):
             t.variables, t.at = _symbolic_truth(f, variables)
@@ -393,17 +414,18 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
         t.values, extra = t.at(t.point)
         t.atol = atol + extra
     elif isinstance(expected, (sp.Basic, sp.MatrixBase)) and expected.free_symbols:
-        t.point = _as_point(x)
+        t.point = shapes.as_point(x)
         t.variables = _variables(variables, expected)
         t.values = _evaluated(sp.Matrix([[expected]]) if isinstance(expected, sp.Basic) else expected,
                               t.variables, t.point)
     else:
         try:
             t.values = np.array(expected.tolist() if isinstance(expected, sp.MatrixBase) else expected, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise GradlibError(f"expected must be a 2-D array of numbers, a sympy Matrix or expression, or a Secret; "
-                               f"could not read {expected!r:.60} as numbers ({exc}). For a formula give f=... and "
-                               "the point x=..., and gradlib computes its derivative.") from exc
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise GradlibError(f"expected must be a 2-D array of numbers, a sympy Matrix or expression, or "
+                               f"a Secret; could not read {echo(expected, 60)} as numbers ({clip(exc)}). For a "
+                               "formula give f=... and the point x=..., and gradlib computes its "
+                               "derivative.") from exc
         if t.values.ndim == 0:
             t.values = t.values.reshape(1, 1)
         if t.values.ndim != 2:
@@ -412,7 +434,7 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
     if t.values is not None:
         t.shape = t.values.shape
         if not np.isfinite(t.values).all():
-            raise GradlibError(f"The truth has inf or nan entries ({t.values.tolist()}): no answer could match it. "
+            raise GradlibError(f"The truth has inf or nan entries ({echo(t.values.tolist())}): no answer could match it. "
                                "Pick a point where the derivative exists.")
     if variables is not None and t.variables is None:
         t.variables = _variables(variables, None)
@@ -433,7 +455,7 @@ def _describe(given) -> str:
     """What was given, in a few words, for messages: its short repr, else its type."""
     if isinstance(given, str):
         return repr(given if len(given) < 40 else given[:37] + "...")
-    text = repr(given)
+    text = echo(given)
     kind = type(given).__name__
     if given is None or given is Ellipsis or isinstance(given, (int, float)):
         return text
@@ -444,8 +466,14 @@ def _number(v, where, t) -> float:
     """One entry of the answer as a float, or a _Reject saying why it is not a number."""
     if isinstance(v, (bool, np.bool_)):
         raise _Reject("not_a_number", f"{where} is {v}, a truth value, not a number.")
-    if isinstance(v, numbers.Real):
-        return float(v)
+    if isinstance(v, (numbers.Real, decimal.Decimal)):
+        try:
+            return float(v)
+        except OverflowError:
+            raise _Reject("non_finite", f"{where} is {echo(v, 40)}, too large for a number here "
+                          "(floating point goes up to about 1.8e308).") from None
+        except ValueError:   # Decimal('sNaN')
+            raise _Reject("not_a_number", f"{where} is {echo(v, 40)}, not a number.") from None
     if isinstance(v, numbers.Complex):
         if v.imag == 0:
             return float(v.real)
@@ -461,12 +489,14 @@ def _parse(text, where):
     try:
         return symbolic.parse(text)
     except ParseError as exc:
-        raise _Reject("parse_error", f"{where} is the text {text!r}, which is not a math expression gradlib "
-                      f"can read: {exc}") from None
+        raise _Reject("parse_error", f"{where} is the text {echo(text)}, which is not a math "
+                      f"expression gradlib can read: {exc}") from None
 
 
 def _sympy_number(expr, where, t) -> float:
+    """An expression's value at the exercise's point, in floating point (numpy): linear time."""
     free = sorted(map(str, expr.free_symbols))
+    variables, point = (sp.Dummy(),), np.zeros(1)   # a constant needs no variables
     if free:
         names = [str(v) for v in t.variables or ()]
         unknown = [s for s in free if s not in names]
@@ -475,24 +505,39 @@ def _sympy_number(expr, where, t) -> float:
                           f"{'is' if len(unknown) == 1 else 'are'} not a variable of this exercise "
                           f"(the variables are {', '.join(names)}).")
         if unknown or t.point is None:
-            raise _Reject("not_a_number", f"{where} is the expression {expr}, not a number; "
+            raise _Reject("not_a_number", f"{where} is the expression {echo(expr)}, not a number; "
                           "this exercise expects numbers.")
-        expr = _substitute(sp.Matrix([[expr]]), t.variables, t.point)[0, 0]
-    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
-        raise _Reject("non_finite", f"{where} has no finite value at the point (a division by zero, or the "
-                      "log of 0?).")
-    value = complex(expr.evalf())
+        variables = symbolic.resolve_variables(t.variables, [expr], symbols_by_name=True)
+        point = t.point
+    try:
+        f = symbolic.lambdify(sp.Matrix([[expr]]), variables)
+        with np.errstate(all="ignore"):
+            value = f(point)[0, 0]
+            if not np.isfinite(value):   # sqrt(-2) is nan in real numbers: is it complex?
+                value = f(point.astype(complex))[0, 0]
+    except (GradlibError, ArithmeticError, TypeError, ValueError, NameError, RecursionError):
+        raise _Reject("not_a_number", f"{where} is {echo(expr)}, which gradlib cannot evaluate "
+                      "as a number.") from None
+    if not np.isfinite(value):
+        raise _Reject("non_finite", f"{where} has no finite value at the point (a division by zero, "
+                      "or the log of 0?).")
     if value.imag != 0:
-        raise _Reject("not_a_number", f"{where} is {expr}, not a real number.")
-    return value.real
+        raise _Reject("not_a_number", f"{where} is {echo(expr)}, not a real number.")
+    return float(value.real)
 
 
-def _nested(obj, where, t):
+def _nested(obj, where, t, depth=0):
     """Nested lists (possibly of strings or expressions) with every entry made a float."""
-    if isinstance(obj, (np.ndarray, sp.NDimArray)):
+    if depth > shapes.MAX_DIMS:   # also a list that contains itself
+        raise _Reject("wrong_shape", f"Your answer is nested more than {shapes.MAX_DIMS} levels deep; "
+                      f"expected a {t.what} of shape {t.shape}: a list of rows, for example "
+                      f"{_example(t.shape)}.")
+    if isinstance(obj, np.ndarray):
+        obj = np.asarray(obj).tolist()   # the plain data of a subclass (masked array, np.matrix)
+    elif isinstance(obj, sp.NDimArray):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
-        return [_nested(v, f"{where}[{k}]", t) for k, v in enumerate(obj)]
+        return [_nested(v, f"{where}[{k}]", t, depth + 1) for k, v in enumerate(obj)]
     return _number(obj, f"Entry {where}" if where else "Your answer", t)
 
 
@@ -519,8 +564,10 @@ def _to_array(given, t, call=True) -> np.ndarray:
         return _to_array(_call(given, t.point[0] if t.what == "derivative" else t.point), t, call=False)
     if isinstance(given, sp.MatrixBase):
         return _array(_nested(given.tolist(), "", t))
-    if isinstance(given, np.ndarray) and given.dtype.kind in "iuf":
-        return given.astype(float)
+    if isinstance(given, np.ndarray):
+        given = np.asarray(given)   # the plain data of a subclass: a masked array's hidden entries too
+        if given.dtype.kind in "iuf":
+            return given.astype(float)
     if isinstance(given, (list, tuple, np.ndarray, str, numbers.Number, sp.Basic)):
         return _array(_nested(given, "", t))
     raise _Reject("wrong_type", f"You gave {_describe(given)}; expected a {t.what} of "
@@ -530,18 +577,16 @@ def _to_array(given, t, call=True) -> np.ndarray:
 def _call(fun, point):
     """Call the learner's function at the point, as f(x) or, failing that, as f(x1, x2, ...)."""
     try:
-        return fun(np.copy(point))
-    except TypeError as first:
-        if np.size(point) > 1:
-            try:
-                return fun(*point)
-            except Exception:
-                pass
-        error = first
-    except Exception as exc:
-        error = exc
-    raise _Reject("function_error", f"Calling your function at {np.round(point, 6).tolist()} failed: "
-                  f"{type(error).__name__}: {error}")
+        return call_at(fun, point)
+    except FunctionError as first:
+        error = first.__cause__
+    if isinstance(error, TypeError) and np.size(point) > 1:
+        try:
+            return call_at(lambda v: fun(*v), point)
+        except FunctionError:
+            pass
+    raise _Reject("function_error", f"Calling your function at {echo(np.round(point, 6).tolist())} "
+                  f"failed: {type(error).__name__}: {clip(error)}")
 
 
 def _example(shape) -> str:
@@ -564,7 +609,7 @@ def _check(given, t: _Truth) -> Feedback:
         A = _to_array(given, t)
         if not np.isfinite(A).all():
             bad = [str(tuple(int(v) for v in idx)) for idx in np.argwhere(~np.isfinite(A))]
-            where = f" at {', '.join(bad[:4])}" if A.ndim == 2 else ""
+            where = f" at {', '.join(bad[:4])}" if A.ndim == 2 and bad else ""
             raise _Reject("non_finite", f"Your answer has inf or nan{where}. A derivative of a smooth function is "
                           "finite; check for a division by zero or a log of a negative number.")
         fb = _diagnose(A, t)
@@ -930,7 +975,7 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
     """
     at_x = None
     if g2 is not None or g1 is not None:
-        r = chain_rule(g2, g1, _as_point(x), **chain_options)
+        r = chain_rule(g2, g1, shapes.as_point(x), **chain_options)
         r = r.numeric if r.symbolic else r
         J_g2, J_g1 = r.J_g2, r.J_g1
         if r.x.size == r.y.size:
@@ -946,7 +991,7 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
                                    context="chain_product: the exercise's Jacobians do not fit.")
     k, n = shape
     t = _Truth(shape, J_g2 @ J_g1, rtol=rtol, atol=atol, reveal=reveal, what="product J_f",
-               point=None if x is None else _as_point(x),
+               point=None if x is None else shapes.as_point(x),
                explanation="J_f = J_g2 @ J_g1 is " + shapes.describe_product(
                    [("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
                + f": one row per output of g2 ({k}), one column per input of g1 ({n}).",

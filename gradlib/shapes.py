@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import GradlibError, ShapeError
+from .errors import GradlibError, ShapeError, echo
+
+#: The most axes a nested list may have (numpy's own limit): deeper nesting is not a shape.
+MAX_DIMS = 32
 
 CHAIN_RULE_NOTE = "the chain rule multiplies the outer function's Jacobian on the left"
 
@@ -92,6 +95,9 @@ def shape_of(obj) -> tuple[int, ...]:
         return tuple(int(s) for s in obj)
     shape = []
     while isinstance(obj, (list, tuple)):
+        if len(shape) == MAX_DIMS:  # also a list that contains itself
+            raise ShapeError(f"{echo(obj)} is nested more than {MAX_DIMS} levels deep: "
+                             "give a matrix as a list of rows, or an array")
         shape.append(len(obj))
         obj = obj[0] if obj else None
     return tuple(shape) + (shape_of(obj) if hasattr(obj, "shape") else ())  # rows given as arrays
@@ -106,15 +112,40 @@ def as_point(x, name: str = "x", needed_by: str = "This check") -> np.ndarray:
     if x is None:
         raise GradlibError(f"{needed_by} needs the point {name}, shape (n,); got none.")
     try:
-        p = np.atleast_1d(np.asarray(x, dtype=float))
-    except (TypeError, ValueError) as err:
-        raise GradlibError(f"The point {name} must be numbers, shape (n,); got {x!r:.60}.") from err
+        p = np.atleast_1d(np.array(x, dtype=float))   # a copy: never a view of the caller's array
+    except (TypeError, ValueError, OverflowError) as err:
+        raise GradlibError(f"The point {name} must be numbers, shape (n,); got {echo(x)}.") from err
     if p.ndim != 1:
-        raise ShapeError(f"The point {name} has shape {p.shape}; expected shape (n,): a number or a 1-D array, "
-                         "one number per input (e.g. np.ravel(x)).")
+        raise ShapeError(f"The point {name} has shape {p.shape}; expected shape (n,): a number or a "
+                         "1-D array, one number per input (e.g. np.ravel(x)).")
     if not np.isfinite(p).all():
-        raise GradlibError(f"The point {name} must be finite; got {p.tolist()}.")
+        raise GradlibError(f"The point {name} must be finite; got {echo(p.tolist())}.")
     return p
+
+
+def as_points(x, n: int, names: str = "x") -> np.ndarray:
+    """x as float64 (or complex128) of shape (n, *batch): one point (n,), or N points (n, N).
+
+    A scalar is one point when n == 1, and a 1-D array of N != 1 values is then a batch
+    of N points (how ``gl.derivative(..., vectorized=True)`` calls a curve).
+
+    >>> as_points([1, 2], 2).tolist(), as_points([0.0, 0.5, 1.0], 1).shape
+    ([1.0, 2.0], (1, 3))
+    """
+    try:
+        x = np.asarray(x)
+        x = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64, copy=False)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ShapeError(f"x must be numbers of shape ({n},) or ({n}, N); could not read it as an "
+                         f"array: {err}") from err
+    if n == 1 and x.ndim <= 1 and x.size != 1:
+        x = x.reshape(1, -1)
+    elif n == 1 and x.ndim == 0:
+        x = x.reshape(1)
+    if x.ndim == 0 or x.shape[0] != n:
+        raise ShapeError(f"x has shape {x.shape}; expected shape ({n},) for one point of ({names}), "
+                         f"or ({n}, N) for N points")
+    return x
 
 
 def space(n: int) -> str:
