@@ -724,6 +724,8 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     shapes.require_product([("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))], "J_f",
                            context=f"g1 returns {G1.rows} numbers, but g2 takes {len(Y)} inputs "
                                    f"({', '.join(map(str, Y))}):", suggest=False)
+    if not (_is_entry(g1) and _is_entry(g2)):  # a typed formula in the chain
+        _require_small_composition(G2, Y, G1)
     y_of_x = dict(zip(Y, G1))
     J_g1 = G1.jacobian(X)
     J_g2 = G2.jacobian(Y).subs(y_of_x, simultaneous=True)
@@ -748,6 +750,27 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     return ChainResult(sp.Matrix(X), G1, J_g1, J_g2, J_f, steps, shape_text, direct, True, True, X, Y, values)
 
 
+def _require_small_composition(G2, Y, G1):
+    """Refuse a chain whose composition g2(g1(x)) is beyond what parse accepts in one formula.
+
+    Building g2(g1(x)) makes sympy evaluate every function of g2 again on g1's formulas;
+    two formulas that parse accepts can compose into one that takes seconds (an exp tower
+    in u after one in x: 2 s), so the composition gets the limits of one formula.
+    """
+    inside = {y: symbolic.complexity(g) for y, g in zip(Y, G1)}
+    sizes = [symbolic.complexity(g, inside) for g in G2]
+    nesting, count = max(c.nesting for c in sizes), sum(c.functions for c in sizes)
+    depth = max(c.depth for c in sizes)
+    if (nesting > symbolic.MAX_NESTING or count > symbolic.MAX_FUNCTIONS
+            or depth > symbolic.MAX_TREE_DEPTH):
+        raise GradlibError(
+            f"g2(g1(x)) written out is too large for a symbolic chain: it nests functions and "
+            f"roots {nesting} deep, has {count} of them and is {depth} levels deep; a chain of "
+            f"typed formulas gets the limits of one formula (at most {symbolic.MAX_NESTING} deep, "
+            f"{symbolic.MAX_FUNCTIONS} functions, {symbolic.MAX_TREE_DEPTH} levels). Use simpler "
+            "formulas, or mode='numeric' with the point x.")
+
+
 def _evaluate(M, X, p, what):
     """M at the point p as floats, or a NonFiniteError where it is not a finite real number (1/u at 0, log(-1))."""
     with np.errstate(all="ignore"):
@@ -767,9 +790,9 @@ def _same(A, B, X):
     """
     if A == B:
         return True
-    f, g = symbolic.lambdify(A, X), symbolic.lambdify(B, X)
+    both = symbolic.lambdify(A.col_join(B), X)   # one function: common parts computed once
     rng = np.random.default_rng(0)
     with np.errstate(all="ignore"):
-        pairs = [(f(p), g(p)) for p in rng.uniform(0.5, 1.5, (3, len(X)))]
+        pairs = [np.split(both(p), 2) for p in rng.uniform(0.5, 1.5, (3, len(X)))]
     return all(np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-12)
                for a, b in pairs for ok in [np.isfinite(a) & np.isfinite(b)])

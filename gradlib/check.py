@@ -56,6 +56,7 @@ import hashlib
 import html
 import itertools
 import numbers
+import time
 from collections.abc import Sized
 from dataclasses import dataclass, field
 
@@ -462,7 +463,7 @@ def _describe(given) -> str:
     return f"{text} (a {kind})" if len(text) < 30 else f"a {kind}"
 
 
-def _number(v, where, t) -> float:
+def _number(v, where, t, deadline=None) -> float:
     """One entry of the answer as a float, or a _Reject saying why it is not a number."""
     if isinstance(v, (bool, np.bool_)):
         raise _Reject("not_a_number", f"{where} is {v}, a truth value, not a number.")
@@ -478,6 +479,11 @@ def _number(v, where, t) -> float:
         if v.imag == 0:
             return float(v.real)
         raise _Reject("not_a_number", f"{where} is the complex number {v}; derivatives here are real numbers.")
+    if isinstance(v, (str, sp.Basic)) and deadline is not None:
+        try:
+            symbolic.check_deadline(deadline, "the formulas of your answer")
+        except ParseError as exc:
+            raise _Reject("parse_error", f"{where}: {exc}.") from None
     if isinstance(v, str):
         v = _parse(v, where)
     if isinstance(v, sp.Basic):
@@ -526,8 +532,14 @@ def _sympy_number(expr, where, t) -> float:
     return float(value.real)
 
 
-def _nested(obj, where, t, depth=0):
-    """Nested lists (possibly of strings or expressions) with every entry made a float."""
+def _nested(obj, where, t, depth=0, deadline=None):
+    """Nested lists (possibly of strings or expressions) with every entry made a float.
+
+    Formulas are read until ``deadline`` (a ``time.process_time()``, default a
+    second from now): an answer of many slow formulas is refused, not waited for.
+    """
+    if deadline is None:
+        deadline = time.process_time() + symbolic.TIME_BUDGET
     if depth > shapes.MAX_DIMS:   # also a list that contains itself
         raise _Reject("wrong_shape", f"Your answer is nested more than {shapes.MAX_DIMS} levels deep; "
                       f"expected a {t.what} of shape {t.shape}: a list of rows, for example "
@@ -537,8 +549,8 @@ def _nested(obj, where, t, depth=0):
     elif isinstance(obj, sp.NDimArray):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
-        return [_nested(v, f"{where}[{k}]", t, depth + 1) for k, v in enumerate(obj)]
-    return _number(obj, f"Entry {where}" if where else "Your answer", t)
+        return [_nested(v, f"{where}[{k}]", t, depth + 1, deadline) for k, v in enumerate(obj)]
+    return _number(obj, f"Entry {where}" if where else "Your answer", t, deadline)
 
 
 def _array(nested) -> np.ndarray:
@@ -933,6 +945,76 @@ def derivative(given, expected=None, *, f=None, t=None, **options) -> Feedback:
     You gave the derivative as a row, shape (1, 2); this collection uses numerator layout, where the derivative of a curve is a column, shape (2, 1). Use answer.T.
     """
     return answer(given, expected, f=f, x=t, what="derivative", **options)
+
+
+def shape(given, expected) -> Feedback:
+    """Check a predicted shape ``(rows, columns)`` of a derivative.
+
+    Parameters
+    ----------
+    given : the learner's answer
+        Two whole numbers, e.g. ``(2, 5)`` or ``[2, 5]``.
+    expected : tuple of int, (rows, columns)
+
+    Returns
+    -------
+    Feedback
+        "correct", "transposed" (the columns and rows swapped), "wrong_shape",
+        "one_d" (a single number), "no_answer" or "wrong_type" (not two whole
+        numbers: text, truth values, inf, an endless iterator, ...).
+
+    Examples
+    --------
+    >>> shape((1, 3), (1, 3)).kind, shape((3, 1), (1, 3)).kind, shape(3, (1, 3)).kind
+    ('correct', 'transposed', 'one_d')
+    >>> print(shape((True, True), (1, 1)).message)
+    You gave (True, True); write a shape as two whole numbers in parentheses, (rows, columns), e.g. (2, 5). True and False are truth values, not sizes.
+    """
+    rows, cols = expected
+    if given is None:
+        return Feedback(False, "no_answer", "There is no answer yet (None). Expected a shape "
+                        "(rows, columns), for example (2, 5).")
+    if isinstance(given, (int, np.integer)) and not isinstance(given, bool):
+        return Feedback(False, "one_d", f"You gave one number, {echo(given)}; a shape is two numbers "
+                        "(rows, columns): every derivative here is a 2-D matrix.")
+    wrong_type = Feedback(False, "wrong_type", f"You gave {echo(given)}; write a shape as two whole "
+                          "numbers in parentheses, (rows, columns), e.g. (2, 5).")
+    try:   # only sized containers: an endless iterator is never read
+        count = len(given) if isinstance(given, Sized) and not isinstance(given, str) else None
+    except (TypeError, ValueError, OverflowError):
+        count = None
+    if count is None:
+        return wrong_type
+    if count != 2:
+        return Feedback(False, "wrong_shape", f"You gave {count} numbers; a shape here is exactly "
+                        "two: (rows, columns) = (outputs, inputs).")
+    try:
+        given = tuple(_size(s) for s in given)
+    except ValueError as exc:
+        return Feedback(False, "wrong_type", f"{wrong_type.message}{exc}")
+    if given == (rows, cols):
+        return Feedback(True, "correct", f"Right: shape {given} = (outputs, inputs).")
+    if given == (cols, rows):
+        return Feedback(False, "transposed", f"{given} is the transpose: in numerator layout the "
+                        "rows are the outputs and the columns the inputs.")
+    return Feedback(False, "wrong_shape", f"{echo(given)} is not it: count the outputs (rows) and "
+                    "the inputs (columns) of the derivative.")
+
+
+def _size(s) -> int:
+    """One size of a shape: a whole number (2, 2.0, np.int64(2), Fraction(2)), else ValueError."""
+    if isinstance(s, (bool, np.bool_)):
+        raise ValueError(" True and False are truth values, not sizes.")
+    if not isinstance(s, (numbers.Number, decimal.Decimal)) or isinstance(s, numbers.Complex) and (
+            not isinstance(s, numbers.Real)):
+        raise ValueError("")
+    try:
+        size = int(s)
+    except (OverflowError, ValueError, TypeError, decimal.InvalidOperation):  # inf, nan
+        raise ValueError("") from None
+    if size != s:
+        raise ValueError("")
+    return size
 
 
 def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol=DEFAULT_RTOL,

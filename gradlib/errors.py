@@ -49,7 +49,15 @@ class NotDifferentiableWarning(GradlibWarning):
     """The one-sided slopes of f disagree at two step sizes alike: a kink or a jump, not a derivative."""
 
 
-_REPR = reprlib.Repr()
+class _Repr(reprlib.Repr):
+    def repr_int(self, x, level):
+        try:
+            return super().repr_int(x, level)
+        except ValueError:  # beyond Python's 4,300-digit conversion limit
+            return _long_int(x)
+
+
+_REPR = _Repr()
 _REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict = 3, 8, 8, 4
 _REPR.maxstring = _REPR.maxother = _REPR.maxlong = ECHO_LIMIT
 
@@ -75,8 +83,6 @@ def echo(value, limit: int = ECHO_LIMIT) -> str:
         return text if len(text) <= limit else repr(value[:max(limit - 5, 1)] + "...")
     try:
         text = _REPR.repr(value)
-    except ValueError as err:  # an int beyond Python's 4,300-digit conversion limit
-        text = _long_int(value) if isinstance(value, int) else f"<{type(value).__name__}: {err}>"
     except Exception:  # noqa: BLE001  a learner's object whose __repr__ fails
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[:limit - 3] + "..."

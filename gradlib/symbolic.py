@@ -17,25 +17,29 @@ import math
 import operator
 import re
 import textwrap
+import time
 import unicodedata
 import warnings
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import sympy
 
-from .errors import GradlibError, ParseError, ShapeError, echo
+from .errors import GradlibError, ParseError, ShapeError, clip, echo
 from .shapes import as_points
 
 __all__ = ["parse", "symbols", "gradient", "jacobian", "derivative", "hessian", "lambdify",
-           "LambdifiedMatrix", "as_matrix", "resolve_variables", "FUNCTIONS", "CONSTANTS"]
+           "LambdifiedMatrix", "as_matrix", "resolve_variables", "complexity", "Complexity",
+           "check_deadline", "FUNCTIONS",
+           "CONSTANTS"]
 
 # Limits that keep every operation on a typed formula (parse, derivatives, lambdify,
 # comparison) well within a second, whatever the learner types. SymPy evaluates powers
 # of integers eagerly (9**9**9**9 would never finish), so sizes are bounded before any
 # number is built.
 MAX_LENGTH = 500         # characters in a formula
-MAX_PARENTHESES = 50     # nesting depth of ( )
+MAX_PARENTHESES = 10     # nesting depth of ( ): differentiating (((x*x+1)*x+2)*x...) costs ~d^3
 MAX_DEPTH = 100          # depth of the expression tree (-(-(-x)), (((x+1)*x+1)*x+1), ...);
 #                          a chain a + b - c + ... or a * b / c ... is one level
 MAX_DIGITS = 50          # digits in one number literal
@@ -55,6 +59,13 @@ MAX_CONSTANT_NESTING = 1
 # stack when differentiated. Lessons nest 2 deep (log(1 + exp(x)), sigmoid(tanh(x))).
 MAX_NESTING = 4          # sin(exp(sqrt(tanh(x)))) is as deep as functions and roots go
 MAX_FUNCTIONS = 16       # functions and roots (x^0.5, x^y) in one formula
+# The deepest expression tree these limits let a formula reach: 3 levels per parenthesis
+# ((x^2*y+1)^2*y+2)^2*y..., a power tower x^x^x^x inside. A composition g2(g1(x)) in a
+# symbolic chain is held to it (gradlib.chain).
+MAX_TREE_DEPTH = 3 * MAX_PARENTHESES + MAX_NESTING + 2
+# Seconds of computing for reading all the formulas of one operation (a list of formulas,
+# the entries of an answer): each formula is quick, but a list of many is refused.
+TIME_BUDGET = 1.0
 
 
 def _sigmoid(u):
@@ -118,8 +129,9 @@ def _fail(text, start, end, problem, fix=""):
     """Raise ParseError quoting ``text[start:end]`` with its column and a caret line under it."""
     fragment = text[start:end]
     quoted = repr(fragment if len(fragment) <= 40 else fragment[:37] + "...")
+    # at most 72 characters of the text, from 30 before the part on
     lo = max(0, start - 30) if len(text) > 72 else 0
-    hi = min(len(text), max(end, start + 1) + 30) if len(text) > 72 else len(text)
+    hi = min(len(text), max(end, start + 1) + 30, lo + 72) if len(text) > 72 else len(text)
     shown = "".join(c if c.isprintable() else "?" for c in text[lo:hi])
     prefix, suffix = ("..." if lo else ""), ("..." if hi < len(text) else "")
     carets = " " * (len(prefix) + start - lo) + "^" * max(1, min(end, hi) - start)
@@ -325,7 +337,7 @@ class _Builder:
         if self.functions > MAX_FUNCTIONS:
             self.fail(node, f"the formula has more than {MAX_FUNCTIONS} functions and roots",
                       "simplify it")
-        if 1 + max(map(_nesting, args)) > MAX_NESTING:
+        if 1 + max(complexity(arg).nesting for arg in args) > MAX_NESTING:
             self.fail(node, f"functions and roots are nested more than {MAX_NESTING} deep",
                       "the deepest allowed is like sin(exp(sqrt(tanh(x))))")
 
@@ -339,7 +351,7 @@ class _Builder:
 
     def _check_constant_nesting(self, node, *args):
         if not any(arg.free_symbols for arg in args):
-            if 1 + max(map(_nesting, args)) > MAX_CONSTANT_NESTING:
+            if 1 + max(complexity(arg).nesting for arg in args) > MAX_CONSTANT_NESTING:
                 self.fail(node, "functions or roots of constants may not be nested",
                           "type the number instead, e.g. 0.1234")
 
@@ -372,10 +384,40 @@ class _Builder:
         return self._real(node, builder(*args))
 
 
-def _nesting(expr):
-    """How deeply functions and non-integer powers are nested in a sympy expression."""
-    inner = max((_nesting(arg) for arg in expr.args), default=0)
-    return inner + (isinstance(expr, sympy.Function) or (expr.is_Pow and not expr.exp.is_Integer))
+class Complexity(NamedTuple):
+    """What ``parse`` limits in a formula, because building and differentiating it cost time."""
+
+    nesting: int    # functions and roots (non-integer powers) inside each other
+    functions: int  # functions and roots, each time they occur
+    depth: int      # levels of the expression tree
+
+
+def complexity(expr, inside=None) -> Complexity:
+    """How nested and how large a sympy expression is (see :class:`Complexity`).
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+    inside : dict, optional
+        Symbol -> Complexity of what will be put in its place, to measure a
+        composition g2(g1(x)) before building it.
+
+    Examples
+    --------
+    >>> complexity(parse("sin(exp(x)) + sqrt(y)*x^2"))
+    Complexity(nesting=2, functions=3, depth=4)
+    >>> y = symbols("y")[0]
+    >>> complexity(parse("sin(y) + y"), inside={y: Complexity(2, 3, 4)})
+    Complexity(nesting=3, functions=7, depth=6)
+    """
+    inside = inside or {}
+    if expr in inside:
+        return inside[expr]
+    parts = [complexity(arg, inside) for arg in expr.args]
+    own = int(isinstance(expr, sympy.Function) or (expr.is_Pow and not expr.exp.is_Integer))
+    return Complexity(max((p.nesting for p in parts), default=0) + own,
+                      sum(p.functions for p in parts) + own,
+                      max((p.depth for p in parts), default=0) + 1)
 
 
 def resolve_variables(variables, exprs=(), *, symbols_by_name=False):
@@ -605,8 +647,20 @@ def as_matrix(exprs, variables=None):
     if isinstance(exprs, (list, tuple)):
         if not exprs:
             raise GradlibError("no expressions given: pass a formula or a list of formulas")
-        return sympy.Matrix([_as_expr(item, variables) for item in exprs])  # parsed entries
+        deadline = time.process_time() + TIME_BUDGET
+        entries = []
+        for item in exprs:
+            check_deadline(deadline, "these formulas")
+            entries.append(_as_expr(item, variables))
+        return sympy.Matrix(entries)  # parsed entries
     return sympy.Matrix([_as_expr(exprs, variables)])  # a parsed entry
+
+
+def check_deadline(deadline, what="these formulas"):
+    """Refuse to read more formulas once ``deadline`` (a ``time.process_time()``) has passed."""
+    if time.process_time() > deadline:
+        raise ParseError(f"reading {what} takes more than {TIME_BUDGET:g} s of computing: use fewer "
+                         "or simpler formulas")
 
 
 def _prepare(exprs, variables, vector=True):
@@ -759,6 +813,14 @@ def hessian(expr, variables):
     return sympy.Matrix(n, n, lambda i, j: entries[min(i, j), max(i, j)])
 
 
+def _dirac_delta(u, k=0):
+    """DiracDelta(u) as numbers: 0 where u != 0, undefined (nan) at 0.
+
+    The derivative of sign(u), so of the second derivative of abs(u): 0 away from the kink.
+    """
+    return np.where(np.asarray(u) == 0, np.nan, 0.0)   # also for its k-th derivative
+
+
 class LambdifiedMatrix:
     """A sympy Matrix as a fast numpy function: ``f(x)`` returns an ndarray of the matrix's shape.
 
@@ -779,10 +841,20 @@ class LambdifiedMatrix:
         self.variables = variables
         self.shape = self.matrix.shape
         entries = list(self.matrix)
-        self._entries = sympy.lambdify(self.variables, entries, modules="numpy", cse=True)
-        # One real point: Python floats and the math module are several times faster than
-        # numpy scalars.
-        self._entries_math = sympy.lambdify(self.variables, entries, modules="math", cse=True)
+        unknown = self.matrix.atoms(sympy.Derivative)
+        if unknown:  # e.g. the second derivative of abs(sqrt(x) - 1): d/dx sign(sqrt(x) - 1)
+            raise GradlibError(f"the matrix contains {echo(min(unknown, key=str), 60)}, a "
+                               "derivative sympy could not work out, so it has no numeric value; "
+                               "use gl.jacobian or gl.hessian (numeric) for this function")
+        try:
+            self._entries = sympy.lambdify(self.variables, entries, cse=True,
+                                           modules=[{"DiracDelta": _dirac_delta}, "numpy"])
+            # One real point: Python floats and the math module are several times faster
+            # than numpy scalars.
+            self._entries_math = sympy.lambdify(self.variables, entries, cse=True,
+                                                modules=[{"DiracDelta": _dirac_delta}, "math"])
+        except (NotImplementedError, TypeError, ValueError) as err:  # a function numpy lacks
+            raise GradlibError(f"the matrix cannot be evaluated with numpy: {clip(err)}") from err
         # Entries that sympy cannot prove real may come out complex (e.g. (-1)**(1/3) * x).
         self._maybe_complex = any(e.is_extended_real is not True for e in entries)
         self._names = ", ".join(map(str, self.variables))
