@@ -343,7 +343,7 @@ class _Builder:
 
     def _real(self, node, result):
         """Refuse what is not a finite real number (sqrt(-1), log(0), x*log(1, 0)): the lessons are real."""
-        if result.has(sympy.zoo, sympy.nan, sympy.oo, sympy.S.NegativeInfinity):
+        if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             self.fail(node, f"this is not a finite number (sympy gives {echo(result, 60)})")
         if result.has(sympy.I) or not result.free_symbols and result.is_extended_real is False:
             self.fail(node, f"this is not a real number (sympy gives {echo(result, 60)})")
