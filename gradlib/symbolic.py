@@ -331,15 +331,21 @@ class _Builder:
                               f"at most {MAX_NUMBER_DIGITS})")
         return self._real(node, sympy.Pow(base, exponent))
 
-    def _count_function(self, node, *args):
-        """Refuse one more function or root when there are too many, or nested too deep."""
-        self.functions += 1
+    def _count_function(self, node, *args, count=1):
+        """Refuse ``count`` more functions or roots when there are too many, or nested too deep."""
+        self.functions += count
         if self.functions > MAX_FUNCTIONS:
-            self.fail(node, f"the formula has more than {MAX_FUNCTIONS} functions and roots",
-                      "simplify it")
+            self.fail_functions(node)
         if 1 + max(complexity(arg).nesting for arg in args) > MAX_NESTING:
-            self.fail(node, f"functions and roots are nested more than {MAX_NESTING} deep",
-                      "the deepest allowed is like sin(exp(sqrt(tanh(x))))")
+            self.fail_nesting(node)
+
+    def fail_functions(self, node):
+        self.fail(node, f"the formula has more than {MAX_FUNCTIONS} functions and roots",
+                  "simplify it")
+
+    def fail_nesting(self, node):
+        self.fail(node, f"functions and roots are nested more than {MAX_NESTING} deep",
+                  "the deepest allowed is like sin(exp(sqrt(tanh(x))))")
 
     def _real(self, node, result):
         """Refuse what is not a finite real number (sqrt(-1), log(0), x*log(1, 0)): the lessons are real."""
@@ -376,7 +382,7 @@ class _Builder:
             self.fail(node, f"{name} takes {expected} argument(s), got {len(node.args)}")
         args = [self.build(arg, depth) for arg in node.args]
         self._check_constant_nesting(node, *args)
-        self._count_function(node, *args)
+        self._count_function(node, *args, count=len(args) if name == "log" else 1)  # log(x)/log(b)
         if name == "log" and len(args) == 2 and args[1].is_number and not (
                 args[1].is_positive and args[1] != 1):
             self.fail(node, f"the logarithm to the base {args[1]} is not defined",
@@ -596,6 +602,16 @@ def parse(text, variables=None):
         _fail(text, start, max(start + 1, token.end() if token else 0),
               "this is not a valid formula here", "check the operators and parentheses around it")
     expr = builder.build(tree.body)
+    # sympy may write out more than was typed (sqrt(x^2*y) is abs(x)*sqrt(y)): the result
+    # itself keeps the limits, so anything built from it (a chain, a derivative) starts there
+    size = complexity(expr)
+    if size.functions > MAX_FUNCTIONS:
+        builder.fail_functions(tree.body)
+    if size.nesting > MAX_NESTING:
+        builder.fail_nesting(tree.body)
+    if size.depth > MAX_TREE_DEPTH:
+        builder.fail(tree.body, f"the formula is nested too deeply ({size.depth} levels; at most "
+                     f"{MAX_TREE_DEPTH})", "simplify it")
     if builder.unknown:
         names = list(dict.fromkeys(name for name, _ in builder.unknown))
         builder.fail(builder.unknown[0][1], f"unknown variable(s) {', '.join(names)}",
