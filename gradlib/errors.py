@@ -63,7 +63,7 @@ _REPR.maxstring = _REPR.maxother = _REPR.maxlong = ECHO_LIMIT
 
 
 def echo(value, limit: int = ECHO_LIMIT) -> str:
-    """``repr(value)`` for a message, at most ``limit`` characters ("..." marks a cut); never raises.
+    """``repr(value)`` for a message, at most ``limit`` characters ("..." marks a cut); no errors.
 
     Learner input can be huge (a 10^6-character string, a 10**5000 integer, a list
     nested 2,000 deep or containing itself): the echo stays short and is built

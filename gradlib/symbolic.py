@@ -109,7 +109,8 @@ _CHAR_HINTS = {
     "\\": "type the formula on one line, and / for division",
 }
 _UNICODE_HINTS = {"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*",
-                  "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi", "\u221a": "sqrt(...)"}
+                  "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi",
+                  "\u221a": "sqrt(...)"}
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
               ast.Div: operator.truediv}  # ** is _Builder._power
 _OTHER_OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
@@ -172,7 +173,8 @@ def _check_parentheses(text):
                       "simplify the formula")
         elif c == ")":
             if not open_at:
-                _fail(text, i, i + 1, "this ')' has no matching '('", "remove it or add a '(' before")
+                _fail(text, i, i + 1, "this ')' has no matching "
+                                      "'('", "remove it or add a '(' before")
             open_at.pop()
     if open_at:
         _fail(text, open_at[-1], open_at[-1] + 1, "this '(' is never closed", "add a ')'")
@@ -252,7 +254,8 @@ class _Builder:
         literal = ast.get_source_segment(self.source, node)
         match = _DECIMAL.match(literal)
         if match is None:
-            self.fail(node, "this number is not in decimal form", "write numbers like 12, 0.5 or 3e-4")
+            self.fail(node, "this number is not in decimal "
+                            "form", "write numbers like 12, 0.5 or 3e-4")
         if sum(c.isdigit() for c in match["mantissa"]) > MAX_DIGITS:
             self.fail(node, f"this number has more than {MAX_DIGITS} digits", "round it")
         # The exponent alone rules out 1e99999999 before its 10^99999999 is built.
@@ -269,9 +272,11 @@ class _Builder:
     def _Name(self, node, depth):
         name = node.id
         if name.startswith("_"):
-            self.fail(node, "names starting with '_' are not allowed", "name variables like x, y2, theta")
+            self.fail(node, "names starting with '_' are not "
+                            "allowed", "name variables like x, y2, theta")
         if name in FUNCTIONS:
-            self.fail(node, f"{name} is a function", f"give it an argument in parentheses: {name}(x)")
+            self.fail(node, f"{name} is a "
+                            "function", f"give it an argument in parentheses: {name}(x)")
         if name in CONSTANTS:
             return CONSTANTS[name]
         if self.variables is None:
@@ -348,7 +353,7 @@ class _Builder:
                   "the deepest allowed is like sin(exp(sqrt(tanh(x))))")
 
     def _real(self, node, result):
-        """Refuse what is not a finite real number (sqrt(-1), log(0), x*log(1, 0)): the lessons are real."""
+        """Refuse what is not finite and real (sqrt(-1), log(0), x*log(0, x)): lessons are real."""
         if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             self.fail(node, f"this is not a finite number (sympy gives {echo(result, 60)})")
         if result.has(sympy.I) or not result.free_symbols and result.is_extended_real is False:
@@ -372,7 +377,8 @@ class _Builder:
         if name not in FUNCTIONS:
             if name.startswith("_"):
                 self.fail(func, "names starting with '_' are not allowed")
-            self.fail(func, f"{name!r} is not a known function", f"for a product write {name}*(...)")
+            self.fail(func, f"{name!r} is not a known "
+                            "function", f"for a product write {name}*(...)")
         if node.keywords:
             self.fail(node.keywords[0], "keyword arguments are not allowed",
                       f"write {name}(x) with plain arguments")
@@ -563,13 +569,14 @@ def parse(text, variables=None):
     >>> parse("2x")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gradlib.errors.ParseError: implicit multiplication is not supported: '2x' at column 1; write 2*x with an explicit *.
+    gradlib.errors.ParseError: implicit multiplication is not supported: '2x' at column 1; ...
         2x
         ^^
     Allowed: ...
     """
     if not isinstance(text, str):
-        raise ParseError(f"expected the formula as a string, got {type(text).__name__}: {text!r:.60}")
+        raise ParseError(f"expected the formula as a string, got {type(text).__name__}: "
+                         f"{text!r:.60}")
     if len(text) > MAX_LENGTH:
         _fail(text, MAX_LENGTH, len(text), f"the formula is too long ({len(text)} characters, "
               f"at most {MAX_LENGTH})", "shorten it")
@@ -580,8 +587,8 @@ def parse(text, variables=None):
         allowed = {str(v): v for v in symbols(variables)}
         clash = sorted(set(allowed) & (set(FUNCTIONS) | set(CONSTANTS)))
         if clash:
-            raise ParseError(f"the variable(s) {', '.join(clash)} clash with a function or constant "
-                             "of the same name in formulas: rename them")
+            raise ParseError(f"the variable(s) {', '.join(clash)} clash with a function or "
+                             "constant of the same name in formulas: rename them")
     _check_characters(text)
     _check_parentheses(text)
     _check_tokens(text)
@@ -675,12 +682,12 @@ def as_matrix(exprs, variables=None):
 def check_deadline(deadline, what="these formulas"):
     """Refuse to read more formulas once ``deadline`` (a ``time.process_time()``) has passed."""
     if time.process_time() > deadline:
-        raise ParseError(f"reading {what} takes more than {TIME_BUDGET:g} s of computing: use fewer "
-                         "or simpler formulas")
+        raise ParseError(f"reading {what} takes more than {TIME_BUDGET:g} s of computing: use "
+                         "fewer or simpler formulas")
 
 
 def _prepare(exprs, variables, vector=True):
-    """(matrix, symbols): exprs as a Matrix and the variables as Symbols, checked against each other.
+    """(matrix, symbols): exprs as a Matrix and the variables as Symbols, checked together.
 
     A variable given by name takes the expression's own Symbol of that name, whatever its
     assumptions, so ``gradient(sympy.Symbol('x')**2, 'x')`` works.
@@ -704,9 +711,9 @@ def _prepare(exprs, variables, vector=True):
                 "variables by name")
         names = ", ".join(map(str, extra))
         raise GradlibError(
-            f"the expression contains {names}, which {'is' if len(extra) == 1 else 'are'} not among "
-            f"the variables ({', '.join(map(str, resolved))}): add {names} to the variables, or "
-            f"substitute numbers first, e.g. expr.subs({extra[0]}, 1)")
+            f"the expression contains {names}, which {'is' if len(extra) == 1 else 'are'} not "
+            f"among the variables ({', '.join(map(str, resolved))}): add {names} to the "
+            f"variables, or substitute numbers first, e.g. expr.subs({extra[0]}, 1)")
     return matrix, resolved
 
 
@@ -876,7 +883,7 @@ class LambdifiedMatrix:
         self._names = ", ".join(map(str, self.variables))
 
     def __call__(self, x):
-        """Evaluate at x, shape (n,) -> (p, q), or at a batch, shape (n, *batch) -> (p, q, *batch)."""
+        """Evaluate at x, shape (n,) -> (p, q), or at a batch, (n, *batch) -> (p, q, *batch)."""
         x = as_points(x, len(self.variables), self._names)
         if x.ndim == 1:
             return self._at_point(x).reshape(self.shape)
