@@ -26,6 +26,7 @@ J_f[0,1] = (2.0)(1.0) + (3.0)(1.0) = 5.0
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sized
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -209,12 +210,11 @@ class ChainResult:
 # Evaluating one function of a chain
 
 
-_is_entry = functions.is_entry
 
 
 def _callable(g, name):
     """A numpy callable for g: itself, or a catalogue entry's f."""
-    if _is_entry(g):
+    if functions.is_entry(g):
         return g.f
     if callable(g) and not isinstance(g, sp.Basic):
         return g
@@ -265,7 +265,7 @@ def _call(fun, p, name, role):
 
 def _jacobian(g, p, name, role, method):
     """(J, error estimate): exact for a catalogue entry, gradlib.numeric otherwise."""
-    if _is_entry(g):
+    if functions.is_entry(g):
         return np.asarray(g.jacobian_exact(p), dtype=float), np.zeros((g.n_out, g.n_in))
     try:
         J, info = numeric.jacobian(g, p, method=method, full_output=True)
@@ -306,7 +306,7 @@ def _not_composable(fun, y, J_prev, name, prev_name, err):
 def _require_sizes(functions, names):
     """For catalogue entries the sizes are known: check that each n_out matches the next n_in."""
     for (inner, a), (outer, b) in itertools.pairwise(zip(functions, names)):
-        if _is_entry(inner) and _is_entry(outer):
+        if functions.is_entry(inner) and functions.is_entry(outer):
             shapes.require_product(
                 [(f"J_{b}", (outer.n_out, outer.n_in)), (f"J_{a}", (inner.n_out, inner.n_in))],
                 context=f"{a} ({inner.name}: {_maps(inner)}) returns {inner.n_out} numbers, but "
@@ -452,14 +452,28 @@ def _product(matrices):
 # The cost of each order of multiplication
 
 
+#: The longest chain costs() takes: the cheapest bracketing takes time L^3.
+MAX_FUNCTIONS = 100
+
+
 def _check_sizes(sizes):
     try:
+        count = len(sizes) if isinstance(sizes, Sized) else 0
+    except OverflowError:   # range(10**20)
+        count = MAX_FUNCTIONS + 2
+    if count > MAX_FUNCTIONS + 1:
+        raise GradlibError(f"costs takes chains of at most {MAX_FUNCTIONS} functions "
+                           f"({MAX_FUNCTIONS + 1} sizes); got {echo(sizes)}.")
+    try:
+        if not isinstance(sizes, Sized):   # an endless iterator is never read
+            raise TypeError
         sizes = [int(s) for s in sizes]
-    except (TypeError, ValueError) as err:
-        raise GradlibError(f"sizes must be whole numbers [n, m1, ..., k]; got {sizes!r}.") from err
+    except (TypeError, ValueError, OverflowError) as err:
+        raise GradlibError("sizes must be whole numbers [n, m1, ..., k]; got "
+                           f"{echo(sizes)}.") from err
     if len(sizes) < 2 or min(sizes) < 1:
         raise GradlibError("sizes must be [n, m1, ..., k]: at least two positive sizes, the "
-                           f"input size first; got {sizes}.")
+                           f"input size first; got {echo(sizes)}.")
     return sizes
 
 
@@ -584,7 +598,7 @@ def accumulation_steps(sizes, order: str = "reverse") -> list:
 
         walk(_optimal(sizes)[1])
         return out
-    raise GradlibError(f"order must be 'forward', 'reverse' or 'optimal'; got {order!r}.")
+    raise GradlibError(f"order must be 'forward', 'reverse' or 'optimal'; got {echo(order)}.")
 
 
 def _wrap(name):
@@ -664,8 +678,9 @@ def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto",
     Matrix([[2*r*sin(theta)**2 + 2*r*cos(theta)**2, 0]])
     """
     if mode not in ("auto", "numeric", "symbolic"):
-        raise GradlibError(f"mode must be 'auto', 'numeric' or 'symbolic'; got {mode!r}.")
-    plain = [callable(g) and not _is_entry(g) and not isinstance(g, sp.Basic) for g in (g2, g1)]
+        raise GradlibError(f"mode must be 'auto', 'numeric' or 'symbolic'; got {echo(mode)}.")
+    plain = [callable(g) and not functions.is_entry(g) and not isinstance(g, sp.Basic)
+             for g in (g2, g1)]
     if mode == "symbolic" or (mode == "auto" and not any(plain)):
         return _symbolic_chain(g2, g1, x, variables, y_variables, method)
     g2n = _as_numeric(g2, y_variables, "outer function g2")
@@ -676,7 +691,7 @@ def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto",
 
 def _as_numeric(g, variables, role):
     """Formulas become callables (lambdified); callables and catalogue entries stay as they are."""
-    if callable(g) or _is_entry(g):
+    if callable(g) or functions.is_entry(g):
         return g
     column, variables = _column(g, variables, role)
     fun = symbolic.lambdify(column, variables)
@@ -693,7 +708,7 @@ def _numeric_result(x, y, J_g1, J_g2, direct_J, check_ok):
 
 def _column(g, variables, role):
     """A formula (entry, Matrix, list, expression, string) as a column (m, 1), and its variables."""
-    if _is_entry(g):
+    if functions.is_entry(g):
         return sp.Matrix(g.expr), tuple(g.variables)
     if callable(g) and not isinstance(g, sp.Basic):
         raise GradlibError(f"A symbolic chain needs formulas or catalogue entries; the {role} is "
@@ -738,7 +753,7 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     shapes.require_product([("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))], "J_f",
                            context=f"g1 returns {G1.rows} numbers, but g2 takes {len(Y)} inputs "
                                    f"({', '.join(map(str, Y))}):", suggest=False)
-    if not (_is_entry(g1) and _is_entry(g2)):  # a typed formula in the chain
+    if not (functions.is_entry(g1) and functions.is_entry(g2)):  # a typed formula in the chain
         _require_small_composition(G2, Y, G1)
     y_of_x = dict(zip(Y, G1))
     J_g1 = G1.jacobian(X)

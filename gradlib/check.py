@@ -517,7 +517,7 @@ def _sympy_number(expr, where, t) -> float:
         names = [str(v) for v in t.variables or ()]
         unknown = [s for s in free if s not in names]
         if unknown and names:
-            raise _Reject("wrong_variables", f"{where} uses {', '.join(unknown)}, which "
+            raise _Reject("wrong_variables", f"{where} uses {clip(', '.join(unknown))}, which "
                           f"{'is' if len(unknown) == 1 else 'are'} not a variable of this exercise "
                           f"(the variables are {', '.join(names)}).")
         if unknown or t.point is None:

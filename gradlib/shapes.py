@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import GradlibError, ShapeError, echo
+from .errors import GradlibError, ShapeError, clip, echo
 
 #: The most axes a nested list may have (numpy's own limit): deeper nesting is not a shape.
 MAX_DIMS = 32
@@ -137,7 +137,7 @@ def as_points(x, n: int, names: str = "x") -> np.ndarray:
         x = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64, copy=False)
     except (TypeError, ValueError, OverflowError) as err:
         raise ShapeError(f"x must be numbers of shape ({n},) or ({n}, N); could not read it as an "
-                         f"array: {err}") from err
+                         f"array: {clip(err)}") from err
     if n == 1 and x.ndim <= 1 and x.size != 1:
         x = x.reshape(1, -1)
     elif n == 1 and x.ndim == 0:

@@ -167,8 +167,8 @@ def test_sigmoid_tower_is_a_parse_error_not_a_recursion_error():
 
 @pytest.mark.parametrize("name", ["exp", "abs", "sigmoid", "sqrt", "log"])
 def test_towers_are_refused_quickly(name):
-    levels = (MAX_LENGTH - 1) // (len(name) + 6)
-    text = f"{name}(0.5-" * levels + "x" + ")" * levels   # exp: 50 levels, 5 s to parse before
+    levels = min(50, (MAX_LENGTH - 1) // (len(name) + 6))   # what parse took before
+    text = f"{name}(0.5-" * levels + "x" + ")" * levels   # exp: 5 s to parse before
     seconds, info = cpu_seconds(lambda: pytest.raises(gl.ParseError, symbolic.parse, text))
     assert "nested more than" in str(info.value) and seconds < 0.5
     seconds, fb = cpu_seconds(lambda: gl.exercise("1.1").check(text))
@@ -378,3 +378,13 @@ def test_a_derivative_sympy_cannot_work_out_is_a_gradlib_error():
     with pytest.raises(gl.GradlibError, match=r"contains Derivative\(sign.* use gl.jacobian or "
                        "gl.hessian"):
         symbolic.lambdify(H, "x")
+
+
+def test_costs_of_endless_or_huge_chains_are_refused():
+    for sizes, message in [(itertools.count(), r"whole numbers \[n, m1, ..., k\]; got count\(0\)"),
+                           (range(1, 10**20), r"at most 100 functions \(101 sizes\); got range"),
+                           (list(range(1, 300)), r"at most 100 functions")]:
+        seconds, _ = cpu_seconds(lambda s=sizes, m=message: pytest.raises(
+            gl.GradlibError, gl.chain.costs, s, match=m))
+        assert seconds < 0.1
+    assert gl.chain.costs(list(range(1, 102)))["forward"] > 0   # 100 functions: fine
