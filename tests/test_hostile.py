@@ -384,7 +384,8 @@ def test_costs_of_endless_or_huge_chains_are_refused():
     for sizes, message in [(itertools.count(), r"whole numbers \[n, m1, ..., k\]; got count\(0\)"),
                            (range(1, 10**20), r"at most 100 functions \(101 sizes\); got range"),
                            (list(range(1, 300)), r"at most 100 functions")]:
-        seconds, _ = cpu_seconds(lambda s=sizes, m=message: pytest.raises(
-            gl.GradlibError, gl.chain.costs, s, match=m))
-        assert seconds < 0.1
+        start = time.process_time()
+        with pytest.raises(gl.GradlibError, match=message):
+            gl.chain.costs(sizes)
+        assert time.process_time() - start < 0.1
     assert gl.chain.costs(list(range(1, 102)))["forward"] > 0   # 100 functions: fine
