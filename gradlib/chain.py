@@ -1,4 +1,4 @@
-"""The chain rule as data: every factor, every entry of J_f = J_g2 @ J_g1 and the scalar terms that sum to it.
+"""The chain rule as data: every factor, every entry of J_f = J_g2 @ J_g1, the terms that sum to it.
 
 For f = g2(g1(x)) with g1: R^n -> R^m and g2: R^m -> R^k, entry (i, j) of
 J_f is row i of J_g2 (taken at y = g1(x)) against column j of J_g1:
@@ -16,7 +16,8 @@ multiplications; the first factor is taken as it is (no product with an
 identity matrix).
 
 >>> import numpy as np
->>> r = chain_rule(lambda y: y[0] * y[1], lambda x: np.array([x[0] + x[1], x[0] * x[1]]), [1.0, 2.0])
+>>> g1 = lambda x: np.array([x[0] + x[1], x[0] * x[1]])
+>>> r = chain_rule(lambda y: y[0] * y[1], g1, [1.0, 2.0])
 >>> r.shape_text
 'J_g2 (1x2) @ J_g1 (2x2) -> J_f (1x2)'
 >>> print(r.steps[1].text())
@@ -25,16 +26,18 @@ J_f[0,1] = (2.0)(1.0) + (3.0)(1.0) = 5.0
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sized
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import sympy as sp
 
-from . import numeric, shapes, symbolic
-from .errors import FunctionError, GradlibError, NonFiniteError, ParseError, ShapeError
+from . import functions, numeric, shapes, symbolic
+from .errors import FunctionError, GradlibError, NonFiniteError, ParseError, ShapeError, clip, echo
 
-__all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps"]
+__all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps",
+           "call_at"]
 
 
 # ---------------------------------------------------------------------------
@@ -83,8 +86,9 @@ class Step:
     (0, 0, 2, 6.0)
     >>> print(s.formula)
     ∂g2/∂y_1 ∂y_1/∂x + ∂g2/∂y_2 ∂y_2/∂x
-    >>> print(s.latex)
-    \frac{\partial g_2}{\partial y_{1}} \frac{\partial y_{1}}{\partial x} + \frac{\partial g_2}{\partial y_{2}} \frac{\partial y_{2}}{\partial x}
+    >>> print(s.latex.replace(" + ", "\n+ "))
+    \frac{\partial g_2}{\partial y_{1}} \frac{\partial y_{1}}{\partial x}
+    + \frac{\partial g_2}{\partial y_{2}} \frac{\partial y_{2}}{\partial x}
     """
 
     i: int
@@ -111,7 +115,7 @@ def _is_number(v) -> bool:
 
 
 def _names(variables, count, letter):
-    """(text, latex) names: the variables' own, else letter_1..letter_count (just the letter if count == 1)."""
+    """(text, latex) names: the variables' own, else letter_1..letter_count (the letter if 1)."""
     if variables is not None:
         return [(str(v), sp.latex(v)) for v in variables]
     if count == 1:
@@ -133,8 +137,8 @@ def _steps(J_g2, J_g1, x_names, y_names, number=True):
         value = sum((t.product for t in terms), 0.0 if number else sp.Integer(0))
         (gt, gl_), (xt, xl) = g2[i], x_names[j]
         formula = " + ".join(f"∂{gt}/∂{yt} ∂{yt}/∂{xt}" for yt, _ in y_names)
-        latex = " + ".join(rf"\frac{{\partial {gl_}}}{{\partial {yl}}} \frac{{\partial {yl}}}{{\partial {xl}}}"
-                           for _, yl in y_names)
+        latex = " + ".join(rf"\frac{{\partial {gl_}}}{{\partial {yl}}} "
+                           rf"\frac{{\partial {yl}}}{{\partial {xl}}}" for _, yl in y_names)
         steps.append(Step(i, j, terms, value, formula, latex))
     return tuple(steps)
 
@@ -198,7 +202,7 @@ class ChainResult:
         return self.steps[i * self.J_f.shape[1] + j]
 
     def __repr__(self):
-        at = "" if self.numeric is None else f" at x = {self.numeric.x.tolist()}"
+        at = "" if self.numeric is None else f" at x = {echo(self.numeric.x.tolist())}"
         return f"<ChainResult {'symbolic' if self.symbolic else 'numeric'}{at}: {self.shape_text}>"
 
 
@@ -206,42 +210,62 @@ class ChainResult:
 # Evaluating one function of a chain
 
 
-def _is_entry(g) -> bool:
-    """A catalogue entry (gradlib.functions.TeachingFunction) or anything shaped like one."""
-    return hasattr(g, "expr") and hasattr(g, "variables") and hasattr(g, "f")
 
 
 def _callable(g, name):
     """A numpy callable for g: itself, or a catalogue entry's f."""
-    if _is_entry(g):
+    if functions.is_entry(g):
         return g.f
     if callable(g) and not isinstance(g, sp.Basic):
         return g
-    raise GradlibError(f"{name} must be a callable, a catalogue entry or (for a symbolic chain) a formula; "
-                       f"got {type(g).__name__}.")
+    raise GradlibError(f"{name} must be a callable, a catalogue entry or (for a symbolic chain) "
+                       f"a formula; got {type(g).__name__}.")
+
+
+def call_at(fun, p, name="f", role="a function"):
+    """``fun`` called with its own copy of the point p (it may change it), as it returns.
+
+    Raises
+    ------
+    FunctionError
+        When fun raises: the message names fun, its role and the point; the
+        original error is chained as ``__cause__``.
+
+    Examples
+    --------
+    >>> def f(v):
+    ...     v[0] += 1           # changes its argument
+    ...     return v[0]
+    >>> p = np.array([1.0])
+    >>> float(call_at(f, p)), p
+    (2.0, array([1.]))
+    """
+    try:
+        return fun(np.array(p))
+    except Exception as err:
+        raise FunctionError(f"{name} ({role}) raised {type(err).__name__} when called at "
+                            f"{echo(np.asarray(p).tolist())}: {clip(err)}") from err
 
 
 def _call(fun, p, name, role):
     """fun(p) as a float vector (m,), or an error naming the function and the point."""
-    try:
-        out = fun(p)
-    except Exception as err:
-        raise FunctionError(f"{name} ({role}) raised {type(err).__name__} when called at {p.tolist()}: {err}") \
-            from err
+    out = call_at(fun, p, name, role)
     try:
         out = np.asarray(out, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise ShapeError(f"{name} returned {out!r:.60} at {p.tolist()}; expected a number or shape (m,) of numbers. "
-                         "Return a flat vector of numbers, e.g. np.array([y1, y2]).") from err
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ShapeError(f"{name} returned {echo(out, 60)} at {echo(p.tolist())}; expected a "
+                         "number or shape (m,) of numbers. Return a flat vector of numbers, e.g. "
+                         "np.array([y1, y2]).") from err
     if out.ndim > 1:
-        raise ShapeError(f"{name} returned shape {out.shape} at {p.tolist()}; expected a number or shape (m,), "
-                         "one number per output. Return a flat vector: np.ravel(...) of it.")
+        raise ShapeError(f"{name} returned shape {out.shape} at {echo(p.tolist())}; expected a "
+                         "number or shape (m,), one number per output. Return a flat vector: "
+                         "np.ravel(...) of it.")
     return np.atleast_1d(out)
 
 
 def _jacobian(g, p, name, role, method):
     """(J, error estimate): exact for a catalogue entry, gradlib.numeric otherwise."""
-    if _is_entry(g):
+    if functions.is_entry(g):
         return np.asarray(g.jacobian_exact(p), dtype=float), np.zeros((g.n_out, g.n_in))
     try:
         J, info = numeric.jacobian(g, p, method=method, full_output=True)
@@ -251,7 +275,7 @@ def _jacobian(g, p, name, role, method):
 
 
 def _not_composable(fun, y, J_prev, name, prev_name, err):
-    """The error when a function fails on the previous output y: which sizes it does take, if any."""
+    """The error when a function fails on the previous output y: which sizes it does take."""
     accepted = []
     for size in range(1, 9):   # probe: most functions written for a fixed size fail on the others
         if size != y.size:
@@ -260,27 +284,29 @@ def _not_composable(fun, y, J_prev, name, prev_name, err):
             except GradlibError:
                 pass
     cause = err.__cause__
-    head = (f"{prev_name} returns {y.size} numbers (y has shape ({y.size},)), but {name} failed when called with "
-            f"them: {type(cause).__name__}: {cause}.")
+    head = (f"{prev_name} returns {y.size} numbers (y has shape ({y.size},)), but {name} failed "
+            f"when called with them: {type(cause).__name__}: {cause}.")
     if not accepted:
-        raise FunctionError(f"{head} It failed with every other number of inputs too, so the problem is in "
-                            f"{name} itself, not in the sizes.") from cause
+        raise FunctionError(f"{head} It failed with every other number of inputs too, so the "
+                            f"problem is in {name} itself, not in the sizes.") from cause
     if len(accepted) == 1:
         size, k = accepted[0]
         shapes.require_product([(f"J_{name}", (k, size)), (f"J_{prev_name}", J_prev.shape)],
-                               context=f"{head} {name} works with {size} inputs, so they do not compose:",
+                               context=f"{head} {name} works with {size} inputs, so they do not "
+                                       "compose:",
                                suggest=False)
     sizes = [s for s, _ in accepted]
-    sizes = f"{sizes[0]} or more" if sizes == list(range(sizes[0], 9)) else " or ".join(map(str, sizes))
-    raise ShapeError(f"{head} {name} works when called with {sizes} numbers: "
-                     f"does it expect a different number of inputs? The outer function must take as many "
-                     "inputs as the inner one returns.") from cause
+    sizes = (f"{sizes[0]} or more" if sizes == list(range(sizes[0], 9))
+             else " or ".join(map(str, sizes)))
+    raise ShapeError(f"{head} {name} works when called with {sizes} numbers: does it expect a "
+                     "different number of inputs? The outer function must take as many inputs as "
+                     "the inner one returns.") from cause
 
 
 def _require_sizes(functions, names):
     """For catalogue entries the sizes are known: check that each n_out matches the next n_in."""
     for (inner, a), (outer, b) in itertools.pairwise(zip(functions, names)):
-        if _is_entry(inner) and _is_entry(outer):
+        if functions.is_entry(inner) and functions.is_entry(outer):
             shapes.require_product(
                 [(f"J_{b}", (outer.n_out, outer.n_in)), (f"J_{a}", (inner.n_out, inner.n_in))],
                 context=f"{a} ({inner.name}: {_maps(inner)}) returns {inner.n_out} numbers, but "
@@ -291,16 +317,12 @@ def _maps(entry):
     return f"{shapes.space(entry.n_in)} -> {shapes.space(entry.n_out)}"
 
 
-def _point(x, name="x"):
-    return shapes.as_point(x, name, needed_by="A numeric chain")
-
-
 # ---------------------------------------------------------------------------
 # Chains of any length
 
 
 class Chain:
-    """f = g_L(...g_2(g_1(x))): every point, every Jacobian, and what each order of multiplying costs.
+    """f = g_L(...g_2(g_1(x))): every point, every Jacobian, and what each order of products costs.
 
     Parameters
     ----------
@@ -348,9 +370,10 @@ class Chain:
         L = len(self.functions)
         self.names = list(names) if names else [f"g{i}" for i in range(1, L + 1)]
         if len(self.names) != L:  # zip below would silently drop the functions without a name
-            raise GradlibError(f"names has {len(self.names)} entries for {L} functions; give one name per function.")
+            raise GradlibError(f"names has {len(self.names)} entries for {L} functions; give one "
+                               "name per function.")
         _require_sizes(self.functions, self.names)
-        self.points = [_point(x)]
+        self.points = [shapes.as_point(x, needed_by="A numeric chain")]
         self.jacobians, errors = [], []
         for idx, (g, name) in enumerate(zip(self.functions, self.names)):
             role = "the inner function" if idx == 0 else "applied to the previous output"
@@ -368,18 +391,19 @@ class Chain:
         self.sizes = [self.points[0].size] + [J.shape[0] for J in self.jacobians]
         self.J_f = _product(self.jacobians)
         self.direct_J, error = self._direct(method, errors)
-        # Agree to ten times the error estimates (plus a tiny relative slack), and those estimates must be
-        # small: near a kink or a jump they are large, and then neither number can be trusted.
+        # Agree to ten times the error estimates (plus a tiny relative slack), and those estimates
+        # must be small: near a kink or a jump they are large, and then neither can be trusted.
         scale = max(1.0, float(np.max(np.abs(self.direct_J))))
         diff = np.abs(self.J_f - self.direct_J)
-        self.check_ok = bool(np.all(diff <= 10 * error + 1e-8 * np.abs(self.direct_J) + 1e-10 * scale)
-                             and np.all(error <= 1e-6 * scale))
+        slack = 10 * error + 1e-8 * np.abs(self.direct_J) + 1e-10 * scale
+        self.check_ok = bool(np.all(diff <= slack) and np.all(error <= 1e-6 * scale))
         if strict and not self.check_ok:
-            raise GradlibError(f"The chain-rule product J_f differs from the Jacobian of the composition computed "
-                               f"directly by up to {diff.max():.3g} at x = {self.points[0].tolist()}, with "
-                               f"finite-difference errors estimated up to {error.max():.3g}. A function may not "
-                               "be differentiable there (abs, max, a kink, a jump); try another point, or pass "
-                               "strict=False to inspect both (.J_f, .direct_J).")
+            raise GradlibError("The chain-rule product J_f differs from the Jacobian of the "
+                               f"composition computed directly by up to {diff.max():.3g} at x = "
+                               f"{echo(self.points[0].tolist())}, with finite-difference errors "
+                               f"estimated up to {error.max():.3g}. A function may not be "
+                               "differentiable there (abs, max, a kink, a jump); try another "
+                               "point, or pass strict=False to inspect both (.J_f, .direct_J).")
 
     def _direct(self, method, errors):
         """The composition's Jacobian computed directly, and how far J_f may differ from it."""
@@ -400,7 +424,8 @@ class Chain:
     def shape_text(self) -> str:
         """The product in words, e.g. "J3 (1x3) @ J2 (3x3) @ J1 (3x3) -> J_f (1x3)"."""
         L = len(self.jacobians)
-        return shapes.describe_product([(f"J{i}", self.jacobians[i - 1]) for i in range(L, 0, -1)], "J_f")
+        factors = [(f"J{i}", self.jacobians[i - 1]) for i in range(L, 0, -1)]
+        return shapes.describe_product(factors, "J_f")
 
     def costs(self) -> dict:
         """:func:`costs` of this chain's sizes."""
@@ -411,7 +436,8 @@ class Chain:
         return accumulation_steps(self.sizes, order)
 
     def __repr__(self):
-        return f"<Chain of {len(self.functions)} at x = {self.points[0].tolist()}: {self.shape_text}>"
+        at = echo(self.points[0].tolist())
+        return f"<Chain of {len(self.functions)} at x = {at}: {self.shape_text}>"
 
 
 def _product(matrices):
@@ -426,14 +452,28 @@ def _product(matrices):
 # The cost of each order of multiplication
 
 
+#: The longest chain costs() takes: the cheapest bracketing takes time L^3.
+MAX_FUNCTIONS = 100
+
+
 def _check_sizes(sizes):
     try:
+        count = len(sizes) if isinstance(sizes, Sized) else 0
+    except OverflowError:   # range(10**20)
+        count = MAX_FUNCTIONS + 2
+    if count > MAX_FUNCTIONS + 1:
+        raise GradlibError(f"costs takes chains of at most {MAX_FUNCTIONS} functions "
+                           f"({MAX_FUNCTIONS + 1} sizes); got {echo(sizes)}.")
+    try:
+        if not isinstance(sizes, Sized):   # an endless iterator is never read
+            raise TypeError
         sizes = [int(s) for s in sizes]
-    except (TypeError, ValueError) as err:
-        raise GradlibError(f"sizes must be whole numbers [n, m1, ..., k]; got {sizes!r}.") from err
+    except (TypeError, ValueError, OverflowError) as err:
+        raise GradlibError("sizes must be whole numbers [n, m1, ..., k]; got "
+                           f"{echo(sizes)}.") from err
     if len(sizes) < 2 or min(sizes) < 1:
-        raise GradlibError(f"sizes must be [n, m1, ..., k]: at least two positive sizes, the input size first; "
-                           f"got {sizes}.")
+        raise GradlibError("sizes must be [n, m1, ..., k]: at least two positive sizes, the "
+                           f"input size first; got {echo(sizes)}.")
     return sizes
 
 
@@ -462,7 +502,7 @@ def _bracket(tree, top=True) -> str:
 
 
 def costs(sizes) -> dict:
-    """Scalar multiplications to form J_f = J_L @ ... @ J_1 in each order, from the layer sizes alone.
+    """Scalar multiplications to form J_f = J_L @ ... @ J_1 in each order, from the sizes alone.
 
     Parameters
     ----------
@@ -497,7 +537,8 @@ def costs(sizes) -> dict:
     forward = sum(sizes[i + 1] * sizes[i] * n for i in range(1, len(sizes) - 1))
     reverse = sum(k * sizes[i + 1] * sizes[i] for i in range(len(sizes) - 2))
     optimal, tree = _optimal(sizes)
-    return {"forward": forward, "reverse": reverse, "optimal": optimal, "bracketing": _bracket(tree), "tree": tree}
+    return {"forward": forward, "reverse": reverse, "optimal": optimal,
+            "bracketing": _bracket(tree), "tree": tree}
 
 
 def accumulation_steps(sizes, order: str = "reverse") -> list:
@@ -557,7 +598,7 @@ def accumulation_steps(sizes, order: str = "reverse") -> list:
 
         walk(_optimal(sizes)[1])
         return out
-    raise GradlibError(f"order must be 'forward', 'reverse' or 'optimal'; got {order!r}.")
+    raise GradlibError(f"order must be 'forward', 'reverse' or 'optimal'; got {echo(order)}.")
 
 
 def _wrap(name):
@@ -637,8 +678,9 @@ def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto",
     Matrix([[2*r*sin(theta)**2 + 2*r*cos(theta)**2, 0]])
     """
     if mode not in ("auto", "numeric", "symbolic"):
-        raise GradlibError(f"mode must be 'auto', 'numeric' or 'symbolic'; got {mode!r}.")
-    plain = [callable(g) and not _is_entry(g) and not isinstance(g, sp.Basic) for g in (g2, g1)]
+        raise GradlibError(f"mode must be 'auto', 'numeric' or 'symbolic'; got {echo(mode)}.")
+    plain = [callable(g) and not functions.is_entry(g) and not isinstance(g, sp.Basic)
+             for g in (g2, g1)]
     if mode == "symbolic" or (mode == "auto" and not any(plain)):
         return _symbolic_chain(g2, g1, x, variables, y_variables, method)
     g2n = _as_numeric(g2, y_variables, "outer function g2")
@@ -649,7 +691,7 @@ def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto",
 
 def _as_numeric(g, variables, role):
     """Formulas become callables (lambdified); callables and catalogue entries stay as they are."""
-    if callable(g) or _is_entry(g):
+    if callable(g) or functions.is_entry(g):
         return g
     column, variables = _column(g, variables, role)
     fun = symbolic.lambdify(column, variables)
@@ -660,67 +702,47 @@ def _numeric_result(x, y, J_g1, J_g2, direct_J, check_ok):
     names_x, names_y = _names(None, x.size, "x"), _names(None, y.size, "y")
     J_f = J_g2 @ J_g1
     return ChainResult(x, y, J_g1, J_g2, J_f, _steps(J_g2, J_g1, names_x, names_y),
-                       shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f"), direct_J, check_ok)
-
-
-def resolve_variables(variables, exprs=()) -> tuple:
-    """Symbols for variable names, taken from the expressions where they occur (matched by name).
-
-    A name typed as "x" and a catalogue's real ``x`` are then the same symbol;
-    names that do not occur become real symbols, like :func:`gradlib.symbolic.parse` makes.
-
-    Parameters
-    ----------
-    variables : str ("x y" or "x, y") or sequence of str / sympy Symbol
-    exprs : sequence of sympy expressions or matrices
-
-    Returns
-    -------
-    tuple of sympy.Symbol
-
-    Examples
-    --------
-    >>> x = sp.Symbol("x")
-    >>> v = resolve_variables("x y", [x**2])
-    >>> v[0] == x, v[0].is_real, v[1].is_real    # the expression's own x (no assumptions), a real y
-    (True, None, True)
-    """
-    free = {str(s): s for e in exprs for s in e.free_symbols}
-    return tuple(free.get(str(v), v) for v in symbolic.symbols(variables))
+                       shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f"),
+                       direct_J, check_ok)
 
 
 def _column(g, variables, role):
-    """A formula (entry, Matrix, list, expression, string) as a column Matrix (m, 1) and its variables."""
-    if _is_entry(g):
+    """A formula (entry, Matrix, list, expression, string) as a column (m, 1), and its variables."""
+    if functions.is_entry(g):
         return sp.Matrix(g.expr), tuple(g.variables)
     if callable(g) and not isinstance(g, sp.Basic):
-        raise GradlibError(f"A symbolic chain needs formulas or catalogue entries; the {role} is a Python "
-                           "function. Use mode='numeric' with a point x, or give it as a formula.")
+        raise GradlibError(f"A symbolic chain needs formulas or catalogue entries; the {role} is "
+                           "a Python function. Use mode='numeric' with a point x, or give it as "
+                           "a formula.")
     if not isinstance(g, (str, sp.Basic, sp.MatrixBase, list, tuple)):
-        raise GradlibError(f"The {role} must be a callable, a catalogue entry or a formula (a string or a sympy "
-                           f"expression); got {type(g).__name__}.")
+        raise GradlibError(f"The {role} must be a callable, a catalogue entry or a formula (a "
+                           f"string or a sympy expression); got {type(g).__name__}.")
     if variables is None:
         raise GradlibError(f"The {role} is a formula; say which symbols are its inputs, in order "
-                           f"({'variables' if role == 'inner function g1' else 'y_variables'}=\"x y\").")
+                           f"({'variables' if role == 'inner function g1' else 'y_variables'}=\"x "
+                           "y\").")
     if isinstance(g, sp.MatrixBase) and min(g.shape) > 1:
-        raise ShapeError(f"The {role} is a {g.shape[0]} x {g.shape[1]} Matrix; a function's formulas are one "
-                         "column (one entry per output): pass sympy.Matrix([...]) with one entry per output.")
+        raise ShapeError(f"The {role} is a {g.shape[0]} x {g.shape[1]} Matrix; a function's "
+                         "formulas are one column (one entry per output): pass "
+                         "sympy.Matrix([...]) with one entry per output.")
     items = list(g) if isinstance(g, (list, tuple, sp.MatrixBase)) else [g]
-    for e in items:   # anything else (a nested list, an object) must never reach sympify
-        if not isinstance(e, (str, sp.Basic, int, float)) or isinstance(e, bool):
-            raise GradlibError(f"The {role} has an entry of type {type(e).__name__} ({e!r:.40}); each entry must "
-                               "be one formula: a string such as \"x*y\", a sympy expression or a number.")
-    symbols = resolve_variables(variables, [e for e in items if isinstance(e, sp.Basic)])
+    for e in items:   # anything else (a nested list, an object) is not one formula
+        if not isinstance(e, (str, sp.Expr, int, float)) or isinstance(e, bool):
+            raise GradlibError(f"The {role} has an entry of type {type(e).__name__} "
+                               f"({echo(e, 40)}); each entry must be one formula: a string such "
+                               "as \"x*y\", a sympy expression or a number.")
+    symbols = symbolic.resolve_variables(variables, [e for e in items if isinstance(e, sp.Basic)],
+                                         symbols_by_name=True)
     names = [str(v) for v in symbols]
     try:
-        exprs = [symbolic.parse(e, symbols) if isinstance(e, str) else sp.sympify(e) for e in items]
+        column = symbolic.as_matrix(items, symbols)
     except ParseError as err:
         raise ParseError(f"The {role}: {err}") from err
-    column = sp.Matrix(exprs).reshape(len(exprs), 1)
     stray = sorted(str(s) for s in column.free_symbols if s not in symbols)
     if stray:
-        raise GradlibError(f"The {role} uses {', '.join(stray)}, which {'is' if len(stray) == 1 else 'are'} not "
-                           f"among its variables ({', '.join(names)}).")
+        raise GradlibError(f"The {role} uses {', '.join(stray)}, which "
+                           f"{'is' if len(stray) == 1 else 'are'} not among its variables "
+                           f"({', '.join(names)}).")
     return column, symbols
 
 
@@ -731,47 +753,80 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     shapes.require_product([("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))], "J_f",
                            context=f"g1 returns {G1.rows} numbers, but g2 takes {len(Y)} inputs "
                                    f"({', '.join(map(str, Y))}):", suggest=False)
+    if not (functions.is_entry(g1) and functions.is_entry(g2)):  # a typed formula in the chain
+        _require_small_composition(G2, Y, G1)
     y_of_x = dict(zip(Y, G1))
     J_g1 = G1.jacobian(X)
     J_g2 = G2.jacobian(Y).subs(y_of_x, simultaneous=True)
     J_f = J_g2 * J_g1
     direct = G2.subs(y_of_x, simultaneous=True).jacobian(X)
     if not _same(J_f, direct, X):
-        raise GradlibError("The symbolic chain-rule product J_g2 @ J_g1 differs from the Jacobian of g2(g1(x)) "
-                           f"computed directly: {J_f} versus {direct}. Please report this.")
-    # Name y by its own symbols unless they clash with x's (a catalogue g2 on (x, y) after g1 -> (x, y)).
+        raise GradlibError("The symbolic chain-rule product J_g2 @ J_g1 differs from the "
+                           f"Jacobian of g2(g1(x)) computed directly: {J_f} versus {direct}. "
+                           "Please report this.")
+    # Name y by its own symbols unless they clash with x's (a catalogue g2 on (x, y) after
+    # g1 -> (x, y)).
     y_names = _names(None if {str(v) for v in Y} & {str(v) for v in X} else Y, len(Y), "y")
     steps = _steps(J_g2, J_g1, _names(X, len(X), "x"), y_names, number=False)
     values = None
     if x is not None:
-        p = _point(x)
+        p = shapes.as_point(x, needed_by="A numeric chain")
         if p.size != len(X):
-            raise ShapeError(f"x has {p.size} numbers; g1 takes {len(X)} inputs ({', '.join(map(str, X))}).")
+            raise ShapeError(f"x has {p.size} numbers; g1 takes {len(X)} inputs "
+                             f"({', '.join(map(str, X))}).")
         ev = lambda M, what: _evaluate(M, X, p, what)     # noqa: E731  (reads as a formula)
         y = ev(G1, "y = g1(x)").ravel()
         ev(G2.subs(y_of_x, simultaneous=True), "g2(g1(x))")  # inside g2's domain too (log at y < 0)
         values = _numeric_result(p, y, ev(J_g1, "J_g1"), ev(J_g2, "J_g2"), ev(direct, "J_f"), True)
     shape_text = shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
-    return ChainResult(sp.Matrix(X), G1, J_g1, J_g2, J_f, steps, shape_text, direct, True, True, X, Y, values)
+    return ChainResult(sp.Matrix(X), G1, J_g1, J_g2, J_f, steps, shape_text, direct, True, True,
+                       X, Y, values)
+
+
+def _require_small_composition(G2, Y, G1):
+    """Refuse a chain whose composition g2(g1(x)) is beyond what parse accepts in one formula.
+
+    Building g2(g1(x)) makes sympy evaluate every function of g2 again on g1's formulas;
+    two formulas that parse accepts can compose into one that takes seconds (an exp tower
+    in u after one in x: 2 s), so the composition gets the limits of one formula.
+    """
+    inside = {y: symbolic.complexity(g) for y, g in zip(Y, G1, strict=True)}
+    sizes = [symbolic.complexity(g, inside) for g in G2]
+    nesting, count = max(c.nesting for c in sizes), sum(c.functions for c in sizes)
+    depth = max(c.depth for c in sizes)
+    if (nesting > symbolic.MAX_NESTING or count > symbolic.MAX_FUNCTIONS
+            or depth > symbolic.MAX_TREE_DEPTH):
+        raise GradlibError(
+            f"g2(g1(x)) written out is too large for a symbolic chain: it nests functions and "
+            f"roots {nesting} deep, has {count} of them and is {depth} levels deep; a chain of "
+            f"typed formulas gets the limits of one formula (at most {symbolic.MAX_NESTING} deep, "
+            f"{symbolic.MAX_FUNCTIONS} functions, {symbolic.MAX_TREE_DEPTH} levels). Use simpler "
+            "formulas, or mode='numeric' with the point x.")
 
 
 def _evaluate(M, X, p, what):
-    """M at the point p as floats, or a NonFiniteError where it is not a finite real number (1/u at 0, log(-1))."""
+    """M at the point p as floats, or a NonFiniteError where it is not finite and real (log(-1))."""
     with np.errstate(all="ignore"):
         values = symbolic.lambdify(M, X)(p)
     if not np.isfinite(values).all() or np.iscomplexobj(values) and np.any(values.imag):
-        raise NonFiniteError(f"{what} is not a finite real number at x = {p.tolist()}: {numeric._show(values)}. "
-                             "The chain is not differentiable there; pick a point inside the functions' domains.")
+        raise NonFiniteError(f"{what} is not a finite real number at x = {echo(p.tolist())}: "
+                             f"{numeric._show(values)}. The chain is not differentiable there; "
+                             "pick a point inside the functions' domains.")
     return values.real.astype(float)
 
 
 def _same(A, B, X):
-    """Whether two matrices of formulas are equal: expanded, simplified, or else at random points."""
-    diff = [e for e in (A - B).applyfunc(sp.expand) if e != 0]
-    if all(sp.simplify(e) == 0 for e in diff):
+    """Whether two matrices of formulas agree: equal as written, or else at random points.
+
+    Both come from sympy's own differentiation, so they agree unless gradlib has a bug;
+    expanding or simplifying them to prove it took minutes on nested functions (an exp
+    tower 35 deep: 78 s), so numbers at three random points decide, in linear time.
+    """
+    if A == B:
         return True
-    # simplify can fail to prove a true identity; numbers at random points then decide
-    f = symbolic.lambdify(sp.Matrix(diff), X)
+    both = symbolic.lambdify(A.col_join(B), X)   # one function: common parts computed once
     rng = np.random.default_rng(0)
-    values = [f(rng.uniform(0.5, 1.5, len(X))) for _ in range(3)]
-    return all(np.allclose(v[np.isfinite(v)], 0, atol=1e-9) for v in values)
+    with np.errstate(all="ignore"):
+        pairs = [np.split(both(p), 2) for p in rng.uniform(0.5, 1.5, (3, len(X)))]
+    return all(np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-12)
+               for a, b in pairs for ok in [np.isfinite(a) & np.isfinite(b)])

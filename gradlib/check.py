@@ -51,18 +51,21 @@ entries are wrong (the values are not known to gradlib).
 """
 from __future__ import annotations
 
+import decimal
 import hashlib
 import html
 import itertools
 import numbers
+import time
+from collections.abc import Sized
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
-from . import numeric, shapes, symbolic
-from .chain import chain_rule, resolve_variables
-from .errors import GradlibError, ParseError
+from . import functions, numeric, shapes, symbolic
+from .chain import call_at, chain_rule
+from .errors import FunctionError, GradlibError, ParseError, clip, echo
 
 DEFAULT_RTOL = 1e-6
 DEFAULT_ATOL = 1e-9
@@ -148,7 +151,8 @@ class Feedback:
         if self.entries:
             head, rows = self._rows()
             widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
-            lines += ["  " + "  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in [head, *rows]]
+            lines += ["  " + "  ".join(cell.rjust(w) for cell, w in zip(r, widths))
+                      for r in [head, *rows]]
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -162,8 +166,9 @@ class Feedback:
             head, rows = self._rows()
             cell = 'style="padding:1px 8px;text-align:right"'
             out.append('<table style="margin-top:4px">')
-            out.append("<tr>" + "".join(f"<th {cell}>{html.escape(h)}</th>" for h in head) + "</tr>")
-            out += ["<tr>" + "".join(f"<td {cell}>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows]
+            for tag, row in [("th", head)] + [("td", r) for r in rows]:
+                out.append("<tr>" + "".join(f"<{tag} {cell}>{html.escape(c)}</{tag}>" for c in row)
+                           + "</tr>")
             out.append("</table>")
         out.append("</div>")
         return "".join(out)
@@ -223,13 +228,15 @@ class Secret:
     def __post_init__(self):
         m, n = self.shape
         if len(self.digests) != m * n:
-            raise GradlibError(f"A Secret of shape {self.shape} needs {m * n} digests; got {len(self.digests)}.")
+            raise GradlibError(f"A Secret of shape {self.shape} needs {m * n} digests; got "
+                               f"{len(self.digests)}.")
 
     def matches(self, A) -> np.ndarray:
-        """Entrywise: does A[i, j] round to the hashed value? A has shape ``self.shape``; returns bools, same shape.
+        """Entrywise: does A[i, j] round to the hashed value? A has ``self.shape``; so do the bools.
 
-        A value is also tried nudged by half a unit in its last kept digit (and in the digit below, for
-        a value just above a power of 10), so that values next to a rounding boundary are not rejected.
+        A value is also tried nudged by half a unit in its last kept digit (and in the digit
+        below, for a value just above a power of 10), so that values next to a rounding
+        boundary are not rejected.
 
         >>> hash_answer([[0.5, 1.0]]).matches([[0.5, -1.0]]).tolist()
         [[True, False]]
@@ -240,8 +247,8 @@ class Secret:
         nudge = 0.5 * 10.0 ** (1 - self.digits)
         out = np.zeros(self.shape, dtype=bool)
         for (i, j), a in np.ndenumerate(A):
-            # A relative nudge of a is half a unit only for a mantissa near 1 (at 2.37 it jumps a whole key),
-            # so also nudge by half a unit of a's last kept digit.
+            # A relative nudge of a is half a unit only for a mantissa near 1 (at 2.37 it jumps a
+            # whole key), so also nudge by half a unit of a's last kept digit.
             unit = nudge * 10.0 ** np.floor(np.log10(abs(a))) if a else 0.0
             keys = {_key(a * s, self.digits) for s in (1.0, 1 - nudge, 1 + nudge)}
             keys |= {_key(a + d, self.digits) for d in (-unit, unit, -unit / 10, unit / 10)}
@@ -275,11 +282,13 @@ def hash_answer(expected, digits: int = 6) -> Secret:
     """
     E = np.asarray(expected, dtype=float)
     if E.ndim != 2:
-        raise GradlibError(f"hash_answer needs a 2-D array (outputs x inputs); got shape {E.shape}. "
-                           "Reshape a gradient to (1, n) and a curve's derivative to (m, 1).")
+        raise GradlibError("hash_answer needs a 2-D array (outputs x inputs); got shape "
+                           f"{E.shape}. Reshape a gradient to (1, n) and a curve's derivative to "
+                           "(m, 1).")
     if not np.isfinite(E).all():
         raise GradlibError("hash_answer needs finite values; the expected array has inf or nan.")
-    return Secret(E.shape, tuple(_digest(i, j, _key(e, digits)) for (i, j), e in np.ndenumerate(E)), digits)
+    digests = tuple(_digest(i, j, _key(e, digits)) for (i, j), e in np.ndenumerate(E))
+    return Secret(E.shape, digests, digits)
 
 
 # ---------------------------------------------------------------------------
@@ -295,9 +304,9 @@ class _Truth:
     secret: Secret | None = None
     rtol: float = DEFAULT_RTOL
     atol: float | np.ndarray = DEFAULT_ATOL
-    given_atol: float = DEFAULT_ATOL          # the exercise's own atol, before a numeric truth's error is added
+    given_atol: float = DEFAULT_ATOL          # the exercise's own, before a numeric truth's error
     reveal: bool = False
-    what: str = "matrix"                      # gradient | derivative | Jacobian | matrix | product J_f
+    what: str = "matrix"                      # gradient, derivative, Jacobian, matrix, product J_f
     explanation: str = ""                     # why the shape is what it is
     variables: tuple | None = None            # symbols a learner's expression may use
     point: np.ndarray | None = None
@@ -315,38 +324,38 @@ def _close(A, E, rtol, atol) -> np.ndarray:
     return np.abs(A - E) <= atol + rtol * np.abs(E)
 
 
-def _as_point(x, name="x") -> np.ndarray:
-    return shapes.as_point(x, name, needed_by="This check")
-
-
 def _variables(variables, expr) -> tuple:
-    """The variables of an expression: as given (by name), or its only free symbol."""
+    """The variables of an expression: as given (matched by name), or its only free symbol."""
     if variables is not None:
-        return resolve_variables(variables, [] if expr is None else [expr])
+        return symbolic.resolve_variables(variables, [] if expr is None else [expr],
+                                          symbols_by_name=True)
     free = sorted(expr.free_symbols, key=str)
     if len(free) > 1:
-        raise GradlibError(f"The expression uses {', '.join(map(str, free))}; pass variables=[...] to say "
-                           "which is input 1, input 2, ... (the order of the columns).")
+        raise GradlibError(f"The expression uses {', '.join(map(str, free))}; pass variables=[...] "
+                           "to say which is input 1, input 2, ... (the order of the columns).")
     return tuple(free)
 
 
-def _substitute(M: sp.Matrix, variables, point) -> sp.Matrix:
-    """Put the point into M, matching variables by name (a parsed x and a real x are the same x)."""
-    values = {str(v): sp.Float(p) if isinstance(p, float) else p for v, p in zip(variables, point)}
-    return M.subs({s: values[str(s)] for s in M.free_symbols if str(s) in values})
+def _flat(items, depth=0) -> list:
+    """The entries of nested lists, row by row (every string stays a string, for parse)."""
+    if depth > shapes.MAX_DIMS:
+        raise GradlibError(f"f is nested more than {shapes.MAX_DIMS} levels deep: give one formula "
+                           "per output, in a list.")
+    if isinstance(items, (list, tuple)):
+        return [e for item in items for e in _flat(item, depth + 1)]
+    return [items]
 
 
 def _symbolic_truth(expr, variables):
-    """Exact Jacobian of a formula (string, sympy, list), as a function of the point: (values, 0)."""
-    if isinstance(expr, str):
-        expr = symbolic.parse(expr, variables)
-    if isinstance(expr, (list, tuple)):   # strings inside are parsed, never sympified
-        expr = [symbolic.parse(e, variables) if isinstance(e, str) else e for e in expr]
-    M = sp.Matrix(expr) if isinstance(expr, (list, tuple, sp.MatrixBase)) else sp.Matrix([expr])
+    """Exact Jacobian of formulas (string, sympy, list), as a function of the point: (values, 0)."""
+    if isinstance(expr, sp.MatrixBase):
+        M = sp.Matrix(expr)
+    else:  # strings (also inside lists) are parsed, never sympified
+        M = symbolic.as_matrix(_flat(expr), variables)
     M = M.reshape(M.shape[0] * M.shape[1], 1)
     variables = _variables(variables, M)
-    J = M.jacobian(sp.Matrix(variables))
-    return variables, lambda p: (_evaluated(J, variables, p), 0.0)
+    J = _evaluator(M.jacobian(sp.Matrix(variables)), variables)
+    return variables, lambda p: (J(p), 0.0)
 
 
 def _numeric_truth(f, what):
@@ -359,61 +368,84 @@ def _numeric_truth(f, what):
     return at
 
 
+def _evaluator(M, variables):
+    """A sympy Matrix (of the exercise, not the learner's) as a function: point -> floats.
+
+    Variables are matched by name (a parsed x and a plain sympy x are the same x);
+    evaluated in floating point (numpy), so every formula takes time linear in its size.
+    """
+    def fail(reason, point="any point"):
+        raise GradlibError(f"The expected matrix {echo(M)} could not be evaluated at {point} with "
+                           f"variables {variables}: {reason}")
+    try:
+        f = symbolic.lambdify(M, symbolic.resolve_variables(variables, [M], symbols_by_name=True))
+    except GradlibError as exc:
+        fail(exc)
+
+    def at(point):
+        with np.errstate(all="ignore"):
+            values = f(point)
+        if np.iscomplexobj(values) and np.any(values.imag):
+            fail("it is not real there", echo(list(point)))
+        return values.real.astype(float)
+    return at
+
+
 def _evaluated(M, variables, point) -> np.ndarray:
     """A sympy Matrix (of the exercise, not the learner's) as floats at the point."""
-    try:
-        return np.array(_substitute(M, variables, point).evalf(), dtype=float)
-    except TypeError as exc:
-        raise GradlibError(f"The expected matrix {M} could not be evaluated at {list(point)} with "
-                           f"variables {variables}: {exc}") from exc
+    return _evaluator(M, variables)(point)
 
 
 def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
     """Build the truth from exactly one of ``expected`` or ``f``."""
     if (expected is None) == (f is None):
-        raise GradlibError("Give the truth either as expected=... (an array, a sympy Matrix, a Secret) "
-                           "or as f=... with the point x=...; " + ("got neither." if f is None else "got both."))
+        got = "got neither." if f is None else "got both."
+        raise GradlibError("Give the truth either as expected=... (an array, a sympy Matrix, a "
+                           f"Secret) or as f=... with the point x=...; {got}")
     t = _Truth((0, 0), rtol=rtol, atol=atol, given_atol=atol, reveal=reveal,
                what="Jacobian" if what == "jacobian" else what)
     if x is not None:
-        t.point = _as_point(x)
+        t.point = shapes.as_point(x)
     if isinstance(expected, Secret):
         t.secret, t.shape, t.reveal = expected, tuple(expected.shape), False
     elif f is not None:
-        t.point = _as_point(x)
-        if hasattr(f, "expr") and hasattr(f, "variables"):      # a catalogue entry: exact
+        t.point = shapes.as_point(x)
+        if functions.is_entry(f):      # exact
             t.variables, t.at = _symbolic_truth(f.expr, f.variables)
         elif isinstance(f, (str, sp.Basic, sp.MatrixBase, list, tuple)):
             t.variables, t.at = _symbolic_truth(f, variables)
         elif callable(f):
             t.at = _numeric_truth(f, what)
         else:
-            raise GradlibError(f"f must be a callable, a sympy expression, a string or a catalogue entry; "
-                               f"got {type(f).__name__}.")
+            raise GradlibError("f must be a callable, a sympy expression, a string or a "
+                               f"catalogue entry; got {type(f).__name__}.")
         t.values, extra = t.at(t.point)
         t.atol = atol + extra
     elif isinstance(expected, (sp.Basic, sp.MatrixBase)) and expected.free_symbols:
-        t.point = _as_point(x)
+        t.point = shapes.as_point(x)
         t.variables = _variables(variables, expected)
-        t.values = _evaluated(sp.Matrix([[expected]]) if isinstance(expected, sp.Basic) else expected,
-                              t.variables, t.point)
+        M = sp.Matrix([[expected]]) if isinstance(expected, sp.Basic) else expected
+        t.values = _evaluated(M, t.variables, t.point)
     else:
         try:
-            t.values = np.array(expected.tolist() if isinstance(expected, sp.MatrixBase) else expected, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise GradlibError(f"expected must be a 2-D array of numbers, a sympy Matrix or expression, or a Secret; "
-                               f"could not read {expected!r:.60} as numbers ({exc}). For a formula give f=... and "
-                               "the point x=..., and gradlib computes its derivative.") from exc
+            rows = expected.tolist() if isinstance(expected, sp.MatrixBase) else expected
+            t.values = np.array(rows, dtype=float)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise GradlibError("expected must be a 2-D array of numbers, a sympy Matrix or "
+                               f"expression, or a Secret; could not read {echo(expected, 60)} as "
+                               f"numbers ({clip(exc)}). For a formula give f=... and the point "
+                               "x=..., and gradlib computes its derivative.") from exc
         if t.values.ndim == 0:
             t.values = t.values.reshape(1, 1)
         if t.values.ndim != 2:
-            raise GradlibError(f"expected must be 2-D (outputs x inputs); got shape {t.values.shape}. "
-                               "A gradient is (1, n), a curve's derivative (m, 1).")
+            raise GradlibError("expected must be 2-D (outputs x inputs); got shape "
+                               f"{t.values.shape}. A gradient is (1, n), a curve's derivative (m, "
+                               "1).")
     if t.values is not None:
         t.shape = t.values.shape
         if not np.isfinite(t.values).all():
-            raise GradlibError(f"The truth has inf or nan entries ({t.values.tolist()}): no answer could match it. "
-                               "Pick a point where the derivative exists.")
+            raise GradlibError(f"The truth has inf or nan entries ({echo(t.values.tolist())}): no "
+                               "answer could match it. Pick a point where the derivative exists.")
     if variables is not None and t.variables is None:
         t.variables = _variables(variables, None)
     m, n = t.shape
@@ -433,23 +465,35 @@ def _describe(given) -> str:
     """What was given, in a few words, for messages: its short repr, else its type."""
     if isinstance(given, str):
         return repr(given if len(given) < 40 else given[:37] + "...")
-    text = repr(given)
+    text = echo(given)
     kind = type(given).__name__
     if given is None or given is Ellipsis or isinstance(given, (int, float)):
         return text
     return f"{text} (a {kind})" if len(text) < 30 else f"a {kind}"
 
 
-def _number(v, where, t) -> float:
+def _number(v, where, t, deadline=None) -> float:
     """One entry of the answer as a float, or a _Reject saying why it is not a number."""
     if isinstance(v, (bool, np.bool_)):
         raise _Reject("not_a_number", f"{where} is {v}, a truth value, not a number.")
-    if isinstance(v, numbers.Real):
-        return float(v)
+    if isinstance(v, (numbers.Real, decimal.Decimal)):
+        try:
+            return float(v)
+        except OverflowError:
+            raise _Reject("non_finite", f"{where} is {echo(v, 40)}, too large for a number here "
+                          "(floating point goes up to about 1.8e308).") from None
+        except ValueError:   # Decimal('sNaN')
+            raise _Reject("not_a_number", f"{where} is {echo(v, 40)}, not a number.") from None
     if isinstance(v, numbers.Complex):
         if v.imag == 0:
             return float(v.real)
-        raise _Reject("not_a_number", f"{where} is the complex number {v}; derivatives here are real numbers.")
+        raise _Reject("not_a_number", f"{where} is the complex number {v}; derivatives here are "
+                                      "real numbers.")
+    if isinstance(v, (str, sp.Basic)) and deadline is not None:
+        try:
+            symbolic.check_deadline(deadline, "the formulas of your answer")
+        except ParseError as exc:
+            raise _Reject("parse_error", f"{where}: {exc}.") from None
     if isinstance(v, str):
         v = _parse(v, where)
     if isinstance(v, sp.Basic):
@@ -461,39 +505,62 @@ def _parse(text, where):
     try:
         return symbolic.parse(text)
     except ParseError as exc:
-        raise _Reject("parse_error", f"{where} is the text {text!r}, which is not a math expression gradlib "
-                      f"can read: {exc}") from None
+        raise _Reject("parse_error", f"{where} is the text {echo(text)}, which is not a math "
+                      f"expression gradlib can read: {exc}") from None
 
 
 def _sympy_number(expr, where, t) -> float:
+    """An expression's value at the exercise's point, in floating point (numpy): linear time."""
     free = sorted(map(str, expr.free_symbols))
+    variables, point = (sp.Dummy(),), np.zeros(1)   # a constant needs no variables
     if free:
         names = [str(v) for v in t.variables or ()]
         unknown = [s for s in free if s not in names]
         if unknown and names:
-            raise _Reject("wrong_variables", f"{where} uses {', '.join(unknown)}, which "
+            raise _Reject("wrong_variables", f"{where} uses {clip(', '.join(unknown))}, which "
                           f"{'is' if len(unknown) == 1 else 'are'} not a variable of this exercise "
                           f"(the variables are {', '.join(names)}).")
         if unknown or t.point is None:
-            raise _Reject("not_a_number", f"{where} is the expression {expr}, not a number; "
+            raise _Reject("not_a_number", f"{where} is the expression {echo(expr)}, not a number; "
                           "this exercise expects numbers.")
-        expr = _substitute(sp.Matrix([[expr]]), t.variables, t.point)[0, 0]
-    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
-        raise _Reject("non_finite", f"{where} has no finite value at the point (a division by zero, or the "
-                      "log of 0?).")
-    value = complex(expr.evalf())
+        variables = symbolic.resolve_variables(t.variables, [expr], symbols_by_name=True)
+        point = t.point
+    try:
+        f = symbolic.lambdify(sp.Matrix([[expr]]), variables)
+        with np.errstate(all="ignore"):
+            value = f(point)[0, 0]
+            if not np.isfinite(value):   # sqrt(-2) is nan in real numbers: is it complex?
+                value = f(point.astype(complex))[0, 0]
+    except (GradlibError, ArithmeticError, TypeError, ValueError, NameError, RecursionError):
+        raise _Reject("not_a_number", f"{where} is {echo(expr)}, which gradlib cannot evaluate "
+                      "as a number.") from None
+    if not np.isfinite(value):
+        raise _Reject("non_finite", f"{where} has no finite value at the point (a division by "
+                      "zero, or the log of 0?).")
     if value.imag != 0:
-        raise _Reject("not_a_number", f"{where} is {expr}, not a real number.")
-    return value.real
+        raise _Reject("not_a_number", f"{where} is {echo(expr)}, not a real number.")
+    return float(value.real)
 
 
-def _nested(obj, where, t):
-    """Nested lists (possibly of strings or expressions) with every entry made a float."""
-    if isinstance(obj, (np.ndarray, sp.NDimArray)):
+def _nested(obj, where, t, depth=0, deadline=None):
+    """Nested lists (possibly of strings or expressions) with every entry made a float.
+
+    Formulas are read until ``deadline`` (a ``time.process_time()``, default a
+    second from now): an answer of many slow formulas is refused, not waited for.
+    """
+    if deadline is None:
+        deadline = time.process_time() + symbolic.TIME_BUDGET
+    if depth > shapes.MAX_DIMS:   # also a list that contains itself
+        raise _Reject("wrong_shape", f"Your answer is nested more than {shapes.MAX_DIMS} levels "
+                      f"deep; expected a {t.what} of shape {t.shape}: a list of rows, for example "
+                      f"{_example(t.shape)}.")
+    if isinstance(obj, np.ndarray):
+        obj = np.asarray(obj).tolist()   # the plain data of a subclass (masked array, np.matrix)
+    elif isinstance(obj, sp.NDimArray):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
-        return [_nested(v, f"{where}[{k}]", t) for k, v in enumerate(obj)]
-    return _number(obj, f"Entry {where}" if where else "Your answer", t)
+        return [_nested(v, f"{where}[{k}]", t, depth + 1, deadline) for k, v in enumerate(obj)]
+    return _number(obj, f"Entry {where}" if where else "Your answer", t, deadline)
 
 
 def _array(nested) -> np.ndarray:
@@ -503,45 +570,46 @@ def _array(nested) -> np.ndarray:
         pass
     rows = ", ".join(f"row {k} has {len(v) if isinstance(v, list) else 'a single number'}"
                      for k, v in enumerate(nested))
-    raise _Reject("ragged", f"The rows of your answer have different lengths ({rows}); every row of a matrix "
-                  "has the same number of entries, one per input.")
+    raise _Reject("ragged", f"The rows of your answer have different lengths ({rows}); every row "
+                  "of a matrix has the same number of entries, one per input.")
 
 
 def _to_array(given, t, call=True) -> np.ndarray:
     """The learner's answer as a float array (any number of dimensions), or a _Reject."""
     if given is None or given is Ellipsis:
-        raise _Reject("no_answer", f"There is no answer yet ({_describe(given)}). Expected a {t.what} of shape "
-                      f"{t.shape}, for example {_example(t.shape)}.")
+        raise _Reject("no_answer", f"There is no answer yet ({_describe(given)}). Expected a "
+                      f"{t.what} of shape {t.shape}, for example {_example(t.shape)}.")
     if call and callable(given) and not isinstance(given, (sp.Basic, sp.MatrixBase)):
         if t.point is None:
-            raise _Reject("wrong_type", "You gave a function, but this exercise has no point to call it at; "
-                          f"give the numbers, a {t.what} of shape {t.shape}.")
-        return _to_array(_call(given, t.point[0] if t.what == "derivative" else t.point), t, call=False)
+            raise _Reject("wrong_type", "You gave a function, but this exercise has no point to "
+                          f"call it at; give the numbers, a {t.what} of shape {t.shape}.")
+        at = t.point[0] if t.what == "derivative" else t.point
+        return _to_array(_call(given, at), t, call=False)
     if isinstance(given, sp.MatrixBase):
         return _array(_nested(given.tolist(), "", t))
-    if isinstance(given, np.ndarray) and given.dtype.kind in "iuf":
-        return given.astype(float)
+    if isinstance(given, np.ndarray):
+        given = np.asarray(given)   # the plain data of a subclass: hidden (masked) entries too
+        if given.dtype.kind in "iuf":
+            return given.astype(float)
     if isinstance(given, (list, tuple, np.ndarray, str, numbers.Number, sp.Basic)):
         return _array(_nested(given, "", t))
-    raise _Reject("wrong_type", f"You gave {_describe(given)}; expected a {t.what} of "
-                  f"shape {t.shape}: a 2-D array or a list of rows, for example {_example(t.shape)}.")
+    raise _Reject("wrong_type", f"You gave {_describe(given)}; expected a {t.what} of shape "
+                  f"{t.shape}: a 2-D array or a list of rows, for example {_example(t.shape)}.")
 
 
 def _call(fun, point):
     """Call the learner's function at the point, as f(x) or, failing that, as f(x1, x2, ...)."""
     try:
-        return fun(np.copy(point))
-    except TypeError as first:
-        if np.size(point) > 1:
-            try:
-                return fun(*point)
-            except Exception:
-                pass
-        error = first
-    except Exception as exc:
-        error = exc
-    raise _Reject("function_error", f"Calling your function at {np.round(point, 6).tolist()} failed: "
-                  f"{type(error).__name__}: {error}")
+        return call_at(fun, point)
+    except FunctionError as first:
+        error = first.__cause__
+    if isinstance(error, TypeError) and np.size(point) > 1:
+        try:
+            return call_at(lambda v: fun(*v), point)
+        except FunctionError:
+            pass
+    raise _Reject("function_error", f"Calling your function at {echo(np.round(point, 6).tolist())} "
+                  f"failed: {type(error).__name__}: {clip(error)}")
 
 
 def _example(shape) -> str:
@@ -564,9 +632,10 @@ def _check(given, t: _Truth) -> Feedback:
         A = _to_array(given, t)
         if not np.isfinite(A).all():
             bad = [str(tuple(int(v) for v in idx)) for idx in np.argwhere(~np.isfinite(A))]
-            where = f" at {', '.join(bad[:4])}" if A.ndim == 2 else ""
-            raise _Reject("non_finite", f"Your answer has inf or nan{where}. A derivative of a smooth function is "
-                          "finite; check for a division by zero or a log of a negative number.")
+            where = f" at {', '.join(bad[:4])}" if A.ndim == 2 and bad else ""
+            raise _Reject("non_finite", f"Your answer has inf or nan{where}. A derivative of a "
+                          "smooth function is finite; check for a division by zero or a log of a "
+                          "negative number.")
         fb = _diagnose(A, t)
     except _Reject as r:
         return Feedback(False, r.kind, r.message)
@@ -577,7 +646,7 @@ def _check(given, t: _Truth) -> Feedback:
 
 
 def _check_elsewhere(fun, t):
-    """A function answer right at x is also tried at two nearby points; None when right there too."""
+    """A function right at x is also tried at two nearby points; None when right there too."""
     rng = np.random.default_rng(0)
     for _ in range(2):
         p = t.point + 0.3 * (1 + np.abs(t.point)) * rng.uniform(-1, 1, t.point.size)
@@ -594,8 +663,9 @@ def _check_elsewhere(fun, t):
         except _Reject as r:
             fb = Feedback(False, r.kind, r.message)
         if not fb.ok:
-            return Feedback(False, "wrong_elsewhere", f"Your function gives the right {t.what} at x = "
-                            f"{_fmt_point(t.point)} but not at x = {_fmt_point(p)}: {fb.message}", fb.entries)
+            return Feedback(False, "wrong_elsewhere", f"Your function gives the right {t.what} at "
+                            f"x = {_fmt_point(t.point)} but not at x = {_fmt_point(p)}: "
+                            f"{fb.message}", fb.entries)
     return None
 
 
@@ -611,10 +681,11 @@ def _diagnose(A, t: _Truth) -> Feedback:
         return _scalar_given(A, t)
     if A.ndim == 1 and A.size == m * n and 1 in (m, n):
         inner = _diagnose(A.reshape(m, n), t)
-        how = "the numbers themselves are right." if inner.ok else "after reshaping: " + inner.message
-        return Feedback(False, "one_d", f"You gave a 1-D array of shape ({A.size},); a {t.what} is 2-D, "
-                        f"shape ({m}, {n}): use np.reshape(answer, ({m}, {n})) or write it as "
-                        f"{_example(t.shape)}. Apart from that, {how}", inner.entries)
+        how = ("the numbers themselves are right." if inner.ok
+               else "after reshaping: " + inner.message)
+        return Feedback(False, "one_d", f"You gave a 1-D array of shape ({A.size},); a {t.what} "
+                        f"is 2-D, shape ({m}, {n}): use np.reshape(answer, ({m}, {n})) or write "
+                        f"it as {_example(t.shape)}. Apart from that, {how}", inner.entries)
     if A.ndim == 2:
         if A.shape == t.shape and t.match(A).all():
             return Feedback(True, "correct", _correct_message(t))
@@ -644,53 +715,59 @@ def _scalar_given(A, t):
 def _transposed(A, t):
     m, n = t.shape
     if m == 1:
-        text = (f"You gave the gradient as a column, shape {A.shape}; this collection uses numerator layout, "
-                f"where a gradient is a row, shape {t.shape}.")
+        text = (f"You gave the gradient as a column, shape {A.shape}; this collection uses "
+                f"numerator layout, where a gradient is a row, shape {t.shape}.")
     elif n == 1:
-        text = (f"You gave the derivative as a row, shape {A.shape}; this collection uses numerator layout, "
-                f"where the derivative of a curve is a column, shape {t.shape}.")
+        text = (f"You gave the derivative as a row, shape {A.shape}; this collection uses "
+                f"numerator layout, where the derivative of a curve is a column, shape {t.shape}.")
     else:
-        text = (f"You gave the transpose of the {t.what} (denominator layout: one row per input). This collection "
-                f"uses numerator layout: one row per output, shape {t.shape}.")
-    return Feedback(False, "transposed", " ".join(filter(None, (text, t.transposed_note, "Use answer.T."))))
+        text = (f"You gave the transpose of the {t.what} (denominator layout: one row per input). "
+                f"This collection uses numerator layout: one row per output, shape {t.shape}.")
+    return Feedback(False, "transposed",
+                    " ".join(filter(None, (text, t.transposed_note, "Use answer.T."))))
 
 
 def _same_shape(A, t):
     m, n = t.shape
     if t.match(-A).all():
-        return Feedback(False, "sign", f"Your {t.what} has the opposite sign in every entry: look for a minus "
-                        "sign lost or added (the derivative of cos is -sin, of 1/x is -1/x**2).")
+        return Feedback(False, "sign", f"Your {t.what} has the opposite sign in every entry: look "
+                        "for a minus sign lost or added (the derivative of cos is -sin, of 1/x "
+                        "is -1/x**2).")
     factor = _constant_factor(A, t)
     if factor is not None:
-        return Feedback(False, "constant_factor", f"Your answer is {factor:.4g} times the {t.what}: every entry "
-                        "is off by the same factor. Look for a constant dropped or added, like the 2 in "
-                        "d/dx x**2 = 2*x.")
+        return Feedback(False, "constant_factor", f"Your answer is {factor:.4g} times the "
+                        f"{t.what}: every entry is off by the same factor. Look for a constant "
+                        "dropped or added, like the 2 in d/dx x**2 = 2*x.")
     for axis, word in ((0, "rows"), (1, "columns")):
         moved = _permuted(A, t, axis)
         if moved:
             meaning = ("row i is the gradient of output i" if axis == 0
                        else "column j holds the derivatives with respect to input j")
-            return Feedback(False, f"swapped_{word}", f"The {word} are right but in the wrong order ({moved}): "
-                            f"{meaning}, in order.")
+            return Feedback(False, f"swapped_{word}", f"The {word} are right but in the wrong "
+                            f"order ({moved}): {meaning}, in order.")
     wrong = ~t.match(A)
     entries = _entries(A, t, wrong)
     sign_flipped = t.match(-A)[wrong].all()
     listed = ", ".join(f"({e.i}, {e.j})" for e in entries)
     if sign_flipped:
-        return Feedback(False, "sign_entries", f"{_count(wrong.sum())} {'has' if wrong.sum() == 1 else 'have'} "
-                        f"the wrong sign: {listed}. Check the minus signs there.", entries)
+        return Feedback(False, "sign_entries", f"{_count(wrong.sum())} "
+                        f"{'has' if wrong.sum() == 1 else 'have'} the wrong sign: {listed}. Check "
+                        "the minus signs there.", entries)
     right_rows = [i for i in range(m) if not wrong[i].any()]
     right_cols = [j for j in range(n) if not wrong[:, j].any()]
     if wrong.sum() > 1 and m > 1 and right_rows:
         bad = [i for i in range(m) if wrong[i].any()]
-        return Feedback(False, "wrong_rows", f"{_listed('Row', right_rows)} right; {_listed('row', bad)} not: "
-                        f"{_offs(entries)}. Each row is the gradient of one output.", entries)
+        return Feedback(False, "wrong_rows", f"{_listed('Row', right_rows)} right; "
+                        f"{_listed('row', bad)} not: {_offs(entries)}. Each row is the gradient "
+                        "of one output.", entries)
     if wrong.sum() > 1 and n > 1 and right_cols:
         bad = [j for j in range(n) if wrong[:, j].any()]
-        return Feedback(False, "wrong_columns", f"{_listed('Column', right_cols)} right; {_listed('column', bad)} "
-                        f"not: {_offs(entries)}. Each column holds the derivatives with respect to one input.",
+        return Feedback(False, "wrong_columns", f"{_listed('Column', right_cols)} right; "
+                        f"{_listed('column', bad)} not: {_offs(entries)}. Each column holds the "
+                        "derivatives with respect to one input.",
                         entries)
-    head = "One entry is wrong" if wrong.sum() == 1 else f"{wrong.sum()} of {m * n} entries are wrong"
+    head = ("One entry is wrong" if wrong.sum() == 1
+            else f"{wrong.sum()} of {m * n} entries are wrong")
     return Feedback(False, "wrong_entries", f"{head}: {_offs(entries)}.", entries)
 
 
@@ -705,7 +782,7 @@ def _listed(word, idx):
 
 
 def _offs(entries):
-    """Each wrong entry in words: its expected value when revealed, else its relative error if known."""
+    """Each wrong entry in words: its expected value when revealed, else its relative error."""
     def one(e):
         if e.expected is not None:
             return f"({e.i}, {e.j}) should be {e.expected:.4g}, not {e.given:.4g}"
@@ -745,7 +822,7 @@ def _constant_factor(A, t):
 
 
 def _permuted(A, t, axis):
-    """A description of how rows (axis 0) or columns (axis 1) are permuted, or "" when they are not."""
+    """How rows (axis 0) or columns (axis 1) are permuted, in words; "" when they are not."""
     size = t.shape[axis]
     if size < 2:
         return ""
@@ -773,15 +850,17 @@ def _wrong_shape(A, t):
     m, n = t.shape
     notes = []
     if A.ndim == 2 and A.shape == (n, m):
-        notes.append("That is the transposed shape (one row per input, denominator layout), and the values "
-                     "differ too.")
+        notes.append("That is the transposed shape (one row per input, denominator layout), and "
+                     "the values differ too.")
     elif A.ndim == 1:
-        notes.append(f"It is 1-D; a {t.what} is 2-D: a list of rows, for example {_example(t.shape)}.")
+        notes.append(f"It is 1-D; a {t.what} is 2-D: a list of rows, for example "
+                     f"{_example(t.shape)}.")
     elif A.ndim > 2:
         notes.append(f"It has {A.ndim} dimensions; a {t.what} has 2, rows and columns.")
     elif A.size == m * n:
         notes.append(f"It has the right number of entries; arrange them as {m} row(s) of {n}.")
-    return Feedback(False, "wrong_shape", " ".join([f"You gave shape {A.shape}; expected shape {t.shape}.",
+    return Feedback(False, "wrong_shape", " ".join([f"You gave shape {A.shape}; expected shape "
+                                                    f"{t.shape}.",
                                                    t.explanation, *notes]))
 
 
@@ -829,8 +908,9 @@ def answer(given, expected=None, *, f=None, x=None, variables=None, what="matrix
     --------
     >>> answer([[1, 2], [3, 4]], [[1, 2], [3, 4]]).kind
     'correct'
-    >>> print(answer([[2, 1], [4, 3]], [[1, 2], [3, 4]]).message)
-    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds the derivatives with respect to input j, in order.
+    >>> print(answer([[2, 1], [4, 3]], [[1, 2], [3, 4]]).message)  # doctest: +NORMALIZE_WHITESPACE
+    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds
+    the derivatives with respect to input j, in order.
     """
     return _check(given, _truth(expected, f, x, variables, what, name, rtol, atol, reveal))
 
@@ -844,9 +924,10 @@ def gradient(given, expected=None, *, f=None, x=None, **options) -> Feedback:
     --------
     >>> import sympy as sp
     >>> x, y = sp.symbols("x y")
-    >>> print(gradient("2*x", f=x**2 * y, x=[1.0, 2.0], variables=[x, y]).message)  # doctest: +NORMALIZE_WHITESPACE
-    You gave one number, 2; a gradient here is a row of 2 numbers, shape (1, 2). f: R^2 -> R has a gradient
-    of shape (1, 2), a row: one row, one column per input.
+    >>> fb = gradient("2*x", f=x**2 * y, x=[1.0, 2.0], variables=[x, y])
+    >>> print(fb.message)  # doctest: +NORMALIZE_WHITESPACE
+    You gave one number, 2; a gradient here is a row of 2 numbers, shape (1, 2). f: R^2 -> R
+    has a gradient of shape (1, 2), a row: one row, one column per input.
     >>> bool(gradient(["2*x*y", "x**2"], f="x**2*y", x=[1.0, 2.0], variables="x y"))
     False
     >>> bool(gradient([["2*x*y", "x**2"]], f="x**2*y", x=[1.0, 2.0], variables="x y"))
@@ -865,10 +946,12 @@ def jacobian(given, expected=None, *, f=None, x=None, **options) -> Feedback:
     >>> f = lambda v: np.array([v[0] * v[1], v[0] + v[1]])
     >>> jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[1.0, 2.0]).kind
     'correct'
-    >>> jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[1.0, 2.0], rtol=0).kind   # numeric truth: atol covers its error
+    >>> jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[1.0, 2.0], rtol=0).kind   # atol covers its error
     'correct'
     >>> print(jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[2.0, 1.0]).message)
-    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds the derivatives with respect to input j, in order.
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds
+    the derivatives with respect to input j, in order.
     """
     return answer(given, expected, f=f, x=x, what="jacobian", **options)
 
@@ -884,10 +967,82 @@ def derivative(given, expected=None, *, f=None, t=None, **options) -> Feedback:
     >>> curve = lambda t: np.array([np.cos(t), np.sin(t)])
     >>> derivative([[0.0], [1.0]], f=curve, t=0.0).kind
     'correct'
-    >>> print(derivative([[0.0, 1.0]], f=curve, t=0.0).message)
-    You gave the derivative as a row, shape (1, 2); this collection uses numerator layout, where the derivative of a curve is a column, shape (2, 1). Use answer.T.
+    >>> print(derivative([[0.0, 1.0]], f=curve, t=0.0).message)  # doctest: +NORMALIZE_WHITESPACE
+    You gave the derivative as a row, shape (1, 2); this collection uses numerator layout, where
+    the derivative of a curve is a column, shape (2, 1). Use answer.T.
     """
     return answer(given, expected, f=f, x=t, what="derivative", **options)
+
+
+def shape(given, expected) -> Feedback:
+    """Check a predicted shape ``(rows, columns)`` of a derivative.
+
+    Parameters
+    ----------
+    given : the learner's answer
+        Two whole numbers, e.g. ``(2, 5)`` or ``[2, 5]``.
+    expected : tuple of int, (rows, columns)
+
+    Returns
+    -------
+    Feedback
+        "correct", "transposed" (the columns and rows swapped), "wrong_shape",
+        "one_d" (a single number), "no_answer" or "wrong_type" (not two whole
+        numbers: text, truth values, inf, an endless iterator, ...).
+
+    Examples
+    --------
+    >>> shape((1, 3), (1, 3)).kind, shape((3, 1), (1, 3)).kind, shape(3, (1, 3)).kind
+    ('correct', 'transposed', 'one_d')
+    >>> print(shape((True, True), (1, 1)).message)  # doctest: +NORMALIZE_WHITESPACE
+    You gave (True, True); write a shape as two whole numbers in parentheses, (rows, columns),
+    e.g. (2, 5). True and False are truth values, not sizes.
+    """
+    rows, cols = expected
+    if given is None:
+        return Feedback(False, "no_answer", "There is no answer yet (None). Expected a shape "
+                        "(rows, columns), for example (2, 5).")
+    if isinstance(given, (int, np.integer)) and not isinstance(given, bool):
+        return Feedback(False, "one_d", f"You gave one number, {echo(given)}; a shape is two "
+                        "numbers (rows, columns): every derivative here is a 2-D matrix.")
+    wrong_type = Feedback(False, "wrong_type", f"You gave {echo(given)}; write a shape as two "
+                          "whole numbers in parentheses, (rows, columns), e.g. (2, 5).")
+    try:   # only sized containers: an endless iterator is never read
+        count = len(given) if isinstance(given, Sized) and not isinstance(given, str) else None
+    except (TypeError, ValueError, OverflowError):
+        count = None
+    if count is None:
+        return wrong_type
+    if count != 2:
+        return Feedback(False, "wrong_shape", f"You gave {count} numbers; a shape here is exactly "
+                        "two: (rows, columns) = (outputs, inputs).")
+    try:
+        given = tuple(_size(s) for s in given)
+    except ValueError as exc:
+        return Feedback(False, "wrong_type", f"{wrong_type.message}{exc}")
+    if given == (rows, cols):
+        return Feedback(True, "correct", f"Right: shape {given} = (outputs, inputs).")
+    if given == (cols, rows):
+        return Feedback(False, "transposed", f"{given} is the transpose: in numerator layout the "
+                        "rows are the outputs and the columns the inputs.")
+    return Feedback(False, "wrong_shape", f"{echo(given)} is not it: count the outputs (rows) and "
+                    "the inputs (columns) of the derivative.")
+
+
+def _size(s) -> int:
+    """One size of a shape: a whole number (2, 2.0, np.int64(2), Fraction(2)), else ValueError."""
+    if isinstance(s, (bool, np.bool_)):
+        raise ValueError(" True and False are truth values, not sizes.")
+    if not isinstance(s, (numbers.Number, decimal.Decimal)) or isinstance(s, numbers.Complex) and (
+            not isinstance(s, numbers.Real)):
+        raise ValueError("")
+    try:
+        size = int(s)
+    except (OverflowError, ValueError, TypeError, decimal.InvalidOperation):  # inf, nan
+        raise ValueError("") from None
+    if size != s:
+        raise ValueError("")
+    return size
 
 
 def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol=DEFAULT_RTOL,
@@ -925,18 +1080,20 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
     >>> fb = chain_product(J_g1 @ J_g2, J_g2=J_g2, J_g1=J_g1)
     >>> fb.kind
     'wrong_order'
-    >>> print(chain_product(J_g2, J_g2=J_g2, J_g1=J_g1).message)
-    This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the inner function g1) is missing. J_f = J_g2 @ J_g1.
+    >>> print(chain_product(J_g2, J_g2=J_g2, J_g1=J_g1).message)  # doctest: +NORMALIZE_WHITESPACE
+    This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the inner function g1) is
+    missing. J_f = J_g2 @ J_g1.
     """
     at_x = None
     if g2 is not None or g1 is not None:
-        r = chain_rule(g2, g1, _as_point(x), **chain_options)
+        r = chain_rule(g2, g1, shapes.as_point(x), **chain_options)
         r = r.numeric if r.symbolic else r
         J_g2, J_g1 = r.J_g2, r.J_g1
         if r.x.size == r.y.size:
             # "J_g2 taken at x": the chain with g1 the identity has J_g2 at x.
             y_vars = chain_options.get("y_variables")
-            at_x = chain_rule(g2, lambda v: v, r.x, y_variables=y_vars, mode="numeric", strict=False).J_g2
+            at_x = chain_rule(g2, lambda v: v, r.x, y_variables=y_vars, mode="numeric",
+                              strict=False).J_g2
     elif chain_options:
         raise GradlibError(f"{', '.join(chain_options)} only apply with g2 and g1.")
     if J_g2 is None or J_g1 is None:
@@ -946,23 +1103,25 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
                                    context="chain_product: the exercise's Jacobians do not fit.")
     k, n = shape
     t = _Truth(shape, J_g2 @ J_g1, rtol=rtol, atol=atol, reveal=reveal, what="product J_f",
-               point=None if x is None else _as_point(x),
+               point=None if x is None else shapes.as_point(x),
                explanation="J_f = J_g2 @ J_g1 is " + shapes.describe_product(
                    [("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
                + f": one row per output of g2 ({k}), one column per input of g1 ({n}).",
-               transposed_note="That is what J_g1.T @ J_g2.T gives (the factors transposed and swapped).")
+               transposed_note="That is what J_g1.T @ J_g2.T gives (the factors transposed and "
+                               "swapped).")
     rule = "J_f = J_g2 @ J_g1."
     t.alternatives = [
-        ("wrong_order", "The factors are in the wrong order: this is J_g1 @ J_g2. The chain rule puts the outer "
-         "function's Jacobian on the left: " + rule, J_g1 @ J_g2 if J_g1.shape[1] == J_g2.shape[0] else None),
-        ("missing_factor", "This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the inner function g1) "
-         "is missing. " + rule, J_g2),
-        ("missing_factor", "This is J_g1 alone: the outer Jacobian J_g2 (the derivative of the outer function g2, "
-         "at y = g1(x)) is missing. " + rule, J_g1),
-        ("elementwise", "You multiplied entry by entry (J_g2 * J_g1); the chain rule is a matrix product, "
-         + rule + " Use @.", J_g2 * J_g1 if J_g2.shape == J_g1.shape else None),
-        ("wrong_point", "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is applied. " + rule,
-         None if at_x is None else at_x @ J_g1),
+        ("wrong_order", "The factors are in the wrong order: this is J_g1 @ J_g2. The chain rule "
+         "puts the outer function's Jacobian on the left: " + rule,
+         J_g1 @ J_g2 if J_g1.shape[1] == J_g2.shape[0] else None),
+        ("missing_factor", "This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the "
+         "inner function g1) is missing. " + rule, J_g2),
+        ("missing_factor", "This is J_g1 alone: the outer Jacobian J_g2 (the derivative of the "
+         "outer function g2, at y = g1(x)) is missing. " + rule, J_g1),
+        ("elementwise", "You multiplied entry by entry (J_g2 * J_g1); the chain rule is a matrix "
+         "product, " + rule + " Use @.", J_g2 * J_g1 if J_g2.shape == J_g1.shape else None),
+        ("wrong_point", "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is "
+         "applied. " + rule, None if at_x is None else at_x @ J_g1),
     ]
     t.alternatives = [a for a in t.alternatives if a[2] is not None]
     return _check(given, t)

@@ -30,10 +30,10 @@ import sympy
 
 from . import symbolic
 from .errors import GradlibError
-from .symbolic import _as_points
+from .shapes import as_points
 
 __all__ = ["TeachingFunction", "CATALOGUE", "KINDS", "get", "by_kind", "composable_pairs",
-           "A", "W", "B", "TARGET"]
+           "is_entry", "A", "W", "B", "TARGET"]
 
 KINDS = ("scalar field", "curve", "map")
 
@@ -131,6 +131,15 @@ class TeachingFunction:
         return f"<TeachingFunction {self.name}: R^{self.n_in} -> R^{self.n_out}, {self.kind}>"
 
 
+def is_entry(obj) -> bool:
+    """Whether obj is a catalogue entry (a :class:`TeachingFunction`, here or in a lesson's module).
+
+    >>> is_entry(get("paraboloid")), is_entry(lambda v: v)
+    (True, False)
+    """
+    return isinstance(obj, TeachingFunction)
+
+
 def _entry(name, description, kind, variables, exprs, f, point, domain=None):
     point = np.array(point, dtype=float)
     point.setflags(write=False)
@@ -141,57 +150,57 @@ def _entry(name, description, kind, variables, exprs, f, point, domain=None):
 # --- the numeric forms, written by hand (the sympy forms below are the reference) ---
 
 def _paraboloid(v):
-    x, y = _as_points(v, 2)
+    x, y = as_points(v, 2)
     return x**2 + y**2
 
 
 def _rosenbrock(v):
-    x, y = _as_points(v, 2)
+    x, y = as_points(v, 2)
     return (1 - x) ** 2 + 100 * (y - x**2) ** 2
 
 
 def _saddle(v):
-    x, y = _as_points(v, 2)
+    x, y = as_points(v, 2)
     return x**2 - y**2
 
 
 def _ripple(v):
-    x, y = _as_points(v, 2)
+    x, y = as_points(v, 2)
     return np.sin(x) * np.cos(y)
 
 
 def _bump(v):
-    x, y = _as_points(v, 2)
+    x, y = as_points(v, 2)
     return np.exp(-(x**2 + y**2) / 2)
 
 
 def _circle(v):
-    (t,) = _as_points(v, 1)
+    (t,) = as_points(v, 1)
     return np.array([np.cos(t), np.sin(t)])
 
 
 def _helix(v):
-    (t,) = _as_points(v, 1)
+    (t,) = as_points(v, 1)
     return np.array([np.cos(t), np.sin(t), t / 4])
 
 
 def _lissajous(v):
-    (t,) = _as_points(v, 1)
+    (t,) = as_points(v, 1)
     return np.array([np.sin(3 * t), np.sin(2 * t)])
 
 
 def _spiral(v):
-    (t,) = _as_points(v, 1)
+    (t,) = as_points(v, 1)
     return np.array([t * np.cos(t), t * np.sin(t)])
 
 
 def _polar_to_cartesian(v):
-    r, theta = _as_points(v, 2)
+    r, theta = as_points(v, 2)
     return np.array([r * np.cos(theta), r * np.sin(theta)])
 
 
 def _spherical_to_cartesian(v):
-    r, theta, phi = _as_points(v, 3)
+    r, theta, phi = as_points(v, 3)
     return np.array([r * np.sin(theta) * np.cos(phi), r * np.sin(theta) * np.sin(phi),
                      r * np.cos(theta)])
 
@@ -202,20 +211,20 @@ def _matvec(M, x):
 
 
 def _linear_map(v):
-    return _matvec(A, _as_points(v, 2))
+    return _matvec(A, as_points(v, 2))
 
 
 def _sigmoid(v):
-    return 1 / (1 + np.exp(-_as_points(v, 3)))
+    return 1 / (1 + np.exp(-as_points(v, 3)))
 
 
 def _neural_layer(v):
-    x = _as_points(v, 3)
+    x = as_points(v, 3)
     return np.tanh(_matvec(W, x) + _batch(B, x))
 
 
 def _softmax(v):
-    z = _as_points(v, 3)
+    z = as_points(v, 3)
     # Shifting by a real constant changes nothing mathematically and avoids overflow;
     # using the real part keeps f complex-analytic for the complex step.
     e = np.exp(z - z.real.max(axis=0))
@@ -223,18 +232,18 @@ def _softmax(v):
 
 
 def _cross_entropy(v):
-    z = _as_points(v, 3)
+    z = as_points(v, 3)
     c = z.real.max(axis=0)
     return c + np.log(np.exp(z - c).sum(axis=0)) - z[0]
 
 
 def _squared_error(v):
-    y = _as_points(v, 2)
+    y = as_points(v, 2)
     return ((y - _batch(TARGET, y)) ** 2).sum(axis=0) / 2
 
 
 def _square_norm(v):
-    return (_as_points(v, 3) ** 2).sum(axis=0)
+    return (as_points(v, 3) ** 2).sum(axis=0)
 
 
 x, y, z, t = symbolic.symbols("x y z t")

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import GradlibError, ShapeError
+from .errors import GradlibError, ShapeError, clip, echo
+
+#: The most axes a nested list may have (numpy's own limit): deeper nesting is not a shape.
+MAX_DIMS = 32
 
 CHAIN_RULE_NOTE = "the chain rule multiplies the outer function's Jacobian on the left"
 
@@ -87,11 +90,14 @@ def shape_of(obj) -> tuple[int, ...]:
     """
     if hasattr(obj, "shape"):
         return tuple(int(s) for s in obj.shape)
-    # numbers.Integral: sizes computed with numpy (np.int64) are a shape too, not a vector of two numbers
+    # numbers.Integral: sizes computed with numpy (np.int64) are a shape too, not a vector
     if isinstance(obj, tuple) and all(isinstance(s, numbers.Integral) for s in obj):
         return tuple(int(s) for s in obj)
     shape = []
     while isinstance(obj, (list, tuple)):
+        if len(shape) == MAX_DIMS:  # also a list that contains itself
+            raise ShapeError(f"{echo(obj)} is nested more than {MAX_DIMS} levels deep: "
+                             "give a matrix as a list of rows, or an array")
         shape.append(len(obj))
         obj = obj[0] if obj else None
     return tuple(shape) + (shape_of(obj) if hasattr(obj, "shape") else ())  # rows given as arrays
@@ -106,15 +112,40 @@ def as_point(x, name: str = "x", needed_by: str = "This check") -> np.ndarray:
     if x is None:
         raise GradlibError(f"{needed_by} needs the point {name}, shape (n,); got none.")
     try:
-        p = np.atleast_1d(np.asarray(x, dtype=float))
-    except (TypeError, ValueError) as err:
-        raise GradlibError(f"The point {name} must be numbers, shape (n,); got {x!r:.60}.") from err
+        p = np.atleast_1d(np.array(x, dtype=float))   # a copy: never a view of the caller's array
+    except (TypeError, ValueError, OverflowError) as err:
+        raise GradlibError(f"The point {name} must be numbers, shape (n,); got {echo(x)}.") from err
     if p.ndim != 1:
-        raise ShapeError(f"The point {name} has shape {p.shape}; expected shape (n,): a number or a 1-D array, "
-                         "one number per input (e.g. np.ravel(x)).")
+        raise ShapeError(f"The point {name} has shape {p.shape}; expected shape (n,): a number or "
+                         "a 1-D array, one number per input (e.g. np.ravel(x)).")
     if not np.isfinite(p).all():
-        raise GradlibError(f"The point {name} must be finite; got {p.tolist()}.")
+        raise GradlibError(f"The point {name} must be finite; got {echo(p.tolist())}.")
     return p
+
+
+def as_points(x, n: int, names: str = "x") -> np.ndarray:
+    """x as float64 (or complex128) of shape (n, *batch): one point (n,), or N points (n, N).
+
+    A scalar is one point when n == 1, and a 1-D array of N != 1 values is then a batch
+    of N points (how ``gl.derivative(..., vectorized=True)`` calls a curve).
+
+    >>> as_points([1, 2], 2).tolist(), as_points([0.0, 0.5, 1.0], 1).shape
+    ([1.0, 2.0], (1, 3))
+    """
+    try:
+        x = np.asarray(x)
+        x = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64, copy=False)
+    except (TypeError, ValueError, OverflowError) as err:
+        raise ShapeError(f"x must be numbers of shape ({n},) or ({n}, N); could not read it as an "
+                         f"array: {clip(err)}") from err
+    if n == 1 and x.ndim <= 1 and x.size != 1:
+        x = x.reshape(1, -1)
+    elif n == 1 and x.ndim == 0:
+        x = x.reshape(1)
+    if x.ndim == 0 or x.shape[0] != n:
+        raise ShapeError(f"x has shape {x.shape}; expected shape ({n},) for one point of "
+                         f"({names}), or ({n}, N) for N points")
+    return x
 
 
 def space(n: int) -> str:
@@ -167,7 +198,8 @@ def explain_derivative(n: int, m: int, name: str = "f") -> str:
     form = {(True, False): ", a row", (False, True): ", a column"}.get((m == 1, n == 1), "")
     rows = "one row" if m == 1 else "one row per output"
     cols = "one column" if n == 1 else "one column per input"
-    return f"{name}: {space(n)} -> {space(m)} has a {what} of shape ({m}, {n}){form}: {rows}, {cols}."
+    return (f"{name}: {space(n)} -> {space(m)} has a {what} of shape ({m}, {n}){form}: "
+            f"{rows}, {cols}.")
 
 
 def _factors(factors):
@@ -215,10 +247,13 @@ def diagnose(factors, result: str | None = None) -> ProductCheck:
     False
     >>> print(d.text)
     J_g1 (3x4) @ J_g2 (2x3): inner sizes 4 and 2 disagree.
-    >>> print(d.suggestions[0])
-    Swapping the order gives J_g2 @ J_g1 (2x3)(3x4) -> (2x4), which fits: the chain rule multiplies the outer function's Jacobian on the left.
+    >>> print(d.suggestions[0])  # doctest: +NORMALIZE_WHITESPACE
+    Swapping the order gives J_g2 @ J_g1 (2x3)(3x4) -> (2x4), which fits: the chain rule
+    multiplies the outer function's Jacobian on the left.
     >>> print(diagnose([("J_g2", (2, 3)), ("J_g1", (4, 3))]).suggestions[0])
-    Transposing J_g1 gives J_g2 @ J_g1.T (2x3)(3x4) -> (2x4), which fits: is J_g1 in denominator layout (inputs x outputs)?
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Transposing J_g1 gives J_g2 @ J_g1.T (2x3)(3x4) -> (2x4), which fits: is J_g1 in
+    denominator layout (inputs x outputs)?
     """
     named = _factors(factors)
     if not named:
@@ -245,14 +280,14 @@ def diagnose(factors, result: str | None = None) -> ProductCheck:
 
 
 def _suggestions(named):
-    """Which single change would make the product fit: reversing the order, or transposing one factor."""
+    """Which single change makes the product fit: reversing the order, or transposing a factor."""
     out = []
     swapped = named[::-1]
     if not _mismatches(swapped):
         word = "Swapping" if len(named) == 2 else "Reversing"
         out.append(f"{word} the order gives {' @ '.join(n for n, _ in swapped)} "
-                   f"{''.join(fmt(s) for _, s in swapped)} -> {fmt((swapped[0][1][0], swapped[-1][1][1]))}, "
-                   f"which fits: {CHAIN_RULE_NOTE}.")
+                   f"{''.join(fmt(s) for _, s in swapped)} -> "
+                   f"{fmt((swapped[0][1][0], swapped[-1][1][1]))}, which fits: {CHAIN_RULE_NOTE}.")
     for idx, (name, (r, c)) in enumerate(named):
         if r == c:
             continue
@@ -260,8 +295,9 @@ def _suggestions(named):
         trial[idx] = (name + ".T", (c, r))
         if not _mismatches(trial):
             out.append(f"Transposing {name} gives {' @ '.join(n for n, _ in trial)} "
-                       f"{''.join(fmt(s) for _, s in trial)} -> {fmt((trial[0][1][0], trial[-1][1][1]))}, "
-                       f"which fits: is {name} in denominator layout (inputs x outputs)?")
+                       f"{''.join(fmt(s) for _, s in trial)} -> "
+                       f"{fmt((trial[0][1][0], trial[-1][1][1]))}, which fits: is {name} in "
+                       "denominator layout (inputs x outputs)?")
     return out
 
 
@@ -298,7 +334,8 @@ def describe_product(factors, result: str | None = None) -> str:
     return check.text
 
 
-def require_product(factors, result: str | None = None, context: str = "", suggest: bool = True) -> tuple[int, int]:
+def require_product(factors, result: str | None = None, context: str = "",
+                    suggest: bool = True) -> tuple[int, int]:
     """The shape of a product of matrices, or a ShapeError explaining why it does not fit.
 
     Parameters
@@ -321,10 +358,10 @@ def require_product(factors, result: str | None = None, context: str = "", sugge
     --------
     >>> require_product([("J_g2", (2, 3)), ("J_g1", (3, 4))])
     (2, 4)
-    >>> require_product([("J_g2", (2, 2)), ("J_g1", (3, 4))], context="g1 returns 3 numbers, g2 takes 2.")
+    >>> require_product([("J_g2", (2, 2)), ("J_g1", (3, 4))], context="g1 gives 3, g2 takes 2.")
     Traceback (most recent call last):
     ...
-    gradlib.errors.ShapeError: g1 returns 3 numbers, g2 takes 2. J_g2 (2x2) @ J_g1 (3x4): inner sizes 2 and 3 disagree.
+    gradlib.errors.ShapeError: g1 gives 3, g2 takes 2. J_g2 (2x2) @ J_g1 (3x4): inner sizes 2 ...
     """
     check = diagnose(factors, result)
     if not check:

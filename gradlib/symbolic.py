@@ -17,24 +17,31 @@ import math
 import operator
 import re
 import textwrap
+import time
 import unicodedata
 import warnings
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 import sympy
 
-from .errors import GradlibError, ParseError, ShapeError
+from .errors import GradlibError, ParseError, ShapeError, clip, echo
+from .shapes import as_points
 
 __all__ = ["parse", "symbols", "gradient", "jacobian", "derivative", "hessian", "lambdify",
-           "LambdifiedMatrix", "FUNCTIONS", "CONSTANTS"]
+           "LambdifiedMatrix", "as_matrix", "resolve_variables", "complexity", "Complexity",
+           "check_deadline", "FUNCTIONS",
+           "CONSTANTS"]
 
-# Limits that keep parse instant on hostile input. SymPy evaluates powers of
-# integers eagerly (9**9**9**9 would never finish), so sizes are bounded
-# before any number is built.
+# Limits that keep every operation on a typed formula (parse, derivatives, lambdify,
+# comparison) well within a second, whatever the learner types. SymPy evaluates powers
+# of integers eagerly (9**9**9**9 would never finish), so sizes are bounded before any
+# number is built.
 MAX_LENGTH = 500         # characters in a formula
-MAX_PARENTHESES = 50     # nesting depth of ( )
-MAX_DEPTH = 100          # depth of the expression tree (-(-(-x)), x^x^x, ...)
+MAX_PARENTHESES = 10     # nesting depth of ( ): differentiating (((x*x+1)*x+2)*x...) costs ~d^3
+MAX_DEPTH = 100          # depth of the expression tree (-(-(-x)), (((x+1)*x+1)*x+1), ...);
+#                          a chain a + b - c + ... or a * b / c ... is one level
 MAX_DIGITS = 50          # digits in one number literal
 MAX_EXPONENT = 1000      # |p| and q in a numeric exponent x^(p/q)
 # Digits of any number the formula builds (numerator or denominator). SymPy factors
@@ -43,8 +50,22 @@ MAX_NUMBER_DIGITS = 100
 _NUMBER_LIMIT = 10**MAX_NUMBER_DIGITS
 # Functions and roots of constants may not be nested (log(sin(2)), abs(sec(cosh(9)))):
 # sympy decides signs of constants numerically, and for such towers that can take
-# forever (sec(cosh(10^90)) needs 10^90 digits). Functions of variables nest freely.
+# forever (sec(cosh(10^90)) needs 10^90 digits).
 MAX_CONSTANT_NESTING = 1
+# Functions and roots of variables. Building f(arg) makes SymPy ask about arg (is it
+# zero, real, positive, algebraic?) and each question recurses through the functions
+# inside arg; with real variables exp(0.5 - exp(0.5 - ...)) costs about 25 ms per
+# function once nested, and a 50-deep tower took 5 s to parse and overflowed Python's
+# stack when differentiated. Lessons nest 2 deep (log(1 + exp(x)), sigmoid(tanh(x))).
+MAX_NESTING = 4          # sin(exp(sqrt(tanh(x)))) is as deep as functions and roots go
+MAX_FUNCTIONS = 16       # functions and roots (x^0.5, x^y) in one formula
+# The deepest expression tree these limits let a formula reach: 3 levels per parenthesis
+# ((x^2*y+1)^2*y+2)^2*y..., a power tower x^x^x^x inside. A composition g2(g1(x)) in a
+# symbolic chain is held to it (gradlib.chain).
+MAX_TREE_DEPTH = 3 * MAX_PARENTHESES + MAX_NESTING + 2
+# Seconds of computing for reading all the formulas of one operation (a list of formulas,
+# the entries of an answer): each formula is quick, but a list of many is refused.
+TIME_BUDGET = 1.0
 
 
 def _sigmoid(u):
@@ -88,7 +109,8 @@ _CHAR_HINTS = {
     "\\": "type the formula on one line, and / for division",
 }
 _UNICODE_HINTS = {"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*",
-                  "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi", "\u221a": "sqrt(...)"}
+                  "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi",
+                  "\u221a": "sqrt(...)"}
 _OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
               ast.Div: operator.truediv}  # ** is _Builder._power
 _OTHER_OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
@@ -108,8 +130,9 @@ def _fail(text, start, end, problem, fix=""):
     """Raise ParseError quoting ``text[start:end]`` with its column and a caret line under it."""
     fragment = text[start:end]
     quoted = repr(fragment if len(fragment) <= 40 else fragment[:37] + "...")
+    # at most 72 characters of the text, from 30 before the part on
     lo = max(0, start - 30) if len(text) > 72 else 0
-    hi = min(len(text), max(end, start + 1) + 30) if len(text) > 72 else len(text)
+    hi = min(len(text), max(end, start + 1) + 30, lo + 72) if len(text) > 72 else len(text)
     shown = "".join(c if c.isprintable() else "?" for c in text[lo:hi])
     prefix, suffix = ("..." if lo else ""), ("..." if hi < len(text) else "")
     carets = " " * (len(prefix) + start - lo) + "^" * max(1, min(end, hi) - start)
@@ -150,7 +173,8 @@ def _check_parentheses(text):
                       "simplify the formula")
         elif c == ")":
             if not open_at:
-                _fail(text, i, i + 1, "this ')' has no matching '('", "remove it or add a '(' before")
+                _fail(text, i, i + 1, "this ')' has no matching "
+                                      "'('", "remove it or add a '(' before")
             open_at.pop()
     if open_at:
         _fail(text, open_at[-1], open_at[-1] + 1, "this '(' is never closed", "add a ')'")
@@ -178,12 +202,17 @@ def _check_tokens(text):
         previous = (kind, start, token) if kind != "op" or token == ")" else None
 
 
+# a chain of + and - (or of * and /) is built as one level, left to right
+_CHAINS = {ast.Add: "+-", ast.Sub: "+-", ast.Mult: "*/", ast.Div: "*/"}
+
+
 class _Builder:
     """Walks the syntax tree with a whitelist of node types, building the sympy expression."""
 
     def __init__(self, text, source, variables):
         self.text, self.source, self.variables = text, source, variables
         self.unknown = []  # (name, node) of names not among ``variables``
+        self.functions = 0  # functions and roots built so far
         # position in ``source`` ("(" + text with ^ as ** + ")") -> column in ``text``
         self.column = [0] + [i for i, c in enumerate(text) for _ in range(2 if c == "^" else 1)]
         self.column += [len(text), len(text)]
@@ -201,16 +230,20 @@ class _Builder:
             what = _CONSTRUCTS.get(type(node).__name__, f"Python syntax ({type(node).__name__})")
             self.fail(node, f"{what} is not mathematics")
         result = method(node, depth + 1)
+        self._check_numbers(node, result)
+        return result
+
+    def _check_numbers(self, node, result):
         # New numbers sit at the top of a result (sympy merges coefficients there); deeper
         # ones were checked when their own node was built.
         for part in (result, *result.args):
             if part.is_Rational and max(abs(part.p), part.q) >= _NUMBER_LIMIT:
-                self.fail(node, f"numbers in this formula get too large (over {MAX_NUMBER_DIGITS} "
-                          "digits)", "use smaller numbers")
-            if part.is_Pow and part.exp.is_Rational and max(abs(part.exp.p), part.exp.q) > MAX_EXPONENT:
+                self.fail(node, f"numbers in this formula get too long (over {MAX_NUMBER_DIGITS} "
+                          "digits in a numerator or a denominator)", "use shorter numbers")
+            if (part.is_Pow and part.exp.is_Rational
+                    and max(abs(part.exp.p), part.exp.q) > MAX_EXPONENT):
                 self.fail(node, "exponents in this formula get too large",
                           f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}")
-        return result
 
     def _Constant(self, node, depth):
         value = node.value
@@ -221,21 +254,29 @@ class _Builder:
         literal = ast.get_source_segment(self.source, node)
         match = _DECIMAL.match(literal)
         if match is None:
-            self.fail(node, "this number is not in decimal form", "write numbers like 12, 0.5 or 3e-4")
+            self.fail(node, "this number is not in decimal "
+                            "form", "write numbers like 12, 0.5 or 3e-4")
         if sum(c.isdigit() for c in match["mantissa"]) > MAX_DIGITS:
             self.fail(node, f"this number has more than {MAX_DIGITS} digits", "round it")
-        if match["exponent"] and abs(int(match["exponent"])) > MAX_NUMBER_DIGITS:
+        # The exponent alone rules out 1e99999999 before its 10^99999999 is built.
+        exponent = abs(int(match["exponent"] or 0))
+        value = Fraction(literal) if exponent <= 2 * MAX_NUMBER_DIGITS else None
+        if value is None or value >= _NUMBER_LIMIT or (_NUMBER_LIMIT // 10) % value.denominator:
             self.fail(node, "this number is out of range",
-                      f"powers of 10 go from e-{MAX_NUMBER_DIGITS} to e{MAX_NUMBER_DIGITS}")
+                      f"numbers are below 1e{MAX_NUMBER_DIGITS} in size, with at most "
+                      f"{MAX_NUMBER_DIGITS - 1} decimal places (1e-{MAX_NUMBER_DIGITS - 1} is the "
+                      "smallest)")
         # Decimals become exact fractions (0.5 -> 1/2), so derivatives stay exact.
-        return sympy.Rational(Fraction(literal))
+        return sympy.Rational(value)
 
     def _Name(self, node, depth):
         name = node.id
         if name.startswith("_"):
-            self.fail(node, "names starting with '_' are not allowed", "name variables like x, y2, theta")
+            self.fail(node, "names starting with '_' are not "
+                            "allowed", "name variables like x, y2, theta")
         if name in FUNCTIONS:
-            self.fail(node, f"{name} is a function", f"give it an argument in parentheses: {name}(x)")
+            self.fail(node, f"{name} is a "
+                            "function", f"give it an argument in parentheses: {name}(x)")
         if name in CONSTANTS:
             return CONSTANTS[name]
         if self.variables is None:
@@ -260,40 +301,68 @@ class _Builder:
             gap = self.source.find(symbol, node.left.end_col_offset, node.right.col_offset)
             self.fail(node, f"the operator {symbol} is not supported", "use + - * / ^",
                       span=(gap, gap + len(symbol)) if gap >= 0 else None)
-        left, right = self.build(node.left, depth), self.build(node.right, depth)
         if op is ast.Pow:
-            return self._power(node, left, right)
-        if op is ast.Div and right == 0:
-            self.fail(node, "division by zero")
-        return _OPERATORS[op](left, right)
+            return self._power(node, self.build(node.left, depth), self.build(node.right, depth))
+        # x + y - z + ... is a left-leaning chain of BinOps: one level, built without recursion
+        chain = [node]
+        while (isinstance(chain[-1].left, ast.BinOp)
+               and _CHAINS.get(type(chain[-1].left.op)) == _CHAINS[op]):
+            chain.append(chain[-1].left)
+        result = self.build(chain[-1].left, depth)
+        for step in reversed(chain):
+            right = self.build(step.right, depth)
+            if type(step.op) is ast.Div and right == 0:
+                self.fail(step, "division by zero")
+            result = _OPERATORS[type(step.op)](result, right)
+            if step is not node:  # build() checks the last one
+                self._check_numbers(step, result)
+        return result
 
     def _power(self, node, base, exponent):
         if not exponent.is_Integer:
             self._check_constant_nesting(node, base, exponent)
+            self._count_function(node, base, exponent)
         if exponent.is_Number:
             if abs(exponent.p) > MAX_EXPONENT or exponent.q > MAX_EXPONENT:
                 self.fail(node.right, "this exponent is too large",
                           f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}")
             if base == 0 and exponent < 0:
                 self.fail(node, "division by zero (0 to a negative power)")
-            if base.is_Rational and base != 0:  # estimate before sympy computes it
-                digits = abs(exponent) * math.log10(max(abs(base.p), base.q))
+            size = max(abs(base.p), base.q) if base.is_Rational else 1
+            if size > 1:  # count the digits before sympy computes the power
+                digits = math.floor(abs(float(exponent)) * math.log10(size)) + 1
                 if digits > MAX_NUMBER_DIGITS:
-                    self.fail(node, f"this power is too large to compute (about {digits:.0f} "
-                              f"digits; at most {MAX_NUMBER_DIGITS})")
+                    self.fail(node, f"this power is too large to compute exactly ({digits} digits; "
+                              f"at most {MAX_NUMBER_DIGITS})")
         return self._real(node, sympy.Pow(base, exponent))
 
+    def _count_function(self, node, *args, count=1):
+        """Refuse ``count`` more functions or roots when there are too many, or nested too deep."""
+        self.functions += count
+        if self.functions > MAX_FUNCTIONS:
+            self.fail_functions(node)
+        if 1 + max(complexity(arg).nesting for arg in args) > MAX_NESTING:
+            self.fail_nesting(node)
+
+    def fail_functions(self, node):
+        self.fail(node, f"the formula has more than {MAX_FUNCTIONS} functions and roots",
+                  "simplify it")
+
+    def fail_nesting(self, node):
+        self.fail(node, f"functions and roots are nested more than {MAX_NESTING} deep",
+                  "the deepest allowed is like sin(exp(sqrt(tanh(x))))")
+
     def _real(self, node, result):
-        """Refuse constants that are not real numbers (sqrt(-1), log(-1), ...): the lessons are real."""
-        if result in (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-            self.fail(node, f"this is not a finite number (sympy gives {result})")
-        if not result.free_symbols and result.is_extended_real is False:
-            self.fail(node, f"this is not a real number (sympy gives {result})")
+        """Refuse what is not finite and real (sqrt(-1), log(0), x*log(0, x)): lessons are real."""
+        if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            self.fail(node, f"this is not a finite number (sympy gives {echo(result, 60)})")
+        if result.has(sympy.I) or not result.free_symbols and result.is_extended_real is False:
+            self.fail(node, f"this is not a real number (sympy gives {echo(result, 60)})")
         return result
 
     def _check_constant_nesting(self, node, *args):
         if not any(arg.free_symbols for arg in args):
-            if 1 + max(map(_nesting, args)) > MAX_CONSTANT_NESTING:
+            if 1 + max(complexity(arg).nesting for arg in args) > MAX_CONSTANT_NESTING:
                 self.fail(node, "functions or roots of constants may not be nested",
                           "type the number instead, e.g. 0.1234")
 
@@ -308,7 +377,8 @@ class _Builder:
         if name not in FUNCTIONS:
             if name.startswith("_"):
                 self.fail(func, "names starting with '_' are not allowed")
-            self.fail(func, f"{name!r} is not a known function", f"for a product write {name}*(...)")
+            self.fail(func, f"{name!r} is not a known "
+                            "function", f"for a product write {name}*(...)")
         if node.keywords:
             self.fail(node.keywords[0], "keyword arguments are not allowed",
                       f"write {name}(x) with plain arguments")
@@ -318,13 +388,88 @@ class _Builder:
             self.fail(node, f"{name} takes {expected} argument(s), got {len(node.args)}")
         args = [self.build(arg, depth) for arg in node.args]
         self._check_constant_nesting(node, *args)
+        self._count_function(node, *args, count=len(args) if name == "log" else 1)  # log(x)/log(b)
+        if name == "log" and len(args) == 2 and args[1].is_number and not (
+                args[1].is_positive and args[1] != 1):
+            self.fail(node, f"the logarithm to the base {args[1]} is not defined",
+                      "the base must be a positive number other than 1")
         return self._real(node, builder(*args))
 
 
-def _nesting(expr):
-    """How deeply functions and non-integer powers are nested in a sympy expression."""
-    inner = max((_nesting(arg) for arg in expr.args), default=0)
-    return inner + (isinstance(expr, sympy.Function) or (expr.is_Pow and not expr.exp.is_Integer))
+class Complexity(NamedTuple):
+    """What ``parse`` limits in a formula, because building and differentiating it cost time."""
+
+    nesting: int    # functions and roots (non-integer powers) inside each other
+    functions: int  # functions and roots, each time they occur
+    depth: int      # levels of the expression tree
+
+
+def complexity(expr, inside=None) -> Complexity:
+    """How nested and how large a sympy expression is (see :class:`Complexity`).
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+    inside : dict, optional
+        Symbol -> Complexity of what will be put in its place, to measure a
+        composition g2(g1(x)) before building it.
+
+    Examples
+    --------
+    >>> complexity(parse("sin(exp(x)) + sqrt(y)*x^2"))
+    Complexity(nesting=2, functions=3, depth=4)
+    >>> y = symbols("y")[0]
+    >>> complexity(parse("sin(y) + y"), inside={y: Complexity(2, 3, 4)})
+    Complexity(nesting=3, functions=7, depth=6)
+    """
+    inside = inside or {}
+    if expr in inside:
+        return inside[expr]
+    parts = [complexity(arg, inside) for arg in expr.args]
+    own = int(isinstance(expr, sympy.Function) or (expr.is_Pow and not expr.exp.is_Integer))
+    return Complexity(max((p.nesting for p in parts), default=0) + own,
+                      sum(p.functions for p in parts) + own,
+                      max((p.depth for p in parts), default=0) + 1)
+
+
+def resolve_variables(variables, exprs=(), *, symbols_by_name=False):
+    """The variables as Symbols, matched by name against the Symbols of the expressions.
+
+    A variable given as a name takes the expressions' own Symbol of that name (if they
+    have exactly one), whatever its assumptions, so ``gradient(sympy.Symbol('x')**2, 'x')``
+    works; other names become real Symbols, like ``parse`` makes. A Symbol given is used
+    as it is, unless ``symbols_by_name``: then it is matched by its name too (how
+    ``gradlib.check`` and ``gradlib.chain`` read a learner's plain ``sympy.symbols('x')``).
+
+    Parameters
+    ----------
+    variables : str or list of (str or sympy.Symbol), length n
+    exprs : sequence of sympy expressions or matrices
+
+    Returns
+    -------
+    tuple of sympy.Symbol, length n
+
+    Examples
+    --------
+    >>> plain = sympy.Symbol("x")       # no assumptions
+    >>> v = resolve_variables("x y", [plain**2])
+    >>> v[0] == plain, v[0].is_real, v[1].is_real
+    (True, None, True)
+    >>> resolve_variables([sympy.Symbol("x", real=True)], [plain], symbols_by_name=True)[0].is_real
+    """
+    items = _variable_items(variables)
+    by_name = {}
+    for expr in exprs:
+        for symbol in expr.free_symbols:
+            by_name.setdefault(symbol.name, set()).add(symbol)
+
+    def resolve(v):
+        found = by_name.get(str(v), ()) if isinstance(v, str) or symbols_by_name else ()
+        if len(found) == 1:
+            return next(iter(found))
+        return v if isinstance(v, sympy.Symbol) else sympy.Symbol(v, real=True)
+    return tuple(map(resolve, items))
 
 
 def _variable_items(variables):
@@ -424,13 +569,14 @@ def parse(text, variables=None):
     >>> parse("2x")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    gradlib.errors.ParseError: implicit multiplication is not supported: '2x' at column 1; write 2*x with an explicit *.
+    gradlib.errors.ParseError: implicit multiplication is not supported: '2x' at column 1; ...
         2x
         ^^
     Allowed: ...
     """
     if not isinstance(text, str):
-        raise ParseError(f"expected the formula as a string, got {type(text).__name__}: {text!r:.60}")
+        raise ParseError(f"expected the formula as a string, got {type(text).__name__}: "
+                         f"{text!r:.60}")
     if len(text) > MAX_LENGTH:
         _fail(text, MAX_LENGTH, len(text), f"the formula is too long ({len(text)} characters, "
               f"at most {MAX_LENGTH})", "shorten it")
@@ -441,8 +587,8 @@ def parse(text, variables=None):
         allowed = {str(v): v for v in symbols(variables)}
         clash = sorted(set(allowed) & (set(FUNCTIONS) | set(CONSTANTS)))
         if clash:
-            raise ParseError(f"the variable(s) {', '.join(clash)} clash with a function or constant "
-                             "of the same name in formulas: rename them")
+            raise ParseError(f"the variable(s) {', '.join(clash)} clash with a function or "
+                             "constant of the same name in formulas: rename them")
     _check_characters(text)
     _check_parentheses(text)
     _check_tokens(text)
@@ -463,6 +609,16 @@ def parse(text, variables=None):
         _fail(text, start, max(start + 1, token.end() if token else 0),
               "this is not a valid formula here", "check the operators and parentheses around it")
     expr = builder.build(tree.body)
+    # sympy may write out more than was typed (sqrt(x^2*y) is abs(x)*sqrt(y)): the result
+    # itself keeps the limits, so anything built from it (a chain, a derivative) starts there
+    size = complexity(expr)
+    if size.functions > MAX_FUNCTIONS:
+        builder.fail_functions(tree.body)
+    if size.nesting > MAX_NESTING:
+        builder.fail_nesting(tree.body)
+    if size.depth > MAX_TREE_DEPTH:
+        builder.fail(tree.body, f"the formula is nested too deeply ({size.depth} levels; at most "
+                     f"{MAX_TREE_DEPTH})", "simplify it")
     if builder.unknown:
         names = list(dict.fromkeys(name for name, _ in builder.unknown))
         builder.fail(builder.unknown[0][1], f"unknown variable(s) {', '.join(names)}",
@@ -478,39 +634,70 @@ def _as_expr(item, variables):
     if isinstance(item, sympy.Expr):
         return item
     if isinstance(item, (int, float, Fraction, np.number)) and not isinstance(item, bool):
-        return sympy.sympify(item)
+        return sympy.sympify(item)  # a number, checked above: never a string
     raise GradlibError(f"expected a formula string, a sympy expression or a number; got "
-                       f"{type(item).__name__} ({item!r:.60}). For a numpy function use gl.jacobian, "
-                       "the numeric version")
+                       f"{type(item).__name__} ({echo(item, 60)}). For a numpy function use "
+                       "gl.jacobian, the numeric version")
 
 
-def _as_matrix(exprs, variables):
-    """A sympy Matrix as given, or a column (m, 1) from one expression or a list of them."""
+def as_matrix(exprs, variables=None):
+    """Formulas as a sympy Matrix: the one way a learner's strings become sympy objects.
+
+    Strings are read with :func:`parse` (never ``sympify``); sympy expressions and
+    numbers are taken as they are; anything else (a nested list, a dict, an object)
+    is refused.
+
+    Parameters
+    ----------
+    exprs : str, sympy.Expr, number, list of them, or sympy.Matrix
+    variables : str or list of (str or sympy.Symbol), optional
+        The names formulas may use (see :func:`parse`).
+
+    Returns
+    -------
+    sympy.Matrix
+        The Matrix as given, or a column (m, 1) for one expression or a list of m.
+
+    Examples
+    --------
+    >>> as_matrix(["x*y", 2])
+    Matrix([
+    [x*y],
+    [  2]])
+    """
     if isinstance(exprs, sympy.MatrixBase):
-        return sympy.Matrix(exprs)
+        return sympy.Matrix(exprs)  # sympy entries already
     if isinstance(exprs, (list, tuple)):
         if not exprs:
             raise GradlibError("no expressions given: pass a formula or a list of formulas")
-        return sympy.Matrix([_as_expr(item, variables) for item in exprs])
-    return sympy.Matrix([_as_expr(exprs, variables)])
+        deadline = time.process_time() + TIME_BUDGET
+        entries = []
+        for item in exprs:
+            check_deadline(deadline, "these formulas")
+            entries.append(_as_expr(item, variables))
+        return sympy.Matrix(entries)  # parsed entries
+    return sympy.Matrix([_as_expr(exprs, variables)])  # a parsed entry
+
+
+def check_deadline(deadline, what="these formulas"):
+    """Refuse to read more formulas once ``deadline`` (a ``time.process_time()``) has passed."""
+    if time.process_time() > deadline:
+        raise ParseError(f"reading {what} takes more than {TIME_BUDGET:g} s of computing: use "
+                         "fewer or simpler formulas")
 
 
 def _prepare(exprs, variables, vector=True):
-    """(matrix, symbols): exprs as a Matrix and the variables as Symbols, checked against each other.
+    """(matrix, symbols): exprs as a Matrix and the variables as Symbols, checked together.
 
     A variable given by name takes the expression's own Symbol of that name, whatever its
     assumptions, so ``gradient(sympy.Symbol('x')**2, 'x')`` works.
     """
     items = _variable_items(variables)
-    matrix = _as_matrix(exprs, symbols(items))
+    matrix = as_matrix(exprs, symbols(items))
     if vector and 1 not in matrix.shape:
         raise ShapeError(f"expected a vector of expressions, shape (m, 1) or (1, m); got a "
                          f"{matrix.rows}x{matrix.cols} matrix: pass one column, e.g. M[:, 0]")
-    by_name = {}
-    for symbol in matrix.free_symbols:
-        by_name.setdefault(symbol.name, []).append(symbol)
-    resolved = tuple(by_name[v][0] if isinstance(v, str) and len(by_name.get(v, ())) == 1
-                     else symbols([v])[0] for v in items)
+    resolved = resolve_variables(items, [matrix])
     extra = sorted(matrix.free_symbols - set(resolved), key=str)
     if extra:
         twins = [(s, v) for s in extra for v in resolved if s.name == v.name]
@@ -524,9 +711,9 @@ def _prepare(exprs, variables, vector=True):
                 "variables by name")
         names = ", ".join(map(str, extra))
         raise GradlibError(
-            f"the expression contains {names}, which {'is' if len(extra) == 1 else 'are'} not among "
-            f"the variables ({', '.join(map(str, resolved))}): add {names} to the variables, or "
-            f"substitute numbers first, e.g. expr.subs({extra[0]}, 1)")
+            f"the expression contains {names}, which {'is' if len(extra) == 1 else 'are'} not "
+            f"among the variables ({', '.join(map(str, resolved))}): add {names} to the "
+            f"variables, or substitute numbers first, e.g. expr.subs({extra[0]}, 1)")
     return matrix, resolved
 
 
@@ -649,26 +836,12 @@ def hessian(expr, variables):
     return sympy.Matrix(n, n, lambda i, j: entries[min(i, j), max(i, j)])
 
 
-def _as_points(x, n, names="x"):
-    """x as float64 (or complex128) of shape (n, *batch): one point (n,), or N points (n, N).
+def _dirac_delta(u, k=0):
+    """DiracDelta(u) as numbers: 0 where u != 0, undefined (nan) at 0.
 
-    A scalar is one point when n == 1, and a 1-D array of N != 1 values is then a batch
-    of N points (how ``gl.derivative(..., vectorized=True)`` calls a curve).
+    The derivative of sign(u), so of the second derivative of abs(u): 0 away from the kink.
     """
-    try:
-        x = np.asarray(x)
-        x = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64, copy=False)
-    except (TypeError, ValueError) as err:
-        raise ShapeError(f"x must be numbers of shape ({n},) or ({n}, N); could not read it as an "
-                         f"array: {err}") from err
-    if n == 1 and x.ndim <= 1 and x.size != 1:
-        x = x.reshape(1, -1)
-    elif n == 1 and x.ndim == 0:
-        x = x.reshape(1)
-    if x.ndim == 0 or x.shape[0] != n:
-        raise ShapeError(f"x has shape {x.shape}; expected shape ({n},) for one point of ({names}), "
-                         f"or ({n}, N) for N points")
-    return x
+    return np.where(np.asarray(u) == 0, np.nan, 0.0)   # also for its k-th derivative
 
 
 class LambdifiedMatrix:
@@ -686,21 +859,32 @@ class LambdifiedMatrix:
     """
 
     def __init__(self, matrix, variables):
+        matrix, variables = _prepare(matrix, variables, vector=False)  # strings are parsed
         self.matrix = sympy.ImmutableMatrix(matrix)
-        self.variables = tuple(variables)
+        self.variables = variables
         self.shape = self.matrix.shape
         entries = list(self.matrix)
-        self._entries = sympy.lambdify(self.variables, entries, modules="numpy", cse=True)
-        # One real point: Python floats and the math module are several times faster than
-        # numpy scalars.
-        self._entries_math = sympy.lambdify(self.variables, entries, modules="math", cse=True)
+        unknown = self.matrix.atoms(sympy.Derivative)
+        if unknown:  # e.g. the second derivative of abs(sqrt(x) - 1): d/dx sign(sqrt(x) - 1)
+            raise GradlibError(f"the matrix contains {echo(min(unknown, key=str), 60)}, a "
+                               "derivative sympy could not work out, so it has no numeric value; "
+                               "use gl.jacobian or gl.hessian (numeric) for this function")
+        try:
+            self._entries = sympy.lambdify(self.variables, entries, cse=True,
+                                           modules=[{"DiracDelta": _dirac_delta}, "numpy"])
+            # One real point: Python floats and the math module are several times faster
+            # than numpy scalars.
+            self._entries_math = sympy.lambdify(self.variables, entries, cse=True,
+                                                modules=[{"DiracDelta": _dirac_delta}, "math"])
+        except (NotImplementedError, TypeError, ValueError) as err:  # a function numpy lacks
+            raise GradlibError(f"the matrix cannot be evaluated with numpy: {clip(err)}") from err
         # Entries that sympy cannot prove real may come out complex (e.g. (-1)**(1/3) * x).
         self._maybe_complex = any(e.is_extended_real is not True for e in entries)
         self._names = ", ".join(map(str, self.variables))
 
     def __call__(self, x):
-        """Evaluate at x, shape (n,) -> (p, q), or at a batch, shape (n, *batch) -> (p, q, *batch)."""
-        x = _as_points(x, len(self.variables), self._names)
+        """Evaluate at x, shape (n,) -> (p, q), or at a batch, (n, *batch) -> (p, q, *batch)."""
+        x = as_points(x, len(self.variables), self._names)
         if x.ndim == 1:
             return self._at_point(x).reshape(self.shape)
         values = self._entries(*x)
@@ -761,5 +945,4 @@ def lambdify(matrix, variables):
     >>> f([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]).shape
     (2, 2, 3)
     """
-    matrix, variables = _prepare(matrix, variables, vector=False)
     return LambdifiedMatrix(matrix, variables)
