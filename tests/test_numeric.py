@@ -651,3 +651,28 @@ def test_complex_step_accepted_at_a_triple_root():
     assert J.shape == (1, 2) and np.abs(J).max() < 1e-90
     with pytest.raises(gl.NotAnalyticError, match="not complex-analytic"):
         gl.jacobian(lambda v: np.conj(v) * v, [0.3, 0.5], method="complex")
+
+
+# ------------------------------------------------------------------ the stencil table, public
+@pytest.mark.parametrize("method", ["forward", "central", "richardson", "complex"])
+def test_difference_is_the_engines_quotient_at_that_step(method):
+    h = 2.0 ** -12 if method != "complex" else 1e-20  # x + h - x == h: the engine takes this step
+    D = gl.numeric.difference(np.sin, 0.7, h, method)
+    assert D == gl.derivative(np.sin, 0.7, method=method, step=h)[0, 0]
+    s = gl.numeric.STENCILS[method]
+    assert len(s.offsets) == len(s.weights) and abs(sum(s.weights) - (method == "complex")) < 1e-15
+
+
+@pytest.mark.parametrize("method", ["forward", "central", "richardson", "complex"])
+def test_stencil_truncation_is_the_leading_error_term(method):
+    # exp: every derivative is e, so D(h) - e = truncation * h^order * e + O(h^(order+1))
+    s = gl.numeric.STENCILS[method]
+    h = np.array([2e-2, 1e-2]) if s.order < 4 else np.array([0.2, 0.1])
+    ratio = (gl.numeric.difference(np.exp, 1.0, h, method) - np.e) / (h ** s.order * np.e)
+    np.testing.assert_allclose(ratio, s.truncation, rtol=0.02)
+    assert gl.numeric.difference(np.exp, 1.0, h, method).shape == (2,)
+
+
+def test_difference_refuses_an_unknown_method():
+    with pytest.raises(GradlibError, match="method='backward' is not one of 'forward', 'central'"):
+        gl.numeric.difference(np.exp, 1.0, 1e-3, "backward")
