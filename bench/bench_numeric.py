@@ -127,6 +127,42 @@ x_h = np.array([0.5, 1.2, -0.7])
 CASES.append(("Hessian n=3", hess_f, x_h, hess_H(x_h), "hessian"))
 
 
+# ---------------------------------------------------------------- with respect to a matrix W
+W_mat = rng.standard_normal((50, 100)) / 10
+x_mat = rng.standard_normal(100)
+
+
+def loss_W(W):
+    """L(W) = sum(tanh(W @ x)) for W of shape (50, 100), or a batch (50, 100, N) -> (N,)."""
+    return np.sum(np.tanh(np.tensordot(W, x_mat, axes=([1], [0]))), axis=0)
+
+
+def matrix_table():
+    """gl.gradient(L, W) for W of shape 50 x 100 (n = 5000): every method, per point and batched."""
+    exact = (1 - np.tanh(W_mat @ x_mat) ** 2)[:, None] * x_mat[None, :]
+    print("\nGradient of L(W) = sum(tanh(W @ x)) with respect to W, shape 50 x 100 (n = 5,000 inputs):"
+          "\ngl.gradient(L, W) -> (1, 50, 100). Relative error max|g - exact| / max|exact|, evaluations "
+          "of L (a batch\nof shape (50, 100, N) counts N), seconds for one call; vectorized: L gets the "
+          "points along the last axis.\n")
+    print(f"{'method':12s}{'vectorized':>11s}{'relerr':>10s}{'nfev':>8s}{'seconds':>9s}")
+    rows = {}
+    for vectorized in (False, True):
+        for m in OURS:
+            n_calls = []
+
+            def L(W):
+                n_calls.append(1 if W.ndim == 2 else W.shape[-1])
+                return loss_W(W)
+
+            t0 = time.perf_counter()
+            g = gl.gradient(L, W_mat, method=m, vectorized=vectorized)
+            secs = time.perf_counter() - t0
+            err = np.abs(g[0] - exact).max() / np.abs(exact).max()
+            rows[m, vectorized] = (g.shape, err, sum(n_calls), secs)
+            print(f"{m:12s}{str(vectorized):>11s}{err:10.1e}{sum(n_calls):8d}{secs:9.2f}")
+    return rows
+
+
 # ---------------------------------------------------------------- honesty of info.error
 def random_cases(seed, count):
     """Random compositions R^n -> R^m (sin, cos, exp(sin), tanh, products, sums), exact J in 40 digits."""
@@ -226,6 +262,8 @@ def main():
             print(f"{(name if label == 'relerr' else ''):24s} {label:7s}" + "".join(f"{c:>15s}" for c in cells))
         print()
 
+    matrix_rows = matrix_table()
+
     # error estimates
     mpmath.mp.dps = 40
     rand = random_cases(1, 40) + random_cases(7, 40)
@@ -289,6 +327,12 @@ def main():
     h_nfev = max(Hcase[m][1] for m in ("auto", "central"))
     checks.append(("Hessian: exactly symmetric (H == H.T bitwise), every method", str(sym), sym))
     checks.append(("Hessian: <= 2n^2 + 1 = 19 evaluations (auto, central)", f"max {h_nfev}", h_nfev <= 19))
+    worst_W = max(matrix_rows["auto", v][1] for v in (False, True))
+    shapes_W = all(shape == (1, 50, 100) for shape, *_ in matrix_rows.values())
+    nfev_W = matrix_rows["auto", False][2]
+    checks.append(("W 50x100: shape (1, 50, 100) for every method; auto rel. error <= 1e-14",
+                   f"max {worst_W:.1e}", shapes_W and worst_W <= 1e-14))
+    checks.append(("W 50x100: auto uses n + 3 = 5003 evaluations", f"{nfev_W}", nfev_W == 5003))
     for text, value, ok in checks:
         print(f"  [{'PASS' if ok else 'FAIL'}] {text:62s} {value}")
     return all(ok for _, _, ok in checks)

@@ -92,6 +92,7 @@ _CS_STEP = 1e-50  # complex step, relative: h^2 vanishes next to eps, x + ih far
 _SAFETY, _ROUNDING, _CS_ULPS, _NOISE = 2.0, 2.0, 32.0, 1.0
 _CHECK_RTOL = 1e-5  # complex step vs real central difference along a random direction
 _TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal (imprecise) or 0
+_BATCH_BYTES = 2 ** 25  # points per call of f (vectorized) at most this much memory: 32 MB
 _K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module doc)
 _WARN_RTOL = 1e-5  # after the retry, warn where a lost entry's estimated error is still above this
 _ASYMPTOTIC = 1e-2  # a retry whose truncation estimate exceeds this part of it is not in the Taylor
@@ -174,7 +175,7 @@ class DiffInfo:
 
     def __repr__(self):
         note = f", note={self.note!r}" if self.note else ""
-        steps = " ".join(f"{h:.3g}" for h in self.step)
+        steps = " ".join(f"{h:.3g}" for h in np.ravel(self.step))
         shape = "x".join(map(str, self.error.shape))
         return (f"DiffInfo(method={self.method!r}, nfev={self.nfev}, step=[{steps}], "
                 f"error=<{shape}, max {self.error.max():.1e}>{note})")
@@ -196,18 +197,35 @@ def _describe(y):
     if y is None:
         return "None (does f forget to return?)"
     name = type(y).__name__
-    shape = f" of shape {np.shape(y)}" if isinstance(y, (list, tuple, np.ndarray)) else ""
+    try:
+        shape = f" of shape {np.shape(y)}" if isinstance(y, (list, tuple, np.ndarray)) else ""
+    except ValueError:  # ragged
+        shape = " of ragged shape"
     return f"{'an' if name[0] in 'aeiou' or name == 'ndarray' else 'a'} {name}{shape}"
 
 
 class _Calls:
     """Calls f, counts its evaluations (a vectorized call counts its points), turns failures into
-    errors."""
+    errors.
 
-    def __init__(self, f, vectorized):
+    Points are vectors of shape (n,). Where x has a shape of its own (a matrix W), ``shape`` is it:
+    f gets each point reshaped to it (a batch to (*shape, N)), and its outputs of any shape are
+    flattened row by row (``out_shape`` is f's own output shape at x).
+    """
+
+    def __init__(self, f, vectorized, shape=None):
         self.f, self.vectorized, self.nfev, self.f0 = f, vectorized, 0, None
+        self.shape, self.out_shape = shape, None
+
+    def at(self, p, equals="="):
+        """The point p for messages, as f sees it: 'x=[1., 2.]' or 'x of shape (2, 2) = [[...]]'."""
+        if self.shape is None:
+            return f"x{equals}{_show(p)}"
+        return f"x of shape {self.shape} = {_show(p.reshape(self.shape))}"
 
     def _call(self, p):
+        if self.shape is not None:
+            p = p.reshape(self.shape + p.shape[1:])
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
             return self.f(p)
@@ -218,7 +236,7 @@ class _Calls:
         try:
             y = self._call(p)
         except Exception as err:  # chained, so the learner's own error stays visible
-            raise FunctionError(f"calling f at x={_show(p)} raised {type(err).__name__}: "
+            raise FunctionError(f"calling f at {self.at(p)} raised {type(err).__name__}: "
                                 f"{err}") from err
         return self._output(y, p)
 
@@ -226,24 +244,28 @@ class _Calls:
         try:
             a = np.asarray(y)
         except ValueError as err:
-            raise ShapeError(f"f returned a ragged {type(y).__name__} at x={_show(p)}; expected a "
+            raise ShapeError(f"f returned a ragged {type(y).__name__} at {self.at(p)}; expected a "
                              "scalar or shape (m,) of numbers. Return a flat vector, e.g. "
                              "np.array([f1, f2]).") from err
         if a.dtype.kind not in "iufc":
             raise ShapeError(f"f returned {_describe(y)} with {a.dtype} entries; expected a scalar "
                              "or shape (m,) of numbers. Return numbers, e.g. np.asarray(..., "
                              "dtype=float); for SymPy expressions use gl.symbolic.lambdify.")
+        shape = a.shape
+        if self.shape is not None:  # x is an array: so may f's value be, its entries the outputs
+            self.out_shape = shape if self.out_shape is None else self.out_shape
+            a = a.ravel()
         if a.ndim > 1 or a.size == 0:
             raise ShapeError(f"f returned {_describe(y)}; expected a scalar or shape (m,) with "
                              "m >= 1, one number per output. Return a flat vector: np.ravel(...) "
                              "of it.")
         if self.f0 is not None and a.size != self.f0.size:
-            raise ShapeError(f"f returned shape {a.shape} at x={_show(p)} but {self.f0.size} "
+            raise ShapeError(f"f returned shape {shape} at {self.at(p)} but {self.f0.size} "
                              "value(s) at the base point; f must return the same shape at every "
                              "point.")
         if a.dtype.kind == "c" and np.isrealobj(p):
             if np.any(a.imag):
-                raise GradlibError(f"f returned complex values at the real point x={_show(p)}; "
+                raise GradlibError(f"f returned complex values at the real point {self.at(p)}; "
                                    "gradlib differentiates real-valued functions. Differentiate "
                                    "f.real and f.imag apart.")
             a = a.real
@@ -260,21 +282,34 @@ class _Calls:
             return np.stack([self.one(p) for p in P.T], axis=1)
         m, N = self.f0.size, P.shape[1]
         self.nfev += N
+        # the points: the columns of P, or along the last axis of (*shape, N) for an array x
+        if self.shape is None:
+            batch, out, points = P.shape, (m, N), "as columns"
+            accept, give, k = "(n, N)", "(m, N)", "column k the output at point P[:, k]"
+            reduce = "along axis 0 only (np.sum(x, axis=0))"
+        else:
+            batch, out, points = self.shape + (N,), self.out_shape + (N,), "along the last axis"
+            accept, give = (f"({', '.join([*map(str, sh), 'N'])}{',' if not sh else ''})"
+                            for sh in (self.shape, self.out_shape))
+            k = "[..., k] the output at the point [..., k]"
+            axes = tuple(range(len(self.shape)))
+            reduce = f"over x's own axes only (np.sum(x, axis={axes}))"
         try:
             Y = np.asarray(self._call(P))
         except Exception as err:
             self.one(P[:, -1])  # if f fails on a single point too, that FunctionError is the story
-            raise VectorizationError(f"vectorized=True: calling f with a batch of shape {P.shape} "
-                                     f"(points as columns) raised {type(err).__name__}: {err}. f "
-                                     "must accept shape (n, N) and return shape (m, N); or pass "
+            raise VectorizationError(f"vectorized=True: calling f with a batch of shape {batch} "
+                                     f"(points {points}) raised {type(err).__name__}: {err}. f "
+                                     f"must accept shape {accept} and return shape {give}; or pass "
                                      "vectorized=False.") from err
         if Y.shape == (N,) and m == 1:
             Y = Y[None, :]
+        elif self.shape is not None and Y.shape == out:
+            Y = Y.reshape(m, N)
         if Y.shape != (m, N) or Y.dtype.kind not in "iufc":
             raise VectorizationError(f"vectorized=True: f returned {_describe(Y)} for a batch "
-                                     f"of {N} points of shape {P.shape}; expected shape "
-                                     f"({m}, {N}), column k the output at point P[:, k]. Reduce "
-                                     "along axis 0 only (np.sum(x, axis=0)), or pass "
+                                     f"of {N} points of shape {batch}; expected shape "
+                                     f"{out}, {k}. Reduce {reduce}, or pass "
                                      "vectorized=False.")
         y = self.one(P[:, -1])  # the batch must agree with a single call, else J is silently wrong
         for part in (np.real, np.imag):
@@ -288,13 +323,22 @@ class _Calls:
         return Y.astype(complex if Y.dtype.kind == "c" else float)
 
     def at_offsets(self, x, h, offsets, cols):
-        """{o: f(x + o h_j e_j) for j in cols, shape (m, len(cols))} for every offset o."""
-        cols, offsets = list(cols), list(offsets)
-        P = np.repeat(x[:, None], len(cols) * len(offsets), axis=1)
-        for c, j in enumerate(cols):
-            P[j, c * len(offsets):(c + 1) * len(offsets)] += np.multiply(offsets, h[j])
-        F = self.many(P).reshape(-1, len(cols), len(offsets))
-        return {o: F[:, :, k] for k, o in enumerate(offsets)}
+        """{o: f(x + o h_j e_j) for j in cols, shape (m, len(cols))} for every offset o.
+
+        h may be complex (complex step: o = 1, h_j = i times the step). The points go to f in
+        batches of at most _BATCH_BYTES (memory O(n) per point, not O(n^2) for the whole J).
+        """
+        cols, offsets, k = list(cols), list(offsets), len(offsets)
+        per = max(1, _BATCH_BYTES // (16 * x.size * k))  # columns of J per batch
+        F = []
+        for start in range(0, len(cols), per):
+            part = cols[start:start + per]
+            P = np.repeat(x[:, None].astype(np.result_type(x, h)), len(part) * k, axis=1)
+            for c, j in enumerate(part):
+                P[j, c * k:(c + 1) * k] += np.multiply(offsets, h[j])
+            F.append(self.many(P))
+        F = np.concatenate(F, axis=1).reshape(-1, len(cols), k)
+        return {o: F[:, :, i] for i, o in enumerate(offsets)}
 
 
 @dataclass(frozen=True)
@@ -320,6 +364,11 @@ class _Diff:
     scale: np.ndarray
     kind: str
 
+    def index(self, j):
+        """Input j of the vector x as an index into x's own shape: '3', or '1, 2' for a matrix."""
+        shape = self.calls.shape
+        return str(j) if shape is None else ", ".join(map(str, np.unravel_index(j, shape)))
+
 
 @dataclass(frozen=True)
 class _Estimate:
@@ -333,9 +382,25 @@ class _Estimate:
     order: int
 
 
+def _ragged(x):
+    """The row lengths of a ragged nesting, for messages: '[2, 1]' ('-' for a number)."""
+    return "[" + ", ".join(str(len(r)) if np.ndim(r) else "-" for r in list(x)[:8]) + \
+        (", ...]" if len(x) > 8 else "]")
+
+
 def _point(x, kind):
-    """x as float64 of shape (n,), warning when its dtype limits the accuracy."""
-    a = np.asarray(x)
+    """x as float64 of shape (n,), or of any shape (p, q, ...) for kind jacobian or gradient,
+    warning when its dtype limits the accuracy."""
+    try:
+        a = np.asarray(x)
+    except ValueError:  # numpy refuses ragged nestings
+        a = np.empty(len(x), dtype=object)
+        for i, row in enumerate(x):
+            a[i] = row
+    if a.dtype == object and any(np.ndim(v) for v in a.flat):
+        raise ShapeError(f"x is a ragged {type(x).__name__}: its rows have lengths {_ragged(a)} "
+                         "('-' a number); expected an array of numbers, every row the same length, "
+                         "e.g. np.array([[1.0, 2.0], [3.0, 4.0]]).")
     if a.dtype == object:
         try:
             a = a.astype(float)
@@ -353,13 +418,13 @@ def _point(x, kind):
             raise ShapeError(f"derivative needs a scalar t; got shape {a.shape}. For f of several "
                              "inputs use gl.jacobian(f, x).")
         a = a.reshape(1)
-    if a.ndim != 1:
+    if a.ndim != 1 and not (kind in ("jacobian", "gradient") and a.ndim > 1):
         fix = ("pass [x], or use gl.derivative(f, t) for f: R -> R^m" if a.ndim == 0 else
                f"flatten it (x.ravel()) and reshape inside f (X = x.reshape{a.shape})")
         raise ShapeError(f"x has shape {a.shape}; expected shape (n,), one number per input: "
                          f"{fix}.")
     if a.size == 0:
-        raise ShapeError("x is empty (shape (0,)); expected shape (n,) with n >= 1 inputs.")
+        raise ShapeError(f"x is empty (shape {a.shape}); expected shape (n,) with n >= 1 inputs.")
     if a.dtype.kind == "f" and a.dtype.itemsize < 8:
         _warn(f"x has dtype {a.dtype} (about {np.finfo(a.dtype).precision} digits): gradlib "
               "computes in float64 at these rounded values, but if f computes in low precision the "
@@ -481,7 +546,8 @@ def _warn_kink(d, kink, keep, h, J):
     slopes = abs(D_plus[i, j]) + abs(D_minus[i, j])
     value = J[i, j] if abs(J[i, j]) > 1e-12 * slopes else 0.0  # abs at 0: -2.8e-17, shown as 0
     where, entry = (("at x along the direction v", f"Jv[{i}]") if d.kind == "jvp" else
-                    (f"at x = {_show(d.x)} along input {j}", f"J[{i}, {j}]"))
+                    (f"at {d.calls.at(d.x, ' = ')} along input {d.index(j)}",
+                     f"J[{i}, {d.index(j)}]"))
     more = {1: "", 2: " (1 more entry too)"}.get(len(flagged),
                                                  f" ({len(flagged) - 1} more entries too)")
     _warn(f"f seems not differentiable {where} (output {i}): the one-sided slopes (f(x+h) - f(x)) "
@@ -555,18 +621,19 @@ def _retry_tiny(d, first, lost, tiny, again):
         i, j = bad[0]
         k = j if abs(d.x[j]) < 1 / _K else i  # of a Hessian entry's two inputs, the tiny one
         name = "H" if d.kind == "hessian" else "J"
-        _warn(f"{name}[{i}, {j}] = {D[i, j]:.6g} is inaccurate (estimated error {E[i, j]:.1e}): "
-              f"x[{k}] = {d.x[k]:.3g} is tiny, and neither a step relative to it nor the step "
-              f"{h2[k]:.3g} resolves how f changes there (lost to rounding, not finite, or curving "
-              "too much). Pass a step suited to f (step=...), or use method='complex' if f is "
-              "complex-analytic.", PrecisionWarning)
-    parts = [f"{k} of {D.shape[0]} entries along x[{j}] = {d.x[j]:.3g} use the step {h2[j]:.3g}"
+        _warn(f"{name}[{i}, {d.index(j)}] = {D[i, j]:.6g} is inaccurate (estimated error "
+              f"{E[i, j]:.1e}): x[{d.index(k)}] = {d.x[k]:.3g} is tiny, and neither a step "
+              f"relative to it nor the step {h2[k]:.3g} resolves how f changes there (lost to "
+              "rounding, not finite, or curving too much). Pass a step suited to f (step=...), "
+              "or use method='complex' if f is complex-analytic.", PrecisionWarning)
+    parts = [f"{k} of {D.shape[0]} entries along x[{d.index(j)}] = {d.x[j]:.3g} use the step "
+             f"{h2[j]:.3g}"
              for j, k in zip(np.flatnonzero(tiny), better[:, tiny].sum(axis=0), strict=True) if k]
     return D, E, f"tiny x: {'; '.join(parts)}" if parts else ""
 
 
-def _at(j, dist):
-    return f"x[{j}] {'-' if dist < 0 else '+'} {abs(dist):.3g}"
+def _at(d, j, dist):
+    return f"x[{d.index(j)}] {'-' if dist < 0 else '+'} {abs(dist):.3g}"
 
 
 def _one_sided(d, h, method, j, col, estimate):
@@ -580,16 +647,16 @@ def _one_sided(d, h, method, j, col, estimate):
         bad = [(o, i) for o in sorted(col, key=abs)
                for i in np.flatnonzero(~np.isfinite(col[o][:, 0]))]
         if not [o for o, _ in bad if o * side > 0]:
-            _warn(f"f is not finite at {_at(j, bad[0][0] * h[j])} (output {bad[0][1]}), so input "
-                  f"{j} uses a one-sided difference (less accurate). Keep x away from the edge of "
-                  "f's domain.", OneSidedWarning)
+            _warn(f"f is not finite at {_at(d, j, bad[0][0] * h[j])} (output {bad[0][1]}), so "
+                  f"input {d.index(j)} uses a one-sided difference (less accurate). Keep x away "
+                  "from the edge of f's domain.", OneSidedWarning)
             stencil = replace(STENCILS[method], offsets=o_s, weights=w_s)
             return _combine(col, stencil, h[j:j + 1], d.eps, estimate)
     o, i = bad[0]
-    raise NonFiniteError(f"f is not finite on either side of x along input {j}: output {i} is "
-                         f"{col[o][i, 0]} at {_at(j, o * h[j])}, and on the other side too, so no "
-                         "difference is possible. Move x away from the singularity or the edge of "
-                         "f's domain.")
+    raise NonFiniteError(f"f is not finite on either side of x along input {d.index(j)}: output "
+                         f"{i} is {col[o][i, 0]} at {_at(d, j, o * h[j])}, and on the other side "
+                         "too, so no difference is possible. Move x away from the singularity or "
+                         "the edge of f's domain.")
 
 
 def _analytic_reason(d, J):
@@ -624,7 +691,7 @@ def _complex_step(d, h):
     """(J, None, None) from Im f(x + i h e_j) / h = f'(x) + O(h^2), exact to rounding; or
     (None, reason, cause)."""
     try:
-        F = d.calls.many(d.x[:, None] + 1j * np.diag(h))
+        F = d.calls.at_offsets(d.x, 1j * h, [1], range(d.x.size))[1]
     except FunctionError as err:
         cause = err.__cause__
         return None, f"f raised {type(cause).__name__} on complex input ({cause})", err
@@ -655,7 +722,7 @@ def _complex_error(d, J, h):
     E = _CS_ULPS * EPS * np.abs(J)
     cols = np.flatnonzero(h > _CS_STEP * d.scale)
     if cols.size:
-        J2 = d.calls.many(d.x[:, None] + 2j * np.diag(h)[:, cols]).imag / (2 * h[cols])
+        J2 = d.calls.at_offsets(d.x, 2j * h, [1], cols)[1].imag / (2 * h[cols])
         E[:, cols] += np.nan_to_num(_SAFETY * np.abs(J[:, cols] - J2) / 3, nan=np.inf)
     return E
 
@@ -674,11 +741,12 @@ def _base(calls, x, kind):
     values."""
     f0 = calls.f0 = calls.one(x)
     if kind in ("gradient", "hessian") and f0.size != 1:
-        raise ShapeError(f"{kind} needs a scalar-valued f; f returned shape {f0.shape}. Use "
+        got = f0.shape if calls.shape is None else f"{calls.out_shape} at x of shape {calls.shape}"
+        raise ShapeError(f"{kind} needs a scalar-valued f; f returned shape {got}. Use "
                          "gl.jacobian for a vector-valued f.")
     if not np.isfinite(f0).all():
         i = np.flatnonzero(~np.isfinite(f0))[0]
-        raise NonFiniteError(f"f(x) itself is not finite: output {i} is {f0[i]} at x={_show(x)}. "
+        raise NonFiniteError(f"f(x) itself is not finite: output {i} is {f0[i]} at {calls.at(x)}. "
                              "Pick a point inside f's domain.")
     eps = max(EPS, np.finfo(f0.dtype).eps)
     if eps > EPS:
@@ -693,9 +761,11 @@ def _scale(x):
 
 
 def _start(f, x, kind, opts, allowed=METHODS, scale=None):
-    """The _Diff of f at x: the point checked, f(x) evaluated (scale: default |x_j|, 1 at 0)."""
+    """The _Diff of f at x: the point checked and flattened (row by row, if x is an array), f(x)
+    evaluated (scale: default |x_j|, 1 at 0)."""
     x = _setup(f, x, kind, opts.method, allowed)
-    calls = _Calls(f, opts.vectorized)
+    calls = _Calls(f, opts.vectorized, x.shape if x.ndim > 1 else None)
+    x = x.ravel()
     f0, eps = _base(calls, x, kind)
     return _Diff(calls, x, f0, eps, _scale(x) if scale is None else scale, kind)
 
@@ -739,6 +809,9 @@ def _jacobian(f, x, kind, opts, scale=None):
             E = None if E is None else E2
             note = "; ".join(filter(None, [note, retried]))
         _warn_kink(d, kink, J == D, h, J)
+    if d.calls.shape is not None:  # x is an array: (m, *x.shape), the outputs first
+        J, h = J.reshape(J.shape[:1] + d.calls.shape), h.reshape(d.calls.shape)
+        E = None if E is None else E.reshape(J.shape)
     return (J, DiffInfo(E, d.calls.nfev, used, h, note)) if full_output else J
 
 
@@ -749,8 +822,10 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     ----------
     f : callable
         ``f(x)`` with x of shape (n,) returns a scalar (m = 1) or shape (m,) (a flat list of
-        numbers works).
-    x : array_like, shape (n,)
+        numbers works). Where x is an array of shape (p, q, ...) (a weight matrix W), f gets an
+        array of that shape and returns a scalar, a vector or an array: its m entries, row by row,
+        are the outputs.
+    x : array_like, shape (n,), or any shape (p, q, ...)
         The point; integers are computed in float64, float32 warns (PrecisionWarning).
     method : {"auto", "forward", "central", "richardson", "complex"}
         ``"forward"`` (n + 1 evaluations, ~1e-8 relative error), ``"central"`` (2n, ~1e-10),
@@ -766,14 +841,17 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     vectorized : bool
         If True, f is called with all points at once, as the columns of an array of shape (n, N),
         and must return shape (m, N) (or (N,) when m = 1). One column is checked against a single
-        call.
+        call. For x of shape (p, q), the points lie along the last axis: f gets shape (p, q, N)
+        and returns its output's shape with N appended.
     full_output : bool
-        If True, also return a :class:`DiffInfo` with the error estimate, shape (m, n).
+        If True, also return a :class:`DiffInfo` with the error estimate, J's shape.
 
     Returns
     -------
-    J : ndarray, shape (m, n)
-        Row i is the gradient of f_i; column j is how every output moves with input j.
+    J : ndarray, shape (m, n), or (m, *x.shape) for an array x
+        Row i is the gradient of f_i; column j is how every output moves with input j. For x of
+        shape (p, q), ``J[i]`` has x's shape: how f_i moves with each entry of x; ``J.reshape(m,
+        -1)`` is the 2-D Jacobian with respect to x flattened row by row (vec).
     info : DiffInfo
         Only with ``full_output=True``.
 
@@ -799,6 +877,19 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     >>> J.shape, info.method, info.nfev
     ((2, 2), 'auto->complex', 5)
 
+    With respect to a matrix W (2 x 3), f = W @ v has 2 outputs; J[i, k, l] = d(Wv)_i / dW_kl is
+    v_l where k = i, and 0 elsewhere:
+
+    >>> v = np.array([1.0, 2.0, 3.0])
+    >>> J = gl.jacobian(lambda W: W @ v, np.zeros((2, 3)))
+    >>> J.shape
+    (2, 2, 3)
+    >>> J[1].round(8)
+    array([[0., 0., 0.],
+           [1., 2., 3.]])
+    >>> J.reshape(2, -1).shape        # the 2-D Jacobian with respect to vec(W)
+    (2, 6)
+
     At a tiny x_j where f does not scale with it, the stencils retry with a larger step (module
     docstring):
 
@@ -815,19 +906,28 @@ def gradient(f, x, **kw):
     Parameters
     ----------
     f : callable
-        ``f(x)`` with x of shape (n,) returns a scalar (or shape (1,)).
-    x : array_like, shape (n,)
+        ``f(x)`` with x of shape (n,) (or x's own shape) returns a scalar (or shape (1,)).
+    x : array_like, shape (n,), or any shape (p, q, ...)
 
     Returns
     -------
-    g : ndarray, shape (1, n)
+    g : ndarray, shape (1, n), or (1, *x.shape) for an array x
         The partial derivatives of f, in a row (numerator layout); ``g @ dx`` is the change in f.
+        For a matrix W, ``g[0]`` is "the gradient shaped like W" (PyTorch's ``W.grad``).
 
     Examples
     --------
     >>> import gradlib as gl
     >>> gl.gradient(lambda v: v[0] ** 2 * v[1], [1.0, 3.0]).round(8)
     array([[6., 1.]])
+
+    A loss of a weight matrix: L(W) = sum(W @ x) has dL/dW_kl = x_l in every row k.
+
+    >>> x = np.array([1.0, -1.0, 2.0])
+    >>> g = gl.gradient(lambda W: np.sum(W @ x), np.ones((2, 3)))
+    >>> g.shape, g[0].round(8)
+    ((1, 2, 3), array([[ 1., -1.,  2.],
+           [ 1., -1.,  2.]]))
     """
     return _jacobian(f, x, "gradient", _kw(kw))
 
@@ -890,7 +990,7 @@ def jvp(f, x, v, **kw):
     array([[3.],
            [0.]])
     """
-    x = _setup(f, x, "jacobian", kw.get("method", "auto"))
+    x = _setup(f, x, "jvp", kw.get("method", "auto"))
     v = _weights(v, "v")
     if v.shape not in ((x.size,), (x.size, 1)):
         raise ShapeError(f"v has shape {v.shape}; expected shape ({x.size},) or ({x.size}, 1), one "
@@ -912,13 +1012,13 @@ def vjp(f, x, u, **kw):
     ----------
     f : callable
         ``f(x)`` with x of shape (n,) returns a scalar or shape (m,).
-    x : array_like, shape (n,)
+    x : array_like, shape (n,), or any shape (p, q, ...) as in :func:`jacobian`
     u : array_like, shape (m,), (m, 1) or (1, m)
         The weights of the outputs (the upstream gradient).
 
     Returns
     -------
-    uJ : ndarray, shape (1, n)
+    uJ : ndarray, shape (1, n), or (1, *x.shape)
         A gradient row: that of ``u . f``. Computed as ``u^T @ J`` from the full Jacobian.
 
     Examples
@@ -934,7 +1034,7 @@ def vjp(f, x, u, **kw):
     if u.size != m or u.ndim > 2 or (u.ndim == 2 and 1 not in u.shape):
         raise ShapeError(f"u has shape {u.shape}; f has {m} outputs, so expected shape ({m},), "
                          f"({m}, 1) or (1, {m}).")
-    uJ = u.reshape(1, -1) @ J
+    uJ = (u.reshape(1, -1) @ J.reshape(m, -1)).reshape((1,) + J.shape[1:])  # x's shape, if any
     return (uJ, out[1]) if kw.get("full_output") else uJ
 
 

@@ -297,7 +297,10 @@ def test_derivative_needs_scalar_t():
 
 
 @pytest.mark.parametrize("x, err, match", [
-    (np.ones((2, 3)), ShapeError, r"x has shape \(2, 3\); expected shape \(n,\).*x.ravel\(\).*x.reshape\(2, 3\)"),
+    ([[1.0, 2.0], [3.0]], ShapeError, r"x is a ragged list: its rows have lengths \[2, 1\]"),
+    (np.array([np.ones(2), 1.0], dtype=object), ShapeError, r"x is a ragged ndarray: its rows have "
+     r"lengths \[2, -\] \('-' a number\); expected an array of numbers, every row the same length"),
+    (np.array([[1.0, {}]], dtype=object), GradlibError, r"x has entries that are not numbers"),
     (1.0, ShapeError, r"x has shape \(\); expected shape \(n,\).*pass \[x\].*gl.derivative"),
     ([], ShapeError, r"x is empty"),
     ([1 + 1j, 2.0], GradlibError, r"x is complex.*x.real and x.imag"),
