@@ -151,8 +151,8 @@ def test_vectorized_is_called_once_and_agrees():
         f.calls = 0
         J = gl.jacobian(f, x, method=method, vectorized=True)
         np.testing.assert_allclose(J, exact, atol=TOL[method] * np.abs(exact).max())
-        # f(x), one batch, one single call checking the batch (+ 2 for the analyticity check)
-        assert f.calls == (5 if method in ("complex", "auto") else 3)
+        # f(x), one batch, 2 or 3 single calls checking the batch (+ 2 for the analyticity check)
+        assert f.calls - (2 if method in ("complex", "auto") else 0) in (4, 5)
 
 
 def test_vectorized_scalar_f_may_return_shape_N():
@@ -236,8 +236,8 @@ def test_hessian_symmetric_accurate_and_cheap():
 
 def test_hessian_one_input_and_non_analytic():
     H, info = gl.hessian(lambda x: x[0] ** 3, [2.0], full_output=True)
-    assert H.shape == (1, 1) and info.method == "auto->central"
-    np.testing.assert_allclose(H, [[12.0]], rtol=1e-7)
+    assert H.shape == (1, 1) and info.method == "auto->complex"  # n = 1 too (issue 14)
+    np.testing.assert_allclose(H, [[12.0]], rtol=1e-10)
     H, info = gl.hessian(lambda x: np.abs(x[0]) * x[1] ** 2, [1.5, 2.0], full_output=True)
     assert info.method == "auto->central" and "complex step rejected" in info.note
     np.testing.assert_allclose(H, [[0, 4], [4, 3]], atol=1e-6)
@@ -723,7 +723,8 @@ def test_hvp_matches_sympy_and_is_vectorizable():
     fv = Counted(lambda x: f(x) + 0 * x[0])
     Hv = gl.numeric.hvp(fv, point, v, method="central", vectorized=True)
     np.testing.assert_allclose(Hv, H @ v[:, None], rtol=1e-6)
-    assert fv.calls == 1 + 2 * (1 + 1 + 1)  # f(x); per gradient f at its point, one batch, one check
+    # f(x); per gradient f at its point, one batch, 2 or 3 single calls checking it
+    assert 1 + 2 * (1 + 1 + 2) <= fv.calls <= 1 + 2 * (1 + 1 + 3)
 
 
 def test_hvp_of_a_non_analytic_f_falls_back_to_central():
