@@ -10,7 +10,8 @@ the incoming gradient and ``A``, ``B`` its inputs, so a lesson can show it.
 
 ``trace(fn, *args)`` runs ``fn`` on traced arrays (:class:`Node`) and returns the :class:`Graph`;
 ``Graph.backward()`` yields the reverse pass step by step; :func:`grad` and :func:`value_and_grad`
-run it in one go. Plain numpy arrays and numbers mix with nodes freely and stay constants.
+run it in one go. Plain numpy arrays and numbers mix with nodes freely: they enter the graph as
+constants (``op == "const"``), leaves that get no gradient.
 
 >>> import numpy as np
 >>> from gradlib import autodiff as ad
@@ -52,8 +53,10 @@ class Node:
     --------
     >>> x = Node([[1.0, 2.0, 3.0]], name="x")
     >>> y = (2 * x).sum(axis=1)
-    >>> y, y.parents[0].op, y.parents[0].parents[0] is x
-    (Node(sum, shape (1,)), '*', True)
+    >>> y, y.parents
+    (Node(sum, shape (1,)), (Node(*, shape (1, 3)),))
+    >>> y.parents[0].parents
+    (Node(const, shape ()), Node(x, shape (1, 3)))
     """
 
     def __init__(self, value, op="input", links=(), rule="", name=""):
@@ -231,8 +234,8 @@ def record(value, op, rule, *links):
     op, rule : str
         The label and the VJP in symbols (see :class:`Node`).
     *links : (Node, callable) pairs
-        Each input with its VJP, ``U -> contribution`` (shaped like that input). Constant
-        inputs are dropped: they need no gradient.
+        Each input with its VJP, ``U -> contribution`` (shaped like that input). The VJP of a
+        constant input is never called: it needs no gradient.
 
     Returns
     -------
@@ -252,8 +255,8 @@ def record(value, op, rule, *links):
     >>> softplus(np.zeros(2)).round(4)
     array([0.6931, 0.6931])
     """
-    links = [(p, vjp) for p, vjp in links if p.op != "const"]
-    return Node(value, op, links, rule) if links else value
+    traced = any(p.op != "const" for p, _ in links)
+    return Node(value, op, links, rule) if traced else value
 
 
 def _unbroadcast(g, shape):
@@ -536,8 +539,8 @@ class Step:
     upstream : ndarray, shaped like ``node.value``
         U, the gradient of the output with respect to this node, summed over all its uses.
     contributions : tuple of (Node, ndarray) pairs
-        Each parent with the VJP's result for it, shaped like that parent; a parent's gradient
-        is the sum of the contributions it receives (fan-out adds up).
+        Each parent (but constants) with the VJP's result for it, shaped like that parent; a
+        parent's gradient is the sum of the contributions it receives (fan-out adds up).
     """
     node: Node
     upstream: np.ndarray
@@ -550,7 +553,7 @@ class Graph:
     Attributes
     ----------
     nodes : list of Node
-        Every node the output depends on; each node comes after its parents.
+        Every node the output depends on, constants included; each comes after its parents.
     inputs : list of Node
         The traced arguments, in argnums order (an input the output ignores is not in ``nodes``).
     output : Node
@@ -568,7 +571,7 @@ class Graph:
                 seen.add(node)
                 stack.append((node, True))
                 stack.extend((p, False) for p in reversed(node.parents))
-        rank = {x: i for i, x in enumerate(self.inputs)}  # leaves first, inputs in argnums order
+        rank = {x: i for i, x in enumerate(self.inputs)}  # leaves first: inputs, then constants
         leaves = sorted((n for n in order if not n.parents), key=lambda n: rank.get(n, len(rank)))
         self.nodes = leaves + [n for n in order if n.parents]
 
@@ -577,7 +580,7 @@ class Graph:
         lines = []
         for i, n in enumerate(self.nodes):
             parents = ", ".join(f"n{index[p]}" for p in n.parents)
-            what = f"input {n.name}" if n.op == "input" else f"{n.op}({parents})"
+            what = f"{n.op}({parents})" if parents else f"{n.op} {n.name}".strip()
             lines.append(f"n{i} = {what:<16} shape {n.shape}")
         return "\n".join(lines)
 
@@ -592,7 +595,8 @@ class Graph:
         Yields
         ------
         Step
-            A node is reached only after every node using it, so its upstream is complete.
+            One per node but the constants. A node is reached only after every node using it,
+            so its upstream is complete.
 
         Examples
         --------
@@ -604,15 +608,19 @@ class Graph:
         """
         grads = {self.output: self._seed(upstream)}
         for node in reversed(self.nodes):
+            if node.op == "const":
+                continue
             u = grads[node]
             sent = tuple((p, np.asarray(vjp(u), dtype=float))
-                         for p, vjp in zip(node.parents, node.vjps, strict=True))
+                         for p, vjp in zip(node.parents, node.vjps, strict=True) if p.op != "const")
             for p, c in sent:
                 if c.shape != p.shape:
                     raise _error(f"the VJP of {node.op!r} returned shape {c.shape} for a parent of "
                                  f"shape {p.shape}", "the parent's shape", "correct that VJP.")
-                grads.setdefault(p, np.zeros(p.shape))
-                grads[p] += c  # fan-out: one contribution per use
+                if p in grads:
+                    grads[p] += c  # fan-out: a node used several times sums one share per use
+                else:
+                    grads[p] = np.array(c)  # our own copy, so += never writes into c
             yield Step(node, u, sent)
 
     def gradients(self, upstream=None):
@@ -679,12 +687,13 @@ def trace(fn, *args, argnums=0):
     >>> g = trace(lambda x: tanh(x @ W).sum(), np.ones((4, 2)))
     >>> g
     n0 = input x          shape (4, 2)
-    n1 = @(n0)            shape (4, 3)
-    n2 = tanh(n1)         shape (4, 3)
-    n3 = sum(n2)          shape ()
+    n1 = const            shape (2, 3)
+    n2 = @(n0, n1)        shape (4, 3)
+    n3 = tanh(n2)         shape (4, 3)
+    n4 = sum(n3)          shape ()
     >>> [(s.node.op, s.upstream.shape) for s in g.backward()]
     [('sum', ()), ('tanh', (4, 3)), ('@', (4, 3)), ('input', (4, 2))]
-    >>> g.nodes[1].rule
+    >>> g.nodes[2].rule
     'dA = U @ B.T, dB = A.T @ U'
     """
     nums = _argnums(argnums)
