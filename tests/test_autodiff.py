@@ -299,6 +299,25 @@ def test_trace_lists_inputs_first_in_argnums_order():
     assert graph.nodes[:2] == graph.inputs
 
 
+class Scaled:
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, weights):
+        return (self.k * weights).sum()
+
+
+@pytest.mark.parametrize("fn, name", [
+    (lambda w, v: (w * v).sum(), "w"),
+    (Scaled(2.0), "weights"),  # a callable object: its __call__'s names, without self
+    (Scaled(2.0).__call__, "weights"),  # a bound method
+    (functools.partial(lambda k, z: (k * z).sum(), 2.0), "z"),
+])
+def test_inputs_are_named_after_the_parameters(fn, name):
+    args = (np.ones(2), np.ones(2)) if name == "w" else (np.ones(2),)
+    assert ad.trace(fn, *args).inputs[0].name == name
+
+
 def test_backward_steps_by_hand():
     x, W = np.arange(6.0).reshape(2, 3) / 10, np.linspace(-1, 1, 12).reshape(3, 4)
     graph = ad.trace(net, x, W, argnums=(0, 1))
@@ -437,6 +456,8 @@ X = np.ones((2, 3))
     (lambda: ad.grad(lambda x: np.sin(x).sum())(X), ["np.sin got a traced array",
                                                      "the ad functions"]),
     (lambda: ad.grad(lambda x: np.asarray(x).sum())(X), ["plain array (np.asarray"]),
+    (lambda: ad.grad(lambda x: np.sum(x))(X), ["np.sum got a traced array", "use x.sum(...)"]),
+    (lambda: ad.grad(lambda x: np.dot(x, x.T).sum())(X), ["np.dot got", "the ad functions"]),
     (lambda: ad.grad(lambda x: float(np.tanh(x.value).sum()))(X), [
         "fn returned float", "does not depend on the traced argument(s) ['x']", "not np.exp"]),
     (lambda: ad.grad(lambda x: x.sum())("abc"), [
