@@ -9,7 +9,7 @@ array([[2., 3.]])
 """
 import importlib
 
-from . import chain, check, exercises, functions, numeric, shapes, symbolic
+from . import autodiff, chain, check, exercises, functions, numeric, shapes, symbolic
 from .chain import Chain, chain_rule
 from .errors import (
     FunctionError,
@@ -25,7 +25,7 @@ from .errors import (
     VectorizationError,
 )
 from .exercises import exercise
-from .numeric import derivative, gradient, hessian, jacobian, jvp, vjp
+from .numeric import derivative, gradient, hessian, hvp, jacobian, jvp, vjp
 
 
 def __getattr__(name):
