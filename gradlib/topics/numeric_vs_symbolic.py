@@ -109,16 +109,23 @@ class Stencil:
     roundoff_factor: float             # R; 0 when there is no cancellation
 
 
+def _method(name, estimate, latex, truncation_latex, roundoff):
+    """The lesson's view of ``gradlib.numeric.STENCILS[name]``: its order and leading error term
+    come from that one table; the formula written out and the round-off factor R are the lesson's."""
+    stencil = numeric.STENCILS[name]
+    return Stencil(name, estimate, stencil.order, latex, truncation_latex, stencil.order + 1,
+                   abs(stencil.truncation), roundoff)
+
+
 STENCILS = {
-    "forward": Stencil("forward", forward, 1, r"\frac{f(x+h)-f(x)}{h}",
-                       r"\frac{h}{2} f''(x)", 2, 1 / 2, 1.0),
-    "central": Stencil("central", central, 2, r"\frac{f(x+h)-f(x-h)}{2h}",
-                       r"\frac{h^2}{6} f'''(x)", 3, 1 / 6, 0.5),
-    "richardson": Stencil("richardson", richardson, 4,
+    "forward": _method("forward", forward, r"\frac{f(x+h)-f(x)}{h}", r"\frac{h}{2} f''(x)", 1.0),
+    "central": _method("central", central, r"\frac{f(x+h)-f(x-h)}{2h}",
+                       r"\frac{h^2}{6} f'''(x)", 0.5),
+    "richardson": _method("richardson", richardson,
                           r"\frac{8\,(f(x+h)-f(x-h)) - (f(x+2h)-f(x-2h))}{12h}",
-                          r"-\frac{h^4}{30} f^{(5)}(x)", 5, 1 / 30, 0.75),
-    "complex": Stencil("complex", complex_step, 2, r"\frac{\operatorname{Im} f(x+ih)}{h}",
-                       r"-\frac{h^2}{6} f'''(x)", 3, 1 / 6, 0.0),
+                          r"-\frac{h^4}{30} f^{(5)}(x)", 0.75),
+    "complex": _method("complex", complex_step, r"\frac{\operatorname{Im} f(x+ih)}{h}",
+                       r"-\frac{h^2}{6} f'''(x)", 0.0),
 }
 METHODS = tuple(STENCILS)
 
