@@ -303,9 +303,9 @@ def _not_composable(fun, y, J_prev, name, prev_name, err):
                      "the inner one returns.") from cause
 
 
-def _require_sizes(functions, names):
+def _require_sizes(steps, names):
     """For catalogue entries the sizes are known: check that each n_out matches the next n_in."""
-    for (inner, a), (outer, b) in itertools.pairwise(zip(functions, names)):
+    for (inner, a), (outer, b) in itertools.pairwise(zip(steps, names)):
         if functions.is_entry(inner) and functions.is_entry(outer):
             shapes.require_product(
                 [(f"J_{b}", (outer.n_out, outer.n_in)), (f"J_{a}", (inner.n_out, inner.n_in))],
