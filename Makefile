@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_symbolic.py
 	$(PY) bench/bench_widgets.py
 	$(PY) bench/bench_widgets_browser.py
+	$(PY) bench/bench_autodiff.py
 
 ## Regenerate the pinned locks from the loose *.in files.
 lock: $(STAMP)
