@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The course's JupyterLab settings defaults (binder/overrides.json: widget state saved with a
+# lesson, no news prompt), installed into every environment that serves the lessons.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/gradlib-lessons.json
 
 .PHONY: lab test test-browser bench lock nav clean
 
@@ -16,8 +19,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+$(LAB_SETTINGS): binder/overrides.json scripts/lab_settings.py
+	python3 scripts/lab_settings.py --settings-dir $(VENV)/share/jupyter/lab/settings
+
 ## Open JupyterLab on the first lesson.
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_SETTINGS)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit, property, doctests, lessons (nbval).
