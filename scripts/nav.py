@@ -66,14 +66,23 @@ def binder_url(file: str) -> str:
     return f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/notebooks/{quote(file)}"
 
 
-def hub_url(file: str) -> str:
-    """nbgitpuller link: clone (or update) the repository on the hub, then open notebooks/<file>."""
-    name = REPO.split("/")[1]  # nbgitpuller clones into a folder named after the repository
+def hub_url(file: str, *, hub: str | None = None, repo_url: str | None = None) -> str:
+    """nbgitpuller link: clone (or update) the repository on the hub, then open notebooks/<file>.
+
+    ``targetpath`` names the folder in the student's home: without it nbgitpuller uses the last
+    part of the repository address, which is ``name.git`` for an address ending in ``.git``, and
+    ``urlpath`` would open a folder that does not exist. ``hub`` ("https://host" or "host") and
+    ``repo_url`` replace HUB and the GitHub address (the local hub of ``make hub`` uses both).
+    """
+    name = REPO.split("/")[1]
     query = urlencode(
-        {"repo": f"https://github.com/{REPO}", "urlpath": f"lab/tree/{name}/notebooks/{file}", "branch": BRANCH},
+        {"repo": repo_url or f"https://github.com/{REPO}", "targetpath": name,
+         "urlpath": f"lab/tree/{name}/notebooks/{file}", "branch": BRANCH},
         quote_via=quote, safe="",
     )
-    return f"https://{HUB}/hub/user-redirect/git-pull?{query}"
+    base = hub or HUB
+    base = base if base.startswith(("http://", "https://")) else f"https://{base}"
+    return f"{base}/hub/user-redirect/git-pull?{query}"
 
 
 def binder_badge(file: str, alt: str = "Open in Binder") -> str:
