@@ -5,18 +5,22 @@ student has edited an answer cell: the second click keeps the edit and brings th
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+import psutil
 import pytest
 
 from tests.browser.lab import assert_no_errors, new_page, nudge, picture_digests, run_all, save, \
     wait_idle, widget_box, widget_lessons
 
-from .conftest import ROOT
+from .conftest import ROOT, local_hub
 
 pytestmark = pytest.mark.hub
 
@@ -138,3 +142,36 @@ def test_student_follows_the_link_runs_the_lesson_and_keeps_an_edit_through_an_u
         assert_no_errors(page)
     print(f"\nfirst click (login, spawn, clone, open): {first_click_s:.1f} s; "
           f"second click (pull, open): {second_click_s:.1f} s")
+
+
+def test_readme_recipe_make_hub_serves_the_link_and_ctrl_c_stops_everything(tmp_path):
+    block = (ROOT / "README.md").read_text().split("**Try a hub on your laptop**")[1].split("\n- **")[0]
+    commands = re.findall(r"```bash\n(.*?)```", block, flags=re.S)
+    assert [c.split("#")[0].strip() for c in commands] == ["make hub"]
+    port = local_hub.free_port()
+    make = subprocess.Popen(["make", "--no-print-directory", "hub", f"HUB_PORT={port}"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    lines = []
+    try:
+        for line in make.stdout:                   # up to the link, or make's end
+            lines.append(line)
+            if "/hub/user-redirect/git-pull?" in line:
+                break
+        printed = "".join(lines)
+        link = lines[-1].strip()
+        assert link.startswith(f"http://127.0.0.1:{port}/hub/user-redirect/git-pull?"), printed
+        work = Path(re.search(r"Students' homes in (\S+)/homes", printed).group(1))
+        hub_pid = int((work / "jupyterhub.pid").read_text())
+        with urllib.request.urlopen(link, timeout=30) as response:     # not logged in: the login page
+            assert response.status == 200 and "/hub/login" in response.url
+    finally:
+        os.killpg(make.pid, signal.SIGINT)        # Ctrl-C in the terminal
+        make.wait(timeout=90)
+    deadline = time.monotonic() + 60
+    while (psutil.pid_exists(hub_pid) or work.exists()) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not psutil.pid_exists(hub_pid), "the hub is still running"
+    assert not work.exists(), "the temporary working folder is left behind"
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/login", timeout=5)
