@@ -217,9 +217,11 @@ def image_src(box) -> str:
 
 
 def wait_new_image(page, box, before: str) -> None:
-    """Wait until the widget's picture is no longer ``before`` (the kernel has answered)."""
+    """Wait until the widget's picture is no longer ``before`` and the kernel is idle again: the
+    kernel has answered, the updates it sent after the picture (the panel) included."""
     page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
                            arg=[box.locator("img").first.element_handle(), before])
+    wait_idle(page)
 
 
 def open_and_run(page, lab: Lab, name: str, widgets: int = 1) -> list:
