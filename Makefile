@@ -6,8 +6,20 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8888
 LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# The course's JupyterLab settings defaults (binder/overrides.json: widget state saved with a
+# lesson, no news prompt), installed into every environment that serves the lessons.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.d/gradlib-lessons.json
 
-.PHONY: lab test test-browser bench lock nav clean book test-book assignments teach-env lock-teach
+# The local course JupyterHub (make hub, make test-hub): its own environment in .hub/, what a
+# hub's image holds (lessons' lock + requirements-hub.txt + gradlib + lab settings), and
+# configurable-http-proxy from npm in .hub/node_modules.
+HUB_DIR   := .hub
+HUB_PY    := $(HUB_DIR)/venv/bin/python
+HUB_STAMP := $(HUB_DIR)/venv/.installed
+HUB_PROXY := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
+HUB_PORT  ?= 8000
+
+.PHONY: lab test test-browser test-hub hub hub-env bench lock nav clean book test-book assignments teach-env lock-teach
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,8 +28,11 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+$(LAB_SETTINGS): binder/overrides.json scripts/lab_settings.py
+	python3 scripts/lab_settings.py --settings-dir $(VENV)/share/jupyter/lab/settings
+
 ## Open JupyterLab on the first lesson.
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_SETTINGS)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 ## Run the whole test suite: unit, property, doctests, lessons (nbval).
@@ -28,18 +43,48 @@ test: $(STAMP)
 test-browser: $(STAMP)
 	$(PY) -m pytest -m browser -p no:xdist -o addopts="" --ignore=tests/repo/test_book.py tests
 
+## The course JupyterHub, end to end in headless Chromium (needs git, npm and Debian's chromium).
+test-hub: $(STAMP) hub-env
+	$(PY) -m pytest -m hub -p no:xdist -o addopts="" tests/hub
+
+## Try a course JupyterHub on this machine: http://127.0.0.1:8000, any name logs in.
+hub: hub-env
+	$(HUB_PY) scripts/local_hub.py --port $(HUB_PORT)
+
+hub-env: $(HUB_DIR)/venv/.gradlib $(HUB_PROXY)
+
+$(HUB_STAMP): requirements.txt requirements-hub.txt
+	python3 -m venv $(HUB_DIR)/venv
+	$(HUB_PY) -m pip install --quiet --upgrade pip
+	$(HUB_PY) -m pip install --quiet -r requirements.txt -r requirements-hub.txt
+	touch $@
+
+# gradlib installed as an image installs it (not editable), again whenever it changes.
+$(HUB_DIR)/venv/.gradlib: $(HUB_STAMP) pyproject.toml $(shell find gradlib -name '*.py') binder/overrides.json scripts/lab_settings.py
+	$(HUB_PY) -m pip install --quiet --no-deps --force-reinstall .
+	$(HUB_PY) scripts/lab_settings.py
+	touch $@
+
+$(HUB_PROXY): hub/package.json hub/package-lock.json
+	mkdir -p $(HUB_DIR)
+	cp hub/package.json hub/package-lock.json $(HUB_DIR)/
+	cd $(HUB_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## Benchmarks against the peers; they print tables, they are not tests.
-bench: $(STAMP)
+bench: $(STAMP) hub-env
 	$(PY) bench/bench_numeric.py
 	$(PY) bench/bench_symbolic.py
 	$(PY) bench/bench_widgets.py
 	$(PY) bench/bench_widgets_browser.py
 	$(PY) bench/bench_autodiff.py
+	$(PY) bench/bench_hub.py
 
 ## Regenerate the pinned locks from the loose *.in files.
 lock: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
+	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements-hub.txt requirements-hub.in
 	$(PY) scripts/check_locks.py --write-binder
 
 ## Regenerate the lessons' navigation cells, lesson 0's index and the README's generated blocks.
@@ -86,4 +131,4 @@ lock-teach: $(STAMP)
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements-teach.txt requirements-teach.in
 
 clean:
-	rm -rf $(VENV) $(TEACH) book/node_modules results .pytest_cache assignments
+	rm -rf $(VENV) $(TEACH) $(HUB_DIR) book/node_modules results .pytest_cache assignments

@@ -49,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import browser as lab  # noqa: E402  (scripts/browser.py, after scripts/ is on the path)
+import lab_browser as lab  # noqa: E402  (scripts/lab_browser.py, after scripts/ is on the path)
 
 MEDIAN_TARGET_MS, WORST_TARGET_MS = 150.0, 400.0
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Check the requirements policy, and write Binder's copy of the lesson lock.
 
-The policy: requirements.in and requirements-dev.in hold loose ranges;
-requirements.txt and requirements-dev.txt (pip-compile) pin every package as
-name==version; each package named in an .in file is pinned in its lock within
-its range; the dev lock never pins a package differently from requirements.txt;
+The policy: requirements.in, requirements-dev.in and requirements-hub.in hold loose
+ranges; requirements.txt, requirements-dev.txt and requirements-hub.txt (pip-compile)
+pin every package as name==version; each package named in an .in file is pinned in its
+lock within its range; the dev and hub locks never pin a package differently from
+requirements.txt;
 binder/requirements.txt has exactly the pins of requirements.txt.
 
     python scripts/check_locks.py                 # print every problem, exit 1 if any
@@ -22,7 +23,8 @@ from packaging.utils import canonicalize_name
 
 PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
 # (loose input, its lock); the dev input is constrained by the lesson lock (-c requirements.txt)
-PAIRS = [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt")]
+PAIRS = [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt"),
+         ("requirements-hub.in", "requirements-hub.txt")]
 BINDER_LOCK = "binder/requirements.txt"
 BINDER_HEADER = """\
 # Binder's copy of requirements.txt: the same pins, one per line, nothing else.
@@ -103,9 +105,10 @@ def check(root: Path) -> list[str]:
         problems += format_problems
         if source:
             problems += check_ranges(read_inputs(root / source), locks[lock], source, lock)
-    main, dev, binder = (locks.get(name) for name in ("requirements.txt", "requirements-dev.txt", BINDER_LOCK))
-    if main is not None and dev is not None:
-        problems += check_same_pins(dev, main, "requirements-dev.txt", "requirements.txt", exact=False)
+    main, binder = locks.get("requirements.txt"), locks.get(BINDER_LOCK)
+    for extra in ("requirements-dev.txt", "requirements-hub.txt"):
+        if main is not None and locks.get(extra) is not None:
+            problems += check_same_pins(locks[extra], main, extra, "requirements.txt", exact=False)
     if main is not None and binder is not None:
         problems += check_same_pins(binder, main, BINDER_LOCK, "requirements.txt", exact=True)
     return problems

@@ -36,6 +36,9 @@ HUB_PLACEHOLDER = "YOUR-HUB"
 HUB = HUB_PLACEHOLDER  # a course JupyterHub's address, e.g. "hub.example.edu"
 
 BADGE = "https://mybinder.org/badge_logo.svg"
+# Zero to JupyterHub's per-student resources (guarantee, limit), from bench/bench_hub.py.
+Z2JH_MEMORY = ("400M", "1G")
+Z2JH_CPU = (0.05, 1)
 NAV_MARKER = "<!-- nav -->"
 LESSON_NAME = re.compile(r"(\d{2})_[a-z0-9_]+\.ipynb")
 TITLE = re.compile(r"#\s+(\d+)\.\s+(\S.*?)\s*")
@@ -66,14 +69,23 @@ def binder_url(file: str) -> str:
     return f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/notebooks/{quote(file)}"
 
 
-def hub_url(file: str) -> str:
-    """nbgitpuller link: clone (or update) the repository on the hub, then open notebooks/<file>."""
-    name = REPO.split("/")[1]  # nbgitpuller clones into a folder named after the repository
+def hub_url(file: str, *, hub: str | None = None, repo_url: str | None = None) -> str:
+    """nbgitpuller link: clone (or update) the repository on the hub, then open notebooks/<file>.
+
+    ``targetpath`` names the folder in the student's home: without it nbgitpuller uses the last
+    part of the repository address, which is ``name.git`` for an address ending in ``.git``, and
+    ``urlpath`` would open a folder that does not exist. ``hub`` ("https://host" or "host") and
+    ``repo_url`` replace HUB and the GitHub address (the local hub of ``make hub`` uses both).
+    """
+    name = REPO.split("/")[1]
     query = urlencode(
-        {"repo": f"https://github.com/{REPO}", "urlpath": f"lab/tree/{name}/notebooks/{file}", "branch": BRANCH},
+        {"repo": repo_url or f"https://github.com/{REPO}", "targetpath": name,
+         "urlpath": f"lab/tree/{name}/notebooks/{file}", "branch": BRANCH},
         quote_via=quote, safe="",
     )
-    return f"https://{HUB}/hub/user-redirect/git-pull?{query}"
+    base = hub or HUB
+    base = base if base.startswith(("http://", "https://")) else f"https://{base}"
+    return f"{base}/hub/user-redirect/git-pull?{query}"
 
 
 def binder_badge(file: str, alt: str = "Open in Binder") -> str:
@@ -115,6 +127,7 @@ def index_lines(lessons: list[Lesson], folder: str = "", with_binder: bool = Fal
 
 def launch_text(first: Lesson) -> str:
     """README's launch instructions for teachers; generated so that the address lives only here."""
+    name = REPO.split("/")[1]
     if HUB == HUB_PLACEHOLDER:
         set_hub = f"Replace `{HUB_PLACEHOLDER}` with your hub's address, or set `HUB` at the top of `scripts/nav.py`"
     else:
@@ -125,7 +138,7 @@ def launch_text(first: Lesson) -> str:
   from `binder/` (the pins of `requirements.txt`, then `binder/postBuild` installs gradlib); the
   first launch after a change takes a few minutes. Sessions are temporary: download your work.
 - **A course JupyterHub** with [nbgitpuller](https://nbgitpuller.readthedocs.io): this link clones
-  the repository into each student's home as `{REPO.split("/")[1]}/` on the first click, pulls new
+  the repository into each student's home as `{name}/` on the first click, pulls new
   commits without overwriting the student's own changes on later clicks, and opens lesson {first.number}:
 
   ```
@@ -133,9 +146,49 @@ def launch_text(first: Lesson) -> str:
   ```
 
   {set_hub}
-  and run `make nav` to put it into every lesson's link too. The hub's user image needs
-  nbgitpuller, the packages of `requirements.txt` and gradlib:
-  `pip install -r requirements.txt "gradlib @ git+https://github.com/{REPO}@{BRANCH}"`."""
+  and run `make nav` to put it into every lesson's link too. The students' image is the one
+  repo2docker builds from this repository (as Binder does): `binder/postBuild` adds gradlib,
+  nbgitpuller and jupyterhub-singleuser (`requirements-hub.txt`) and the JupyterLab settings
+  of `binder/overrides.json` (a saved lesson reopens with its widgets' pictures; no news prompt).
+- **Try a hub on your laptop** (what `make test-hub` checks, in headless Chromium):
+
+  ```bash
+  make hub    # JupyterHub on http://127.0.0.1:8000 serving this checkout; Ctrl-C stops it
+  ```
+
+  It needs `python3`, `make`, `git` and `npm`, builds `.hub/` the first time (the students'
+  environment, and configurable-http-proxy from npm), serves this checkout's last commit with
+  `git daemon` on 127.0.0.1 and prints the link above with the local hub and repository in it.
+  Open it and log in with any name: lesson {first.number} opens in JupyterLab. Commit a change to
+  a lesson and click the link again: the change arrives and the student's edits stay. Only for
+  trying: any name logs in, and the students' servers are not isolated from each other.
+- **Zero to JupyterHub on Kubernetes**, for a class of hundreds (on paper; not tested here):
+  build and push the students' image with repo2docker,
+
+  ```bash
+  jupyter-repo2docker --no-run --push --user-id 1000 --user-name jovyan --ref {BRANCH} \\
+      --image-name REGISTRY/{name}:TAG https://github.com/{REPO}
+  ```
+
+  and install the chart (`helm upgrade --install` of `jupyterhub/jupyterhub`, version 4, whose
+  JupyterHub 5 matches the image's) with these values, your institution's authenticator added:
+
+  ```yaml
+  singleuser:
+    image:
+      name: REGISTRY/{name}
+      tag: TAG
+    defaultUrl: /lab
+    memory:
+      guarantee: {Z2JH_MEMORY[0]}
+      limit: {Z2JH_MEMORY[1]}
+    cpu:
+      guarantee: {Z2JH_CPU[0]}
+      limit: {Z2JH_CPU[1]}
+  ```
+
+  Then send the students the link above with your hub's address. The memory and CPU values come
+  from `bench/bench_hub.py` (bench/README.md): one student running a lesson and its widgets."""
 
 
 def replace_block(text: str, name: str, body: str, where: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-import browser  # noqa: E402  (scripts/browser.py)
+import lab_browser as browser  # noqa: E402  (scripts/lab_browser.py)
 
 
 @pytest.fixture(scope="session")

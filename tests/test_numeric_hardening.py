@@ -1,8 +1,6 @@
 """Regressions of issue 14 in gradlib.numeric: no silently wrong number. Each test failed on the
 code before the fix (a wrong number without a warning, or a resource bound broken)."""
-import math
 import tracemalloc
-import warnings
 
 import numpy as np
 import pytest

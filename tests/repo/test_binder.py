@@ -178,6 +178,18 @@ def error_outputs(nb: dict) -> list[str]:
 
 
 @pytest.mark.binder
+def test_binder_env_is_also_a_course_hub_image(binder_env):
+    """postBuild adds what a hub needs (nbgitpuller, jupyterhub-singleuser) and the lab settings."""
+    bin_dir = Path(binder_env["venv"], "bin")
+    out = run([bin_dir / "python", "-c", "import nbgitpuller, jupyterhub; print(jupyterhub.__version__)"],
+              env=binder_env["env"])
+    assert out.stdout.strip().split(".")[0] == "5"
+    assert (bin_dir / "jupyterhub-singleuser").exists()
+    settings = Path(binder_env["venv"], "share/jupyter/lab/settings/overrides.d/gradlib-lessons.json")
+    assert json.loads(settings.read_text()) == json.loads((ROOT / "binder" / "overrides.json").read_text())
+
+
+@pytest.mark.binder
 @pytest.mark.parametrize("notebook", [SMOKE] + LESSONS)
 def test_notebook_runs_in_binder_env(binder_env, notebook, tmp_path):
     out = subprocess.run(

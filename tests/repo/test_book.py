@@ -151,7 +151,7 @@ def site():
 @pytest.fixture(scope="module")
 def browser():
     sys.path.insert(0, str(ROOT))
-    from browser import chromium
+    from lab_browser import chromium
 
     with chromium() as b:
         yield b
@@ -160,7 +160,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A page that records every request and lets none leave 127.0.0.1 (others are aborted)."""
-    from browser import new_page
+    from lab_browser import new_page
 
     with new_page(browser, default_timeout_ms=30_000) as pg:
         pg.requests, pg.errors = [], []
@@ -240,7 +240,7 @@ def test_lesson_page(site, page, i):
     assert page.errors == []
     assert left_the_machine(page.requests) == []
     assert any(urlsplit(u).path.endswith("/_static/mathjax/tex-chtml.js") for u in page.requests)
-    from browser import screenshot
+    from lab_browser import screenshot
 
     screenshot(page, f"book_{lesson.path.stem}")
 

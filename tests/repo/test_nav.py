@@ -32,7 +32,7 @@ Text after.
 """
 BINDER = "https://mybinder.org/v2/gh/someone/course-x/spring?urlpath=lab/tree/notebooks/"
 HUB_LINK = ("https://YOUR-HUB/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fsomeone%2Fcourse-x"
-            "&urlpath=lab%2Ftree%2Fcourse-x%2Fnotebooks%2F{}&branch=spring")
+            "&targetpath=course-x&urlpath=lab%2Ftree%2Fcourse-x%2Fnotebooks%2F{}&branch=spring")
 BADGE = "https://mybinder.org/badge_logo.svg"
 
 
@@ -83,8 +83,19 @@ def test_hub_link_is_url_encoded_and_decodes_to_the_clone_and_the_lesson(repo):
     link = nav.hub_url("03_jacobian.ipynb")
     assert link == HUB_LINK.format("03_jacobian.ipynb")
     query = parse_qs(urlsplit(link).query)
-    assert query == {"repo": ["https://github.com/someone/course-x"],
+    assert query == {"repo": ["https://github.com/someone/course-x"], "targetpath": ["course-x"],
                      "urlpath": ["lab/tree/course-x/notebooks/03_jacobian.ipynb"], "branch": ["spring"]}
+
+
+def test_hub_link_to_a_repository_ending_in_git_still_opens_the_clone(repo):
+    # nbgitpuller names the clone after the address's last part ("course-x.git") unless targetpath
+    # says otherwise; urlpath opens course-x/: both must name the same folder.
+    link = nav.hub_url("03_jacobian.ipynb", hub="http://127.0.0.1:8000", repo_url="git://127.0.0.1:9418/course-x.git")
+    assert link.startswith("http://127.0.0.1:8000/hub/user-redirect/git-pull?")
+    query = parse_qs(urlsplit(link).query)
+    assert query["repo"] == ["git://127.0.0.1:9418/course-x.git"]
+    assert query["targetpath"] == ["course-x"]
+    assert query["urlpath"][0].split("/")[2] == query["targetpath"][0]
 
 
 def test_a_real_hub_drops_the_placeholder_sentence(repo, monkeypatch):

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import check_locks  # noqa: E402  (a script, not a package)
 
 FILES = ["requirements.in", "requirements.txt", "requirements-dev.in", "requirements-dev.txt",
-         "binder/requirements.txt"]
+         "requirements-hub.in", "requirements-hub.txt", "binder/requirements.txt"]
 
 
 def test_real_locks_follow_the_policy():
@@ -94,3 +94,18 @@ def test_write_binder_regenerates_the_copy(repo):
     assert check_locks.main(["--root", str(repo)]) == 1
     assert check_locks.main(["--root", str(repo), "--write-binder"]) == 0
     assert (repo / "binder" / "requirements.txt").read_text() == (ROOT / "binder" / "requirements.txt").read_text()
+
+
+def test_hub_pin_contradicting_the_lesson_lock_names_both_versions(repo):
+    version = pinned(repo / "requirements.txt", "tornado")
+    edit(repo / "requirements-hub.txt", f"tornado=={version}", "tornado==6.0")
+    assert check_locks.check(repo) == [
+        f"requirements-hub.txt pins tornado==6.0 but requirements.txt pins tornado=={version}"]
+
+
+def test_hub_lock_keeps_jupyterhub_in_its_range(repo):
+    edit(repo / "requirements-hub.txt", f"jupyterhub=={pinned(repo / 'requirements-hub.txt', 'jupyterhub')}",
+         "jupyterhub==6.0.0")
+    assert check_locks.check(repo) == [
+        "requirements-hub.txt pins jupyterhub==6.0.0, outside requirements-hub.in's range jupyterhub<6,>=5.2; "
+        "run make lock"]

@@ -5,7 +5,7 @@ import pytest
 import scipy.differentiate
 import scipy.optimize
 import sympy as sp
-from browser import (
+from lab_browser import (
     image_src,
     open_and_run,
     panel_text,

@@ -1,7 +1,7 @@
 """Lesson 1, the gradient row: its numbers against SymPy, its widget in the kernel and in a browser."""
 import numpy as np
 import pytest
-from browser import (
+from lab_browser import (
     image_src,
     open_and_run,
     panel_text,

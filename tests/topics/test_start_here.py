@@ -1,6 +1,6 @@
 """Lesson 0, start here: its numbers against SymPy, its widget in the kernel and in a browser."""
 import pytest
-from browser import open_and_run, panel_text, press_right, screenshot
+from lab_browser import open_and_run, panel_text, press_right, screenshot
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
 

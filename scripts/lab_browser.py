@@ -1,11 +1,14 @@
 """JupyterLab on a copy of the lessons, driven by headless Chromium (Playwright): plain functions.
 
 Used by the browser tests (``tests/conftest.py`` wraps these in fixtures and puts scripts/ on
-``sys.path``) and by ``bench/bench_widgets_browser.py`` (``import browser`` the same way).
+``sys.path``) and by ``bench/bench_widgets_browser.py`` (``import lab_browser`` the same way).
 
 The server serves a temporary copy of notebooks/, so a run never changes the stored lessons; its
 settings, workspaces and runtime files live in the same temporary directory, and news and update
-checks are off (no network). Screenshots go to results/screenshots/ at the repository root.
+checks are off (no network). It has the settings defaults every launch path ships
+(binder/overrides.json, installed by scripts/lab_settings.py into its own application settings
+folder, so the tests see them without writing into the environment). Screenshots go to
+results/screenshots/ at the repository root.
 
 Start-up: :func:`running_lab`, :func:`chromium`, :func:`new_page`.
 Page helpers: :func:`open_lesson`, :func:`wait_idle`, :func:`run_all`, :func:`assert_no_errors`,
@@ -50,6 +53,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _lab_settings():
+    """scripts/lab_settings.py, the installer of the shipped settings defaults (a script)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lab_settings", ROOT / "scripts/lab_settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _write_settings(folder: Path) -> None:
     for rel, values in SETTINGS.items():
         path = folder / rel
@@ -77,10 +90,12 @@ def running_lab(tmp: Path, start_timeout_s: float = 120, root: Path = ROOT) -> I
     root = tmp / "notebooks"
     shutil.copytree(code / "notebooks", root)
     _write_settings(tmp / "settings")
+    _lab_settings().install(tmp / "app-settings")
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            f"--LabApp.user_settings_dir={tmp / 'settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+           f"--LabApp.app_settings_dir={tmp / 'app-settings'}",
            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--LabApp.expose_app_in_browser=True"]
     if os.geteuid() == 0:
@@ -114,7 +129,7 @@ def running_lab(tmp: Path, start_timeout_s: float = 120, root: Path = ROOT) -> I
 @contextmanager
 def chromium():
     """Headless Debian Chromium with the flags this machine needs; yields a Playwright Browser."""
-    from playwright.sync_api import sync_playwright   # only the browser runs need Playwright
+    from playwright.sync_api import sync_playwright  # only the browser runs need Playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -236,4 +251,88 @@ def press_right(page, box, index: int):
     before = image_src(box)
     slider_handle(box, index).focus()
     page.keyboard.press("ArrowRight")
+    wait_new_image(page, box, before)
+
+
+def widget_lessons(folder: Path = ROOT / "notebooks") -> list[tuple[str, int]]:
+    """``(file name, number of widget outputs)`` of every lesson NN_*.ipynb with a widget, found
+    from the stored outputs (a widget's output carries ``metadata.gradlib``), in lesson order."""
+    found = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        count = sum("gradlib" in output.get("metadata", {})
+                    for cell in cells if cell["cell_type"] == "code" for output in cell["outputs"])
+        if count:
+            found.append((path.name, count))
+    return found
+
+
+# ---- saving, reopening -------------------------------------------------------------------------
+# The widget manager's renderer (a live view, "Loading widget..." or "Error displaying widget")
+# is the one output renderer that sets no data-mime-type.
+WIDGET_OUTPUT = ".jp-OutputArea-output:not([data-mime-type])"
+
+
+def save(page) -> None:
+    """File > Save of the current notebook; returns once the file is written."""
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:save'); }")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+
+
+def shutdown_kernels(lab: Lab) -> int:
+    """Shut every session down through the REST API (its kernel with it); return how many."""
+    with urllib.request.urlopen(lab.url("api/sessions"), timeout=30) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(lab.url(f"api/sessions/{session['id']}"), method="DELETE")
+        urllib.request.urlopen(request, timeout=60).close()
+    return len(sessions)
+
+
+def wait_widget_outputs(page, count: int, timeout_ms: int = 120_000) -> None:
+    """Wait until ``count`` widget outputs have finished rendering: each shows a view or an error,
+    none says "Loading widget..." any more (the widget manager has restored what it can)."""
+    page.wait_for_function(
+        """([selector, count]) => {
+            const outputs = [...document.querySelectorAll(selector)];
+            return outputs.length === count && outputs.every(o =>
+                !o.textContent.includes('Loading widget') && (o.querySelector('.widget-vbox img')
+                                                              || o.textContent.includes('Error')));
+        }""", arg=[WIDGET_OUTPUT, count], timeout=timeout_ms)
+
+
+def picture_digests(page) -> list[str]:
+    """SHA-256 of the picture each widget output shows, in notebook order (an image's src is a
+    blob: address that changes with every page, its bytes do not); "" for an image not loaded."""
+    return page.evaluate(
+        """async (selector) => {
+            const hex = b => [...new Uint8Array(b)].map(x => x.toString(16).padStart(2, '0'))
+                                                   .join('');
+            const out = [];
+            for (const o of document.querySelectorAll(selector)) {
+                const img = o.querySelector('.widget-vbox img');
+                if (!img || !img.complete || img.naturalWidth === 0) { out.push(''); continue; }
+                const bytes = await (await fetch(img.src)).arrayBuffer();
+                out.push(hex(await crypto.subtle.digest('SHA-256', bytes)));
+            }
+            return out;
+        }""", WIDGET_OUTPUT)
+
+
+def nudge(page, box) -> None:
+    """Change what a widget shows, as a learner would: its first slider one step right (keyboard),
+    else its first enabled button not already pressed, else the next choice of its first dropdown."""
+    before = image_src(box)
+    slider = box.locator(".noUi-handle")
+    button = box.locator("button:not([disabled]):not(.mod-active)")
+    if slider.count():
+        slider.first.focus()
+        page.keyboard.press("ArrowRight")
+    elif button.count():
+        button.first.click()
+    else:
+        select = box.locator("select").first
+        options = select.locator("option").all_inner_texts()
+        current = select.evaluate("s => s.selectedIndex")
+        select.select_option(index=(current + 1) % len(options))
     wait_new_image(page, box, before)
