@@ -365,6 +365,7 @@ class LessonWidget:
         return self._png
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        _replace_earlier_run(self)
         alt = self.alt_text(self._scene)
         data = {
             WIDGET_VIEW: self.box._repr_mimebundle_()[WIDGET_VIEW],
@@ -375,6 +376,38 @@ class LessonWidget:
         # "gradlib" marks the output as a widget's, so tests and run_lessons.py can find it.
         return data, {"image/png": {"alt": alt, "width": width, "height": height},
                       "gradlib": {"widget": type(self).__name__}}
+
+
+#: notebook cell id -> (id of the run that showed them, weak references to the widgets shown)
+_SHOWN_BY_CELL: dict = {}
+
+
+def _replace_earlier_run(widget) -> None:
+    """Close the widgets an earlier run of the same notebook cell showed.
+
+    Running a cell again replaces its output; the old widgets' models would otherwise stay in the
+    kernel, and a notebook saved with its widget state (the lessons' JupyterLab setting) would
+    keep every earlier run's pictures too.
+    """
+    try:
+        from IPython import get_ipython
+        parent = get_ipython().get_parent()
+    except (ImportError, AttributeError):
+        return
+    cell = (parent or {}).get("metadata", {}).get("cellId")
+    run = (parent or {}).get("header", {}).get("msg_id")
+    if not cell or not run:
+        return
+    earlier, refs = _SHOWN_BY_CELL.get(cell, (run, []))
+    if earlier != run:
+        for ref in refs:
+            other = ref()
+            if other is not None and other is not widget:
+                other.close()
+        refs = []
+    if all(ref() is not widget for ref in refs):
+        refs.append(weakref.ref(widget))
+    _SHOWN_BY_CELL[cell] = (run, refs)
 
 
 def _weak(method):

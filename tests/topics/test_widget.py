@@ -88,3 +88,36 @@ def test_close_frees_the_figure_and_every_model(name):
     w.close()
     assert live_models() == before
     assert w.figure.axes == [] and w._views == {}
+
+
+def test_running_a_cell_again_closes_the_widgets_its_earlier_run_showed(monkeypatch):
+    import gc
+
+    from gradlib.topics import _widget
+
+    class Shell:
+        parent = {}
+
+        def get_parent(self):
+            return self.parent
+
+    shell = Shell()
+    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+    monkeypatch.setattr(_widget, "_SHOWN_BY_CELL", {})
+    gc.collect()
+    before = live_models()
+    shell.parent = {"metadata": {"cellId": "c1"}, "header": {"msg_id": "run-1"}}
+    first = REGISTRY["ShapeExplorer"]()
+    first._repr_mimebundle_()
+    first._repr_mimebundle_()           # shown twice by one run: kept
+    shown = live_models()
+    shell.parent = {"metadata": {"cellId": "c1"}, "header": {"msg_id": "run-2"}}
+    second = REGISTRY["ShapeExplorer"]()
+    second._repr_mimebundle_()          # the cell ran again: the first widget is closed
+    assert live_models() == shown
+    assert first.figure.axes == [] and second.figure.axes != []
+    shell.parent = {"metadata": {"cellId": "c2"}, "header": {"msg_id": "run-3"}}
+    third = REGISTRY["ShapeExplorer"]()
+    third._repr_mimebundle_()           # another cell: nothing closed
+    assert second.figure.axes != [] and live_models() > shown
+    assert before < shown
