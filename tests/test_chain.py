@@ -206,12 +206,6 @@ def test_errors(call, error, message):
         call()
 
 
-def test_resolve_variables():
-    plain = sp.Symbol("x1")
-    got = gl.symbolic.resolve_variables("x1 x2", [plain ** 2], symbols_by_name=True)
-    assert got[0] == plain and got[0].is_real is None and got[1] == x2 and got[1].is_real
-
-
 # ---------------------------------------------------------------------------- Chain and costs
 
 

@@ -314,3 +314,12 @@ def test_lambdify_variables_named_like_cse_temporaries():
     p = [0.3, 0.7, 1.1]
     np.testing.assert_allclose(symbolic.lambdify(J, "x0 x1 x2")(p),
                                subs_value(J, symbolic.symbols("x0 x1 x2"), p), rtol=1e-14)
+
+
+def test_resolve_variables_matches_names():
+    plain = sympy.Symbol("x1")
+    got = symbolic.resolve_variables("x1 x2", [plain ** 2], symbols_by_name=True)
+    assert got[0] == plain and got[0].is_real is None and got[1].name == "x2" and got[1].is_real
+    real = sympy.Symbol("x1", real=True)
+    assert symbolic.resolve_variables([real], [plain ** 2])[0].is_real   # a Symbol is kept...
+    assert symbolic.resolve_variables([real], [plain ** 2], symbols_by_name=True)[0].is_real is None
