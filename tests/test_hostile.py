@@ -13,8 +13,14 @@ import sympy
 
 import gradlib as gl
 from gradlib import chain, check, shapes, symbolic
-from gradlib.symbolic import (FUNCTIONS, MAX_FUNCTIONS, MAX_LENGTH, MAX_NESTING, MAX_PARENTHESES,
-                              MAX_TREE_DEPTH)
+from gradlib.symbolic import (
+    FUNCTIONS,
+    MAX_FUNCTIONS,
+    MAX_LENGTH,
+    MAX_NESTING,
+    MAX_PARENTHESES,
+    MAX_TREE_DEPTH,
+)
 
 # A refusal budget, not a performance target: CPU seconds of this process (time.process_time),
 # so that other processes on a shared machine do not count.
