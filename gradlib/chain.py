@@ -33,8 +33,9 @@ from typing import NamedTuple
 import numpy as np
 import sympy as sp
 
-from . import functions, numeric, shapes, symbolic
+from . import numeric, shapes, symbolic
 from .errors import FunctionError, GradlibError, NonFiniteError, ParseError, ShapeError, clip, echo
+from .functions import is_entry
 
 __all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps",
            "call_at"]
@@ -214,7 +215,7 @@ class ChainResult:
 
 def _callable(g, name):
     """A numpy callable for g: itself, or a catalogue entry's f."""
-    if functions.is_entry(g):
+    if is_entry(g):
         return g.f
     if callable(g) and not isinstance(g, sp.Basic):
         return g
@@ -265,7 +266,7 @@ def _call(fun, p, name, role):
 
 def _jacobian(g, p, name, role, method):
     """(J, error estimate): exact for a catalogue entry, gradlib.numeric otherwise."""
-    if functions.is_entry(g):
+    if is_entry(g):
         return np.asarray(g.jacobian_exact(p), dtype=float), np.zeros((g.n_out, g.n_in))
     try:
         J, info = numeric.jacobian(g, p, method=method, full_output=True)
@@ -306,7 +307,7 @@ def _not_composable(fun, y, J_prev, name, prev_name, err):
 def _require_sizes(steps, names):
     """For catalogue entries the sizes are known: check that each n_out matches the next n_in."""
     for (inner, a), (outer, b) in itertools.pairwise(zip(steps, names)):
-        if functions.is_entry(inner) and functions.is_entry(outer):
+        if is_entry(inner) and is_entry(outer):
             shapes.require_product(
                 [(f"J_{b}", (outer.n_out, outer.n_in)), (f"J_{a}", (inner.n_out, inner.n_in))],
                 context=f"{a} ({inner.name}: {_maps(inner)}) returns {inner.n_out} numbers, but "
@@ -679,7 +680,7 @@ def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto",
     """
     if mode not in ("auto", "numeric", "symbolic"):
         raise GradlibError(f"mode must be 'auto', 'numeric' or 'symbolic'; got {echo(mode)}.")
-    plain = [callable(g) and not functions.is_entry(g) and not isinstance(g, sp.Basic)
+    plain = [callable(g) and not is_entry(g) and not isinstance(g, sp.Basic)
              for g in (g2, g1)]
     if mode == "symbolic" or (mode == "auto" and not any(plain)):
         return _symbolic_chain(g2, g1, x, variables, y_variables, method)
@@ -691,7 +692,7 @@ def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto",
 
 def _as_numeric(g, variables, role):
     """Formulas become callables (lambdified); callables and catalogue entries stay as they are."""
-    if callable(g) or functions.is_entry(g):
+    if callable(g) or is_entry(g):
         return g
     column, variables = _column(g, variables, role)
     fun = symbolic.lambdify(column, variables)
@@ -708,7 +709,7 @@ def _numeric_result(x, y, J_g1, J_g2, direct_J, check_ok):
 
 def _column(g, variables, role):
     """A formula (entry, Matrix, list, expression, string) as a column (m, 1), and its variables."""
-    if functions.is_entry(g):
+    if is_entry(g):
         return sp.Matrix(g.expr), tuple(g.variables)
     if callable(g) and not isinstance(g, sp.Basic):
         raise GradlibError(f"A symbolic chain needs formulas or catalogue entries; the {role} is "
@@ -753,7 +754,7 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     shapes.require_product([("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))], "J_f",
                            context=f"g1 returns {G1.rows} numbers, but g2 takes {len(Y)} inputs "
                                    f"({', '.join(map(str, Y))}):", suggest=False)
-    if not (functions.is_entry(g1) and functions.is_entry(g2)):  # a typed formula in the chain
+    if not (is_entry(g1) and is_entry(g2)):  # a typed formula in the chain
         _require_small_composition(G2, Y, G1)
     y_of_x = dict(zip(Y, G1))
     J_g1 = G1.jacobian(X)

@@ -23,6 +23,7 @@ import textwrap
 import time
 import unicodedata
 import warnings
+from collections import Counter
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -492,19 +493,19 @@ def _variable_items(variables):
     for item in items:
         if isinstance(item, str):
             if not _NAME.match(item) or keyword.iskeyword(item):
-                raise GradlibError(f"{item!r} is not a valid variable name: use letters, digits "
-                                   "and _, starting with a letter, e.g. x, y2, theta")
+                raise GradlibError(f"{echo(item)} is not a valid variable name: use letters, "
+                                   "digits and _, starting with a letter, e.g. x, y2, theta")
             if item in FUNCTIONS or item in CONSTANTS:
                 raise GradlibError(f"{item!r} is a function or constant in formulas and cannot be "
                                    "a variable: pick another name")
         elif not isinstance(item, sympy.Symbol):
-            raise GradlibError(f"each variable must be a name or a sympy Symbol; got {item!r} "
+            raise GradlibError(f"each variable must be a name or a sympy Symbol; got {echo(item)} "
                                f"({type(item).__name__})")
     names = [str(item) for item in items]
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    repeated = sorted(n for n, count in Counter(names).items() if count > 1)
     if repeated:
-        raise GradlibError(f"the variable(s) {', '.join(repeated)} appear more than once in "
-                           f"{names}: list each variable once")
+        raise GradlibError(f"the variable(s) {clip(', '.join(repeated))} appear more than once in "
+                           f"{echo(names)}: list each variable once")
     return items
 
 
@@ -544,7 +545,11 @@ def parse(text, variables=None):
         At most 500 characters: numbers, variable names, ``+ - * / ^ **``,
         unary minus, parentheses, the functions in ``FUNCTIONS`` (sin, cos,
         exp, log, sqrt, tanh, sigmoid, abs, ...) and the constants ``pi``, ``e``.
-        Multiplication is always explicit: ``2*x``, not ``2x``.
+        Multiplication is always explicit: ``2*x``, not ``2x``. So that every
+        formula parses, differentiates and evaluates in well under a second:
+        parentheses nest at most 10 deep, functions and roots at most 4 deep
+        (``sin(exp(sqrt(tanh(x))))``), at most 16 of them in a formula, and
+        numbers stay below 1e100 (at most 100 digits, 99 decimal places).
     variables : str or list of (str or sympy.Symbol), optional
         If given, the only names allowed (others are a ParseError naming them),
         and Symbols given here are used as they are. Otherwise every name

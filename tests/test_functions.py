@@ -70,7 +70,8 @@ def test_f_takes_a_batch(name):
     assert Y.shape == ((6,) if g.n_out == 1 else (g.n_out, 6))
     np.testing.assert_allclose(Y.reshape(g.n_out, 6), exact(g)(X)[:, 0], rtol=1e-12, atol=1e-14)
     for k in range(6):
-        np.testing.assert_allclose(np.reshape(Y, (g.n_out, 6))[:, k], np.ravel(g.f(X[:, k])), rtol=1e-14)
+        np.testing.assert_allclose(np.reshape(Y, (g.n_out, 6))[:, k], np.ravel(g.f(X[:, k])),
+                                   rtol=1e-14)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -114,7 +115,8 @@ def test_composable_pairs_are_exactly_the_matching_sizes():
     entries = functions.CATALOGUE
     expected = [(a, b) for a in entries for b in entries if entries[a].n_out == entries[b].n_in]
     assert pairs == expected
-    assert ("polar_to_cartesian", "paraboloid") in pairs and ("neural_layer", "squared_error") in pairs
+    assert ("polar_to_cartesian", "paraboloid") in pairs
+    assert ("neural_layer", "squared_error") in pairs
     assert ("paraboloid", "paraboloid") not in pairs
 
 
@@ -128,8 +130,8 @@ def test_chain_rule_holds_for_every_pair(g1, g2):
 
 
 def test_unknown_name_lists_the_names_and_a_suggestion():
-    with pytest.raises(gl.GradlibError, match="no teaching function called 'rosenbrok'. Did you mean "
-                       "'rosenbrock'\\? The catalogue has: paraboloid, rosenbrock, saddle"):
+    with pytest.raises(gl.GradlibError, match="no teaching function called 'rosenbrok'. Did you "
+                       "mean 'rosenbrock'\\? The catalogue has: paraboloid, rosenbrock, saddle"):
         functions.get("rosenbrok")
 
 
@@ -137,8 +139,10 @@ def test_by_kind_partitions_the_catalogue():
     groups = [functions.by_kind(kind) for kind in functions.KINDS]
     assert all(groups)
     assert sorted(g.name for group in groups for g in group) == sorted(NAMES)
-    assert [g.name for g in functions.by_kind("curve")] == ["circle", "helix", "lissajous", "spiral"]
-    with pytest.raises(gl.GradlibError, match="unknown kind 'field'; the kinds are: scalar field, curve, map"):
+    curves = ["circle", "helix", "lissajous", "spiral"]
+    assert [g.name for g in functions.by_kind("curve")] == curves
+    with pytest.raises(gl.GradlibError, match="unknown kind 'field'; the kinds are: scalar "
+                                              "field, curve, map"):
         functions.by_kind("field")
 
 
@@ -146,8 +150,8 @@ def test_fixed_matrices_are_literal_and_read_only():
     assert functions.A.shape == (3, 2) and functions.W.shape == (2, 3) and functions.B.shape == (2,)
     with pytest.raises(ValueError, match="read-only"):
         functions.W[0, 0] = 1.0
-    assert functions.get("linear_map").jacobian_expr == sympy.Matrix(functions.A.tolist()).applyfunc(
-        sympy.Rational)
+    exact = sympy.Matrix(functions.A.tolist()).applyfunc(sympy.Rational)
+    assert functions.get("linear_map").jacobian_expr == exact
     with pytest.raises(TypeError):
         functions.CATALOGUE["new"] = functions.get("saddle")
 
@@ -161,7 +165,8 @@ def test_curves_take_a_scalar_and_a_row_of_times():
     np.testing.assert_allclose(circle.f(0.0), [1.0, 0.0])
     t = np.linspace(0.0, np.pi, 5)
     np.testing.assert_allclose(circle.f(t), [np.cos(t), np.sin(t)])
-    np.testing.assert_allclose(gl.derivative(circle.f, 0.5), [[-np.sin(0.5)], [np.cos(0.5)]], rtol=1e-10)
+    np.testing.assert_allclose(gl.derivative(circle.f, 0.5), [[-np.sin(0.5)], [np.cos(0.5)]],
+                               rtol=1e-10)
 
 
 def test_softmax_is_a_probability_vector_even_for_large_scores():

@@ -90,8 +90,8 @@ def _watched_sites(path):
 
 
 def _all_sites():
-    return {(_module_name(path), function, name, line)
-            for path in sorted(PACKAGE.rglob("*.py")) for function, name, line in _watched_sites(path)}
+    return {(_module_name(path), function, name, line) for path in sorted(PACKAGE.rglob("*.py"))
+            for function, name, line in _watched_sites(path)}
 
 
 def test_the_walker_sees_a_new_call_site(tmp_path):

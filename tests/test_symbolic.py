@@ -1,5 +1,6 @@
-"""gl.symbolic: shapes and values of gradient/jacobian/derivative/hessian, every error and its message,
-lambdify's shapes and values, and random expressions checked against finite differences."""
+"""gl.symbolic: shapes and values of gradient/jacobian/derivative/hessian, every error and its
+message, lambdify's shapes and values, and random expressions checked against finite
+differences."""
 import numpy as np
 import pytest
 import sympy
@@ -45,7 +46,8 @@ def test_jacobian_rows_are_gradients():
         assert J[i, :] == symbolic.gradient(f_i, "r theta")
 
 
-@pytest.mark.parametrize("exprs", [Matrix([x * y, x + z]), Matrix([[x * y, x + z]]), [x * y, "x + z"]])
+@pytest.mark.parametrize("exprs", [Matrix([x * y, x + z]), Matrix([[x * y, x + z]]),
+                                   [x * y, "x + z"]])
 def test_jacobian_of_a_column_a_row_or_a_list(exprs):
     assert symbolic.jacobian(exprs, "x y z") == Matrix([[y, x, 0], [1, 0, 1]])
 
@@ -98,15 +100,15 @@ def test_unknown_name_in_a_formula_string():
 
 
 def test_same_name_different_assumptions_explained():
-    with pytest.raises(gl.GradlibError, match=r"the expression's x \(not known to be real\) and the "
-                       r"variable x \(real\) are different sympy Symbols: make both with "
+    with pytest.raises(gl.GradlibError, match=r"the expression's x \(not known to be real\) and "
+                       r"the variable x \(real\) are different sympy Symbols: make both with "
                        r"gl.symbolic.symbols"):
         symbolic.gradient(sympy.Symbol("x") ** 2, [x])
 
 
 def test_derivative_with_two_variables_refused():
-    with pytest.raises(gl.GradlibError, match=r"derivative is for curves R -> R\^m in one variable; "
-                       r"got 2 variables \(x, y\)\. .*jacobian"):
+    with pytest.raises(gl.GradlibError, match=r"derivative is for curves R -> R\^m in one "
+                       r"variable; got 2 variables \(x, y\)\. .*jacobian"):
         symbolic.derivative("x*y", "x y")
 
 
@@ -225,8 +227,8 @@ def test_lambdify_complex_constant():
                                         (5.0, r"\(\)")])
 def test_lambdify_wrong_length_names_n(bad, shape):
     f = symbolic.lambdify(SPHERICAL, "r theta phi")
-    with pytest.raises(gl.ShapeError, match=rf"x has shape {shape}; expected shape \(3,\) for one point "
-                       r"of \(r, theta, phi\), or \(3, N\) for N points"):
+    with pytest.raises(gl.ShapeError, match=rf"x has shape {shape}; expected shape \(3,\) for one "
+                       r"point of \(r, theta, phi\), or \(3, N\) for N points"):
         f(bad)
 
 
@@ -241,7 +243,8 @@ def test_lambdify_refuses_a_missing_variable():
 
 
 def test_lambdified_repr():
-    assert repr(symbolic.lambdify(SPHERICAL, "r theta phi")) == "<LambdifiedMatrix 3x3 of (r, theta, phi)>"
+    assert repr(symbolic.lambdify(SPHERICAL, "r theta "
+                                             "phi")) == "<LambdifiedMatrix 3x3 of (r, theta, phi)>"
 
 
 # --- random expressions: symbolic vs numeric, and a directional difference of the symbolic side ---
@@ -303,7 +306,8 @@ def test_symbolic_jacobian_along_a_direction(case):
 def test_printed_expressions_parse_back(case):
     exprs, variables, _, _ = case
     for e in exprs:
-        if all(f.args[0].free_symbols for f in e.atoms(sympy.Function)):  # no functions of constants
+        # no functions of constants
+        if all(f.args[0].free_symbols for f in e.atoms(sympy.Function)):
             # SymPy may print -(a + b)*c and build (-a - b)*c back: equal, not identical
             assert sympy.expand(symbolic.parse(str(e), variables) - e) == 0
 
@@ -314,3 +318,12 @@ def test_lambdify_variables_named_like_cse_temporaries():
     p = [0.3, 0.7, 1.1]
     np.testing.assert_allclose(symbolic.lambdify(J, "x0 x1 x2")(p),
                                subs_value(J, symbolic.symbols("x0 x1 x2"), p), rtol=1e-14)
+
+
+def test_resolve_variables_matches_names():
+    plain = sympy.Symbol("x1")
+    got = symbolic.resolve_variables("x1 x2", [plain ** 2], symbols_by_name=True)
+    assert got[0] == plain and got[0].is_real is None and got[1].name == "x2" and got[1].is_real
+    real = sympy.Symbol("x1", real=True)
+    assert symbolic.resolve_variables([real], [plain ** 2])[0].is_real   # a Symbol is kept...
+    assert symbolic.resolve_variables([real], [plain ** 2], symbols_by_name=True)[0].is_real is None
