@@ -842,8 +842,10 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
         if not (np.isfinite(fp).all() and np.isfinite(fm).all()):
             return None, None, None
         d_fd = (fp - fm) / (2 * t)
-        return (np.abs(J @ ((p - m) / (2 * t)) - d_fd),
-                8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0)) / t, d_fd)
+        # rounding of f's values; an output that sums others' sizes to ~0 (0.5 - 0.5) rounds on
+        # the scale of the largest output
+        size = np.abs(fp) + np.abs(fm) + np.abs(f0) + np.abs(f0).max()
+        return np.abs(J @ ((p - m) / (2 * t)) - d_fd), 8 * EPS * size / t, d_fd
 
     g, rounding, d_fd = gap(t)
     if g is None:
@@ -1447,12 +1449,13 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     zero_floor = 10 * d.eps ** (2 / 3) * np.maximum(g[:, None] / s, g[None, :] / s[:, None])
     floor = np.maximum(zero_floor, 100 * d.eps ** 0.5 * abs(d.f0[0]) / np.outer(s, s))
     rtol = _TARGET["H central" if order == 3 else "H complex"]
-    goal = np.where(H == 0, zero_floor, np.maximum(rtol * np.abs(H), floor))
+    # the trigger below: complex step works from gradients, f's own size does not limit it
+    goal = np.where(H == 0, zero_floor, np.maximum(rtol * np.abs(H), floor if order == 3 else 0))
     lost = _lost(np.abs(H) * np.outer(d.scale, d.scale), d.f0, d.scale)
     tiny, lost = lost.any(axis=0), lost | lost.T  # H_jk is lost along x_j or along x_k
     # The estimate is the scheme again at 2h (n^2 more evaluations): always with full_output or a
-    # tiny x, else only where the diagonal at 2h (2n evaluations) shows an entry above its goal
-    # (the off-diagonal entries' truncation and rounding are of the diagonal's order)
+    # tiny x, else only where the diagonal at 2h (2n evaluations) or the rounding bound of an
+    # entry not 0 shows it above its goal (off the diagonal, truncation is of the diagonal's order)
     # (the same decision with and without full_output, so both give the same H)
     E = error(d.scale, h, H, R) if full_output or (step is None and tiny.any()) else None
     refine = False
@@ -1462,7 +1465,7 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
             E_diag = _SAFETY * np.abs(np.diag(H) - diag) / 3 + np.diag(R)
         else:
             E_diag = np.diag(E)
-        refine = bool((E_diag > np.diag(goal)).any())
+        refine = bool((E_diag > np.diag(goal)).any() or ((R > goal) & (H != 0)).any())
         E = error(d.scale, h, H, R) if refine and E is None else E  # symmetric: H stays so
     if step is None and tiny.any():
         est, retried, _ = _retry_tiny(d, _Estimate(H, E, R, h, order), lost, tiny, again)
