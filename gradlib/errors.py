@@ -49,6 +49,11 @@ class NotDifferentiableWarning(GradlibWarning):
     """The one-sided slopes of f disagree at two step sizes alike: a kink or a jump, not a derivative."""
 
 
+class AccuracyWarning(GradlibWarning):
+    """A derivative's estimated error stays above 1e-8 of its size at every step tried, or the
+    value is below what any step resolves: it is returned with that estimate (info.error)."""
+
+
 class _Repr(reprlib.Repr):
     def repr_int(self, x, level):
         try:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .errors import (
+    AccuracyWarning,
     FunctionError,
     GradlibError,
     NonFiniteError,
@@ -99,6 +100,9 @@ _TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal 
 _BATCH_BYTES = 2 ** 25  # points per call of f (vectorized) at most this much memory: 32 MB
 _K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module doc)
 _WARN_RTOL = 1e-5  # after the retry, warn where a lost entry's estimated error is still above this
+# the relative error each scheme refines its steps for, and warns above (module docstring)
+_TARGET = {"forward": 1e-5, "central": 1e-8, "richardson": 1e-8,
+           "H central": 1e-7, "H complex": 1e-8}
 _ASYMPTOTIC = 1e-2  # a retry whose truncation estimate exceeds this part of it is not in the Taylor
 # regime. Kink test (_kink): the gap of the one-sided slopes at 2h over that at h is 2^(2k-1) >= 2
 # for a smooth f, 1 at a kink, 1/2 at a jump, 2^(p-1) at a cusp |x|^p (0 < p < 1). It flags a ratio
@@ -559,9 +563,11 @@ def _kink(vals, h, eps):
     without f(x +- h) and f(x +- 2h) (forward, central without full_output) nothing flags; nor do
     non-finite values (one-sided columns).
     """
-    if not {-2, -1, 1, 2} <= vals.keys():
+    if not {-1, 1} <= vals.keys():
         return np.zeros(vals[0].shape, bool), None, None
     D_plus, D_minus = (vals[1] - vals[0]) / h, (vals[0] - vals[-1]) / h
+    if not {-2, 2} <= vals.keys():
+        return np.zeros(vals[0].shape, bool), D_plus, D_minus
     gap = {k: (vals[k] - 2 * vals[0] + vals[-k]) / (k * h) for k in (1, 2)}
     rounding = eps * (np.abs(vals[1]) + 2 * np.abs(vals[0]) + np.abs(vals[-1])) / h
     ratio = gap[2] / gap[1]
@@ -606,16 +612,16 @@ def _lost(moves, f0, scale):
     return (scale < 1 / _K) & (_K * moves <= np.abs(f0)[:, None])
 
 
-def _retry_tiny(d, first, lost, tiny, again):
-    """The tiny-x retry of J or H (module docstring): the inputs ``tiny`` (bool, shape (n,)) are
-    differenced again with steps relative to max(|x_j|, 1), and each entry keeps the result with the
-    smaller error estimate. Returns D, E (D's shape) and info.note's part.
+def _retry(d, first, s2, h2, again, consistent=False):
+    """The scheme again at the steps h2 (imaginary steps relative to s2, for the complex Hessian),
+    and per entry the better of the two results. Returns an _Estimate (E: the first step's own
+    where first.E is None, see below; h: h2 in the columns that changed), the mask of entries
+    taken from h2, the rounding bound at h2 (floor) and the mask of entries still 0 (below).
 
-    ``first`` is the _Estimate at the relative steps (E None: its rounding bound plus the retry's
-    truncation scaled by (h / h2)^order); ``lost`` (bool, D's shape) the entries _lost found;
-    ``again(s2, h2)`` the scheme at the steps h2 as (D2, E2, R2) of D's shape, nan where not
-    computed, where f is not finite or across a kink; a FunctionError (f undefined that far out:
-    math.log at x_j - h2) keeps the first step.
+    ``first`` is the _Estimate at the steps first.h (E None: its rounding bound plus the retry's
+    truncation scaled by (h / h2)^order); ``again(s2, h2)`` the scheme at h2 as (D2, E2, R2) of
+    D's shape, nan where not computed, where f is not finite or across a kink; a FunctionError (f
+    undefined that far out: math.log at x_j - h2) keeps the first step.
 
     The retry's 2h estimate holds only in the Taylor regime: far out (log at 1e-8 with a step of
     1.5e-8) it can be far too small. So D2 counts only if its truncation part T2 = E2 - floor is
@@ -625,15 +631,10 @@ def _retry_tiny(d, first, lost, tiny, again):
     disagree beyond E + E2: E counts rounding of the values of f, not inside f (1 - 0.5 - 0.5), and
     the larger step suffers less from that. Where D is exactly 0, f_i did not move at all: no
     evidence, and E may miss rounding inside f (a 0 from cancellation). Where neither D nor D2
-    moved, D2's small bound is believed only in a smooth column (else log(x_j) + 1e18 would pass),
-    and E stays; such a 0 is right to f_i's precision at every scale up to 1, so it does not warn.
-
-    floor is the rounding bound of the larger step (where f was not finite, scaled from the first
-    one): a lost entry whose estimate is more than 4 times above it and above _WARN_RTOL |D| is
-    resolved by neither step, and a PrecisionWarning says so.
+    moved, D2's small bound is believed only in a smooth column (else log(x_j) + 1e18 would pass):
+    those entries are "still". With ``consistent`` (_refine: steps far from the first one) D2
+    wins only in its own Taylor regime, with E2 < E, and within E + E2 of D.
     """
-    s2 = np.where(tiny, 1.0, d.scale)
-    h2 = np.maximum(_steps(d.x, s2, first.order, d.eps, None), first.h)
     with np.errstate(invalid="ignore"):
         try:
             D2, E2, R2 = again(s2, h2)
@@ -651,8 +652,33 @@ def _retry_tiny(d, first, lost, tiny, again):
     E_first = np.where(D == 0, np.inf, E)
     still = (D == 0) & (D2 == 0) & ~smooth
     better = taylor & ~still & ((E2 < E_first) | (np.abs(D2 - D) > E_first + E2))
-    D, E = np.where(better, D2, D), np.where(better, E2, E)
-    bad = np.argwhere(lost & ~still & (E > _WARN_RTOL * np.abs(D)) & (E > 4 * floor))
+    E2_used = E2
+    if consistent:
+        better = (T2 <= _ASYMPTOTIC * np.abs(D2)) & (E2 < E) & (np.abs(D2 - D) <= E + E2)
+        # an exact 0 that D2 confirms (|D2| <= E2) stays 0, with D2's smaller bound
+        zero = (D == 0) & ~better & (np.abs(D2) <= E2) & (2 * E2 < E)
+        D2, E2_used, better = np.where(zero, 0.0, D2), np.where(zero, 2 * E2, E2), better | zero
+    est = _Estimate(np.where(better, D2, D), np.where(better, E2_used, E),
+                    np.where(better, floor, first.R), np.where(better.any(axis=0), h2, first.h),
+                    first.order)
+    return est, better, floor, still
+
+
+def _retry_tiny(d, first, lost, tiny, again):
+    """The tiny-x retry of J or H (module docstring): the inputs ``tiny`` (bool, shape (n,)) are
+    differenced again with steps relative to max(|x_j|, 1) (_retry), and each entry keeps the
+    better result. Returns the _Estimate, info.note's part, and the lost entries that are 0 at
+    both steps without a warning (for _warn_noise).
+
+    A lost entry whose estimate is still more than 4 times above the rounding bound at the larger
+    step and above _WARN_RTOL |D| is resolved by neither step: a PrecisionWarning says so.
+    """
+    s2 = np.where(tiny, 1.0, d.scale)
+    h2 = np.maximum(_steps(d.x, s2, first.order, d.eps, None), first.h)
+    est, better, floor, still = _retry(d, first, s2, h2, again)
+    D, E = est.D, est.E
+    unresolved = lost & ~still & (E > _WARN_RTOL * np.abs(D)) & (E > 4 * floor)
+    bad = np.argwhere(unresolved)
     if bad.size:
         i, j = bad[0]
         k = j if abs(d.x[j]) < 1 / _K else i  # of a Hessian entry's two inputs, the tiny one
@@ -665,7 +691,101 @@ def _retry_tiny(d, first, lost, tiny, again):
     parts = [f"{k} of {D.shape[0]} entries along x[{d.index(j)}] = {d.x[j]:.3g} use the step "
              f"{h2[j]:.3g}"
              for j, k in zip(np.flatnonzero(tiny), better[:, tiny].sum(axis=0), strict=True) if k]
-    return D, E, f"tiny x: {'; '.join(parts)}" if parts else ""
+    return est, f"tiny x: {'; '.join(parts)}" if parts else "", lost & (D == 0) & ~unresolved
+
+
+def _warn_noise(d, zeros, h):
+    """An AccuracyWarning where a lost entry is 0 (f_i did not move at either step) but f_i has a
+    slope at the steps max(|x_j|, 1) / 4 and / 8 (central differences that agree within a half,
+    so not their truncation h^2 f'''/6): the 0 is noise, not a derivative (cos at 2.2e-14:
+    -2.2e-14, below the rounding of cos's values at every step). A constant stays 0, quietly.
+    """
+    cols = np.flatnonzero(zeros.any(axis=0))
+    if not cols.size:
+        return
+    slopes = []
+    for k in (2, 3):
+        hk = h.copy()
+        hk[cols] = 2.0 ** (np.floor(np.log2(np.maximum(np.abs(d.x[cols]), 1.0))) - k)
+        try:
+            D3, _, R3, _ = _stencil(d, hk, "central", False, cols, one_sided=False)
+        except FunctionError:
+            return
+        slopes.append((D3, R3, hk))
+    (D3, R3, h3), (D4, R4, _) = slopes
+    moved = (zeros[:, cols] & np.isfinite(D3) & np.isfinite(D4) & (np.abs(D3) > 4 * R3)
+             & (np.abs(D4) > 4 * R4) & (np.abs(D3 - D4) <= np.abs(D4) / 2))
+    for i, c in np.argwhere(moved)[:1]:
+        j = cols[c]
+        _warn(f"J[{i}, {d.index(j)}] = 0 is noise: f does not change at all over the steps tried "
+              f"along x[{d.index(j)}] = {d.x[j]:.3g} (rounding), but does over {h3[j]:.3g}, at a "
+              f"slope of about {D4[i, c]:.2g}. No step resolves this derivative to 1e-8 of itself "
+              "in float64 values of f: use method='complex' if f is complex-analytic, or "
+              "differentiate the formula (gl.symbolic).", AccuracyWarning)
+
+
+def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed=True):
+    """Where an entry's error estimate is above rtol of its size, difference again at the step
+    that balances its truncation (~h^p) against its rounding (~1 / h^k, k = 1 for J and the
+    complex H, 2 for the central H), and keep per entry the better result (_retry), up to 3
+    rounds. Then an AccuracyWarning names an entry still above max(rtol |D_ij|, floor_ij): the
+    caller's floor is 10-100 times what a difference resolves at unit scale (a slope or curvature
+    that small next to f's own scale is 0 to f's precision). ``skip`` (bool, D's shape): entries
+    to leave alone (a kink, the tiny-x retry). An exact 0 of J (f_i did not move at h nor 2h) is
+    left alone too (zero_floor inf); one of H is refined and judged against zero_floor (a 0 from a
+    badly scaled f, as in Brown's function, is not resolved by f's own scale). Steps move by
+    powers of 2, at most 2^12 per round, each exact (x + h - x = h).
+
+    Returns the _Estimate and the number of entries taken from other steps (for info.note).
+    """
+    est, changed = first, np.zeros(first.D.shape, bool)
+    hh = np.broadcast_to(first.h, first.D.shape).copy()  # the step behind each entry (its column's)
+
+    def zeros(est):  # J: f_i did not move at h nor 2h; H: any 0
+        return (est.D == 0) & ((est.E <= est.R) | (d.kind == "hessian"))
+
+    def open_(est):  # entries above their goal: relative, or for zeros zero_floor
+        goal = np.where(zeros(est), zero_floor, rtol * np.abs(est.D))
+        return (est.E > goal) & ~skip & np.isfinite(est.E)
+
+    for _ in range(3):
+        need = open_(est) & allowed
+        if d.kind == "hessian":
+            need = need | need.T
+        if not need.any():
+            break
+        # per input, from its worst entry: minimize T s^p + R s^-k over the step factor s; T
+        # without the rounding noise that |D(h) - D(2h)| also carries
+        E, R = est.E, est.R
+        with np.errstate(over="ignore"):
+            worst = np.where(need, E / np.maximum(np.abs(est.D), _TINY), -1.0).argmax(axis=0)
+        cols, every = np.flatnonzero(need.any(axis=0)), np.arange(E.shape[1])
+        T, Rw, base = np.maximum(E - 3 * R, 0.0)[worst, every], R[worst, every], hh[worst, every]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = (k * Rw / (p * T)) ** (1.0 / (p + k))
+        s = 2.0 ** np.clip(np.round(np.log2(np.nan_to_num(s, nan=1.0, posinf=2.0 ** 12))), -12, 12)
+        h2 = first.h.copy()
+        h2[cols] = np.maximum(base[cols] * s[cols], _TINY)
+        h2 = np.where((d.x + h2) - d.x > 0, (d.x + h2) - d.x, first.h)  # exactly representable
+        if np.array_equal(h2[cols], base[cols]):
+            break
+        est, better, _, _ = _retry(d, est, d.scale, h2, again, consistent=True)
+        hh = np.where(better, h2[None, :], hh)
+        changed |= better
+        if not better.any():
+            break
+    target = np.where(zeros(est), zero_floor, np.maximum(rtol * np.abs(est.D), floor))
+    bad = np.argwhere((est.E > target) & ~skip)
+    if bad.size:
+        i, j = bad[0]
+        name = "H" if d.kind == "hessian" else "J"
+        more = f" ({len(bad) - 1} more entries too)" if len(bad) > 1 else ""
+        _warn(f"{name}[{i}, {d.index(j)}] = {est.D[i, j]:.10g} is accurate only to about "
+              f"{est.E[i, j]:.1e} (estimated), not {rtol:g} of itself: no step from {est.h[j]:.3g} "
+              "tried resolves it (f curves too much at that scale, or its values are too noisy)"
+              f"{more}. Check f, use method='complex' if f is complex-analytic, or the exact "
+              "derivative (gl.symbolic).", AccuracyWarning)
+    return est, int(changed.sum())
 
 
 def _at(d, j, dist):
@@ -722,8 +842,10 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
         if not (np.isfinite(fp).all() and np.isfinite(fm).all()):
             return None, None, None
         d_fd = (fp - fm) / (2 * t)
-        return (np.abs(J @ ((p - m) / (2 * t)) - d_fd),
-                8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0)) / t, d_fd)
+        # rounding of f's values; an output that sums others' sizes to ~0 (0.5 - 0.5) rounds on
+        # the scale of the largest output
+        size = np.abs(fp) + np.abs(fm) + np.abs(f0) + np.abs(f0).max()
+        return np.abs(J @ ((p - m) / (2 * t)) - d_fd), 8 * EPS * size / t, d_fd
 
     g, rounding, d_fd = gap(t)
     if g is None:
@@ -731,13 +853,14 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
     relative = np.maximum(h, t * np.abs(w)) / d.scale
     tol = np.abs(J) @ (np.abs(w) * np.maximum(rtol, np.minimum(1e-5, 4 * relative ** 2)))
     bad = np.flatnonzero(g > tol + rounding)
-    if bad.size:
-        # The real difference's own truncation t^2 f'''(x) / 6 shrinks 16x at t/4; the gap of a
-        # non-analytic f does not (at a double or triple root J w is 0: truncation is all there is)
-        g4, rounding4, _ = gap(t / 4)
-        if g4 is None:
+    for t2 in (t / 4, 4 * t) if bad.size else ():
+        # The real difference's own truncation t^2 f'''(x) / 6 shrinks 16x at t/4 (at a double or
+        # triple root J w is 0: truncation is all there is); rounding inside f (a sum that cancels)
+        # shrinks 4x at 4t; the gap of a non-analytic f does neither
+        g2, rounding2, _ = gap(t2)
+        if g2 is None:
             return "f is not finite near x, so the analyticity check is impossible"
-        bad = bad[g4[bad] > np.maximum(tol[bad] + rounding4[bad], g[bad] / 8)]
+        bad = bad[g2[bad] > np.maximum(tol[bad] + rounding2[bad], g[bad] / 2.5)]
     for i in bad:
         return (f"for output {i}, complex step gives {(J @ w)[i]:.10g} along a random direction "
                 f"but a real difference gives {d_fd[i]:.10g}, {g[i]:.2g} apart: f is not "
@@ -851,7 +974,7 @@ def _jacobian(f, x, kind, opts, scale=None):
         stencil = "richardson" if method == "auto" else method
         order = STENCILS[stencil].order
         h = _steps(d.x, d.scale, order, d.eps, step)
-        J, E, R, kink = _stencil(d, h, stencil, full_output)
+        J, E, R, kink = _stencil(d, h, stencil, full_output or method == "auto")
         D = J.copy()
         lost = np.zeros(J.shape, bool)
         if step is None:
@@ -865,14 +988,62 @@ def _jacobian(f, x, kind, opts, scale=None):
                 out[:, :, cols] = D2, np.where(kink2[0], np.nan, E2), R2
                 return out
 
-            J, E2, retried = _retry_tiny(d, _Estimate(J, E, R, h, order), lost, tiny, again)
-            E = None if E is None else E2
+            est, retried, zeros = _retry_tiny(d, _Estimate(J, E, R, h, order), lost, tiny, again)
+            J, E = est.D, (None if E is None else est.E)
             note = "; ".join(filter(None, [note, retried]))
+            _warn_noise(d, zeros, h)
+        if step is None:
+            est = _Estimate(J, E, R, h, order)
+            J, E, refined = _refine_stencil(d, stencil, est, kink, lost, method == "auto")
+            note = "; ".join(filter(None, [note, refined]))
         _warn_kink(d, kink, J == D, h, J)
     if d.calls.shape is not None:  # x is an array: (m, *x.shape), the outputs first
         J, h = J.reshape(J.shape[:1] + d.calls.shape), h.reshape(d.calls.shape)
         E = None if E is None else E.reshape(J.shape)
     return (J, DiffInfo(E, d.calls.nfev, used, h, note)) if full_output else J
+
+
+def _refine_stencil(d, stencil, est, kink, lost, auto):
+    """_refine for a stencil's J: J, E (None if est.E was) and info.note's part.
+
+    auto (richardson after complex step was rejected) always has its estimate and refines every
+    column that needs it. The explicit methods refine only the columns whose one-sided slopes
+    differ by more than 1e-3 (central), 5e-2 (richardson) of the derivative: h |f''| is then not
+    small next to |f'| (sin at 1e4 with a step of 0.06). That costs nothing without full_output
+    (f at x +- h is there); the estimate is then computed for those columns only. So an explicit
+    method gives the same J with and without full_output; forward, without f(x - h), is never
+    refined, and warns only with full_output.
+    """
+    mask, D_plus, D_minus = kink
+    skip = mask | lost
+    allowed = np.ones(est.D.shape[1], bool)
+    if not auto:
+        allowed[:] = False
+        if D_plus is not None:
+            rho = np.abs(D_plus - D_minus) / np.maximum(np.abs(est.D), _TINY)
+            allowed = ((rho > {"central": 1e-3, "richardson": 5e-2}[stencil]) & ~skip).any(axis=0)
+    E = est.E
+    if E is None:
+        cols = np.flatnonzero(allowed)
+        if not cols.size:
+            return est.D, None, ""
+        E = est.R.copy()  # columns without a suspicion keep their rounding bound: not refined
+        E[:, cols] = _stencil(d, est.h, stencil, True, cols)[1]
+    order = STENCILS[stencil].order
+
+    def again(s2, h2):  # the columns whose step changed; across a kink: never take it
+        cols, out = np.flatnonzero(h2 != est.h), np.full((3,) + est.D.shape, np.nan)
+        D2, E2, R2, kink2 = _stencil(d, h2, stencil, True, cols, one_sided=False)
+        out[:, :, cols] = D2, np.where(kink2[0], np.nan, E2), R2
+        return out
+
+    first = _Estimate(est.D, E, est.R, est.h, order)
+    # 100 times what a difference of f resolves at unit scale, eps^(p/(p+1)) |f_i| / max(|x_j|, 1)
+    floor = 100 * d.eps ** (order / (order + 1)) * np.abs(d.f0)[:, None] / np.maximum(d.scale, 1.0)
+    out, n = _refine(d, first, again, order, 1, skip, _TARGET[stencil], floor, allowed=allowed)
+    steps = ", ".join(f"x[{d.index(j)}]: {out.h[j]:.3g}" for j in np.flatnonzero(out.h != est.h))
+    note = f"refined: {n} entries from the steps {steps}" if n else ""
+    return out.D, (out.E if est.E is not None else None), note
 
 
 def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=False):
@@ -1116,24 +1287,26 @@ def _weights(v, name):
     return a
 
 
-def _hessian_central(d, h, strict=True):
+def _hessian_central(d, h, strict=True, diagonal=False):
     """H, shape (n, n), from f(x), f(x +- h_i e_i) and f(x +- h_i e_i +- h_j e_j): 2n^2 + 1
     evaluations, in batches (memory O(n^2): the values of f, not the n^2 points of length n).
 
     Taylor: (f(x+h e_i) - 2 f(x) + f(x-h e_i)) / h^2 = f_ii + h^2 f_iiii / 12 + ..., and
-    (f(++) - f(+-) - f(-+) + f(--)) / (4 h_i h_j) = f_ij + O(h^2): the odd terms cancel in both.
-    Returns H and its rounding error bound.
+    (f(++) - f(+-) - f(-+) + f(--)) / (4 h_i h_j) = f_ij + (h_i^2 f_iiij + h_j^2 f_ijjj) / 6 + ...:
+    the odd terms cancel in both. Returns H (with ``diagonal``: its diagonal only, 2n evaluations,
+    nan elsewhere), its rounding error bound and the gradient (f(x + h e_i) - f(x - h e_i)) / 2h.
     """
     n, f0 = d.x.size, d.f0[0]
-    i, j = np.triu_indices(n, 1)
+    i, j = np.triu_indices(n, 1) if not diagonal else (np.zeros(0, int), np.zeros(0, int))
     diag, pm = np.repeat(np.arange(n), 2), np.tile([1.0, -1.0], n)
     a, b = np.tile([1.0, 1.0, -1.0, -1.0], i.size), np.tile([1.0, -1.0, 1.0, -1.0], i.size)
-    I, J = np.concatenate([diag, np.repeat(i, 4)]), np.concatenate([diag, np.repeat(j, 4)])  # noqa: E741
+    I = np.concatenate([diag, np.repeat(i, 4)])  # noqa: E741
+    J = np.concatenate([diag, np.repeat(j, 4)])
     dI = np.concatenate([pm * h[diag], a * h[I[2 * n:]]])
     dJ = np.concatenate([np.zeros(2 * n), b * h[J[2 * n:]]])
     F = d.calls.at_moves(d.x, I, dI, J, dJ)[0]
     _hessian_finite(F, n, I, dI, J, dJ, strict)
-    H, R = np.empty((n, n)), np.empty((n, n))
+    H, R = np.full((n, n), np.nan), np.full((n, n), np.nan)
     fp, fm = F[0:2 * n:2], F[1:2 * n:2]
     pp, pm_, mp, mm = (F[2 * n + k::4] for k in range(4))
     with np.errstate(over="ignore", invalid="ignore"):  # R = inf at a tiny step: the retry fixes it
@@ -1141,7 +1314,7 @@ def _hessian_central(d, h, strict=True):
         R[range(n), range(n)] = (np.abs(fp) + 2 * np.abs(f0) + np.abs(fm)) / h ** 2
         H[i, j] = H[j, i] = (pp - pm_ - mp + mm) / (4 * h[i] * h[j])
         R[i, j] = R[j, i] = (abs(pp) + abs(pm_) + abs(mp) + abs(mm)) / (4 * h[i] * h[j])
-        return H, _ROUNDING * d.eps * R
+        return H, _ROUNDING * d.eps * R, (fp - fm) / (2 * h)
 
 
 def _hessian_finite(F, n, I, dI, J, dJ, strict=True):  # noqa: E741
@@ -1155,18 +1328,19 @@ def _hessian_finite(F, n, I, dI, J, dJ, strict=True):  # noqa: E741
                              "domain.")
 
 
-def _hessian_complex(d, scale, h, check=True, strict=True):
+def _hessian_complex(d, scale, h, check=True, strict=True, diagonal=False):
     """H from complex step on a central difference, exact symmetric by filling both triangles from
     j <= k.
 
     Im f(x + i h e_j + d e_k) / h = f_j(x + d e_k) + O(h^2), so
     Im (f(x + i h e_j + d e_k) - f(x + i h e_j - d e_k)) / (2 h d) = f_jk + d^2 f_jkkk / 6 + ...:
     no subtraction of nearly equal values of f, only of derivatives. 2 evaluations per pair j <= k,
-    in batches (memory O(n^2)). Returns (H, rounding bound, None) or (None, reason, cause).
+    in batches (memory O(n^2)). Returns (H, rounding bound, gradient) or (None, reason, cause);
+    with ``diagonal`` only H's diagonal (2n evaluations, nan elsewhere).
     """
     n, ih = d.x.size, _steps(d.x, scale, None, EPS, None)
-    H, R = np.empty((n, n)), np.empty((n, n))
-    upper = np.triu_indices(n, 1)
+    H, R = np.full((n, n), np.nan), np.full((n, n), np.nan)
+    upper = np.triu_indices(n, 1) if not diagonal else (np.zeros(0, int),) * 2
     for j, k in ((np.arange(n), np.arange(n)), upper):  # diagonal first: the gradient for the check
         if not j.size:
             continue
@@ -1184,12 +1358,12 @@ def _hessian_complex(d, scale, h, check=True, strict=True):
             gp, gm = F[0::2].imag / ih[j], F[1::2].imag / ih[j]  # f_j(x +- d e_k)
             H[j, k] = H[k, j] = (gp - gm) / (2 * h[k])
             R[j, k] = R[k, j] = (abs(gp) + abs(gm)) / (2 * h[k])
-        if k is not upper[1] and check:
-            grad = ((gp + gm) / 2)[None, :]  # f_j(x) + O(d^2)
-            reason = _analytic_reason(d, grad, ih, _CHECK_RTOL_HESSIAN)
+        if k is not upper[1]:
+            grad = (gp + gm) / 2  # f_j(x) + O(d^2)
+            reason = check and _analytic_reason(d, grad[None, :], ih, _CHECK_RTOL_HESSIAN)
             if reason:
                 return None, reason, None
-    return H, _ROUNDING * d.eps * R, None
+    return H, _ROUNDING * d.eps * R, grad
 
 
 def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=False):
@@ -1235,42 +1409,75 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     used, note, run = method, "", None
     if method in ("complex", "auto"):
         h = _steps(d.x, d.scale, 2, d.eps, step)
-        H, R, cause = _hessian_complex(d, d.scale, h)
+        H, R, g = _hessian_complex(d, d.scale, h)  # H None: R the reason, g the cause
         if H is not None:
             used = "auto->complex" if method == "auto" else "complex"
             order = 2
 
-            def run(s, h, strict=True):
-                H, R, cause = _hessian_complex(d, s, h, False, strict)
+            def run(s, h, strict=True, diagonal=False):
+                H, R, cause = _hessian_complex(d, s, h, False, strict, diagonal)
                 if H is None:  # f failed at these steps though it passed the check
                     raise FunctionError(f"complex step at the steps {_show(h)}: {R}") from cause
                 return H, R
         elif method == "complex":
             raise NotAnalyticError(f"method='complex' cannot differentiate this f: {R}. Use "
-                                   "method='central' or method='auto'.") from cause
+                                   "method='central' or method='auto'.") from g
         else:
             note = f"complex step rejected: {R}"
     if run is None:
         used = "auto->central" if method == "auto" else used
-        order, run = 3, lambda s, h, strict=True: _hessian_central(d, h, strict)
+        order = 3
+
+        def run(s, h, strict=True, diagonal=False):
+            return _hessian_central(d, h, strict, diagonal)[:2]
+
         h = _steps(d.x, d.scale, order, d.eps, step, floor=2.0 ** -511)  # h_i h_j stays normal
-        H, R = run(d.scale, h)
+        H, R, g = _hessian_central(d, h)
 
     def error(s, h, H, R, strict=True):  # H(h) - H(2h) = -3 (error of H(h)) to leading order
         return _SAFETY * np.abs(H - run(s, 2 * h, strict)[0]) / 3 + R
 
-    E = error(d.scale, h, H, R) if full_output else None
+    def again(s2, h2):
+        H2, R2 = run(s2, h2, strict=False)
+        return H2, error(s2, h2, H2, R2, strict=False), R2
+
+    # what each entry must reach: rtol of itself, or 10 times what a difference of the gradient
+    # resolves at unit scale, eps^(2/3) |g| / s (a 0), and 100 times what second differences of f
+    # do, eps^(1/2) |f| / s_i s_j (not a 0)
+    s = np.maximum(d.scale, 1.0)
+    g = np.abs(g)
+    zero_floor = 10 * d.eps ** (2 / 3) * np.maximum(g[:, None] / s, g[None, :] / s[:, None])
+    floor = np.maximum(zero_floor, 100 * d.eps ** 0.5 * abs(d.f0[0]) / np.outer(s, s))
+    rtol = _TARGET["H central" if order == 3 else "H complex"]
+    # the trigger below: complex step works from gradients, f's own size does not limit it
+    goal = np.where(H == 0, zero_floor, np.maximum(rtol * np.abs(H), floor if order == 3 else 0))
     lost = _lost(np.abs(H) * np.outer(d.scale, d.scale), d.f0, d.scale)
     tiny, lost = lost.any(axis=0), lost | lost.T  # H_jk is lost along x_j or along x_k
-    if step is None and tiny.any():  # E and E2 are symmetric, so H stays so
-
-        def again(s2, h2):
-            H2, R2 = run(s2, h2, strict=False)
-            return H2, error(s2, h2, H2, R2, strict=False), R2
-
-        E = error(d.scale, h, H, R) if E is None else E
-        H, E, retried = _retry_tiny(d, _Estimate(H, E, R, h, order), lost, tiny, again)
+    # The estimate is the scheme again at 2h (n^2 more evaluations): always with full_output or a
+    # tiny x, else only where the diagonal at 2h (2n evaluations) or the rounding bound of an
+    # entry not 0 shows it above its goal (off the diagonal, truncation is of the diagonal's order)
+    # (the same decision with and without full_output, so both give the same H)
+    E = error(d.scale, h, H, R) if full_output or (step is None and tiny.any()) else None
+    refine = False
+    if step is None:
+        if E is None:
+            diag = np.diag(run(d.scale, 2 * h, diagonal=True)[0])
+            E_diag = _SAFETY * np.abs(np.diag(H) - diag) / 3 + np.diag(R)
+        else:
+            E_diag = np.diag(E)
+        refine = bool((E_diag > np.diag(goal)).any() or ((R > goal) & (H != 0)).any())
+        E = error(d.scale, h, H, R) if refine and E is None else E  # symmetric: H stays so
+    if step is None and tiny.any():
+        est, retried, _ = _retry_tiny(d, _Estimate(H, E, R, h, order), lost, tiny, again)
+        H, E, R = est.D, est.E, est.R
         note = "; ".join(filter(None, [note, retried]))
+    if refine:
+        first = _Estimate(H, E, R, h, order)
+        est, n = _refine(d, first, again, 2, 2 if order == 3 else 1, lost, rtol, floor, zero_floor)
+        if n:
+            steps = ", ".join(f"x[{j}]: {est.h[j]:.3g}" for j in np.flatnonzero(est.h != h))
+            note = "; ".join(filter(None, [note, f"refined: {n} entries from the steps {steps}"]))
+        H, E = est.D, est.E
     return (H, DiffInfo(E, d.calls.nfev, used, h, note)) if full_output else H
 
 

@@ -7,6 +7,7 @@ import pytest
 
 import gradlib as gl
 from gradlib import VectorizationError
+from gradlib.errors import AccuracyWarning
 
 METHODS = ["auto", "forward", "central", "richardson", "complex"]
 
@@ -86,3 +87,76 @@ def test_hessian_memory_is_quadratic_in_n():
         tracemalloc.stop()
     assert H.shape == (n, n) and np.array_equal(H, H.T)
     assert peak < 100e6, f"peak {peak / 1e6:.0f} MB"
+
+
+# ------------------------------------------------------------------ steps refined where f varies on an O(1) scale
+@pytest.mark.parametrize("f, t, method", [
+    (math.sin, 1000.0, "auto"),                         # math.sin: no complex step; was 3% off
+    (lambda t: math.exp(t - 1000), 1000.0, "auto"),     # was 3.8% off
+    (np.exp, -700.0, "auto"),                           # complex step underflows; was 2e-3 off
+    (np.sin, 1e4, "central"),                           # step 0.06; was 6.5e-4 off
+])
+def test_steps_too_large_for_f_are_refined(f, t, method):
+    exact = {1000.0: math.cos(1000.0) if f is math.sin else 1.0, -700.0: np.exp(-700.0),
+             1e4: np.cos(1e4)}[t]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d, info = gl.derivative(f, t, method=method, full_output=True)
+        d_plain = gl.derivative(f, t, method=method)
+    assert abs(d[0, 0] - exact) <= 1e-8 * abs(exact) and abs(d_plain[0, 0] - exact) <= 1e-8 * abs(exact)
+    assert abs(d[0, 0] - exact) <= info.error[0, 0] <= 1e-8 * abs(exact)
+    assert "refined: 1 entries from the steps x[0]" in info.note
+
+
+def test_a_step_that_cannot_be_refined_warns():
+    # a function with noise at every scale: no step gets its error below 1e-8 of the derivative
+    rng = np.random.default_rng(0)
+    f = lambda t: math.sin(t) + 1e-9 * rng.standard_normal()  # noqa: E731  (no complex step)
+    with pytest.warns(AccuracyWarning, match=r"J\[0, 0\] = .* is accurate only to about .* not 1e-08 "
+                      r"of itself: no step from .* tried resolves it"):
+        gl.derivative(f, 1.0)
+
+
+def test_noise_below_every_step_warns():
+    # cos'(2.22e-14) = -2.22e-14: cos's values do not change over any step below 0.01, so central
+    # differences give exactly 0 (the tiny-x retry included); a constant along x_1 stays 0, quietly
+    with pytest.warns(AccuracyWarning, match=r"J\[0, 0\] = 0 is noise: f does not change at all over "
+                      r"the steps tried along x\[0\] = 2.22e-14 .* slope of about -2.2e-14"):
+        d = gl.derivative(np.cos, 2.22e-14, method="central")
+    assert d[0, 0] == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        J = gl.jacobian(lambda v: np.array([np.exp(v[0]), 3.0 + 0 * v[1]]), [1e-60, 1e-40], method="central")
+    assert J[1, 1] == 0.0
+
+
+# ------------------------------------------------------------------ Hessians: badly scaled, trigonometric, Chebyquad
+def brown(v):  # Moré-Garbow-Hillstrom: Brown badly scaled, f ~ 1e12 at [1, 1]
+    return (v[0] - 1e6) ** 2 + (v[1] - 2e-6) ** 2 + (v[0] * v[1] - 2) ** 2
+
+
+@pytest.mark.parametrize("method, rtol", [("central", 1e-8), ("complex", 1e-5), ("auto", 1e-5)])
+@pytest.mark.parametrize("full_output", [False, True])
+def test_hessian_of_a_badly_scaled_sum(method, rtol, full_output):
+    # second differences of f ~ 1e12 over steps ~1e-4 are lost to rounding: central gave all zeros,
+    # silently; now its steps grow. Complex step differences gradients ~2e6, to ~1e-4 absolute
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = gl.hessian(brown, [1.0, 1.0], method=method, full_output=full_output)
+    H = out[0] if full_output else out
+    np.testing.assert_allclose(H, [[4.0, 0.0], [0.0, 4.0]], rtol=0, atol=4 * rtol)
+    if full_output:
+        # honest, up to rounding inside f (f_1 = 2 - 2 at [1, 1]) that no bound sees
+        assert np.all(np.abs(H - [[4.0, 0.0], [0.0, 4.0]]) <= out[1].error + 1e-10)
+
+
+def test_trigonometric_and_chebyquad_hessians_within_their_accuracy():
+    from peers_cases import CASES  # the MGH cases, with Hessians exact from SymPy
+    for case in [c for c in CASES if c.source == "MGH" and not c.name.startswith("Brown")]:
+        for method, rtol in [("central", 1e-7), ("auto", 1e-8)]:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                H = gl.hessian(case.f, case.x, method=method)
+            err = np.abs(H - case.ref).max() / np.abs(case.ref).max()
+            warned = any(issubclass(w.category, gl.GradlibWarning) for w in caught)
+            assert err <= rtol or warned, (case.name, method, err)
