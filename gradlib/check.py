@@ -1178,10 +1178,10 @@ def array_shape(given, expected, *, of="L", wrt="W", mistakes=None) -> Feedback:
     if isinstance(given, (int, np.integer)) and not isinstance(given, bool):
         return Feedback(False, "one_d", f"You gave one number, {given}; a shape is a tuple, one "
                         "number per axis, e.g. (2, 5).")
-    try:
+    try:   # whole numbers: 3, np.int64(3), 3.0; not True, 3.5, inf or "3"
         shape = tuple(given)
-        if not shape or any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral)
-                            for s in shape):
+        if not shape or any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Real)
+                            or not np.isfinite(s) or s != int(s) for s in shape):
             raise TypeError
     except TypeError:
         return Feedback(False, "wrong_type", f"You gave {_describe(given)}; write a shape as whole "
