@@ -117,7 +117,7 @@ class Step:
     key : str
         "forward", "loss", "dW", "db" or "dX".
     label : str
-        The slider's label.
+        The slider's label (short: the slider's readout shows about 15 characters).
     formula : str
     result : str
         The block computed in this step; ``inputs`` are the blocks it reads.
@@ -135,13 +135,13 @@ class Step:
 
 
 STEPS = (
-    Step("forward", "1 forward: Y", "Y = X Wᵀ + b", "Y", ("X", "W", "b"),
+    Step("forward", "1 forward Y", "Y = X Wᵀ + b", "Y", ("X", "W", "b"),
          (("X", 1, "n"), ("W", 1, "n"))),
-    Step("loss", "2 loss: Δ", "Δ = dL/dY = Y − T", "Delta", ("Y",), ()),
-    Step("dW", "3 backward: dL/dW", "dL/dW = Δᵀ X", "dW", ("Delta", "X"),
+    Step("loss", "2 loss Δ", "Δ = dL/dY = Y − T", "Delta", ("Y",), ()),
+    Step("dW", "3 dL/dW", "dL/dW = Δᵀ X", "dW", ("Delta", "X"),
          (("Delta", 0, "B"), ("X", 0, "B"))),
-    Step("db", "4 backward: dL/db", "dL/db = 1ᵀ Δ", "db", ("Delta",), (("Delta", 0, "B"),)),
-    Step("dX", "5 backward: dL/dX", "dL/dX = Δ W", "dX", ("Delta", "W"),
+    Step("db", "4 dL/db", "dL/db = 1ᵀ Δ", "db", ("Delta",), (("Delta", 0, "B"),)),
+    Step("dX", "5 dL/dX", "dL/dX = Δ W", "dX", ("Delta", "W"),
          (("Delta", 1, "m"), ("W", 0, "m"))),
 )
 

@@ -348,5 +348,7 @@ def test_lesson_8_layer_explorer(page, lab):
     assert "Δᵀ (2x4) @ X (4x4) -> dL/dW (2x4), W's shape" in text and "✓ agree" in text
     assert all(fmt(v) in text for v in s.dW.ravel()), text
     assert slider_handle(box, 3).is_visible()
+    readouts = box.locator(".widget-readout").all_inner_texts()
+    assert readouts == ["4", "2", "4", "3 dL/dW"], readouts
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson8_layer_after_interaction")
