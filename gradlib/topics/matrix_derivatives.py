@@ -384,7 +384,7 @@ def update_layer(artists: LayerArtists, s: LayerScene) -> None:
     for g in artists.ghosts:
         g.set_visible(s.step.key == "forward")
     index = STEPS.index(s.step) + 1
-    kind = "forward" if index <= 2 else "backward"
+    kind = "forward" if index == 1 else "backward"
     artists.title.set_text(f"Step {index} of {len(STEPS)}, {kind}: {s.step.formula}")
     artists.shapes.set_text("shapes: " + shape_text(s.step, s.B, s.n, s.m))
 
@@ -542,15 +542,15 @@ class ArrayExercise(Exercise):
 
 def _check_code(fn, p) -> check.Feedback:
     """Call the learner's function on every input of the exercise; compare each returned array."""
-    names = p["returns"]
-    signature = f"backward({', '.join(p['arguments'])})"
+    names, function = p["returns"], p["reference"].partition(":")[2]
+    signature = f"{function}({', '.join(p['arguments'])})"
     if fn is None:
         return check.Feedback(False, "no_answer", f"There is no answer yet (None). Write the "
-                              f"function {signature}, then set answer = backward.")
+                              f"function {signature}, then set answer = {function}.")
     if not callable(fn):
         return check.Feedback(False, "wrong_type", f"You gave {type(fn).__name__}, not a function: "
-                              f"write {signature} and give the function itself, answer = backward "
-                              "(no parentheses).")
+                              f"write {signature} and give the function itself, answer = "
+                              f"{function} (no parentheses).")
     reference = _resolve(p["reference"])
     if fn is reference:
         return check.Feedback(False, "reference_given", "That is the lesson's own reference, "
