@@ -232,6 +232,18 @@ def test_code_exercise_runs_every_input_and_names_the_mistakes():
         assert ex.check(fn).kind == kind
 
 
+def test_the_code_exercise_mistakes_differ_by_more_than_one_percent_on_the_first_input():
+    # the first input is where the check meets them (the third, a batch of one, cannot tell a
+    # missing sum over the batch: there is nothing to add)
+    ex = gl.exercise("8.4")
+    args = [np.array(a) for a in ex.problem["inputs"][0]]
+    for fn, kind in ex.examples_wrong[:4]:
+        gaps = [np.inf if np.shape(got) != want.shape else relative_gap(got, want)
+                for got, want in zip(fn(*args), lesson.backward(*args), strict=True)]
+        assert max(gaps) > 0.01, (fn.__name__, gaps)
+        assert ex.check(fn).message.startswith("For input 1"), kind
+
+
 def test_the_code_exercise_reference_is_the_gradient_of_the_loss():
     # with L = sum(Delta * Y), dL/dY is Delta exactly: the reference must give gl.gradient's numbers
     for X, W, Delta in gl.exercise("8.4").problem["inputs"]:
