@@ -1125,3 +1125,243 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
     ]
     t.alternatives = [a for a in t.alternatives if a[2] is not None]
     return _check(given, t)
+
+
+# ---------------------------------------------------------------------------
+# Derivatives with respect to an array X (a weight matrix W): shape (m, *X.shape)
+
+
+def wrt_array(given, expected, *, of="L", wrt="W", terms=None, variables=None, x=None,
+              rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL) -> Feedback:
+    """Check a derivative with respect to an array, shape (m, *X.shape): outputs, then X's axes.
+
+    Accepted as right: the (m, *X.shape) array; for one output (m = 1, a loss) its slice shaped
+    like X, ``J[0]`` (what PyTorch's ``W.grad`` and ``jax.grad`` hold; the feedback says which
+    convention it is); and the 2-D Jacobian (m, X.size) with respect to X flattened row by row.
+
+    Parameters
+    ----------
+    given : the learner's answer, in any form :func:`answer` reads (numbers, lists, formulas)
+    expected : array_like, shape (m, *X.shape)
+        The truth. For a vector input (X.shape = (n,)) this is the usual (m, n) matrix.
+    of, wrt : str
+        Names of the output and the input, for messages: "dL/dW".
+    terms : array_like, shape (B, *expected.shape), optional
+        The contributions of the B examples of a batch, whose sum is ``expected``; then the
+        unsummed stack, one example's term and the batch mean are diagnosed.
+    variables, x : optional
+        For answers typed as formulas: the variables and the point they are evaluated at.
+    rtol, atol : float
+        Entrywise tolerance, as in :func:`answer`.
+
+    Returns
+    -------
+    Feedback
+        Besides the kinds of :func:`answer`: "transposed" (X's last two axes swapped),
+        "vec_column_major" (flattened column by column), "reshaped_transpose" (the transpose
+        reshaped to X's shape), "missing_sum", "one_example", "batch_mean", "wrong_axis".
+
+    Examples
+    --------
+    >>> J = np.array([[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]])    # dL/dW for W (2 x 3): (1, 2, 3)
+    >>> wrt_array(J, J).kind, wrt_array(J[0], J).kind, wrt_array(J.reshape(1, 6), J).kind
+    ('correct', 'correct', 'correct')
+    >>> print(wrt_array(J[0].T, J).message)  # doctest: +NORMALIZE_WHITESPACE
+    You gave dL/dW transposed, shape (3, 2): entry (k, l) of dL/dW is the derivative with respect
+    to W_kl, so it has W's shape (2, 3). Use answer.T.
+    >>> wrt_array(J.reshape(1, 6, order="F"), J).kind
+    'vec_column_major'
+    >>> wrt_array(np.stack([J, 2 * J]), 3 * J, terms=np.stack([J, 2 * J])).kind
+    'missing_sum'
+    """
+    E = np.asarray(expected, dtype=float)
+    if E.ndim < 2 or not np.isfinite(E).all():
+        raise GradlibError(f"wrt_array needs a finite expected array of shape (m, *X.shape), at "
+                           f"least 2-D; got shape {E.shape}.")
+    m, S = E.shape[0], E.shape[1:]
+    name = f"d{of}/d{wrt}"
+    if terms is not None:
+        terms = np.asarray(terms, dtype=float)
+        if terms.shape[1:] != E.shape or not np.allclose(terms.sum(axis=0), E, atol=1e-12):
+            raise GradlibError(f"terms must have shape (B, *{E.shape}) and sum to expected; got "
+                               f"shape {terms.shape}.")
+    point = None if x is None else shapes.as_point(x, needed_by="This check")
+    names = None if variables is None else _variables(variables, None)
+    if len(S) == 1:   # a vector input: the usual (m, n) matrix, and the batch mistakes
+        t = _Truth(E.shape, E, rtol=rtol, atol=atol, given_atol=atol, what=f"derivative {name}",
+                   point=point,
+                   variables=names, explanation=f"{name} has shape {E.shape}: one row per output "
+                   f"of {of}, one column per entry of {wrt}.")
+        t.alternatives = [(kind, message, M) for _, kind, message, M
+                          in _batch_readings(terms, name, wrt, E.shape, vector=True)]
+        return _check(given, t)
+    flat = (m, int(np.prod(S)))
+    shown = S if m == 1 else flat            # the shape that messages ask for
+    t = _Truth(shown, E.reshape(shown), rtol=rtol, atol=atol, given_atol=atol,
+               what=f"derivative {name}", point=point, variables=names)
+    try:
+        A = _to_array(given, t, call=False)
+        if not np.isfinite(A).all():
+            raise _Reject("non_finite", "Your answer has inf or nan. A derivative of a smooth "
+                          "function is finite; check for a division by zero.")
+    except _Reject as r:
+        return Feedback(False, r.kind, r.message)
+    readings = _array_readings(E, name, wrt) + _batch_readings(terms, name, wrt, shown)
+    for ok, kind, message, M in readings:
+        if M.shape == A.shape and _close(A, M, rtol, atol).all():
+            return Feedback(ok, kind, message.replace("{shape}", str(A.shape)))
+    if A.shape in (E.shape, flat, shown):
+        return _wrong_values(A.reshape(shown), t)
+    also = f", or {S} shaped like {wrt} (its only slice)" if m == 1 else ""
+    return Feedback(False, "wrong_shape", f"You gave shape {A.shape}; {name} has shape {E.shape}: "
+                    f"one axis for the {m} output{'s' * (m > 1)} of {of}, then {wrt}'s axes "
+                    f"{S}{also}.")
+
+
+def _array_readings(E, name, wrt) -> list:
+    """(right?, kind, message, array) for ways of writing E, shape (m, *S), right and wrong."""
+    m, S = E.shape[0], E.shape[1:]
+    flat = (m, int(np.prod(S)))
+    out = [(True, "correct", f"Correct: this is {name} in numerator layout, shape {E.shape}: the "
+            f"output{'s' * (m > 1)} first, then {wrt}'s axes.", E)]
+    if m == 1:
+        out.append((True, "correct", f"Correct: this is {name} shaped like {wrt}, {S}: the numbers "
+                    f"PyTorch's {wrt}.grad and jax.grad hold. In numerator layout the derivative "
+                    f"of the one output has shape {E.shape}; this is its only slice, J[0].", E[0]))
+    out.append((True, "correct", f"Correct: this is the 2-D Jacobian with respect to vec({wrt}), "
+                f"{wrt} flattened row by row, shape {flat}: the same numbers as the {E.shape} "
+                "array.", E.reshape(flat)))
+    vec = E.reshape(flat, order="F")
+    colmajor = (False, "vec_column_major", f"The right numbers in the wrong order: {wrt} "
+                "flattened column by column (Fortran order, the vec of many textbooks). Here "
+                f"arrays are flattened row by row (numpy's reshape), so {wrt}_kl comes before "
+                f"{wrt}_k(l+1).")
+    out += [(*colmajor, vec)]
+    if m == 1:
+        out += [(*colmajor, vec.reshape(-1)),
+                (False, "one_d", f"The right numbers, row by row, but 1-D, shape {{shape}}: give "
+                 f"{name} shaped like {wrt}, {S}, e.g. np.reshape(answer, {S}).", E.reshape(-1))]
+    if len(S) == 2:
+        T = np.swapaxes(E, -1, -2)
+        transposed = (False, "transposed", f"You gave {name} transposed, shape {{shape}}: entry "
+                      f"(k, l) of {name} is the derivative with respect to {wrt}_kl, so it has "
+                      f"{wrt}'s shape {S}. Use answer.T.")
+        out += [(*transposed, T)] + ([(*transposed, T[0])] if m == 1 else [])
+        if m == 1:
+            out.append((False, "reshaped_transpose", f"The right numbers in the wrong places: "
+                        f"this is the transpose {S[::-1]} reshaped to {S}, which reads its entries "
+                        f"in the wrong order. Entry (k, l) must be the derivative with respect to "
+                        f"{wrt}_kl: transpose the {S[::-1]} matrix (answer.T) instead of reshaping "
+                        "it.", T[0].reshape(S)))
+    return out
+
+
+def _batch_readings(terms, name, wrt, shape, vector=False) -> list:
+    """(False, kind, message, array): the batch's contributions not summed, one alone, their
+    mean; for a vector input (a bias b), also the sum over its entries instead of the batch."""
+    if terms is None:
+        return []
+    B, single = terms.shape[0], terms.shape[1] == 1
+
+    def forms(M, axis):
+        """M, and for one output also M without its output axis (shaped like the input)."""
+        return [M, np.take(M, 0, axis=axis)] if single else [M]
+
+    out = [(False, "missing_sum", f"These are the {B} examples' contributions, not summed: {name} "
+            f"is their sum over the batch (the loss adds up the examples, and {wrt} is used by "
+            f"every one of them), shape {shape}.", M) for M in forms(terms, 1)]
+    for b in range(B):
+        out += [(False, "one_example", f"This is the contribution of example {b + 1} alone; "
+                 f"{name} sums the contributions of all {B} examples of the batch.", M)
+                for M in forms(terms[b], 0)]
+    out += [(False, "batch_mean", f"This is the mean over the {B} examples; the loss here is "
+             f"their sum, so {name} is the sum of the contributions, {B} times this.", M)
+            for M in forms(terms.mean(axis=0), 0)]
+    if vector and single:
+        rows = terms[:, 0].sum(axis=-1)
+        out += [(False, "wrong_axis", f"You summed over the entries of {wrt} instead of over the "
+                 f"batch: {name} keeps {wrt}'s axis and sums the {B} examples (axis 0).", M)
+                for M in (rows.reshape(B, 1), rows.reshape(1, B))]
+    return out
+
+
+def _wrong_values(A, t) -> Feedback:
+    """The right shape, wrong numbers: the sign, a constant factor, else which entries."""
+    if t.match(-A).all():
+        return Feedback(False, "sign", f"Your {t.what} has the opposite sign in every entry: look "
+                        "for a minus sign lost or added.")
+    factor = _constant_factor(A, t)
+    if factor is not None:
+        return Feedback(False, "constant_factor", f"Your answer is {factor:.4g} times {t.what}: "
+                        "every entry is off by the same factor. Look for a constant dropped or "
+                        "added.")
+    wrong = ~t.match(A)
+    entries = _entries(A, t, wrong)
+    head = ("One entry is wrong" if wrong.sum() == 1
+            else f"{wrong.sum()} of {wrong.size} entries are wrong")
+    return Feedback(False, "wrong_entries", f"{head}: {_offs(entries)}.", entries)
+
+
+def array_shape(given, expected, *, of="L", wrt="W", mistakes=None) -> Feedback:
+    """Check a predicted shape (m, *X.shape) of the derivative of m outputs with respect to X.
+
+    Parameters
+    ----------
+    given : the learner's answer, a tuple of whole numbers
+    expected : tuple of int, (m, *X.shape)
+    of, wrt : str
+        Names of the output and the input, for messages.
+    mistakes : dict, optional
+        ``{shape: (kind, message)}``: mistakes of one exercise (e.g. the shape of dy/dW).
+
+    Returns
+    -------
+    Feedback
+        "correct" (also X's own shape when m = 1: the gradient shaped like X), "transposed",
+        "flattened", a kind of ``mistakes``, "one_d", "wrong_type", "no_answer", "wrong_shape".
+
+    Examples
+    --------
+    >>> array_shape((1, 3, 5), (1, 3, 5)).kind, array_shape((3, 5), (1, 3, 5)).kind
+    ('correct', 'correct')
+    >>> print(array_shape((5, 3), (1, 3, 5)).message)  # doctest: +NORMALIZE_WHITESPACE
+    (5, 3) is W's shape transposed: entry (k, l) of dL/dW is the derivative with respect to W_kl,
+    so W's axes come in W's order, (3, 5).
+    """
+    expected = tuple(int(s) for s in expected)
+    m, S = expected[0], expected[1:]
+    name, size = f"d{of}/d{wrt}", int(np.prod(S))
+    if given is None:
+        return Feedback(False, "no_answer", "There is no answer yet (None). Expected a shape, a "
+                        "tuple of whole numbers such as (2, 5).")
+    if isinstance(given, (int, np.integer)) and not isinstance(given, bool):
+        return Feedback(False, "one_d", f"You gave one number, {given}; a shape is a tuple, one "
+                        "number per axis, e.g. (2, 5).")
+    try:   # whole numbers: 3, np.int64(3), 3.0; not True, 3.5, inf or "3"
+        shape = tuple(given)
+        if not shape or any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Real)
+                            or not np.isfinite(s) or s != int(s) for s in shape):
+            raise TypeError
+    except TypeError:
+        return Feedback(False, "wrong_type", f"You gave {_describe(given)}; write a shape as whole "
+                        "numbers in parentheses, one per axis, e.g. (2, 5).")
+    shape = tuple(int(s) for s in shape)
+    mistakes = {tuple(k): v for k, v in (mistakes or {}).items()}
+    if shape == expected:
+        return Feedback(True, "correct", f"Right: {shape}, one axis for the {m} "
+                        f"output{'s' * (m > 1)} of {of}, then {wrt}'s axes {S}.")
+    if m == 1 and shape == S:
+        return Feedback(True, "correct", f"Right: {shape} is {wrt}'s shape, the shape of {name} "
+                        f"shaped like {wrt} (PyTorch's {wrt}.grad). In numerator layout it has one "
+                        f"more axis in front, for the one output {of}: {expected}.")
+    if len(S) == 2 and shape in ((m, *S[::-1]), S[::-1] if m == 1 else None):
+        return Feedback(False, "transposed", f"{shape} is {wrt}'s shape transposed: entry (k, l) "
+                        f"of {name} is the derivative with respect to {wrt}_kl, so {wrt}'s axes "
+                        f"come in {wrt}'s order, {S}.")
+    if shape in ((m, size), (size,) if m == 1 else None):
+        return Feedback(False, "flattened", f"{shape} is the shape of the derivative with respect "
+                        f"to vec({wrt}), {wrt} flattened. {name} keeps {wrt}'s {len(S)} axes {S}.")
+    if shape in mistakes:
+        return Feedback(False, *mistakes[shape])
+    return Feedback(False, "wrong_shape", f"{shape} is not it: {name} has one axis for the "
+                    f"outputs of {of} ({m}), then one per axis of {wrt}.")
