@@ -114,9 +114,10 @@ def layout_view(J_g2, J_g1, layout: str) -> LayoutView:
 #: One row per call: library, call, shapes for the three cases, and its layout.
 LIBRARY_SHAPES = [
     {"library": "gradlib", "call": "gl.jacobian(f, x)",
-     "scalar f": "(1, n)", "vector f": "(m, n)", "matrix X": "—", "layout": "numerator"},
+     "scalar f": "(1, n)", "vector f": "(m, n)", "matrix X": "(m, p, q)", "layout": "numerator"},
     {"library": "gradlib", "call": "gl.gradient(f, x)",
-     "scalar f": "(1, n)", "vector f": "—", "matrix X": "—", "layout": "numerator"},
+     "scalar f": "(1, n)", "vector f": "—", "matrix X": "(1, p, q) if f is scalar",
+     "layout": "numerator"},
     {"library": "SymPy", "call": "Matrix(exprs).jacobian(xs)",
      "scalar f": "(1, n)", "vector f": "(m, n)", "matrix X": "—", "layout": "numerator"},
     {"library": "SymPy", "call": "derive_by_array(f, xs)",

@@ -103,13 +103,18 @@ def test_library_table_rows_are_what_the_libraries_return(row):
             assert call(vector) == expected, (row["call"], column)
 
 
-def test_library_table_matrix_column_for_sympy_and_the_gradlib_refusal():
+def test_library_table_matrix_column_for_sympy_and_gradlib():
     X = sp.Array(sp.symbols("x0:6")).reshape(2, 3)
     f = sp.Array([X[0, 0] * X[1, 2], sp.sin(X[0, 1])])
-    row = next(r for r in lesson.LIBRARY_SHAPES if r["call"] == "derive_by_array(f, xs)")
-    assert sp.derive_by_array(f, X).shape == lesson.shape_for(row["matrix X"], n=0, m=2, p=2, q=3)
-    with pytest.raises(ShapeError, match=r"x has shape \(2, 3\); expected shape \(n,\)"):
-        gl.jacobian(lambda v: v.sum(), np.ones((2, 3)))
+    rows = {r["call"]: r["matrix X"] for r in lesson.LIBRARY_SHAPES}
+    assert sp.derive_by_array(f, X).shape == lesson.shape_for(rows["derive_by_array(f, xs)"],
+                                                              n=0, m=2, p=2, q=3)
+    W = np.arange(1.0, 7.0).reshape(2, 3)
+    J = gl.jacobian(lambda w: np.array([w[0, 0] * w[1, 2], np.sin(w[0, 1])]), W)
+    assert J.shape == lesson.shape_for(rows["gl.jacobian(f, x)"], n=0, m=2, p=2, q=3)
+    G = gl.gradient(lambda w: (w ** 2).sum(), W)
+    assert G.shape == lesson.shape_for(rows["gl.gradient(f, x)"], n=0, m=1, p=2, q=3)
+    np.testing.assert_allclose(G[0], 2 * W, rtol=1e-8)
 
 
 def test_library_table_is_complete_and_renders():
