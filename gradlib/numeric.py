@@ -1,61 +1,151 @@
 """Finite differences on numpy callables; every derivative is a 2-D matrix (outputs x inputs).
 
-The step rule. Steps are relative to each input, ``h_j = c * |x_j|`` (``c * 1`` where ``x_j == 0``), so the
-accuracy does not depend on the size of x: ``log`` is differentiated as well at ``x = 1e-6`` as at ``x = 1e20``.
-Each step is a power of two and at least the smallest normal float (2.2e-308, never 0 or subnormal), so
-``x + k h`` is exact and differs from x. A relative step fails where x_j is tiny and f does not scale with it:
-``exp`` at ``x = 1e-60`` does not move at all over ``h = 1e-66``. So where ``|x_j| < 1/32`` and some f_i barely
-moves with x_j (``|x_j J_ij| < |f_i| / 32``, the elasticity; ``J_ij == 0`` included) the column is differenced
-again with ``h_j = c * max(|x_j|, 1)``, and each entry keeps the result with the smaller error estimate, provided
-the two agree within their estimates (nfev counts both; ``info.note`` names the entries that changed). A
-PrecisionWarning names an entry that neither step resolves. The Hessian does the same, keeping H symmetric.
+The step rule. Steps are relative to each input, ``h_j = c * |x_j|`` (``c * 1`` where
+``x_j == 0``), so the accuracy does not depend on the size of x: ``log`` is differentiated as well
+at ``x = 1e-6`` as at ``x = 1e20``. Each step is a power of two and at least the smallest normal
+float (2.2e-308, never 0 or subnormal), so ``x + k h`` is exact and differs from x. A relative step
+fails where x_j is tiny and f does not scale with it: ``exp`` at ``x = 1e-60`` does not move at all
+over ``h = 1e-66``. So where ``|x_j| < 1/32`` and some f_i barely moves with x_j
+(``|x_j J_ij| < |f_i| / 32``, the elasticity; ``J_ij == 0`` included) the column is differenced
+again with ``h_j = c * max(|x_j|, 1)``, and each entry keeps the result with the smaller error
+estimate, provided the two agree within their estimates (nfev counts both; ``info.note`` names the
+entries that changed). A PrecisionWarning names an entry that neither step resolves. The Hessian
+does the same, keeping H symmetric.
+
+The stencils live in :data:`STENCILS` (order, offsets, weights, leading error term), and
+:func:`difference` applies one to a scalar function at given steps, for lessons and widgets that
+show a difference quotient at a step of their own.
 """
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .errors import (FunctionError, GradlibError, NonFiniteError, NotAnalyticError, NotDifferentiableWarning,
-                     OneSidedWarning, PrecisionWarning, ShapeError, VectorizationError)
+from .errors import (
+    FunctionError,
+    GradlibError,
+    NonFiniteError,
+    NotAnalyticError,
+    NotDifferentiableWarning,
+    OneSidedWarning,
+    PrecisionWarning,
+    ShapeError,
+    VectorizationError,
+)
 
-__all__ = ["DiffInfo", "jacobian", "gradient", "derivative", "hessian", "jvp", "vjp"]
+__all__ = ["DiffInfo", "Stencil", "STENCILS", "difference", "jacobian", "gradient", "derivative",
+           "hessian", "hvp", "jvp", "vjp"]
 
 EPS = np.finfo(float).eps
 METHODS = ("auto", "forward", "central", "richardson", "complex")
-# Stencils D = sum_k w_k f(x + o_k h) / h. Taylor, f(x + o h) = sum_p (o h)^p f^(p)(x) / p!, shows which
-# derivatives each one cancels; the step balancing truncation (h^order) against rounding (eps / h) is
-# h = eps^(1 / (order + 1)) relative to x.
-_STENCILS = {  # method: (order, offsets, weights)
-    # (f(x+h) - f(x)) / h                          = f' + h f''/2 + ...
-    "forward": (1, (0, 1), (-1.0, 1.0)),
+
+
+@dataclass(frozen=True)
+class Stencil:
+    """A difference quotient of f'(x): ``D(h) = sum_k weights[k] * f(x + offsets[k] * h) / h``.
+
+    Taylor, ``f(x + o h) = sum_p (o h)^p f^(p)(x) / p!``, shows which derivatives it cancels:
+    ``D(h) = f'(x) + truncation * h^order * f^(order + 1)(x) + ...``. The step balancing the
+    truncation (h^order) against rounding (eps / h) is ``h = eps^(1 / (order + 1))`` relative to x.
+    Complex step has one imaginary offset and takes the imaginary part of D: no subtraction, so no
+    rounding term.
+
+    Attributes
+    ----------
+    order : int
+    offsets, weights : tuple
+        Where f is evaluated, in steps h from x, and with which weights (they sum to 0).
+    truncation : float
+        The coefficient of the leading error term ``h^order f^(order + 1)(x)``.
+    """
+
+    order: int
+    offsets: tuple
+    weights: tuple
+    truncation: float
+
+
+STENCILS = {
+    # (f(x+h) - f(x)) / h                           = f' + h f''/2 + ...
+    "forward": Stencil(1, (0, 1), (-1.0, 1.0), 1 / 2),
     # (f(x+h) - f(x-h)) / 2h                        = f' + h^2 f'''/6 + ...
-    "central": (2, (-1, 1), (-1 / 2, 1 / 2)),
+    "central": Stencil(2, (-1, 1), (-1 / 2, 1 / 2), 1 / 6),
     # (f(x-2h) - 8f(x-h) + 8f(x+h) - f(x+2h)) / 12h = f' - h^4 f'''''/30 + ...
     # (one Richardson extrapolation of the central difference: (4 D(h) - D(2h)) / 3)
-    "richardson": (4, (-2, -1, 1, 2), (1 / 12, -8 / 12, 8 / 12, -1 / 12)),
+    "richardson": Stencil(4, (-2, -1, 1, 2), (1 / 12, -8 / 12, 8 / 12, -1 / 12), -1 / 30),
+    # Im f(x + ih) / h                              = f' - h^2 f'''/6 + ...
+    "complex": Stencil(2, (1j,), (1.0,), -1 / 6),
 }
-_ONE_SIDED = {  # same order, only points on one side of x; mirrored (o -> -o, w -> -w) for the other side
+_ONE_SIDED = {  # same order, points on one side of x; mirrored (o -> -o, w -> -w) for the other
     "forward": ((0, 1), (-1.0, 1.0)),
     # (-3f(x) + 4f(x+h) - f(x+2h)) / 2h             = f' - h^2 f'''/3 + ...
     "central": ((0, 1, 2), (-3 / 2, 2.0, -1 / 2)),
     # (-25f(x) + 48f(x+h) - 36f(x+2h) + 16f(x+3h) - 3f(x+4h)) / 12h = f' - h^4 f'''''/5 + ...
     "richardson": ((0, 1, 2, 3, 4), (-25 / 12, 4.0, -3.0, 4 / 3, -1 / 4)),
 }
-_CS_STEP = 1e-50  # complex step, relative: h^2 vanishes next to eps, and x + ih stays far from underflow
-# info.error for stencils: _SAFETY * (leading truncation term), at least _NOISE * |D(h) - D(2h)| (that difference
-# also carries the rounding noise of f actually present), plus _ROUNDING * eps * sum_k |w_k f_k| / h; for complex
-# step _CS_ULPS * eps * |J|. Constants measured on random compositions (bench/README.md).
+_CS_STEP = 1e-50  # complex step, relative: h^2 vanishes next to eps, x + ih far from underflow
+# info.error for stencils: _SAFETY * (leading truncation term), at least _NOISE * |D(h) - D(2h)|
+# (that difference also carries the rounding noise of f actually present), plus
+# _ROUNDING * eps * sum_k |w_k f_k| / h; for complex step _CS_ULPS * eps * |J|. Constants measured
+# on random compositions (bench/README.md).
 _SAFETY, _ROUNDING, _CS_ULPS, _NOISE = 2.0, 2.0, 32.0, 1.0
 _CHECK_RTOL = 1e-5  # complex step vs real central difference along a random direction
 _TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal (imprecise) or 0
-_K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module docstring)
-_WARN_RTOL = 1e-5  # after the retry, warn where a lost entry's estimated relative error is still above this
-_ASYMPTOTIC = 1e-2  # a retry whose truncation estimate exceeds this part of it is not in the Taylor regime
-# Kink test (_kink): the gap of the one-sided slopes at 2h over that at h is 2^(2k-1) >= 2 for a smooth f, 1 at a
-# kink, 1/2 at a jump, 2^(p-1) at a cusp |x|^p (0 < p < 1). It flags a ratio in _KINK_BAND, where the gap is
-# also above _KINK_ROUNDING times its rounding level and above _KINK_SIZE times the larger slope (noise inside f).
+_BATCH_BYTES = 2 ** 25  # points per call of f (vectorized) at most this much memory: 32 MB
+_K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module doc)
+_WARN_RTOL = 1e-5  # after the retry, warn where a lost entry's estimated error is still above this
+_ASYMPTOTIC = 1e-2  # a retry whose truncation estimate exceeds this part of it is not in the Taylor
+# regime. Kink test (_kink): the gap of the one-sided slopes at 2h over that at h is 2^(2k-1) >= 2
+# for a smooth f, 1 at a kink, 1/2 at a jump, 2^(p-1) at a cusp |x|^p (0 < p < 1). It flags a ratio
+# in _KINK_BAND, where the gap is also above _KINK_ROUNDING times its rounding level and above
+# _KINK_SIZE times the larger slope (noise inside f).
 _KINK_BAND, _KINK_ROUNDING, _KINK_SIZE = (0.25, 1.25), 1e3, 1e-2
+
+
+def difference(f, x, h, method="central"):
+    """The difference quotient of a scalar function f at x with the absolute step(s) h.
+
+    The same arithmetic as :func:`derivative` at that step (``sum_k w_k (f(x + o_k h) - f(x)) / h``
+    with the :data:`STENCILS` entry), without its choice of step, checks or error estimate: for
+    showing how the quotient behaves as h changes.
+
+    Parameters
+    ----------
+    f : callable
+        Elementwise on floats (and on complex numbers for ``"complex"``), e.g. ``np.sin``.
+    x : float or ndarray
+    h : float or ndarray
+        Absolute steps, broadcast against x (e.g. shape (H,) for a sweep over steps).
+    method : {"forward", "central", "richardson", "complex"}
+
+    Returns
+    -------
+    D : float or ndarray, the broadcast shape of x and h
+        nan where f is not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradlib.numeric import difference
+    >>> h = np.array([1e-2, 1e-4])
+    >>> error = difference(np.exp, 1.0, h, "forward") - np.e
+    >>> (error / (h * np.e)).round(3)      # the leading term: truncation h^1 f''(x), f'' = e
+    array([0.502, 0.5  ])
+    >>> STENCILS["forward"].truncation
+    0.5
+    >>> float(difference(np.exp, 1.0, 1e-20, "complex") - np.e)
+    0.0
+    """
+    if method not in STENCILS:
+        raise GradlibError(f"method={method!r} is not one of {', '.join(map(repr, STENCILS))}.")
+    s, h = STENCILS[method], np.asarray(h, dtype=float)
+    with np.errstate(all="ignore"):
+        if method == "complex":
+            return np.imag(f(x + 1j * h)) / h
+        f0 = f(x)
+        terms = zip(s.offsets, s.weights, strict=True)
+        return sum(w * ((f(x + o * h) if o else f0) - f0) for o, w in terms) / h
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,8 +163,8 @@ class DiffInfo:
     step : ndarray, shape (n,)
         The absolute step along each input by the step rule (the imaginary step for complex step).
     note : str
-        Why ``"auto"`` did not use complex step, and which entries took the larger step at a tiny x_j (see the
-        module docstring), or ``""``.
+        Why ``"auto"`` did not use complex step, and which entries took the larger step at a tiny
+        x_j (see the module docstring), or ``""``.
     """
 
     error: np.ndarray
@@ -85,8 +175,10 @@ class DiffInfo:
 
     def __repr__(self):
         note = f", note={self.note!r}" if self.note else ""
-        return (f"DiffInfo(method={self.method!r}, nfev={self.nfev}, step=[{' '.join(f'{h:.3g}' for h in self.step)}], "
-                f"error=<{self.error.shape[0]}x{self.error.shape[1]}, max {self.error.max():.1e}>{note})")
+        steps = " ".join(f"{h:.3g}" for h in np.ravel(self.step))
+        shape = "x".join(map(str, self.error.shape))
+        return (f"DiffInfo(method={self.method!r}, nfev={self.nfev}, step=[{steps}], "
+                f"error=<{shape}, max {self.error.max():.1e}>{note})")
 
 
 def _warn(message, category):
@@ -105,17 +197,35 @@ def _describe(y):
     if y is None:
         return "None (does f forget to return?)"
     name = type(y).__name__
-    shape = f" of shape {np.shape(y)}" if isinstance(y, (list, tuple, np.ndarray)) else ""
+    try:
+        shape = f" of shape {np.shape(y)}" if isinstance(y, (list, tuple, np.ndarray)) else ""
+    except ValueError:  # ragged
+        shape = " of ragged shape"
     return f"{'an' if name[0] in 'aeiou' or name == 'ndarray' else 'a'} {name}{shape}"
 
 
 class _Calls:
-    """Calls f, counts its evaluations (a vectorized call counts its points) and turns failures into errors."""
+    """Calls f, counts its evaluations (a vectorized call counts its points), turns failures into
+    errors.
 
-    def __init__(self, f, vectorized):
+    Points are vectors of shape (n,). Where x has a shape of its own (a matrix W), ``shape`` is it:
+    f gets each point reshaped to it (a batch to (*shape, N)), and its outputs of any shape are
+    flattened row by row (``out_shape`` is f's own output shape at x).
+    """
+
+    def __init__(self, f, vectorized, shape=None):
         self.f, self.vectorized, self.nfev, self.f0 = f, vectorized, 0, None
+        self.shape, self.out_shape = shape, None
+
+    def at(self, p, equals="="):
+        """The point p for messages, as f sees it: 'x=[1., 2.]' or 'x of shape (2, 2) = [[...]]'."""
+        if self.shape is None:
+            return f"x{equals}{_show(p)}"
+        return f"x of shape {self.shape} = {_show(p.reshape(self.shape))}"
 
     def _call(self, p):
+        if self.shape is not None:
+            p = p.reshape(self.shape + p.shape[1:])
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
             return self.f(p)
@@ -126,105 +236,200 @@ class _Calls:
         try:
             y = self._call(p)
         except Exception as err:  # chained, so the learner's own error stays visible
-            raise FunctionError(f"calling f at x={_show(p)} raised {type(err).__name__}: {err}") from err
+            raise FunctionError(f"calling f at {self.at(p)} raised {type(err).__name__}: "
+                                f"{err}") from err
         return self._output(y, p)
 
     def _output(self, y, p):
         try:
             a = np.asarray(y)
         except ValueError as err:
-            raise ShapeError(f"f returned a ragged {type(y).__name__} at x={_show(p)}; expected a scalar or shape "
-                             "(m,) of numbers. Return a flat vector, e.g. np.array([f1, f2]).") from err
+            raise ShapeError(f"f returned a ragged {type(y).__name__} at {self.at(p)}; expected a "
+                             "scalar or shape (m,) of numbers. Return a flat vector, e.g. "
+                             "np.array([f1, f2]).") from err
         if a.dtype.kind not in "iufc":
-            raise ShapeError(f"f returned {_describe(y)} with {a.dtype} entries; expected a scalar or shape (m,) of "
-                             "numbers. Return numbers, e.g. np.asarray(..., dtype=float); for SymPy expressions "
-                             "use gl.symbolic.lambdify.")
+            raise ShapeError(f"f returned {_describe(y)} with {a.dtype} entries; expected a scalar "
+                             "or shape (m,) of numbers. Return numbers, e.g. np.asarray(..., "
+                             "dtype=float); for SymPy expressions use gl.symbolic.lambdify.")
+        shape = a.shape
+        if self.shape is not None:  # x is an array: so may f's value be, its entries the outputs
+            self.out_shape = shape if self.out_shape is None else self.out_shape
+            a = a.ravel()
         if a.ndim > 1 or a.size == 0:
-            raise ShapeError(f"f returned {_describe(y)}; expected a scalar or shape (m,) with m >= 1, one number "
-                             "per output. Return a flat vector: np.ravel(...) of it.")
+            raise ShapeError(f"f returned {_describe(y)}; expected a scalar or shape (m,) with "
+                             "m >= 1, one number per output. Return a flat vector: np.ravel(...) "
+                             "of it.")
         if self.f0 is not None and a.size != self.f0.size:
-            raise ShapeError(f"f returned shape {a.shape} at x={_show(p)} but {self.f0.size} value(s) at the base "
-                             "point; f must return the same shape at every point.")
+            raise ShapeError(f"f returned shape {shape} at {self.at(p)} but {self.f0.size} "
+                             "value(s) at the base point; f must return the same shape at every "
+                             "point.")
         if a.dtype.kind == "c" and np.isrealobj(p):
             if np.any(a.imag):
-                raise GradlibError(f"f returned complex values at the real point x={_show(p)}; gradlib "
-                                   "differentiates real-valued functions. Differentiate f.real and f.imag apart.")
+                raise GradlibError(f"f returned complex values at the real point {self.at(p)}; "
+                                   "gradlib differentiates real-valued functions. Differentiate "
+                                   "f.real and f.imag apart.")
             a = a.real
         return np.atleast_1d(a if a.dtype.kind in "fc" else a.astype(float))
 
     def many(self, P):
-        """f at the columns of P, shape (n, N), as shape (m, N): one batched call if vectorized and N > 1.
+        """f at the columns of P, shape (n, N), as shape (m, N): one batched call if vectorized and
+        N > 1.
 
-        A batch of one point is a single call: f cannot tell a batch of shape (1, 1) (or t of shape (1,) for a
-        curve) from one point, so a curve would answer shape (m,) where (m, 1) is meant.
+        A batch of one point is a single call: f cannot tell a batch of shape (1, 1) (or t of shape
+        (1,) for a curve) from one point, so a curve would answer shape (m,) where (m, 1) is meant.
         """
         if not self.vectorized or P.shape[1] == 1:
             return np.stack([self.one(p) for p in P.T], axis=1)
         m, N = self.f0.size, P.shape[1]
         self.nfev += N
+        # the points: the columns of P, or along the last axis of (*shape, N) for an array x
+        if self.shape is None:
+            batch, out, points = P.shape, (m, N), "as columns"
+            accept, give, k = "(n, N)", "(m, N)", "column k the output at point P[:, k]"
+            reduce = "along axis 0 only (np.sum(x, axis=0))"
+        else:
+            batch, out, points = self.shape + (N,), self.out_shape + (N,), "along the last axis"
+            accept, give = (f"({', '.join([*map(str, sh), 'N'])}{',' if not sh else ''})"
+                            for sh in (self.shape, self.out_shape))
+            k = "[..., k] the output at the point [..., k]"
+            axes = tuple(range(len(self.shape)))
+            reduce = f"over x's own axes only (np.sum(x, axis={axes}))"
         try:
             Y = np.asarray(self._call(P))
         except Exception as err:
-            self.one(P[:, -1])  # if f fails on a single point too, that FunctionError is the real story
-            raise VectorizationError(f"vectorized=True: calling f with a batch of shape {P.shape} (points as "
-                                     f"columns) raised {type(err).__name__}: {err}. f must accept shape (n, N) and "
-                                     "return shape (m, N); or pass vectorized=False.") from err
+            self.one(P[:, -1])  # if f fails on a single point too, that FunctionError is the story
+            raise VectorizationError(f"vectorized=True: calling f with a batch of shape {batch} "
+                                     f"(points {points}) raised {type(err).__name__}: {err}. f "
+                                     f"must accept shape {accept} and return shape {give}; or pass "
+                                     "vectorized=False.") from err
         if Y.shape == (N,) and m == 1:
             Y = Y[None, :]
+        elif self.shape is not None and Y.shape == out:
+            Y = Y.reshape(m, N)
         if Y.shape != (m, N) or Y.dtype.kind not in "iufc":
             raise VectorizationError(f"vectorized=True: f returned {_describe(Y)} for a batch "
-                                     f"of {N} points of shape {P.shape}; expected shape ({m}, {N}), column k the "
-                                     "output at point P[:, k]. Reduce along axis 0 only (np.sum(x, axis=0)), or "
-                                     "pass vectorized=False.")
-        y = self.one(P[:, -1])  # the batch must agree with a single call, else J would be silently wrong
+                                     f"of {N} points of shape {batch}; expected shape "
+                                     f"{out}, {k}. Reduce {reduce}, or pass "
+                                     "vectorized=False.")
+        y = self.one(P[:, -1])  # the batch must agree with a single call, else J is silently wrong
         for part in (np.real, np.imag):
             b, s, s0 = part(Y[:, -1]), part(y), part(self.f0)
             if np.any(np.abs(b - s) > 1e-6 * np.abs(s - s0) + 1e3 * EPS * (np.abs(s) + np.abs(s0))):
-                raise VectorizationError(f"vectorized=True: column {N - 1} of a batched call gives {_show(Y[:, -1])}"
-                                         f" but a single call at that point gives {_show(y)}. f mixes the points"
-                                         " of a batch (e.g. np.sum(x) instead of np.sum(x, axis=0)); fix it or "
-                                         "pass vectorized=False.")
+                raise VectorizationError(f"vectorized=True: column {N - 1} of a batched call gives "
+                                         f"{_show(Y[:, -1])} but a single call at that point gives "
+                                         f"{_show(y)}. f mixes the points of a batch (e.g. "
+                                         "np.sum(x) instead of np.sum(x, axis=0)); fix it or pass "
+                                         "vectorized=False.")
         return Y.astype(complex if Y.dtype.kind == "c" else float)
 
     def at_offsets(self, x, h, offsets, cols):
-        """{o: f(x + o h_j e_j) for j in cols, shape (m, len(cols))} for every offset o."""
-        cols, offsets = list(cols), list(offsets)
-        P = np.repeat(x[:, None], len(cols) * len(offsets), axis=1)
-        for c, j in enumerate(cols):
-            P[j, c * len(offsets):(c + 1) * len(offsets)] += np.multiply(offsets, h[j])
-        F = self.many(P).reshape(-1, len(cols), len(offsets))
-        return {o: F[:, :, k] for k, o in enumerate(offsets)}
+        """{o: f(x + o h_j e_j) for j in cols, shape (m, len(cols))} for every offset o.
+
+        h may be complex (complex step: o = 1, h_j = i times the step). The points go to f in
+        batches of at most _BATCH_BYTES (memory O(n) per point, not O(n^2) for the whole J).
+        """
+        cols, offsets, k = list(cols), list(offsets), len(offsets)
+        per = max(1, _BATCH_BYTES // (16 * x.size * k))  # columns of J per batch
+        F = []
+        for start in range(0, len(cols), per):
+            part = cols[start:start + per]
+            P = np.repeat(x[:, None].astype(np.result_type(x, h)), len(part) * k, axis=1)
+            for c, j in enumerate(part):
+                P[j, c * k:(c + 1) * k] += np.multiply(offsets, h[j])
+            F.append(self.many(P))
+        F = np.concatenate(F, axis=1).reshape(-1, len(cols), k)
+        return {o: F[:, :, i] for i, o in enumerate(offsets)}
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The keywords every derivative takes (see :func:`jacobian`)."""
+
+    method: str = "auto"
+    step: object = None
+    vectorized: bool = False
+    full_output: bool = False
+
+
+@dataclass(frozen=True)
+class _Diff:
+    """One differentiation in progress: f's counted calls, the point x, shape (n,), f(x), shape
+    (m,), the precision eps of f's values, the scale of each input (|x_j|, 1 where x_j == 0) that
+    relative steps multiply, and the kind of derivative asked for."""
+
+    calls: _Calls
+    x: np.ndarray
+    f0: np.ndarray
+    eps: float
+    scale: np.ndarray
+    kind: str
+
+    def index(self, j):
+        """Input j of the vector x as an index into x's own shape: '3', or '1, 2' for a matrix."""
+        shape = self.calls.shape
+        return str(j) if shape is None else ", ".join(map(str, np.unravel_index(j, shape)))
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    """A derivative D from a scheme of the given order at the steps h, with its error estimate E
+    (None when not asked for) and the rounding bound R of its values of f (both D's shape)."""
+
+    D: np.ndarray
+    E: np.ndarray
+    R: np.ndarray
+    h: np.ndarray
+    order: int
+
+
+def _ragged(x):
+    """The row lengths of a ragged nesting, for messages: '[2, 1]' ('-' for a number)."""
+    return "[" + ", ".join(str(len(r)) if np.ndim(r) else "-" for r in list(x)[:8]) + \
+        (", ...]" if len(x) > 8 else "]")
 
 
 def _point(x, kind):
-    """x as float64 of shape (n,), warning when its dtype limits the accuracy."""
-    a = np.asarray(x)
+    """x as float64 of shape (n,), or of any shape (p, q, ...) for kind jacobian or gradient,
+    warning when its dtype limits the accuracy."""
+    try:
+        a = np.asarray(x)
+    except ValueError:  # numpy refuses ragged nestings
+        a = np.empty(len(x), dtype=object)
+        for i, row in enumerate(x):
+            a[i] = row
+    if a.dtype == object and any(np.ndim(v) for v in a.flat):
+        raise ShapeError(f"x is a ragged {type(x).__name__}: its rows have lengths {_ragged(a)} "
+                         "('-' a number); expected an array of numbers, every row the same length, "
+                         "e.g. np.array([[1.0, 2.0], [3.0, 4.0]]).")
     if a.dtype == object:
         try:
             a = a.astype(float)
         except (TypeError, ValueError) as err:
-            raise GradlibError(f"x has entries that are not numbers ({_show(a)}); pass numbers, e.g. "
-                               "np.array([1.0, 2.0]).") from err
+            raise GradlibError(f"x has entries that are not numbers ({_show(a)}); pass numbers, "
+                               "e.g. np.array([1.0, 2.0]).") from err
     if a.dtype.kind == "c":
-        raise GradlibError(f"x is complex ({_show(a)}); gradlib differentiates real functions at real points. "
-                           "Pass x.real and x.imag as separate real inputs.")
+        raise GradlibError(f"x is complex ({_show(a)}); gradlib differentiates real functions at "
+                           "real points. Pass x.real and x.imag as separate real inputs.")
     if a.dtype.kind not in "iuf":
-        raise GradlibError(f"x has dtype {a.dtype}; expected real numbers, e.g. np.array([1.0, 2.0]).")
+        raise GradlibError(f"x has dtype {a.dtype}; expected real numbers, e.g. "
+                           "np.array([1.0, 2.0]).")
     if kind == "derivative":
         if a.size != 1:
-            raise ShapeError(f"derivative needs a scalar t; got shape {a.shape}. For f of several inputs use "
-                             "gl.jacobian(f, x).")
+            raise ShapeError(f"derivative needs a scalar t; got shape {a.shape}. For f of several "
+                             "inputs use gl.jacobian(f, x).")
         a = a.reshape(1)
-    if a.ndim != 1:
+    if a.ndim != 1 and not (kind in ("jacobian", "gradient") and a.ndim > 1):
         fix = ("pass [x], or use gl.derivative(f, t) for f: R -> R^m" if a.ndim == 0 else
                f"flatten it (x.ravel()) and reshape inside f (X = x.reshape{a.shape})")
-        raise ShapeError(f"x has shape {a.shape}; expected shape (n,), one number per input: {fix}.")
+        raise ShapeError(f"x has shape {a.shape}; expected shape (n,), one number per input: "
+                         f"{fix}.")
     if a.size == 0:
-        raise ShapeError("x is empty (shape (0,)); expected shape (n,) with n >= 1 inputs.")
+        raise ShapeError(f"x is empty (shape {a.shape}); expected shape (n,) with n >= 1 inputs.")
     if a.dtype.kind == "f" and a.dtype.itemsize < 8:
-        _warn(f"x has dtype {a.dtype} (about {np.finfo(a.dtype).precision} digits): gradlib computes in float64 at"
-              " these rounded values, but if f computes in low precision the derivative has only about half of "
-              "those digits. Pass x as float64 for full accuracy.", PrecisionWarning)
+        _warn(f"x has dtype {a.dtype} (about {np.finfo(a.dtype).precision} digits): gradlib "
+              "computes in float64 at these rounded values, but if f computes in low precision the "
+              "derivative has only about half of those digits. Pass x as float64 for full "
+              "accuracy.", PrecisionWarning)
     a = a.astype(float)
     if not np.isfinite(a).all():
         raise NonFiniteError(f"x is not finite: {_show(a)}; pass a finite point.")
@@ -234,7 +439,8 @@ def _point(x, kind):
 def _steps(x, scale, order, eps, step, floor=_TINY):
     """Absolute steps, shape (n,): step if given, else c * scale, at least floor (module docstring).
 
-    c = eps^(1/(order+1)) rounded to a power of two for a stencil of that order; _CS_STEP for complex step.
+    c = eps^(1/(order+1)) rounded to a power of two for a stencil of that order; _CS_STEP for
+    complex step (order None).
     """
     if step is None:
         if order is None:
@@ -243,70 +449,79 @@ def _steps(x, scale, order, eps, step, floor=_TINY):
     try:
         h = np.asarray(step, dtype=float)
     except (TypeError, ValueError) as err:
-        raise GradlibError(f"step must be a positive number or one per input; got {step!r:.60}.") from err
+        raise GradlibError(f"step must be a positive number or one per input; got "
+                           f"{step!r:.60}.") from err
     if h.ndim > 1 or h.size not in (1, x.size):
-        raise ShapeError(f"step has shape {h.shape}; expected a scalar or shape ({x.size},), one per input.")
+        raise ShapeError(f"step has shape {h.shape}; expected a scalar or shape ({x.size},), one "
+                         "per input.")
     if not (np.isfinite(h).all() and (h > 0).all()):
         raise GradlibError(f"step must be positive and finite; got {_show(h)}.")
     h = np.broadcast_to(h, x.shape).astype(float)
     if order is not None:
         h = (x + h) - x  # the step actually taken, exactly representable
         if not (h > 0).all():
-            raise GradlibError(f"step {_show(step)} is too small to change x={_show(x)}; use a larger step.")
+            raise GradlibError(f"step {_show(step)} is too small to change x={_show(x)}; use a "
+                               "larger step.")
     return h
 
 
-def _combine(vals, offsets, weights, h, order, eps, estimate):
-    """D = sum_k w_k f(x + o_k h) / h, its error estimate E (None unless estimate) and rounding bound R.
+def _combine(vals, stencil, h, eps, estimate):
+    """D = sum_k w_k f(x + o_k h) / h, its error estimate E (None unless estimate) and rounding
+    bound R.
 
-    The weights sum to 0, so subtracting f(x) changes nothing but makes D exactly 0 where f_i does not move.
-    E is the truncation estimate from the same stencil at 2h plus R, even where f_i did not move: a step too
-    small to move f_i cannot tell a derivative below R from 0.
+    The weights sum to 0, so subtracting f(x) changes nothing but makes D exactly 0 where f_i does
+    not move. E is the truncation estimate from the same stencil at 2h plus R, even where f_i did
+    not move: a step too small to move f_i cannot tell a derivative below R from 0.
     """
+    terms = list(zip(stencil.offsets, stencil.weights, strict=True))
     diff = {o: v - vals[0] for o, v in vals.items()}
-    D = sum(w * diff[o] for o, w in zip(offsets, weights)) / h
-    R = _ROUNDING * eps * sum(abs(w) * np.abs(vals[o]) for o, w in zip(offsets, weights)) / h
+    D = sum(w * diff[o] for o, w in terms) / h
+    R = _ROUNDING * eps * sum(abs(w) * np.abs(vals[o]) for o, w in terms) / h
     if not estimate:
         return D, None, R
-    D2 = sum(w * diff[2 * o] for o, w in zip(offsets, weights)) / (2 * h)
+    D2 = sum(w * diff[2 * o] for o, w in terms) / (2 * h)
     # D(h) - D(2h) = (1 - 2^order) * (error of D(h)) to leading order
-    return D, max(_SAFETY / (2 ** order - 1), _NOISE) * np.abs(D - D2) + R, R
+    return D, max(_SAFETY / (2 ** stencil.order - 1), _NOISE) * np.abs(D - D2) + R, R
 
 
-def _stencil(calls, x, f0, h, method, eps, estimate, cols=None, one_sided=True):
-    """Columns cols (default all) of the stencil's Jacobian, shape (m, len(cols)), as D, E, R (see _combine)
-    and the kink test of those entries (_kink), which raises E to at least |D+ - D-| / 2 where it flags.
+def _stencil(d, h, method, estimate, cols=None, one_sided=True):
+    """Columns cols (default all) of the stencil's Jacobian, shape (m, len(cols)), as D, E, R (see
+    _combine) and the kink test of those entries (_kink), which raises E to at least
+    |D+ - D-| / 2 where it flags.
 
     Where f is not finite the column is one-sided, or with one_sided=False left non-finite.
     """
-    cols = np.arange(x.size) if cols is None else cols
-    order, offsets, weights = _STENCILS[method]
+    cols = np.arange(d.x.size) if cols is None else cols
+    stencil = STENCILS[method]
+    offsets = stencil.offsets
     need = sorted({o for o in offsets + tuple(2 * o for o in offsets if estimate) if o})
-    vals = calls.at_offsets(x, h, need, cols)
-    vals[0] = np.repeat(f0[:, None], len(cols), axis=1)
+    vals = d.calls.at_offsets(d.x, h, need, cols)
+    vals[0] = np.repeat(d.f0[:, None], len(cols), axis=1)
     with np.errstate(all="ignore"):
-        D, E, R = _combine(vals, offsets, weights, h[cols], order, eps, estimate)
-        kink = _kink(vals, h[cols], eps)
+        D, E, R = _combine(vals, stencil, h[cols], d.eps, estimate)
+        kink = _kink(vals, h[cols], d.eps)
     if estimate and kink[0].any():
         E = np.where(kink[0], np.maximum(E, np.abs(kink[1] - kink[2]) / 2), E)
     finite = np.all([np.isfinite(vals[o]).all(axis=0) for o in need], axis=0)
     for c in np.flatnonzero(~finite if one_sided else []):
         col = {o: v[:, c:c + 1] for o, v in vals.items()}
-        D[:, c:c + 1], e, R[:, c:c + 1] = _one_sided(calls, x, h, method, cols[c], col, eps, estimate)
+        D[:, c:c + 1], e, R[:, c:c + 1] = _one_sided(d, h, method, cols[c], col, estimate)
         if estimate:
             E[:, c:c + 1] = e
     return D, E, R, kink
 
 
 def _kink(vals, h, eps):
-    """Where f seems not differentiable: (mask, D+, D-), each of shape (m, c), from f at x, x +- h and x +- 2h.
+    """Where f seems not differentiable: (mask, D+, D-), each of shape (m, c), from f at x, x +- h
+    and x +- 2h.
 
-    The one-sided slopes D+ = (f(x+h) - f(x)) / h and D- = (f(x) - f(x-h)) / h of a smooth f differ by
-    g(h) = (f(x+h) - 2 f(x) + f(x-h)) / h = h f2 + h^3 f4 / 12 + ... (f2, f4: its 2nd and 4th derivatives), a gap
-    that grows with h: g(2h) / g(h) = 2 (8 where f2 = 0). At a kink the gap is the jump of f' at every small h
-    (ratio 1), at a jump J of f it is J / h (ratio 1/2): _KINK_BAND. One step alone cannot tell them apart (x^2
-    and h |x| agree at x = 0, +-h), so without f(x +- h) and f(x +- 2h) (forward, central without full_output)
-    nothing flags; nor do non-finite values (one-sided columns).
+    The one-sided slopes D+ = (f(x+h) - f(x)) / h and D- = (f(x) - f(x-h)) / h of a smooth f differ
+    by g(h) = (f(x+h) - 2 f(x) + f(x-h)) / h = h f2 + h^3 f4 / 12 + ... (f2, f4: its 2nd and 4th
+    derivatives), a gap that grows with h: g(2h) / g(h) = 2 (8 where f2 = 0). At a kink the gap is
+    the jump of f' at every small h (ratio 1), at a jump J of f it is J / h (ratio 1/2):
+    _KINK_BAND. One step alone cannot tell them apart (x^2 and h |x| agree at x = 0, +-h), so
+    without f(x +- h) and f(x +- 2h) (forward, central without full_output) nothing flags; nor do
+    non-finite values (one-sided columns).
     """
     if not {-2, -1, 1, 2} <= vals.keys():
         return np.zeros(vals[0].shape, bool), None, None
@@ -314,86 +529,88 @@ def _kink(vals, h, eps):
     gap = {k: (vals[k] - 2 * vals[0] + vals[-k]) / (k * h) for k in (1, 2)}
     rounding = eps * (np.abs(vals[1]) + 2 * np.abs(vals[0]) + np.abs(vals[-1])) / h
     ratio = gap[2] / gap[1]
-    mask = ((ratio >= _KINK_BAND[0]) & (ratio <= _KINK_BAND[1]) & (np.abs(gap[1]) > _KINK_ROUNDING * rounding)
+    mask = ((ratio >= _KINK_BAND[0]) & (ratio <= _KINK_BAND[1])
+            & (np.abs(gap[1]) > _KINK_ROUNDING * rounding)
             & (np.abs(gap[1]) > _KINK_SIZE * np.maximum(np.abs(D_plus), np.abs(D_minus))))
     return mask, D_plus, D_minus
 
 
-def _warn_kink(kink, keep, x, h, J, kind):
-    """A NotDifferentiableWarning naming the first entry the kink test flags (where keep: J still from it)."""
+def _warn_kink(d, kink, keep, h, J):
+    """A NotDifferentiableWarning naming the first entry the kink test flags (where keep: J still
+    from it)."""
     mask, D_plus, D_minus = kink
     flagged = np.argwhere(mask & keep)
     if not flagged.size:
         return
     i, j = flagged[0]
     slopes = abs(D_plus[i, j]) + abs(D_minus[i, j])
-    value = J[i, j] if abs(J[i, j]) > 1e-12 * slopes else 0.0  # abs at 0 gives -2.8e-17: rounding, shown as 0
-    where, entry = ("at x along the direction v", f"Jv[{i}]") if kind == "jvp" else \
-        (f"at x = {_show(x)} along input {j}", f"J[{i}, {j}]")
-    more = {1: "", 2: " (1 more entry too)"}.get(len(flagged), f" ({len(flagged) - 1} more entries too)")
-    _warn(f"f seems not differentiable {where} (output {i}): the one-sided slopes (f(x+h) - f(x)) / h = "
-          f"{D_plus[i, j]:.6g} and (f(x) - f(x-h)) / h = {D_minus[i, j]:.6g} (h = {h[j]:.3g}) disagree as much "
-          f"at 2h, as at a kink or a jump (for a smooth f they agree ever better as h shrinks). The returned "
-          f"{entry} = {value:.6g} is a symmetric difference across the break (their average is "
-          f"{(D_plus[i, j] + D_minus[i, j]) / 2:.6g}), not a derivative{more}. Check f there; if one side is what "
-          "you need, use that one-sided slope.", NotDifferentiableWarning)
+    value = J[i, j] if abs(J[i, j]) > 1e-12 * slopes else 0.0  # abs at 0: -2.8e-17, shown as 0
+    where, entry = (("at x along the direction v", f"Jv[{i}]") if d.kind == "jvp" else
+                    (f"at {d.calls.at(d.x, ' = ')} along input {d.index(j)}",
+                     f"J[{i}, {d.index(j)}]"))
+    more = {1: "", 2: " (1 more entry too)"}.get(len(flagged),
+                                                 f" ({len(flagged) - 1} more entries too)")
+    _warn(f"f seems not differentiable {where} (output {i}): the one-sided slopes (f(x+h) - f(x)) "
+          f"/ h = {D_plus[i, j]:.6g} and (f(x) - f(x-h)) / h = {D_minus[i, j]:.6g} "
+          f"(h = {h[j]:.3g}) disagree as much at 2h, as at a kink or a jump (for a smooth f they "
+          f"agree ever better as h shrinks). The returned {entry} = {value:.6g} is a symmetric "
+          f"difference across the break (their average is {(D_plus[i, j] + D_minus[i, j]) / 2:.6g}"
+          f"), not a derivative{more}. Check f there; if one side is what you need, use that "
+          "one-sided slope.", NotDifferentiableWarning)
 
 
 def _lost(moves, f0, scale):
-    """Entries (bool, shape of moves) where x_j is tiny and f_i barely moves with it (module docstring).
+    """Entries (bool, shape of moves) where x_j is tiny and f_i barely moves with it (module
+    docstring).
 
-    moves: how much f_i moves when x_j changes by its own size, |x_j J_ij| (or |x_j x_k H_jk| for a Hessian).
-    Entries that did not move at all are lost even where f_i(x) = 0: (0.5 - 2 x) - 0.5 at x = 1e-200.
+    moves: how much f_i moves when x_j changes by its own size, |x_j J_ij| (or |x_j x_k H_jk| for a
+    Hessian). Entries that did not move at all are lost even where f_i(x) = 0: (0.5 - 2 x) - 0.5 at
+    x = 1e-200.
     """
     return (scale < 1 / _K) & (_K * moves <= np.abs(f0)[:, None])
 
 
-def _retry_tiny(calls, x, f0, scale, h, method, eps, J, E, R):
-    """J, E and a note, with the lost columns (_lost) differenced again with a step relative to max(|x_j|, 1).
+def _retry_tiny(d, first, lost, tiny, again):
+    """The tiny-x retry of J or H (module docstring): the inputs ``tiny`` (bool, shape (n,)) are
+    differenced again with steps relative to max(|x_j|, 1), and each entry keeps the result with the
+    smaller error estimate. Returns D, E (D's shape) and info.note's part.
 
-    Each entry of those columns keeps the result with the smaller estimate (_choose). Without full_output the
-    first step's estimate is its rounding bound R plus the retry's truncation scaled by (h / h2)^order.
+    ``first`` is the _Estimate at the relative steps (E None: its rounding bound plus the retry's
+    truncation scaled by (h / h2)^order); ``lost`` (bool, D's shape) the entries _lost found;
+    ``again(s2, h2)`` the scheme at the steps h2 as (D2, E2, R2) of D's shape, nan where not
+    computed, where f is not finite or across a kink; a FunctionError (f undefined that far out:
+    math.log at x_j - h2) keeps the first step.
+
+    The retry's 2h estimate holds only in the Taylor regime: far out (log at 1e-8 with a step of
+    1.5e-8) it can be far too small. So D2 counts only if its truncation part T2 = E2 - floor is
+    below _ASYMPTOTIC |D2|, or below _ASYMPTOTIC |f_i| (a slope per unit step: cos at 0 has
+    D2 = -h/2, all truncation, and is right) where the whole column passes that test (the column
+    is "smooth": no output shows structure below the step). It then wins if E2 < E, or if D2 and D
+    disagree beyond E + E2: E counts rounding of the values of f, not inside f (1 - 0.5 - 0.5), and
+    the larger step suffers less from that. Where D is exactly 0, f_i did not move at all: no
+    evidence, and E may miss rounding inside f (a 0 from cancellation). Where neither D nor D2
+    moved, D2's small bound is believed only in a smooth column (else log(x_j) + 1e18 would pass),
+    and E stays; such a 0 is right to f_i's precision at every scale up to 1, so it does not warn.
+
+    floor is the rounding bound of the larger step (where f was not finite, scaled from the first
+    one): a lost entry whose estimate is more than 4 times above it and above _WARN_RTOL |D| is
+    resolved by neither step, and a PrecisionWarning says so.
     """
-    lost = _lost(np.abs(J) * scale, f0, scale)
-    cols = np.flatnonzero(lost.any(axis=0))
-    if cols.size == 0:
-        return J, E, ""
-    order = _STENCILS[method][0]
-    h2 = _steps(x, np.maximum(scale, 1.0), order, eps, None)
-    try:
-        D2, E2, R2, kink = _stencil(calls, x, f0, h2, method, eps, True, cols, one_sided=False)
-        E2 = np.where(kink[0], np.nan, E2)  # the larger step straddles a kink: never take it (_choose)
-    except FunctionError:  # f is undefined that far out (math.log at x_j - h2): keep the first step
-        D2 = E2 = R2 = np.full((f0.size, cols.size), np.nan)
-    ratio = h[cols] / h2[cols]
-    E1 = E[:, cols] if E is not None else R[:, cols] + ratio ** order * np.nan_to_num(E2 - R2)
-    floor = np.where(np.isfinite(R2), R2, R[:, cols] * ratio)
-    J[:, cols], Ec, better = _choose("J", x, J[:, cols], E1, D2, E2, floor, lost[:, cols], cols, h2, f0)
-    if E is not None:
-        E[:, cols] = Ec
-    return J, E, _retry_note(better, cols, x, h2)
-
-
-def _choose(name, x, D, E, D2, E2, floor, lost, cols, h2, f0):
-    """Per entry, D or the retry's D2 (nan where f was not finite), whichever has the smaller error estimate.
-
-    The retry's 2h estimate holds only in the Taylor regime: far out (log at 1e-8 with a step of 1.5e-8) it can
-    be far too small. So D2 counts only if its truncation part T2 = E2 - floor is below _ASYMPTOTIC |D2|, or
-    below _ASYMPTOTIC |f_i| (a slope per unit step: cos at 0 has D2 = -h/2, all truncation, and is right) where
-    the whole column passes that test (the column is "smooth": no output shows structure below the step). It
-    then wins if E2 < E, or if D2 and D disagree beyond E + E2: E counts rounding of the values of f, not inside
-    f (1 - 0.5 - 0.5), and the larger step suffers less from that. Where D is exactly 0, f_i did not move at
-    all: no evidence, and E may miss rounding inside f (a 0 from cancellation). Where neither D nor D2
-    moved, D2's small bound is believed only in a smooth column (else log(x_j) + 1e18 would pass), and E
-    stays; such a 0 is right to f_i's precision at every scale up to 1, so it does not warn.
-
-    Shapes (m, len(cols)). floor is the rounding bound of the larger step (where f was not finite, scaled from the
-    first one): another lost entry (_lost) whose estimate is more than 4 times above it and above _WARN_RTOL |D|
-    is resolved by neither step, and a PrecisionWarning says so.
-    Returns D, E and the mask of entries taken from the retry.
-    """
+    s2 = np.where(tiny, 1.0, d.scale)
+    h2 = np.maximum(_steps(d.x, s2, first.order, d.eps, None), first.h)
+    with np.errstate(invalid="ignore"):
+        try:
+            D2, E2, R2 = again(s2, h2)
+        except FunctionError:
+            D2 = E2 = R2 = np.full(first.D.shape, np.nan)
+    r = first.h / h2
+    ratio = np.outer(r, r) if d.kind == "hessian" else r  # a rounding bound scales as 1 / h^k
+    D, E = first.D, first.E
+    if E is None:
+        E = first.R + r ** first.order * np.nan_to_num(E2 - R2)
+    floor = np.where(np.isfinite(R2), R2, first.R * ratio)
     T2 = np.where(np.isfinite(E2), E2 - floor, np.inf)
-    smooth = np.all(T2 <= _ASYMPTOTIC * np.maximum(np.abs(D2), np.abs(f0)[:, None]), axis=0)
+    smooth = np.all(T2 <= _ASYMPTOTIC * np.maximum(np.abs(D2), np.abs(d.f0)[:, None]), axis=0)
     taylor = (T2 <= _ASYMPTOTIC * np.abs(D2)) | smooth
     E_first = np.where(D == 0, np.inf, E)
     still = (D == 0) & (D2 == 0) & ~smooth
@@ -401,55 +618,60 @@ def _choose(name, x, D, E, D2, E2, floor, lost, cols, h2, f0):
     D, E = np.where(better, D2, D), np.where(better, E2, E)
     bad = np.argwhere(lost & ~still & (E > _WARN_RTOL * np.abs(D)) & (E > 4 * floor))
     if bad.size:
-        i, c = bad[0]
-        k = cols[c] if abs(x[cols[c]]) < 1 / _K else i  # of a Hessian entry's two inputs, the tiny one
-        _warn(f"{name}[{i}, {cols[c]}] = {D[i, c]:.6g} is inaccurate (estimated error {E[i, c]:.1e}): x[{k}] = "
-              f"{x[k]:.3g} is tiny, and neither a step relative to it nor the step {h2[k]:.3g} resolves how f "
-              "changes there (lost to rounding, not finite, or curving too much). Pass a step suited to f "
-              "(step=...), or use method='complex' if f is complex-analytic.", PrecisionWarning)
-    return D, E, better
+        i, j = bad[0]
+        k = j if abs(d.x[j]) < 1 / _K else i  # of a Hessian entry's two inputs, the tiny one
+        name = "H" if d.kind == "hessian" else "J"
+        _warn(f"{name}[{i}, {d.index(j)}] = {D[i, j]:.6g} is inaccurate (estimated error "
+              f"{E[i, j]:.1e}): x[{d.index(k)}] = {d.x[k]:.3g} is tiny, and neither a step "
+              f"relative to it nor the step {h2[k]:.3g} resolves how f changes there (lost to "
+              "rounding, not finite, or curving too much). Pass a step suited to f (step=...), "
+              "or use method='complex' if f is complex-analytic.", PrecisionWarning)
+    parts = [f"{k} of {D.shape[0]} entries along x[{d.index(j)}] = {d.x[j]:.3g} use the step "
+             f"{h2[j]:.3g}"
+             for j, k in zip(np.flatnonzero(tiny), better[:, tiny].sum(axis=0), strict=True) if k]
+    return D, E, f"tiny x: {'; '.join(parts)}" if parts else ""
 
 
-def _retry_note(better, cols, x, h2):
-    """For info.note: which entries took the larger step."""
-    parts = [f"{k} of {better.shape[0]} entries along x[{j}] = {x[j]:.3g} use the step {h2[j]:.3g}"
-             for j, k in zip(cols, better.sum(axis=0)) if k]
-    return f"tiny x: {'; '.join(parts)}" if parts else ""
+def _at(d, j, dist):
+    return f"x[{d.index(j)}] {'-' if dist < 0 else '+'} {abs(dist):.3g}"
 
 
-def _at(j, d):
-    return f"x[{j}] {'-' if d < 0 else '+'} {abs(d):.3g}"
-
-
-def _one_sided(calls, x, h, method, j, col, eps, estimate):
+def _one_sided(d, h, method, j, col, estimate):
     """Column j from the one-sided stencil on whichever side of x_j f is finite."""
     offsets, weights = _ONE_SIDED[method]
     for side in (1, -1):
         o_s, w_s = tuple(side * o for o in offsets), tuple(side * w for w in weights)
         missing = {o for o in o_s + tuple(2 * o for o in o_s if estimate) if o not in col}
         if missing:
-            col.update(calls.at_offsets(x, h, sorted(missing), [j]))
-        bad = [(o, i) for o in sorted(col, key=abs) for i in np.flatnonzero(~np.isfinite(col[o][:, 0]))]
+            col.update(d.calls.at_offsets(d.x, h, sorted(missing), [j]))
+        bad = [(o, i) for o in sorted(col, key=abs)
+               for i in np.flatnonzero(~np.isfinite(col[o][:, 0]))]
         if not [o for o, _ in bad if o * side > 0]:
-            _warn(f"f is not finite at {_at(j, bad[0][0] * h[j])} (output {bad[0][1]}), so input {j} uses a "
-                  "one-sided difference (less accurate). Keep x away from the edge of f's domain.", OneSidedWarning)
-            return _combine(col, o_s, w_s, h[j:j + 1], _STENCILS[method][0], eps, estimate)
+            _warn(f"f is not finite at {_at(d, j, bad[0][0] * h[j])} (output {bad[0][1]}), so "
+                  f"input {d.index(j)} uses a one-sided difference (less accurate). Keep x away "
+                  "from the edge of f's domain.", OneSidedWarning)
+            stencil = replace(STENCILS[method], offsets=o_s, weights=w_s)
+            return _combine(col, stencil, h[j:j + 1], d.eps, estimate)
     o, i = bad[0]
-    raise NonFiniteError(f"f is not finite on either side of x along input {j}: output {i} is {col[o][i, 0]} at "
-                         f"{_at(j, o * h[j])}, and on the other side too, so no difference is possible. "
-                         "Move x away from the singularity or the edge of f's domain.")
+    raise NonFiniteError(f"f is not finite on either side of x along input {d.index(j)}: output "
+                         f"{i} is {col[o][i, 0]} at {_at(d, j, o * h[j])}, and on the other side "
+                         "too, so no difference is possible. Move x away from the singularity or "
+                         "the edge of f's domain.")
 
 
-def _analytic_reason(calls, x, f0, scale, J):
-    """Why complex-step J cannot be trusted, or None: J @ w must match a real central difference along w."""
+def _analytic_reason(d, J):
+    """Why complex-step J cannot be trusted, or None: J @ w must match a real central difference
+    along w."""
+    calls, x, f0 = d.calls, d.x, d.f0
     rng = np.random.default_rng(0)  # a fixed random direction keeps results reproducible
-    t = EPS ** (1 / 3)  # w relative to x, but t w a normal number (at subnormal x it would round to 0)
-    w = rng.uniform(0.5, 1.5, x.size) * rng.choice([-1, 1], x.size) * np.maximum(scale, _TINY / t)
+    t = EPS ** (1 / 3)  # w relative to x, but t w a normal number (at subnormal x it rounds to 0)
+    w = rng.uniform(0.5, 1.5, x.size) * rng.choice([-1, 1], x.size) * np.maximum(d.scale, _TINY / t)
     fp, fm = calls.one(x + t * w), calls.one(x - t * w)
     if not (np.isfinite(fp).all() and np.isfinite(fm).all()):
         return "f is not finite near x, so the analyticity check is impossible"
     d_fd, d_cs = (fp - fm) / (2 * t), J @ w
-    tol = _CHECK_RTOL * (np.abs(J) @ np.abs(w)) + 8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0)) / t
+    tol = (_CHECK_RTOL * (np.abs(J) @ np.abs(w))
+           + 8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0)) / t)
     bad = np.flatnonzero(np.abs(d_cs - d_fd) > tol)
     if bad.size:
         # Where J w is 0 or tiny (a double or triple root), the real difference's own truncation
@@ -459,42 +681,48 @@ def _analytic_reason(calls, x, f0, scale, J):
         gap, gap4 = np.abs(d_cs - d_fd)[bad], np.abs(d_cs - d_fd4)[bad]
         bad = bad[gap4 > np.maximum(tol[bad], gap / 8)]
     for i in bad:
-        return (f"for output {i}, complex step gives {d_cs[i]:.6g} along a random direction but a real difference "
-                f"gives {d_fd[i]:.6g}: f is not complex-analytic (abs, conj, np.real, x.imag or float())")
+        return (f"for output {i}, complex step gives {d_cs[i]:.6g} along a random direction but a "
+                f"real difference gives {d_fd[i]:.6g}: f is not complex-analytic (abs, conj, "
+                "np.real, x.imag or float())")
     return None
 
 
-def _complex_step(calls, x, f0, h, scale):
-    """(J, None) from Im f(x + i h e_j) / h = f'(x) + O(h^2), exact to rounding; or (None, reason, cause)."""
+def _complex_step(d, h):
+    """(J, None, None) from Im f(x + i h e_j) / h = f'(x) + O(h^2), exact to rounding; or
+    (None, reason, cause)."""
     try:
-        F = calls.many(x[:, None] + 1j * np.diag(h))
+        F = d.calls.at_offsets(d.x, 1j * h, [1], range(d.x.size))[1]
     except FunctionError as err:
-        return None, f"f raised {type(err.__cause__).__name__} on complex input ({err.__cause__})", err
+        cause = err.__cause__
+        return None, f"f raised {type(cause).__name__} on complex input ({cause})", err
     if F.dtype.kind != "c":
-        return None, "f returned real values for complex input (abs, np.real, float() drop the imaginary part)", None
+        return None, ("f returned real values for complex input (abs, np.real, float() drop the "
+                      "imaginary part)"), None
     if not np.isfinite(F).all():
         return None, "f is not finite at x + i h e_j", None
-    # analytic f: Re f(x + ih) - f(x) = -h^2 f''/2, tiny next to f and to Im f(x + ih) = h f' (log at 1: f = 0)
-    if np.any(np.abs(F.real - f0[:, None]) > 1e-8 * (np.abs(f0).max() + np.abs(F.imag).max())):
+    # analytic f: Re f(x + ih) - f(x) = -h^2 f''/2, tiny next to f and to Im f(x + ih) = h f'
+    # (log at 1: f = 0)
+    if np.any(np.abs(F.real - d.f0[:, None]) > 1e-8 * (np.abs(d.f0).max() + np.abs(F.imag).max())):
         why = "f uses the imaginary part as data (x.imag, conj)"
-        if (_CS_STEP * scale < _TINY).any():
+        if (_CS_STEP * d.scale < _TINY).any():
             why += f", or x is too close to 0 for a complex step h >= {_TINY:.3g}"
         return None, f"Re f(x + ih) differs from f(x): {why}", None
     J = F.imag / h
-    reason = _analytic_reason(calls, x, f0, scale, J)
+    reason = _analytic_reason(d, J)
     return (J, None, None) if reason is None else (None, reason, None)
 
 
-def _complex_error(calls, x, J, h, scale):
+def _complex_error(d, J, h):
     """Error estimate of complex-step J: a few ulps of each entry, plus the truncation h^2 f'''/6.
 
-    With the default h = 1e-50 |x_j| the truncation is negligible. Where h is larger (held at _TINY for
-    |x_j| < 1e-290, or a step passed in) it is measured: J(h) - J(2h) = -3 h^2 f'''/6 to leading order.
+    With the default h = 1e-50 |x_j| the truncation is negligible. Where h is larger (held at _TINY
+    for |x_j| < 1e-290, or a step passed in) it is measured: J(h) - J(2h) = -3 h^2 f'''/6 to
+    leading order.
     """
     E = _CS_ULPS * EPS * np.abs(J)
-    cols = np.flatnonzero(h > _CS_STEP * scale)
+    cols = np.flatnonzero(h > _CS_STEP * d.scale)
     if cols.size:
-        J2 = calls.many(x[:, None] + 2j * np.diag(h)[:, cols]).imag / (2 * h[cols])
+        J2 = d.calls.at_offsets(d.x, 2j * h, [1], cols)[1].imag / (2 * h[cols])
         E[:, cols] += np.nan_to_num(_SAFETY * np.abs(J[:, cols] - J2) / 3, nan=np.inf)
     return E
 
@@ -503,24 +731,28 @@ def _setup(f, x, kind, method, allowed=METHODS):
     if method not in allowed:
         raise GradlibError(f"method={method!r} is not one of {', '.join(map(repr, allowed))}.")
     if not callable(f):
-        raise GradlibError(f"f must be a function of x; got {_describe(f)}. Pass e.g. lambda x: np.sin(x).")
+        raise GradlibError(f"f must be a function of x; got {_describe(f)}. Pass e.g. "
+                           "lambda x: np.sin(x).")
     return _point(x, kind)
 
 
 def _base(calls, x, kind):
-    """f(x), shape (m,), checked for the kind of derivative asked for, and the precision of its values."""
+    """f(x), shape (m,), checked for the kind of derivative asked for, and the precision of its
+    values."""
     f0 = calls.f0 = calls.one(x)
-    if kind in ("gradient", "hessian") and f0.size != 1:
-        raise ShapeError(f"{kind} needs a scalar-valued f; f returned shape {f0.shape}. Use gl.jacobian for a "
-                         "vector-valued f.")
+    if kind in ("gradient", "hessian", "hvp") and f0.size != 1:
+        got = f0.shape if calls.shape is None else f"{calls.out_shape} at x of shape {calls.shape}"
+        raise ShapeError(f"{kind} needs a scalar-valued f; f returned shape {got}. Use "
+                         "gl.jacobian for a vector-valued f.")
     if not np.isfinite(f0).all():
         i = np.flatnonzero(~np.isfinite(f0))[0]
-        raise NonFiniteError(f"f(x) itself is not finite: output {i} is {f0[i]} at x={_show(x)}. Pick a point "
-                             "inside f's domain.")
+        raise NonFiniteError(f"f(x) itself is not finite: output {i} is {f0[i]} at {calls.at(x)}. "
+                             "Pick a point inside f's domain.")
     eps = max(EPS, np.finfo(f0.dtype).eps)
     if eps > EPS:
-        _warn(f"f returns {f0.dtype} values (eps {eps:.1e}); steps are chosen for that precision, expect about "
-              f"{-np.log10(eps) / 2:.0f} correct digits. Compute f in float64 for full accuracy.", PrecisionWarning)
+        _warn(f"f returns {f0.dtype} values (eps {eps:.1e}); steps are chosen for that precision, "
+              f"expect about {-np.log10(eps) / 2:.0f} correct digits. Compute f in float64 for "
+              "full accuracy.", PrecisionWarning)
     return f0, eps
 
 
@@ -528,34 +760,61 @@ def _scale(x):
     return np.where(x != 0, np.abs(x), 1.0)
 
 
-def _jacobian(f, x, kind, method, step, vectorized, full_output, scale=None):
-    """The engine behind jacobian, gradient, derivative and jvp."""
-    x = _setup(f, x, kind, method)
-    calls = _Calls(f, vectorized)
+def _start(f, x, kind, opts, allowed=METHODS, scale=None):
+    """The _Diff of f at x: the point checked and flattened (row by row, if x is an array), f(x)
+    evaluated (scale: default |x_j|, 1 at 0)."""
+    x = _setup(f, x, kind, opts.method, allowed)
+    calls = _Calls(f, opts.vectorized, x.shape if x.ndim > 1 else None)
+    x = x.ravel()
     f0, eps = _base(calls, x, kind)
-    scale = _scale(x) if scale is None else scale
+    return _Diff(calls, x, f0, eps, _scale(x) if scale is None else scale, kind)
+
+
+def _jacobian(f, x, kind, opts, scale=None):
+    """The engine behind jacobian, gradient, derivative and jvp."""
+    d = _start(f, x, kind, opts, scale=scale)
+    method, step, full_output = opts.method, opts.step, opts.full_output
     used, note, J = method, "", None
     if method in ("auto", "complex"):
-        h = _steps(x, scale, None, eps, step)
-        J, reason, cause = _complex_step(calls, x, f0, h, scale)
-        E = _complex_error(calls, x, J, h, scale) if J is not None and full_output else None
+        h = _steps(d.x, d.scale, None, d.eps, step)
+        J, reason, cause = _complex_step(d, h)
+        E = _complex_error(d, J, h) if J is not None and full_output else None
         if reason is None:
             used = "auto->complex" if method == "auto" else "complex"
         elif method == "complex":
-            raise NotAnalyticError(f"method='complex' cannot differentiate this f: {reason}. Use "
-                                   "method='central' or method='auto' (which then uses a real stencil).") from cause
+            err = NotAnalyticError(f"method='complex' cannot differentiate this f: {reason}. Use "
+                                   "method='central' or method='auto' (which then uses a real "
+                                   "stencil).")
+            err.reason = reason  # for hvp's auto, which then falls back
+            raise err from cause
         else:
             used, note = "auto->richardson", f"complex step rejected: {reason}"
     if J is None:
         stencil = "richardson" if method == "auto" else method
-        h = _steps(x, scale, _STENCILS[stencil][0], eps, step)
-        J, E, R, kink = _stencil(calls, x, f0, h, stencil, eps, full_output)
+        order = STENCILS[stencil].order
+        h = _steps(d.x, d.scale, order, d.eps, step)
+        J, E, R, kink = _stencil(d, h, stencil, full_output)
         D = J.copy()
+        lost = np.zeros(J.shape, bool)
         if step is None:
-            J, E, retried = _retry_tiny(calls, x, f0, scale, h, stencil, eps, J, E, R)
+            lost = _lost(np.abs(J) * d.scale, d.f0, d.scale)
+        tiny = lost.any(axis=0)
+        if tiny.any():
+
+            def again(s2, h2):  # the lost columns at the larger steps; across a kink: never take it
+                cols, out = np.flatnonzero(tiny), np.full((3,) + J.shape, np.nan)
+                D2, E2, R2, kink2 = _stencil(d, h2, stencil, True, cols, one_sided=False)
+                out[:, :, cols] = D2, np.where(kink2[0], np.nan, E2), R2
+                return out
+
+            J, E2, retried = _retry_tiny(d, _Estimate(J, E, R, h, order), lost, tiny, again)
+            E = None if E is None else E2
             note = "; ".join(filter(None, [note, retried]))
-        _warn_kink(kink, J == D, x, h, J, kind)
-    return (J, DiffInfo(E, calls.nfev, used, h, note)) if full_output else J
+        _warn_kink(d, kink, J == D, h, J)
+    if d.calls.shape is not None:  # x is an array: (m, *x.shape), the outputs first
+        J, h = J.reshape(J.shape[:1] + d.calls.shape), h.reshape(d.calls.shape)
+        E = None if E is None else E.reshape(J.shape)
+    return (J, DiffInfo(E, d.calls.nfev, used, h, note)) if full_output else J
 
 
 def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=False):
@@ -564,29 +823,37 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     Parameters
     ----------
     f : callable
-        ``f(x)`` with x of shape (n,) returns a scalar (m = 1) or shape (m,) (a flat list of numbers works).
-    x : array_like, shape (n,)
+        ``f(x)`` with x of shape (n,) returns a scalar (m = 1) or shape (m,) (a flat list of
+        numbers works). Where x is an array of shape (p, q, ...) (a weight matrix W), f gets an
+        array of that shape and returns a scalar, a vector or an array: its m entries, row by row,
+        are the outputs.
+    x : array_like, shape (n,), or any shape (p, q, ...)
         The point; integers are computed in float64, float32 warns (PrecisionWarning).
     method : {"auto", "forward", "central", "richardson", "complex"}
         ``"forward"`` (n + 1 evaluations, ~1e-8 relative error), ``"central"`` (2n, ~1e-10),
         ``"richardson"`` (4th-order 5-point stencil, 4n, ~1e-12), ``"complex"`` (complex step
-        Im f(x + ih e_j) / h: n plus a 3-evaluation check, exact to rounding, for complex-analytic f only),
-        ``"auto"``: complex step when f passes the check, else richardson.
+        Im f(x + ih e_j) / h: n plus a 3-evaluation check, exact to rounding, for
+        complex-analytic f only), ``"auto"``: complex step when f passes the check, else
+        richardson.
     step : float or array_like of shape (n,), optional
-        Absolute step per input (the imaginary step for complex step), used as given. Default: relative to
-        ``|x_j|`` (1 where ``x_j == 0``), a power of two, never below 2.2e-308; where x_j is tiny and f does
-        not scale with it (``exp`` at 1e-60) the real stencils also try ``c * max(|x_j|, 1)`` per entry
-        (module docstring).
+        Absolute step per input (the imaginary step for complex step), used as given. Default:
+        relative to ``|x_j|`` (1 where ``x_j == 0``), a power of two, never below 2.2e-308; where
+        x_j is tiny and f does not scale with it (``exp`` at 1e-60) the real stencils also try
+        ``c * max(|x_j|, 1)`` per entry (module docstring).
     vectorized : bool
-        If True, f is called with all points at once, as the columns of an array of shape (n, N), and
-        must return shape (m, N) (or (N,) when m = 1). One column is checked against a single call.
+        If True, f is called with all points at once, as the columns of an array of shape (n, N),
+        and must return shape (m, N) (or (N,) when m = 1). One column is checked against a single
+        call. For x of shape (p, q), the points lie along the last axis: f gets shape (p, q, N)
+        and returns its output's shape with N appended.
     full_output : bool
-        If True, also return a :class:`DiffInfo` with the error estimate, shape (m, n).
+        If True, also return a :class:`DiffInfo` with the error estimate, J's shape.
 
     Returns
     -------
-    J : ndarray, shape (m, n)
-        Row i is the gradient of f_i; column j is how every output moves with input j.
+    J : ndarray, shape (m, n), or (m, *x.shape) for an array x
+        Row i is the gradient of f_i; column j is how every output moves with input j. For x of
+        shape (p, q), ``J[i]`` has x's shape: how f_i moves with each entry of x; ``J.reshape(m,
+        -1)`` is the 2-D Jacobian with respect to x flattened row by row (vec).
     info : DiffInfo
         Only with ``full_output=True``.
 
@@ -597,9 +864,10 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     Warns
     -----
     NotDifferentiableWarning
-        Where the one-sided slopes disagree at the steps h and 2h alike (a kink or a jump of f at x); the entry's
-        ``info.error`` is then at least half their gap. Needs f at x +- 2h: richardson, auto's fallback, and
-        central with ``full_output=True``. OneSidedWarning, PrecisionWarning: see the module docstring.
+        Where the one-sided slopes disagree at the steps h and 2h alike (a kink or a jump of f at
+        x); the entry's ``info.error`` is then at least half their gap. Needs f at x +- 2h:
+        richardson, auto's fallback, and central with ``full_output=True``. OneSidedWarning,
+        PrecisionWarning: see the module docstring.
 
     Examples
     --------
@@ -611,13 +879,27 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
     >>> J.shape, info.method, info.nfev
     ((2, 2), 'auto->complex', 5)
 
-    At a tiny x_j where f does not scale with it, the stencils retry with a larger step (module docstring):
+    With respect to a matrix W (2 x 3), f = W @ v has 2 outputs; J[i, k, l] = d(Wv)_i / dW_kl is
+    v_l where k = i, and 0 elsewhere:
+
+    >>> v = np.array([1.0, 2.0, 3.0])
+    >>> J = gl.jacobian(lambda W: W @ v, np.zeros((2, 3)))
+    >>> J.shape
+    (2, 2, 3)
+    >>> J[1].round(8)
+    array([[0., 0., 0.],
+           [1., 2., 3.]])
+    >>> J.reshape(2, -1).shape        # the 2-D Jacobian with respect to vec(W)
+    (2, 6)
+
+    At a tiny x_j where f does not scale with it, the stencils retry with a larger step (module
+    docstring):
 
     >>> J, info = gl.jacobian(lambda v: np.exp(v[0]), [1e-60], method="central", full_output=True)
     >>> J.round(8), info.note
     (array([[1.]]), 'tiny x: 1 of 1 entries along x[0] = 1e-60 use the step 7.63e-06')
     """
-    return _jacobian(f, x, "jacobian", method, step, vectorized, full_output)
+    return _jacobian(f, x, "jacobian", _Options(method, step, vectorized, full_output))
 
 
 def gradient(f, x, **kw):
@@ -626,31 +908,41 @@ def gradient(f, x, **kw):
     Parameters
     ----------
     f : callable
-        ``f(x)`` with x of shape (n,) returns a scalar (or shape (1,)).
-    x : array_like, shape (n,)
+        ``f(x)`` with x of shape (n,) (or x's own shape) returns a scalar (or shape (1,)).
+    x : array_like, shape (n,), or any shape (p, q, ...)
 
     Returns
     -------
-    g : ndarray, shape (1, n)
+    g : ndarray, shape (1, n), or (1, *x.shape) for an array x
         The partial derivatives of f, in a row (numerator layout); ``g @ dx`` is the change in f.
+        For a matrix W, ``g[0]`` is "the gradient shaped like W" (PyTorch's ``W.grad``).
 
     Examples
     --------
     >>> import gradlib as gl
     >>> gl.gradient(lambda v: v[0] ** 2 * v[1], [1.0, 3.0]).round(8)
     array([[6., 1.]])
+
+    A loss of a weight matrix: L(W) = sum(W @ x) has dL/dW_kl = x_l in every row k.
+
+    >>> x = np.array([1.0, -1.0, 2.0])
+    >>> g = gl.gradient(lambda W: np.sum(W @ x), np.ones((2, 3)))
+    >>> g.shape, g[0].round(8)
+    ((1, 2, 3), array([[ 1., -1.,  2.],
+           [ 1., -1.,  2.]]))
     """
-    return _jacobian(f, x, "gradient", kw.pop("method", "auto"), **_kw(kw))
+    return _jacobian(f, x, "gradient", _kw(kw))
 
 
 def derivative(f, t, **kw):
-    """Derivative of a curve f: R -> R^m at the scalar t, as a column, shape (m, 1); keywords as in :func:`jacobian`.
+    """Derivative of a curve f: R -> R^m at the scalar t, as a column, shape (m, 1); keywords as in
+    :func:`jacobian`.
 
     Parameters
     ----------
     f : callable
-        ``f(t)`` with a scalar t returns a scalar or shape (m,). With ``vectorized=True`` it gets t of
-        shape (N,) and returns shape (m, N).
+        ``f(t)`` with a scalar t returns a scalar or shape (m,). With ``vectorized=True`` it gets t
+        of shape (N,) and returns shape (m, N).
     t : float or array_like of shape (1,)
 
     Returns
@@ -665,15 +957,16 @@ def derivative(f, t, **kw):
     array([[4.],
            [3.]])
     """
-    return _jacobian(lambda p: f(p[0]), t, "derivative", kw.pop("method", "auto"), **_kw(kw))
+    return _jacobian(lambda p: f(p[0]), t, "derivative", _kw(kw))
 
 
 def _kw(kw):
-    extra = set(kw) - {"step", "vectorized", "full_output"}
+    """The keywords of gradient, derivative, jvp and vjp as _Options."""
+    extra = set(kw) - {"method", "step", "vectorized", "full_output"}
     if extra:
-        raise GradlibError(f"unexpected keyword(s) {sorted(extra)}; use method, step, vectorized, full_output.")
-    return {"step": kw.get("step"), "vectorized": kw.get("vectorized", False),
-            "full_output": kw.get("full_output", False)}
+        raise GradlibError(f"unexpected keyword(s) {sorted(extra)}; use method, step, vectorized, "
+                           "full_output.")
+    return _Options(**kw)
 
 
 def jvp(f, x, v, **kw):
@@ -699,14 +992,24 @@ def jvp(f, x, v, **kw):
     array([[3.],
            [0.]])
     """
-    x = _setup(f, x, "jacobian", kw.get("method", "auto"))
+    x = _setup(f, x, "jvp", kw.get("method", "auto"))
+    v, t_scale = _direction(x, v)
+
+    def g(t):  # t: shape (1,), or (1, N) when vectorized
+        return f((x if t.ndim == 1 else x[:, None]) + np.multiply.outer(v, t[0]))
+
+    return _jacobian(g, [0.0], "jvp", _kw(kw), scale=np.array([t_scale]))
+
+
+def _direction(x, v):
+    """The direction v, shape (n,), and the scale of t that makes t v move x relative to its
+    size."""
     v = _weights(v, "v")
     if v.shape not in ((x.size,), (x.size, 1)):
-        raise ShapeError(f"v has shape {v.shape}; expected shape ({x.size},) or ({x.size}, 1), one entry per input.")
+        raise ShapeError(f"v has shape {v.shape}; expected shape ({x.size},) or ({x.size}, 1), one "
+                         "entry per input.")
     v = v.ravel()
-    t_scale = np.abs(x).max() / np.abs(v).max() if x.any() and v.any() else 1.0  # t v moves x relative to its size
-    g = lambda t: f((x if t.ndim == 1 else x[:, None]) + np.multiply.outer(v, t[0]))  # t: (1,) or (1, N)
-    return _jacobian(g, [0.0], "jvp", kw.pop("method", "auto"), **_kw(kw), scale=np.array([t_scale]))
+    return v, (np.abs(x).max() / np.abs(v).max() if x.any() and v.any() else 1.0)
 
 
 def vjp(f, x, u, **kw):
@@ -716,13 +1019,13 @@ def vjp(f, x, u, **kw):
     ----------
     f : callable
         ``f(x)`` with x of shape (n,) returns a scalar or shape (m,).
-    x : array_like, shape (n,)
+    x : array_like, shape (n,), or any shape (p, q, ...) as in :func:`jacobian`
     u : array_like, shape (m,), (m, 1) or (1, m)
         The weights of the outputs (the upstream gradient).
 
     Returns
     -------
-    uJ : ndarray, shape (1, n)
+    uJ : ndarray, shape (1, n), or (1, *x.shape)
         A gradient row: that of ``u . f``. Computed as ``u^T @ J`` from the full Jacobian.
 
     Examples
@@ -734,93 +1037,101 @@ def vjp(f, x, u, **kw):
     out = jacobian(f, x, **kw)
     J = out[0] if kw.get("full_output") else out
     u = _weights(u, "u")
-    if u.size != J.shape[0] or u.ndim > 2 or (u.ndim == 2 and 1 not in u.shape):
-        raise ShapeError(f"u has shape {u.shape}; f has {J.shape[0]} outputs, so expected shape ({J.shape[0]},), "
-                         f"({J.shape[0]}, 1) or (1, {J.shape[0]}).")
-    uJ = u.reshape(1, -1) @ J
+    m = J.shape[0]
+    if u.size != m or u.ndim > 2 or (u.ndim == 2 and 1 not in u.shape):
+        raise ShapeError(f"u has shape {u.shape}; f has {m} outputs, so expected shape ({m},), "
+                         f"({m}, 1) or (1, {m}).")
+    uJ = (u.reshape(1, -1) @ J.reshape(m, -1)).reshape((1,) + J.shape[1:])  # x's shape, if any
     return (uJ, out[1]) if kw.get("full_output") else uJ
 
 
 def _weights(v, name):
-    """A direction v (jvp) or output weights u (vjp) as finite floats: a nan there would spread to every entry."""
+    """A direction v (jvp) or output weights u (vjp) as finite floats: a nan there would spread to
+    every entry."""
     try:
         a = np.asarray(v, dtype=float)
     except (TypeError, ValueError) as err:
-        raise GradlibError(f"{name} has entries that are not numbers ({v!r:.60}); pass numbers, e.g. "
-                           "np.array([1.0, 0.0]).") from err
+        raise GradlibError(f"{name} has entries that are not numbers ({v!r:.60}); pass numbers, "
+                           "e.g. np.array([1.0, 0.0]).") from err
     if not np.isfinite(a).all():
         raise NonFiniteError(f"{name} is not finite: {_show(a)}; pass finite numbers.")
     return a
 
 
-def _hessian_central(calls, x, f0, h, strict=True):
-    """H, shape (n, n), from f(x), f(x +- h_i e_i) and f(x +- h_i e_i +- h_j e_j): 2n^2 + 1 evaluations.
+def _hessian_central(d, h, strict=True):
+    """H, shape (n, n), from f(x), f(x +- h_i e_i) and f(x +- h_i e_i +- h_j e_j): 2n^2 + 1
+    evaluations.
 
     Taylor: (f(x+h e_i) - 2 f(x) + f(x-h e_i)) / h^2 = f_ii + h^2 f_iiii / 12 + ..., and
     (f(++) - f(+-) - f(-+) + f(--)) / (4 h_i h_j) = f_ij + O(h^2): the odd terms cancel in both.
     Returns H and its rounding error bound.
     """
-    n, I = x.size, np.eye(x.size)
+    x, f0 = d.x, d.f0
+    n, e = x.size, np.eye(x.size)
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    D = [s * h[i] * I[i] for i in range(n) for s in (1, -1)]
-    D += [a * h[i] * I[i] + b * h[j] * I[j] for i, j in pairs for a in (1, -1) for b in (1, -1)]
-    F = calls.many(x[:, None] + np.array(D).T)[0]
-    _hessian_finite(F, D, x, strict)
+    D = [s * h[i] * e[i] for i in range(n) for s in (1, -1)]
+    D += [a * h[i] * e[i] + b * h[j] * e[j] for i, j in pairs for a in (1, -1) for b in (1, -1)]
+    F = d.calls.many(x[:, None] + np.array(D).T)[0]
+    _hessian_finite(F, D, strict)
     H, R = np.empty((n, n)), np.empty((n, n))
     fp, fm = F[0:2 * n:2], F[1:2 * n:2]
-    with np.errstate(over="ignore", invalid="ignore"):  # R = inf at a tiny step: the tiny-x retry replaces it
+    with np.errstate(over="ignore", invalid="ignore"):  # R = inf at a tiny step: the retry fixes it
         H[range(n), range(n)] = (fp - 2 * f0[0] + fm) / h ** 2
         R[range(n), range(n)] = (np.abs(fp) + 2 * np.abs(f0[0]) + np.abs(fm)) / h ** 2
         for k, (i, j) in enumerate(pairs):
             pp, pm, mp, mm = F[2 * n + 4 * k:2 * n + 4 * k + 4]
             H[i, j] = H[j, i] = (pp - pm - mp + mm) / (4 * h[i] * h[j])
             R[i, j] = R[j, i] = (abs(pp) + abs(pm) + abs(mp) + abs(mm)) / (4 * h[i] * h[j])
-    return H, R
+        return H, _ROUNDING * d.eps * R
 
 
-def _hessian_finite(F, D, x, strict=True):
-    """NonFiniteError where f is not finite (unless not strict: the tiny-x retry drops those entries)."""
+def _hessian_finite(F, D, strict=True):
+    """NonFiniteError where f is not finite (unless not strict: the tiny-x retry drops those)."""
     if strict and not np.isfinite(F).all():
         k = np.flatnonzero(~np.isfinite(F))[0]
-        raise NonFiniteError(f"f is {F[k]} at x + {_show(np.real(D[k]))} (inputs {np.flatnonzero(np.real(D[k]))}):"
-                             " the Hessian needs f finite around x. Move x away from the edge of f's domain.")
+        raise NonFiniteError(f"f is {F[k]} at x + {_show(np.real(D[k]))} (inputs "
+                             f"{np.flatnonzero(np.real(D[k]))}): the Hessian needs f finite around "
+                             "x. Move x away from the edge of f's domain.")
 
 
-def _hessian_complex(calls, x, f0, scale, d, check=True, strict=True):
-    """H from complex step on a central difference, exact symmetric by filling both triangles from j <= k.
+def _hessian_complex(d, scale, h, check=True, strict=True):
+    """H from complex step on a central difference, exact symmetric by filling both triangles from
+    j <= k.
 
     Im f(x + i h e_j + d e_k) / h = f_j(x + d e_k) + O(h^2), so
     Im (f(x + i h e_j + d e_k) - f(x + i h e_j - d e_k)) / (2 h d) = f_jk + d^2 f_jkkk / 6 + ...:
     no subtraction of nearly equal values of f, only of derivatives. 2 evaluations per pair j <= k.
-    Returns (H, rounding bound) or (None, reason, cause).
+    Returns (H, rounding bound, None) or (None, reason, cause).
     """
+    x = d.x
     n, ih = x.size, _steps(x, scale, None, EPS, None)
     diag = [(j, j) for j in range(n)]
     off = [(j, k) for j in range(n) for k in range(j + 1, n)]
     out = {}
-    for group in (diag, off):  # diagonal first: it gives the gradient for the check, before the n^2 / 2 others
+    for group in (diag, off):  # diagonal first: it gives the gradient for the check
         if not group:
             continue
-        D = [1j * ih[j] * np.eye(n)[j] + s * d[k] * np.eye(n)[k] for j, k in group for s in (1, -1)]
+        D = [1j * ih[j] * np.eye(n)[j] + s * h[k] * np.eye(n)[k] for j, k in group for s in (1, -1)]
         try:
-            F = calls.many(x[:, None] + np.array(D).T)[0]
+            F = d.calls.many(x[:, None] + np.array(D).T)[0]
         except FunctionError as err:
-            return None, f"f raised {type(err.__cause__).__name__} on complex input ({err.__cause__})", err
+            return (None, f"f raised {type(err.__cause__).__name__} on complex input "
+                    f"({err.__cause__})", err)
         if F.dtype.kind != "c":
             return None, "f returned real values for complex input (abs, np.real, float())", None
-        _hessian_finite(F, D, x, strict)
+        _hessian_finite(F, D, strict)
         for p, (j, k) in enumerate(group):
-            out[j, k] = F[2 * p].imag / ih[j], F[2 * p + 1].imag / ih[j]  # f_j(x + d e_k), f_j(x - d e_k)
+            out[j, k] = F[2 * p].imag / ih[j], F[2 * p + 1].imag / ih[j]  # f_j(x +- d e_k)
         if group is diag and check:
             grad = np.array([[sum(out[j, j]) / 2 for j in range(n)]])  # f_j(x) + O(d^2)
-            reason = _analytic_reason(calls, x, f0, scale, grad)
+            reason = _analytic_reason(d, grad)
             if reason:
                 return None, reason, None
     H, R = np.empty((n, n)), np.empty((n, n))
     for (j, k), (gp, gm) in out.items():
-        H[j, k] = H[k, j] = (gp - gm) / (2 * d[k])
-        R[j, k] = R[k, j] = (abs(gp) + abs(gm)) / (2 * d[k])
-    return H, R, None
+        H[j, k] = H[k, j] = (gp - gm) / (2 * h[k])
+        R[j, k] = R[k, j] = (abs(gp) + abs(gm)) / (2 * h[k])
+    return H, _ROUNDING * d.eps * R, None
 
 
 def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=False):
@@ -833,9 +1144,10 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     x : array_like, shape (n,)
     method : {"auto", "central", "complex"}
         ``"central"``: second differences, 2n^2 + 1 evaluations, about 1e-8 relative error.
-        ``"complex"``: complex step on a central difference, n^2 + n + 3 evaluations (the analyticity check
-        included), about 1e-10 relative error; complex-analytic f only. ``"auto"``: complex when n >= 2 and f
-        passes the check (then within 2n^2 + 1), else central.
+        ``"complex"``: complex step on a central difference, n^2 + n + 3 evaluations (the
+        analyticity check included), about 1e-10 relative error; complex-analytic f only.
+        ``"auto"``: complex when n >= 2 and f passes the check (then within 2n^2 + 1), else
+        central.
     step : float or array_like of shape (n,), optional
         Absolute real step per input. ``vectorized`` and ``full_output`` as in :func:`jacobian`.
 
@@ -853,45 +1165,135 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     array([[6., 2.],
            [2., 0.]])
     """
-    x = _setup(f, x, "hessian", method, ("auto", "central", "complex"))
-    calls = _Calls(f, vectorized)
-    f0, eps = _base(calls, x, "hessian")
-    scale, used, note, run = _scale(x), method, "", None
-    if method == "complex" or (method == "auto" and x.size >= 2):
-        h = _steps(x, scale, 2, eps, step)
-        H, R, cause = _hessian_complex(calls, x, f0, scale, h)
+    opts = _Options(method, step, vectorized, full_output)
+    d = _start(f, x, "hessian", opts, allowed=("auto", "central", "complex"))
+    used, note, run = method, "", None
+    if method == "complex" or (method == "auto" and d.x.size >= 2):
+        h = _steps(d.x, d.scale, 2, d.eps, step)
+        H, R, cause = _hessian_complex(d, d.scale, h)
         if H is not None:
             used = "auto->complex" if method == "auto" else "complex"
-            order, run = 2, lambda s, h, strict=True: _hessian_complex(calls, x, f0, s, h, False, strict)[:2]
+            order = 2
+
+            def run(s, h, strict=True):
+                H, R, cause = _hessian_complex(d, s, h, False, strict)
+                if H is None:  # f failed at these steps though it passed the check
+                    raise FunctionError(f"complex step at the steps {_show(h)}: {R}") from cause
+                return H, R
         elif method == "complex":
-            raise NotAnalyticError(f"method='complex' cannot differentiate this f: {R}. Use method='central' or "
-                                   "method='auto'.") from cause
+            raise NotAnalyticError(f"method='complex' cannot differentiate this f: {R}. Use "
+                                   "method='central' or method='auto'.") from cause
         else:
             note = f"complex step rejected: {R}"
     if run is None:
         used = "auto->central" if method == "auto" else used
-        order, run = 3, lambda s, h, strict=True: _hessian_central(calls, x, f0, h, strict)
-        h = _steps(x, scale, order, eps, step, floor=2.0 ** -511)  # h_i h_j stays a normal number
-        H, R = run(scale, h)
+        order, run = 3, lambda s, h, strict=True: _hessian_central(d, h, strict)
+        h = _steps(d.x, d.scale, order, d.eps, step, floor=2.0 ** -511)  # h_i h_j stays normal
+        H, R = run(d.scale, h)
 
-    def error(s, h, H, R, strict=True):  # H(h) - H(2h) = -3 (error of H(h)) to leading order (second order)
-        return _SAFETY * np.abs(H - run(s, 2 * h, strict)[0]) / 3 + _ROUNDING * eps * R
+    def error(s, h, H, R, strict=True):  # H(h) - H(2h) = -3 (error of H(h)) to leading order
+        return _SAFETY * np.abs(H - run(s, 2 * h, strict)[0]) / 3 + R
 
-    E = error(scale, h, H, R) if full_output else None
-    lost = _lost(np.abs(H) * np.outer(scale, scale), f0, scale)
+    E = error(d.scale, h, H, R) if full_output else None
+    lost = _lost(np.abs(H) * np.outer(d.scale, d.scale), d.f0, d.scale)
     tiny, lost = lost.any(axis=0), lost | lost.T  # H_jk is lost along x_j or along x_k
-    if step is None and tiny.any():  # as _retry_tiny, over all of H: E and E2 are symmetric, so H stays so
-        E = error(scale, h, H, R) if E is None else E
-        s2 = np.where(tiny, 1.0, scale)
-        h2 = np.maximum(_steps(x, s2, order, eps, None), h)
-        with np.errstate(invalid="ignore"):
-            try:
-                H2, R2 = run(s2, h2, strict=False)
-                E2 = error(s2, h2, H2, R2, strict=False)
-            except (FunctionError, TypeError):  # f fails that far out (TypeError: complex step returned None)
-                H2 = E2 = R2 = np.full_like(H, np.nan)
-        cols = np.arange(x.size)
-        floor = _ROUNDING * eps * np.where(np.isfinite(R2), R2, R * np.outer(h / h2, h / h2))
-        H, E, better = _choose("H", x, H, E, H2, E2, floor, lost, cols, h2, f0)
-        note = "; ".join(filter(None, [note, _retry_note(better[:, tiny], cols[tiny], x, h2)]))
-    return (H, DiffInfo(E, calls.nfev, used, h, note)) if full_output else H
+    if step is None and tiny.any():  # E and E2 are symmetric, so H stays so
+
+        def again(s2, h2):
+            H2, R2 = run(s2, h2, strict=False)
+            return H2, error(s2, h2, H2, R2, strict=False), R2
+
+        E = error(d.scale, h, H, R) if E is None else E
+        H, E, retried = _retry_tiny(d, _Estimate(H, E, R, h, order), lost, tiny, again)
+        note = "; ".join(filter(None, [note, retried]))
+    return (H, DiffInfo(E, d.calls.nfev, used, h, note)) if full_output else H
+
+
+def hvp(f, x, v, *, method="auto", step=None, vectorized=False, full_output=False):
+    """Hessian-vector product H(x) v, shape (n, 1), without forming H: about 2 gradients.
+
+    In numerator layout H is the Jacobian of the gradient's transpose, so H v is a Jacobian-vector
+    product of x -> grad f(x)^T, the change of the gradient along v:
+    ``H v = (grad f(x + t v) - grad f(x - t v))^T / 2t + O(t^2)``. Two gradients of n + 3
+    evaluations each (complex step), not the n^2 of H: what Newton-CG and trust-region optimizers
+    use.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x)`` with x of shape (n,) returns a scalar.
+    x : array_like, shape (n,)
+    v : array_like, shape (n,) or (n, 1)
+        The direction (a column, like dx).
+    method : {"auto", "central", "complex"}
+        How the two gradients are computed. ``"complex"``: by complex step (exact to rounding; f
+        complex-analytic), with t = 2^-17 |x| / |v| (max norms), about 1e-10 relative error,
+        2n + 7 evaluations (f(x), the two analyticity checks). ``"central"``: by central
+        differences with the Hessian's steps (eps^(1/4) relative), 4n + 3 evaluations, about
+        1e-8. ``"auto"``: complex if f passes the check, else central.
+    step : float, optional
+        The absolute step t along v (x +- t v), used as given.
+    vectorized : bool
+        As in :func:`jacobian`: the gradients' points go to f as the columns of one array.
+    full_output : bool
+        If True, also return a :class:`DiffInfo`: error, shape (n, 1), from the difference at t and
+        2t (two more gradients) plus the gradients' own error over 2t; step, shape (1,), is t.
+
+    Returns
+    -------
+    Hv : ndarray, shape (n, 1)
+        ``H(x) @ v`` (H symmetric: also ``(v^T H)^T``).
+    info : DiffInfo
+        Only with ``full_output=True``.
+
+    Examples
+    --------
+    >>> from gradlib.numeric import hvp           # also gl.hvp
+    >>> f = lambda x: x[0] ** 2 * x[1] + np.exp(x[1])       # H = [[2 x1, 2 x0], [2 x0, e^x1]]
+    >>> hvp(f, [1.0, 0.0], [1.0, 2.0]).round(8)
+    array([[4.],
+           [4.]])
+    >>> Hv, info = hvp(f, [1.0, 0.0], [1.0, 2.0], full_output=True)
+    >>> info.method, info.nfev        # f(x), 2 gradients of n + 3, 2 more at 2t for info.error
+    ('auto->complex', 21)
+    """
+    opts = _Options(method, step, vectorized, full_output)
+    d = _start(f, x, "hvp", opts, allowed=("auto", "central", "complex"))
+    v, t_scale = _direction(d.x, v)
+    nfev = [d.calls.nfev]
+
+    def counted(p):  # every evaluation of the inner gradients; a batch counts its points
+        nfev[0] += 1 if p.ndim == 1 else p.shape[-1]
+        return f(p)
+
+    note = ""
+    for inner in (["complex", "central"] if method == "auto" else [method]):
+        # central difference of exact gradients: t^2 against eps / t, t = eps^(1/3); of central
+        # gradients with step h: t^2 + h^2 against eps / (t h), t = h = eps^(1/4) (the Hessian's)
+        order, h = (2, None) if inner == "complex" else (
+            3, _steps(d.x, d.scale, 3, d.eps, None, floor=2.0 ** -511))
+        t = _steps(np.zeros(1), np.array([t_scale]), order, d.eps, step)
+        inner_opts = _Options(inner, h, vectorized, full_output)
+        try:
+            Hv, rounding = _gradient_difference(counted, d.x, v, t[0], inner_opts)
+            break
+        except NotAnalyticError as err:
+            if method == "complex":
+                raise
+            note = f"complex step rejected: {err.reason}"
+    used = f"auto->{inner}" if method == "auto" else method
+    if not full_output:
+        return Hv
+    # Hv(t) - Hv(2t) = -3 (error of Hv(t)) to leading order (second order)
+    Hv2 = _gradient_difference(counted, d.x, v, 2 * t[0], inner_opts)[0]
+    return Hv, DiffInfo(_SAFETY * np.abs(Hv - Hv2) / 3 + rounding, nfev[0], used, t, note)
+
+
+def _gradient_difference(f, x, v, t, opts):
+    """(grad f(x + t v) - grad f(x - t v))^T / 2t, shape (n, 1), and (with full_output) the error
+    of the two gradients over 2t, else None."""
+    out = [_jacobian(f, x + s * t * v, "gradient", opts) for s in (1, -1)]
+    if not opts.full_output:
+        return (out[0] - out[1]).T / (2 * t), None
+    (gp, ip), (gm, im) = out
+    return (gp - gm).T / (2 * t), (ip.error + im.error).T / (2 * t)

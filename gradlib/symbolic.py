@@ -4,6 +4,9 @@ Every derivative is a 2-D ``sympy.Matrix`` of shape (outputs x inputs), numerato
 layout: ``gradient`` (1, n), ``derivative`` (m, 1), ``jacobian`` (m, n),
 ``hessian`` (n, n). ``lambdify`` turns any such matrix into a fast numpy
 callable that returns the matrix's own shape, for one point or a batch.
+With respect to a matrix of symbols W (p x q), ``jacobian`` and ``gradient``
+give a ``sympy.Array`` of shape (m, p, q) (outputs first, then W's axes), and
+``flatten`` turns it into the 2-D (m, p*q) Matrix with respect to vec(W).
 
 Variables are real. ``parse`` and ``symbols`` make ``sympy.Symbol(name,
 real=True)``: the lessons work on R^n, and with real symbols ``sqrt(x**2)`` is
@@ -557,7 +560,12 @@ def gradient(expr, variables):
     --------
     >>> gradient("x^2*y + sin(y)", "x y")
     Matrix([[2*x*y, x**2 + cos(y)]])
+
+    With respect to a matrix of symbols W (p x q, p, q >= 2), an Array of shape (1, p, q): its
+    only slice is the gradient shaped like W (see :func:`flatten` for the 2-D form).
     """
+    if _is_matrix_of_variables(variables):
+        return _by_matrix(expr, variables, "gradient")
     matrix, variables = _prepare(expr, variables)
     return sympy.Matrix([_scalar(matrix, "gradient")]).jacobian(variables)
 
@@ -583,7 +591,25 @@ def jacobian(exprs, variables):
     Matrix([
     [cos(theta), -r*sin(theta)],
     [sin(theta),  r*cos(theta)]])
+
+    With respect to a sympy Matrix of symbols W of shape (p, q) with p, q >= 2 the result is a
+    ``sympy.Array`` of shape (m, p, q), entry (i, k, l) = df_i/dW_kl (exprs may then be a matrix
+    too: its entries, row by row, are the m outputs; Symbols outside W are constants). For
+    W (2 x 2) and f = W v:
+
+    >>> W = sympy.Matrix(2, 2, symbols("a b c d"))
+    >>> J = jacobian(W * sympy.Matrix(symbols("u v")), W)
+    >>> J.shape
+    (2, 2, 2)
+    >>> J[0], J[1]
+    ([[u, v], [0, 0]], [[0, 0], [u, v]])
+    >>> flatten(J)
+    Matrix([
+    [u, v, 0, 0],
+    [0, 0, u, v]])
     """
+    if _is_matrix_of_variables(variables):
+        return _by_matrix(exprs, variables, "jacobian")
     matrix, variables = _prepare(exprs, variables)
     return sympy.Matrix(list(matrix)).jacobian(variables)
 
@@ -647,6 +673,58 @@ def hessian(expr, variables):
     n = len(variables)
     entries = {(i, j): sympy.diff(first[i], variables[j]) for i in range(n) for j in range(i, n)}
     return sympy.Matrix(n, n, lambda i, j: entries[min(i, j), max(i, j)])
+
+
+def _is_matrix_of_variables(variables):
+    """A sympy Matrix with at least two rows and two columns (a row or a column is a vector)."""
+    return isinstance(variables, sympy.MatrixBase) and 1 not in variables.shape
+
+
+def _by_matrix(exprs, W, wanted):
+    """d exprs / d W, an Array of shape (m, *W.shape): the outputs (exprs row by row), then W's
+    axes. The checks of a vector of variables (each entry of W a Symbol, used once; a typed formula
+    only in W's symbols), except that other Symbols in sympy expressions are constants (the x of
+    W x)."""
+    items = _variable_items(list(W))
+    matrix = _as_matrix(exprs, symbols(items))
+    names = {str(v) for v in items}  # a namesake of W's symbols is a mistake, not a constant
+    constants = sorted((c for c in matrix.free_symbols if c.name not in names), key=str)
+    matrix, variables = _prepare(matrix, items + constants, vector=False)
+    if wanted == "gradient":
+        _scalar(matrix, wanted)
+    outputs, variables = list(matrix), variables[:len(items)]
+    return sympy.Array([sympy.diff(f, v) for f in outputs for v in variables],
+                       (len(outputs),) + tuple(W.shape))
+
+
+def flatten(J):
+    """The 2-D Jacobian (m, p*q) with respect to vec(W), W flattened row by row, from the Array of
+    shape (m, p, q) that :func:`jacobian` or :func:`gradient` return for a matrix W.
+
+    Parameters
+    ----------
+    J : sympy.Array of shape (m, p, q, ...), or a sympy.Matrix (returned as it is)
+
+    Returns
+    -------
+    sympy.Matrix, shape (m, p*q)
+        Column ``k * q + l`` is the derivative with respect to W[k, l] (numpy's
+        ``J.reshape(m, -1)`` of the numeric ``gl.jacobian``).
+
+    Examples
+    --------
+    >>> W = sympy.Matrix(2, 2, symbols("a b c d"))
+    >>> flatten(gradient("a*d - b*c", W))      # the determinant: its gradient is the cofactors
+    Matrix([[d, -c, -b, a]])
+    """
+    if isinstance(J, sympy.MatrixBase):
+        return J
+    if not isinstance(J, sympy.NDimArray) or J.rank() < 2:
+        raise GradlibError(f"flatten needs a sympy Array of shape (m, p, q) from jacobian or "
+                           f"gradient with respect to a matrix; got {type(J).__name__}"
+                           f"{f' of shape {J.shape}' if hasattr(J, 'shape') else ''}")
+    m = J.shape[0]
+    return sympy.Matrix(m, len(J) // m, list(sympy.flatten(J.tolist())))
 
 
 def _as_points(x, n, names="x"):

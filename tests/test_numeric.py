@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sympy
 
 import gradlib as gl
 from gradlib import (
@@ -305,7 +306,10 @@ def test_derivative_needs_scalar_t():
 
 
 @pytest.mark.parametrize("x, err, match", [
-    (np.ones((2, 3)), ShapeError, r"x has shape \(2, 3\); expected shape \(n,\).*x.ravel\(\).*x.reshape\(2, 3\)"),
+    ([[1.0, 2.0], [3.0]], ShapeError, r"x is a ragged list: its rows have lengths \[2, 1\]"),
+    (np.array([np.ones(2), 1.0], dtype=object), ShapeError, r"x is a ragged ndarray: its rows have "
+     r"lengths \[2, -\] \('-' a number\); expected an array of numbers, every row the same length"),
+    (np.array([[1.0, {}]], dtype=object), GradlibError, r"x has entries that are not numbers"),
     (1.0, ShapeError, r"x has shape \(\); expected shape \(n,\).*pass \[x\].*gl.derivative"),
     ([], ShapeError, r"x is empty"),
     ([1 + 1j, 2.0], GradlibError, r"x is complex.*x.real and x.imag"),
@@ -659,3 +663,97 @@ def test_complex_step_accepted_at_a_triple_root():
     assert J.shape == (1, 2) and np.abs(J).max() < 1e-90
     with pytest.raises(gl.NotAnalyticError, match="not complex-analytic"):
         gl.jacobian(lambda v: np.conj(v) * v, [0.3, 0.5], method="complex")
+
+
+# ------------------------------------------------------------------ the stencil table, public
+@pytest.mark.parametrize("method", ["forward", "central", "richardson", "complex"])
+def test_difference_is_the_engines_quotient_at_that_step(method):
+    h = 2.0 ** -12 if method != "complex" else 1e-20  # x + h - x == h: the engine takes this step
+    D = gl.numeric.difference(np.sin, 0.7, h, method)
+    assert D == gl.derivative(np.sin, 0.7, method=method, step=h)[0, 0]
+    s = gl.numeric.STENCILS[method]
+    assert len(s.offsets) == len(s.weights) and abs(sum(s.weights) - (method == "complex")) < 1e-15
+
+
+@pytest.mark.parametrize("method", ["forward", "central", "richardson", "complex"])
+def test_stencil_truncation_is_the_leading_error_term(method):
+    # exp: every derivative is e, so D(h) - e = truncation * h^order * e + O(h^(order+1))
+    s = gl.numeric.STENCILS[method]
+    h = np.array([2e-2, 1e-2]) if s.order < 4 else np.array([0.2, 0.1])
+    ratio = (gl.numeric.difference(np.exp, 1.0, h, method) - np.e) / (h ** s.order * np.e)
+    np.testing.assert_allclose(ratio, s.truncation, rtol=0.02)
+    assert gl.numeric.difference(np.exp, 1.0, h, method).shape == (2,)
+
+
+def test_difference_refuses_an_unknown_method():
+    with pytest.raises(GradlibError, match="method='backward' is not one of 'forward', 'central'"):
+        gl.numeric.difference(np.exp, 1.0, 1e-3, "backward")
+
+
+# ------------------------------------------------------------------ Hessian-vector products (issue 13)
+def logistic_problem(n=10, seed=0):
+    """f(x) = sum(log(1 + exp(A x))) + |x|^2 / 2 with its exact Hessian A^T diag(s(1 - s)) A + I."""
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((3 * n, n))
+    f = lambda x: np.sum(np.log1p(np.exp(A @ x)), axis=0) + 0.5 * np.sum(x * x, axis=0)  # noqa: E731
+
+    def H(x):
+        s = 1 / (1 + np.exp(-(A @ x)))
+        return A.T @ np.diag(s * (1 - s)) @ A + np.eye(n)
+    return f, H, rng.standard_normal(n), rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("method, rtol, count", [("auto", 1e-9, lambda n: 2 * n + 7),
+                                                 ("complex", 1e-9, lambda n: 2 * n + 7),
+                                                 ("central", 1e-6, lambda n: 4 * n + 3)])
+def test_hvp_matches_the_hessian_times_v_at_2_gradients_cost(method, rtol, count):
+    f, H, x, v = logistic_problem()
+    fc = Counted(f)
+    Hv = gl.numeric.hvp(fc, x, v, method=method)
+    assert Hv.shape == (10, 1) and fc.points == count(10)  # never n^2
+    exact = H(x) @ v[:, None]
+    np.testing.assert_allclose(Hv, exact, rtol=0, atol=rtol * np.abs(exact).max())
+    np.testing.assert_allclose(Hv, gl.hessian(f, x) @ v[:, None], rtol=0,
+                               atol=rtol * np.abs(exact).max())
+    Hv2, info = gl.numeric.hvp(f, x, v[:, None], method=method, full_output=True)
+    np.testing.assert_array_equal(Hv, Hv2)
+    assert info.error.shape == (10, 1) and np.all(np.abs(Hv - exact) <= info.error)
+    assert info.method == {"auto": "auto->complex"}.get(method, method) and info.step.shape == (1,)
+
+
+def test_hvp_matches_sympy_and_is_vectorizable():
+    x0, x1, x2 = X = gl.symbolic.symbols("x0 x1 x2")
+    expr = sympy.exp(x0 * x1) * sympy.sin(x2) + x0 ** 3 * x2
+    f = sympy.lambdify([X], expr, "numpy")
+    point, v = np.array([0.3, -0.8, 1.1]), np.array([1.0, 0.5, -2.0])
+    H = np.array(gl.symbolic.hessian(expr, X).subs(dict(zip(X, point, strict=True))), dtype=float)
+    np.testing.assert_allclose(gl.numeric.hvp(f, point, v), H @ v[:, None], rtol=1e-9)
+    fv = Counted(lambda x: f(x) + 0 * x[0])
+    Hv = gl.numeric.hvp(fv, point, v, method="central", vectorized=True)
+    np.testing.assert_allclose(Hv, H @ v[:, None], rtol=1e-6)
+    assert fv.calls == 1 + 2 * (1 + 1 + 1)  # f(x); per gradient f at its point, one batch, one check
+
+
+def test_hvp_of_a_non_analytic_f_falls_back_to_central():
+    f = lambda x: np.abs(x[0]) * x[1] ** 2 + x[0] ** 3  # noqa: E731  H = [[6 x0, 2 x1], [2 x1, 2|x0|]]
+    Hv, info = gl.numeric.hvp(f, [1.5, 2.0], [1.0, 1.0], full_output=True)
+    np.testing.assert_allclose(Hv, [[13.0], [7.0]], rtol=1e-7)
+    assert info.method == "auto->central" and info.note.startswith("complex step rejected: for output 0")
+    with pytest.raises(NotAnalyticError, match="method='complex' cannot differentiate this f"):
+        gl.numeric.hvp(f, [1.5, 2.0], [1.0, 1.0], method="complex")
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: gl.numeric.hvp(np.sin, [1.0, 2.0], [1.0, 0.0]), ShapeError,
+     r"hvp needs a scalar-valued f; f returned shape \(2,\)"),
+    (lambda: gl.numeric.hvp(np.sum, [1.0, 2.0], [1.0, 0.0, 1.0]), ShapeError,
+     r"v has shape \(3,\); expected shape \(2,\) or \(2, 1\)"),
+    (lambda: gl.numeric.hvp(np.sum, [1.0, 2.0], [np.nan, 1.0]), NonFiniteError, r"v is not finite"),
+    (lambda: gl.numeric.hvp(np.sum, [1.0, 2.0], [1.0, 1.0], method="richardson"), GradlibError,
+     r"method='richardson' is not one of 'auto', 'central', 'complex'"),
+    (lambda: gl.numeric.hvp(np.sum, np.ones((2, 2)), np.ones((2, 2))), ShapeError,
+     r"x has shape \(2, 2\); expected shape \(n,\)"),
+])
+def test_hvp_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
