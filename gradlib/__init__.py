@@ -25,7 +25,7 @@ from .errors import (
     VectorizationError,
 )
 from .exercises import exercise
-from .numeric import derivative, gradient, hessian, jacobian, jvp, vjp
+from .numeric import derivative, gradient, hessian, hvp, jacobian, jvp, vjp
 
 
 def __getattr__(name):
