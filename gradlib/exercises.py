@@ -38,11 +38,18 @@ code           reference ("gradlib.topics.<topic>:<function>", the right impleme
                                                         -> reference(*inputs[0])
 choice         options (a few words), answer (one of them), why_not (optional: option ->
                why it is wrong)                         -> the answer, a word
+quadratic_model value (f(x)), gradient (1 x n), hessian (n x n), d (the step, length n)
+                                                        -> (1, 1), f(x) + grad f(x) d + d^T H d / 2
 =============  ==========================================================================
 
 ``examples_wrong`` holds typical wrong answers with the feedback kind each must get; for kind
 "code" an answer may be a string "gradlib.topics.<topic>:<function>" naming a wrong
 implementation, which the tests :func:`resolve` into the function.
+
+``mistakes`` declares the typical mistakes the feedback names: ``(answer, kind, message)``, the
+wrong answer in the form a learner gives it (a matrix, a shape, a wrong function's name for
+kind "code"); an answer equal to it (as the truth is compared) gets ``kind`` and ``message``
+instead of gradlib's generic diagnosis.
 """
 from __future__ import annotations
 
@@ -60,7 +67,7 @@ from .errors import GradlibError
 REGISTRY: dict[str, "Exercise"] = {}
 
 MATRIX_KINDS = ("gradient", "partial", "directional", "derivative", "jacobian", "hessian", "chain_product")
-KINDS = MATRIX_KINDS + ("shape", "code", "choice")
+KINDS = MATRIX_KINDS + ("shape", "code", "choice", "quadratic_model")
 CODE_WHATS = ("matrix", "gradient", "jacobian", "derivative")
 
 
@@ -96,6 +103,8 @@ class Exercise:
         Plain data; the truth is computed from it.
     examples_wrong : tuple of (answer, feedback kind)
         Typical wrong answers and the diagnosis each must get (tests use them).
+    mistakes : tuple of (answer, feedback kind, message)
+        Declared typical mistakes: an answer equal to one gets its kind and message.
     """
 
     id: str
@@ -104,6 +113,7 @@ class Exercise:
     hints: tuple[str, ...]
     problem: dict
     examples_wrong: tuple = field(default=(), repr=False)
+    mistakes: tuple = field(default=(), repr=False)
 
     @property
     def lesson(self) -> int:
@@ -122,6 +132,8 @@ class Exercise:
         if self.kind == "code" and p.get("what", "matrix") not in CODE_WHATS:
             raise GradlibError(f"exercise {self.id}: what={p.get('what')!r} is not one of "
                                f"{CODE_WHATS}.")
+        if any(len(m) != 3 or not all(isinstance(t, str) for t in m[1:]) for m in self.mistakes):
+            raise GradlibError(f"exercise {self.id}: each of mistakes is (answer, kind, message).")
 
     # ---- truth -------------------------------------------------------------------------------
     def _variables(self, key="variables"):
@@ -153,6 +165,11 @@ class Exercise:
             return _word(p["answer"])
         if kind == "code":
             return np.asarray(resolve(p["reference"])(*_arguments(p["inputs"][0])), dtype=float)
+        if kind == "quadratic_model":
+            g, H, d = (sp.Matrix(p[k]).applyfunc(sp.nsimplify)
+                       for k in ("gradient", "hessian", "d"))
+            q = sp.Matrix([[sp.nsimplify(p["value"])]]) + g * d + d.T * H * d / 2
+            return np.array(q, dtype=float)
         v = self._variables()
         x = self._point()
         if kind == "chain_product":
@@ -175,7 +192,19 @@ class Exercise:
 
     # ---- what the learner calls -------------------------------------------------------------
     def check(self, answer) -> check.Feedback:
-        """Feedback on ``answer`` (truthy only when right); never shows the right answer."""
+        """Feedback on ``answer`` (truthy only when right); never shows the right answer.
+
+        An answer equal to a declared mistake (``mistakes``) gets that mistake's kind and message.
+        """
+        fb = self._check_truth(answer)
+        if fb or fb.kind == "no_answer":
+            return fb
+        for wrong, kind, message in self.mistakes:
+            if self._matches(answer, wrong):
+                return check.Feedback(False, kind, message)
+        return fb
+
+    def _check_truth(self, answer) -> check.Feedback:
         if self.kind == "shape":
             return check_shape(answer, self.truth())
         if self.kind == "choice":
@@ -185,8 +214,24 @@ class Exercise:
         if self.kind == "chain_product":  # also diagnoses the wrong order and a missing factor
             J_g2, J_g1 = self._factors()
             return check.chain_product(answer, J_g2=J_g2, J_g1=J_g1)
-        what = {"gradient": "gradient", "derivative": "derivative", "jacobian": "jacobian"}.get(self.kind, "matrix")
-        return check.answer(answer, expected=self.truth(), x=self._point(), variables=self._variables(),
+        return self._compare(answer, self.truth())
+
+    def _matches(self, answer, wrong) -> bool:
+        """Is ``answer`` the declared wrong answer ``wrong`` (compared as the truth would be)?"""
+        if self.kind == "shape":
+            return bool(check_shape(answer, tuple(wrong)))
+        if self.kind == "choice":
+            return isinstance(answer, str) and _word(answer) == _word(wrong)
+        if self.kind == "code":
+            return bool(check_code(answer, {**self.problem, "reference": wrong}))
+        return bool(self._compare(answer, np.atleast_2d(np.asarray(wrong, dtype=float))))
+
+    def _compare(self, answer, expected) -> check.Feedback:
+        what = {"gradient": "gradient", "derivative": "derivative",
+                "jacobian": "jacobian"}.get(self.kind, "matrix")
+        if self.kind == "quadratic_model":       # numbers only: no point, no variables
+            return check.answer(answer, expected=expected, what=what)
+        return check.answer(answer, expected=expected, x=self._point(), variables=self._variables(),
                             what=what)
 
     def hint(self) -> Hint:

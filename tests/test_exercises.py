@@ -38,6 +38,9 @@ def independent_answer(ex):
         return p["answer"]
     if ex.kind == "code":
         return resolve(p["reference"])
+    if ex.kind == "quadratic_model":
+        g, H, d = (sp.Matrix(p[k]) for k in ("gradient", "hessian", "d"))
+        return np.array(sp.Matrix([[p["value"]]]) + g * d + d.T * H * d / 2, dtype=float)
     v = symbols(p["variables"])
     x = np.atleast_1d(np.asarray(p["x"], dtype=float))
     if ex.kind == "chain_product":
@@ -75,6 +78,28 @@ def test_typical_wrong_answers_get_their_diagnosis(ex):
             answer = resolve(answer)
         fb = ex.check(answer)
         assert not fb and fb.kind == kind, (answer, fb)
+
+
+@pytest.mark.parametrize("ex", [e for e in EXERCISES if e.mistakes], ids=lambda e: e.id)
+def test_declared_mistakes_are_named_and_more_than_1_percent_off(ex):
+    truth = ex.truth()
+    for wrong, kind, message in ex.mistakes:
+        answer = resolve(wrong) if ex.kind == "code" else wrong
+        fb = ex.check(answer)
+        assert not fb and (fb.kind, fb.message) == (kind, message), (wrong, fb)
+        if ex.kind == "code":
+            answer = answer(*[np.array(a, dtype=float) for a in ex.problem["inputs"][0]])
+        if ex.kind not in ("shape", "choice") and np.shape(np.atleast_2d(answer)) == truth.shape:
+            off = np.abs(np.atleast_2d(answer) - truth) / np.maximum(np.abs(truth), 1e-12)
+            assert off.max() > 0.01, (wrong, off)
+
+
+def test_a_declared_mistake_must_say_its_kind_and_message():
+    message = r"exercise 9.1: each of mistakes is \(answer, kind, message\)"
+    with pytest.raises(gl.GradlibError, match=message):
+        Exercise(id="9.1", kind="shape", statement="s", hints=("h",), problem={"shape": (1, 1)},
+                 examples_wrong=(((2, 2), "wrong_shape"), ((3, 3), "wrong_shape")),
+                 mistakes=(((2, 2), "gradient_shape"),))
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda e: e.id)

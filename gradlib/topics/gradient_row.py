@@ -152,7 +152,7 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25, alpha: float = 0.1)
     >>> s = scene("paraboloid", [1.0, 0.5], angle=90.0, h=0.1, alpha=0.25)
     >>> s.gradient_symbolic.round(6).tolist(), s.directional.round(6).tolist()
     ([[2.0, 1.0]], [[1.0]])
-    >>> s.gradient_step.round(6).tolist(), round(s.after_gradient_step, 6)   # (0.5, 0.25), f = 0.3125
+    >>> s.gradient_step.round(6).tolist(), round(s.after_gradient_step, 6)   # lands at (0.5, 0.25)
     ([[-0.5], [-0.25]], 0.3125)
     """
     f = scalar(name)
@@ -397,8 +397,9 @@ def _slider(description, value, low, high, step=0.05, **kw):
 
 
 def alpha_slider(value: float = 0.1):
-    """The step size alpha of a gradient step, on a log scale from 0.001 to 1 (arrow keys: x 1.26)."""
-    return ipywidgets.FloatLogSlider(value=value, base=10, min=-3, max=0, step=0.1, description="step size α",
+    """The step size alpha of a gradient step, log scale from 0.001 to 1 (arrow keys: x 1.26)."""
+    return ipywidgets.FloatLogSlider(value=value, base=10, min=-3, max=0, step=0.1,
+                                     description="step size α",
                                      continuous_update=True, readout_format=".3f",
                                      style={"description_width": "initial"},
                                      layout=ipywidgets.Layout(width="260px"))
@@ -434,7 +435,7 @@ class SteppedPoint:
         self.step_message = ""         # the last step taken, or why it was refused
 
     def point(self, key=None) -> np.ndarray:
-        """The exact point, shape (2,): a coordinate whose slider the learner moved is taken from it.
+        """The exact point, shape (2,); a coordinate whose slider the learner moved comes from it.
 
         ``key`` names what the point lives on (the function): a new key starts a new path.
         """
@@ -463,8 +464,8 @@ class SteppedPoint:
         """
         x = np.asarray(x, dtype=float)
         if not (np.isfinite(x).all() and inside(x, self.window())):
-            self.step_message = (f"The {what} would land at ({fmt(x[0], 2)}, {fmt(x[1], 2)}), outside "
-                                 "the window: the point stays.")
+            self.step_message = (f"The {what} would land at ({fmt(x[0], 2)}, {fmt(x[1], 2)}), "
+                                 "outside the window: the point stays.")
             self.refresh()
             return False
         self._set_point(x)
@@ -530,12 +531,14 @@ class GradientExplorer(SteppedPoint, LessonWidget):
         self.take_step.on_click(lambda _: self.gradient_step())
         self.function.observe(self._new_function, names="value")
         self._start_point()
-        super().__init__([self.function, self.x1, self.x2, self.angle, self.h, self.alpha, self.take_step])
+        super().__init__([self.function, self.x1, self.x2, self.angle, self.h, self.alpha,
+                          self.take_step])
 
     def gradient_step(self):
         """Move the point by -alpha grad f(x)^T (the button)."""
         s = self._scene
-        self.move_point(s.x + s.gradient_step[:, 0], "gradient step", s.value, s.after_gradient_step)
+        self.move_point(s.x + s.gradient_step[:, 0], "gradient step", s.value,
+                        s.after_gradient_step)
 
     def _new_function(self, change):
         # Keep the point inside the new function's window; the refresh follows from the dropdown.
@@ -611,8 +614,8 @@ class GradientExplorer(SteppedPoint, LessonWidget):
         g = s.gradient[0]
         return (f"Contour map of {s.name} with the point x = ({s.x[0]:.2f}, {s.x[1]:.2f}), the gradient "
                 f"row [{g[0]:.3f}, {g[1]:.3f}] drawn as an arrow, a step of length {s.h:.2f} at "
-                f"{s.angle:.0f} degrees, the tangent plane's level lines near x, and the gradient step "
-                f"of size alpha = {s.alpha:.3f}.")
+                f"{s.angle:.0f} degrees, the tangent plane's level lines near x, and the gradient "
+                f"step of size alpha = {s.alpha:.3f}.")
 
 
 # ---- exercises ----------------------------------------------------------------------

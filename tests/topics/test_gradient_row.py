@@ -133,7 +133,7 @@ def test_gradient_explorer_new_function_redraws_and_keeps_point_inside():
 def test_gradient_explorer_takes_exact_gradient_steps():
     w = lesson.GradientExplorer("paraboloid", x=(1.0, 0.5), alpha=0.25)
     w.alpha.value = 0.1                       # the step uses the slider's alpha
-    w.take_step.click()                       # x - 0.1 [2, 1]^T = (0.8, 0.4): exact, not on the grid
+    w.take_step.click()                       # x - 0.1 [2, 1]^T = (0.8, 0.4)
     s = w.state
     np.testing.assert_allclose(s["x"], [0.8, 0.4], rtol=1e-12)
     assert (w.x1.value, w.x2.value) == (0.8, 0.4)
@@ -143,7 +143,8 @@ def test_gradient_explorer_takes_exact_gradient_steps():
     assert (w.x1.value, w.x2.value) == (0.65, 0.3)
     assert s["value"] == pytest.approx(0.64 ** 2 + 0.32 ** 2, rel=1e-12)
     assert s["steps"] == {"gradient step": 2}
-    assert f"Took a gradient step: f went from {fmt(0.8)} to {fmt(0.64 ** 2 + 0.32 ** 2)}." in w.panel.value
+    message = f"Took a gradient step: f went from {fmt(0.8)} to {fmt(0.64 ** 2 + 0.32 ** 2)}."
+    assert message in w.panel.value
     np.testing.assert_allclose(s["gradient_step"], -0.1 * np.array([[1.28], [0.64]]), rtol=1e-6)
     # moving one slider takes that coordinate from it and keeps the other exact
     w.x1.value = 0.5
@@ -157,7 +158,8 @@ def test_gradient_explorer_refuses_a_step_out_of_the_window():
     w.take_step.click()                       # would land at (3, 1), outside x in [-2, 2]
     np.testing.assert_allclose(w.state["x"], [-1.0, 1.0])
     assert w.state["steps"] == {}
-    assert "The gradient step would land at (3.00, 1.00), outside the window: the point stays." in w.panel.value
+    message = "The gradient step would land at (3.00, 1.00), outside the window: the point stays."
+    assert message in w.panel.value
     assert w.png == before
     w.alpha.value = 0.1
     w.take_step.click()
