@@ -576,7 +576,7 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
     text = ("Second-order explorer: run the notebook to move the point and race the gradient step "
             "against Newton's step.")
     size = "small"
-    panel_width = "360px"
+    panel_width = "320px"
     view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "rosenbrock", x=(-0.5, 0.0), alpha: float = 0.002):

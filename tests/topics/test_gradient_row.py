@@ -8,6 +8,7 @@ from browser import (
     press_right,
     screenshot,
     wait_new_image,
+    wait_panel,
 )
 from matplotlib.contour import ContourSet
 from reference import exact_jacobian, exact_jacobian_of
@@ -205,9 +206,10 @@ def test_lesson_1_gradient_step_button(page, lab):
     box.get_by_role("button", name="take a gradient step").click()
     wait_new_image(page, box, before)
     x = np.array([1.0, 0.5]) - 0.1 * np.array([2.0, 1.0])        # alpha = 0.1, grad f = (2, 1)
-    text = panel_text(box)
-    assert f"x = ({fmt(x[0])}, {fmt(x[1])})" in text, text
-    assert f"Took a gradient step: f went from {fmt(1.25)} to {fmt(x @ x)}." in text, text
+    expected = [f"x = ({fmt(x[0])}, {fmt(x[1])})",
+                f"Took a gradient step: f went from {fmt(1.25)} to {fmt(x @ x)}."]
+    text = wait_panel(box, *expected)
+    assert all(e in text for e in expected), text
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson1_after_gradient_step")
 
@@ -221,4 +223,5 @@ def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
     before = image_src(box)
     page.keyboard.press("ArrowRight")
     wait_new_image(page, box, before)
-    assert fmt(gl.gradient(gl.functions.get("paraboloid").f, [1.05, 0.5])[0, 0]) in panel_text(box)
+    expected = fmt(gl.gradient(gl.functions.get("paraboloid").f, [1.05, 0.5])[0, 0])
+    assert expected in wait_panel(box, expected)
