@@ -98,6 +98,7 @@ PLANS = {
     "StepSizeWidget": [Slider(0), Select(0, "sin(10x) at x = 1")],
     "AccumulationCost": [Slider(3), Slider(4)],
     "LayoutToggle": [Buttons("denominator", "numerator"), Select(0, "vector output: neural_layer ∘ helix")],
+    "SecondOrderExplorer": [Slider(0), Slider(2), Buttons("Newton step", "back to start"), Select(0, "saddle")],
 }
 
 # ---- in the page -------------------------------------------------------------------------------

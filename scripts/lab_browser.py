@@ -12,7 +12,7 @@ results/screenshots/ at the repository root.
 
 Start-up: :func:`running_lab`, :func:`chromium`, :func:`new_page`.
 Page helpers: :func:`open_lesson`, :func:`wait_idle`, :func:`run_all`, :func:`assert_no_errors`,
-:func:`screenshot`, :func:`widget_box`, :func:`panel_text`, :func:`image_src`,
+:func:`screenshot`, :func:`widget_box`, :func:`panel_text`, :func:`wait_panel`, :func:`image_src`,
 :func:`slider_handle`, :func:`press_right`.
 """
 from __future__ import annotations
@@ -212,6 +212,20 @@ def widget_box(page, index: int):
 def panel_text(box) -> str:
     """The text of a widget's HTML panel, whitespace collapsed."""
     return re.sub(r"\s+", " ", box.locator(".widget-html").first.inner_text())
+
+
+def wait_panel(box, *texts: str, timeout_s: float = 30.0) -> str:
+    """Wait until the widget's panel shows every one of ``texts``; return the panel's text.
+
+    The kernel sends a new picture and a new panel as two messages: after the picture has
+    changed, the panel may still show the numbers from before for a moment.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        text = panel_text(box)
+        if all(t in text for t in texts) or time.monotonic() > deadline:
+            return text
+        time.sleep(0.1)
 
 
 def image_src(box) -> str:

@@ -97,6 +97,10 @@ class GradientScene:
         Prediction of the tangent plane: gradient @ (h d).
     true_change : ndarray, shape (1, 1)
         f(x + h d) - f(x).
+    alpha : float
+        Step size of the gradient step.
+    after_gradient_step : float
+        f(x - alpha grad f(x)^T), the value where the gradient step lands.
     """
 
     name: str
@@ -110,15 +114,22 @@ class GradientScene:
     h: float
     linear_change: np.ndarray
     true_change: np.ndarray
+    alpha: float
+    after_gradient_step: float
 
     @property
     def step(self) -> np.ndarray:
         """The small change dx = h d, shape (2, 1)."""
         return self.h * self.direction
 
+    @property
+    def gradient_step(self) -> np.ndarray:
+        """The gradient step -alpha grad f(x)^T, a column (2, 1): downhill, as dx is a column."""
+        return -self.alpha * self.gradient.T
 
-def scene(name: str, x, angle: float = 0.0, h: float = 0.25) -> GradientScene:
-    """Gradient, direction and changes of catalogue function ``name`` at ``x``.
+
+def scene(name: str, x, angle: float = 0.0, h: float = 0.25, alpha: float = 0.1) -> GradientScene:
+    """Gradient, direction, changes and the gradient step of catalogue function ``name`` at ``x``.
 
     Parameters
     ----------
@@ -129,6 +140,8 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25) -> GradientScene:
         Direction in degrees from the x axis.
     h : float
         Step length for the true-versus-linear comparison.
+    alpha : float
+        Step size of the gradient step -alpha grad f(x)^T.
 
     Returns
     -------
@@ -136,9 +149,11 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25) -> GradientScene:
 
     Examples
     --------
-    >>> s = scene("paraboloid", [1.0, 0.5], angle=90.0, h=0.1)
+    >>> s = scene("paraboloid", [1.0, 0.5], angle=90.0, h=0.1, alpha=0.25)
     >>> s.gradient_symbolic.round(6).tolist(), s.directional.round(6).tolist()
     ([[2.0, 1.0]], [[1.0]])
+    >>> s.gradient_step.round(6).tolist(), round(s.after_gradient_step, 6)   # lands at (0.5, 0.25)
+    ([[-0.5], [-0.25]], 0.3125)
     """
     f = scalar(name)
     x = np.asarray(x, dtype=float).reshape(2)
@@ -150,6 +165,7 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25) -> GradientScene:
         angle=float(angle), direction=d, directional=grad @ d, h=float(h),
         linear_change=grad @ (h * d),
         true_change=np.array([[f(x + h * d[:, 0]) - f(x)]]),
+        alpha=float(alpha), after_gradient_step=float(f(x - alpha * grad[0])),
     )
 
 
@@ -198,6 +214,35 @@ def tangent_segments(s: GradientScene, levels, radius: float) -> np.ndarray:
     half = np.sqrt(radius ** 2 - offsets[inside] ** 2)
     centers = s.x + offsets[inside, None] * g / norm
     return np.stack([centers - half[:, None] * along, centers + half[:, None] * along], axis=1)
+
+
+def inside(x, box) -> bool:
+    """Is the point x, shape (2,), inside the window ``box`` (rows (low, high)), edges included?"""
+    box = np.asarray(box, dtype=float)
+    return bool(np.all((box[:, 0] <= x) & (x <= box[:, 1])))
+
+
+def clip_segment(start, end, box):
+    """The part of the segment start -> end (each shape (2,), start inside ``box``) in the window.
+
+    Returns
+    -------
+    end : ndarray, shape (2,)
+        ``end`` itself, or the point where the segment leaves the window.
+    cut : bool
+        True when the segment was cut.
+
+    >>> clip_segment([0.0, 0.0], [4.0, 1.0], [[-2, 2], [-2, 2]])
+    (array([2. , 0.5]), True)
+    """
+    start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    box = np.asarray(box, dtype=float)
+    d, t = end - start, 1.0
+    for i in range(2):
+        if d[i]:
+            t = min(t, (box[i, 1 if d[i] > 0 else 0] - start[i]) / d[i])
+    t = max(t, 0.0)
+    return start + t * d, bool(t < 1.0)
 
 
 def slice_along(name: str, x, axis: int, s) -> np.ndarray:
@@ -255,20 +300,22 @@ class SceneArtists:
     tangent: LineCollection
     gradient: object
     step: object
+    gradient_step: object
     point: Line2D
     end: Line2D
     scale: float
     levels: np.ndarray
     radius: float
+    box: np.ndarray
 
     @property
     def moving(self) -> list:
         """What a widget redraws on every move."""
-        return [self.tangent, self.gradient, self.step, self.point, self.end]
+        return [self.tangent, self.gradient, self.step, self.gradient_step, self.point, self.end]
 
 
 def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
-    """Point, gradient arrow (scaled by ``scale``), step h d, tangent-plane level lines.
+    """Point, gradient arrow (scaled by ``scale``), step h d, gradient step, tangent-plane levels.
 
     Parameters
     ----------
@@ -280,19 +327,26 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
         The contour levels; the tangent plane's level lines are drawn at the same values.
     radius : float
         Radius of the disk around x in which the tangent plane is drawn.
+
+    The gradient step -alpha grad f(x)^T is drawn true to size (a thin arrow), up to the window's
+    edge.
     """
     end = s.x + s.step[:, 0]
+    box = bounds(s.name)
     artists = SceneArtists(
         tangent=ax.add_collection(LineCollection(
             tangent_segments(s, levels, radius), colors=style.ROLES["tangent"],
             linestyles="--", linewidths=1.6, zorder=3)),
         gradient=arrow(ax, s.x, _gradient_end(s, scale, radius), style.ROLES["gradient"], width=2.4),
         step=arrow(ax, s.x, end, style.ROLES["direction"]),
+        gradient_step=arrow(ax, s.x, clip_segment(s.x, s.x + s.gradient_step[:, 0], box)[0],
+                            style.ROLES["gradient"], width=1.2),
         point=ax.plot(*s.x, "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
         end=ax.plot(*end, "o", mfc="white", mec=style.ROLES["direction"], ms=6, zorder=5)[0],
-        scale=scale, levels=np.asarray(levels), radius=radius)
+        scale=scale, levels=np.asarray(levels), radius=radius, box=box)
     ax.legend(handles=[
         Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient (scaled)"),
+        Line2D([], [], color=style.ROLES["gradient"], lw=1.2, label="gradient step -α∇f(x)ᵀ"),
         Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
         Line2D([], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane levels"),
     ], loc="upper left", fontsize=7, framealpha=0.85)
@@ -305,6 +359,7 @@ def update_scene(artists: SceneArtists, s) -> None:
     artists.tangent.set_segments(tangent_segments(s, artists.levels, artists.radius))
     move(artists.gradient, s.x, _gradient_end(s, artists.scale, artists.radius))
     move(artists.step, s.x, end)
+    move(artists.gradient_step, s.x, clip_segment(s.x, s.x + s.gradient_step[:, 0], artists.box)[0])
     artists.point.set_data([s.x[0]], [s.x[1]])
     artists.end.set_data([end[0]], [end[1]])
 
@@ -341,7 +396,95 @@ def _slider(description, value, low, high, step=0.05, **kw):
                                   layout=ipywidgets.Layout(width="240px"), **kw)
 
 
-class GradientExplorer(LessonWidget):
+def alpha_slider(value: float = 0.1):
+    """The step size alpha of a gradient step, log scale from 0.001 to 1 (arrow keys: x 1.26)."""
+    return ipywidgets.FloatLogSlider(value=value, base=10, min=-3, max=0, step=0.1,
+                                     description="step size α",
+                                     continuous_update=True, readout_format=".3f",
+                                     style={"description_width": "initial"},
+                                     layout=ipywidgets.Layout(width="260px"))
+
+
+def on_grid(slider, value: float) -> float:
+    """``value`` clipped to the slider's range and put on its grid of steps (what it can show)."""
+    low, high, step = slider.min, slider.max, slider.step
+    return round(float(min(max(low + round((value - low) / step) * step, low), high)), 12)
+
+
+class SteppedPoint:
+    """Mixin for a widget whose point (sliders ``x1``, ``x2``) also moves by steps (buttons).
+
+    A slider moves on a grid (0.05 apart); a gradient or Newton step lands anywhere. The exact
+    point is kept in ``_x``: the sliders show it on their grid, :meth:`point` takes a coordinate
+    from its slider only when the learner moved that slider, and :meth:`move_point` moves it
+    exactly, refusing (with a message in ``step_message``) a step that leaves the window.
+    ``path`` holds the points visited since the learner last put the point somewhere (or chose
+    another function), ``steps`` counts the steps taken since then by kind.
+    Call :meth:`_start_point` before ``LessonWidget.__init__``.
+    """
+
+    def _start_point(self):
+        self._x = np.array([self.x1.value, self.x2.value], dtype=float)
+        self._shown = (self.x1.value, self.x2.value)
+        self._key = None
+        self._hold = False
+
+    def _forget_steps(self):
+        self.path = [self._x.copy()]
+        self.steps: dict = {}          # kind of step -> how many were taken
+        self.step_message = ""         # the last step taken, or why it was refused
+
+    def point(self, key=None) -> np.ndarray:
+        """The exact point, shape (2,); a coordinate whose slider the learner moved comes from it.
+
+        ``key`` names what the point lives on (the function): a new key starts a new path.
+        """
+        shown = (self.x1.value, self.x2.value)
+        moved = [i for i in range(2) if abs(shown[i] - self._shown[i]) > 1e-9]
+        for i in moved:
+            self._x[i] = shown[i]
+        if moved or key != self._key:
+            self._forget_steps()
+        self._shown, self._key = shown, key
+        return self._x.copy()
+
+    def _set_point(self, x):
+        self._hold = True      # one refresh for both sliders, by the caller
+        try:
+            self.x1.value, self.x2.value = on_grid(self.x1, x[0]), on_grid(self.x2, x[1])
+        finally:
+            self._hold = False
+        self._x, self._shown = np.array(x, dtype=float), (self.x1.value, self.x2.value)
+
+    def move_point(self, x, what: str, before: float, after: float) -> bool:
+        """Move the point exactly to ``x`` (shape (2,)) by a step called ``what``; refresh.
+
+        ``before`` and ``after`` are f at the old and the new point, for the message. A point
+        outside the window is refused: the point stays and the message says where it would land.
+        """
+        x = np.asarray(x, dtype=float)
+        if not (np.isfinite(x).all() and inside(x, self.window())):
+            self.step_message = (f"The {what} would land at ({fmt(x[0], 2)}, {fmt(x[1], 2)}), "
+                                 "outside the window: the point stays.")
+            self.refresh()
+            return False
+        self._set_point(x)
+        self.path.append(x.copy())
+        self.steps[what] = self.steps.get(what, 0) + 1
+        self.step_message = f"Took a {what}: f went from {fmt(before)} to {fmt(after)}."
+        self._on_change(None)      # the refresh, timed like a slider's
+        return True
+
+    def window(self) -> np.ndarray:
+        """The plotted window, rows (low, high), shape (2, 2)."""
+        return bounds(self.function.value)
+
+    def refresh(self):
+        if not self._hold:
+            super().refresh()
+
+
+class GradientExplorer(SteppedPoint, LessonWidget):
     """Contours of f: R^2 -> R, the gradient row at x, a direction d and the product (1 x 2)(2 x 1).
 
     Parameters
@@ -354,15 +497,26 @@ class GradientExplorer(LessonWidget):
         Direction in degrees.
     h : float
         Step length along d.
+    alpha : float
+        Step size of the gradient step -alpha grad f(x)^T.
 
-    Controls: ``function`` (Dropdown), ``x1``, ``x2`` (the point), ``angle``, ``h`` (sliders).
+    Controls: ``function`` (Dropdown), ``x1``, ``x2`` (the point), ``angle``, ``h``, ``alpha``
+    (sliders), ``take_step`` (Button: moves the point by the gradient step).
+
+    Examples
+    --------
+    >>> w = GradientExplorer("paraboloid", x=(1.0, 0.5), alpha=0.25)
+    >>> w.take_step.click()          # x - 0.25 [2, 1]^T: half way to the minimum
+    >>> w.state["x"].tolist(), w.state["value"]
+    ([0.5, 0.25], 0.3125)
     """
 
     text = "Gradient explorer: run the notebook to move the point and the direction."
     size = "square"
     view_attrs = ("_artists_now",)
 
-    def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.5):
+    def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.5,
+                 alpha: float = 0.1):
         self.function = ipywidgets.Dropdown(options=names(), value=name, description="f",
                                             layout=ipywidgets.Layout(width="190px"))
         (x0, x1), (y0, y1) = bounds(name)
@@ -371,8 +525,20 @@ class GradientExplorer(LessonWidget):
         self.x2 = _slider(var2, x[1], y0, y1)
         self.angle = _slider("angle of d (deg)", angle, -180.0, 180.0, step=5.0)
         self.h = _slider("step h", h, 0.05, 1.0)
+        self.alpha = alpha_slider(alpha)
+        self.take_step = ipywidgets.Button(description="take a gradient step",
+                                           layout=ipywidgets.Layout(width="180px"))
+        self.listen(self.take_step, self.gradient_step)
         self.listen(self.function, self._new_function)
-        super().__init__([self.function, self.x1, self.x2, self.angle, self.h])
+        self._start_point()
+        super().__init__([self.function, self.x1, self.x2, self.angle, self.h, self.alpha,
+                          self.take_step])
+
+    def gradient_step(self):
+        """Move the point by -alpha grad f(x)^T (the button)."""
+        s = self._scene
+        self.move_point(s.x + s.gradient_step[:, 0], "gradient step", s.value,
+                        s.after_gradient_step)
 
     def _new_function(self, change):
         # Keep the point inside the new function's window; the refresh follows from the dropdown.
@@ -382,7 +548,8 @@ class GradientExplorer(LessonWidget):
         self.x2 = self.renew_slider(self.x2, y0, y1, self.x2.value, var2)
 
     def scene(self):
-        return scene(self.function.value, [self.x1.value, self.x2.value], self.angle.value, self.h.value)
+        x = self.point(key=self.function.value)
+        return scene(self.function.value, x, self.angle.value, self.h.value, self.alpha.value)
 
     def static_key(self, s):
         return s.name
@@ -407,7 +574,7 @@ class GradientExplorer(LessonWidget):
     def panel_html(self, s) -> str:
         R = style.ROLES
         return "".join([
-            line_html("x =", f"({fmt(s.x[0], 2)}, {fmt(s.x[1], 2)}),  f(x) = {fmt(s.value)}"),
+            line_html("x =", f"({fmt(s.x[0])}, {fmt(s.x[1])}),  f(x) = {fmt(s.value)}"),
             product_html(matrix_html(s.gradient, name="∇f(x)", color=R["gradient"]), "@",
                          matrix_html(s.direction, name="d", color=R["direction"]), "=",
                          matrix_html(s.directional, name="∇f(x) d")),
@@ -416,7 +583,10 @@ class GradientExplorer(LessonWidget):
             line_html(f"step h = {fmt(s.h, 2)}: linear change h ∇f(x) d =", fmt(s.linear_change[0, 0]),
                       R["tangent"]),
             line_html("true change f(x + h d) - f(x) =", fmt(s.true_change[0, 0]), R["true"]),
-        ])
+            line_html(f"gradient step -α∇f(x)ᵀ, α = {fmt(s.alpha)}:",
+                      f"[{fmt(s.gradient_step[0, 0])}, {fmt(s.gradient_step[1, 0])}]ᵀ, "
+                      f"f there = {fmt(s.after_gradient_step)}", R["gradient"]),
+        ] + ([line_html("", self.step_message)] if self.step_message else []))
 
     @property
     def state(self) -> dict:
@@ -424,7 +594,9 @@ class GradientExplorer(LessonWidget):
         return {"function": s.name, "x": s.x, "value": s.value, "gradient": s.gradient,
                 "gradient_symbolic": s.gradient_symbolic, "direction": s.direction,
                 "directional": s.directional, "h": s.h, "linear_change": s.linear_change,
-                "true_change": s.true_change}
+                "true_change": s.true_change, "alpha": s.alpha, "gradient_step": s.gradient_step,
+                "after_gradient_step": s.after_gradient_step, "steps": dict(self.steps),
+                "step_message": self.step_message}
 
     def demo_moves(self):
         moves = []
@@ -433,6 +605,8 @@ class GradientExplorer(LessonWidget):
             moves.append(("move y", lambda v=1.5 - 0.35 * k: setattr(self.x2, "value", v)))
             moves.append(("turn d", lambda v=-170.0 + 45 * k: setattr(self.angle, "value", v)))
         moves.append(("change h", lambda: setattr(self.h, "value", 0.3)))
+        moves.append(("change alpha", lambda: setattr(self.alpha, "value", 0.2)))
+        moves.append(("gradient step", self.take_step.click))
         moves += [("change f", lambda n=n: setattr(self.function, "value", n)) for n in ("saddle", "paraboloid")]
         return moves
 
@@ -440,7 +614,8 @@ class GradientExplorer(LessonWidget):
         g = s.gradient[0]
         return (f"Contour map of {s.name} with the point x = ({s.x[0]:.2f}, {s.x[1]:.2f}), the gradient "
                 f"row [{g[0]:.3f}, {g[1]:.3f}] drawn as an arrow, a step of length {s.h:.2f} at "
-                f"{s.angle:.0f} degrees, and the tangent plane's level lines near x.")
+                f"{s.angle:.0f} degrees, the tangent plane's level lines near x, and the gradient "
+                f"step of size alpha = {s.alpha:.3f}.")
 
 
 # ---- exercises ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from lab_browser import (
     press_right,
     screenshot,
     wait_new_image,
+    wait_panel,
 )
 from matplotlib.contour import ContourSet
 from reference import exact_jacobian, exact_jacobian_of
@@ -71,6 +72,30 @@ def test_grid_and_levels():
     assert np.all(np.diff(lv) > 0) and Z.min() <= lv[0] and lv[-1] <= Z.max()
 
 
+@pytest.mark.parametrize("name", lesson.names())
+def test_gradient_step_is_minus_alpha_gradient_transposed(name):
+    x, alpha = np.array([0.7, -0.4]), 0.03
+    s = lesson.scene(name, x, alpha=alpha)
+    exact = exact_jacobian(functions.get(name), x)                     # (1, 2) by SymPy
+    assert s.gradient_step.shape == (2, 1)
+    np.testing.assert_allclose(s.gradient_step, -alpha * exact.T, rtol=1e-6, atol=1e-9)
+    entry = functions.get(name)
+    landing = x - alpha * exact[0]
+    expected = float(entry.expr[0].subs(dict(zip(entry.variables, landing))))
+    assert s.after_gradient_step == pytest.approx(expected, rel=1e-6, abs=1e-9)
+
+
+def test_clip_segment_stops_at_the_window_edge():
+    box = [[-2.0, 2.0], [-1.0, 3.0]]
+    end, cut = lesson.clip_segment([1.0, 0.0], [3.0, -2.0], box)      # leaves through x = 2
+    np.testing.assert_allclose(end, [2.0, -1.0])
+    assert cut
+    end, cut = lesson.clip_segment([1.0, 0.0], [1.5, 0.5], box)
+    np.testing.assert_allclose(end, [1.5, 0.5])
+    assert not cut
+    assert lesson.inside([2.0, 3.0], box) and not lesson.inside([2.0, 3.01], box)
+
+
 def test_gradient_explorer_refuses_a_vector_valued_function():
     with pytest.raises(gl.GradlibError, match="'helix' has 3 outputs; the gradient explorer needs a scalar"):
         lesson.scalar("helix")
@@ -106,6 +131,56 @@ def test_gradient_explorer_new_function_redraws_and_keeps_point_inside():
     assert "rosenbrock" in w.axes[0].get_title()
 
 
+def test_gradient_explorer_takes_exact_gradient_steps():
+    w = lesson.GradientExplorer("paraboloid", x=(1.0, 0.5), alpha=0.25)
+    w.alpha.value = 0.1                       # the step uses the slider's alpha
+    w.take_step.click()                       # x - 0.1 [2, 1]^T = (0.8, 0.4)
+    s = w.state
+    np.testing.assert_allclose(s["x"], [0.8, 0.4], rtol=1e-12)
+    assert (w.x1.value, w.x2.value) == (0.8, 0.4)
+    w.take_step.click()                       # (0.64, 0.32): the sliders show it on their grid
+    s = w.state
+    np.testing.assert_allclose(s["x"], [0.64, 0.32], rtol=1e-12)
+    assert (w.x1.value, w.x2.value) == (0.65, 0.3)
+    assert s["value"] == pytest.approx(0.64 ** 2 + 0.32 ** 2, rel=1e-12)
+    assert s["steps"] == {"gradient step": 2}
+    message = f"Took a gradient step: f went from {fmt(0.8)} to {fmt(0.64 ** 2 + 0.32 ** 2)}."
+    assert message in w.panel.value
+    np.testing.assert_allclose(s["gradient_step"], -0.1 * np.array([[1.28], [0.64]]), rtol=1e-6)
+    # moving one slider takes that coordinate from it and keeps the other exact
+    w.x1.value = 0.5
+    np.testing.assert_allclose(w.state["x"], [0.5, 0.32], rtol=1e-12)
+    assert w.state["steps"] == {} and "Took" not in w.panel.value
+
+
+def test_gradient_explorer_refuses_a_step_out_of_the_window():
+    w = lesson.GradientExplorer("rosenbrock", x=(-1.0, 1.0), alpha=1.0)   # grad f = (-4, 0)
+    before = w.png
+    w.take_step.click()                       # would land at (3, 1), outside x in [-2, 2]
+    np.testing.assert_allclose(w.state["x"], [-1.0, 1.0])
+    assert w.state["steps"] == {}
+    message = "The gradient step would land at (3.00, 1.00), outside the window: the point stays."
+    assert message in w.panel.value
+    assert w.png == before
+    w.alpha.value = 0.1
+    w.take_step.click()
+    np.testing.assert_allclose(w.state["x"], [-0.6, 1.0], rtol=1e-9)
+    assert w.state["steps"] == {"gradient step": 1} and "outside" not in w.panel.value
+
+
+def test_gradient_step_arrow_stays_inside_the_axes_at_every_slider_end():
+    w = lesson.GradientExplorer("rosenbrock")
+    box = w.axes[0].get_window_extent()
+    for slider in (w.x1, w.x2, w.angle, w.h, w.alpha):
+        for end in (slider.min, slider.max):
+            slider.value = 10 ** end if slider is w.alpha else end
+            w.take_step.click()
+            extent = w._artists_now.gradient_step.get_window_extent(w.figure.canvas.get_renderer())
+            assert box.x0 - 1 <= extent.x0 and extent.x1 <= box.x1 + 1, (slider.description, end)
+            assert box.y0 - 1 <= extent.y0 and extent.y1 <= box.y1 + 1, (slider.description, end)
+            assert lesson.inside(w.state["x"], lesson.bounds("rosenbrock"))
+
+
 # ---- in a real browser (make test-browser) ------------------------------------------------
 
 @pytest.mark.browser
@@ -125,6 +200,21 @@ def test_lesson_1_gradient_explorer(page, lab):
 
 
 @pytest.mark.browser
+def test_lesson_1_gradient_step_button(page, lab):
+    box, = open_and_run(page, lab, "01_gradient_row.ipynb")
+    before = image_src(box)
+    box.get_by_role("button", name="take a gradient step").click()
+    wait_new_image(page, box, before)
+    x = np.array([1.0, 0.5]) - 0.1 * np.array([2.0, 1.0])        # alpha = 0.1, grad f = (2, 1)
+    expected = [f"x = ({fmt(x[0])}, {fmt(x[1])})",
+                f"Took a gradient step: f went from {fmt(1.25)} to {fmt(x @ x)}."]
+    text = wait_panel(box, *expected)
+    assert all(e in text for e in expected), text
+    box.scroll_into_view_if_needed()
+    screenshot(page, "lesson1_after_gradient_step")
+
+
+@pytest.mark.browser
 def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
     box, = open_and_run(page, lab, "01_gradient_row.ipynb")
     box.locator("select").first.focus()
@@ -133,4 +223,5 @@ def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
     before = image_src(box)
     page.keyboard.press("ArrowRight")
     wait_new_image(page, box, before)
-    assert fmt(gl.gradient(gl.functions.get("paraboloid").f, [1.05, 0.5])[0, 0]) in panel_text(box)
+    expected = fmt(gl.gradient(gl.functions.get("paraboloid").f, [1.05, 0.5])[0, 0])
+    assert expected in wait_panel(box, expected)
