@@ -594,10 +594,10 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
                                                tooltip="move the point by -H⁻¹ ∇f(x)ᵀ")
         self.back = ipywidgets.Button(description="back to start", layout=button,
                                       tooltip="back to where the path started")
-        self.gradient_button.on_click(lambda _: self.take("gradient"))
-        self.newton_button.on_click(lambda _: self.take("newton"))
-        self.back.on_click(lambda _: self.back_to_start())
-        self.function.observe(self._new_function, names="value")
+        self.listen(self.gradient_button, self.take, "gradient")
+        self.listen(self.newton_button, self.take, "newton")
+        self.listen(self.back, self.back_to_start)
+        self.listen(self.function, self._new_function)
         self._start_point()
         super().__init__([self.function, self.x1, self.x2, self.alpha, self.gradient_button,
                           self.newton_button, self.back])
