@@ -32,13 +32,22 @@ hessian        f, variables, x                          -> (n, n)
 chain_product  g2 (list of k), inner (the m names g2 uses), g1 (list of m), variables, x
                                                         -> (k, n), J_g2(g1(x)) @ J_g1(x)
 shape          shape: the expected (rows, columns), with the reason in ``statement``
+code           reference ("gradlib.topics.<topic>:<function>", the right implementation),
+               inputs (a list of calls, each a list of arguments as plain data: numbers, lists),
+               what (how results are compared: "matrix", "gradient", "jacobian", "derivative")
+                                                        -> reference(*inputs[0])
+choice         options (a few words), answer (one of them), why_not (optional: option ->
+               why it is wrong)                         -> the answer, a word
 =============  ==========================================================================
 
-``examples_wrong`` holds typical wrong answers with the feedback kind each must get.
+``examples_wrong`` holds typical wrong answers with the feedback kind each must get; for kind
+"code" an answer may be a string "gradlib.topics.<topic>:<function>" naming a wrong
+implementation, which the tests :func:`resolve` into the function.
 """
 from __future__ import annotations
 
 import html
+import importlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,7 +60,8 @@ from .errors import GradlibError
 REGISTRY: dict[str, "Exercise"] = {}
 
 MATRIX_KINDS = ("gradient", "partial", "directional", "derivative", "jacobian", "hessian", "chain_product")
-KINDS = MATRIX_KINDS + ("shape",)
+KINDS = MATRIX_KINDS + ("shape", "code", "choice")
+CODE_WHATS = ("matrix", "gradient", "jacobian", "derivative")
 
 
 class Hint:
@@ -105,6 +115,13 @@ class Exercise:
             raise GradlibError(f"exercise {self.id}: kind {self.kind!r} is not one of {KINDS}.")
         if len(self.examples_wrong) < 2:
             raise GradlibError(f"exercise {self.id}: give at least 2 examples_wrong (answer, kind) for the tests.")
+        p = self.problem
+        if self.kind == "choice" and _word(p.get("answer")) not in _options(p):
+            raise GradlibError(f"exercise {self.id}: the answer {p.get('answer')!r} is not one of "
+                               f"the options {p.get('options')!r}.")
+        if self.kind == "code" and p.get("what", "matrix") not in CODE_WHATS:
+            raise GradlibError(f"exercise {self.id}: what={p.get('what')!r} is not one of "
+                               f"{CODE_WHATS}.")
 
     # ---- truth -------------------------------------------------------------------------------
     def _variables(self, key="variables"):
@@ -132,6 +149,10 @@ class Exercise:
         p, kind = self.problem, self.kind
         if kind == "shape":
             return tuple(int(s) for s in p["shape"])
+        if kind == "choice":
+            return _word(p["answer"])
+        if kind == "code":
+            return np.asarray(resolve(p["reference"])(*_arguments(p["inputs"][0])), dtype=float)
         v = self._variables()
         x = self._point()
         if kind == "chain_product":
@@ -157,6 +178,10 @@ class Exercise:
         """Feedback on ``answer`` (truthy only when right); never shows the right answer."""
         if self.kind == "shape":
             return check_shape(answer, self.truth())
+        if self.kind == "choice":
+            return check_choice(answer, self.problem)
+        if self.kind == "code":
+            return check_code(answer, self.problem)
         if self.kind == "chain_product":  # also diagnoses the wrong order and a missing factor
             J_g2, J_g1 = self._factors()
             return check.chain_product(answer, J_g2=J_g2, J_g1=J_g1)
@@ -202,6 +227,121 @@ def check_shape(answer, expected: tuple[int, int]) -> check.Feedback:
                               "rows are the outputs and the columns the inputs.")
     return check.Feedback(False, "wrong_shape", f"{given} is not it: count the outputs (rows) and the "
                           "inputs (columns) of the derivative.")
+
+
+def _word(text) -> str:
+    """A word as compared: lower case, runs of white space made one space."""
+    return " ".join(str(text).split()).lower()
+
+
+def _options(problem) -> list[str]:
+    return [_word(o) for o in problem.get("options", ())]
+
+
+def check_choice(answer, problem) -> check.Feedback:
+    """Feedback on one word picked from ``problem["options"]`` (case and spaces do not matter).
+
+    >>> p = {"options": ["minimum", "maximum", "saddle"], "answer": "saddle",
+    ...      "why_not": {"minimum": "a minimum needs every eigenvalue > 0."}}
+    >>> check_choice(" Saddle", p).kind, check_choice("maximum", p).kind, check_choice(2, p).kind
+    ('correct', 'wrong_choice', 'wrong_type')
+    >>> print(check_choice("minimum", p).message)
+    Not 'minimum': a minimum needs every eigenvalue > 0.
+    >>> print(check_choice("valley", p).message)  # doctest: +NORMALIZE_WHITESPACE
+    'valley' is not one of the options; answer with one of 'minimum', 'maximum', 'saddle'
+    (as a string, in quotes).
+    """
+    options = ", ".join(repr(o) for o in problem["options"]) + " (as a string, in quotes)."
+    if answer is None:
+        return check.Feedback(False, "no_answer",
+                              f"There is no answer yet (None). Answer with one of {options}")
+    if not isinstance(answer, str):
+        return check.Feedback(False, "wrong_type",
+                              f"You gave {answer!r:.40}, not a word; answer with one of {options}")
+    given = _word(answer)
+    if given not in _options(problem):
+        return check.Feedback(False, "not_an_option", f"{answer.strip()!r:.40} is not one of the "
+                              f"options; answer with one of {options}")
+    if given == _word(problem["answer"]):
+        return check.Feedback(True, "correct", f"Right: {given}.")
+    why = {_word(k): v for k, v in problem.get("why_not", {}).items()}.get(given, "think again.")
+    return check.Feedback(False, "wrong_choice", f"Not {given!r}: {why}")
+
+
+def resolve(name: str):
+    """The function named ``"gradlib.<module>:<function>"`` (a code exercise's reference).
+
+    >>> resolve("gradlib.numeric:jacobian").__name__
+    'jacobian'
+    """
+    module, _, attr = str(name).partition(":")
+    if not (module == "gradlib" or module.startswith("gradlib.")) or not attr:
+        raise GradlibError(f"{name!r} does not name a function of gradlib; write "
+                           "'gradlib.topics.<topic>:<function>'.")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise GradlibError(f"{name!r} names no function: {exc}.") from None
+
+
+def _arguments(args) -> list:
+    """A call's arguments as functions get them: lists become float arrays, each a fresh copy."""
+    return [np.array(a, dtype=float) if isinstance(a, (list, tuple)) else a for a in args]
+
+
+def _shown(args) -> str:
+    return ", ".join(repr(list(a) if isinstance(a, tuple) else a) for a in args)
+
+
+def check_code(answer, problem) -> check.Feedback:
+    """Feedback on a learner's function, called on every input and compared with the reference.
+
+    Each call gets its own copy of the arguments (lists as float arrays). The first input where the
+    result differs gets the usual diagnosis of :func:`gradlib.check.answer`, naming that input.
+
+    >>> p = {"reference": "gradlib.exercises:_example_reference", "inputs": [[[1, 2]], [[3, -1]]],
+    ...      "what": "gradient"}
+    >>> check_code(lambda x: np.array([[2 * x[0], 1.0]]), p).kind
+    'correct'
+    >>> print(check_code(lambda x: np.array([[2 * x[0]], [1.0]]), p).message)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    With the input f([1, 2]): You gave the gradient as a column, shape (2, 1); this collection
+    uses numerator layout, where a gradient is a row, shape (1, 2). Use answer.T.
+    >>> print(check_code(lambda x: x[5], p).message)  # doctest: +NORMALIZE_WHITESPACE
+    Your function raised IndexError: index 5 is out of bounds for axis 0 with size 2,
+    called as f([1, 2]).
+    >>> check_code([[2, 1]], p).kind
+    'not_callable'
+    """
+    if answer is None:
+        return check.Feedback(False, "no_answer", "There is no answer yet (None). Write a function "
+                              "with def, then give its name (without calling it) as the answer.")
+    if not callable(answer) or isinstance(answer, type):
+        return check.Feedback(False, "not_callable", f"You gave {answer!r:.40}; this exercise "
+                              "wants a function: define it with def, then give its name without "
+                              "parentheses.")
+    reference = resolve(problem["reference"])
+    what = problem.get("what", "matrix")
+    for args in problem["inputs"]:
+        call = f"f({_shown(args)})"
+        expected = np.asarray(reference(*_arguments(args)), dtype=float)
+        try:
+            result = answer(*_arguments(args))
+        except Exception as exc:  # the learner's code: any error is feedback
+            return check.Feedback(False, "function_error", f"Your function raised "
+                                  f"{type(exc).__name__}: {exc}, called as {call}.")
+        fb = check.answer(result, expected=expected, what=what)
+        if not fb:
+            kind = "no_result" if result is None else fb.kind
+            text = ("it returned None: end it with return ..." if result is None else fb.message)
+            return check.Feedback(False, kind, f"With the input {call}: {text}", fb.entries)
+    return check.Feedback(True, "correct", "Correct: your function agrees with the reference on "
+                          f"all {len(problem['inputs'])} inputs.")
+
+
+def _example_reference(x):
+    """The gradient of x1**2 + x2, (1, 2): the reference of the doctests above."""
+    return np.array([[2 * x[0], 1.0]])
 
 
 def add(ex: Exercise) -> Exercise:

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 import gradlib as gl
-from gradlib.exercises import all_exercises, by_lesson, check_shape
+from gradlib.exercises import Exercise, all_exercises, by_lesson, check_shape, resolve
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 REGISTRY = all_exercises()
@@ -34,6 +34,10 @@ def independent_answer(ex):
     p = ex.problem
     if ex.kind == "shape":
         return tuple(p["shape"])
+    if ex.kind == "choice":
+        return p["answer"]
+    if ex.kind == "code":
+        return resolve(p["reference"])
     v = symbols(p["variables"])
     x = np.atleast_1d(np.asarray(p["x"], dtype=float))
     if ex.kind == "chain_product":
@@ -58,7 +62,7 @@ def test_right_answer_is_accepted(ex):
     right = independent_answer(ex)
     fb = ex.check(right)
     assert fb and fb.kind == "correct", fb
-    if ex.kind != "shape":
+    if ex.kind not in ("shape", "choice", "code"):
         assert right.ndim == 2
         np.testing.assert_allclose(ex.truth(), right, rtol=1e-12, atol=1e-12)
 
@@ -67,6 +71,8 @@ def test_right_answer_is_accepted(ex):
 def test_typical_wrong_answers_get_their_diagnosis(ex):
     assert len(ex.examples_wrong) >= 2
     for answer, kind in ex.examples_wrong:
+        if ex.kind == "code" and isinstance(answer, str):
+            answer = resolve(answer)
         fb = ex.check(answer)
         assert not fb and fb.kind == kind, (answer, fb)
 
@@ -123,3 +129,111 @@ def test_exercise_needs_two_wrong_examples():
     with pytest.raises(gl.GradlibError, match="exercise 9.1: give at least 2 examples_wrong"):
         gl.exercises.Exercise(id="9.1", kind="shape", statement="s", hints=("h",),
                               problem={"shape": (1, 1)}, examples_wrong=(((2, 2), "wrong_shape"),))
+
+
+
+# ---- kind "choice" ------------------------------------------------------------------------------
+CHOICE = Exercise(id="99.1", kind="choice", statement="s", hints=("h",),
+                  problem={"options": ["minimum", "maximum", "saddle"], "answer": "saddle",
+                           "why_not": {"minimum": "a minimum needs every eigenvalue > 0."}},
+                  examples_wrong=(("minimum", "wrong_choice"), ("valley", "not_an_option")))
+
+
+@pytest.mark.parametrize("given, kind", [
+    ("saddle", "correct"), ("  SADDLE \n", "correct"), ("maximum", "wrong_choice"),
+    ("minimum", "wrong_choice"), ("sad dle", "not_an_option"), ("", "not_an_option"),
+    (3, "wrong_type"), (["saddle"], "wrong_type"), (None, "no_answer")])
+def test_choice_diagnoses(given, kind):
+    fb = CHOICE.check(given)
+    assert fb.kind == kind and bool(fb) == (kind == "correct"), fb
+
+
+def test_choice_messages_explain_and_list_the_options():
+    assert CHOICE.check("Minimum").message == "Not 'minimum': a minimum needs every eigenvalue > 0."
+    assert CHOICE.check("maximum").message == "Not 'maximum': think again."
+    assert CHOICE.check("valley").message == (
+        "'valley' is not one of the options; answer with one of 'minimum', 'maximum', 'saddle' "
+        "(as a string, in quotes).")
+    assert CHOICE.truth() == "saddle"
+
+
+def test_choice_answer_must_be_an_option():
+    with pytest.raises(gl.GradlibError, match=r"exercise 99.2: the answer 'ridge' is not one of"):
+        Exercise(id="99.2", kind="choice", statement="s", hints=("h",),
+                 problem={"options": ["minimum", "saddle"], "answer": "ridge"},
+                 examples_wrong=(("minimum", "wrong_choice"), ("x", "not_an_option")))
+
+
+# ---- kind "code" --------------------------------------------------------------------------------
+def reference_jacobian(x):
+    """J of (x1 * x2, x1 + x2**2): the reference of the code exercise below."""
+    return np.array([[x[1], x[0]], [1.0, 2 * x[1]]])
+
+
+def transposed_jacobian(x):
+    return reference_jacobian(x).T
+
+
+def test_resolve_names_only_gradlib_functions():
+    assert resolve("gradlib.numeric:jacobian") is gl.jacobian
+    with pytest.raises(gl.GradlibError, match=r"'os:system' does not name a function of gradlib"):
+        resolve("os:system")
+    with pytest.raises(gl.GradlibError, match=r"'gradlib.numeric:nope' names no function"):
+        resolve("gradlib.numeric:nope")
+
+
+@pytest.fixture
+def code_exercise(monkeypatch):
+    """CODE, with its reference (a test function) reachable under a gradlib name."""
+    import gradlib.exercises as module
+    monkeypatch.setattr(module, "reference_jacobian", reference_jacobian, raising=False)
+    monkeypatch.setattr(module, "transposed_jacobian", transposed_jacobian, raising=False)
+    problem = {"reference": "gradlib.exercises:reference_jacobian",
+               "inputs": [[[2, 1]], [[3, -1]], [[0.5, 0.25]]], "what": "jacobian"}
+    return Exercise(id="99.3", kind="code", statement="s", hints=("h",), problem=problem,
+                    examples_wrong=(("gradlib.exercises:transposed_jacobian", "transposed"),
+                                    (3, "not_callable")))
+
+
+def test_code_right_function_is_accepted_and_truth_is_the_first_call(code_exercise):
+    fb = code_exercise.check(lambda x: np.array([[x[1], x[0]], [1, 2 * x[1]]]))
+    assert fb and fb.kind == "correct" and "all 3 inputs" in fb.message
+    np.testing.assert_array_equal(code_exercise.truth(), [[1, 2], [1, 2]])
+
+
+def test_code_wrong_functions_are_diagnosed_at_the_first_failing_input(code_exercise):
+    fb = code_exercise.check(resolve("gradlib.exercises:transposed_jacobian"))
+    assert not fb and fb.kind == "transposed"
+    assert fb.message.startswith("With the input f([2, 1]): You gave the transpose of the Jacobian")
+    # right at the first input only: the second input names it
+    fb = code_exercise.check(lambda x: np.array([[1.0, 2.0], [1.0, 2.0]]))
+    assert not fb and fb.message.startswith("With the input f([3, -1]): ")
+    fb = code_exercise.check(lambda x: np.array([[x[1], x[0]]]))
+    assert fb.kind == "wrong_shape" and "expected shape (2, 2)" in fb.message
+
+
+def test_code_errors_of_the_learner_are_feedback(code_exercise):
+    fb = code_exercise.check(lambda x: [[x[1], x[0]], [1, 2 * x[2]]])
+    assert fb.kind == "function_error" and fb.message == (
+        "Your function raised IndexError: index 2 is out of bounds for axis 0 with size 2, "
+        "called as f([2, 1]).")
+    fb = code_exercise.check(lambda x: None)
+    assert fb.kind == "no_result" and "returned None: end it with return" in fb.message
+    assert code_exercise.check(np.eye(2)).kind == "not_callable"
+    assert code_exercise.check(None).kind == "no_answer"
+
+
+def test_code_each_call_gets_its_own_copy(code_exercise):
+    def mutating(x):
+        out = reference_jacobian(x)
+        x[:] = 1e6
+        return out
+    assert code_exercise.check(mutating)
+
+
+def test_code_what_must_be_known():
+    with pytest.raises(gl.GradlibError, match=r"exercise 99.4: what='vector' is not one of"):
+        Exercise(id="99.4", kind="code", statement="s", hints=("h",),
+                 problem={"reference": "gradlib.numeric:jacobian", "inputs": [[1]],
+                          "what": "vector"},
+                 examples_wrong=((1, "not_callable"), (2, "not_callable")))
