@@ -9,7 +9,7 @@ array([[2., 3.]])
 """
 import importlib
 
-from . import chain, check, exercises, functions, numeric, shapes, symbolic
+from . import autodiff, chain, check, exercises, functions, numeric, shapes, symbolic
 from .chain import Chain, chain_rule
 from .errors import (
     FunctionError,

@@ -9,7 +9,7 @@ are also exported as ``gl.<WidgetName>``. Adding a lesson: its module here and o
 below (which also registers its exercises).
 """
 from . import (backprop, chain_rule, conventions, curve_column, gradient_row, jacobian,
-               numeric_vs_symbolic, start_here)
+               numeric_vs_symbolic, reverse_mode, start_here)
 from ._widget import REGISTRY, LessonWidget
 from .backprop import *  # noqa: F403  (each module's __all__: its widgets)
 from .chain_rule import *  # noqa: F403
@@ -18,8 +18,9 @@ from .curve_column import *  # noqa: F403
 from .gradient_row import *  # noqa: F403
 from .jacobian import *  # noqa: F403
 from .numeric_vs_symbolic import *  # noqa: F403
+from .reverse_mode import *  # noqa: F403
 from .start_here import *  # noqa: F403
 
 MODULES = (start_here, gradient_row, curve_column, jacobian, chain_rule, numeric_vs_symbolic,
-           backprop, conventions)
+           backprop, conventions, reverse_mode)
 __all__ = ["REGISTRY", "LessonWidget", *(name for m in MODULES for name in m.__all__)]
