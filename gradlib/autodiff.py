@@ -10,7 +10,8 @@ the incoming gradient and ``A``, ``B`` its inputs, so a lesson can show it.
 
 ``trace(fn, *args)`` runs ``fn`` on traced arrays (:class:`Node`) and returns the :class:`Graph`;
 ``Graph.backward()`` yields the reverse pass step by step; :func:`grad` and :func:`value_and_grad`
-run it in one go. Plain numpy arrays and numbers mix with nodes freely and stay constants.
+run it in one go. Plain numpy arrays and numbers mix with nodes freely: they enter the graph as
+constants (``op == "const"``), leaves that get no gradient.
 
 >>> import numpy as np
 >>> from gradlib import autodiff as ad
@@ -52,8 +53,10 @@ class Node:
     --------
     >>> x = Node([[1.0, 2.0, 3.0]], name="x")
     >>> y = (2 * x).sum(axis=1)
-    >>> y, y.parents[0].op, y.parents[0].parents[0] is x
-    (Node(sum, shape (1,)), '*', True)
+    >>> y, y.parents
+    (Node(sum, shape (1,)), (Node(*, shape (1, 3)),))
+    >>> y.parents[0].parents
+    (Node(const, shape ()), Node(x, shape (1, 3)))
     """
 
     def __init__(self, value, op="input", links=(), rule="", name=""):
@@ -170,10 +173,10 @@ class Node:
         # numpy on the left (ndarray + node) lands here: send arithmetic to the traced operators.
         if method == "__call__" and ufunc in _UFUNCS and not kwargs:
             return _UFUNCS[ufunc](*inputs)
-        fix = f"ad.{ufunc.__name__}" if ufunc.__name__ in __all__ else "the ad functions"
-        raise _error(f"np.{ufunc.__name__} got a traced array (a Node), which numpy cannot "
-                     "record for the backward pass", "a function of this engine",
-                     f"use {fix}, or the operators + - * / ** @.")
+        raise _numpy_error(ufunc.__name__)
+
+    def __array_function__(self, func, types, args, kwargs):  # np.sum(x), np.dot(x, W), ...
+        raise _numpy_error(func.__name__)
 
     def __array__(self, dtype=None, copy=None):
         raise _error(f"numpy was asked to turn {self!r} into a plain array (np.asarray, "
@@ -186,6 +189,14 @@ class Node:
 def _error(given, expected, fix):
     """A GradlibError in three parts: what was given, what was expected, how to fix it."""
     return GradlibError(f"{given}; expected {expected}. Fix: {fix}")
+
+
+def _numpy_error(name):
+    fix = (f"x.{name}(...)" if name in ("sum", "mean", "reshape") else f"ad.{name}"
+           if name in __all__ else "the ad functions")
+    return _error(f"np.{name} got a traced array (a Node), which numpy cannot record for the "
+                  "backward pass", "a function of this engine", f"use {fix}, or the operators "
+                  "+ - * / ** @.")
 
 
 def as_node(x, where="this operation"):
@@ -231,8 +242,8 @@ def record(value, op, rule, *links):
     op, rule : str
         The label and the VJP in symbols (see :class:`Node`).
     *links : (Node, callable) pairs
-        Each input with its VJP, ``U -> contribution`` (shaped like that input). Constant
-        inputs are dropped: they need no gradient.
+        Each input with its VJP, ``U -> contribution`` (shaped like that input). The VJP of a
+        constant input is never called: it needs no gradient.
 
     Returns
     -------
@@ -252,8 +263,8 @@ def record(value, op, rule, *links):
     >>> softplus(np.zeros(2)).round(4)
     array([0.6931, 0.6931])
     """
-    links = [(p, vjp) for p, vjp in links if p.op != "const"]
-    return Node(value, op, links, rule) if links else value
+    traced = any(p.op != "const" for p, _ in links)
+    return Node(value, op, links, rule) if traced else value
 
 
 def _unbroadcast(g, shape):
@@ -490,7 +501,7 @@ def cross_entropy(probabilities, labels):
            [ 0.        , -0.66666667]])
     """
     p = as_node(probabilities, "cross_entropy")
-    y = _labels(p, labels)
+    y = _labels(p, labels, check=p.op != "softmax")  # softmax's rows sum to 1 by construction
     rows = np.arange(len(y))
     picked = p.value[rows, y]
 
@@ -502,16 +513,18 @@ def cross_entropy(probabilities, labels):
                   "dP[b, y_b] = -U / (B * P[b, y_b]), 0 elsewhere", (p, vjp))
 
 
-def _labels(p, labels):
-    """Check probabilities (B, C) and labels (B,) of integers in 0..C-1; return the labels."""
+def _labels(p, labels, check):
+    """Check probabilities (B, C), their values too if ``check``, and labels (B,) of integers in
+    0..C-1; return the labels as an array."""
     if p.ndim != 2:
         raise _error(f"cross_entropy got probabilities of shape {p.shape}", "shape (B, C), one row "
                      "per example", "reshape, e.g. p.reshape(1, -1) for a single example.")
-    rowsum = p.value.sum(axis=1)
-    if p.value.min() < 0 or p.value.max() > 1 or np.abs(rowsum - 1).max() > 1e-6:
-        raise _error(f"cross_entropy got rows summing to {rowsum.round(4)[:4]} with entries from "
-                     f"{p.value.min():.3g} to {p.value.max():.3g}", "probabilities (each row in "
-                     "[0, 1], summing to 1)", "pass softmax(logits), not the logits.")
+    if check:
+        low, high, rowsum = p.value.min(), p.value.max(), p.value.sum(axis=1)
+        if low < 0 or high > 1 or np.abs(rowsum - 1).max() > 1e-6:
+            raise _error(f"cross_entropy got rows summing to {rowsum.round(4)[:4]} with entries "
+                         f"from {low:.3g} to {high:.3g}", "probabilities (each row in [0, 1], "
+                         "summing to 1)", "pass softmax(logits), not the logits.")
     if isinstance(labels, Node):
         raise _error("cross_entropy got traced labels", "plain integer class indices (they have "
                      "no gradient)", "leave them out of argnums.")
@@ -536,8 +549,8 @@ class Step:
     upstream : ndarray, shaped like ``node.value``
         U, the gradient of the output with respect to this node, summed over all its uses.
     contributions : tuple of (Node, ndarray) pairs
-        Each parent with the VJP's result for it, shaped like that parent; a parent's gradient
-        is the sum of the contributions it receives (fan-out adds up).
+        Each parent (but constants) with the VJP's result for it, shaped like that parent; a
+        parent's gradient is the sum of the contributions it receives (fan-out adds up).
     """
     node: Node
     upstream: np.ndarray
@@ -550,7 +563,7 @@ class Graph:
     Attributes
     ----------
     nodes : list of Node
-        Every node the output depends on; each node comes after its parents.
+        Every node the output depends on, constants included; each comes after its parents.
     inputs : list of Node
         The traced arguments, in argnums order (an input the output ignores is not in ``nodes``).
     output : Node
@@ -568,7 +581,7 @@ class Graph:
                 seen.add(node)
                 stack.append((node, True))
                 stack.extend((p, False) for p in reversed(node.parents))
-        rank = {x: i for i, x in enumerate(self.inputs)}  # leaves first, inputs in argnums order
+        rank = {x: i for i, x in enumerate(self.inputs)}  # leaves first: inputs, then constants
         leaves = sorted((n for n in order if not n.parents), key=lambda n: rank.get(n, len(rank)))
         self.nodes = leaves + [n for n in order if n.parents]
 
@@ -577,7 +590,7 @@ class Graph:
         lines = []
         for i, n in enumerate(self.nodes):
             parents = ", ".join(f"n{index[p]}" for p in n.parents)
-            what = f"input {n.name}" if n.op == "input" else f"{n.op}({parents})"
+            what = f"{n.op}({parents})" if parents else f"{n.op} {n.name}".strip()
             lines.append(f"n{i} = {what:<16} shape {n.shape}")
         return "\n".join(lines)
 
@@ -592,7 +605,8 @@ class Graph:
         Yields
         ------
         Step
-            A node is reached only after every node using it, so its upstream is complete.
+            One per node but the constants. A node is reached only after every node using it,
+            so its upstream is complete.
 
         Examples
         --------
@@ -604,15 +618,19 @@ class Graph:
         """
         grads = {self.output: self._seed(upstream)}
         for node in reversed(self.nodes):
+            if node.op == "const":
+                continue
             u = grads[node]
             sent = tuple((p, np.asarray(vjp(u), dtype=float))
-                         for p, vjp in zip(node.parents, node.vjps, strict=True))
+                         for p, vjp in zip(node.parents, node.vjps, strict=True) if p.op != "const")
             for p, c in sent:
                 if c.shape != p.shape:
                     raise _error(f"the VJP of {node.op!r} returned shape {c.shape} for a parent of "
                                  f"shape {p.shape}", "the parent's shape", "correct that VJP.")
-                grads.setdefault(p, np.zeros(p.shape))
-                grads[p] += c  # fan-out: one contribution per use
+                if p in grads:
+                    grads[p] += c  # fan-out: a node used several times sums one share per use
+                else:
+                    grads[p] = np.array(c)  # our own copy, so += never writes into c
             yield Step(node, u, sent)
 
     def gradients(self, upstream=None):
@@ -655,6 +673,16 @@ def _input(arg, i, name):
     return Node(np.array(a, dtype=float), "input", name=name)  # a copy: fn cannot change arg
 
 
+def _parameter_names(fn):
+    """fn's parameter names, to name the inputs; the code object is 10x faster than inspect."""
+    if inspect.isfunction(fn):
+        return fn.__code__.co_varnames[:fn.__code__.co_argcount]
+    try:
+        return list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):  # some builtins have no signature
+        return []
+
+
 def trace(fn, *args, argnums=0):
     """Run ``fn(*args)`` with the arguments at ``argnums`` traced; return its :class:`Graph`.
 
@@ -679,12 +707,13 @@ def trace(fn, *args, argnums=0):
     >>> g = trace(lambda x: tanh(x @ W).sum(), np.ones((4, 2)))
     >>> g
     n0 = input x          shape (4, 2)
-    n1 = @(n0)            shape (4, 3)
-    n2 = tanh(n1)         shape (4, 3)
-    n3 = sum(n2)          shape ()
+    n1 = const            shape (2, 3)
+    n2 = @(n0, n1)        shape (4, 3)
+    n3 = tanh(n2)         shape (4, 3)
+    n4 = sum(n3)          shape ()
     >>> [(s.node.op, s.upstream.shape) for s in g.backward()]
     [('sum', ()), ('tanh', (4, 3)), ('@', (4, 3)), ('input', (4, 2))]
-    >>> g.nodes[1].rule
+    >>> g.nodes[2].rule
     'dA = U @ B.T, dB = A.T @ U'
     """
     nums = _argnums(argnums)
@@ -692,10 +721,7 @@ def trace(fn, *args, argnums=0):
         raise _error(f"argnums={argnums!r} for a call with {len(args)} argument(s)", "positions "
                      f"from 0 to {len(args) - 1}", "choose positions in that range, counting "
                      "from 0.")
-    try:
-        names = list(inspect.signature(fn).parameters)
-    except (TypeError, ValueError):
-        names = []
+    names = _parameter_names(fn)
     args = list(args)
     inputs = [_input(args[i], i, names[i] if i < len(names) else f"arg{i}") for i in nums]  # copies
     for i, node in zip(nums, inputs, strict=True):

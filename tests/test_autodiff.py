@@ -257,25 +257,39 @@ def net(x, W):
 def test_trace_is_topological_inputs_first():
     x, W = np.arange(6.0).reshape(2, 3) / 10, np.ones((3, 4))
     graph = ad.trace(net, x, W, argnums=(0, 1))
-    assert [n.op for n in graph.nodes] == ["input", "input", "@", "+", "tanh", "sum"]
+    assert [n.op for n in graph.nodes] == ["input", "input", "const", "@", "+", "tanh", "sum"]
     assert [n.name for n in graph.inputs] == ["x", "W"]
     assert graph.nodes[:2] == graph.inputs and graph.nodes[-1] is graph.output
-    assert [n.shape for n in graph.nodes] == [(2, 3), (3, 4), (2, 4), (2, 4), (2, 4), ()]
+    assert [n.shape for n in graph.nodes] == [(2, 3), (3, 4), (), (2, 4), (2, 4), (2, 4), ()]
     position = {node: i for i, node in enumerate(graph.nodes)}
     for node in graph.nodes:
         assert all(position[p] < position[node] for p in node.parents)
-    at, plus = graph.nodes[2], graph.nodes[3]
+    one, at, plus = graph.nodes[2:5]
     assert at.parents == (graph.inputs[0], graph.inputs[1])
-    assert plus.parents == (at,)  # the constant 1.0 is no node
-    np.testing.assert_allclose(graph.nodes[4].value, np.tanh(x @ W + 1), rtol=1e-15)
+    assert plus.parents == (at, one) and one.value == 1.0 and one.parents == ()
+    np.testing.assert_allclose(graph.nodes[5].value, np.tanh(x @ W + 1), rtol=1e-15)
     assert graph.output.value == pytest.approx(np.tanh(x @ W + 1).sum(), rel=1e-15)
     assert at.rule == "dA = U @ B.T, dB = A.T @ U"
-    assert graph.nodes[4].rule == "dA = U * (1 - tanh(A)**2)"
-    assert all(n.rule for n in graph.nodes[2:])
+    assert graph.nodes[5].rule == "dA = U * (1 - tanh(A)**2)"
+    assert all(n.rule for n in graph.nodes[3:])
     assert repr(graph).splitlines() == [
         "n0 = input x          shape (2, 3)", "n1 = input W          shape (3, 4)",
-        "n2 = @(n0, n1)        shape (2, 4)", "n3 = +(n2)            shape (2, 4)",
-        "n4 = tanh(n3)         shape (2, 4)", "n5 = sum(n4)          shape ()"]
+        "n2 = const            shape ()", "n3 = @(n0, n1)        shape (2, 4)",
+        "n4 = +(n3, n2)        shape (2, 4)", "n5 = tanh(n4)         shape (2, 4)",
+        "n6 = sum(n5)          shape ()"]
+
+
+def test_constants_are_leaves_without_gradient():
+    X = np.ones((5, 2))
+    graph = ad.trace(lambda W: (X @ W).sum(), np.ones((2, 3)))
+    const, W, at = graph.nodes[1], graph.nodes[0], graph.nodes[2]
+    assert (const.op, const.shape, at.parents) == ("const", (5, 2), (const, W))
+    assert const.value is X  # the data itself, not a copy
+    steps = list(graph.backward())
+    assert [s.node.op for s in steps] == ["sum", "@", "input"]  # no step for the constant
+    (parent, dW), = steps[1].contributions  # only dB = A.T @ U: dA is never computed
+    assert parent is W
+    np.testing.assert_array_equal(dW, X.T @ np.ones((5, 3)))
 
 
 def test_trace_lists_inputs_first_in_argnums_order():
@@ -285,14 +299,34 @@ def test_trace_lists_inputs_first_in_argnums_order():
     assert graph.nodes[:2] == graph.inputs
 
 
+class Scaled:
+    def __init__(self, k):
+        self.k = k
+
+    def __call__(self, weights):
+        return (self.k * weights).sum()
+
+
+@pytest.mark.parametrize("fn, name", [
+    (lambda w, v: (w * v).sum(), "w"),
+    (Scaled(2.0), "weights"),  # a callable object: its __call__'s names, without self
+    (Scaled(2.0).__call__, "weights"),  # a bound method
+    (functools.partial(lambda k, z: (k * z).sum(), 2.0), "z"),
+])
+def test_inputs_are_named_after_the_parameters(fn, name):
+    args = (np.ones(2), np.ones(2)) if name == "w" else (np.ones(2),)
+    assert ad.trace(fn, *args).inputs[0].name == name
+
+
 def test_backward_steps_by_hand():
     x, W = np.arange(6.0).reshape(2, 3) / 10, np.linspace(-1, 1, 12).reshape(3, 4)
     graph = ad.trace(net, x, W, argnums=(0, 1))
     steps = list(graph.backward())
-    assert [s.node for s in steps] == graph.nodes[::-1]
+    assert [s.node for s in steps] == [n for n in graph.nodes[::-1] if n.op != "const"]
     for s in steps:
         assert s.upstream.shape == s.node.shape
-        assert [c.shape for _, c in s.contributions] == [p.shape for p in s.node.parents]
+        traced = [p for p in s.node.parents if p.op != "const"]
+        assert [(p, c.shape) for p, c in s.contributions] == [(p, p.shape) for p in traced]
     t = np.tanh(x @ W + 1)
     U_tanh = np.ones((2, 4))  # from sum: 1 copied back
     U_at = U_tanh * (1 - t ** 2)  # tanh's rule; + passes it on unchanged
@@ -422,6 +456,8 @@ X = np.ones((2, 3))
     (lambda: ad.grad(lambda x: np.sin(x).sum())(X), ["np.sin got a traced array",
                                                      "the ad functions"]),
     (lambda: ad.grad(lambda x: np.asarray(x).sum())(X), ["plain array (np.asarray"]),
+    (lambda: ad.grad(lambda x: np.sum(x))(X), ["np.sum got a traced array", "use x.sum(...)"]),
+    (lambda: ad.grad(lambda x: np.dot(x, x.T).sum())(X), ["np.dot got", "the ad functions"]),
     (lambda: ad.grad(lambda x: float(np.tanh(x.value).sum()))(X), [
         "fn returned float", "does not depend on the traced argument(s) ['x']", "not np.exp"]),
     (lambda: ad.grad(lambda x: x.sum())("abc"), [
