@@ -175,7 +175,7 @@ def node_label(w: Walk, i: int) -> str:
     """The name of node ``i``: its argument's name for an input, the example's for an operation."""
     node = w.graph.nodes[i]
     if not node.parents:
-        return node.name
+        return node.name or node.op      # an argument's name, or "const" for a plain array
     ops = [n for n in w.graph.nodes if n.parents]
     return EXAMPLES[w.name].names[ops.index(node)]
 
@@ -292,7 +292,7 @@ def step_lines(w: Walk, k: int) -> tuple[str, list[str]]:
     nodes = w.graph.nodes
     n_ops = sum(1 for node in nodes if node.parents)
     if s.phase == "start":
-        inputs = ", ".join(w.label(i) for i, node in enumerate(nodes) if not node.parents)
+        inputs = ", ".join(w.label(i) for i, node in enumerate(nodes) if node.op == "input")
         return ("Start: the inputs are given",
                 [f"inputs: {inputs}",
                  f"forward: {n_ops} operations, left to right, each value stored",
@@ -534,7 +534,9 @@ def plot_graph(ax, w: Walk, step: int = 0):
     -------
     artists : list
         The boxes, the edges, the box texts, the title and the three lines (all moving: a box's
-        colour and an edge's direction change with the step).
+        colour and an edge's direction change with the step). In a backward step the arrows to
+        the node's inputs point back, solid (what it sends), and so do the arrows from the nodes
+        that used it, dashed (what it received).
     update : callable
         ``update(step)`` recolours them for another step of the same walk.
     """
@@ -576,6 +578,7 @@ def plot_graph(ax, w: Walk, step: int = 0):
     def update(k):
         s = w.steps[k]
         sent = {p for p, _ in s.sent}
+        received = {c for c, _ in s.received}
         for i, box in enumerate(boxes):
             box.set_facecolor(DONE if s.complete[i] else STORED if s.computed[i] else NOT_YET)
             current = i == s.node
@@ -584,10 +587,12 @@ def plot_graph(ax, w: Walk, step: int = 0):
         for (p, c), arrow in zip(w.edges, arrows, strict=True):
             forward = s.phase == "forward" and c == s.node
             backward = s.phase == "backward" and c == s.node and p in sent
-            arrow.set_arrowstyle("<|-" if backward else "-|>")
-            arrow.set_color(style.ROLES["gradient"] if backward else
+            arrived = s.phase == "backward" and p == s.node and c in received
+            arrow.set_arrowstyle("<|-" if backward or arrived else "-|>")
+            arrow.set_color(style.ROLES["gradient"] if backward or arrived else
                             style.ROLES["direction"] if forward else EDGE)
-            arrow.set_linewidth(2.5 if forward or backward else 1.2)
+            arrow.set_linewidth(2.5 if forward or backward else 1.6 if arrived else 1.2)
+            arrow.set_linestyle("--" if arrived else "-")
         head, text = step_lines(w, k)
         ax.title.set_text(head)
         for line, t in zip(lines, text + [""] * (3 - len(text))):
@@ -817,7 +822,7 @@ add(Exercise(
     statement="An element-wise $y = \\tanh(a)$ at $a = (0,\\ \\ln 2,\\ -\\ln 3)$, where "
               "$y = (0,\\ 0.6,\\ -0.8)$. The backward pass brings $U = \\partial L / \\partial y = "
               "(2,\\ -1,\\ 0.5)$. Compute the VJP $\\partial L / \\partial a$ as a row of shape "
-              "(1, 3).",
+              "(1, 3); 3 significant digits are enough.",
     hints=("An element-wise function has a diagonal Jacobian, so U^T J is an entry-by-entry "
            "product: entry i is U_i times the derivative of tanh at a_i.",
            "The derivative of tanh is 1 - tanh(a)^2 = 1 - y^2: the VJP uses the output y that the "
@@ -840,7 +845,8 @@ add(Exercise(
     statement=f"A matrix product $y = a W$ with the row $a = {_tex(MATMUL_a)}$ (1 x 2) and "
               f"$W = {_tex(MATMUL_W)}$ (2 x 3), so $y$ is (1 x 3). The backward pass brings "
               f"$U = \\partial L / \\partial y = {_tex(MATMUL_Ua)}$. Compute the VJP with respect "
-              "to the left argument, $\\partial L / \\partial a$, shaped like $a$: (1, 2).",
+              "to the left argument, $\\partial L / \\partial a$, shaped like $a$: (1, 2); "
+              "3 significant digits are enough.",
     hints=("The answer is shaped like a, (1 x 2). Which product of U (1 x 3) and W (2 x 3), one "
            "of them transposed, has that shape?",
            "Entry i of dL/da is the dot product of U with row i of W: a_i reaches y through row i "
@@ -863,7 +869,7 @@ add(Exercise(
               f"$b = {_tex(MATMUL_b)}^T$ (3 numbers), so $y$ has 2 numbers. The backward pass "
               f"brings $U = \\partial L / \\partial y = {_tex(MATMUL_Ub)}$. Compute the VJP with "
               "respect to the right argument, $\\partial L / \\partial b$, as a row of shape "
-              "(1, 3).",
+              "(1, 3); 3 significant digits are enough.",
     hints=("The answer has one number per entry of b, written as a row (1 x 3). Which product of "
            "U (1 x 2) and A (2 x 3) has that shape?",
            "Entry j of dL/db is the dot product of U with column j of A: b_j reaches y through "
@@ -884,7 +890,8 @@ add(Exercise(
     statement="One example with logits $z = (0,\\ \\ln 3,\\ \\ln 4)$ and true class 2 (classes "
               "counted 1, 2, 3). Its loss is $L = -\\log s_2$ with "
               "$s = \\operatorname{softmax}(z)$. "
-              "Compute $\\partial L / \\partial z$ as a row of shape (1, 3).",
+              "Compute $\\partial L / \\partial z$ as a row of shape (1, 3); 3 significant digits "
+              "are enough.",
     hints=("Compute s = softmax(z) first: the exponentials of 0, ln 3 and ln 4 are whole numbers.",
            "Through softmax and cross-entropy together the gradient with respect to z collapses to "
            "s - y, where y is the one-hot row of the true class."),

@@ -3,6 +3,8 @@ the memory count, the exercises, the widget in the kernel and in a browser."""
 import numpy as np
 import pytest
 from browser import image_src, open_and_run, panel_text, screenshot, slider_handle, wait_new_image
+from matplotlib.colors import to_rgb
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
 import gradlib as gl
@@ -136,13 +138,14 @@ def test_layout_puts_every_node_in_its_own_place():
 
 
 def test_unknown_example_is_refused():
-    with pytest.raises(gl.GradlibError, match=r"example 'mlp' is not one of \['expression', 'network'\]"):
+    with pytest.raises(gl.GradlibError,
+                       match=r"example 'mlp' is not one of \['expression', 'network'\]"):
         lesson.walk("mlp")
 
 
 # ---- the widget, in the kernel ------------------------------------------------------------
 def displayed_pt(size_pt: float) -> float:
-    """A font size of the figure as shown: the PNG (style.DPI) at its own size on a 96 px/inch page."""
+    """A font size as shown: the PNG (style.DPI) at its own size on a 96 pixel-per-inch page."""
     return size_pt * style.DPI / 96
 
 
@@ -193,6 +196,10 @@ def test_stepper_graph_choice_resets_the_step():
     w.step.value = 10
     assert w.state["received"] == ["Q", "P"]
     assert "fan-out:" in w.panel.value and "from Q" in w.panel.value
+    arrows = [a for a in w._view.artists if isinstance(a, FancyArrowPatch)]
+    dashed = [a for a in arrows if a.get_linestyle() == "--"]
+    assert len(arrows) == 6 and len(dashed) == 2            # x -> P and x -> Q, drawn backwards
+    assert all(a.get_edgecolor()[:3] == to_rgb(style.ROLES["gradient"]) for a in dashed)
     w.example.value = "network"
     assert w.state["step"] == 0 and w.step.max == 19
 
@@ -304,7 +311,8 @@ def test_hand_exercises_match_their_statements():
         np.testing.assert_allclose(rounded, truth, rtol=1e-12, atol=1e-12)
         assert gl.exercise(id).check(rounded)
     assert "(2,\\ -1,\\ 0.5)" in gl.exercise("9.1").statement
-    assert "\\begin{bmatrix} 2 & -1 & 1 \\\\ 0 & 3 & -2 \\end{bmatrix}" in gl.exercise("9.2").statement
+    W = "\\begin{bmatrix} 2 & -1 & 1 \\\\ 0 & 3 & -2 \\end{bmatrix}"
+    assert W in gl.exercise("9.2").statement
 
 
 def differs_by_more_than_one_percent(answer, truth) -> bool:
@@ -339,7 +347,8 @@ def test_code_exercise_accepts_a_right_sin_and_its_reference_is_a_gradient_check
             if isinstance(name, str) and kind != "function_error":
                 assert differs_by_more_than_one_percent(resolve(name)(x, u), truth), name
     fb = ex.check(lesson.gradient_through(lambda a: ad.exp(a)))
-    assert not fb and fb.message.startswith("With the input f([[0.5, -1.0, 2.0]], [[1.0, 2.0, -0.5]])")
+    assert not fb
+    assert fb.message.startswith("With the input f([[0.5, -1.0, 2.0]], [[1.0, 2.0, -0.5]])")
 
 
 def test_code_exercise_feedback_for_numpy_inside_and_the_template():
