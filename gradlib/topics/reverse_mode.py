@@ -681,7 +681,7 @@ class ReverseModeStepper(LessonWidget):
 
     text = "Reverse-mode stepper: run the notebook to step through the forward and backward pass."
     size = "wide"
-    panel_width = "330px"
+    panel_width = "768px"   # under the figure, as wide as it: the matrices sit side by side
     view_attrs = ("_update",)
 
     def __init__(self, example: str = "network", step: int = 0):

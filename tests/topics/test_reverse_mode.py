@@ -368,6 +368,7 @@ def test_code_exercise_feedback_for_numpy_inside_and_the_template():
 def test_lesson_9_reverse_mode_stepper(page, lab):
     box, = open_and_run(page, lab, "09_reverse_mode.ipynb")
     assert "Start: the inputs are given" in panel_text(box)
+    box.scroll_into_view_if_needed()
     screenshot(page, "lesson9_start")
     before = image_src(box)
     box.locator("button", has_text="next").click()
