@@ -113,14 +113,28 @@ def test_an_exercise_without_its_cell_in_the_lesson_is_named(tmp_path):
 
 
 # ---- nbgrader itself -----------------------------------------------------------------------------
+class Source(str):
+    """Python source of an answer, written into the answer cell as it is (its repr is itself)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def right_answer(ex):
-    """Computed from the exercise's problem data with plain SymPy (tests/test_exercises.py)."""
+    """Computed from the exercise's problem data with plain SymPy (tests/test_exercises.py); for
+    a code exercise, its reference function."""
+    if ex.kind == "code":
+        return Source(f"__import__('gradlib.exercises').exercises.resolve("
+                      f"{ex.problem['reference']!r})")
     right = independent_answer(ex)
     return tuple(int(s) for s in right) if isinstance(right, tuple) else right.tolist()
 
 
 def wrong_answer(ex):
-    """Far from the truth in every entry (by 1 + |truth|), or a shape with one row too many."""
+    """Far from the truth in every entry (by 1 + |truth|), or a shape with one row too many; for
+    a code exercise, a number where a function is wanted."""
+    if ex.kind == "code":
+        return 0
     right = independent_answer(ex)
     if isinstance(right, tuple):
         return (right[0] + 1, right[1])
