@@ -695,9 +695,9 @@ class ReverseModeStepper(LessonWidget):
         self.step = ipywidgets.IntSlider(value=int(np.clip(step, 0, len(w.steps) - 1)), min=0,
                                          max=len(w.steps) - 1, description="step:",
                                          layout=ipywidgets.Layout(width="300px"))
-        self.prev.on_click(lambda _: self._move(-1))
-        self.next.on_click(lambda _: self._move(+1))
-        self.example.observe(self._on_example, names="value")   # before the base's: runs first
+        self.listen(self.prev, self._move, -1)
+        self.listen(self.next, self._move, +1)
+        self.listen(self.example, self._on_example)   # before the base's: runs first
         super().__init__([self.example, self.prev, self.next, self.step])
 
     def _move(self, delta: int):
