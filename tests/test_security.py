@@ -43,9 +43,11 @@ ALLOWED = {
     ("gradlib.exercises", "Exercise._exprs"): "entries are symbolic.parse results",
     ("gradlib.exercises", "Exercise.truth"): "sympy.diff results, and the direction d: numbers "
                                              "from the exercise's own problem data",
-    ("gradlib.explore.jacobian", "<module>"): "literal sympy expressions of the extra maps",
-    ("gradlib.explore.steps", "problem"): "expr is symbolic.parse of the built-in PROBLEMS",
-    ("gradlib.explore.steps", "agreement"): "expr is symbolic.parse(text)",
+    ("gradlib.topics.jacobian", "<module>"): "literal sympy expressions of the extra maps",
+    ("gradlib.topics.numeric_vs_symbolic", "problem"):
+        "expr is symbolic.parse of the built-in PROBLEMS",
+    ("gradlib.topics.numeric_vs_symbolic", "agreement"): "expr is symbolic.parse(text)",
+    ("gradlib.symbolic", "flatten"): "the entries of a sympy Array jacobian/gradient built",
 }
 
 

@@ -273,4 +273,4 @@ def test_make_book_runs_the_script_and_ci_runs_the_book_test():
     assert dry.strip().splitlines()[-1] == ".venv-teach/bin/python scripts/book.py"
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert "make test-book || status=$?" in ci
-    assert "command -v npm >/dev/null || need+=(npm)" in ci
+    assert "command -v npm >/dev/null || need+=(nodejs npm)" in ci
