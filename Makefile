@@ -35,8 +35,10 @@ $(LAB_SETTINGS): binder/overrides.json scripts/lab_settings.py
 lab: $(STAMP) $(LAB_SETTINGS)
 	$(VENV)/bin/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. $(ROOT_FLAG) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-## Run the whole test suite: unit, property, doctests, lessons (nbval).
+## Run the whole test suite: the linter (ruff), unit, property, doctests, lessons (nbval).
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet $$(git ls-files '*.py')
 	$(PY) -m pytest -n 2 --dist loadfile
 
 ## The browser tests: JupyterLab in headless Chromium (needs Debian's chromium).

@@ -21,6 +21,7 @@ the move round trip (median, p95) and the memory per student, and the capacity t
     .venv/bin/python bench/bench_hub.py                 # N = 1 4 8 10 (make hub-env first)
     .venv/bin/python bench/bench_hub.py --students 2 --moves 5
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,7 @@ import local_hub  # noqa: E402  (a script, not a package)
 LESSON = "01_gradient_row.ipynb"
 SLIDERS = {"FloatSliderModel", "IntSliderModel"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-MOVE_TARGET_MS = 200.0           # p95 of a move's round trip that still feels immediate
+MOVE_TARGET_MS = 200.0  # p95 of a move's round trip that still feels immediate
 
 
 @dataclass
@@ -66,25 +67,41 @@ class Kernel:
 
     def __init__(self, ws):
         self.ws, self.session = ws, uuid.uuid4().hex
-        self.models: dict[str, dict] = {}       # widget models seen: comm_id -> state
-        self.views: list[str] = []              # widget views displayed, in order: model ids
+        self.models: dict[str, dict] = {}  # widget models seen: comm_id -> state
+        self.views: list[str] = []  # widget views displayed, in order: model ids
 
     def send(self, msg_type: str, content: dict, channel: str = "shell") -> str:
         msg_id = uuid.uuid4().hex
-        header = {"msg_id": msg_id, "msg_type": msg_type, "session": self.session, "username": "bench",
-                  "date": "", "version": "5.3"}
-        self.ws.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {},
-                                          "content": content, "channel": channel, "buffers": []}))
+        header = {
+            "msg_id": msg_id,
+            "msg_type": msg_type,
+            "session": self.session,
+            "username": "bench",
+            "date": "",
+            "version": "5.3",
+        }
+        self.ws.write_message(
+            json.dumps(
+                {
+                    "header": header,
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": content,
+                    "channel": channel,
+                    "buffers": [],
+                }
+            )
+        )
         return msg_id
 
     async def receive(self, timeout: float) -> dict:
         raw = await asyncio.wait_for(self.ws.read_message(), timeout)
         if raw is None:
             raise RuntimeError("the kernel's websocket closed")
-        if isinstance(raw, bytes):              # a message with buffers: count, offsets, JSON, buffers
+        if isinstance(raw, bytes):  # a message with buffers: count, offsets, JSON, buffers
             count = struct.unpack("!I", raw[:4])[0]
-            offsets = struct.unpack(f"!{count}I", raw[4:4 + 4 * count])
-            msg = json.loads(raw[offsets[0]:offsets[1] if count > 1 else None])
+            offsets = struct.unpack(f"!{count}I", raw[4 : 4 + 4 * count])
+            msg = json.loads(raw[offsets[0] : offsets[1] if count > 1 else None])
             msg["buffers"] = count - 1
         else:
             msg = json.loads(raw)
@@ -99,9 +116,17 @@ class Kernel:
         return msg
 
     async def execute(self, code: str, timeout: float = 300) -> None:
-        msg_id = self.send("execute_request", {"code": code, "silent": False, "store_history": True,
-                                               "user_expressions": {}, "allow_stdin": False,
-                                               "stop_on_error": True})
+        msg_id = self.send(
+            "execute_request",
+            {
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
         reply = idle = False
         deadline = time.monotonic() + timeout
         while not (reply and idle):
@@ -110,12 +135,20 @@ class Kernel:
                 continue
             if msg["header"]["msg_type"] == "execute_reply":
                 if msg["content"]["status"] != "ok":
-                    raise RuntimeError(f"cell failed: {msg['content'].get('ename')}: {msg['content'].get('evalue')}"
-                                       f"\n{code[:300]}")
+                    raise RuntimeError(
+                        f"cell failed: {msg['content'].get('ename')}: "
+                        f"{msg['content'].get('evalue')}"
+                        f"\n{code[:300]}"
+                    )
                 reply = True
             elif msg["header"]["msg_type"] == "error":
-                raise RuntimeError(f"cell failed: {msg['content']['ename']}: {msg['content']['evalue']}")
-            elif msg["header"]["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                raise RuntimeError(
+                    f"cell failed: {msg['content']['ename']}: {msg['content']['evalue']}"
+                )
+            elif (
+                msg["header"]["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle"
+            ):
                 idle = True
 
     def descendants(self, model_id: str):
@@ -127,13 +160,22 @@ class Kernel:
     async def move(self, slider: str, image: str, value, timeout: float = 60) -> float:
         """Set the slider as a browser does; milliseconds until the new PNG of ``image`` is back."""
         start = time.perf_counter()
-        msg_id = self.send("comm_msg", {"comm_id": slider, "data": {"method": "update", "state": {"value": value},
-                                                                    "buffer_paths": []}})
+        msg_id = self.send(
+            "comm_msg",
+            {
+                "comm_id": slider,
+                "data": {"method": "update", "state": {"value": value}, "buffer_paths": []},
+            },
+        )
         deadline = time.monotonic() + timeout
         while True:
             msg = await self.receive(deadline - time.monotonic())
-            if (msg["header"]["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == image
-                    and msg["parent_header"].get("msg_id") == msg_id and msg["buffers"]):
+            if (
+                msg["header"]["msg_type"] == "comm_msg"
+                and msg["content"]["comm_id"] == image
+                and msg["parent_header"].get("msg_id") == msg_id
+                and msg["buffers"]
+            ):
                 return (time.perf_counter() - start) * 1e3
 
 
@@ -169,13 +211,20 @@ def user_processes(name: str) -> list[psutil.Process]:
     return found
 
 
-async def student_session(hub: local_hub.Hub, student: Student, cells: list[str], n_moves: int) -> None:
+async def student_session(
+    hub: local_hub.Hub, student: Student, cells: list[str], n_moves: int
+) -> None:
     http = AsyncHTTPClient()
     auth = {"Authorization": f"token {hub.token}"}
 
     async def call(method, url, body=None, timeout=300):
-        request = HTTPRequest(url, method=method, headers=auth, request_timeout=timeout,
-                              body=json.dumps(body) if body is not None else (b"" if method == "POST" else None))
+        request = HTTPRequest(
+            url,
+            method=method,
+            headers=auth,
+            request_timeout=timeout,
+            body=json.dumps(body) if body is not None else (b"" if method == "POST" else None),
+        )
         response = await http.fetch(request, raise_error=True)
         return json.loads(response.body) if response.body else None
 
@@ -195,8 +244,10 @@ async def student_session(hub: local_hub.Hub, student: Student, cells: list[str]
 
     base = f"{hub.url}/user/{student.name}/api/kernels"
     kernel_id = (await call("POST", base, {"name": "python3"}))["id"]
-    ws = await websocket_connect(HTTPRequest(f"{base.replace('http', 'ws', 1)}/{kernel_id}/channels",
-                                             headers=auth), max_message_size=64 << 20)
+    ws = await websocket_connect(
+        HTTPRequest(f"{base.replace('http', 'ws', 1)}/{kernel_id}/channels", headers=auth),
+        max_message_size=64 << 20,
+    )
     kernel = Kernel(ws)
     try:
         start = time.perf_counter()
@@ -204,7 +255,7 @@ async def student_session(hub: local_hub.Hub, student: Student, cells: list[str]
             await kernel.execute(code)
         student.run_all_s = time.perf_counter() - start
 
-        box = kernel.views[0]                                  # the lesson's first widget
+        box = kernel.views[0]  # the lesson's first widget
         family = list(kernel.descendants(box))
         slider = next(m for m in family if kernel.models[m].get("_model_name") in SLIDERS)
         image = next(m for m in family if kernel.models[m].get("_model_name") == "ImageModel")
@@ -215,7 +266,9 @@ async def student_session(hub: local_hub.Hub, student: Student, cells: list[str]
         student.rss_mib = sum(p.memory_info().rss for p in procs) / 2**20
         student.uss_mib = sum(p.memory_full_info().uss for p in procs) / 2**20
         if len(procs) < 2:
-            raise RuntimeError(f"found {len(procs)} processes of {student.name}, expected a server and a kernel")
+            raise RuntimeError(
+                f"found {len(procs)} processes of {student.name}, expected a server and a kernel"
+            )
     finally:
         ws.close()
 
@@ -224,8 +277,15 @@ async def stop_all(hub: local_hub.Hub, students: list[Student]) -> None:
     http = AsyncHTTPClient()
     auth = {"Authorization": f"token {hub.token}"}
     for s in students:
-        await http.fetch(HTTPRequest(f"{hub.url}/hub/api/users/{s.name}/server", method="DELETE", headers=auth,
-                                     request_timeout=120), raise_error=False)
+        await http.fetch(
+            HTTPRequest(
+                f"{hub.url}/hub/api/users/{s.name}/server",
+                method="DELETE",
+                headers=auth,
+                request_timeout=120,
+            ),
+            raise_error=False,
+        )
     deadline = time.monotonic() + 120
     while any(user_processes(s.name) for s in students) and time.monotonic() < deadline:
         await asyncio.sleep(0.5)
@@ -253,10 +313,16 @@ def main(argv: list[str] | None = None) -> int:
     cells = code_cells(ROOT / "notebooks" / LESSON)
     cores = os.cpu_count()
     total_gib = psutil.virtual_memory().total / 2**30
-    print(f"# Course JupyterHub, students at once: {platform.node() or 'this machine'}, {cores} cores, "
-          f"{total_gib:.0f} GiB; Python {platform.python_version()}")
-    print(f"# each student: spawn, Run All of {LESSON} ({len(cells)} code cells), {args.moves} slider moves of its "
-          "first widget (comm messages as a browser sends them, no browser)\n")
+    print(
+        f"# Course JupyterHub, students at once: {platform.node() or 'this machine'}, {cores} "
+        "cores, "
+        f"{total_gib:.0f} GiB; Python {platform.python_version()}"
+    )
+    print(
+        f"# each student: spawn, Run All of {LESSON} ({len(cells)} code cells), {args.moves} "
+        "slider moves of its "
+        "first widget (comm messages as a browser sends them, no browser)\n"
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as work:
         with local_hub.running_hub(Path(work)) as hub:
@@ -264,31 +330,45 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 students = asyncio.run(round_of(hub, n, cells, args.moves))
                 moves_ms = [m for s in students for m in s.moves_ms]
-                rows.append({
-                    "N": n,
-                    "slowest spawn (s)": max(s.spawn_s for s in students),
-                    "median Run All (s)": statistics.median(s.run_all_s for s in students),
-                    "slowest Run All (s)": max(s.run_all_s for s in students),
-                    "move median (ms)": statistics.median(moves_ms),
-                    "move p95 (ms)": percentile(moves_ms, 0.95),
-                    "RSS / student (MiB)": statistics.mean(s.rss_mib for s in students),
-                    "USS / student (MiB)": statistics.mean(s.uss_mib for s in students),
-                    "round (s)": time.perf_counter() - started,
-                })
+                rows.append(
+                    {
+                        "N": n,
+                        "slowest spawn (s)": max(s.spawn_s for s in students),
+                        "median Run All (s)": statistics.median(s.run_all_s for s in students),
+                        "slowest Run All (s)": max(s.run_all_s for s in students),
+                        "move median (ms)": statistics.median(moves_ms),
+                        "move p95 (ms)": percentile(moves_ms, 0.95),
+                        "RSS / student (MiB)": statistics.mean(s.rss_mib for s in students),
+                        "USS / student (MiB)": statistics.mean(s.uss_mib for s in students),
+                        "round (s)": time.perf_counter() - started,
+                    }
+                )
                 print(f"N = {n} done in {rows[-1]['round (s)']:.0f} s", file=sys.stderr, flush=True)
     header = list(rows[0])
     print("| " + " | ".join(header) + " |")
     print("|" + "---:|" * len(header))
     for row in rows:
-        print("| " + " | ".join(f"{row[h]:.0f}" if h == "N" else f"{row[h]:.1f}" if "(s)" in h else f"{row[h]:.0f}"
-                                for h in header) + " |")
+        print(
+            "| "
+            + " | ".join(
+                f"{row[h]:.0f}" if h == "N" else f"{row[h]:.1f}" if "(s)" in h else f"{row[h]:.0f}"
+                for h in header
+            )
+            + " |"
+        )
     ok = [r["N"] for r in rows if r["move p95 (ms)"] <= MOVE_TARGET_MS]
     uss = max(r["USS / student (MiB)"] for r in rows)
     rss = max(r["RSS / student (MiB)"] for r in rows)
-    print(f"\nCapacity: moves stay under {MOVE_TARGET_MS:.0f} ms (p95) up to N = {max(ok) if ok else 0} of the "
-          f"N tested on {cores} cores, i.e. at least {(max(ok) if ok else 0) / cores:.1f} active students per core; "
-          f"memory {uss:.0f} MiB unique ({rss:.0f} MiB resident) per student, i.e. about {1024 / uss:.1f} students "
-          f"per GiB (with shared libraries counted once), {1024 / rss:.1f} counting each student's RSS in full.")
+    print(
+        f"\nCapacity: moves stay under {MOVE_TARGET_MS:.0f} ms (p95) up to N = "
+        f"{max(ok) if ok else 0} of the "
+        f"N tested on {cores} cores, i.e. at least {(max(ok) if ok else 0) / cores:.1f} active "
+        "students per core; "
+        f"memory {uss:.0f} MiB unique ({rss:.0f} MiB resident) per student, i.e. about "
+        f"{1024 / uss:.1f} students "
+        f"per GiB (with shared libraries counted once), {1024 / rss:.1f} counting each student's "
+        "RSS in full."
+    )
     return 0
 
 

@@ -1,11 +1,15 @@
 """Benchmark gradlib.numeric against scipy.differentiate, scipy.optimize.approx_fprime and numdifftools.
 
 Prints one table (relative error, evaluations of f, median time per call), error-estimate honesty
-statistics and a targets block with PASS/FAIL. Run: ``make bench`` or ``.venv/bin/python bench/bench_numeric.py``.
+statistics and a targets block with PASS/FAIL. Run: ``make bench`` or ``.venv/bin/python
+bench/bench_numeric.py``.
 """
+
 import os
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # 2 shared cores: threaded BLAS on tiny matrices only adds noise
+os.environ.setdefault(
+    "OPENBLAS_NUM_THREADS", "1"
+)  # 2 shared cores: threaded BLAS on tiny matrices only adds noise
 import platform
 import sys
 import time
@@ -64,13 +68,21 @@ def run(name, f, x, kind="jacobian"):
         else:
             call = lambda: gl.jacobian(counted, x, method=name, vectorized=vectorized)
     elif name == "scipy.differentiate":
-        call = (lambda: sd.hessian(counted, x).ddf) if kind == "hessian" else (lambda: sd.jacobian(counted, x).df)
+        call = (
+            (lambda: sd.hessian(counted, x).ddf)
+            if kind == "hessian"
+            else (lambda: sd.jacobian(counted, x).df)
+        )
     elif name == "approx_fprime":
         if kind == "hessian":
             return None, None, None
         call = lambda: np.atleast_2d(approx_fprime(x, counted))
     else:
-        call = (lambda: nd.Hessian(counted)(x)) if kind == "hessian" else (lambda: nd.Jacobian(counted)(x))
+        call = (
+            (lambda: nd.Hessian(counted)(x))
+            if kind == "hessian"
+            else (lambda: nd.Jacobian(counted)(x))
+        )
     try:
         D = np.asarray(call(), dtype=float)
     except Exception:
@@ -96,8 +108,12 @@ def small(x):
 
 def small_J(x):
     a, b, c = x
-    return np.array([[np.sin(b), a * np.cos(b), np.exp(c)],
-                     [2 * a * c, c * np.sin(b * c), a * a + b * np.sin(b * c)]])
+    return np.array(
+        [
+            [np.sin(b), a * np.cos(b), np.exp(c)],
+            [2 * a * c, c * np.sin(b * c), a * a + b * np.sin(b * c)],
+        ]
+    )
 
 
 def hess_f(x):
@@ -107,14 +123,24 @@ def hess_f(x):
 def hess_H(x):
     a, b, c = x
     e = np.exp(a * c)
-    return np.array([[2 * np.sin(b) + c * c * e, 2 * a * np.cos(b), e * (1 + a * c)],
-                     [2 * a * np.cos(b), -a * a * np.sin(b), 0.0],
-                     [e * (1 + a * c), 0.0, a * a * e]])
+    return np.array(
+        [
+            [2 * np.sin(b) + c * c * e, 2 * a * np.cos(b), e * (1 + a * c)],
+            [2 * a * np.cos(b), -a * a * np.sin(b), 0.0],
+            [e * (1 + a * c), 0.0, a * a * e],
+        ]
+    )
 
 
 tanh = lambda x: np.tanh(np.tensordot(A, x, axes=1))  # works for x of shape (n,), (n, N), (n, k...)
 CASES = [  # name, f, x, exact derivative, kind
-    ("R^3->R^2 small", small, np.array([0.7, -1.3, 0.4]), small_J(np.array([0.7, -1.3, 0.4])), "jacobian"),
+    (
+        "R^3->R^2 small",
+        small,
+        np.array([0.7, -1.3, 0.4]),
+        small_J(np.array([0.7, -1.3, 0.4])),
+        "jacobian",
+    ),
     ("tanh(A@x) 50x100", tanh, x_tanh, (1 - tanh(x_tanh) ** 2)[:, None] * A, "tanh"),
 ]
 for c in (1e-6, 1.0, 1e10, 1e20):
@@ -140,17 +166,22 @@ def loss_W(W):
 def matrix_table():
     """gl.gradient(L, W) for W of shape 50 x 100 (n = 5000): every method, per point and batched."""
     exact = (1 - np.tanh(W_mat @ x_mat) ** 2)[:, None] * x_mat[None, :]
-    print("\nGradient of L(W) = sum(tanh(W @ x)) with respect to W, shape 50 x 100 (n = 5,000 inputs):"
-          "\ngl.gradient(L, W) -> (1, 50, 100). Relative error max|g - exact| / max|exact|, evaluations "
-          "of L (a batch\nof shape (50, 100, N) counts N), seconds for one call; vectorized: L gets the "
-          "points along the last axis.\n")
+    print(
+        "\nGradient of L(W) = sum(tanh(W @ x)) with respect to W, shape 50 x 100 (n = 5,000 "
+        "inputs):"
+        "\ngl.gradient(L, W) -> (1, 50, 100). Relative error max|g - exact| / max|exact|, "
+        "evaluations "
+        "of L (a batch\nof shape (50, 100, N) counts N), seconds for one call; vectorized: L gets "
+        "the "
+        "points along the last axis.\n"
+    )
     print(f"{'method':12s}{'vectorized':>11s}{'relerr':>10s}{'nfev':>8s}{'seconds':>9s}")
     rows = {}
     for vectorized in (False, True):
         for m in OURS:
             n_calls = []
 
-            def L(W):
+            def L(W, n_calls=n_calls):
                 n_calls.append(1 if W.ndim == 2 else W.shape[-1])
                 return loss_W(W)
 
@@ -177,17 +208,25 @@ def hvp_table():
     """gl.hvp(f, x, v) against forming gl.hessian(f, x) @ v, n = 100."""
     s = 1 / (1 + np.exp(-(A_hvp @ x_hvp)))
     exact = (A_hvp.T @ (s * (1 - s) * (A_hvp @ v_hvp)) + v_hvp)[:, None]
-    print("\nHessian-vector product H(x) v, n = 100 (f = regularized logistic loss, A 300 x 100): "
-          "gl.hvp (two gradients)\nagainst forming gl.hessian(f, x) @ v. Relative error, evaluations "
-          "of f, seconds for one call.\n")
+    print(
+        "\nHessian-vector product H(x) v, n = 100 (f = regularized logistic loss, A 300 x 100): "
+        "gl.hvp (two gradients)\nagainst forming gl.hessian(f, x) @ v. Relative error, evaluations "
+        "of f, seconds for one call.\n"
+    )
     print(f"{'call':34s}{'relerr':>10s}{'nfev':>8s}{'seconds':>9s}")
     rows = {}
-    for name, call in [("gl.hvp(f, x, v)  [auto->complex]", lambda f: gl.numeric.hvp(f, x_hvp, v_hvp)),
-                       ("gl.hvp(..., method='central')",
-                        lambda f: gl.numeric.hvp(f, x_hvp, v_hvp, method="central")),
-                       ("gl.hessian(f, x) @ v  [complex]", lambda f: gl.hessian(f, x_hvp) @ v_hvp[:, None]),
-                       ("gl.hessian(..., 'central') @ v",
-                        lambda f: gl.hessian(f, x_hvp, method="central") @ v_hvp[:, None])]:
+    for name, call in [
+        ("gl.hvp(f, x, v)  [auto->complex]", lambda f: gl.numeric.hvp(f, x_hvp, v_hvp)),
+        (
+            "gl.hvp(..., method='central')",
+            lambda f: gl.numeric.hvp(f, x_hvp, v_hvp, method="central"),
+        ),
+        ("gl.hessian(f, x) @ v  [complex]", lambda f: gl.hessian(f, x_hvp) @ v_hvp[:, None]),
+        (
+            "gl.hessian(..., 'central') @ v",
+            lambda f: gl.hessian(f, x_hvp, method="central") @ v_hvp[:, None],
+        ),
+    ]:
         counted = Counted(logistic)
         t0 = time.perf_counter()
         Hv = call(counted)
@@ -208,8 +247,14 @@ def random_cases(seed, count):
         if depth == 0 or r.random() < 0.25:
             return X[r.integers(n)] if r.random() < 0.8 else sp.Float(round(r.uniform(-2, 2), 2))
         op, a = r.integers(6), expr(n, depth - 1)
-        return [sp.sin(a), sp.cos(a), sp.exp(sp.sin(a)), sp.tanh(a), a * expr(n, depth - 1),
-                a + expr(n, depth - 1)][op]
+        return [
+            sp.sin(a),
+            sp.cos(a),
+            sp.exp(sp.sin(a)),
+            sp.tanh(a),
+            a * expr(n, depth - 1),
+            a + expr(n, depth - 1),
+        ][op]
 
     out = []
     for _ in range(count):
@@ -225,15 +270,22 @@ def random_cases(seed, count):
 def exact_bench_cases():
     """The jacobian cases above with their exact Jacobians in 40 digits (float64 closed forms are not exact)."""
     X = sp.symbols("x0:3")
-    small_sym = sp.Matrix([X[0] * sp.sin(X[1]) + sp.exp(X[2]), X[0] ** 2 * X[2] - sp.cos(X[1] * X[2])])
+    small_sym = sp.Matrix(
+        [X[0] * sp.sin(X[1]) + sp.exp(X[2]), X[0] ** 2 * X[2] - sp.cos(X[1] * X[2])]
+    )
     out = []
     for _, f, x, _, kind in CASES:
         xm = [mpmath.mpf(v) for v in x]
         if kind == "jacobian":
             J = sp.lambdify([X], small_sym.jacobian(X), "mpmath")(xm)
         elif kind == "tanh":
-            s2 = [1 - mpmath.tanh(mpmath.fsum(mpmath.mpf(a) * v for a, v in zip(row, xm))) ** 2 for row in A]
-            J = mpmath.matrix([[s2[i] * mpmath.mpf(A[i, j]) for j in range(x.size)] for i in range(A.shape[0])])
+            s2 = [
+                1 - mpmath.tanh(mpmath.fsum(mpmath.mpf(a) * v for a, v in zip(row, xm))) ** 2
+                for row in A
+            ]
+            J = mpmath.matrix(
+                [[s2[i] * mpmath.mpf(A[i, j]) for j in range(x.size)] for i in range(A.shape[0])]
+            )
         elif kind == "log":
             J = mpmath.diag([1 / v for v in xm])
         elif kind == "tiny":
@@ -249,14 +301,22 @@ def honesty(method, cases):
     rows = []
     for f, x, Jmp in cases:
         J, info = gl.jacobian(f, x, method=method, full_output=True)
-        true = np.array([[float(abs(mpmath.mpf(J[i, j]) - Jmp[i, j])) for j in range(J.shape[1])]
-                         for i in range(J.shape[0])])
-        res = 0 * J if info.method.endswith("complex") else EPS * np.abs(f(x))[:, None] / info.step[None, :]
+        true = np.array(
+            [
+                [float(abs(mpmath.mpf(J[i, j]) - Jmp[i, j])) for j in range(J.shape[1])]
+                for i in range(J.shape[0])
+            ]
+        )
+        res = (
+            0 * J
+            if info.method.endswith("complex")
+            else EPS * np.abs(f(x))[:, None] / info.step[None, :]
+        )
         rows.append(np.stack([true.ravel(), info.error.ravel(), np.abs(J).ravel(), res.ravel()]))
     t, e, a, res = np.concatenate(rows, axis=1)
     honest = float(np.mean(t <= e))
-    floor_spec = np.maximum(t, EPS * a)             # the issue's rule
-    floor = np.maximum(floor_spec, res)              # ... and a difference cannot resolve below eps |f_i| / h_j
+    floor_spec = np.maximum(t, EPS * a)  # the issue's rule
+    floor = np.maximum(floor_spec, res)  # ... and a difference cannot resolve below eps |f_i| / h_j
     within, within_spec = float(np.mean(e <= 100 * floor)), float(np.mean(e <= 100 * floor_spec))
     nz = (e > 0) & (floor > 0)
     ratio = e[nz] / floor[nz]
@@ -264,16 +324,25 @@ def honesty(method, cases):
 
 
 def main():
-    warnings.simplefilter("ignore")  # peers (numdifftools, scipy) warn; gradlib's own warnings do not occur here
+    warnings.simplefilter(
+        "ignore"
+    )  # peers (numdifftools, scipy) warn; gradlib's own warnings do not occur here
     np.seterr(all="ignore")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
-          f"numdifftools {nd.__version__}, gradlib {gl.__name__} (this tree), {platform.machine()}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, "
+        f"numdifftools {nd.__version__}, gradlib {gl.__name__} (this tree), {platform.machine()}, "
+        f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}"
+    )
     methods = OURS + PEERS
     results = {}
     head = f"{'case':24s} {'':7s}" + "".join(f"{m[:14]:>15s}" for m in methods)
-    print("\nRelative error max|D - exact| / max|exact|, evaluations of f (a batched call counts its points), "
-          "median time per call.\ngradlib is vectorized on tanh(A@x) (as scipy.differentiate always is); "
-          "'-' = not applicable, 'fail' = raised.\n")
+    print(
+        "\nRelative error max|D - exact| / max|exact|, evaluations of f (a batched call counts its "
+        "points), "
+        "median time per call.\ngradlib is vectorized on tanh(A@x) (as scipy.differentiate always "
+        "is); "
+        "'-' = not applicable, 'fail' = raised.\n"
+    )
     print(head)
     print("-" * len(head))
     for name, f, x, exact, kind in CASES:
@@ -283,7 +352,9 @@ def main():
             cells = []
             for m in methods:
                 D, nfev, secs = res[m]
-                applicable = not (kind == "hessian" and m in ("forward", "richardson", "approx_fprime"))
+                applicable = not (
+                    kind == "hessian" and m in ("forward", "richardson", "approx_fprime")
+                )
                 if not applicable:
                     cells.append("-")
                 elif D is None:
@@ -294,7 +365,10 @@ def main():
                     cells.append(str(nfev))
                 else:
                     cells.append(f"{secs * 1e3:.3g} ms")
-            print(f"{(name if label == 'relerr' else ''):24s} {label:7s}" + "".join(f"{c:>15s}" for c in cells))
+            print(
+                f"{(name if label == 'relerr' else ''):24s} {label:7s}"
+                + "".join(f"{c:>15s}" for c in cells)
+            )
         print()
 
     matrix_rows = matrix_table()
@@ -303,12 +377,19 @@ def main():
     # error estimates
     mpmath.mp.dps = 40
     rand = random_cases(1, 40) + random_cases(7, 40)
-    print("Error estimates (info.error) on 80 random compositions R^n -> R^m (n, m in 1..4, exact J in 40 digits)"
-          "\nand the jacobian cases above. honest: true error <= estimate. within 100x: estimate <= 100 *"
-          " max(true, eps*|J_ij|, eps*|f_i|/h_j)\n(the last term, stencils only, is the smallest slope a difference"
-          " of f_i with step h_j resolves); [spec rule] drops it.\n")
-    print(f"{'method':12s}{'entries':>9s}{'honest':>9s}{'within 100x':>13s}{'[spec rule]':>13s}"
-          f"{'median est/true':>17s}{'max':>10s}")
+    print(
+        "Error estimates (info.error) on 80 random compositions R^n -> R^m (n, m in 1..4, exact J "
+        "in 40 digits)"
+        "\nand the jacobian cases above. honest: true error <= estimate. within 100x: estimate <= "
+        "100 *"
+        " max(true, eps*|J_ij|, eps*|f_i|/h_j)\n(the last term, stencils only, is the smallest "
+        "slope a difference"
+        " of f_i with step h_j resolves); [spec rule] drops it.\n"
+    )
+    print(
+        f"{'method':12s}{'entries':>9s}{'honest':>9s}{'within 100x':>13s}{'[spec rule]':>13s}"
+        f"{'median est/true':>17s}{'max':>10s}"
+    )
     est_stats = {}
     for m in OURS:
         est_stats[m] = honesty(m, rand + exact_bench_cases())
@@ -318,8 +399,10 @@ def main():
     Hc, infoc = gl.hessian(hess_f, x_h, method="central", full_output=True)
     for lab, HH, inf in (("hessian auto", H, info), ("hessian central", Hc, infoc)):
         t = np.abs(HH - hess_H(x_h))
-        print(f"{lab:16s} honest {np.mean(t <= inf.error):.0%}, est/true median "
-              f"{np.median(inf.error / np.maximum(t, EPS * np.abs(hess_H(x_h))).clip(1e-300)):.3g}")
+        print(
+            f"{lab:16s} honest {np.mean(t <= inf.error):.0%}, est/true median "
+            f"{np.median(inf.error / np.maximum(t, EPS * np.abs(hess_H(x_h))).clip(1e-300)):.3g}"
+        )
 
     # targets
     print("\nTargets")
@@ -327,54 +410,117 @@ def main():
     smooth = [c for c in CASES if c[4] != "hessian"]
     worst_auto = max(relerr(results[c[0]]["auto"][0], c[3]) for c in smooth)
     worst_budget = max(results[c[0]]["auto"][1] / (4 * c[2].size + 1) for c in smooth)
-    checks.append(("auto: rel. error <= 1e-12 on every smooth case", f"max {worst_auto:.1e}", worst_auto <= 1e-12))
-    checks.append(("auto: evaluations <= 4n + 1 (checks included)", f"max nfev/(4n+1) = {worst_budget:.2f}",
-                   worst_budget <= 1))
+    checks.append(
+        (
+            "auto: rel. error <= 1e-12 on every smooth case",
+            f"max {worst_auto:.1e}",
+            worst_auto <= 1e-12,
+        )
+    )
+    checks.append(
+        (
+            "auto: evaluations <= 4n + 1 (checks included)",
+            f"max nfev/(4n+1) = {worst_budget:.2f}",
+            worst_budget <= 1,
+        )
+    )
     worst_cs = max(relerr(results[c[0]]["complex"][0], c[3]) for c in smooth)
-    # the check costs f(x) and 2 real points; vectorized, one more point checks the batch against a single call
+    # the check costs f(x) and 2 real points; vectorized, one more point checks the batch against a
+    # single call
     cs_extra = max(results[c[0]]["complex"][1] - c[2].size - (c[4] == "tanh") for c in smooth)
     checks.append(("complex: rel. error <= 1e-15", f"max {worst_cs:.1e}", worst_cs <= 1e-15))
-    checks.append(("complex: n evaluations + 3 for f(x) and the check", f"max nfev - n = {cs_extra}", cs_extra <= 3))
+    checks.append(
+        (
+            "complex: n evaluations + 3 for f(x) and the check",
+            f"max nfev - n = {cs_extra}",
+            cs_extra <= 3,
+        )
+    )
     tr = results["tanh(A@x) 50x100"]
     r_sd, r_nd = tr["scipy.differentiate"][2] / tr["auto"][2], tr["numdifftools"][2] / tr["auto"][2]
-    checks.append(("tanh(A@x): auto >= 5x faster than scipy.differentiate", f"{r_sd:.1f}x", r_sd >= 5))
+    checks.append(
+        ("tanh(A@x): auto >= 5x faster than scipy.differentiate", f"{r_sd:.1f}x", r_sd >= 5)
+    )
     checks.append(("tanh(A@x): auto >= 20x faster than numdifftools", f"{r_nd:.1f}x", r_nd >= 20))
     logs = [c for c in CASES if c[4] == "log"]
     worst_log = max(relerr(results[c[0]]["auto"][0], c[3]) for c in logs)
-    checks.append(("log(x), x in [1e-6, 1e20]: gradlib auto rel. error <= 1e-10", f"max {worst_log:.1e}",
-                   worst_log <= 1e-10))
+    checks.append(
+        (
+            "log(x), x in [1e-6, 1e20]: gradlib auto rel. error <= 1e-10",
+            f"max {worst_log:.1e}",
+            worst_log <= 1e-10,
+        )
+    )
     for p in PEERS:
         worst = max(relerr(results[c[0]][p][0], c[3]) for c in logs)
-        checks.append((f"log(x): {p} fails (rel. error > 1e-10 somewhere)", f"max {worst:.1e}", worst > 1e-10))
+        checks.append(
+            (f"log(x): {p} fails (rel. error > 1e-10 somewhere)", f"max {worst:.1e}", worst > 1e-10)
+        )
     tiny = results["exp, x=1e-60*[1,2,3]"]
     usual = {"forward": 1e-7, "central": 1e-9, "richardson": 1e-11, "complex": 1e-15, "auto": 1e-15}
     worst_tiny = max(relerr(tiny[m][0], np.eye(3)) / usual[m] for m in OURS)
-    checks.append(("exp at x=1e-60: every method within its usual accuracy", f"max err/usual = {worst_tiny:.2f}",
-                   worst_tiny <= 1))
+    checks.append(
+        (
+            "exp at x=1e-60: every method within its usual accuracy",
+            f"max err/usual = {worst_tiny:.2f}",
+            worst_tiny <= 1,
+        )
+    )
     honest_min = min(s[1] for s in est_stats.values())
     within_min = min(s[2] for s in est_stats.values())
-    checks.append(("error estimates: true <= estimate in >= 99% (every method)", f"min {honest_min:.2%}",
-                   honest_min >= 0.99))
-    checks.append(("error estimates: within 100x in >= 99% (every method)", f"min {within_min:.2%}",
-                   within_min >= 0.99))
+    checks.append(
+        (
+            "error estimates: true <= estimate in >= 99% (every method)",
+            f"min {honest_min:.2%}",
+            honest_min >= 0.99,
+        )
+    )
+    checks.append(
+        (
+            "error estimates: within 100x in >= 99% (every method)",
+            f"min {within_min:.2%}",
+            within_min >= 0.99,
+        )
+    )
     Hcase = results["Hessian n=3"]
-    sym = all(np.array_equal(gl.hessian(hess_f, x_h, method=m), gl.hessian(hess_f, x_h, method=m).T)
-              for m in ("auto", "central", "complex"))
+    sym = all(
+        np.array_equal(gl.hessian(hess_f, x_h, method=m), gl.hessian(hess_f, x_h, method=m).T)
+        for m in ("auto", "central", "complex")
+    )
     h_nfev = max(Hcase[m][1] for m in ("auto", "central"))
     checks.append(("Hessian: exactly symmetric (H == H.T bitwise), every method", str(sym), sym))
-    checks.append(("Hessian: <= 2n^2 + 1 = 19 evaluations (auto, central)", f"max {h_nfev}", h_nfev <= 19))
+    checks.append(
+        ("Hessian: <= 2n^2 + 1 = 19 evaluations (auto, central)", f"max {h_nfev}", h_nfev <= 19)
+    )
     worst_W = max(matrix_rows["auto", v][1] for v in (False, True))
     shapes_W = all(shape == (1, 50, 100) for shape, *_ in matrix_rows.values())
     nfev_W = matrix_rows["auto", False][2]
-    checks.append(("W 50x100: shape (1, 50, 100) for every method; auto rel. error <= 1e-14",
-                   f"max {worst_W:.1e}", shapes_W and worst_W <= 1e-14))
+    checks.append(
+        (
+            "W 50x100: shape (1, 50, 100) for every method; auto rel. error <= 1e-14",
+            f"max {worst_W:.1e}",
+            shapes_W and worst_W <= 1e-14,
+        )
+    )
     checks.append(("W 50x100: auto uses n + 3 = 5003 evaluations", f"{nfev_W}", nfev_W == 5003))
-    hvp_auto, hess_auto = hvp_rows["gl.hvp(f, x, v)  [auto->complex]"], \
-        hvp_rows["gl.hessian(f, x) @ v  [complex]"]
-    checks.append(("hvp n=100: 2n + 7 evaluations, rel. error <= 1e-9",
-                   f"{hvp_auto[1]}, {hvp_auto[0]:.1e}", hvp_auto[1] == 207 and hvp_auto[0] <= 1e-9))
-    checks.append(("hvp n=100: >= 20x faster than forming H", f"{hess_auto[2] / hvp_auto[2]:.0f}x",
-                   hess_auto[2] / hvp_auto[2] >= 20))
+    hvp_auto, hess_auto = (
+        hvp_rows["gl.hvp(f, x, v)  [auto->complex]"],
+        hvp_rows["gl.hessian(f, x) @ v  [complex]"],
+    )
+    checks.append(
+        (
+            "hvp n=100: 2n + 7 evaluations, rel. error <= 1e-9",
+            f"{hvp_auto[1]}, {hvp_auto[0]:.1e}",
+            hvp_auto[1] == 207 and hvp_auto[0] <= 1e-9,
+        )
+    )
+    checks.append(
+        (
+            "hvp n=100: >= 20x faster than forming H",
+            f"{hess_auto[2] / hvp_auto[2]:.0f}x",
+            hess_auto[2] / hvp_auto[2] >= 20,
+        )
+    )
     for text, value, ok in checks:
         print(f"  [{'PASS' if ok else 'FAIL'}] {text:62s} {value}")
     return all(ok for _, _, ok in checks)

@@ -21,6 +21,7 @@ row or pair: one value of the widget's ``static_key``) never shown before draws 
 their few choices when they are built, so the second table gives the construction time. The
 garbage of one widget is collected before the next is timed, so that no widget pays for another's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ import gradlib  # noqa: E402  (after choosing the backend)
 
 if (Path(gradlib.__file__).parent / "topics").is_dir():
     from gradlib.topics import REGISTRY
-else:   # the code before gradlib/topics/ (a --baseline run): the same classes, other keys
+else:  # the code before gradlib/topics/ (a --baseline run): the same classes, other keys
     from gradlib.widgets import REGISTRY as _OLD
+
     REGISTRY = {cls.__name__: cls for cls in _OLD.values()}
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +94,9 @@ def bench(name: str):
 
 
 def fmt_row(cells, widths):
-    return "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    return "  ".join(
+        str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+    )
 
 
 def rss_mb() -> float:
@@ -118,16 +122,22 @@ def measure(name: str) -> dict:
             move()
         del widget
         gc.collect()
-    return {"build": statistics.median(builds), "first": moves[0],
-            "median": statistics.median(moves), "worst": max(moves), "memory": rss_mb() - before}
+    return {
+        "build": statistics.median(builds),
+        "first": moves[0],
+        "median": statistics.median(moves),
+        "worst": max(moves),
+        "memory": rss_mb() - before,
+    }
 
 
 def compare(rev: str) -> None:
     """The table of ``--baseline``: REV's code and this code, widget by widget."""
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
         old = Path(tmp) / "old"
-        subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old), rev], cwd=ROOT,
-                       check=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--quiet", str(old), rev], cwd=ROOT, check=True
+        )
         try:
             trees = {"old": old, "new": ROOT}
             names = sorted(REGISTRY)
@@ -135,13 +145,24 @@ def compare(rev: str) -> None:
             for name in names:
                 for label, tree in trees.items():
                     env = dict(os.environ, PYTHONPATH=str(tree), MPLBACKEND="Agg")
-                    out = subprocess.run([sys.executable, __file__, "--measure", name], env=env,
-                                         capture_output=True, text=True, check=True, cwd=tree)
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--measure", name],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        check=True,
+                        cwd=tree,
+                    )
                     results[name, label] = json.loads(out.stdout.strip().splitlines()[-1])
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, check=True)
-    keys = [("build", "build ms"), ("first", "first move ms"), ("median", "median move ms"),
-            ("worst", "worst move ms"), ("memory", "MB held after 10 dropped")]
+    keys = [
+        ("build", "build ms"),
+        ("first", "first move ms"),
+        ("median", "median move ms"),
+        ("worst", "worst move ms"),
+        ("memory", "MB held after 10 dropped"),
+    ]
     head = ["widget"] + [f"{title} old / new" for _, title in keys]
     widths = [16] + [max(len(h), 15) for h in head[1:]]
     print(f"\nThis code against {rev}, kernel time (Agg), each widget in a fresh process:\n")
@@ -154,16 +175,29 @@ def compare(rev: str) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--baseline", metavar="REV", help="also compare with the code of this commit")
+    parser.add_argument(
+        "--baseline", metavar="REV", help="also compare with the code of this commit"
+    )
     parser.add_argument("--measure", metavar="WIDGET", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
-    head = ["widget", "move", "n", "median ms", "worst ms", "redraw-all median ms", "ratio", "<= 50 ms"]
+    head = [
+        "widget",
+        "move",
+        "n",
+        "median ms",
+        "worst ms",
+        "redraw-all median ms",
+        "ratio",
+        "<= 50 ms",
+    ]
     widths = [16, 50, 3, 9, 8, 20, 6, 8]
-    print(f"Widget callbacks, kernel time per move (Agg, matplotlib {matplotlib.__version__}); "
-          f"peer = redraw the whole figure on every move.\n")
+    print(
+        f"Widget callbacks, kernel time per move (Agg, matplotlib {matplotlib.__version__}); "
+        f"peer = redraw the whole figure on every move.\n"
+    )
     print(fmt_row(head, widths))
     print(fmt_row(["-" * w for w in widths], widths))
     slow, built = [], {}
@@ -177,8 +211,21 @@ def main(argv=None) -> int:
             ok = "yes" if worst <= BUDGET_MS else "NO"
             if worst > BUDGET_MS and label != "ALL":
                 slow.append(f"{name}: {label}")
-            print(fmt_row([name if label == "ALL" else "", label, len(ours), f"{med:.1f}", f"{worst:.1f}",
-                           f"{pmed:.1f}", f"{pmed / med:.1f}x", ok], widths))
+            print(
+                fmt_row(
+                    [
+                        name if label == "ALL" else "",
+                        label,
+                        len(ours),
+                        f"{med:.1f}",
+                        f"{worst:.1f}",
+                        f"{pmed:.1f}",
+                        f"{pmed / med:.1f}x",
+                        ok,
+                    ],
+                    widths,
+                )
+            )
         print()
     if slow:
         print("Over the 50 ms budget (worst case): " + "; ".join(slow) + "\n")

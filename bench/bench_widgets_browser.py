@@ -20,15 +20,18 @@ kernel busy (the view's message, websocket, server, ZMQ); ``kernel`` is the busy
 kernel for the input's comm message, of which ``callback`` is ``widget.last_callback_ms`` (compute +
 draw + PNG encode + sending the updates); ``msg back`` is the last update sent by the kernel ->
 received by the page; ``render`` is that update received -> on screen (widget views, image decode,
-MathJax, the frame). Kernel and browser times are compared through the system clock (1 ms resolution).
+MathJax, the frame). Kernel and browser times are compared through the system clock (1 ms
+resolution).
 
     .venv/bin/python bench/bench_widgets_browser.py              # all lessons, 20 moves a control
     .venv/bin/python bench/bench_widgets_browser.py --moves 6 --lessons 03 05
 
 Target per control: median <= 150 ms and worst <= 400 ms from input to screen; a miss is reported
 with its breakdown. The exit status is 1 only if a widget failed (a kernel error, no answer).
-bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this script.
+bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this
+script.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,6 +61,7 @@ MEDIAN_TARGET_MS, WORST_TARGET_MS = 150.0, 400.0
 @dataclass(frozen=True)
 class Slider:
     """The index-th slider of the widget, moved with ArrowRight then ArrowLeft."""
+
     index: int
 
 
@@ -65,6 +69,7 @@ class Slider:
 class Drag:
     """The index-th slider's handle dragged by the mouse from one end to the other and back,
     fast (``DRAG_STEPS`` mouse moves in ``DRAG_MS``), as a learner sweeping a slider would."""
+
     index: int
 
 
@@ -75,6 +80,7 @@ DRAG_RATE_TARGET, RELEASE_TARGET_MS = 15.0, 100.0
 @dataclass(frozen=True)
 class Buttons:
     """Click ``first``, then ``second``, then ``first``... (button texts)."""
+
     first: str
     second: str
 
@@ -82,11 +88,13 @@ class Buttons:
 @dataclass(frozen=True)
 class Select:
     """The index-th dropdown, switched to the option whose label starts with ``other`` and back."""
+
     index: int
     other: str
 
 
-# Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A widget found in
+# Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A
+# widget found in
 # a lesson without a plan here is reported as a failure, so a new widget cannot be missed.
 PLANS = {
     "ShapeExplorer": [Slider(0), Slider(1)],
@@ -94,11 +102,23 @@ PLANS = {
     "CurveExplorer": [Slider(0), Slider(1), Select(0, "circle")],
     "JacobianRows": [Slider(0), Select(1, "f_2"), Select(0, "softmax")],
     "JacobianGrid": [Slider(0), Slider(2), Select(0, "complex_square")],
-    "ChainRuleStepper": [Buttons("next", "previous"), Slider(0), Select(0, "paraboloid ∘ polar_to_cartesian")],
+    "ChainRuleStepper": [
+        Buttons("next", "previous"),
+        Slider(0),
+        Select(0, "paraboloid ∘ polar_to_cartesian"),
+    ],
     "StepSizeWidget": [Slider(0), Select(0, "sin(10x) at x = 1")],
     "AccumulationCost": [Slider(3), Slider(4)],
-    "LayoutToggle": [Buttons("denominator", "numerator"), Select(0, "vector output: neural_layer ∘ helix")],
-    "SecondOrderExplorer": [Slider(0), Slider(2), Buttons("Newton step", "back to start"), Select(0, "saddle")],
+    "LayoutToggle": [
+        Buttons("denominator", "numerator"),
+        Select(0, "vector output: neural_layer ∘ helix"),
+    ],
+    "SecondOrderExplorer": [
+        Slider(0),
+        Slider(2),
+        Buttons("Newton step", "back to start"),
+        Select(0, "saddle"),
+    ],
 }
 
 # ---- in the page -------------------------------------------------------------------------------
@@ -116,7 +136,8 @@ ARM = r"""
   const wallToPerf = performance.now() - Date.now();
   const kernelTime = s => {
     const m = /^(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(s);
-    return Date.parse(m[1] + (m[3] || 'Z')) + (m[2] ? parseFloat('0' + m[2]) * 1e3 : 0) + wallToPerf;
+    return Date.parse(m[1] + (m[3] || 'Z')) + (m[2] ? parseFloat('0' + m[2]) * 1e3 : 0) +
+    wallToPerf;
   };
   const b = {t0: null, tImg: null, tDecoded: null, tOut: null, tPanel: null, tMath: null,
              busy: [], idle: [], frames: [],
@@ -146,7 +167,8 @@ ARM = r"""
     if (b.t0 === null || msg.parent_header.msg_type !== 'comm_msg') return;
     const type = msg.header.msg_type;
     if (type === 'error' || (type === 'stream' && msg.content.name === 'stderr')) {
-      b.errors.push(type === 'error' ? `${msg.content.ename}: ${msg.content.evalue}` : msg.content.text);
+      b.errors.push(type === 'error' ? `${msg.content.ename}: ${msg.content.evalue}` :
+      msg.content.text);
     } else if (type === 'status') {
       (msg.content.execution_state === 'busy' ? b.busy : b.idle).push(kernelTime(msg.header.date));
     } else if (type === 'comm_msg') {
@@ -160,7 +182,8 @@ ARM = r"""
   // Messages the page sends for this input: one expected; more when a view answers the kernel's
   // update with a change of its own (e.g. a slider snapping a new value to its step).
   const onAny = (_, args) => {
-    if (b.t0 !== null && args.direction === 'send' && args.msg.header.msg_type === 'comm_msg') b.pageMessages++;
+    if (b.t0 !== null && args.direction === 'send' && args.msg.header.msg_type === 'comm_msg')
+    b.pageMessages++;
   };
   kernel.anyMessage.connect(onAny);
   window.__bench = new Promise(resolve => {
@@ -200,15 +223,19 @@ KERNEL_EXPR = r"""async ([code, expr]) => {
 }"""
 
 # In the kernel: the lesson widgets shown by the cells, in the order of the page.
-FIND_WIDGETS = ("import gradlib, pathlib\n"
-                "if (pathlib.Path(gradlib.__file__).parent / 'topics').is_dir():\n"
-                "    from gradlib.topics import LessonWidget as _BenchLW\n"
-                "else:\n    from gradlib.widgets import LessonWidget as _BenchLW\n"
-                "_bench_widgets = [v for _, v in sorted(Out.items()) if isinstance(v, _BenchLW)]\n"
-                "for _w in _bench_widgets: _w.last_callback_ms = float('nan')")
+FIND_WIDGETS = (
+    "import gradlib, pathlib\n"
+    "if (pathlib.Path(gradlib.__file__).parent / 'topics').is_dir():\n"
+    "    from gradlib.topics import LessonWidget as _BenchLW\n"
+    "else:\n    from gradlib.widgets import LessonWidget as _BenchLW\n"
+    "_bench_widgets = [v for _, v in sorted(Out.items()) if isinstance(v, _BenchLW)]\n"
+    "for _w in _bench_widgets: _w.last_callback_ms = float('nan')"
+)
 # Read the widget's last callback time and reset it, so a move without a callback shows as nan.
-READ_CALLBACK = ("_bench_ms = _bench_widgets[{i}].last_callback_ms\n"
-                 "_bench_widgets[{i}].last_callback_ms = float('nan')")
+READ_CALLBACK = (
+    "_bench_ms = _bench_widgets[{i}].last_callback_ms\n"
+    "_bench_widgets[{i}].last_callback_ms = float('nan')"
+)
 
 
 def kernel_eval(page, expr: str, code: str = "") -> str:
@@ -221,7 +248,8 @@ DRAG_ARM = r"""
   const img = box.querySelector('img.widget-image');
   const b = {changes: [], down: null, up: null};
   const observer = new MutationObserver(rs => {
-    for (const r of rs) if (r.target === img && r.attributeName === 'src') b.changes.push(performance.now());
+    for (const r of rs) if (r.target === img && r.attributeName === 'src')
+    b.changes.push(performance.now());
   });
   observer.observe(img, {attributes: true});
   const onDown = () => { if (b.down === null) b.down = performance.now(); };
@@ -276,16 +304,19 @@ class Row:
     lesson: str
     widget: str
     control: str
-    moves: list = field(default_factory=list)   # dicts from ARM plus "callback"
-    png_kb: float = float("nan")                 # size of the widget's PNG after the moves
+    moves: list = field(default_factory=list)  # dicts from ARM plus "callback"
+    png_kb: float = float("nan")  # size of the widget's PNG after the moves
     error: str = ""
-    drag: dict = field(default_factory=dict)     # a Drag row: rate, updates, release
+    drag: dict = field(default_factory=dict)  # a Drag row: rate, updates, release
 
     @property
     def first(self):
         """The first move of the control (for a dropdown: its first switch to a new choice)."""
-        return self.moves[0]["total"] if self.moves and self.moves[0]["total"] is not None \
+        return (
+            self.moves[0]["total"]
+            if self.moves and self.moves[0]["total"] is not None
             else float("nan")
+        )
 
     def times(self, key):
         return [m[key] for m in self.moves if m[key] is not None and m[key] == m[key]]
@@ -301,15 +332,22 @@ class Row:
     @property
     def passed(self) -> bool:
         if self.drag:
-            return (not self.error and self.drag["rate"] >= DRAG_RATE_TARGET
-                    and self.drag["release"] is not None
-                    and self.drag["release"] <= RELEASE_TARGET_MS)
-        return (not self.error and all(m["settled"] for m in self.moves)
-                and self.median("total") <= MEDIAN_TARGET_MS and self.worst <= WORST_TARGET_MS)
+            return (
+                not self.error
+                and self.drag["rate"] >= DRAG_RATE_TARGET
+                and self.drag["release"] is not None
+                and self.drag["release"] <= RELEASE_TARGET_MS
+            )
+        return (
+            not self.error
+            and all(m["settled"] for m in self.moves)
+            and self.median("total") <= MEDIAN_TARGET_MS
+            and self.worst <= WORST_TARGET_MS
+        )
 
 
 def short(label: str, width: int = 24) -> str:
-    return label if len(label) <= width else label[:width - 1] + "…"
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def slider_label(slider) -> str:
@@ -339,10 +377,15 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
         select = box.locator("select").nth(control.index)
         start = select.evaluate("s => s.options[s.selectedIndex].text")
         # ipywidgets shows spaces in option labels as no-break spaces
-        other = select.evaluate("(s, p) => ([...s.options].find(o => o.text.replace(/\\u00a0/g, ' ')"
-                                ".startsWith(p)) || {}).text", control.other)
+        other = select.evaluate(
+            "(s, p) => ([...s.options].find(o => o.text.replace(/\\u00a0/g, ' ')"
+            ".startsWith(p)) || {}).text",
+            control.other,
+        )
         if other is None:
-            raise RuntimeError(f"no option starting with {control.other!r} in the dropdown (PLANS is stale)")
+            raise RuntimeError(
+                f"no option starting with {control.other!r} in the dropdown (PLANS is stale)"
+            )
         labels = [other, start]
         name = f"dropdown '{short(start)}' <-> '{short(other)}'"
         events = ["input", "change"]
@@ -360,12 +403,17 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
         result["callback"] = float(kernel_eval(page, "_bench_ms", READ_CALLBACK.format(i=index)))
         moves.append(result)
         for error in result["errors"]:
-            print(f"    move {k + 1} of {name}: the kernel reported {error}", file=sys.stderr, flush=True)
+            print(
+                f"    move {k + 1} of {name}: the kernel reported {error}",
+                file=sys.stderr,
+                flush=True,
+            )
         # A learner pauses between moves; without a pause the execute request above delays the
-        # next move's updates by some 30 ms on this machine (measured), which is the bench's own cost.
+        # next move's updates by some 30 ms on this machine (measured), which is the bench's own
+        # cost.
         page.wait_for_timeout(args.pause_ms)
         if not result["settled"]:
-            break          # the widget did not answer: no point in timing the next moves
+            break  # the widget did not answer: no point in timing the next moves
     return name, moves
 
 
@@ -380,7 +428,9 @@ def lessons_with_widgets(selected, root: Path = ROOT) -> list[str]:
         if selected and not any(s in path.name for s in selected):
             continue
         cells = json.loads(path.read_text())["cells"]
-        if any(m in "".join(c["source"]) for c in cells if c["cell_type"] == "code" for m in makers):
+        if any(
+            m in "".join(c["source"]) for c in cells if c["cell_type"] == "code" for m in makers
+        ):
             names.append(path.name)
     return names
 
@@ -390,13 +440,19 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
         lab.open_lesson(page, running, name)
         lab.run_all(page)
         lab.assert_no_errors(page)
-        kinds = ast.literal_eval(kernel_eval(page, "[type(w).__name__ for w in _bench_widgets]", FIND_WIDGETS))
+        kinds = ast.literal_eval(
+            kernel_eval(page, "[type(w).__name__ for w in _bench_widgets]", FIND_WIDGETS)
+        )
         boxes = page.locator(".jp-OutputArea-output .widget-vbox:has(img.widget-image)")
-        page.wait_for_function("n => document.querySelectorAll("
-                               "'.jp-OutputArea-output .widget-vbox img.widget-image').length >= n",
-                               arg=len(kinds))
+        page.wait_for_function(
+            "n => document.querySelectorAll("
+            "'.jp-OutputArea-output .widget-vbox img.widget-image').length >= n",
+            arg=len(kinds),
+        )
         if boxes.count() != len(kinds):
-            raise RuntimeError(f"{name}: {boxes.count()} widget boxes on the page, {len(kinds)} in the kernel")
+            raise RuntimeError(
+                f"{name}: {boxes.count()} widget boxes on the page, {len(kinds)} in the kernel"
+            )
         rows = []
         for i, kind in enumerate(kinds):
             plan = PLANS.get(kind, [None])
@@ -409,8 +465,12 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
                     continue
                 if isinstance(control, Drag):
                     row.control, row.drag = drag(page, boxes.nth(i), control, i, args)
-                    print(f"  {row.lesson} {row.widget:17s} {row.control:52s} "
-                          f"{row.drag['rate']:5.1f} updates/s", file=sys.stderr, flush=True)
+                    print(
+                        f"  {row.lesson} {row.widget:17s} {row.control:52s} "
+                        f"{row.drag['rate']:5.1f} updates/s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     continue
                 row.control, row.moves = drive(page, boxes.nth(i), control, args.moves, i, args)
                 row.png_kb = float(kernel_eval(page, f"len(_bench_widgets[{i}].png) / 1024"))
@@ -419,8 +479,12 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
                     row.error = "the kernel reported: " + " | ".join(errors)[:500]
                 elif not all(m["settled"] for m in row.moves):
                     row.error = "output did not change within the timeout"
-                print(f"  {row.lesson} {row.widget:17s} {row.control:52s} median {row.median('total'):6.1f} ms",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  {row.lesson} {row.widget:17s} {row.control:52s} median "
+                    f"{row.median('total'):6.1f} ms",
+                    file=sys.stderr,
+                    flush=True,
+                )
         page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
         return rows
 
@@ -431,8 +495,11 @@ def table(head, rows, right_from=3) -> str:
     widths = [max(len(str(r[c])) for r in [head, *rows]) for c in range(len(head))]
 
     def line(r):
-        return "  ".join(str(c).rjust(w) if i >= right_from else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(r, widths)))
+        return "  ".join(
+            str(c).rjust(w) if i >= right_from else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(r, widths))
+        )
+
     return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
 
 
@@ -442,61 +509,151 @@ def code_state() -> str:
     files = sorted((ROOT / "gradlib").rglob("*.py"))
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:12]
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "gradlib"], cwd=ROOT).returncode != 0
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = (
+            subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "gradlib"], cwd=ROOT).returncode
+            != 0
+        )
     except (OSError, subprocess.CalledProcessError):
         head, dirty = "unknown", False
     newest = max(files, key=lambda f: f.stat().st_mtime)
-    return (f"code: commit {head}{' + uncommitted changes in gradlib/' if dirty else ''}; gradlib/*.py "
-            f"sha256 {digest}; newest file {newest.relative_to(ROOT)} "
-            f"({time.strftime('%Y-%m-%d %H:%M', time.localtime(newest.stat().st_mtime))})")
+    return (
+        f"code: commit {head}{' + uncommitted changes in gradlib/' if dirty else ''}; gradlib/*.py "
+        f"sha256 {digest}; newest file {newest.relative_to(ROOT)} "
+        f"({time.strftime('%Y-%m-%d %H:%M', time.localtime(newest.stat().st_mtime))})"
+    )
 
 
 def machine(browser_version: str, load_at_start) -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     load = " ".join(f"{v:.2f}" for v in load_at_start)
-    packages = ", ".join(f"{p} {version(p)}" for p in ("jupyterlab", "ipywidgets", "ipykernel",
-                                                       "matplotlib", "playwright"))
-    return (f"machine: {len(os.sched_getaffinity(0))} cores (nproc) of {cpu}; load average at start "
-            f"{load}\nversions: Python {platform.python_version()}, {packages}, Chromium {browser_version}, "
-            f"{platform.platform()}")
+    packages = ", ".join(
+        f"{p} {version(p)}"
+        for p in ("jupyterlab", "ipywidgets", "ipykernel", "matplotlib", "playwright")
+    )
+    return (
+        f"machine: {len(os.sched_getaffinity(0))} cores (nproc) of {cpu}; load average at start "
+        f"{load}\nversions: Python {platform.python_version()}, {packages}, Chromium "
+        f"{browser_version}, "
+        f"{platform.platform()}"
+    )
 
 
 def ms(v) -> str:
     return "-" if v is None or v != v else f"{v:.0f}"
 
 
-PARTS = [("total", "total"), ("image", "image"), ("panel", "panel"), ("math", "math"),
-         ("toKernel", "to kernel"), ("kernel", "kernel"),
-         ("callback", "callback"), ("back", "msg back"), ("render", "render")]
+PARTS = [
+    ("total", "total"),
+    ("image", "image"),
+    ("panel", "panel"),
+    ("math", "math"),
+    ("toKernel", "to kernel"),
+    ("kernel", "kernel"),
+    ("callback", "callback"),
+    ("back", "msg back"),
+    ("render", "render"),
+]
 
 
 def report(rows: list[Row]) -> str:
     drags = [r for r in rows if r.drag or (r.error and "drag" in r.control)]
     rows = [r for r in rows if r not in drags]
-    main = [[r.lesson, r.widget, r.control, len(r.moves), ms(r.median("total")), ms(r.worst),
-             f"<= {MEDIAN_TARGET_MS:.0f} / {WORST_TARGET_MS:.0f}", "PASS" if r.passed else "FAIL"]
-            for r in rows]
-    out = [table(["lesson", "widget", "control used", "moves", "median ms", "worst ms", "target ms",
-                  "result"], main)]
-    parts = [[r.lesson, r.widget, r.control, *(ms(r.median(key)) for key, _ in PARTS),
-              max(r.times("pageMessages"), default="-"), ms(r.png_kb)] for r in rows]
-    out += ["", "Where the time goes (medians, ms from the input unless said):",
-            "  image, panel, math: the image src, the HTML panel, the MathJax formula last changed",
-            "  to kernel: kernel busy | kernel: busy -> idle, of which callback = widget.last_callback_ms",
-            "  msg back: the last update, sent by the kernel -> received by the page | render: received -> on screen",
-            "  page msgs: most comm messages the page sent for one input (1 expected)", "",
-            table(["lesson", "widget", "control used", *(title for _, title in PARTS), "page msgs",
-                   "PNG kB"], parts)]
-    out += ["", f"Mouse drags (target >= {DRAG_RATE_TARGET:.0f} picture updates per second during "
-            f"the drag, the final picture <= {RELEASE_TARGET_MS:.0f} ms after the release):", "",
-            table(["lesson", "widget", "control used", "updates/s", "updates", "release ms",
-                   "result"],
-                  [[r.lesson, r.widget, r.control, f"{r.drag.get('rate', float('nan')):.1f}",
-                    r.drag.get("updates", "-"), ms(r.drag.get("release")),
-                    "PASS" if r.passed else "FAIL"] for r in drags])]
+    main = [
+        [
+            r.lesson,
+            r.widget,
+            r.control,
+            len(r.moves),
+            ms(r.median("total")),
+            ms(r.worst),
+            f"<= {MEDIAN_TARGET_MS:.0f} / {WORST_TARGET_MS:.0f}",
+            "PASS" if r.passed else "FAIL",
+        ]
+        for r in rows
+    ]
+    out = [
+        table(
+            [
+                "lesson",
+                "widget",
+                "control used",
+                "moves",
+                "median ms",
+                "worst ms",
+                "target ms",
+                "result",
+            ],
+            main,
+        )
+    ]
+    parts = [
+        [
+            r.lesson,
+            r.widget,
+            r.control,
+            *(ms(r.median(key)) for key, _ in PARTS),
+            max(r.times("pageMessages"), default="-"),
+            ms(r.png_kb),
+        ]
+        for r in rows
+    ]
+    out += [
+        "",
+        "Where the time goes (medians, ms from the input unless said):",
+        "  image, panel, math: the image src, the HTML panel, the MathJax formula last changed",
+        "  to kernel: kernel busy | kernel: busy -> idle, of which callback = "
+        "widget.last_callback_ms",
+        "  msg back: the last update, sent by the kernel -> received by the page | render: "
+        "received -> on screen",
+        "  page msgs: most comm messages the page sent for one input (1 expected)",
+        "",
+        table(
+            [
+                "lesson",
+                "widget",
+                "control used",
+                *(title for _, title in PARTS),
+                "page msgs",
+                "PNG kB",
+            ],
+            parts,
+        ),
+    ]
+    out += [
+        "",
+        f"Mouse drags (target >= {DRAG_RATE_TARGET:.0f} picture updates per second during "
+        f"the drag, the final picture <= {RELEASE_TARGET_MS:.0f} ms after the release):",
+        "",
+        table(
+            ["lesson", "widget", "control used", "updates/s", "updates", "release ms", "result"],
+            [
+                [
+                    r.lesson,
+                    r.widget,
+                    r.control,
+                    f"{r.drag.get('rate', float('nan')):.1f}",
+                    r.drag.get("updates", "-"),
+                    ms(r.drag.get("release")),
+                    "PASS" if r.passed else "FAIL",
+                ]
+                for r in drags
+            ],
+        ),
+    ]
     failed = [r for r in rows if not r.passed]
     if failed:
         out += ["", "Misses (each with its worst move, ms):"]
@@ -505,9 +662,11 @@ def report(rows: list[Row]) -> str:
                 out.append(f"- {r.widget}, {r.control}: {r.error}")
                 continue
             w = max(r.moves, key=lambda m: m["total"] if m["total"] is not None else float("inf"))
-            out.append(f"- {r.widget}, {r.control}: median {ms(r.median('total'))}; worst "
-                       + ", ".join(f"{title} {ms(w[key])}" for key, title in PARTS)
-                       + f", page msgs {w['pageMessages']}")
+            out.append(
+                f"- {r.widget}, {r.control}: median {ms(r.median('total'))}; worst "
+                + ", ".join(f"{title} {ms(w[key])}" for key, title in PARTS)
+                + f", page msgs {w['pageMessages']}"
+            )
     return "\n".join(out)
 
 
@@ -520,28 +679,74 @@ def side_by_side(old_rows: list[Row], new_rows: list[Row]) -> str:
         if o is None:
             continue
         if r.drag:
-            lines.append([r.widget, r.control, "-", "-", "-",
-                          f"{o.drag.get('rate', float('nan')):.1f} / {r.drag.get('rate', float('nan')):.1f}",
-                          f"{ms(o.drag.get('release'))} / {ms(r.drag.get('release'))}"])
+            lines.append(
+                [
+                    r.widget,
+                    r.control,
+                    "-",
+                    "-",
+                    "-",
+                    f"{o.drag.get('rate', float('nan')):.1f} / "
+                    f"{r.drag.get('rate', float('nan')):.1f}",
+                    f"{ms(o.drag.get('release'))} / {ms(r.drag.get('release'))}",
+                ]
+            )
         else:
-            lines.append([r.widget, r.control, f"{ms(o.first)} / {ms(r.first)}",
-                          f"{ms(o.median('total'))} / {ms(r.median('total'))}",
-                          f"{ms(o.worst)} / {ms(r.worst)}", "-", "-"])
-    return table(["widget", "control used", "first ms", "median ms", "worst ms", "drag updates/s",
-                  "release ms"], lines, right_from=2)
+            lines.append(
+                [
+                    r.widget,
+                    r.control,
+                    f"{ms(o.first)} / {ms(r.first)}",
+                    f"{ms(o.median('total'))} / {ms(r.median('total'))}",
+                    f"{ms(o.worst)} / {ms(r.worst)}",
+                    "-",
+                    "-",
+                ]
+            )
+    return table(
+        [
+            "widget",
+            "control used",
+            "first ms",
+            "median ms",
+            "worst ms",
+            "drag updates/s",
+            "release ms",
+        ],
+        lines,
+        right_from=2,
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--moves", type=int, default=20, help="moves per control (default 20)")
-    parser.add_argument("--lessons", nargs="*", default=[], help="only lessons whose file name contains one of these")
-    parser.add_argument("--quiet-ms", type=float, default=150.0,
-                        help="the output counts as settled after this long without a change (default 150)")
-    parser.add_argument("--pause-ms", type=float, default=300.0,
-                        help="pause between the end of one move and the next (default 300)")
-    parser.add_argument("--timeout-ms", type=float, default=15_000.0, help="give up on a move after this long")
-    parser.add_argument("--baseline", metavar="REV",
-                        help="also run the code and lessons of this commit, and print both")
+    parser.add_argument(
+        "--lessons",
+        nargs="*",
+        default=[],
+        help="only lessons whose file name contains one of these",
+    )
+    parser.add_argument(
+        "--quiet-ms",
+        type=float,
+        default=150.0,
+        help="the output counts as settled after this long without a change (default 150)",
+    )
+    parser.add_argument(
+        "--pause-ms",
+        type=float,
+        default=300.0,
+        help="pause between the end of one move and the next (default 300)",
+    )
+    parser.add_argument(
+        "--timeout-ms", type=float, default=15_000.0, help="give up on a move after this long"
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also run the code and lessons of this commit, and print both",
+    )
     args = parser.parse_args(argv)
     load_at_start = os.getloadavg()
     rows, old_rows = [], []
@@ -550,8 +755,11 @@ def main(argv=None) -> int:
         trees = [("new", ROOT)]
         if args.baseline:
             old = Path(tmp) / "baseline"
-            subprocess.run(["git", "worktree", "add", "--detach", "--quiet", str(old), args.baseline],
-                           cwd=ROOT, check=True)
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", "--quiet", str(old), args.baseline],
+                cwd=ROOT,
+                check=True,
+            )
             trees.insert(0, ("old", old))
         try:
             for label, tree in trees:
@@ -559,16 +767,23 @@ def main(argv=None) -> int:
                     for name in lessons_with_widgets(args.lessons, tree):
                         print(f"{label}: {name} ...", file=sys.stderr, flush=True)
                         (rows if label == "new" else old_rows).extend(
-                            bench_lesson(browser, running, name, args))
+                            bench_lesson(browser, running, name, args)
+                        )
         finally:
             if args.baseline:
                 subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT)
-    print("Lesson widgets in JupyterLab + headless Chromium: input (key press / click / dropdown choice) "
-          "to the updated output on screen.")
+    print(
+        "Lesson widgets in JupyterLab + headless Chromium: input (key press / click / dropdown "
+        "choice) "
+        "to the updated output on screen."
+    )
     print(header)
     print(code_state())
-    print(f"run: {time.strftime('%Y-%m-%d %H:%M')}, {args.moves} moves a control, {args.pause_ms:.0f} ms pause "
-          f"between moves, settled after {args.quiet_ms:.0f} ms without a change")
+    print(
+        f"run: {time.strftime('%Y-%m-%d %H:%M')}, {args.moves} moves a control, "
+        f"{args.pause_ms:.0f} ms pause "
+        f"between moves, settled after {args.quiet_ms:.0f} ms without a change"
+    )
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
     print(report(rows))
     if old_rows:

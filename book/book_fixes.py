@@ -9,6 +9,7 @@
    page twice (``const THEBE_JS_URL`` declared twice: a JavaScript error on each page) and names
    a CDN. The book shows stored outputs and has no live code, so its pages go without them.
 """
+
 from docutils import nodes
 
 

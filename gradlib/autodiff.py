@@ -19,6 +19,7 @@ constants (``op == "const"``), leaves that get no gradient.
 >>> ad.grad(lambda x: ad.tanh(x @ W).sum())(np.zeros((1, 2)))
 array([[3., 7.]])
 """
+
 import functools
 import inspect
 import numbers
@@ -28,8 +29,24 @@ import numpy as np
 
 from .errors import GradlibError
 
-__all__ = ["Node", "Graph", "Step", "trace", "grad", "value_and_grad", "as_node", "record", "exp",
-           "log", "tanh", "sigmoid", "relu", "softmax", "logsumexp", "cross_entropy"]
+__all__ = [
+    "Node",
+    "Graph",
+    "Step",
+    "trace",
+    "grad",
+    "value_and_grad",
+    "as_node",
+    "record",
+    "exp",
+    "log",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "softmax",
+    "logsumexp",
+    "cross_entropy",
+]
 
 
 class Node:
@@ -135,39 +152,58 @@ class Node:
     def __getitem__(self, index):
         """``x[i]``, slices, integer arrays, masks; repeated indices add up in the VJP."""
         if any(isinstance(i, Node) for i in (index if isinstance(index, tuple) else (index,))):
-            raise _error("x[i] got a traced array as the index", "integers, slices, integer arrays "
-                         "or masks", "index with plain numpy values (an index has no gradient).")
+            raise _error(
+                "x[i] got a traced array as the index",
+                "integers, slices, integer arrays or masks",
+                "index with plain numpy values (an index has no gradient).",
+            )
 
         def vjp(u):
             g = np.zeros(self.shape)
             np.add.at(g, index, u)  # not g[index] += u: a repeated index must collect every share
             return g
-        return record(self.value[index], "[]", "dA = zeros like A; dA[index] += U (repeats add up)",
-                      (self, vjp))
+
+        return record(
+            self.value[index],
+            "[]",
+            "dA = zeros like A; dA[index] += U (repeats add up)",
+            (self, vjp),
+        )
 
     def sum(self, axis=None, keepdims=False):
         """Sum over ``axis`` (all by default); the VJP copies U back along the summed axes."""
         y = self.value.sum(axis=axis, keepdims=keepdims)
-        return record(y, "sum", "dA = U copied along the summed axes",
-                      (self, lambda u: _expand(u, self.shape, axis, keepdims)))
+        return record(
+            y,
+            "sum",
+            "dA = U copied along the summed axes",
+            (self, lambda u: _expand(u, self.shape, axis, keepdims)),
+        )
 
     def mean(self, axis=None, keepdims=False):
         """Mean over ``axis`` (all by default); the VJP spreads U / N over those N entries."""
         y = self.value.mean(axis=axis, keepdims=keepdims)
         n = self.size // max(y.size, 1)
-        return record(y, "mean", "dA = U / N copied along the averaged axes (N entries each)",
-                      (self, lambda u: _expand(u / n, self.shape, axis, keepdims)))
+        return record(
+            y,
+            "mean",
+            "dA = U / N copied along the averaged axes (N entries each)",
+            (self, lambda u: _expand(u / n, self.shape, axis, keepdims)),
+        )
 
     def reshape(self, *shape):
         """The same entries in a new shape (``x.reshape(2, 3)`` or ``x.reshape((2, 3))``)."""
         try:
             y = self.value.reshape(*shape)
         except (TypeError, ValueError) as err:
-            raise _error(f"reshape got {shape} for an array of shape {self.shape} ({err})",
-                         f"sizes whose product is {self.size}",
-                         "give -1 for one size to have it computed.") from err
-        return record(y, "reshape", "dA = U.reshape(A.shape)",
-                      (self, lambda u: u.reshape(self.shape)))
+            raise _error(
+                f"reshape got {shape} for an array of shape {self.shape} ({err})",
+                f"sizes whose product is {self.size}",
+                "give -1 for one size to have it computed.",
+            ) from err
+        return record(
+            y, "reshape", "dA = U.reshape(A.shape)", (self, lambda u: u.reshape(self.shape))
+        )
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         # numpy on the left (ndarray + node) lands here: send arithmetic to the traced operators.
@@ -179,11 +215,12 @@ class Node:
         raise _numpy_error(func.__name__)
 
     def __array__(self, dtype=None, copy=None):
-        raise _error(f"numpy was asked to turn {self!r} into a plain array (np.asarray, "
-                     "np.array([..]), np.dot, ...), which would lose its gradient",
-                     "traced operations only",
-                     "use the operators + - * / ** @ and the ad functions; read x.value only to "
-                     "display it.")
+        raise _error(
+            f"numpy was asked to turn {self!r} into a plain array (np.asarray, "
+            "np.array([..]), np.dot, ...), which would lose its gradient",
+            "traced operations only",
+            "use the operators + - * / ** @ and the ad functions; read x.value only to display it.",
+        )
 
 
 def _error(given, expected, fix):
@@ -192,11 +229,18 @@ def _error(given, expected, fix):
 
 
 def _numpy_error(name):
-    fix = (f"x.{name}(...)" if name in ("sum", "mean", "reshape") else f"ad.{name}"
-           if name in __all__ else "the ad functions")
-    return _error(f"np.{name} got a traced array (a Node), which numpy cannot record for the "
-                  "backward pass", "a function of this engine", f"use {fix}, or the operators "
-                  "+ - * / ** @.")
+    fix = (
+        f"x.{name}(...)"
+        if name in ("sum", "mean", "reshape")
+        else f"ad.{name}"
+        if name in __all__
+        else "the ad functions"
+    )
+    return _error(
+        f"np.{name} got a traced array (a Node), which numpy cannot record for the backward pass",
+        "a function of this engine",
+        f"use {fix}, or the operators + - * / ** @.",
+    )
 
 
 def as_node(x, where="this operation"):
@@ -227,8 +271,11 @@ def as_node(x, where="this operation"):
         return x
     a = np.asarray(x) if isinstance(x, (np.ndarray, numbers.Real, list, tuple)) else None
     if a is None or a.dtype.kind not in "biuf":
-        raise _error(f"{where} got {type(x).__name__} {x!r:.40}", "a traced array, a numpy "
-                     "array or a real number", "convert it, e.g. np.asarray(..., dtype=float).")
+        raise _error(
+            f"{where} got {type(x).__name__} {x!r:.40}",
+            "a traced array, a numpy array or a real number",
+            "convert it, e.g. np.asarray(..., dtype=float).",
+        )
     return Node(a, "const")
 
 
@@ -287,10 +334,12 @@ def _operands(symbol, a, b):
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
-        raise _error(f"A {symbol} B got A of shape {a.shape} and B of shape {b.shape}, which do "
-                     "not broadcast", "sizes that agree axis by axis from the right, or are 1",
-                     "reshape one of them (e.g. b.reshape(-1, 1) for a column) or transpose it "
-                     "with .T.") from None
+        raise _error(
+            f"A {symbol} B got A of shape {a.shape} and B of shape {b.shape}, which do "
+            "not broadcast",
+            "sizes that agree axis by axis from the right, or are 1",
+            "reshape one of them (e.g. b.reshape(-1, 1) for a column) or transpose it with .T.",
+        ) from None
     return a, b
 
 
@@ -298,37 +347,59 @@ def _operands(symbol, a, b):
 # step, so its VJP sums U over those axes (_unbroadcast): fan-out inside one operation.
 def _add(a, b):
     a, b = _operands("+", a, b)
-    return record(a.value + b.value, "+", "dA = U, dB = U (each summed back to its shape)",
-                  (a, lambda u: _unbroadcast(u, a.shape)), (b, lambda u: _unbroadcast(u, b.shape)))
+    return record(
+        a.value + b.value,
+        "+",
+        "dA = U, dB = U (each summed back to its shape)",
+        (a, lambda u: _unbroadcast(u, a.shape)),
+        (b, lambda u: _unbroadcast(u, b.shape)),
+    )
 
 
 def _sub(a, b):
     a, b = _operands("-", a, b)
-    return record(a.value - b.value, "-", "dA = U, dB = -U (each summed back to its shape)",
-                  (a, lambda u: _unbroadcast(u, a.shape)), (b, lambda u: _unbroadcast(-u, b.shape)))
+    return record(
+        a.value - b.value,
+        "-",
+        "dA = U, dB = -U (each summed back to its shape)",
+        (a, lambda u: _unbroadcast(u, a.shape)),
+        (b, lambda u: _unbroadcast(-u, b.shape)),
+    )
 
 
 def _mul(a, b):
     a, b = _operands("*", a, b)
-    return record(a.value * b.value, "*", "dA = U * B, dB = U * A",
-                  (a, lambda u: _unbroadcast(u * b.value, a.shape)),
-                  (b, lambda u: _unbroadcast(u * a.value, b.shape)))
+    return record(
+        a.value * b.value,
+        "*",
+        "dA = U * B, dB = U * A",
+        (a, lambda u: _unbroadcast(u * b.value, a.shape)),
+        (b, lambda u: _unbroadcast(u * a.value, b.shape)),
+    )
 
 
 def _div(a, b):
     a, b = _operands("/", a, b)
     y = a.value / b.value
-    return record(y, "/", "dA = U / B, dB = -U * A / B**2",
-                  (a, lambda u: _unbroadcast(u / b.value, a.shape)),
-                  (b, lambda u: _unbroadcast(-u * y / b.value, b.shape)))
+    return record(
+        y,
+        "/",
+        "dA = U / B, dB = -U * A / B**2",
+        (a, lambda u: _unbroadcast(u / b.value, a.shape)),
+        (b, lambda u: _unbroadcast(-u * y / b.value, b.shape)),
+    )
 
 
 def _pow(a, b):
     a, b = _operands("**", a, b)
-    y = a.value ** b.value
-    return record(y, "**", "dA = U * B * A**(B - 1), dB = U * log(A) * A**B",
-                  (a, lambda u: _unbroadcast(u * b.value * a.value ** (b.value - 1), a.shape)),
-                  (b, lambda u: _unbroadcast(u * np.log(a.value) * y, b.shape)))
+    y = a.value**b.value
+    return record(
+        y,
+        "**",
+        "dA = U * B * A**(B - 1), dB = U * log(A) * A**B",
+        (a, lambda u: _unbroadcast(u * b.value * a.value ** (b.value - 1), a.shape)),
+        (b, lambda u: _unbroadcast(u * np.log(a.value) * y, b.shape)),
+    )
 
 
 def _matmul(a, b):
@@ -339,25 +410,41 @@ def _matmul(a, b):
     try:
         Y = A @ B
     except ValueError as err:
-        raise _error(f"A @ B got A of shape {a.shape} and B of shape {b.shape}", "at least one "
-                     "axis each, and A's last size equal to B's first (second-to-last if B has "
-                     "more than 2 axes)", "transpose one of them (.T) or swap their order; "
-                     "multiply by a number with *.") from err
+        raise _error(
+            f"A @ B got A of shape {a.shape} and B of shape {b.shape}",
+            "at least one "
+            "axis each, and A's last size equal to B's first (second-to-last if B has "
+            "more than 2 axes)",
+            "transpose one of them (.T) or swap their order; multiply by a number with *.",
+        ) from err
     y = np.squeeze(Y, axis=(-2,) * (a.ndim == 1) + (-1,) * (b.ndim == 1))
     T = lambda m: m.swapaxes(-1, -2)  # noqa: E731
-    return record(y, "@", "dA = U @ B.T, dB = A.T @ U",
-                  (a, lambda u: _unbroadcast(u.reshape(Y.shape) @ T(B), A.shape).reshape(a.shape)),
-                  (b, lambda u: _unbroadcast(T(A) @ u.reshape(Y.shape), B.shape).reshape(b.shape)))
+    return record(
+        y,
+        "@",
+        "dA = U @ B.T, dB = A.T @ U",
+        (a, lambda u: _unbroadcast(u.reshape(Y.shape) @ T(B), A.shape).reshape(a.shape)),
+        (b, lambda u: _unbroadcast(T(A) @ u.reshape(Y.shape), B.shape).reshape(b.shape)),
+    )
 
 
 def _compare(ufunc, a, b):
     return ufunc(as_node(a, "a comparison").value, as_node(b, "a comparison").value)
 
 
-_UFUNCS = {np.add: _add, np.subtract: _sub, np.multiply: _mul, np.true_divide: _div, np.power: _pow,
-           np.matmul: _matmul, np.negative: lambda a: -a,
-           **{c: functools.partial(_compare, c)
-              for c in (np.less, np.less_equal, np.greater, np.greater_equal)}}
+_UFUNCS = {
+    np.add: _add,
+    np.subtract: _sub,
+    np.multiply: _mul,
+    np.true_divide: _div,
+    np.power: _pow,
+    np.matmul: _matmul,
+    np.negative: lambda a: -a,
+    **{
+        c: functools.partial(_compare, c)
+        for c in (np.less, np.less_equal, np.greater, np.greater_equal)
+    },
+}
 
 
 def _elementwise(a, op, f, df, rule):
@@ -391,7 +478,7 @@ def tanh(a):
     >>> grad(lambda x: tanh(x).sum())(np.array([0.0, 1.0])).round(4)
     array([1.  , 0.42])
     """
-    return _elementwise(a, "tanh", np.tanh, lambda a, y: 1 - y ** 2, "dA = U * (1 - tanh(A)**2)")
+    return _elementwise(a, "tanh", np.tanh, lambda a, y: 1 - y**2, "dA = U * (1 - tanh(A)**2)")
 
 
 def _sigmoid(v):
@@ -407,8 +494,9 @@ def sigmoid(a):
     >>> sigmoid(np.array([-800.0, -40.0]))
     array([0.00000000e+00, 4.24835426e-18])
     """
-    return _elementwise(a, "sigmoid", _sigmoid, lambda a, y: y * (1 - y),
-                        "dA = U * s * (1 - s), s = sigmoid(A)")
+    return _elementwise(
+        a, "sigmoid", _sigmoid, lambda a, y: y * (1 - y), "dA = U * s * (1 - s), s = sigmoid(A)"
+    )
 
 
 def relu(a):
@@ -417,8 +505,13 @@ def relu(a):
     >>> grad(lambda x: relu(x).sum())(np.array([-1.0, 0.0, 2.0]))
     array([0., 0., 1.])
     """
-    return _elementwise(a, "relu", lambda v: np.maximum(v, 0.0), lambda a, y: (a > 0).astype(float),
-                        "dA = U * (A > 0)")
+    return _elementwise(
+        a,
+        "relu",
+        lambda v: np.maximum(v, 0.0),
+        lambda a, y: (a > 0).astype(float),
+        "dA = U * (A > 0)",
+    )
 
 
 def softmax(a):
@@ -443,8 +536,12 @@ def softmax(a):
     a = as_node(a, "softmax")
     e = np.exp(a.value - a.value.max(axis=-1, keepdims=True))
     s = e / e.sum(axis=-1, keepdims=True)
-    return record(s, "softmax", "dA = s * (U - (U * s).sum(-1, keepdims=True)), s = softmax(A)",
-                  (a, lambda u: s * (u - (u * s).sum(axis=-1, keepdims=True))))
+    return record(
+        s,
+        "softmax",
+        "dA = s * (U - (U * s).sum(-1, keepdims=True)), s = softmax(A)",
+        (a, lambda u: s * (u - (u * s).sum(axis=-1, keepdims=True))),
+    )
 
 
 def logsumexp(a):
@@ -467,8 +564,12 @@ def logsumexp(a):
     a = as_node(a, "logsumexp")
     m = a.value.max(axis=-1, keepdims=True)
     y = (m + np.log(np.exp(a.value - m).sum(axis=-1, keepdims=True)))[..., 0]
-    return record(y, "logsumexp", "dA = U[..., None] * softmax(A)",
-                  (a, lambda u: u[..., None] * np.exp(a.value - y[..., None])))
+    return record(
+        y,
+        "logsumexp",
+        "dA = U[..., None] * softmax(A)",
+        (a, lambda u: u[..., None] * np.exp(a.value - y[..., None])),
+    )
 
 
 def cross_entropy(probabilities, labels):
@@ -509,33 +610,52 @@ def cross_entropy(probabilities, labels):
         g = np.zeros(p.shape)
         g[rows, y] = -u / (len(y) * picked)
         return g
-    return record(-np.log(picked).mean(), "cross_entropy",
-                  "dP[b, y_b] = -U / (B * P[b, y_b]), 0 elsewhere", (p, vjp))
+
+    return record(
+        -np.log(picked).mean(),
+        "cross_entropy",
+        "dP[b, y_b] = -U / (B * P[b, y_b]), 0 elsewhere",
+        (p, vjp),
+    )
 
 
 def _labels(p, labels, check):
     """Check probabilities (B, C), their values too if ``check``, and labels (B,) of integers in
     0..C-1; return the labels as an array."""
     if p.ndim != 2:
-        raise _error(f"cross_entropy got probabilities of shape {p.shape}", "shape (B, C), one row "
-                     "per example", "reshape, e.g. p.reshape(1, -1) for a single example.")
+        raise _error(
+            f"cross_entropy got probabilities of shape {p.shape}",
+            "shape (B, C), one row per example",
+            "reshape, e.g. p.reshape(1, -1) for a single example.",
+        )
     if check:
         low, high, rowsum = p.value.min(), p.value.max(), p.value.sum(axis=1)
         if low < 0 or high > 1 or np.abs(rowsum - 1).max() > 1e-6:
-            raise _error(f"cross_entropy got rows summing to {rowsum.round(4)[:4]} with entries "
-                         f"from {low:.3g} to {high:.3g}", "probabilities (each row in [0, 1], "
-                         "summing to 1)", "pass softmax(logits), not the logits.")
+            raise _error(
+                f"cross_entropy got rows summing to {rowsum.round(4)[:4]} with entries "
+                f"from {low:.3g} to {high:.3g}",
+                "probabilities (each row in [0, 1], summing to 1)",
+                "pass softmax(logits), not the logits.",
+            )
     if isinstance(labels, Node):
-        raise _error("cross_entropy got traced labels", "plain integer class indices (they have "
-                     "no gradient)", "leave them out of argnums.")
+        raise _error(
+            "cross_entropy got traced labels",
+            "plain integer class indices (they have no gradient)",
+            "leave them out of argnums.",
+        )
     y = np.asarray(labels)
     C = p.shape[1]
-    if (y.shape != (p.shape[0],) or y.dtype.kind not in "iu"
-            or (y.size and not 0 <= y.min() <= y.max() < C)):
-        raise _error(f"cross_entropy got labels of shape {y.shape}, dtype {y.dtype}, values "
-                     f"{y.ravel()[:6]}", f"shape ({p.shape[0]},) of integers 0 to {C - 1}, the "
-                     "true class of each row (counting from 0)",
-                     "e.g. np.asarray(labels, dtype=int).")
+    if (
+        y.shape != (p.shape[0],)
+        or y.dtype.kind not in "iu"
+        or (y.size and not 0 <= y.min() <= y.max() < C)
+    ):
+        raise _error(
+            f"cross_entropy got labels of shape {y.shape}, dtype {y.dtype}, values {y.ravel()[:6]}",
+            f"shape ({p.shape[0]},) of integers 0 to {C - 1}, the "
+            "true class of each row (counting from 0)",
+            "e.g. np.asarray(labels, dtype=int).",
+        )
     return y
 
 
@@ -552,6 +672,7 @@ class Step:
         Each parent (but constants) with the VJP's result for it, shaped like that parent; a
         parent's gradient is the sum of the contributions it receives (fan-out adds up).
     """
+
     node: Node
     upstream: np.ndarray
     contributions: tuple
@@ -621,12 +742,19 @@ class Graph:
             if node.op == "const":
                 continue
             u = grads[node]
-            sent = tuple((p, np.asarray(vjp(u), dtype=float))
-                         for p, vjp in zip(node.parents, node.vjps, strict=True) if p.op != "const")
+            sent = tuple(
+                (p, np.asarray(vjp(u), dtype=float))
+                for p, vjp in zip(node.parents, node.vjps, strict=True)
+                if p.op != "const"
+            )
             for p, c in sent:
                 if c.shape != p.shape:
-                    raise _error(f"the VJP of {node.op!r} returned shape {c.shape} for a parent of "
-                                 f"shape {p.shape}", "the parent's shape", "correct that VJP.")
+                    raise _error(
+                        f"the VJP of {node.op!r} returned shape {c.shape} for a parent of "
+                        f"shape {p.shape}",
+                        "the parent's shape",
+                        "correct that VJP.",
+                    )
                 if p in grads:
                     grads[p] += c  # fan-out: a node used several times sums one share per use
                 else:
@@ -641,42 +769,56 @@ class Graph:
     def _seed(self, upstream):
         if upstream is None:
             if self.output.shape != ():
-                raise _error("backward() got no upstream for an output of shape "
-                             f"{self.output.shape}", "a scalar output (shape ()) or an upstream",
-                             "pass upstream=U shaped like the output, e.g. np.ones(shape), or "
-                             "reduce the output with .sum().")
+                raise _error(
+                    f"backward() got no upstream for an output of shape {self.output.shape}",
+                    "a scalar output (shape ()) or an upstream",
+                    "pass upstream=U shaped like the output, e.g. np.ones(shape), or "
+                    "reduce the output with .sum().",
+                )
             return np.ones(())
         u = np.array(upstream, dtype=float)
         if u.shape != self.output.shape:
-            raise _error(f"backward() got upstream of shape {u.shape}", f"the output's shape "
-                         f"{self.output.shape}", "pass one weight per entry of the output.")
+            raise _error(
+                f"backward() got upstream of shape {u.shape}",
+                f"the output's shape {self.output.shape}",
+                "pass one weight per entry of the output.",
+            )
         return u
 
 
 def _argnums(argnums):
     nums = (argnums,) if isinstance(argnums, numbers.Integral) else argnums
-    if (not isinstance(nums, tuple) or not nums or isinstance(argnums, bool)
-            or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in nums)
-            or len(set(nums)) < len(nums)):
-        raise _error(f"argnums={argnums!r}", "an int or a tuple of distinct ints, the positions of "
-                     "the arguments to differentiate (counting from 0)", "e.g. argnums=0 or "
-                     "argnums=(0, 1).")
+    if (
+        not isinstance(nums, tuple)
+        or not nums
+        or isinstance(argnums, bool)
+        or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) for i in nums)
+        or len(set(nums)) < len(nums)
+    ):
+        raise _error(
+            f"argnums={argnums!r}",
+            "an int or a tuple of distinct ints, the positions of "
+            "the arguments to differentiate (counting from 0)",
+            "e.g. argnums=0 or argnums=(0, 1).",
+        )
     return tuple(int(i) for i in nums)
 
 
 def _input(arg, i, name):
     a = np.asarray(arg) if isinstance(arg, (np.ndarray, numbers.Real, list, tuple)) else None
     if a is None or a.dtype.kind not in "biuf":
-        raise _error(f"argument {i} ({name}) is {type(arg).__name__} {arg!r:.40}", "a real number "
-                     "or an array of them to differentiate with respect to", "pass np.asarray(..., "
-                     "dtype=float), or leave this position out of argnums.")
+        raise _error(
+            f"argument {i} ({name}) is {type(arg).__name__} {arg!r:.40}",
+            "a real number or an array of them to differentiate with respect to",
+            "pass np.asarray(..., dtype=float), or leave this position out of argnums.",
+        )
     return Node(np.array(a, dtype=float), "input", name=name)  # a copy: fn cannot change arg
 
 
 def _parameter_names(fn):
     """fn's parameter names, to name the inputs; the code object is 10x faster than inspect."""
     if inspect.isfunction(fn):
-        return fn.__code__.co_varnames[:fn.__code__.co_argcount]
+        return fn.__code__.co_varnames[: fn.__code__.co_argcount]
     try:
         return list(inspect.signature(fn).parameters)
     except (TypeError, ValueError):  # some builtins have no signature
@@ -718,9 +860,11 @@ def trace(fn, *args, argnums=0):
     """
     nums = _argnums(argnums)
     if max(nums) >= len(args) or min(nums) < 0:
-        raise _error(f"argnums={argnums!r} for a call with {len(args)} argument(s)", "positions "
-                     f"from 0 to {len(args) - 1}", "choose positions in that range, counting "
-                     "from 0.")
+        raise _error(
+            f"argnums={argnums!r} for a call with {len(args)} argument(s)",
+            f"positions from 0 to {len(args) - 1}",
+            "choose positions in that range, counting from 0.",
+        )
     names = _parameter_names(fn)
     args = list(args)
     inputs = [_input(args[i], i, names[i] if i < len(names) else f"arg{i}") for i in nums]  # copies
@@ -728,11 +872,13 @@ def trace(fn, *args, argnums=0):
         args[i] = node
     out = fn(*args)
     if not isinstance(out, Node):
-        raise _error(f"fn returned {type(out).__name__} {out!r:.40}, which does not depend on the "
-                     f"traced argument(s) {[x.name for x in inputs]}",
-                     "the result of traced operations",
-                     "compute with the operators and the ad functions (ad.exp, not np.exp; not "
-                     "x.value or float(x)).")
+        raise _error(
+            f"fn returned {type(out).__name__} {out!r:.40}, which does not depend on the "
+            f"traced argument(s) {[x.name for x in inputs]}",
+            "the result of traced operations",
+            "compute with the operators and the ad functions (ad.exp, not np.exp; not "
+            "x.value or float(x)).",
+        )
     return Graph(inputs, out)
 
 
@@ -762,12 +908,15 @@ def value_and_grad(fn, argnums=0):
     def value_and_gradients(*args):
         graph = trace(fn, *args, argnums=argnums)
         if graph.output.shape != ():
-            raise _error(f"grad got fn returning shape {graph.output.shape}", "a scalar (shape "
-                         "()), the loss", "reduce it with .sum() or .mean(), or take one entry, "
-                         "e.g. y[0].")
+            raise _error(
+                f"grad got fn returning shape {graph.output.shape}",
+                "a scalar (shape ()), the loss",
+                "reduce it with .sum() or .mean(), or take one entry, e.g. y[0].",
+            )
         grads = graph.gradients()
         one = isinstance(argnums, numbers.Integral)
         return float(graph.output.value), grads[0] if one else tuple(grads)
+
     return value_and_gradients
 
 

@@ -23,6 +23,7 @@ identity matrix).
 >>> print(r.steps[1].text())
 J_f[0,1] = (2.0)(1.0) + (3.0)(1.0) = 5.0
 """
+
 from __future__ import annotations
 
 import itertools
@@ -37,8 +38,16 @@ from . import numeric, shapes, symbolic
 from .errors import FunctionError, GradlibError, NonFiniteError, ParseError, ShapeError, clip, echo
 from .functions import is_entry
 
-__all__ = ["chain_rule", "ChainResult", "Step", "Term", "Chain", "costs", "accumulation_steps",
-           "call_at"]
+__all__ = [
+    "chain_rule",
+    "ChainResult",
+    "Step",
+    "Term",
+    "Chain",
+    "costs",
+    "accumulation_steps",
+    "call_at",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -133,13 +142,18 @@ def _steps(J_g2, J_g1, x_names, y_names, number=True):
     steps = []
     for i, j in itertools.product(range(k), range(n)):
         # row i of J_g2 against column j of J_g1: dg2_i/dy_l * dy_l/dx_j for each l
-        terms = tuple(Term(l, a, b, a * b) for l, a, b in
-                      ((l, entry(J_g2[i, l]), entry(J_g1[l, j])) for l in range(m)))
+        terms = tuple(
+            Term(l, a, b, a * b)
+            for l, a, b in ((l, entry(J_g2[i, l]), entry(J_g1[l, j])) for l in range(m))
+        )
         value = sum((t.product for t in terms), 0.0 if number else sp.Integer(0))
         (gt, gl_), (xt, xl) = g2[i], x_names[j]
         formula = " + ".join(f"∂{gt}/∂{yt} ∂{yt}/∂{xt}" for yt, _ in y_names)
-        latex = " + ".join(rf"\frac{{\partial {gl_}}}{{\partial {yl}}} "
-                           rf"\frac{{\partial {yl}}}{{\partial {xl}}}" for _, yl in y_names)
+        latex = " + ".join(
+            rf"\frac{{\partial {gl_}}}{{\partial {yl}}} "
+            rf"\frac{{\partial {yl}}}{{\partial {xl}}}"
+            for _, yl in y_names
+        )
         steps.append(Step(i, j, terms, value, formula, latex))
     return tuple(steps)
 
@@ -211,16 +225,16 @@ class ChainResult:
 # Evaluating one function of a chain
 
 
-
-
 def _callable(g, name):
     """A numpy callable for g: itself, or a catalogue entry's f."""
     if is_entry(g):
         return g.f
     if callable(g) and not isinstance(g, sp.Basic):
         return g
-    raise GradlibError(f"{name} must be a callable, a catalogue entry or (for a symbolic chain) "
-                       f"a formula; got {type(g).__name__}.")
+    raise GradlibError(
+        f"{name} must be a callable, a catalogue entry or (for a symbolic chain) "
+        f"a formula; got {type(g).__name__}."
+    )
 
 
 def call_at(fun, p, name="f", role="a function"):
@@ -244,8 +258,10 @@ def call_at(fun, p, name="f", role="a function"):
     try:
         return fun(np.array(p))
     except Exception as err:
-        raise FunctionError(f"{name} ({role}) raised {type(err).__name__} when called at "
-                            f"{echo(np.asarray(p).tolist())}: {clip(err)}") from err
+        raise FunctionError(
+            f"{name} ({role}) raised {type(err).__name__} when called at "
+            f"{echo(np.asarray(p).tolist())}: {clip(err)}"
+        ) from err
 
 
 def _call(fun, p, name, role):
@@ -254,13 +270,17 @@ def _call(fun, p, name, role):
     try:
         out = np.asarray(out, dtype=float)
     except (TypeError, ValueError, OverflowError) as err:
-        raise ShapeError(f"{name} returned {echo(out, 60)} at {echo(p.tolist())}; expected a "
-                         "number or shape (m,) of numbers. Return a flat vector of numbers, e.g. "
-                         "np.array([y1, y2]).") from err
+        raise ShapeError(
+            f"{name} returned {echo(out, 60)} at {echo(p.tolist())}; expected a "
+            "number or shape (m,) of numbers. Return a flat vector of numbers, e.g. "
+            "np.array([y1, y2])."
+        ) from err
     if out.ndim > 1:
-        raise ShapeError(f"{name} returned shape {out.shape} at {echo(p.tolist())}; expected a "
-                         "number or shape (m,), one number per output. Return a flat vector: "
-                         "np.ravel(...) of it.")
+        raise ShapeError(
+            f"{name} returned shape {out.shape} at {echo(p.tolist())}; expected a "
+            "number or shape (m,), one number per output. Return a flat vector: "
+            "np.ravel(...) of it."
+        )
     return np.atleast_1d(out)
 
 
@@ -278,30 +298,38 @@ def _jacobian(g, p, name, role, method):
 def _not_composable(fun, y, J_prev, name, prev_name, err):
     """The error when a function fails on the previous output y: which sizes it does take."""
     accepted = []
-    for size in range(1, 9):   # probe: most functions written for a fixed size fail on the others
+    for size in range(1, 9):  # probe: most functions written for a fixed size fail on the others
         if size != y.size:
             try:
                 accepted.append((size, _call(fun, np.full(size, 0.5), name, "").size))
             except GradlibError:
                 pass
     cause = err.__cause__
-    head = (f"{prev_name} returns {y.size} numbers (y has shape ({y.size},)), but {name} failed "
-            f"when called with them: {type(cause).__name__}: {cause}.")
+    head = (
+        f"{prev_name} returns {y.size} numbers (y has shape ({y.size},)), but {name} failed "
+        f"when called with them: {type(cause).__name__}: {cause}."
+    )
     if not accepted:
-        raise FunctionError(f"{head} It failed with every other number of inputs too, so the "
-                            f"problem is in {name} itself, not in the sizes.") from cause
+        raise FunctionError(
+            f"{head} It failed with every other number of inputs too, so the "
+            f"problem is in {name} itself, not in the sizes."
+        ) from cause
     if len(accepted) == 1:
         size, k = accepted[0]
-        shapes.require_product([(f"J_{name}", (k, size)), (f"J_{prev_name}", J_prev.shape)],
-                               context=f"{head} {name} works with {size} inputs, so they do not "
-                                       "compose:",
-                               suggest=False)
+        shapes.require_product(
+            [(f"J_{name}", (k, size)), (f"J_{prev_name}", J_prev.shape)],
+            context=f"{head} {name} works with {size} inputs, so they do not compose:",
+            suggest=False,
+        )
     sizes = [s for s, _ in accepted]
-    sizes = (f"{sizes[0]} or more" if sizes == list(range(sizes[0], 9))
-             else " or ".join(map(str, sizes)))
-    raise ShapeError(f"{head} {name} works when called with {sizes} numbers: does it expect a "
-                     "different number of inputs? The outer function must take as many inputs as "
-                     "the inner one returns.") from cause
+    sizes = (
+        f"{sizes[0]} or more" if sizes == list(range(sizes[0], 9)) else " or ".join(map(str, sizes))
+    )
+    raise ShapeError(
+        f"{head} {name} works when called with {sizes} numbers: does it expect a "
+        "different number of inputs? The outer function must take as many inputs as "
+        "the inner one returns."
+    ) from cause
 
 
 def _require_sizes(steps, names):
@@ -311,7 +339,9 @@ def _require_sizes(steps, names):
             shapes.require_product(
                 [(f"J_{b}", (outer.n_out, outer.n_in)), (f"J_{a}", (inner.n_out, inner.n_in))],
                 context=f"{a} ({inner.name}: {_maps(inner)}) returns {inner.n_out} numbers, but "
-                        f"{b} ({outer.name}: {_maps(outer)}) takes {outer.n_in}:", suggest=False)
+                f"{b} ({outer.name}: {_maps(outer)}) takes {outer.n_in}:",
+                suggest=False,
+            )
 
 
 def _maps(entry):
@@ -371,8 +401,10 @@ class Chain:
         L = len(self.functions)
         self.names = list(names) if names else [f"g{i}" for i in range(1, L + 1)]
         if len(self.names) != L:  # zip below would silently drop the functions without a name
-            raise GradlibError(f"names has {len(self.names)} entries for {L} functions; give one "
-                               "name per function.")
+            raise GradlibError(
+                f"names has {len(self.names)} entries for {L} functions; give one "
+                "name per function."
+            )
         _require_sizes(self.functions, self.names)
         self.points = [shapes.as_point(x, needed_by="A numeric chain")]
         self.jacobians, errors = [], []
@@ -399,12 +431,14 @@ class Chain:
         slack = 10 * error + 1e-8 * np.abs(self.direct_J) + 1e-10 * scale
         self.check_ok = bool(np.all(diff <= slack) and np.all(error <= 1e-6 * scale))
         if strict and not self.check_ok:
-            raise GradlibError("The chain-rule product J_f differs from the Jacobian of the "
-                               f"composition computed directly by up to {diff.max():.3g} at x = "
-                               f"{echo(self.points[0].tolist())}, with finite-difference errors "
-                               f"estimated up to {error.max():.3g}. A function may not be "
-                               "differentiable there (abs, max, a kink, a jump); try another "
-                               "point, or pass strict=False to inspect both (.J_f, .direct_J).")
+            raise GradlibError(
+                "The chain-rule product J_f differs from the Jacobian of the "
+                f"composition computed directly by up to {diff.max():.3g} at x = "
+                f"{echo(self.points[0].tolist())}, with finite-difference errors "
+                f"estimated up to {error.max():.3g}. A function may not be "
+                "differentiable there (abs, max, a kink, a jump); try another "
+                "point, or pass strict=False to inspect both (.J_f, .direct_J)."
+            )
 
     def _direct(self, method, errors):
         """The composition's Jacobian computed directly, and how far J_f may differ from it."""
@@ -417,8 +451,10 @@ class Chain:
 
         J_d, info = numeric.jacobian(f, self.points[0], method=method, full_output=True)
         # First-order error of the product: each factor's error, carried by the others' sizes.
-        carried = sum(_product([E if a == b else np.abs(J) for a, J in enumerate(self.jacobians)])
-                      for b, E in enumerate(errors))
+        carried = sum(
+            _product([E if a == b else np.abs(J) for a, J in enumerate(self.jacobians)])
+            for b, E in enumerate(errors)
+        )
         return J_d, info.error + carried
 
     @property
@@ -460,21 +496,26 @@ MAX_FUNCTIONS = 100
 def _check_sizes(sizes):
     try:
         count = len(sizes) if isinstance(sizes, Sized) else 0
-    except OverflowError:   # range(10**20)
+    except OverflowError:  # range(10**20)
         count = MAX_FUNCTIONS + 2
     if count > MAX_FUNCTIONS + 1:
-        raise GradlibError(f"costs takes chains of at most {MAX_FUNCTIONS} functions "
-                           f"({MAX_FUNCTIONS + 1} sizes); got {echo(sizes)}.")
+        raise GradlibError(
+            f"costs takes chains of at most {MAX_FUNCTIONS} functions "
+            f"({MAX_FUNCTIONS + 1} sizes); got {echo(sizes)}."
+        )
     try:
-        if not isinstance(sizes, Sized):   # an endless iterator is never read
+        if not isinstance(sizes, Sized):  # an endless iterator is never read
             raise TypeError
         sizes = [int(s) for s in sizes]
     except (TypeError, ValueError, OverflowError) as err:
-        raise GradlibError("sizes must be whole numbers [n, m1, ..., k]; got "
-                           f"{echo(sizes)}.") from err
+        raise GradlibError(
+            f"sizes must be whole numbers [n, m1, ..., k]; got {echo(sizes)}."
+        ) from err
     if len(sizes) < 2 or min(sizes) < 1:
-        raise GradlibError("sizes must be [n, m1, ..., k]: at least two positive sizes, the "
-                           f"input size first; got {echo(sizes)}.")
+        raise GradlibError(
+            "sizes must be [n, m1, ..., k]: at least two positive sizes, the "
+            f"input size first; got {echo(sizes)}."
+        )
     return sizes
 
 
@@ -490,8 +531,16 @@ def _optimal(sizes):
     for span in range(2, L + 1):
         for a in range(L - span + 1):
             b = a + span - 1
-            best[a, b] = min(((best[a, s][0] + best[s + 1, b][0] + p[a] * p[s + 1] * p[b + 1],
-                               -s, (best[a, s][1], best[s + 1, b][1])) for s in range(a, b)))[::2]
+            best[a, b] = min(
+                (
+                    (
+                        best[a, s][0] + best[s + 1, b][0] + p[a] * p[s + 1] * p[b + 1],
+                        -s,
+                        (best[a, s][1], best[s + 1, b][1]),
+                    )
+                    for s in range(a, b)
+                )
+            )[::2]
     return best[0, L - 1]
 
 
@@ -538,8 +587,13 @@ def costs(sizes) -> dict:
     forward = sum(sizes[i + 1] * sizes[i] * n for i in range(1, len(sizes) - 1))
     reverse = sum(k * sizes[i + 1] * sizes[i] for i in range(len(sizes) - 2))
     optimal, tree = _optimal(sizes)
-    return {"forward": forward, "reverse": reverse, "optimal": optimal,
-            "bracketing": _bracket(tree), "tree": tree}
+    return {
+        "forward": forward,
+        "reverse": reverse,
+        "optimal": optimal,
+        "bracketing": _bracket(tree),
+        "tree": tree,
+    }
 
 
 def accumulation_steps(sizes, order: str = "reverse") -> list:
@@ -574,8 +628,11 @@ def accumulation_steps(sizes, order: str = "reverse") -> list:
         (p, q), (_, r) = shape[left], shape[right]
         name = f"{_wrap(left)} @ {_wrap(right)}"
         shape[name] = (p, r)
-        return name, (f"{name}: {shapes.fmt((p, q))}{shapes.fmt((q, r))} -> {shapes.fmt((p, r))}, "
-                      f"{p * q * r:,} multiplication{'s' * (p * q * r != 1)}", (p, r))
+        return name, (
+            f"{name}: {shapes.fmt((p, q))}{shapes.fmt((q, r))} -> {shapes.fmt((p, r))}, "
+            f"{p * q * r:,} multiplication{'s' * (p * q * r != 1)}",
+            (p, r),
+        )
 
     if order in ("forward", "reverse"):
         names = [f"J{i}" for i in range(1, L + 1)]
@@ -610,8 +667,9 @@ def _wrap(name):
 # Two functions: chain_rule
 
 
-def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto", method="auto",
-               strict=True) -> ChainResult:
+def chain_rule(
+    g2, g1, x=None, *, variables=None, y_variables=None, mode="auto", method="auto", strict=True
+) -> ChainResult:
     """The chain rule for f = g2(g1(x)), entry by entry: J_f = J_g2(g1(x)) @ J_g1(x).
 
     Parameters
@@ -680,8 +738,7 @@ def chain_rule(g2, g1, x=None, *, variables=None, y_variables=None, mode="auto",
     """
     if mode not in ("auto", "numeric", "symbolic"):
         raise GradlibError(f"mode must be 'auto', 'numeric' or 'symbolic'; got {echo(mode)}.")
-    plain = [callable(g) and not is_entry(g) and not isinstance(g, sp.Basic)
-             for g in (g2, g1)]
+    plain = [callable(g) and not is_entry(g) and not isinstance(g, sp.Basic) for g in (g2, g1)]
     if mode == "symbolic" or (mode == "auto" and not any(plain)):
         return _symbolic_chain(g2, g1, x, variables, y_variables, method)
     g2n = _as_numeric(g2, y_variables, "outer function g2")
@@ -702,9 +759,17 @@ def _as_numeric(g, variables, role):
 def _numeric_result(x, y, J_g1, J_g2, direct_J, check_ok):
     names_x, names_y = _names(None, x.size, "x"), _names(None, y.size, "y")
     J_f = J_g2 @ J_g1
-    return ChainResult(x, y, J_g1, J_g2, J_f, _steps(J_g2, J_g1, names_x, names_y),
-                       shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f"),
-                       direct_J, check_ok)
+    return ChainResult(
+        x,
+        y,
+        J_g1,
+        J_g2,
+        J_f,
+        _steps(J_g2, J_g1, names_x, names_y),
+        shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f"),
+        direct_J,
+        check_ok,
+    )
 
 
 def _column(g, variables, role):
@@ -712,28 +777,39 @@ def _column(g, variables, role):
     if is_entry(g):
         return sp.Matrix(g.expr), tuple(g.variables)
     if callable(g) and not isinstance(g, sp.Basic):
-        raise GradlibError(f"A symbolic chain needs formulas or catalogue entries; the {role} is "
-                           "a Python function. Use mode='numeric' with a point x, or give it as "
-                           "a formula.")
+        raise GradlibError(
+            f"A symbolic chain needs formulas or catalogue entries; the {role} is "
+            "a Python function. Use mode='numeric' with a point x, or give it as "
+            "a formula."
+        )
     if not isinstance(g, (str, sp.Basic, sp.MatrixBase, list, tuple)):
-        raise GradlibError(f"The {role} must be a callable, a catalogue entry or a formula (a "
-                           f"string or a sympy expression); got {type(g).__name__}.")
+        raise GradlibError(
+            f"The {role} must be a callable, a catalogue entry or a formula (a "
+            f"string or a sympy expression); got {type(g).__name__}."
+        )
     if variables is None:
-        raise GradlibError(f"The {role} is a formula; say which symbols are its inputs, in order "
-                           f"({'variables' if role == 'inner function g1' else 'y_variables'}=\"x "
-                           "y\").")
+        raise GradlibError(
+            f"The {role} is a formula; say which symbols are its inputs, in order "
+            f'({"variables" if role == "inner function g1" else "y_variables"}="x '
+            'y").'
+        )
     if isinstance(g, sp.MatrixBase) and min(g.shape) > 1:
-        raise ShapeError(f"The {role} is a {g.shape[0]} x {g.shape[1]} Matrix; a function's "
-                         "formulas are one column (one entry per output): pass "
-                         "sympy.Matrix([...]) with one entry per output.")
+        raise ShapeError(
+            f"The {role} is a {g.shape[0]} x {g.shape[1]} Matrix; a function's "
+            "formulas are one column (one entry per output): pass "
+            "sympy.Matrix([...]) with one entry per output."
+        )
     items = list(g) if isinstance(g, (list, tuple, sp.MatrixBase)) else [g]
-    for e in items:   # anything else (a nested list, an object) is not one formula
+    for e in items:  # anything else (a nested list, an object) is not one formula
         if not isinstance(e, (str, sp.Expr, int, float)) or isinstance(e, bool):
-            raise GradlibError(f"The {role} has an entry of type {type(e).__name__} "
-                               f"({echo(e, 40)}); each entry must be one formula: a string such "
-                               "as \"x*y\", a sympy expression or a number.")
-    symbols = symbolic.resolve_variables(variables, [e for e in items if isinstance(e, sp.Basic)],
-                                         symbols_by_name=True)
+            raise GradlibError(
+                f"The {role} has an entry of type {type(e).__name__} "
+                f"({echo(e, 40)}); each entry must be one formula: a string such "
+                'as "x*y", a sympy expression or a number.'
+            )
+    symbols = symbolic.resolve_variables(
+        variables, [e for e in items if isinstance(e, sp.Basic)], symbols_by_name=True
+    )
     names = [str(v) for v in symbols]
     try:
         column = symbolic.as_matrix(items, symbols)
@@ -741,9 +817,11 @@ def _column(g, variables, role):
         raise ParseError(f"The {role}: {err}") from err
     stray = sorted(str(s) for s in column.free_symbols if s not in symbols)
     if stray:
-        raise GradlibError(f"The {role} uses {', '.join(stray)}, which "
-                           f"{'is' if len(stray) == 1 else 'are'} not among its variables "
-                           f"({', '.join(names)}).")
+        raise GradlibError(
+            f"The {role} uses {', '.join(stray)}, which "
+            f"{'is' if len(stray) == 1 else 'are'} not among its variables "
+            f"({', '.join(names)})."
+        )
     return column, symbols
 
 
@@ -751,9 +829,13 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     _require_sizes([g1, g2], ["g1", "g2"])
     G1, X = _column(g1, variables, "inner function g1")
     G2, Y = _column(g2, y_variables, "outer function g2")
-    shapes.require_product([("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))], "J_f",
-                           context=f"g1 returns {G1.rows} numbers, but g2 takes {len(Y)} inputs "
-                                   f"({', '.join(map(str, Y))}):", suggest=False)
+    shapes.require_product(
+        [("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))],
+        "J_f",
+        context=f"g1 returns {G1.rows} numbers, but g2 takes {len(Y)} inputs "
+        f"({', '.join(map(str, Y))}):",
+        suggest=False,
+    )
     if not (is_entry(g1) and is_entry(g2)):  # a typed formula in the chain
         _require_small_composition(G2, Y, G1)
     y_of_x = dict(zip(Y, G1))
@@ -762,9 +844,11 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     J_f = J_g2 * J_g1
     direct = G2.subs(y_of_x, simultaneous=True).jacobian(X)
     if not _same(J_f, direct, X):
-        raise GradlibError("The symbolic chain-rule product J_g2 @ J_g1 differs from the "
-                           f"Jacobian of g2(g1(x)) computed directly: {J_f} versus {direct}. "
-                           "Please report this.")
+        raise GradlibError(
+            "The symbolic chain-rule product J_g2 @ J_g1 differs from the "
+            f"Jacobian of g2(g1(x)) computed directly: {J_f} versus {direct}. "
+            "Please report this."
+        )
     # Name y by its own symbols unless they clash with x's (a catalogue g2 on (x, y) after
     # g1 -> (x, y)).
     y_names = _names(None if {str(v) for v in Y} & {str(v) for v in X} else Y, len(Y), "y")
@@ -773,15 +857,17 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     if x is not None:
         p = shapes.as_point(x, needed_by="A numeric chain")
         if p.size != len(X):
-            raise ShapeError(f"x has {p.size} numbers; g1 takes {len(X)} inputs "
-                             f"({', '.join(map(str, X))}).")
-        ev = lambda M, what: _evaluate(M, X, p, what)     # noqa: E731  (reads as a formula)
+            raise ShapeError(
+                f"x has {p.size} numbers; g1 takes {len(X)} inputs ({', '.join(map(str, X))})."
+            )
+        ev = lambda M, what: _evaluate(M, X, p, what)  # noqa: E731  (reads as a formula)
         y = ev(G1, "y = g1(x)").ravel()
         ev(G2.subs(y_of_x, simultaneous=True), "g2(g1(x))")  # inside g2's domain too (log at y < 0)
         values = _numeric_result(p, y, ev(J_g1, "J_g1"), ev(J_g2, "J_g2"), ev(direct, "J_f"), True)
     shape_text = shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
-    return ChainResult(sp.Matrix(X), G1, J_g1, J_g2, J_f, steps, shape_text, direct, True, True,
-                       X, Y, values)
+    return ChainResult(
+        sp.Matrix(X), G1, J_g1, J_g2, J_f, steps, shape_text, direct, True, True, X, Y, values
+    )
 
 
 def _require_small_composition(G2, Y, G1):
@@ -795,14 +881,18 @@ def _require_small_composition(G2, Y, G1):
     sizes = [symbolic.complexity(g, inside) for g in G2]
     nesting, count = max(c.nesting for c in sizes), sum(c.functions for c in sizes)
     depth = max(c.depth for c in sizes)
-    if (nesting > symbolic.MAX_NESTING or count > symbolic.MAX_FUNCTIONS
-            or depth > symbolic.MAX_TREE_DEPTH):
+    if (
+        nesting > symbolic.MAX_NESTING
+        or count > symbolic.MAX_FUNCTIONS
+        or depth > symbolic.MAX_TREE_DEPTH
+    ):
         raise GradlibError(
             f"g2(g1(x)) written out is too large for a symbolic chain: it nests functions and "
             f"roots {nesting} deep, has {count} of them and is {depth} levels deep; a chain of "
             f"typed formulas gets the limits of one formula (at most {symbolic.MAX_NESTING} deep, "
             f"{symbolic.MAX_FUNCTIONS} functions, {symbolic.MAX_TREE_DEPTH} levels). Use simpler "
-            "formulas, or mode='numeric' with the point x.")
+            "formulas, or mode='numeric' with the point x."
+        )
 
 
 def _evaluate(M, X, p, what):
@@ -810,9 +900,11 @@ def _evaluate(M, X, p, what):
     with np.errstate(all="ignore"):
         values = symbolic.lambdify(M, X)(p)
     if not np.isfinite(values).all() or np.iscomplexobj(values) and np.any(values.imag):
-        raise NonFiniteError(f"{what} is not a finite real number at x = {echo(p.tolist())}: "
-                             f"{numeric._show(values)}. The chain is not differentiable there; "
-                             "pick a point inside the functions' domains.")
+        raise NonFiniteError(
+            f"{what} is not a finite real number at x = {echo(p.tolist())}: "
+            f"{numeric._show(values)}. The chain is not differentiable there; "
+            "pick a point inside the functions' domains."
+        )
     return values.real.astype(float)
 
 
@@ -825,9 +917,12 @@ def _same(A, B, X):
     """
     if A == B:
         return True
-    both = symbolic.lambdify(A.col_join(B), X)   # one function: common parts computed once
+    both = symbolic.lambdify(A.col_join(B), X)  # one function: common parts computed once
     rng = np.random.default_rng(0)
     with np.errstate(all="ignore"):
         pairs = [np.split(both(p), 2) for p in rng.uniform(0.5, 1.5, (3, len(X)))]
-    return all(np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-12)
-               for a, b in pairs for ok in [np.isfinite(a) & np.isfinite(b)])
+    return all(
+        np.allclose(a[ok], b[ok], rtol=1e-9, atol=1e-12)
+        for a, b in pairs
+        for ok in [np.isfinite(a) & np.isfinite(b)]
+    )

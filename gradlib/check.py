@@ -49,6 +49,7 @@ Messages say which entries are wrong and their relative error, never the
 expected values unless ``reveal=True``; with a :class:`Secret` only which
 entries are wrong (the values are not known to gradlib).
 """
+
 from __future__ import annotations
 
 import decimal
@@ -141,9 +142,12 @@ class Feedback:
         show_expected = any(e.expected is not None for e in self.entries)
         show_rel = any(e.rel_error is not None for e in self.entries)
         head = ["(i, j)", "given"] + ["expected"] * show_expected + ["rel. error"] * show_rel
-        rows = [[f"({e.i}, {e.j})", _num(e.given)]
-                + [_num(e.expected)] * show_expected + [_pct(e.rel_error)] * show_rel
-                for e in self.entries]
+        rows = [
+            [f"({e.i}, {e.j})", _num(e.given)]
+            + [_num(e.expected)] * show_expected
+            + [_pct(e.rel_error)] * show_rel
+            for e in self.entries
+        ]
         return head, rows
 
     def __str__(self) -> str:
@@ -151,24 +155,30 @@ class Feedback:
         if self.entries:
             head, rows = self._rows()
             widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
-            lines += ["  " + "  ".join(cell.rjust(w) for cell, w in zip(r, widths))
-                      for r in [head, *rows]]
+            lines += [
+                "  " + "  ".join(cell.rjust(w) for cell, w in zip(r, widths)) for r in [head, *rows]
+            ]
         return "\n".join(lines)
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         color, tag = (GREEN, "&#10004; correct") if self.ok else (RED, "&#10008; not yet")
-        out = [f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
-               f'<span style="background:{color};color:white;border-radius:3px;padding:1px 6px;'
-               f'font-weight:bold">{tag}</span> {html.escape(self.message)}']
+        out = [
+            f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
+            f'<span style="background:{color};color:white;border-radius:3px;padding:1px 6px;'
+            f'font-weight:bold">{tag}</span> {html.escape(self.message)}',
+        ]
         if self.entries:
             head, rows = self._rows()
             cell = 'style="padding:1px 8px;text-align:right"'
             out.append('<table style="margin-top:4px">')
             for tag, row in [("th", head)] + [("td", r) for r in rows]:
-                out.append("<tr>" + "".join(f"<{tag} {cell}>{html.escape(c)}</{tag}>" for c in row)
-                           + "</tr>")
+                out.append(
+                    "<tr>"
+                    + "".join(f"<{tag} {cell}>{html.escape(c)}</{tag}>" for c in row)
+                    + "</tr>"
+                )
             out.append("</table>")
         out.append("</div>")
         return "".join(out)
@@ -228,8 +238,9 @@ class Secret:
     def __post_init__(self):
         m, n = self.shape
         if len(self.digests) != m * n:
-            raise GradlibError(f"A Secret of shape {self.shape} needs {m * n} digests; got "
-                               f"{len(self.digests)}.")
+            raise GradlibError(
+                f"A Secret of shape {self.shape} needs {m * n} digests; got {len(self.digests)}."
+            )
 
     def matches(self, A) -> np.ndarray:
         """Entrywise: does A[i, j] round to the hashed value? A has ``self.shape``; so do the bools.
@@ -282,9 +293,11 @@ def hash_answer(expected, digits: int = 6) -> Secret:
     """
     E = np.asarray(expected, dtype=float)
     if E.ndim != 2:
-        raise GradlibError("hash_answer needs a 2-D array (outputs x inputs); got shape "
-                           f"{E.shape}. Reshape a gradient to (1, n) and a curve's derivative to "
-                           "(m, 1).")
+        raise GradlibError(
+            "hash_answer needs a 2-D array (outputs x inputs); got shape "
+            f"{E.shape}. Reshape a gradient to (1, n) and a curve's derivative to "
+            "(m, 1)."
+        )
     if not np.isfinite(E).all():
         raise GradlibError("hash_answer needs finite values; the expected array has inf or nan.")
     digests = tuple(_digest(i, j, _key(e, digits)) for (i, j), e in np.ndenumerate(E))
@@ -300,18 +313,18 @@ class _Truth:
     """Everything the diagnosis needs: shape, a matcher, and what the expected object is called."""
 
     shape: tuple[int, int]
-    values: np.ndarray | None = None          # None when secret
+    values: np.ndarray | None = None  # None when secret
     secret: Secret | None = None
     rtol: float = DEFAULT_RTOL
     atol: float | np.ndarray = DEFAULT_ATOL
-    given_atol: float = DEFAULT_ATOL          # the exercise's own, before a numeric truth's error
+    given_atol: float = DEFAULT_ATOL  # the exercise's own, before a numeric truth's error
     reveal: bool = False
-    what: str = "matrix"                      # gradient, derivative, Jacobian, matrix, product J_f
-    explanation: str = ""                     # why the shape is what it is
-    variables: tuple | None = None            # symbols a learner's expression may use
+    what: str = "matrix"  # gradient, derivative, Jacobian, matrix, product J_f
+    explanation: str = ""  # why the shape is what it is
+    variables: tuple | None = None  # symbols a learner's expression may use
     point: np.ndarray | None = None
-    at: object = None                         # callable: expected values at another point
-    alternatives: list = field(default_factory=list)   # (kind, message, matrix) known mistakes
+    at: object = None  # callable: expected values at another point
+    alternatives: list = field(default_factory=list)  # (kind, message, matrix) known mistakes
     transposed_note: str = ""
 
     def match(self, A) -> np.ndarray:
@@ -327,20 +340,25 @@ def _close(A, E, rtol, atol) -> np.ndarray:
 def _variables(variables, expr) -> tuple:
     """The variables of an expression: as given (matched by name), or its only free symbol."""
     if variables is not None:
-        return symbolic.resolve_variables(variables, [] if expr is None else [expr],
-                                          symbols_by_name=True)
+        return symbolic.resolve_variables(
+            variables, [] if expr is None else [expr], symbols_by_name=True
+        )
     free = sorted(expr.free_symbols, key=str)
     if len(free) > 1:
-        raise GradlibError(f"The expression uses {', '.join(map(str, free))}; pass variables=[...] "
-                           "to say which is input 1, input 2, ... (the order of the columns).")
+        raise GradlibError(
+            f"The expression uses {', '.join(map(str, free))}; pass variables=[...] "
+            "to say which is input 1, input 2, ... (the order of the columns)."
+        )
     return tuple(free)
 
 
 def _flat(items, depth=0) -> list:
     """The entries of nested lists, row by row (every string stays a string, for parse)."""
     if depth > shapes.MAX_DIMS:
-        raise GradlibError(f"f is nested more than {shapes.MAX_DIMS} levels deep: give one formula "
-                           "per output, in a list.")
+        raise GradlibError(
+            f"f is nested more than {shapes.MAX_DIMS} levels deep: give one formula "
+            "per output, in a list."
+        )
     if isinstance(items, (list, tuple)):
         return [e for item in items for e in _flat(item, depth + 1)]
     return [items]
@@ -365,6 +383,7 @@ def _numeric_truth(f, what):
     def at(p):
         J, info = differentiate(f, p[0] if what == "derivative" else p, full_output=True)
         return J, 10 * info.error
+
     return at
 
 
@@ -374,9 +393,13 @@ def _evaluator(M, variables):
     Variables are matched by name (a parsed x and a plain sympy x are the same x);
     evaluated in floating point (numpy), so every formula takes time linear in its size.
     """
+
     def fail(reason, point="any point"):
-        raise GradlibError(f"The expected matrix {echo(M)} could not be evaluated at {point} with "
-                           f"variables {variables}: {reason}")
+        raise GradlibError(
+            f"The expected matrix {echo(M)} could not be evaluated at {point} with "
+            f"variables {variables}: {reason}"
+        )
+
     try:
         f = symbolic.lambdify(M, symbolic.resolve_variables(variables, [M], symbols_by_name=True))
     except GradlibError as exc:
@@ -388,6 +411,7 @@ def _evaluator(M, variables):
         if np.iscomplexobj(values) and np.any(values.imag):
             fail("it is not real there", echo(list(point)))
         return values.real.astype(float)
+
     return at
 
 
@@ -400,25 +424,35 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
     """Build the truth from exactly one of ``expected`` or ``f``."""
     if (expected is None) == (f is None):
         got = "got neither." if f is None else "got both."
-        raise GradlibError("Give the truth either as expected=... (an array, a sympy Matrix, a "
-                           f"Secret) or as f=... with the point x=...; {got}")
-    t = _Truth((0, 0), rtol=rtol, atol=atol, given_atol=atol, reveal=reveal,
-               what="Jacobian" if what == "jacobian" else what)
+        raise GradlibError(
+            "Give the truth either as expected=... (an array, a sympy Matrix, a "
+            f"Secret) or as f=... with the point x=...; {got}"
+        )
+    t = _Truth(
+        (0, 0),
+        rtol=rtol,
+        atol=atol,
+        given_atol=atol,
+        reveal=reveal,
+        what="Jacobian" if what == "jacobian" else what,
+    )
     if x is not None:
         t.point = shapes.as_point(x)
     if isinstance(expected, Secret):
         t.secret, t.shape, t.reveal = expected, tuple(expected.shape), False
     elif f is not None:
         t.point = shapes.as_point(x)
-        if functions.is_entry(f):      # exact
+        if functions.is_entry(f):  # exact
             t.variables, t.at = _symbolic_truth(f.expr, f.variables)
         elif isinstance(f, (str, sp.Basic, sp.MatrixBase, list, tuple)):
             t.variables, t.at = _symbolic_truth(f, variables)
         elif callable(f):
             t.at = _numeric_truth(f, what)
         else:
-            raise GradlibError("f must be a callable, a sympy expression, a string or a "
-                               f"catalogue entry; got {type(f).__name__}.")
+            raise GradlibError(
+                "f must be a callable, a sympy expression, a string or a "
+                f"catalogue entry; got {type(f).__name__}."
+            )
         t.values, extra = t.at(t.point)
         t.atol = atol + extra
     elif isinstance(expected, (sp.Basic, sp.MatrixBase)) and expected.free_symbols:
@@ -431,29 +465,40 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
             rows = expected.tolist() if isinstance(expected, sp.MatrixBase) else expected
             t.values = np.array(rows, dtype=float)
         except (TypeError, ValueError, OverflowError) as exc:
-            raise GradlibError("expected must be a 2-D array of numbers, a sympy Matrix or "
-                               f"expression, or a Secret; could not read {echo(expected, 60)} as "
-                               f"numbers ({clip(exc)}). For a formula give f=... and the point "
-                               "x=..., and gradlib computes its derivative.") from exc
+            raise GradlibError(
+                "expected must be a 2-D array of numbers, a sympy Matrix or "
+                f"expression, or a Secret; could not read {echo(expected, 60)} as "
+                f"numbers ({clip(exc)}). For a formula give f=... and the point "
+                "x=..., and gradlib computes its derivative."
+            ) from exc
         if t.values.ndim == 0:
             t.values = t.values.reshape(1, 1)
         if t.values.ndim != 2:
-            raise GradlibError("expected must be 2-D (outputs x inputs); got shape "
-                               f"{t.values.shape}. A gradient is (1, n), a curve's derivative (m, "
-                               "1).")
+            raise GradlibError(
+                "expected must be 2-D (outputs x inputs); got shape "
+                f"{t.values.shape}. A gradient is (1, n), a curve's derivative (m, "
+                "1)."
+            )
     if t.values is not None:
         t.shape = t.values.shape
         if not np.isfinite(t.values).all():
-            raise GradlibError(f"The truth has inf or nan entries ({echo(t.values.tolist())}): no "
-                               "answer could match it. Pick a point where the derivative exists.")
+            raise GradlibError(
+                f"The truth has inf or nan entries ({echo(t.values.tolist())}): no "
+                "answer could match it. Pick a point where the derivative exists."
+            )
     if variables is not None and t.variables is None:
         t.variables = _variables(variables, None)
     m, n = t.shape
     if what == "gradient" and m != 1 or what == "derivative" and n != 1:
-        raise GradlibError(f"A {what} was asked for, but the truth has shape {t.shape}: "
-                           + shapes.explain_derivative(n, m, name))
-    t.explanation = (shapes.explain_derivative(n, m, name) if what != "matrix"
-                     else f"The expected matrix has shape ({m}, {n}).")
+        raise GradlibError(
+            f"A {what} was asked for, but the truth has shape {t.shape}: "
+            + shapes.explain_derivative(n, m, name)
+        )
+    t.explanation = (
+        shapes.explain_derivative(n, m, name)
+        if what != "matrix"
+        else f"The expected matrix has shape ({m}, {n})."
+    )
     return t
 
 
@@ -480,15 +525,19 @@ def _number(v, where, t, deadline=None) -> float:
         try:
             return float(v)
         except OverflowError:
-            raise _Reject("non_finite", f"{where} is {echo(v, 40)}, too large for a number here "
-                          "(floating point goes up to about 1.8e308).") from None
-        except ValueError:   # Decimal('sNaN')
+            raise _Reject(
+                "non_finite",
+                f"{where} is {echo(v, 40)}, too large for a number here "
+                "(floating point goes up to about 1.8e308).",
+            ) from None
+        except ValueError:  # Decimal('sNaN')
             raise _Reject("not_a_number", f"{where} is {echo(v, 40)}, not a number.") from None
     if isinstance(v, numbers.Complex):
         if v.imag == 0:
             return float(v.real)
-        raise _Reject("not_a_number", f"{where} is the complex number {v}; derivatives here are "
-                                      "real numbers.")
+        raise _Reject(
+            "not_a_number", f"{where} is the complex number {v}; derivatives here are real numbers."
+        )
     if isinstance(v, (str, sp.Basic)) and deadline is not None:
         try:
             symbolic.check_deadline(deadline, "the formulas of your answer")
@@ -505,38 +554,50 @@ def _parse(text, where):
     try:
         return symbolic.parse(text)
     except ParseError as exc:
-        raise _Reject("parse_error", f"{where} is the text {echo(text)}, which is not a math "
-                      f"expression gradlib can read: {exc}") from None
+        raise _Reject(
+            "parse_error",
+            f"{where} is the text {echo(text)}, which is not a math "
+            f"expression gradlib can read: {exc}",
+        ) from None
 
 
 def _sympy_number(expr, where, t) -> float:
     """An expression's value at the exercise's point, in floating point (numpy): linear time."""
     free = sorted(map(str, expr.free_symbols))
-    variables, point = (sp.Dummy(),), np.zeros(1)   # a constant needs no variables
+    variables, point = (sp.Dummy(),), np.zeros(1)  # a constant needs no variables
     if free:
         names = [str(v) for v in t.variables or ()]
         unknown = [s for s in free if s not in names]
         if unknown and names:
-            raise _Reject("wrong_variables", f"{where} uses {clip(', '.join(unknown))}, which "
-                          f"{'is' if len(unknown) == 1 else 'are'} not a variable of this exercise "
-                          f"(the variables are {', '.join(names)}).")
+            raise _Reject(
+                "wrong_variables",
+                f"{where} uses {clip(', '.join(unknown))}, which "
+                f"{'is' if len(unknown) == 1 else 'are'} not a variable of this exercise "
+                f"(the variables are {', '.join(names)}).",
+            )
         if unknown or t.point is None:
-            raise _Reject("not_a_number", f"{where} is the expression {echo(expr)}, not a number; "
-                          "this exercise expects numbers.")
+            raise _Reject(
+                "not_a_number",
+                f"{where} is the expression {echo(expr)}, not a number; "
+                "this exercise expects numbers.",
+            )
         variables = symbolic.resolve_variables(t.variables, [expr], symbols_by_name=True)
         point = t.point
     try:
         f = symbolic.lambdify(sp.Matrix([[expr]]), variables)
         with np.errstate(all="ignore"):
             value = f(point)[0, 0]
-            if not np.isfinite(value):   # sqrt(-2) is nan in real numbers: is it complex?
+            if not np.isfinite(value):  # sqrt(-2) is nan in real numbers: is it complex?
                 value = f(point.astype(complex))[0, 0]
     except (GradlibError, ArithmeticError, TypeError, ValueError, NameError, RecursionError):
-        raise _Reject("not_a_number", f"{where} is {echo(expr)}, which gradlib cannot evaluate "
-                      "as a number.") from None
+        raise _Reject(
+            "not_a_number", f"{where} is {echo(expr)}, which gradlib cannot evaluate as a number."
+        ) from None
     if not np.isfinite(value):
-        raise _Reject("non_finite", f"{where} has no finite value at the point (a division by "
-                      "zero, or the log of 0?).")
+        raise _Reject(
+            "non_finite",
+            f"{where} has no finite value at the point (a division by zero, or the log of 0?).",
+        )
     if value.imag != 0:
         raise _Reject("not_a_number", f"{where} is {echo(expr)}, not a real number.")
     return float(value.real)
@@ -550,12 +611,15 @@ def _nested(obj, where, t, depth=0, deadline=None):
     """
     if deadline is None:
         deadline = time.process_time() + symbolic.TIME_BUDGET
-    if depth > shapes.MAX_DIMS:   # also a list that contains itself
-        raise _Reject("wrong_shape", f"Your answer is nested more than {shapes.MAX_DIMS} levels "
-                      f"deep; expected a {t.what} of shape {t.shape}: a list of rows, for example "
-                      f"{_example(t.shape)}.")
+    if depth > shapes.MAX_DIMS:  # also a list that contains itself
+        raise _Reject(
+            "wrong_shape",
+            f"Your answer is nested more than {shapes.MAX_DIMS} levels "
+            f"deep; expected a {t.what} of shape {t.shape}: a list of rows, for example "
+            f"{_example(t.shape)}.",
+        )
     if isinstance(obj, np.ndarray):
-        obj = np.asarray(obj).tolist()   # the plain data of a subclass (masked array, np.matrix)
+        obj = np.asarray(obj).tolist()  # the plain data of a subclass (masked array, np.matrix)
     elif isinstance(obj, sp.NDimArray):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
@@ -568,33 +632,47 @@ def _array(nested) -> np.ndarray:
         return np.array(nested, dtype=float)
     except ValueError:
         pass
-    rows = ", ".join(f"row {k} has {len(v) if isinstance(v, list) else 'a single number'}"
-                     for k, v in enumerate(nested))
-    raise _Reject("ragged", f"The rows of your answer have different lengths ({rows}); every row "
-                  "of a matrix has the same number of entries, one per input.")
+    rows = ", ".join(
+        f"row {k} has {len(v) if isinstance(v, list) else 'a single number'}"
+        for k, v in enumerate(nested)
+    )
+    raise _Reject(
+        "ragged",
+        f"The rows of your answer have different lengths ({rows}); every row "
+        "of a matrix has the same number of entries, one per input.",
+    )
 
 
 def _to_array(given, t, call=True) -> np.ndarray:
     """The learner's answer as a float array (any number of dimensions), or a _Reject."""
     if given is None or given is Ellipsis:
-        raise _Reject("no_answer", f"There is no answer yet ({_describe(given)}). Expected a "
-                      f"{t.what} of shape {t.shape}, for example {_example(t.shape)}.")
+        raise _Reject(
+            "no_answer",
+            f"There is no answer yet ({_describe(given)}). Expected a "
+            f"{t.what} of shape {t.shape}, for example {_example(t.shape)}.",
+        )
     if call and callable(given) and not isinstance(given, (sp.Basic, sp.MatrixBase)):
         if t.point is None:
-            raise _Reject("wrong_type", "You gave a function, but this exercise has no point to "
-                          f"call it at; give the numbers, a {t.what} of shape {t.shape}.")
+            raise _Reject(
+                "wrong_type",
+                "You gave a function, but this exercise has no point to "
+                f"call it at; give the numbers, a {t.what} of shape {t.shape}.",
+            )
         at = t.point[0] if t.what == "derivative" else t.point
         return _to_array(_call(given, at), t, call=False)
     if isinstance(given, sp.MatrixBase):
         return _array(_nested(given.tolist(), "", t))
     if isinstance(given, np.ndarray):
-        given = np.asarray(given)   # the plain data of a subclass: hidden (masked) entries too
+        given = np.asarray(given)  # the plain data of a subclass: hidden (masked) entries too
         if given.dtype.kind in "iuf":
             return given.astype(float)
     if isinstance(given, (list, tuple, np.ndarray, str, numbers.Number, sp.Basic)):
         return _array(_nested(given, "", t))
-    raise _Reject("wrong_type", f"You gave {_describe(given)}; expected a {t.what} of shape "
-                  f"{t.shape}: a 2-D array or a list of rows, for example {_example(t.shape)}.")
+    raise _Reject(
+        "wrong_type",
+        f"You gave {_describe(given)}; expected a {t.what} of shape "
+        f"{t.shape}: a 2-D array or a list of rows, for example {_example(t.shape)}.",
+    )
 
 
 def _call(fun, point):
@@ -608,14 +686,17 @@ def _call(fun, point):
             return call_at(lambda v: fun(*v), point)
         except FunctionError:
             pass
-    raise _Reject("function_error", f"Calling your function at {echo(np.round(point, 6).tolist())} "
-                  f"failed: {type(error).__name__}: {clip(error)}")
+    raise _Reject(
+        "function_error",
+        f"Calling your function at {echo(np.round(point, 6).tolist())} "
+        f"failed: {type(error).__name__}: {clip(error)}",
+    )
 
 
 def _example(shape) -> str:
     """np.array([[..., ...], [..., ...]]) written out for small shapes."""
     m, n = shape
-    if (m, n) == (1, 1):   # a plain number is accepted for a 1 x 1 answer
+    if (m, n) == (1, 1):  # a plain number is accepted for a 1 x 1 answer
         return "one number such as 2.5, or [[2.5]]"
     if m > 4 or n > 4:
         return f"an array with {m} rows of {n} numbers"
@@ -633,14 +714,17 @@ def _check(given, t: _Truth) -> Feedback:
         if not np.isfinite(A).all():
             bad = [str(tuple(int(v) for v in idx)) for idx in np.argwhere(~np.isfinite(A))]
             where = f" at {', '.join(bad[:4])}" if A.ndim == 2 and bad else ""
-            raise _Reject("non_finite", f"Your answer has inf or nan{where}. A derivative of a "
-                          "smooth function is finite; check for a division by zero or a log of a "
-                          "negative number.")
+            raise _Reject(
+                "non_finite",
+                f"Your answer has inf or nan{where}. A derivative of a "
+                "smooth function is finite; check for a division by zero or a log of a "
+                "negative number.",
+            )
         fb = _diagnose(A, t)
     except _Reject as r:
         return Feedback(False, r.kind, r.message)
     if fb.ok and callable(given) and t.at is not None:
-        elsewhere = _check_elsewhere(given, t)    # a falsy Feedback when wrong there, so no `or`
+        elsewhere = _check_elsewhere(given, t)  # a falsy Feedback when wrong there, so no `or`
         return fb if elsewhere is None else elsewhere
     return fb
 
@@ -653,19 +737,32 @@ def _check_elsewhere(fun, t):
         try:
             E, extra = t.at(p)
         except GradlibError:
-            continue   # the truth is not defined there; nothing to learn
+            continue  # the truth is not defined there; nothing to learn
         if not np.isfinite(E).all():
             continue
-        other = _Truth(t.shape, E, rtol=t.rtol, atol=t.given_atol + extra, what=t.what,
-                       explanation=t.explanation, variables=t.variables, point=p)
+        other = _Truth(
+            t.shape,
+            E,
+            rtol=t.rtol,
+            atol=t.given_atol + extra,
+            what=t.what,
+            explanation=t.explanation,
+            variables=t.variables,
+            point=p,
+        )
         try:
             fb = _diagnose(_to_array(fun, other), other)
         except _Reject as r:
             fb = Feedback(False, r.kind, r.message)
         if not fb.ok:
-            return Feedback(False, "wrong_elsewhere", f"Your function gives the right {t.what} at "
-                            f"x = {_fmt_point(t.point)} but not at x = {_fmt_point(p)}: "
-                            f"{fb.message}", fb.entries)
+            return Feedback(
+                False,
+                "wrong_elsewhere",
+                f"Your function gives the right {t.what} at "
+                f"x = {_fmt_point(t.point)} but not at x = {_fmt_point(p)}: "
+                f"{fb.message}",
+                fb.entries,
+            )
     return None
 
 
@@ -681,11 +778,17 @@ def _diagnose(A, t: _Truth) -> Feedback:
         return _scalar_given(A, t)
     if A.ndim == 1 and A.size == m * n and 1 in (m, n):
         inner = _diagnose(A.reshape(m, n), t)
-        how = ("the numbers themselves are right." if inner.ok
-               else "after reshaping: " + inner.message)
-        return Feedback(False, "one_d", f"You gave a 1-D array of shape ({A.size},); a {t.what} "
-                        f"is 2-D, shape ({m}, {n}): use np.reshape(answer, ({m}, {n})) or write "
-                        f"it as {_example(t.shape)}. Apart from that, {how}", inner.entries)
+        how = (
+            "the numbers themselves are right." if inner.ok else "after reshaping: " + inner.message
+        )
+        return Feedback(
+            False,
+            "one_d",
+            f"You gave a 1-D array of shape ({A.size},); a {t.what} "
+            f"is 2-D, shape ({m}, {n}): use np.reshape(answer, ({m}, {n})) or write "
+            f"it as {_example(t.shape)}. Apart from that, {how}",
+            inner.entries,
+        )
     if A.ndim == 2:
         if A.shape == t.shape and t.match(A).all():
             return Feedback(True, "correct", _correct_message(t))
@@ -705,69 +808,113 @@ def _correct_message(t):
 
 def _scalar_given(A, t):
     m, n = t.shape
-    kind, form = (("scalar_for_row", f"a row of {n} numbers") if m == 1 else
-                  ("scalar_for_column", f"a column of {m} numbers") if n == 1 else
-                  ("scalar_for_matrix", f"a ({m}x{n}) matrix"))
-    return Feedback(False, kind, f"You gave one number, {float(A):.4g}; a {t.what} here is {form}, "
-                    f"shape {t.shape}. {t.explanation}")
+    kind, form = (
+        ("scalar_for_row", f"a row of {n} numbers")
+        if m == 1
+        else ("scalar_for_column", f"a column of {m} numbers")
+        if n == 1
+        else ("scalar_for_matrix", f"a ({m}x{n}) matrix")
+    )
+    return Feedback(
+        False,
+        kind,
+        f"You gave one number, {float(A):.4g}; a {t.what} here is {form}, "
+        f"shape {t.shape}. {t.explanation}",
+    )
 
 
 def _transposed(A, t):
     m, n = t.shape
     if m == 1:
-        text = (f"You gave the gradient as a column, shape {A.shape}; this collection uses "
-                f"numerator layout, where a gradient is a row, shape {t.shape}.")
+        text = (
+            f"You gave the gradient as a column, shape {A.shape}; this collection uses "
+            f"numerator layout, where a gradient is a row, shape {t.shape}."
+        )
     elif n == 1:
-        text = (f"You gave the derivative as a row, shape {A.shape}; this collection uses "
-                f"numerator layout, where the derivative of a curve is a column, shape {t.shape}.")
+        text = (
+            f"You gave the derivative as a row, shape {A.shape}; this collection uses "
+            f"numerator layout, where the derivative of a curve is a column, shape {t.shape}."
+        )
     else:
-        text = (f"You gave the transpose of the {t.what} (denominator layout: one row per input). "
-                f"This collection uses numerator layout: one row per output, shape {t.shape}.")
-    return Feedback(False, "transposed",
-                    " ".join(filter(None, (text, t.transposed_note, "Use answer.T."))))
+        text = (
+            f"You gave the transpose of the {t.what} (denominator layout: one row per input). "
+            f"This collection uses numerator layout: one row per output, shape {t.shape}."
+        )
+    return Feedback(
+        False, "transposed", " ".join(filter(None, (text, t.transposed_note, "Use answer.T.")))
+    )
 
 
 def _same_shape(A, t):
     m, n = t.shape
     if t.match(-A).all():
-        return Feedback(False, "sign", f"Your {t.what} has the opposite sign in every entry: look "
-                        "for a minus sign lost or added (the derivative of cos is -sin, of 1/x "
-                        "is -1/x**2).")
+        return Feedback(
+            False,
+            "sign",
+            f"Your {t.what} has the opposite sign in every entry: look "
+            "for a minus sign lost or added (the derivative of cos is -sin, of 1/x "
+            "is -1/x**2).",
+        )
     factor = _constant_factor(A, t)
     if factor is not None:
-        return Feedback(False, "constant_factor", f"Your answer is {factor:.4g} times the "
-                        f"{t.what}: every entry is off by the same factor. Look for a constant "
-                        "dropped or added, like the 2 in d/dx x**2 = 2*x.")
+        return Feedback(
+            False,
+            "constant_factor",
+            f"Your answer is {factor:.4g} times the "
+            f"{t.what}: every entry is off by the same factor. Look for a constant "
+            "dropped or added, like the 2 in d/dx x**2 = 2*x.",
+        )
     for axis, word in ((0, "rows"), (1, "columns")):
         moved = _permuted(A, t, axis)
         if moved:
-            meaning = ("row i is the gradient of output i" if axis == 0
-                       else "column j holds the derivatives with respect to input j")
-            return Feedback(False, f"swapped_{word}", f"The {word} are right but in the wrong "
-                            f"order ({moved}): {meaning}, in order.")
+            meaning = (
+                "row i is the gradient of output i"
+                if axis == 0
+                else "column j holds the derivatives with respect to input j"
+            )
+            return Feedback(
+                False,
+                f"swapped_{word}",
+                f"The {word} are right but in the wrong order ({moved}): {meaning}, in order.",
+            )
     wrong = ~t.match(A)
     entries = _entries(A, t, wrong)
     sign_flipped = t.match(-A)[wrong].all()
     listed = ", ".join(f"({e.i}, {e.j})" for e in entries)
     if sign_flipped:
-        return Feedback(False, "sign_entries", f"{_count(wrong.sum())} "
-                        f"{'has' if wrong.sum() == 1 else 'have'} the wrong sign: {listed}. Check "
-                        "the minus signs there.", entries)
+        return Feedback(
+            False,
+            "sign_entries",
+            f"{_count(wrong.sum())} "
+            f"{'has' if wrong.sum() == 1 else 'have'} the wrong sign: {listed}. Check "
+            "the minus signs there.",
+            entries,
+        )
     right_rows = [i for i in range(m) if not wrong[i].any()]
     right_cols = [j for j in range(n) if not wrong[:, j].any()]
     if wrong.sum() > 1 and m > 1 and right_rows:
         bad = [i for i in range(m) if wrong[i].any()]
-        return Feedback(False, "wrong_rows", f"{_listed('Row', right_rows)} right; "
-                        f"{_listed('row', bad)} not: {_offs(entries)}. Each row is the gradient "
-                        "of one output.", entries)
+        return Feedback(
+            False,
+            "wrong_rows",
+            f"{_listed('Row', right_rows)} right; "
+            f"{_listed('row', bad)} not: {_offs(entries)}. Each row is the gradient "
+            "of one output.",
+            entries,
+        )
     if wrong.sum() > 1 and n > 1 and right_cols:
         bad = [j for j in range(n) if wrong[:, j].any()]
-        return Feedback(False, "wrong_columns", f"{_listed('Column', right_cols)} right; "
-                        f"{_listed('column', bad)} not: {_offs(entries)}. Each column holds the "
-                        "derivatives with respect to one input.",
-                        entries)
-    head = ("One entry is wrong" if wrong.sum() == 1
-            else f"{wrong.sum()} of {m * n} entries are wrong")
+        return Feedback(
+            False,
+            "wrong_columns",
+            f"{_listed('Column', right_cols)} right; "
+            f"{_listed('column', bad)} not: {_offs(entries)}. Each column holds the "
+            "derivatives with respect to one input.",
+            entries,
+        )
+    head = (
+        "One entry is wrong" if wrong.sum() == 1 else f"{wrong.sum()} of {m * n} entries are wrong"
+    )
     return Feedback(False, "wrong_entries", f"{head}: {_offs(entries)}.", entries)
 
 
@@ -783,12 +930,14 @@ def _listed(word, idx):
 
 def _offs(entries):
     """Each wrong entry in words: its expected value when revealed, else its relative error."""
+
     def one(e):
         if e.expected is not None:
             return f"({e.i}, {e.j}) should be {e.expected:.4g}, not {e.given:.4g}"
         if e.rel_error is not None:
             return f"({e.i}, {e.j}) is off by {_pct(e.rel_error)}"
         return f"({e.i}, {e.j})"
+
     return ", ".join(map(one, entries))
 
 
@@ -826,8 +975,11 @@ def _permuted(A, t, axis):
     size = t.shape[axis]
     if size < 2:
         return ""
-    candidates = (itertools.permutations(range(size)) if size <= 5 else
-                  (_swap(size, a, b) for a, b in itertools.combinations(range(size), 2)))
+    candidates = (
+        itertools.permutations(range(size))
+        if size <= 5
+        else (_swap(size, a, b) for a, b in itertools.combinations(range(size), 2))
+    )
     word = "row" if axis == 0 else "column"
     for perm in candidates:
         perm = list(perm)
@@ -850,26 +1002,42 @@ def _wrong_shape(A, t):
     m, n = t.shape
     notes = []
     if A.ndim == 2 and A.shape == (n, m):
-        notes.append("That is the transposed shape (one row per input, denominator layout), and "
-                     "the values differ too.")
+        notes.append(
+            "That is the transposed shape (one row per input, denominator layout), and "
+            "the values differ too."
+        )
     elif A.ndim == 1:
-        notes.append(f"It is 1-D; a {t.what} is 2-D: a list of rows, for example "
-                     f"{_example(t.shape)}.")
+        notes.append(
+            f"It is 1-D; a {t.what} is 2-D: a list of rows, for example {_example(t.shape)}."
+        )
     elif A.ndim > 2:
         notes.append(f"It has {A.ndim} dimensions; a {t.what} has 2, rows and columns.")
     elif A.size == m * n:
         notes.append(f"It has the right number of entries; arrange them as {m} row(s) of {n}.")
-    return Feedback(False, "wrong_shape", " ".join([f"You gave shape {A.shape}; expected shape "
-                                                    f"{t.shape}.",
-                                                   t.explanation, *notes]))
+    return Feedback(
+        False,
+        "wrong_shape",
+        " ".join([f"You gave shape {A.shape}; expected shape {t.shape}.", t.explanation, *notes]),
+    )
 
 
 # ---------------------------------------------------------------------------
 # Public checks
 
 
-def answer(given, expected=None, *, f=None, x=None, variables=None, what="matrix", name="f",
-           rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL, reveal=False) -> Feedback:
+def answer(
+    given,
+    expected=None,
+    *,
+    f=None,
+    x=None,
+    variables=None,
+    what="matrix",
+    name="f",
+    rtol=DEFAULT_RTOL,
+    atol=DEFAULT_ATOL,
+    reveal=False,
+) -> Feedback:
     """Compare a learner's answer with the truth and say what is right or wrong.
 
     Parameters
@@ -1000,22 +1168,37 @@ def shape(given, expected) -> Feedback:
     """
     rows, cols = expected
     if given is None:
-        return Feedback(False, "no_answer", "There is no answer yet (None). Expected a shape "
-                        "(rows, columns), for example (2, 5).")
+        return Feedback(
+            False,
+            "no_answer",
+            "There is no answer yet (None). Expected a shape (rows, columns), for example (2, 5).",
+        )
     if isinstance(given, (int, np.integer)) and not isinstance(given, bool):
-        return Feedback(False, "one_d", f"You gave one number, {echo(given)}; a shape is two "
-                        "numbers (rows, columns): every derivative here is a 2-D matrix.")
-    wrong_type = Feedback(False, "wrong_type", f"You gave {echo(given)}; write a shape as two "
-                          "whole numbers in parentheses, (rows, columns), e.g. (2, 5).")
-    try:   # only sized containers: an endless iterator is never read
+        return Feedback(
+            False,
+            "one_d",
+            f"You gave one number, {echo(given)}; a shape is two "
+            "numbers (rows, columns): every derivative here is a 2-D matrix.",
+        )
+    wrong_type = Feedback(
+        False,
+        "wrong_type",
+        f"You gave {echo(given)}; write a shape as two "
+        "whole numbers in parentheses, (rows, columns), e.g. (2, 5).",
+    )
+    try:  # only sized containers: an endless iterator is never read
         count = len(given) if isinstance(given, Sized) and not isinstance(given, str) else None
     except (TypeError, ValueError, OverflowError):
         count = None
     if count is None:
         return wrong_type
     if count != 2:
-        return Feedback(False, "wrong_shape", f"You gave {count} numbers; a shape here is exactly "
-                        "two: (rows, columns) = (outputs, inputs).")
+        return Feedback(
+            False,
+            "wrong_shape",
+            f"You gave {count} numbers; a shape here is exactly "
+            "two: (rows, columns) = (outputs, inputs).",
+        )
     try:
         given = tuple(_size(s) for s in given)
     except ValueError as exc:
@@ -1023,18 +1206,29 @@ def shape(given, expected) -> Feedback:
     if given == (rows, cols):
         return Feedback(True, "correct", f"Right: shape {given} = (outputs, inputs).")
     if given == (cols, rows):
-        return Feedback(False, "transposed", f"{given} is the transpose: in numerator layout the "
-                        "rows are the outputs and the columns the inputs.")
-    return Feedback(False, "wrong_shape", f"{echo(given)} is not it: count the outputs (rows) and "
-                    "the inputs (columns) of the derivative.")
+        return Feedback(
+            False,
+            "transposed",
+            f"{given} is the transpose: in numerator layout the "
+            "rows are the outputs and the columns the inputs.",
+        )
+    return Feedback(
+        False,
+        "wrong_shape",
+        f"{echo(given)} is not it: count the outputs (rows) and "
+        "the inputs (columns) of the derivative.",
+    )
 
 
 def _size(s) -> int:
     """One size of a shape: a whole number (2, 2.0, np.int64(2), Fraction(2)), else ValueError."""
     if isinstance(s, (bool, np.bool_)):
         raise ValueError(" True and False are truth values, not sizes.")
-    if not isinstance(s, (numbers.Number, decimal.Decimal)) or isinstance(s, numbers.Complex) and (
-            not isinstance(s, numbers.Real)):
+    if (
+        not isinstance(s, (numbers.Number, decimal.Decimal))
+        or isinstance(s, numbers.Complex)
+        and (not isinstance(s, numbers.Real))
+    ):
         raise ValueError("")
     try:
         size = int(s)
@@ -1045,8 +1239,19 @@ def _size(s) -> int:
     return size
 
 
-def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol=DEFAULT_RTOL,
-                  atol=DEFAULT_ATOL, reveal=False, **chain_options) -> Feedback:
+def chain_product(
+    given,
+    *,
+    J_g2=None,
+    J_g1=None,
+    g2=None,
+    g1=None,
+    x=None,
+    rtol=DEFAULT_RTOL,
+    atol=DEFAULT_ATOL,
+    reveal=False,
+    **chain_options,
+) -> Feedback:
     """Check J_f = J_g2 @ J_g1 and recognise the usual chain-rule mistakes.
 
     Parameters
@@ -1092,36 +1297,65 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
         if r.x.size == r.y.size:
             # "J_g2 taken at x": the chain with g1 the identity has J_g2 at x.
             y_vars = chain_options.get("y_variables")
-            at_x = chain_rule(g2, lambda v: v, r.x, y_variables=y_vars, mode="numeric",
-                              strict=False).J_g2
+            at_x = chain_rule(
+                g2, lambda v: v, r.x, y_variables=y_vars, mode="numeric", strict=False
+            ).J_g2
     elif chain_options:
         raise GradlibError(f"{', '.join(chain_options)} only apply with g2 and g1.")
     if J_g2 is None or J_g1 is None:
         raise GradlibError("chain_product needs J_g2 and J_g1 (arrays), or g2, g1 and the point x.")
     J_g2, J_g1 = np.asarray(J_g2, dtype=float), np.asarray(J_g1, dtype=float)
-    shape = shapes.require_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f",
-                                   context="chain_product: the exercise's Jacobians do not fit.")
+    shape = shapes.require_product(
+        [("J_g2", J_g2), ("J_g1", J_g1)],
+        "J_f",
+        context="chain_product: the exercise's Jacobians do not fit.",
+    )
     k, n = shape
-    t = _Truth(shape, J_g2 @ J_g1, rtol=rtol, atol=atol, reveal=reveal, what="product J_f",
-               point=None if x is None else shapes.as_point(x),
-               explanation="J_f = J_g2 @ J_g1 is " + shapes.describe_product(
-                   [("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
-               + f": one row per output of g2 ({k}), one column per input of g1 ({n}).",
-               transposed_note="That is what J_g1.T @ J_g2.T gives (the factors transposed and "
-                               "swapped).")
+    t = _Truth(
+        shape,
+        J_g2 @ J_g1,
+        rtol=rtol,
+        atol=atol,
+        reveal=reveal,
+        what="product J_f",
+        point=None if x is None else shapes.as_point(x),
+        explanation="J_f = J_g2 @ J_g1 is "
+        + shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
+        + f": one row per output of g2 ({k}), one column per input of g1 ({n}).",
+        transposed_note="That is what J_g1.T @ J_g2.T gives (the factors transposed and swapped).",
+    )
     rule = "J_f = J_g2 @ J_g1."
     t.alternatives = [
-        ("wrong_order", "The factors are in the wrong order: this is J_g1 @ J_g2. The chain rule "
-         "puts the outer function's Jacobian on the left: " + rule,
-         J_g1 @ J_g2 if J_g1.shape[1] == J_g2.shape[0] else None),
-        ("missing_factor", "This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the "
-         "inner function g1) is missing. " + rule, J_g2),
-        ("missing_factor", "This is J_g1 alone: the outer Jacobian J_g2 (the derivative of the "
-         "outer function g2, at y = g1(x)) is missing. " + rule, J_g1),
-        ("elementwise", "You multiplied entry by entry (J_g2 * J_g1); the chain rule is a matrix "
-         "product, " + rule + " Use @.", J_g2 * J_g1 if J_g2.shape == J_g1.shape else None),
-        ("wrong_point", "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is "
-         "applied. " + rule, None if at_x is None else at_x @ J_g1),
+        (
+            "wrong_order",
+            "The factors are in the wrong order: this is J_g1 @ J_g2. The chain rule "
+            "puts the outer function's Jacobian on the left: " + rule,
+            J_g1 @ J_g2 if J_g1.shape[1] == J_g2.shape[0] else None,
+        ),
+        (
+            "missing_factor",
+            "This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the "
+            "inner function g1) is missing. " + rule,
+            J_g2,
+        ),
+        (
+            "missing_factor",
+            "This is J_g1 alone: the outer Jacobian J_g2 (the derivative of the "
+            "outer function g2, at y = g1(x)) is missing. " + rule,
+            J_g1,
+        ),
+        (
+            "elementwise",
+            "You multiplied entry by entry (J_g2 * J_g1); the chain rule is a matrix "
+            "product, " + rule + " Use @.",
+            J_g2 * J_g1 if J_g2.shape == J_g1.shape else None,
+        ),
+        (
+            "wrong_point",
+            "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is "
+            "applied. " + rule,
+            None if at_x is None else at_x @ J_g1,
+        ),
     ]
     t.alternatives = [a for a in t.alternatives if a[2] is not None]
     return _check(given, t)
@@ -1131,8 +1365,18 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
 # Derivatives with respect to an array X (a weight matrix W): shape (m, *X.shape)
 
 
-def wrt_array(given, expected, *, of="L", wrt="W", terms=None, variables=None, x=None,
-              rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL) -> Feedback:
+def wrt_array(
+    given,
+    expected,
+    *,
+    of="L",
+    wrt="W",
+    terms=None,
+    variables=None,
+    x=None,
+    rtol=DEFAULT_RTOL,
+    atol=DEFAULT_ATOL,
+) -> Feedback:
     """Check a derivative with respect to an array, shape (m, *X.shape): outputs, then X's axes.
 
     Accepted as right: the (m, *X.shape) array; for one output (m = 1, a loss) its slice shaped
@@ -1176,34 +1420,59 @@ def wrt_array(given, expected, *, of="L", wrt="W", terms=None, variables=None, x
     """
     E = np.asarray(expected, dtype=float)
     if E.ndim < 2 or not np.isfinite(E).all():
-        raise GradlibError(f"wrt_array needs a finite expected array of shape (m, *X.shape), at "
-                           f"least 2-D; got shape {E.shape}.")
+        raise GradlibError(
+            f"wrt_array needs a finite expected array of shape (m, *X.shape), at "
+            f"least 2-D; got shape {E.shape}."
+        )
     m, S = E.shape[0], E.shape[1:]
     name = f"d{of}/d{wrt}"
     if terms is not None:
         terms = np.asarray(terms, dtype=float)
         if terms.shape[1:] != E.shape or not np.allclose(terms.sum(axis=0), E, atol=1e-12):
-            raise GradlibError(f"terms must have shape (B, *{E.shape}) and sum to expected; got "
-                               f"shape {terms.shape}.")
+            raise GradlibError(
+                f"terms must have shape (B, *{E.shape}) and sum to expected; got "
+                f"shape {terms.shape}."
+            )
     point = None if x is None else shapes.as_point(x, needed_by="This check")
     names = None if variables is None else _variables(variables, None)
-    if len(S) == 1:   # a vector input: the usual (m, n) matrix, and the batch mistakes
-        t = _Truth(E.shape, E, rtol=rtol, atol=atol, given_atol=atol, what=f"derivative {name}",
-                   point=point,
-                   variables=names, explanation=f"{name} has shape {E.shape}: one row per output "
-                   f"of {of}, one column per entry of {wrt}.")
-        t.alternatives = [(kind, message, M) for _, kind, message, M
-                          in _batch_readings(terms, name, wrt, E.shape, vector=True)]
+    if len(S) == 1:  # a vector input: the usual (m, n) matrix, and the batch mistakes
+        t = _Truth(
+            E.shape,
+            E,
+            rtol=rtol,
+            atol=atol,
+            given_atol=atol,
+            what=f"derivative {name}",
+            point=point,
+            variables=names,
+            explanation=f"{name} has shape {E.shape}: one row per output "
+            f"of {of}, one column per entry of {wrt}.",
+        )
+        t.alternatives = [
+            (kind, message, M)
+            for _, kind, message, M in _batch_readings(terms, name, wrt, E.shape, vector=True)
+        ]
         return _check(given, t)
     flat = (m, int(np.prod(S)))
-    shown = S if m == 1 else flat            # the shape that messages ask for
-    t = _Truth(shown, E.reshape(shown), rtol=rtol, atol=atol, given_atol=atol,
-               what=f"derivative {name}", point=point, variables=names)
+    shown = S if m == 1 else flat  # the shape that messages ask for
+    t = _Truth(
+        shown,
+        E.reshape(shown),
+        rtol=rtol,
+        atol=atol,
+        given_atol=atol,
+        what=f"derivative {name}",
+        point=point,
+        variables=names,
+    )
     try:
         A = _to_array(given, t, call=False)
         if not np.isfinite(A).all():
-            raise _Reject("non_finite", "Your answer has inf or nan. A derivative of a smooth "
-                          "function is finite; check for a division by zero.")
+            raise _Reject(
+                "non_finite",
+                "Your answer has inf or nan. A derivative of a smooth "
+                "function is finite; check for a division by zero.",
+            )
     except _Reject as r:
         return Feedback(False, r.kind, r.message)
     readings = _array_readings(E, name, wrt) + _batch_readings(terms, name, wrt, shown)
@@ -1213,46 +1482,93 @@ def wrt_array(given, expected, *, of="L", wrt="W", terms=None, variables=None, x
     if A.shape in (E.shape, flat, shown):
         return _wrong_values(A.reshape(shown), t)
     also = f", or {S} shaped like {wrt} (its only slice)" if m == 1 else ""
-    return Feedback(False, "wrong_shape", f"You gave shape {A.shape}; {name} has shape {E.shape}: "
-                    f"one axis for the {m} output{'s' * (m > 1)} of {of}, then {wrt}'s axes "
-                    f"{S}{also}.")
+    return Feedback(
+        False,
+        "wrong_shape",
+        f"You gave shape {A.shape}; {name} has shape {E.shape}: "
+        f"one axis for the {m} output{'s' * (m > 1)} of {of}, then {wrt}'s axes "
+        f"{S}{also}.",
+    )
 
 
 def _array_readings(E, name, wrt) -> list:
     """(right?, kind, message, array) for ways of writing E, shape (m, *S), right and wrong."""
     m, S = E.shape[0], E.shape[1:]
     flat = (m, int(np.prod(S)))
-    out = [(True, "correct", f"Correct: this is {name} in numerator layout, shape {E.shape}: the "
-            f"output{'s' * (m > 1)} first, then {wrt}'s axes.", E)]
+    out = [
+        (
+            True,
+            "correct",
+            f"Correct: this is {name} in numerator layout, shape {E.shape}: the "
+            f"output{'s' * (m > 1)} first, then {wrt}'s axes.",
+            E,
+        )
+    ]
     if m == 1:
-        out.append((True, "correct", f"Correct: this is {name} shaped like {wrt}, {S}: the numbers "
-                    f"PyTorch's {wrt}.grad and jax.grad hold. In numerator layout the derivative "
-                    f"of the one output has shape {E.shape}; this is its only slice, J[0].", E[0]))
-    out.append((True, "correct", f"Correct: this is the 2-D Jacobian with respect to vec({wrt}), "
-                f"{wrt} flattened row by row, shape {flat}: the same numbers as the {E.shape} "
-                "array.", E.reshape(flat)))
+        out.append(
+            (
+                True,
+                "correct",
+                f"Correct: this is {name} shaped like {wrt}, {S}: the numbers "
+                f"PyTorch's {wrt}.grad and jax.grad hold. In numerator layout the derivative "
+                f"of the one output has shape {E.shape}; this is its only slice, J[0].",
+                E[0],
+            )
+        )
+    out.append(
+        (
+            True,
+            "correct",
+            f"Correct: this is the 2-D Jacobian with respect to vec({wrt}), "
+            f"{wrt} flattened row by row, shape {flat}: the same numbers as the {E.shape} "
+            "array.",
+            E.reshape(flat),
+        )
+    )
     vec = E.reshape(flat, order="F")
-    colmajor = (False, "vec_column_major", f"The right numbers in the wrong order: {wrt} "
-                "flattened column by column (Fortran order, the vec of many textbooks). Here "
-                f"arrays are flattened row by row (numpy's reshape), so {wrt}_kl comes before "
-                f"{wrt}_k(l+1).")
+    colmajor = (
+        False,
+        "vec_column_major",
+        f"The right numbers in the wrong order: {wrt} "
+        "flattened column by column (Fortran order, the vec of many textbooks). Here "
+        f"arrays are flattened row by row (numpy's reshape), so {wrt}_kl comes before "
+        f"{wrt}_k(l+1).",
+    )
     out += [(*colmajor, vec)]
     if m == 1:
-        out += [(*colmajor, vec.reshape(-1)),
-                (False, "one_d", f"The right numbers, row by row, but 1-D, shape {{shape}}: give "
-                 f"{name} shaped like {wrt}, {S}, e.g. np.reshape(answer, {S}).", E.reshape(-1))]
+        out += [
+            (*colmajor, vec.reshape(-1)),
+            (
+                False,
+                "one_d",
+                f"The right numbers, row by row, but 1-D, shape {{shape}}: give "
+                f"{name} shaped like {wrt}, {S}, e.g. np.reshape(answer, {S}).",
+                E.reshape(-1),
+            ),
+        ]
     if len(S) == 2:
         T = np.swapaxes(E, -1, -2)
-        transposed = (False, "transposed", f"You gave {name} transposed, shape {{shape}}: entry "
-                      f"(k, l) of {name} is the derivative with respect to {wrt}_kl, so it has "
-                      f"{wrt}'s shape {S}. Use answer.T.")
+        transposed = (
+            False,
+            "transposed",
+            f"You gave {name} transposed, shape {{shape}}: entry "
+            f"(k, l) of {name} is the derivative with respect to {wrt}_kl, so it has "
+            f"{wrt}'s shape {S}. Use answer.T.",
+        )
         out += [(*transposed, T)] + ([(*transposed, T[0])] if m == 1 else [])
         if m == 1:
-            out.append((False, "reshaped_transpose", f"The right numbers in the wrong places: "
-                        f"this is the transpose {S[::-1]} reshaped to {S}, which reads its entries "
-                        f"in the wrong order. Entry (k, l) must be the derivative with respect to "
-                        f"{wrt}_kl: transpose the {S[::-1]} matrix (answer.T) instead of reshaping "
-                        "it.", T[0].reshape(S)))
+            out.append(
+                (
+                    False,
+                    "reshaped_transpose",
+                    f"The right numbers in the wrong places: "
+                    f"this is the transpose {S[::-1]} reshaped to {S}, which reads its entries "
+                    f"in the wrong order. Entry (k, l) must be the derivative with respect to "
+                    f"{wrt}_kl: transpose the {S[::-1]} matrix (answer.T) instead of reshaping "
+                    "it.",
+                    T[0].reshape(S),
+                )
+            )
     return out
 
 
@@ -1267,38 +1583,78 @@ def _batch_readings(terms, name, wrt, shape, vector=False) -> list:
         """M, and for one output also M without its output axis (shaped like the input)."""
         return [M, np.take(M, 0, axis=axis)] if single else [M]
 
-    out = [(False, "missing_sum", f"These are the {B} examples' contributions, not summed: {name} "
+    out = [
+        (
+            False,
+            "missing_sum",
+            f"These are the {B} examples' contributions, not summed: {name} "
             f"is their sum over the batch (the loss adds up the examples, and {wrt} is used by "
-            f"every one of them), shape {shape}.", M) for M in forms(terms, 1)]
+            f"every one of them), shape {shape}.",
+            M,
+        )
+        for M in forms(terms, 1)
+    ]
     for b in range(B):
-        out += [(False, "one_example", f"This is the contribution of example {b + 1} alone; "
-                 f"{name} sums the contributions of all {B} examples of the batch.", M)
-                for M in forms(terms[b], 0)]
-    out += [(False, "batch_mean", f"This is the mean over the {B} examples; the loss here is "
-             f"their sum, so {name} is the sum of the contributions, {B} times this.", M)
-            for M in forms(terms.mean(axis=0), 0)]
+        out += [
+            (
+                False,
+                "one_example",
+                f"This is the contribution of example {b + 1} alone; "
+                f"{name} sums the contributions of all {B} examples of the batch.",
+                M,
+            )
+            for M in forms(terms[b], 0)
+        ]
+    out += [
+        (
+            False,
+            "batch_mean",
+            f"This is the mean over the {B} examples; the loss here is "
+            f"their sum, so {name} is the sum of the contributions, {B} times this.",
+            M,
+        )
+        for M in forms(terms.mean(axis=0), 0)
+    ]
     if vector and single:
         rows = terms[:, 0].sum(axis=-1)
-        out += [(False, "wrong_axis", f"You summed over the entries of {wrt} instead of over the "
-                 f"batch: {name} keeps {wrt}'s axis and sums the {B} examples (axis 0).", M)
-                for M in (rows.reshape(B, 1), rows.reshape(1, B))]
+        out += [
+            (
+                False,
+                "wrong_axis",
+                f"You summed over the entries of {wrt} instead of over the "
+                f"batch: {name} keeps {wrt}'s axis and sums the {B} examples (axis 0).",
+                M,
+            )
+            for M in (rows.reshape(B, 1), rows.reshape(1, B))
+        ]
     return out
 
 
 def _wrong_values(A, t) -> Feedback:
     """The right shape, wrong numbers: the sign, a constant factor, else which entries."""
     if t.match(-A).all():
-        return Feedback(False, "sign", f"Your {t.what} has the opposite sign in every entry: look "
-                        "for a minus sign lost or added.")
+        return Feedback(
+            False,
+            "sign",
+            f"Your {t.what} has the opposite sign in every entry: look "
+            "for a minus sign lost or added.",
+        )
     factor = _constant_factor(A, t)
     if factor is not None:
-        return Feedback(False, "constant_factor", f"Your answer is {factor:.4g} times {t.what}: "
-                        "every entry is off by the same factor. Look for a constant dropped or "
-                        "added.")
+        return Feedback(
+            False,
+            "constant_factor",
+            f"Your answer is {factor:.4g} times {t.what}: "
+            "every entry is off by the same factor. Look for a constant dropped or "
+            "added.",
+        )
     wrong = ~t.match(A)
     entries = _entries(A, t, wrong)
-    head = ("One entry is wrong" if wrong.sum() == 1
-            else f"{wrong.sum()} of {wrong.size} entries are wrong")
+    head = (
+        "One entry is wrong"
+        if wrong.sum() == 1
+        else f"{wrong.sum()} of {wrong.size} entries are wrong"
+    )
     return Feedback(False, "wrong_entries", f"{head}: {_offs(entries)}.", entries)
 
 
@@ -1332,36 +1688,72 @@ def array_shape(given, expected, *, of="L", wrt="W", mistakes=None) -> Feedback:
     m, S = expected[0], expected[1:]
     name, size = f"d{of}/d{wrt}", int(np.prod(S))
     if given is None:
-        return Feedback(False, "no_answer", "There is no answer yet (None). Expected a shape, a "
-                        "tuple of whole numbers such as (2, 5).")
+        return Feedback(
+            False,
+            "no_answer",
+            "There is no answer yet (None). Expected a shape, a "
+            "tuple of whole numbers such as (2, 5).",
+        )
     if isinstance(given, (int, np.integer)) and not isinstance(given, bool):
-        return Feedback(False, "one_d", f"You gave one number, {given}; a shape is a tuple, one "
-                        "number per axis, e.g. (2, 5).")
-    try:   # whole numbers: 3, np.int64(3), 3.0; not True, 3.5, inf or "3"
+        return Feedback(
+            False,
+            "one_d",
+            f"You gave one number, {given}; a shape is a tuple, one number per axis, e.g. (2, 5).",
+        )
+    try:  # whole numbers: 3, np.int64(3), 3.0; not True, 3.5, inf or "3"
         shape = tuple(given)
-        if not shape or any(isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Real)
-                            or not np.isfinite(s) or s != int(s) for s in shape):
+        if not shape or any(
+            isinstance(s, (bool, np.bool_))
+            or not isinstance(s, numbers.Real)
+            or not np.isfinite(s)
+            or s != int(s)
+            for s in shape
+        ):
             raise TypeError
     except TypeError:
-        return Feedback(False, "wrong_type", f"You gave {_describe(given)}; write a shape as whole "
-                        "numbers in parentheses, one per axis, e.g. (2, 5).")
+        return Feedback(
+            False,
+            "wrong_type",
+            f"You gave {_describe(given)}; write a shape as whole "
+            "numbers in parentheses, one per axis, e.g. (2, 5).",
+        )
     shape = tuple(int(s) for s in shape)
     mistakes = {tuple(k): v for k, v in (mistakes or {}).items()}
     if shape == expected:
-        return Feedback(True, "correct", f"Right: {shape}, one axis for the {m} "
-                        f"output{'s' * (m > 1)} of {of}, then {wrt}'s axes {S}.")
+        return Feedback(
+            True,
+            "correct",
+            f"Right: {shape}, one axis for the {m} "
+            f"output{'s' * (m > 1)} of {of}, then {wrt}'s axes {S}.",
+        )
     if m == 1 and shape == S:
-        return Feedback(True, "correct", f"Right: {shape} is {wrt}'s shape, the shape of {name} "
-                        f"shaped like {wrt} (PyTorch's {wrt}.grad). In numerator layout it has one "
-                        f"more axis in front, for the one output {of}: {expected}.")
+        return Feedback(
+            True,
+            "correct",
+            f"Right: {shape} is {wrt}'s shape, the shape of {name} "
+            f"shaped like {wrt} (PyTorch's {wrt}.grad). In numerator layout it has one "
+            f"more axis in front, for the one output {of}: {expected}.",
+        )
     if len(S) == 2 and shape in ((m, *S[::-1]), S[::-1] if m == 1 else None):
-        return Feedback(False, "transposed", f"{shape} is {wrt}'s shape transposed: entry (k, l) "
-                        f"of {name} is the derivative with respect to {wrt}_kl, so {wrt}'s axes "
-                        f"come in {wrt}'s order, {S}.")
+        return Feedback(
+            False,
+            "transposed",
+            f"{shape} is {wrt}'s shape transposed: entry (k, l) "
+            f"of {name} is the derivative with respect to {wrt}_kl, so {wrt}'s axes "
+            f"come in {wrt}'s order, {S}.",
+        )
     if shape in ((m, size), (size,) if m == 1 else None):
-        return Feedback(False, "flattened", f"{shape} is the shape of the derivative with respect "
-                        f"to vec({wrt}), {wrt} flattened. {name} keeps {wrt}'s {len(S)} axes {S}.")
+        return Feedback(
+            False,
+            "flattened",
+            f"{shape} is the shape of the derivative with respect "
+            f"to vec({wrt}), {wrt} flattened. {name} keeps {wrt}'s {len(S)} axes {S}.",
+        )
     if shape in mistakes:
         return Feedback(False, *mistakes[shape])
-    return Feedback(False, "wrong_shape", f"{shape} is not it: {name} has one axis for the "
-                    f"outputs of {of} ({m}), then one per axis of {wrt}.")
+    return Feedback(
+        False,
+        "wrong_shape",
+        f"{shape} is not it: {name} has one axis for the "
+        f"outputs of {of} ({m}), then one per axis of {wrt}.",
+    )

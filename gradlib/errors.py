@@ -1,4 +1,5 @@
 """Errors and warnings gradlib raises: each says what was given, what was expected, and the fix."""
+
 import reprlib
 
 #: The longest echo of a learner's input in a message (characters).
@@ -85,12 +86,12 @@ def echo(value, limit: int = ECHO_LIMIT) -> str:
     """
     if isinstance(value, str):
         text = repr(value)
-        return text if len(text) <= limit else repr(value[:max(limit - 5, 1)] + "...")
+        return text if len(text) <= limit else repr(value[: max(limit - 5, 1)] + "...")
     try:
         text = _REPR.repr(value)
     except Exception:  # noqa: BLE001  a learner's object whose __repr__ fails
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def clip(text, limit: int = 200) -> str:
@@ -103,7 +104,7 @@ def clip(text, limit: int = 200) -> str:
         text = str(text)
     except Exception:  # noqa: BLE001  an exception whose __str__ fails
         text = f"<{type(text).__name__}>"
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _long_int(value: int) -> str:

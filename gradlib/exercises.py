@@ -51,6 +51,7 @@ wrong answer in the form a learner gives it (a matrix, a shape, a wrong function
 kind "code"); an answer equal to it (as the truth is compared) gets ``kind`` and ``message``
 instead of gradlib's generic diagnosis.
 """
+
 from __future__ import annotations
 
 import html
@@ -66,7 +67,15 @@ from .errors import GradlibError
 #: id -> Exercise, every lesson.
 REGISTRY: dict[str, "Exercise"] = {}
 
-MATRIX_KINDS = ("gradient", "partial", "directional", "derivative", "jacobian", "hessian", "chain_product")
+MATRIX_KINDS = (
+    "gradient",
+    "partial",
+    "directional",
+    "derivative",
+    "jacobian",
+    "hessian",
+    "chain_product",
+)
 KINDS = MATRIX_KINDS + ("shape", "code", "choice", "quadratic_model")
 CODE_WHATS = ("matrix", "gradient", "jacobian", "derivative")
 
@@ -79,11 +88,15 @@ class Hint:
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{html.escape(h)}</li>" for h in self.hints)
-        return (f"<details><summary>Hint for exercise {self.id} (click to open)</summary>"
-                f"<ol>{items}</ol></details>")
+        return (
+            f"<details><summary>Hint for exercise {self.id} (click to open)</summary>"
+            f"<ol>{items}</ol></details>"
+        )
 
     def __repr__(self) -> str:
-        return f"Hint for exercise {self.id}:\n" + "\n".join(f"{i}. {h}" for i, h in enumerate(self.hints, 1))
+        return f"Hint for exercise {self.id}:\n" + "\n".join(
+            f"{i}. {h}" for i, h in enumerate(self.hints, 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -124,14 +137,19 @@ class Exercise:
         if self.kind not in KINDS:
             raise GradlibError(f"exercise {self.id}: kind {self.kind!r} is not one of {KINDS}.")
         if len(self.examples_wrong) < 2:
-            raise GradlibError(f"exercise {self.id}: give at least 2 examples_wrong (answer, kind) for the tests.")
+            raise GradlibError(
+                f"exercise {self.id}: give at least 2 examples_wrong (answer, kind) for the tests."
+            )
         p = self.problem
         if self.kind == "choice" and _word(p.get("answer")) not in _options(p):
-            raise GradlibError(f"exercise {self.id}: the answer {p.get('answer')!r} is not one of "
-                               f"the options {p.get('options')!r}.")
+            raise GradlibError(
+                f"exercise {self.id}: the answer {p.get('answer')!r} is not one of "
+                f"the options {p.get('options')!r}."
+            )
         if self.kind == "code" and p.get("what", "matrix") not in CODE_WHATS:
-            raise GradlibError(f"exercise {self.id}: what={p.get('what')!r} is not one of "
-                               f"{CODE_WHATS}.")
+            raise GradlibError(
+                f"exercise {self.id}: what={p.get('what')!r} is not one of {CODE_WHATS}."
+            )
         if any(len(m) != 3 or not all(isinstance(t, str) for t in m[1:]) for m in self.mistakes):
             raise GradlibError(f"exercise {self.id}: each of mistakes is (answer, kind, message).")
 
@@ -154,7 +172,9 @@ class Exercise:
         g1 = self._exprs("g1", v)
         y = symbolic.lambdify(g1, v)(x).reshape(-1)
         J_g2 = symbolic.lambdify(symbolic.jacobian(self._exprs("g2", inner), inner), inner)(y)
-        return np.asarray(J_g2, dtype=float), np.asarray(symbolic.lambdify(symbolic.jacobian(g1, v), v)(x), dtype=float)
+        return np.asarray(J_g2, dtype=float), np.asarray(
+            symbolic.lambdify(symbolic.jacobian(g1, v), v)(x), dtype=float
+        )
 
     def truth(self):
         """The right answer: an ndarray of shape (rows, columns), or a shape tuple for "shape"."""
@@ -166,8 +186,9 @@ class Exercise:
         if kind == "code":
             return np.asarray(resolve(p["reference"])(*_arguments(p["inputs"][0])), dtype=float)
         if kind == "quadratic_model":
-            g, H, d = (sp.Matrix(p[k]).applyfunc(sp.nsimplify)
-                       for k in ("gradient", "hessian", "d"))
+            g, H, d = (
+                sp.Matrix(p[k]).applyfunc(sp.nsimplify) for k in ("gradient", "hessian", "d")
+            )
             q = sp.Matrix([[sp.nsimplify(p["value"])]]) + g * d + d.T * H * d / 2
             return np.array(q, dtype=float)
         v = self._variables()
@@ -227,12 +248,14 @@ class Exercise:
         return bool(self._compare(answer, np.atleast_2d(np.asarray(wrong, dtype=float))))
 
     def _compare(self, answer, expected) -> check.Feedback:
-        what = {"gradient": "gradient", "derivative": "derivative",
-                "jacobian": "jacobian"}.get(self.kind, "matrix")
-        if self.kind == "quadratic_model":       # numbers only: no point, no variables
+        what = {"gradient": "gradient", "derivative": "derivative", "jacobian": "jacobian"}.get(
+            self.kind, "matrix"
+        )
+        if self.kind == "quadratic_model":  # numbers only: no point, no variables
             return check.answer(answer, expected=expected, what=what)
-        return check.answer(answer, expected=expected, x=self._point(), variables=self._variables(),
-                            what=what)
+        return check.answer(
+            answer, expected=expected, x=self._point(), variables=self._variables(), what=what
+        )
 
     def hint(self) -> Hint:
         """The hints, folded (open them in the notebook)."""
@@ -250,28 +273,50 @@ def check_shape(answer, expected: tuple[int, int]) -> check.Feedback:
     """
     rows, cols = expected
     if answer is None:
-        return check.Feedback(False, "no_answer", "There is no answer yet (None). Expected a shape "
-                              "(rows, columns), for example (2, 5).")
+        return check.Feedback(
+            False,
+            "no_answer",
+            "There is no answer yet (None). Expected a shape (rows, columns), for example (2, 5).",
+        )
     if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool):
-        return check.Feedback(False, "one_d", f"You gave one number, {answer}; a shape is two numbers "
-                              "(rows, columns): every derivative here is a 2-D matrix.")
+        return check.Feedback(
+            False,
+            "one_d",
+            f"You gave one number, {answer}; a shape is two numbers "
+            "(rows, columns): every derivative here is a 2-D matrix.",
+        )
     try:
         given = tuple(int(s) for s in answer)
         if any(g != s for g, s in zip(given, answer)):
             raise ValueError
     except (TypeError, ValueError):
-        return check.Feedback(False, "wrong_type", f"You gave {answer!r}; write a shape as two whole "
-                              "numbers in parentheses, (rows, columns), e.g. (2, 5).")
+        return check.Feedback(
+            False,
+            "wrong_type",
+            f"You gave {answer!r}; write a shape as two whole "
+            "numbers in parentheses, (rows, columns), e.g. (2, 5).",
+        )
     if len(given) != 2:
-        return check.Feedback(False, "wrong_shape", f"You gave {len(given)} numbers; a shape here is "
-                              "exactly two: (rows, columns) = (outputs, inputs).")
+        return check.Feedback(
+            False,
+            "wrong_shape",
+            f"You gave {len(given)} numbers; a shape here is "
+            "exactly two: (rows, columns) = (outputs, inputs).",
+        )
     if given == (rows, cols):
         return check.Feedback(True, "correct", f"Right: shape {given} = (outputs, inputs).")
     if given == (cols, rows):
-        return check.Feedback(False, "transposed", f"{given} is the transpose: in numerator layout the "
-                              "rows are the outputs and the columns the inputs.")
-    return check.Feedback(False, "wrong_shape", f"{given} is not it: count the outputs (rows) and the "
-                          "inputs (columns) of the derivative.")
+        return check.Feedback(
+            False,
+            "transposed",
+            f"{given} is the transpose: in numerator layout the "
+            "rows are the outputs and the columns the inputs.",
+        )
+    return check.Feedback(
+        False,
+        "wrong_shape",
+        f"{given} is not it: count the outputs (rows) and the inputs (columns) of the derivative.",
+    )
 
 
 def _word(text) -> str:
@@ -298,15 +343,22 @@ def check_choice(answer, problem) -> check.Feedback:
     """
     options = ", ".join(repr(o) for o in problem["options"]) + " (as a string, in quotes)."
     if answer is None:
-        return check.Feedback(False, "no_answer",
-                              f"There is no answer yet (None). Answer with one of {options}")
+        return check.Feedback(
+            False, "no_answer", f"There is no answer yet (None). Answer with one of {options}"
+        )
     if not isinstance(answer, str):
-        return check.Feedback(False, "wrong_type",
-                              f"You gave {answer!r:.40}, not a word; answer with one of {options}")
+        return check.Feedback(
+            False,
+            "wrong_type",
+            f"You gave {answer!r:.40}, not a word; answer with one of {options}",
+        )
     given = _word(answer)
     if given not in _options(problem):
-        return check.Feedback(False, "not_an_option", f"{answer.strip()!r:.40} is not one of the "
-                              f"options; answer with one of {options}")
+        return check.Feedback(
+            False,
+            "not_an_option",
+            f"{answer.strip()!r:.40} is not one of the options; answer with one of {options}",
+        )
     if given == _word(problem["answer"]):
         return check.Feedback(True, "correct", f"Right: {given}.")
     why = {_word(k): v for k, v in problem.get("why_not", {}).items()}.get(given, "think again.")
@@ -321,8 +373,10 @@ def resolve(name: str):
     """
     module, _, attr = str(name).partition(":")
     if not (module == "gradlib" or module.startswith("gradlib.")) or not attr:
-        raise GradlibError(f"{name!r} does not name a function of gradlib; write "
-                           "'gradlib.topics.<topic>:<function>'.")
+        raise GradlibError(
+            f"{name!r} does not name a function of gradlib; write "
+            "'gradlib.topics.<topic>:<function>'."
+        )
     try:
         return getattr(importlib.import_module(module), attr)
     except (ImportError, AttributeError) as exc:
@@ -359,12 +413,20 @@ def check_code(answer, problem) -> check.Feedback:
     'not_callable'
     """
     if answer is None:
-        return check.Feedback(False, "no_answer", "There is no answer yet (None). Write a function "
-                              "with def, then give its name (without calling it) as the answer.")
+        return check.Feedback(
+            False,
+            "no_answer",
+            "There is no answer yet (None). Write a function "
+            "with def, then give its name (without calling it) as the answer.",
+        )
     if not callable(answer) or isinstance(answer, type):
-        return check.Feedback(False, "not_callable", f"You gave {answer!r:.40}; this exercise "
-                              "wants a function: define it with def, then give its name without "
-                              "parentheses.")
+        return check.Feedback(
+            False,
+            "not_callable",
+            f"You gave {answer!r:.40}; this exercise "
+            "wants a function: define it with def, then give its name without "
+            "parentheses.",
+        )
     reference = resolve(problem["reference"])
     what = problem.get("what", "matrix")
     for args in problem["inputs"]:
@@ -373,15 +435,21 @@ def check_code(answer, problem) -> check.Feedback:
         try:
             result = answer(*_arguments(args))
         except Exception as exc:  # the learner's code: any error is feedback
-            return check.Feedback(False, "function_error", f"Your function raised "
-                                  f"{type(exc).__name__}: {exc}, called as {call}.")
+            return check.Feedback(
+                False,
+                "function_error",
+                f"Your function raised {type(exc).__name__}: {exc}, called as {call}.",
+            )
         fb = check.answer(result, expected=expected, what=what)
         if not fb:
             kind = "no_result" if result is None else fb.kind
-            text = ("it returned None: end it with return ..." if result is None else fb.message)
+            text = "it returned None: end it with return ..." if result is None else fb.message
             return check.Feedback(False, kind, f"With the input {call}: {text}", fb.entries)
-    return check.Feedback(True, "correct", "Correct: your function agrees with the reference on "
-                          f"all {len(problem['inputs'])} inputs.")
+    return check.Feedback(
+        True,
+        "correct",
+        f"Correct: your function agrees with the reference on all {len(problem['inputs'])} inputs.",
+    )
 
 
 def _example_reference(x):
@@ -407,13 +475,17 @@ def exercise(id: str) -> Exercise:
     try:
         return registry[str(id)]
     except KeyError:
-        raise GradlibError(f"there is no exercise {id!r}; the exercises are {sorted(registry)}.") from None
+        raise GradlibError(
+            f"there is no exercise {id!r}; the exercises are {sorted(registry)}."
+        ) from None
 
 
 def by_lesson(lesson: int) -> list[Exercise]:
     """The exercises of one lesson, in id order."""
-    return sorted((e for e in all_exercises().values() if e.lesson == lesson),
-                  key=lambda e: tuple(int(p) for p in e.id.split(".")))
+    return sorted(
+        (e for e in all_exercises().values() if e.lesson == lesson),
+        key=lambda e: tuple(int(p) for p in e.id.split(".")),
+    )
 
 
 def all_exercises() -> dict[str, Exercise]:
@@ -424,4 +496,5 @@ def all_exercises() -> dict[str, Exercise]:
     ``import gradlib.exercises`` free of matplotlib.
     """
     from . import topics  # noqa: F401
+
     return REGISTRY

@@ -20,6 +20,7 @@ lesson and test.
 array([[ 0., -2.],
        [ 1.,  0.]])
 """
+
 import difflib
 import types
 from dataclasses import dataclass, field
@@ -32,8 +33,19 @@ from . import symbolic
 from .errors import GradlibError
 from .shapes import as_points
 
-__all__ = ["TeachingFunction", "CATALOGUE", "KINDS", "get", "by_kind", "composable_pairs",
-           "is_entry", "A", "W", "B", "TARGET"]
+__all__ = [
+    "TeachingFunction",
+    "CATALOGUE",
+    "KINDS",
+    "get",
+    "by_kind",
+    "composable_pairs",
+    "is_entry",
+    "A",
+    "W",
+    "B",
+    "TARGET",
+]
 
 KINDS = ("scalar field", "curve", "map")
 
@@ -45,10 +57,10 @@ def _constant(rows):
     return array, sympy.Matrix(array.tolist()).applyfunc(sympy.Rational)
 
 
-A, _A = _constant([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5]])      # linear_map: R^2 -> R^3
-W, _W = _constant([[0.5, -1.0, 0.25], [1.0, 0.5, -0.5]])     # neural_layer weights: R^3 -> R^2
-B, _B = _constant([0.5, -0.25])                              # neural_layer bias
-TARGET, _TARGET = _constant([1.0, -0.5])                     # squared_error target
+A, _A = _constant([[1.0, 2.0], [0.0, 1.0], [-1.0, 0.5]])  # linear_map: R^2 -> R^3
+W, _W = _constant([[0.5, -1.0, 0.25], [1.0, 0.5, -0.5]])  # neural_layer weights: R^3 -> R^2
+B, _B = _constant([0.5, -0.25])  # neural_layer bias
+TARGET, _TARGET = _constant([1.0, -0.5])  # squared_error target
 
 
 def _batch(v, x):
@@ -143,11 +155,13 @@ def is_entry(obj) -> bool:
 def _entry(name, description, kind, variables, exprs, f, point, domain=None):
     point = np.array(point, dtype=float)
     point.setflags(write=False)
-    return TeachingFunction(name, description, kind, tuple(variables),
-                            sympy.ImmutableMatrix(exprs), f, point, domain)
+    return TeachingFunction(
+        name, description, kind, tuple(variables), sympy.ImmutableMatrix(exprs), f, point, domain
+    )
 
 
 # --- the numeric forms, written by hand (the sympy forms below are the reference) ---
+
 
 def _paraboloid(v):
     x, y = as_points(v, 2)
@@ -201,8 +215,9 @@ def _polar_to_cartesian(v):
 
 def _spherical_to_cartesian(v):
     r, theta, phi = as_points(v, 3)
-    return np.array([r * np.sin(theta) * np.cos(phi), r * np.sin(theta) * np.sin(phi),
-                     r * np.cos(theta)])
+    return np.array(
+        [r * np.sin(theta) * np.cos(phi), r * np.sin(theta) * np.sin(phi), r * np.cos(theta)]
+    )
 
 
 def _matvec(M, x):
@@ -253,53 +268,186 @@ y1, y2 = symbolic.symbols("y1 y2")
 z1, z2, z3 = symbolic.symbols("z1 z2 z3")
 _PLANE = ((-2.0, 2.0), (-2.0, 2.0))
 
-CATALOGUE = types.MappingProxyType({e.name: e for e in [
-    _entry("paraboloid", "a round bowl, lowest at the origin", "scalar field",
-           (x, y), [x**2 + y**2], _paraboloid, [1.0, 2.0], _PLANE),
-    _entry("rosenbrock", "a curved narrow valley, the classic hard case for optimizers",
-           "scalar field", (x, y), [(1 - x) ** 2 + 100 * (y - x**2) ** 2], _rosenbrock,
-           [0.5, 0.5], ((-2.0, 2.0), (-1.0, 3.0))),
-    _entry("saddle", "up along x, down along y: a flat point that is no minimum",
-           "scalar field", (x, y), [x**2 - y**2], _saddle, [1.0, 0.5], _PLANE),
-    _entry("ripple", "an egg-crate of hills and valleys", "scalar field",
-           (x, y), [sympy.sin(x) * sympy.cos(y)], _ripple, [1.0, 0.5], ((-3.0, 3.0), (-3.0, 3.0))),
-    _entry("bump", "a Gaussian hill centred at the origin", "scalar field",
-           (x, y), [sympy.exp(-(x**2 + y**2) / 2)], _bump, [1.0, -0.5], ((-3.0, 3.0), (-3.0, 3.0))),
-    _entry("circle", "the unit circle, once around as t goes from 0 to 2 pi", "curve",
-           (t,), [sympy.cos(t), sympy.sin(t)], _circle, [np.pi / 4]),
-    _entry("helix", "a spring climbing the z axis", "curve",
-           (t,), [sympy.cos(t), sympy.sin(t), t / 4], _helix, [1.0]),
-    _entry("lissajous", "a Lissajous figure, frequencies 3 and 2", "curve",
-           (t,), [sympy.sin(3 * t), sympy.sin(2 * t)], _lissajous, [0.3]),
-    _entry("spiral", "an Archimedean spiral, moving out as it turns", "curve",
-           (t,), [t * sympy.cos(t), t * sympy.sin(t)], _spiral, [2.0]),
-    _entry("polar_to_cartesian", "polar coordinates (r, theta) to the plane (x, y)", "map",
-           (r, theta), [r * sympy.cos(theta), r * sympy.sin(theta)], _polar_to_cartesian,
-           [2.0, np.pi / 6], ((0.0, 2.0), (0.0, 2 * np.pi))),
-    _entry("spherical_to_cartesian", "spherical coordinates (r, theta, phi) to space (x, y, z)",
-           "map", (r, theta, phi),
-           [r * sympy.sin(theta) * sympy.cos(phi), r * sympy.sin(theta) * sympy.sin(phi),
-            r * sympy.cos(theta)], _spherical_to_cartesian, [2.0, np.pi / 4, np.pi / 3]),
-    _entry("linear_map", "x -> A x with a fixed 3x2 matrix A: its Jacobian is A everywhere",
-           "map", (x, y), list(_A @ sympy.Matrix([x, y])), _linear_map, [1.0, 2.0]),
-    _entry("sigmoid", "the logistic sigmoid applied to each entry: a diagonal Jacobian", "map",
-           (x1, x2, x3), [1 / (1 + sympy.exp(-v)) for v in (x1, x2, x3)], _sigmoid,
-           [0.5, -1.0, 2.0]),
-    _entry("neural_layer", "a neural network layer tanh(W x + b), fixed W (2x3) and b", "map",
-           (x1, x2, x3), list((_W @ sympy.Matrix([x1, x2, x3]) + _B).applyfunc(sympy.tanh)),
-           _neural_layer, [1.0, -0.5, 2.0]),
-    _entry("softmax", "softmax: scores to probabilities that sum to 1", "map",
-           (z1, z2, z3), [sympy.exp(v) / sum(sympy.exp(u) for u in (z1, z2, z3))
-                          for v in (z1, z2, z3)], _softmax, [1.0, 2.0, 0.5]),
-    _entry("cross_entropy", "cross-entropy loss of scores z when the true class is the first",
-           "scalar field", (z1, z2, z3), [sympy.log(sum(sympy.exp(u) for u in (z1, z2, z3))) - z1],
-           _cross_entropy, [1.0, 2.0, 0.5]),
-    _entry("squared_error", "half the squared distance of y to a fixed target (1, -0.5)",
-           "scalar field", (y1, y2), [((y1 - _TARGET[0]) ** 2 + (y2 - _TARGET[1]) ** 2) / 2],
-           _squared_error, [0.5, 0.25], _PLANE),
-    _entry("square_norm", "the squared length x^2 + y^2 + z^2 of a vector in space",
-           "scalar field", (x, y, z), [x**2 + y**2 + z**2], _square_norm, [1.0, 2.0, 2.0]),
-]})
+CATALOGUE = types.MappingProxyType(
+    {
+        e.name: e
+        for e in [
+            _entry(
+                "paraboloid",
+                "a round bowl, lowest at the origin",
+                "scalar field",
+                (x, y),
+                [x**2 + y**2],
+                _paraboloid,
+                [1.0, 2.0],
+                _PLANE,
+            ),
+            _entry(
+                "rosenbrock",
+                "a curved narrow valley, the classic hard case for optimizers",
+                "scalar field",
+                (x, y),
+                [(1 - x) ** 2 + 100 * (y - x**2) ** 2],
+                _rosenbrock,
+                [0.5, 0.5],
+                ((-2.0, 2.0), (-1.0, 3.0)),
+            ),
+            _entry(
+                "saddle",
+                "up along x, down along y: a flat point that is no minimum",
+                "scalar field",
+                (x, y),
+                [x**2 - y**2],
+                _saddle,
+                [1.0, 0.5],
+                _PLANE,
+            ),
+            _entry(
+                "ripple",
+                "an egg-crate of hills and valleys",
+                "scalar field",
+                (x, y),
+                [sympy.sin(x) * sympy.cos(y)],
+                _ripple,
+                [1.0, 0.5],
+                ((-3.0, 3.0), (-3.0, 3.0)),
+            ),
+            _entry(
+                "bump",
+                "a Gaussian hill centred at the origin",
+                "scalar field",
+                (x, y),
+                [sympy.exp(-(x**2 + y**2) / 2)],
+                _bump,
+                [1.0, -0.5],
+                ((-3.0, 3.0), (-3.0, 3.0)),
+            ),
+            _entry(
+                "circle",
+                "the unit circle, once around as t goes from 0 to 2 pi",
+                "curve",
+                (t,),
+                [sympy.cos(t), sympy.sin(t)],
+                _circle,
+                [np.pi / 4],
+            ),
+            _entry(
+                "helix",
+                "a spring climbing the z axis",
+                "curve",
+                (t,),
+                [sympy.cos(t), sympy.sin(t), t / 4],
+                _helix,
+                [1.0],
+            ),
+            _entry(
+                "lissajous",
+                "a Lissajous figure, frequencies 3 and 2",
+                "curve",
+                (t,),
+                [sympy.sin(3 * t), sympy.sin(2 * t)],
+                _lissajous,
+                [0.3],
+            ),
+            _entry(
+                "spiral",
+                "an Archimedean spiral, moving out as it turns",
+                "curve",
+                (t,),
+                [t * sympy.cos(t), t * sympy.sin(t)],
+                _spiral,
+                [2.0],
+            ),
+            _entry(
+                "polar_to_cartesian",
+                "polar coordinates (r, theta) to the plane (x, y)",
+                "map",
+                (r, theta),
+                [r * sympy.cos(theta), r * sympy.sin(theta)],
+                _polar_to_cartesian,
+                [2.0, np.pi / 6],
+                ((0.0, 2.0), (0.0, 2 * np.pi)),
+            ),
+            _entry(
+                "spherical_to_cartesian",
+                "spherical coordinates (r, theta, phi) to space (x, y, z)",
+                "map",
+                (r, theta, phi),
+                [
+                    r * sympy.sin(theta) * sympy.cos(phi),
+                    r * sympy.sin(theta) * sympy.sin(phi),
+                    r * sympy.cos(theta),
+                ],
+                _spherical_to_cartesian,
+                [2.0, np.pi / 4, np.pi / 3],
+            ),
+            _entry(
+                "linear_map",
+                "x -> A x with a fixed 3x2 matrix A: its Jacobian is A everywhere",
+                "map",
+                (x, y),
+                list(_A @ sympy.Matrix([x, y])),
+                _linear_map,
+                [1.0, 2.0],
+            ),
+            _entry(
+                "sigmoid",
+                "the logistic sigmoid applied to each entry: a diagonal Jacobian",
+                "map",
+                (x1, x2, x3),
+                [1 / (1 + sympy.exp(-v)) for v in (x1, x2, x3)],
+                _sigmoid,
+                [0.5, -1.0, 2.0],
+            ),
+            _entry(
+                "neural_layer",
+                "a neural network layer tanh(W x + b), fixed W (2x3) and b",
+                "map",
+                (x1, x2, x3),
+                list((_W @ sympy.Matrix([x1, x2, x3]) + _B).applyfunc(sympy.tanh)),
+                _neural_layer,
+                [1.0, -0.5, 2.0],
+            ),
+            _entry(
+                "softmax",
+                "softmax: scores to probabilities that sum to 1",
+                "map",
+                (z1, z2, z3),
+                [sympy.exp(v) / sum(sympy.exp(u) for u in (z1, z2, z3)) for v in (z1, z2, z3)],
+                _softmax,
+                [1.0, 2.0, 0.5],
+            ),
+            _entry(
+                "cross_entropy",
+                "cross-entropy loss of scores z when the true class is the first",
+                "scalar field",
+                (z1, z2, z3),
+                [sympy.log(sum(sympy.exp(u) for u in (z1, z2, z3))) - z1],
+                _cross_entropy,
+                [1.0, 2.0, 0.5],
+            ),
+            _entry(
+                "squared_error",
+                "half the squared distance of y to a fixed target (1, -0.5)",
+                "scalar field",
+                (y1, y2),
+                [((y1 - _TARGET[0]) ** 2 + (y2 - _TARGET[1]) ** 2) / 2],
+                _squared_error,
+                [0.5, 0.25],
+                _PLANE,
+            ),
+            _entry(
+                "square_norm",
+                "the squared length x^2 + y^2 + z^2 of a vector in space",
+                "scalar field",
+                (x, y, z),
+                [x**2 + y**2 + z**2],
+                _square_norm,
+                [1.0, 2.0, 2.0],
+            ),
+        ]
+    }
+)
 del x, y, z, t, r, theta, phi, x1, x2, x3, y1, y2, z1, z2, z3
 
 
@@ -321,8 +469,10 @@ def get(name):
     except (KeyError, TypeError):
         close = difflib.get_close_matches(str(name), CATALOGUE, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise GradlibError(f"no teaching function called {name!r}.{hint} The catalogue has: "
-                           + ", ".join(CATALOGUE)) from None
+        raise GradlibError(
+            f"no teaching function called {name!r}.{hint} The catalogue has: "
+            + ", ".join(CATALOGUE)
+        ) from None
 
 
 def by_kind(kind):
@@ -351,5 +501,9 @@ def composable_pairs():
     >>> ("polar_to_cartesian", "paraboloid") in composable_pairs()
     True
     """
-    return [(g1.name, g2.name) for g1 in CATALOGUE.values() for g2 in CATALOGUE.values()
-            if g1.n_out == g2.n_in]
+    return [
+        (g1.name, g2.name)
+        for g1 in CATALOGUE.values()
+        for g2 in CATALOGUE.values()
+        if g1.n_out == g2.n_in
+    ]

@@ -16,6 +16,7 @@ The stencils live in :data:`STENCILS` (order, offsets, weights, leading error te
 :func:`difference` applies one to a scalar function at given steps, for lessons and widgets that
 show a difference quotient at a step of their own.
 """
+
 import contextlib
 import sys
 import warnings
@@ -36,8 +37,19 @@ from .errors import (
     VectorizationError,
 )
 
-__all__ = ["DiffInfo", "Stencil", "STENCILS", "difference", "jacobian", "gradient", "derivative",
-           "hessian", "hvp", "jvp", "vjp"]
+__all__ = [
+    "DiffInfo",
+    "Stencil",
+    "STENCILS",
+    "difference",
+    "jacobian",
+    "gradient",
+    "derivative",
+    "hessian",
+    "hvp",
+    "jvp",
+    "vjp",
+]
 
 EPS = np.finfo(float).eps
 METHODS = ("auto", "forward", "central", "richardson", "complex")
@@ -97,12 +109,17 @@ _SAFETY, _ROUNDING, _CS_ULPS, _NOISE = 2.0, 2.0, 32.0, 1.0
 # uses a gradient with an O(d^2) error of its own
 _CHECK_RTOL, _CHECK_RTOL_HESSIAN = 1e-9, 1e-5
 _TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal (imprecise) or 0
-_BATCH_BYTES = 2 ** 25  # points per call of f (vectorized) at most this much memory: 32 MB
+_BATCH_BYTES = 2**25  # points per call of f (vectorized) at most this much memory: 32 MB
 _K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module doc)
 _WARN_RTOL = 1e-5  # after the retry, warn where a lost entry's estimated error is still above this
 # the relative error each scheme refines its steps for, and warns above (module docstring)
-_TARGET = {"forward": 1e-5, "central": 1e-8, "richardson": 1e-8,
-           "H central": 1e-7, "H complex": 1e-8}
+_TARGET = {
+    "forward": 1e-5,
+    "central": 1e-8,
+    "richardson": 1e-8,
+    "H central": 1e-7,
+    "H complex": 1e-8,
+}
 _ASYMPTOTIC = 1e-2  # a retry whose truncation estimate exceeds this part of it is not in the Taylor
 # regime. Kink test (_kink): the gap of the one-sided slopes at 2h over that at h is 2^(2k-1) >= 2
 # for a smooth f, 1 at a kink, 1/2 at a jump, 2^(p-1) at a cusp |x|^p (0 < p < 1). It flags a ratio
@@ -185,8 +202,10 @@ class DiffInfo:
         note = f", note={self.note!r}" if self.note else ""
         steps = " ".join(f"{h:.3g}" for h in np.ravel(self.step))
         shape = "x".join(map(str, self.error.shape))
-        return (f"DiffInfo(method={self.method!r}, nfev={self.nfev}, step=[{steps}], "
-                f"error=<{shape}, max {self.error.max():.1e}>{note})")
+        return (
+            f"DiffInfo(method={self.method!r}, nfev={self.nfev}, step=[{steps}], "
+            f"error=<{shape}, max {self.error.max():.1e}>{note})"
+        )
 
 
 def _warn(message, category):
@@ -257,38 +276,49 @@ class _Calls:
         try:
             y = self._call(p)
         except Exception as err:  # chained, so the learner's own error stays visible
-            raise FunctionError(f"calling f at {self.at(p)} raised {type(err).__name__}: "
-                                f"{err}") from err
+            raise FunctionError(
+                f"calling f at {self.at(p)} raised {type(err).__name__}: {err}"
+            ) from err
         return self._output(y, p)
 
     def _output(self, y, p):
         try:
             a = np.asarray(y)
         except ValueError as err:
-            raise ShapeError(f"f returned a ragged {type(y).__name__} at {self.at(p)}; expected a "
-                             "scalar or shape (m,) of numbers. Return a flat vector, e.g. "
-                             "np.array([f1, f2]).") from err
+            raise ShapeError(
+                f"f returned a ragged {type(y).__name__} at {self.at(p)}; expected a "
+                "scalar or shape (m,) of numbers. Return a flat vector, e.g. "
+                "np.array([f1, f2])."
+            ) from err
         if a.dtype.kind not in "iufc":
-            raise ShapeError(f"f returned {_describe(y)} with {a.dtype} entries; expected a scalar "
-                             "or shape (m,) of numbers. Return numbers, e.g. np.asarray(..., "
-                             "dtype=float); for SymPy expressions use gl.symbolic.lambdify.")
+            raise ShapeError(
+                f"f returned {_describe(y)} with {a.dtype} entries; expected a scalar "
+                "or shape (m,) of numbers. Return numbers, e.g. np.asarray(..., "
+                "dtype=float); for SymPy expressions use gl.symbolic.lambdify."
+            )
         shape = a.shape
         if self.shape is not None:  # x is an array: so may f's value be, its entries the outputs
             self.out_shape = shape if self.out_shape is None else self.out_shape
             a = a.ravel()
         if a.ndim > 1 or a.size == 0:
-            raise ShapeError(f"f returned {_describe(y)}; expected a scalar or shape (m,) with "
-                             "m >= 1, one number per output. Return a flat vector: np.ravel(...) "
-                             "of it.")
+            raise ShapeError(
+                f"f returned {_describe(y)}; expected a scalar or shape (m,) with "
+                "m >= 1, one number per output. Return a flat vector: np.ravel(...) "
+                "of it."
+            )
         if self.f0 is not None and a.size != self.f0.size:
-            raise ShapeError(f"f returned shape {shape} at {self.at(p)} but {self.f0.size} "
-                             "value(s) at the base point; f must return the same shape at every "
-                             "point.")
+            raise ShapeError(
+                f"f returned shape {shape} at {self.at(p)} but {self.f0.size} "
+                "value(s) at the base point; f must return the same shape at every "
+                "point."
+            )
         if a.dtype.kind == "c" and np.isrealobj(p):
             if np.any(a.imag):
-                raise GradlibError(f"f returned complex values at the real point {self.at(p)}; "
-                                   "gradlib differentiates real-valued functions. Differentiate "
-                                   "f.real and f.imag apart.")
+                raise GradlibError(
+                    f"f returned complex values at the real point {self.at(p)}; "
+                    "gradlib differentiates real-valued functions. Differentiate "
+                    "f.real and f.imag apart."
+                )
             a = a.real
         return np.atleast_1d(a if a.dtype.kind in "fc" else a.astype(float))
 
@@ -311,8 +341,10 @@ class _Calls:
             reduce = "along axis 0 only (np.sum(x, axis=0))"
         else:
             batch, out, points = self.shape + (N,), self.out_shape + (N,), "along the last axis"
-            accept, give = (f"({', '.join([*map(str, sh), 'N'])}{',' if not sh else ''})"
-                            for sh in (self.shape, self.out_shape))
+            accept, give = (
+                f"({', '.join([*map(str, sh), 'N'])}{',' if not sh else ''})"
+                for sh in (self.shape, self.out_shape)
+            )
             k = "[..., k] the output at the point [..., k]"
             axes = tuple(range(len(self.shape)))
             reduce = f"over x's own axes only (np.sum(x, axis={axes}))"
@@ -320,19 +352,23 @@ class _Calls:
             Y = np.asarray(self._call(P))
         except Exception as err:
             self.one(P[:, -1])  # if f fails on a single point too, that FunctionError is the story
-            raise VectorizationError(f"vectorized=True: calling f with a batch of shape {batch} "
-                                     f"(points {points}) raised {type(err).__name__}: {err}. f "
-                                     f"must accept shape {accept} and return shape {give}; or pass "
-                                     "vectorized=False.") from err
+            raise VectorizationError(
+                f"vectorized=True: calling f with a batch of shape {batch} "
+                f"(points {points}) raised {type(err).__name__}: {err}. f "
+                f"must accept shape {accept} and return shape {give}; or pass "
+                "vectorized=False."
+            ) from err
         if Y.shape == (N,) and m == 1:
             Y = Y[None, :]
         elif self.shape is not None and Y.shape == out:
             Y = Y.reshape(m, N)
         if Y.shape != (m, N) or Y.dtype.kind not in "iufc":
-            raise VectorizationError(f"vectorized=True: f returned {_describe(Y)} for a batch "
-                                     f"of {N} points of shape {batch}; expected shape "
-                                     f"{out}, {k}. Reduce {reduce}, or pass "
-                                     "vectorized=False.")
+            raise VectorizationError(
+                f"vectorized=True: f returned {_describe(Y)} for a batch "
+                f"of {N} points of shape {batch}; expected shape "
+                f"{out}, {k}. Reduce {reduce}, or pass "
+                "vectorized=False."
+            )
         # the batch must agree with single calls, else J is silently wrong. A reduction over the
         # whole batch (x / np.max(x), x * x.flat[-1]) agrees at the point that holds its value, so
         # three points: the last, the first, and the one with the smallest largest entry
@@ -340,13 +376,16 @@ class _Calls:
             y = self.one(P[:, k])
             for part in (np.real, np.imag):
                 b, s, s0 = part(Y[:, k]), part(y), part(self.f0)
-                if np.any(np.abs(b - s) > 1e-6 * np.abs(s - s0)
-                          + 1e3 * EPS * (np.abs(s) + np.abs(s0))):
-                    raise VectorizationError(f"vectorized=True: column {k} of a batched call gives "
-                                             f"{_show(Y[:, k])} but a single call at that point "
-                                             f"gives {_show(y)}. f mixes the points of a batch "
-                                             "(e.g. np.sum(x) or np.max(x) instead of np.sum(x, "
-                                             "axis=0)); fix it or pass vectorized=False.")
+                if np.any(
+                    np.abs(b - s) > 1e-6 * np.abs(s - s0) + 1e3 * EPS * (np.abs(s) + np.abs(s0))
+                ):
+                    raise VectorizationError(
+                        f"vectorized=True: column {k} of a batched call gives "
+                        f"{_show(Y[:, k])} but a single call at that point "
+                        f"gives {_show(y)}. f mixes the points of a batch "
+                        "(e.g. np.sum(x) or np.max(x) instead of np.sum(x, "
+                        "axis=0)); fix it or pass vectorized=False."
+                    )
         return Y.astype(complex if Y.dtype.kind == "c" else float)
 
     def at_moves(self, x, I, dI, J, dJ):  # noqa: E741
@@ -372,10 +411,10 @@ class _Calls:
         per = max(1, _BATCH_BYTES // (16 * x.size * k))  # columns of J per batch
         F = []
         for start in range(0, len(cols), per):
-            part = cols[start:start + per]
+            part = cols[start : start + per]
             P = np.repeat(x[:, None].astype(np.result_type(x, h)), len(part) * k, axis=1)
             for c, j in enumerate(part):
-                P[j, c * k:(c + 1) * k] += np.multiply(offsets, h[j])
+                P[j, c * k : (c + 1) * k] += np.multiply(offsets, h[j])
             F.append(self.many(P))
         F = np.concatenate(F, axis=1).reshape(-1, len(cols), k)
         return {o: F[:, :, i] for i, o in enumerate(offsets)}
@@ -424,8 +463,11 @@ class _Estimate:
 
 def _ragged(x):
     """The row lengths of a ragged nesting, for messages: '[2, 1]' ('-' for a number)."""
-    return "[" + ", ".join(str(len(r)) if np.ndim(r) else "-" for r in list(x)[:8]) + \
-        (", ...]" if len(x) > 8 else "]")
+    return (
+        "["
+        + ", ".join(str(len(r)) if np.ndim(r) else "-" for r in list(x)[:8])
+        + (", ...]" if len(x) > 8 else "]")
+    )
 
 
 def _point(x, kind):
@@ -438,38 +480,54 @@ def _point(x, kind):
         for i, row in enumerate(x):
             a[i] = row
     if a.dtype == object and any(np.ndim(v) for v in a.flat):
-        raise ShapeError(f"x is a ragged {type(x).__name__}: its rows have lengths {_ragged(a)} "
-                         "('-' a number); expected an array of numbers, every row the same length, "
-                         "e.g. np.array([[1.0, 2.0], [3.0, 4.0]]).")
+        raise ShapeError(
+            f"x is a ragged {type(x).__name__}: its rows have lengths {_ragged(a)} "
+            "('-' a number); expected an array of numbers, every row the same length, "
+            "e.g. np.array([[1.0, 2.0], [3.0, 4.0]])."
+        )
     if a.dtype == object:
         try:
             a = a.astype(float)
         except (TypeError, ValueError) as err:
-            raise GradlibError(f"x has entries that are not numbers ({_show(a)}); pass numbers, "
-                               "e.g. np.array([1.0, 2.0]).") from err
+            raise GradlibError(
+                f"x has entries that are not numbers ({_show(a)}); pass numbers, "
+                "e.g. np.array([1.0, 2.0])."
+            ) from err
     if a.dtype.kind == "c":
-        raise GradlibError(f"x is complex ({_show(a)}); gradlib differentiates real functions at "
-                           "real points. Pass x.real and x.imag as separate real inputs.")
+        raise GradlibError(
+            f"x is complex ({_show(a)}); gradlib differentiates real functions at "
+            "real points. Pass x.real and x.imag as separate real inputs."
+        )
     if a.dtype.kind not in "iuf":
-        raise GradlibError(f"x has dtype {a.dtype}; expected real numbers, e.g. "
-                           "np.array([1.0, 2.0]).")
+        raise GradlibError(
+            f"x has dtype {a.dtype}; expected real numbers, e.g. np.array([1.0, 2.0])."
+        )
     if kind == "derivative":
         if a.size != 1:
-            raise ShapeError(f"derivative needs a scalar t; got shape {a.shape}. For f of several "
-                             "inputs use gl.jacobian(f, x).")
+            raise ShapeError(
+                f"derivative needs a scalar t; got shape {a.shape}. For f of several "
+                "inputs use gl.jacobian(f, x)."
+            )
         a = a.reshape(1)
     if a.ndim != 1 and not (kind in ("jacobian", "gradient") and a.ndim > 1):
-        fix = ("pass [x], or use gl.derivative(f, t) for f: R -> R^m" if a.ndim == 0 else
-               f"flatten it (x.ravel()) and reshape inside f (X = x.reshape{a.shape})")
-        raise ShapeError(f"x has shape {a.shape}; expected shape (n,), one number per input: "
-                         f"{fix}.")
+        fix = (
+            "pass [x], or use gl.derivative(f, t) for f: R -> R^m"
+            if a.ndim == 0
+            else f"flatten it (x.ravel()) and reshape inside f (X = x.reshape{a.shape})"
+        )
+        raise ShapeError(
+            f"x has shape {a.shape}; expected shape (n,), one number per input: {fix}."
+        )
     if a.size == 0:
         raise ShapeError(f"x is empty (shape {a.shape}); expected shape (n,) with n >= 1 inputs.")
     if a.dtype.kind == "f" and a.dtype.itemsize < 8:
-        _warn(f"x has dtype {a.dtype} (about {np.finfo(a.dtype).precision} digits): gradlib "
-              "computes in float64 at these rounded values, but if f computes in low precision the "
-              "derivative has only about half of those digits. Pass x as float64 for full "
-              "accuracy.", PrecisionWarning)
+        _warn(
+            f"x has dtype {a.dtype} (about {np.finfo(a.dtype).precision} digits): gradlib "
+            "computes in float64 at these rounded values, but if f computes in low precision the "
+            "derivative has only about half of those digits. Pass x as float64 for full "
+            "accuracy.",
+            PrecisionWarning,
+        )
     a = a.astype(float)
     if not np.isfinite(a).all():
         raise NonFiniteError(f"x is not finite: {_show(a)}; pass a finite point.")
@@ -489,19 +547,22 @@ def _steps(x, scale, order, eps, step, floor=_TINY):
     try:
         h = np.asarray(step, dtype=float)
     except (TypeError, ValueError) as err:
-        raise GradlibError(f"step must be a positive number or one per input; got "
-                           f"{step!r:.60}.") from err
+        raise GradlibError(
+            f"step must be a positive number or one per input; got {step!r:.60}."
+        ) from err
     if h.ndim > 1 or h.size not in (1, x.size):
-        raise ShapeError(f"step has shape {h.shape}; expected a scalar or shape ({x.size},), one "
-                         "per input.")
+        raise ShapeError(
+            f"step has shape {h.shape}; expected a scalar or shape ({x.size},), one per input."
+        )
     if not (np.isfinite(h).all() and (h > 0).all()):
         raise GradlibError(f"step must be positive and finite; got {_show(h)}.")
     h = np.broadcast_to(h, x.shape).astype(float)
     if order is not None:
         h = (x + h) - x  # the step actually taken, exactly representable
         if not (h > 0).all():
-            raise GradlibError(f"step {_show(step)} is too small to change x={_show(x)}; use a "
-                               "larger step.")
+            raise GradlibError(
+                f"step {_show(step)} is too small to change x={_show(x)}; use a larger step."
+            )
     return h
 
 
@@ -521,7 +582,7 @@ def _combine(vals, stencil, h, eps, estimate):
         return D, None, R
     D2 = sum(w * diff[2 * o] for o, w in terms) / (2 * h)
     # D(h) - D(2h) = (1 - 2^order) * (error of D(h)) to leading order
-    return D, max(_SAFETY / (2 ** stencil.order - 1), _NOISE) * np.abs(D - D2) + R, R
+    return D, max(_SAFETY / (2**stencil.order - 1), _NOISE) * np.abs(D - D2) + R, R
 
 
 def _stencil(d, h, method, estimate, cols=None, one_sided=True):
@@ -544,10 +605,10 @@ def _stencil(d, h, method, estimate, cols=None, one_sided=True):
         E = np.where(kink[0], np.maximum(E, np.abs(kink[1] - kink[2]) / 2), E)
     finite = np.all([np.isfinite(vals[o]).all(axis=0) for o in need], axis=0)
     for c in np.flatnonzero(~finite if one_sided else []):
-        col = {o: v[:, c:c + 1] for o, v in vals.items()}
-        D[:, c:c + 1], e, R[:, c:c + 1] = _one_sided(d, h, method, cols[c], col, estimate)
+        col = {o: v[:, c : c + 1] for o, v in vals.items()}
+        D[:, c : c + 1], e, R[:, c : c + 1] = _one_sided(d, h, method, cols[c], col, estimate)
         if estimate:
-            E[:, c:c + 1] = e
+            E[:, c : c + 1] = e
     return D, E, R, kink
 
 
@@ -571,9 +632,12 @@ def _kink(vals, h, eps):
     gap = {k: (vals[k] - 2 * vals[0] + vals[-k]) / (k * h) for k in (1, 2)}
     rounding = eps * (np.abs(vals[1]) + 2 * np.abs(vals[0]) + np.abs(vals[-1])) / h
     ratio = gap[2] / gap[1]
-    mask = ((ratio >= _KINK_BAND[0]) & (ratio <= _KINK_BAND[1])
-            & (np.abs(gap[1]) > _KINK_ROUNDING * rounding)
-            & (np.abs(gap[1]) > _KINK_SIZE * np.maximum(np.abs(D_plus), np.abs(D_minus))))
+    mask = (
+        (ratio >= _KINK_BAND[0])
+        & (ratio <= _KINK_BAND[1])
+        & (np.abs(gap[1]) > _KINK_ROUNDING * rounding)
+        & (np.abs(gap[1]) > _KINK_SIZE * np.maximum(np.abs(D_plus), np.abs(D_minus)))
+    )
     return mask, D_plus, D_minus
 
 
@@ -587,18 +651,24 @@ def _warn_kink(d, kink, keep, h, J):
     i, j = flagged[0]
     slopes = abs(D_plus[i, j]) + abs(D_minus[i, j])
     value = J[i, j] if abs(J[i, j]) > 1e-12 * slopes else 0.0  # abs at 0: -2.8e-17, shown as 0
-    where, entry = (("at x along the direction v", f"Jv[{i}]") if d.kind == "jvp" else
-                    (f"at {d.calls.at(d.x, ' = ')} along input {d.index(j)}",
-                     f"J[{i}, {d.index(j)}]"))
-    more = {1: "", 2: " (1 more entry too)"}.get(len(flagged),
-                                                 f" ({len(flagged) - 1} more entries too)")
-    _warn(f"f seems not differentiable {where} (output {i}): the one-sided slopes (f(x+h) - f(x)) "
-          f"/ h = {D_plus[i, j]:.6g} and (f(x) - f(x-h)) / h = {D_minus[i, j]:.6g} "
-          f"(h = {h[j]:.3g}) disagree as much at 2h, as at a kink or a jump (for a smooth f they "
-          f"agree ever better as h shrinks). The returned {entry} = {value:.6g} is a symmetric "
-          f"difference across the break (their average is {(D_plus[i, j] + D_minus[i, j]) / 2:.6g}"
-          f"), not a derivative{more}. Check f there; if one side is what you need, use that "
-          "one-sided slope.", NotDifferentiableWarning)
+    where, entry = (
+        ("at x along the direction v", f"Jv[{i}]")
+        if d.kind == "jvp"
+        else (f"at {d.calls.at(d.x, ' = ')} along input {d.index(j)}", f"J[{i}, {d.index(j)}]")
+    )
+    more = {1: "", 2: " (1 more entry too)"}.get(
+        len(flagged), f" ({len(flagged) - 1} more entries too)"
+    )
+    _warn(
+        f"f seems not differentiable {where} (output {i}): the one-sided slopes (f(x+h) - f(x)) "
+        f"/ h = {D_plus[i, j]:.6g} and (f(x) - f(x-h)) / h = {D_minus[i, j]:.6g} "
+        f"(h = {h[j]:.3g}) disagree as much at 2h, as at a kink or a jump (for a smooth f they "
+        f"agree ever better as h shrinks). The returned {entry} = {value:.6g} is a symmetric "
+        f"difference across the break (their average is {(D_plus[i, j] + D_minus[i, j]) / 2:.6g}"
+        f"), not a derivative{more}. Check f there; if one side is what you need, use that "
+        "one-sided slope.",
+        NotDifferentiableWarning,
+    )
 
 
 def _lost(moves, f0, scale):
@@ -644,7 +714,7 @@ def _retry(d, first, s2, h2, again, consistent=False):
     ratio = np.outer(r, r) if d.kind == "hessian" else r  # a rounding bound scales as 1 / h^k
     D, E = first.D, first.E
     if E is None:
-        E = first.R + r ** first.order * np.nan_to_num(E2 - R2)
+        E = first.R + r**first.order * np.nan_to_num(E2 - R2)
     floor = np.where(np.isfinite(R2), R2, first.R * ratio)
     T2 = np.where(np.isfinite(E2), E2 - floor, np.inf)
     smooth = np.all(T2 <= _ASYMPTOTIC * np.maximum(np.abs(D2), np.abs(d.f0)[:, None]), axis=0)
@@ -658,9 +728,13 @@ def _retry(d, first, s2, h2, again, consistent=False):
         # an exact 0 that D2 confirms (|D2| <= E2) stays 0, with D2's smaller bound
         zero = (D == 0) & ~better & (np.abs(D2) <= E2) & (2 * E2 < E)
         D2, E2_used, better = np.where(zero, 0.0, D2), np.where(zero, 2 * E2, E2), better | zero
-    est = _Estimate(np.where(better, D2, D), np.where(better, E2_used, E),
-                    np.where(better, floor, first.R), np.where(better.any(axis=0), h2, first.h),
-                    first.order)
+    est = _Estimate(
+        np.where(better, D2, D),
+        np.where(better, E2_used, E),
+        np.where(better, floor, first.R),
+        np.where(better.any(axis=0), h2, first.h),
+        first.order,
+    )
     return est, better, floor, still
 
 
@@ -683,14 +757,19 @@ def _retry_tiny(d, first, lost, tiny, again):
         i, j = bad[0]
         k = j if abs(d.x[j]) < 1 / _K else i  # of a Hessian entry's two inputs, the tiny one
         name = "H" if d.kind == "hessian" else "J"
-        _warn(f"{name}[{i}, {d.index(j)}] = {D[i, j]:.6g} is inaccurate (estimated error "
-              f"{E[i, j]:.1e}): x[{d.index(k)}] = {d.x[k]:.3g} is tiny, and neither a step "
-              f"relative to it nor the step {h2[k]:.3g} resolves how f changes there (lost to "
-              "rounding, not finite, or curving too much). Pass a step suited to f (step=...), "
-              "or use method='complex' if f is complex-analytic.", PrecisionWarning)
-    parts = [f"{k} of {D.shape[0]} entries along x[{d.index(j)}] = {d.x[j]:.3g} use the step "
-             f"{h2[j]:.3g}"
-             for j, k in zip(np.flatnonzero(tiny), better[:, tiny].sum(axis=0), strict=True) if k]
+        _warn(
+            f"{name}[{i}, {d.index(j)}] = {D[i, j]:.6g} is inaccurate (estimated error "
+            f"{E[i, j]:.1e}): x[{d.index(k)}] = {d.x[k]:.3g} is tiny, and neither a step "
+            f"relative to it nor the step {h2[k]:.3g} resolves how f changes there (lost to "
+            "rounding, not finite, or curving too much). Pass a step suited to f (step=...), "
+            "or use method='complex' if f is complex-analytic.",
+            PrecisionWarning,
+        )
+    parts = [
+        f"{k} of {D.shape[0]} entries along x[{d.index(j)}] = {d.x[j]:.3g} use the step {h2[j]:.3g}"
+        for j, k in zip(np.flatnonzero(tiny), better[:, tiny].sum(axis=0), strict=True)
+        if k
+    ]
     return est, f"tiny x: {'; '.join(parts)}" if parts else "", lost & (D == 0) & ~unresolved
 
 
@@ -713,15 +792,24 @@ def _warn_noise(d, zeros, h):
             return
         slopes.append((D3, R3, hk))
     (D3, R3, h3), (D4, R4, _) = slopes
-    moved = (zeros[:, cols] & np.isfinite(D3) & np.isfinite(D4) & (np.abs(D3) > 4 * R3)
-             & (np.abs(D4) > 4 * R4) & (np.abs(D3 - D4) <= np.abs(D4) / 2))
+    moved = (
+        zeros[:, cols]
+        & np.isfinite(D3)
+        & np.isfinite(D4)
+        & (np.abs(D3) > 4 * R3)
+        & (np.abs(D4) > 4 * R4)
+        & (np.abs(D3 - D4) <= np.abs(D4) / 2)
+    )
     for i, c in np.argwhere(moved)[:1]:
         j = cols[c]
-        _warn(f"J[{i}, {d.index(j)}] = 0 is noise: f does not change at all over the steps tried "
-              f"along x[{d.index(j)}] = {d.x[j]:.3g} (rounding), but does over {h3[j]:.3g}, at a "
-              f"slope of about {D4[i, c]:.2g}. No step resolves this derivative to 1e-8 of itself "
-              "in float64 values of f: use method='complex' if f is complex-analytic, or "
-              "differentiate the formula (gl.symbolic).", AccuracyWarning)
+        _warn(
+            f"J[{i}, {d.index(j)}] = 0 is noise: f does not change at all over the steps tried "
+            f"along x[{d.index(j)}] = {d.x[j]:.3g} (rounding), but does over {h3[j]:.3g}, at a "
+            f"slope of about {D4[i, c]:.2g}. No step resolves this derivative to 1e-8 of itself "
+            "in float64 values of f: use method='complex' if f is complex-analytic, or "
+            "differentiate the formula (gl.symbolic).",
+            AccuracyWarning,
+        )
 
 
 def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed=True):
@@ -763,7 +851,7 @@ def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed
         T, Rw, base = np.maximum(E - 3 * R, 0.0)[worst, every], R[worst, every], hh[worst, every]
         with np.errstate(divide="ignore", invalid="ignore"):
             s = (k * Rw / (p * T)) ** (1.0 / (p + k))
-        s = 2.0 ** np.clip(np.round(np.log2(np.nan_to_num(s, nan=1.0, posinf=2.0 ** 12))), -12, 12)
+        s = 2.0 ** np.clip(np.round(np.log2(np.nan_to_num(s, nan=1.0, posinf=2.0**12))), -12, 12)
         h2 = first.h.copy()
         h2[cols] = np.maximum(base[cols] * s[cols], _TINY)
         h2 = np.where((d.x + h2) - d.x > 0, (d.x + h2) - d.x, first.h)  # exactly representable
@@ -780,11 +868,14 @@ def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed
         i, j = bad[0]
         name = "H" if d.kind == "hessian" else "J"
         more = f" ({len(bad) - 1} more entries too)" if len(bad) > 1 else ""
-        _warn(f"{name}[{i}, {d.index(j)}] = {est.D[i, j]:.10g} is accurate only to about "
-              f"{est.E[i, j]:.1e} (estimated), not {rtol:g} of itself: no step from {est.h[j]:.3g} "
-              "tried resolves it (f curves too much at that scale, or its values are too noisy)"
-              f"{more}. Check f, use method='complex' if f is complex-analytic, or the exact "
-              "derivative (gl.symbolic).", AccuracyWarning)
+        _warn(
+            f"{name}[{i}, {d.index(j)}] = {est.D[i, j]:.10g} is accurate only to about "
+            f"{est.E[i, j]:.1e} (estimated), not {rtol:g} of itself: no step from {est.h[j]:.3g} "
+            "tried resolves it (f curves too much at that scale, or its values are too noisy)"
+            f"{more}. Check f, use method='complex' if f is complex-analytic, or the exact "
+            "derivative (gl.symbolic).",
+            AccuracyWarning,
+        )
     return est, int(changed.sum())
 
 
@@ -800,19 +891,25 @@ def _one_sided(d, h, method, j, col, estimate):
         missing = {o for o in o_s + tuple(2 * o for o in o_s if estimate) if o not in col}
         if missing:
             col.update(d.calls.at_offsets(d.x, h, sorted(missing), [j]))
-        bad = [(o, i) for o in sorted(col, key=abs)
-               for i in np.flatnonzero(~np.isfinite(col[o][:, 0]))]
+        bad = [
+            (o, i) for o in sorted(col, key=abs) for i in np.flatnonzero(~np.isfinite(col[o][:, 0]))
+        ]
         if not [o for o, _ in bad if o * side > 0]:
-            _warn(f"f is not finite at {_at(d, j, bad[0][0] * h[j])} (output {bad[0][1]}), so "
-                  f"input {d.index(j)} uses a one-sided difference (less accurate). Keep x away "
-                  "from the edge of f's domain.", OneSidedWarning)
+            _warn(
+                f"f is not finite at {_at(d, j, bad[0][0] * h[j])} (output {bad[0][1]}), so "
+                f"input {d.index(j)} uses a one-sided difference (less accurate). Keep x away "
+                "from the edge of f's domain.",
+                OneSidedWarning,
+            )
             stencil = replace(STENCILS[method], offsets=o_s, weights=w_s)
-            return _combine(col, stencil, h[j:j + 1], d.eps, estimate)
+            return _combine(col, stencil, h[j : j + 1], d.eps, estimate)
     o, i = bad[0]
-    raise NonFiniteError(f"f is not finite on either side of x along input {d.index(j)}: output "
-                         f"{i} is {col[o][i, 0]} at {_at(d, j, o * h[j])}, and on the other side "
-                         "too, so no difference is possible. Move x away from the singularity or "
-                         "the edge of f's domain.")
+    raise NonFiniteError(
+        f"f is not finite on either side of x along input {d.index(j)}: output "
+        f"{i} is {col[o][i, 0]} at {_at(d, j, o * h[j])}, and on the other side "
+        "too, so no difference is possible. Move x away from the singularity or "
+        "the edge of f's domain."
+    )
 
 
 def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
@@ -851,7 +948,7 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
     if g is None:
         return "f is not finite near x, so the analyticity check is impossible"
     relative = np.maximum(h, t * np.abs(w)) / d.scale
-    tol = np.abs(J) @ (np.abs(w) * np.maximum(rtol, np.minimum(1e-5, 4 * relative ** 2)))
+    tol = np.abs(J) @ (np.abs(w) * np.maximum(rtol, np.minimum(1e-5, 4 * relative**2)))
     bad = np.flatnonzero(g > tol + rounding)
     for t2 in (t / 4, 4 * t) if bad.size else ():
         # The real difference's own truncation t^2 f'''(x) / 6 shrinks 16x at t/4 (at a double or
@@ -862,9 +959,11 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
             return "f is not finite near x, so the analyticity check is impossible"
         bad = bad[g2[bad] > np.maximum(tol[bad] + rounding2[bad], g[bad] / 2.5)]
     for i in bad:
-        return (f"for output {i}, complex step gives {(J @ w)[i]:.10g} along a random direction "
-                f"but a real difference gives {d_fd[i]:.10g}, {g[i]:.2g} apart: f is not "
-                "complex-analytic (abs, conj, np.real, x.imag or float())")
+        return (
+            f"for output {i}, complex step gives {(J @ w)[i]:.10g} along a random direction "
+            f"but a real difference gives {d_fd[i]:.10g}, {g[i]:.2g} apart: f is not "
+            "complex-analytic (abs, conj, np.real, x.imag or float())"
+        )
     return None
 
 
@@ -877,8 +976,14 @@ def _complex_step(d, h):
         cause = err.__cause__
         return None, f"f raised {type(cause).__name__} on complex input ({cause})", err
     if F.dtype.kind != "c":
-        return None, ("f returned real values for complex input (abs, np.real, float() drop the "
-                      "imaginary part)"), None
+        return (
+            None,
+            (
+                "f returned real values for complex input (abs, np.real, float() drop the "
+                "imaginary part)"
+            ),
+            None,
+        )
     if not np.isfinite(F).all():
         return None, "f is not finite at x + i h e_j", None
     # analytic f: Re f(x + ih) - f(x) = -h^2 f''/2, tiny next to f and to Im f(x + ih) = h f'
@@ -912,8 +1017,9 @@ def _setup(f, x, kind, method, allowed=METHODS):
     if method not in allowed:
         raise GradlibError(f"method={method!r} is not one of {', '.join(map(repr, allowed))}.")
     if not callable(f):
-        raise GradlibError(f"f must be a function of x; got {_describe(f)}. Pass e.g. "
-                           "lambda x: np.sin(x).")
+        raise GradlibError(
+            f"f must be a function of x; got {_describe(f)}. Pass e.g. lambda x: np.sin(x)."
+        )
     return _point(x, kind)
 
 
@@ -923,17 +1029,24 @@ def _base(calls, x, kind):
     f0 = calls.f0 = calls.one(x)
     if kind in ("gradient", "hessian", "hvp") and f0.size != 1:
         got = f0.shape if calls.shape is None else f"{calls.out_shape} at x of shape {calls.shape}"
-        raise ShapeError(f"{kind} needs a scalar-valued f; f returned shape {got}. Use "
-                         "gl.jacobian for a vector-valued f.")
+        raise ShapeError(
+            f"{kind} needs a scalar-valued f; f returned shape {got}. Use "
+            "gl.jacobian for a vector-valued f."
+        )
     if not np.isfinite(f0).all():
         i = np.flatnonzero(~np.isfinite(f0))[0]
-        raise NonFiniteError(f"f(x) itself is not finite: output {i} is {f0[i]} at {calls.at(x)}. "
-                             "Pick a point inside f's domain.")
+        raise NonFiniteError(
+            f"f(x) itself is not finite: output {i} is {f0[i]} at {calls.at(x)}. "
+            "Pick a point inside f's domain."
+        )
     eps = max(EPS, np.finfo(f0.dtype).eps)
     if eps > EPS:
-        _warn(f"f returns {f0.dtype} values (eps {eps:.1e}); steps are chosen for that precision, "
-              f"expect about {-np.log10(eps) / 2:.0f} correct digits. Compute f in float64 for "
-              "full accuracy.", PrecisionWarning)
+        _warn(
+            f"f returns {f0.dtype} values (eps {eps:.1e}); steps are chosen for that precision, "
+            f"expect about {-np.log10(eps) / 2:.0f} correct digits. Compute f in float64 for "
+            "full accuracy.",
+            PrecisionWarning,
+        )
     return f0, eps
 
 
@@ -963,9 +1076,11 @@ def _jacobian(f, x, kind, opts, scale=None):
         if reason is None:
             used = "auto->complex" if method == "auto" else "complex"
         elif method == "complex":
-            err = NotAnalyticError(f"method='complex' cannot differentiate this f: {reason}. Use "
-                                   "method='central' or method='auto' (which then uses a real "
-                                   "stencil).")
+            err = NotAnalyticError(
+                f"method='complex' cannot differentiate this f: {reason}. Use "
+                "method='central' or method='auto' (which then uses a real "
+                "stencil)."
+            )
             err.reason = reason  # for hvp's auto, which then falls back
             raise err from cause
         else:
@@ -1193,8 +1308,9 @@ def _kw(kw):
     """The keywords of gradient, derivative, jvp and vjp as _Options."""
     extra = set(kw) - {"method", "step", "vectorized", "full_output"}
     if extra:
-        raise GradlibError(f"unexpected keyword(s) {sorted(extra)}; use method, step, vectorized, "
-                           "full_output.")
+        raise GradlibError(
+            f"unexpected keyword(s) {sorted(extra)}; use method, step, vectorized, full_output."
+        )
     return _Options(**kw)
 
 
@@ -1235,8 +1351,10 @@ def _direction(x, v):
     size."""
     v = _weights(v, "v")
     if v.shape not in ((x.size,), (x.size, 1)):
-        raise ShapeError(f"v has shape {v.shape}; expected shape ({x.size},) or ({x.size}, 1), one "
-                         "entry per input.")
+        raise ShapeError(
+            f"v has shape {v.shape}; expected shape ({x.size},) or ({x.size}, 1), one "
+            "entry per input."
+        )
     v = v.ravel()
     return v, (np.abs(x).max() / np.abs(v).max() if x.any() and v.any() else 1.0)
 
@@ -1268,8 +1386,10 @@ def vjp(f, x, u, **kw):
     u = _weights(u, "u")
     m = J.shape[0]
     if u.size != m or u.ndim > 2 or (u.ndim == 2 and 1 not in u.shape):
-        raise ShapeError(f"u has shape {u.shape}; f has {m} outputs, so expected shape ({m},), "
-                         f"({m}, 1) or (1, {m}).")
+        raise ShapeError(
+            f"u has shape {u.shape}; f has {m} outputs, so expected shape ({m},), "
+            f"({m}, 1) or (1, {m})."
+        )
     uJ = (u.reshape(1, -1) @ J.reshape(m, -1)).reshape((1,) + J.shape[1:])  # x's shape, if any
     return (uJ, out[1]) if kw.get("full_output") else uJ
 
@@ -1280,8 +1400,10 @@ def _weights(v, name):
     try:
         a = np.asarray(v, dtype=float)
     except (TypeError, ValueError) as err:
-        raise GradlibError(f"{name} has entries that are not numbers ({v!r:.60}); pass numbers, "
-                           "e.g. np.array([1.0, 0.0]).") from err
+        raise GradlibError(
+            f"{name} has entries that are not numbers ({v!r:.60}); pass numbers, "
+            "e.g. np.array([1.0, 0.0])."
+        ) from err
     if not np.isfinite(a).all():
         raise NonFiniteError(f"{name} is not finite: {_show(a)}; pass finite numbers.")
     return a
@@ -1302,16 +1424,16 @@ def _hessian_central(d, h, strict=True, diagonal=False):
     a, b = np.tile([1.0, 1.0, -1.0, -1.0], i.size), np.tile([1.0, -1.0, 1.0, -1.0], i.size)
     I = np.concatenate([diag, np.repeat(i, 4)])  # noqa: E741
     J = np.concatenate([diag, np.repeat(j, 4)])
-    dI = np.concatenate([pm * h[diag], a * h[I[2 * n:]]])
-    dJ = np.concatenate([np.zeros(2 * n), b * h[J[2 * n:]]])
+    dI = np.concatenate([pm * h[diag], a * h[I[2 * n :]]])
+    dJ = np.concatenate([np.zeros(2 * n), b * h[J[2 * n :]]])
     F = d.calls.at_moves(d.x, I, dI, J, dJ)[0]
     _hessian_finite(F, n, I, dI, J, dJ, strict)
     H, R = np.full((n, n), np.nan), np.full((n, n), np.nan)
-    fp, fm = F[0:2 * n:2], F[1:2 * n:2]
-    pp, pm_, mp, mm = (F[2 * n + k::4] for k in range(4))
+    fp, fm = F[0 : 2 * n : 2], F[1 : 2 * n : 2]
+    pp, pm_, mp, mm = (F[2 * n + k :: 4] for k in range(4))
     with np.errstate(over="ignore", invalid="ignore"):  # R = inf at a tiny step: the retry fixes it
-        H[range(n), range(n)] = (fp - 2 * f0 + fm) / h ** 2
-        R[range(n), range(n)] = (np.abs(fp) + 2 * np.abs(f0) + np.abs(fm)) / h ** 2
+        H[range(n), range(n)] = (fp - 2 * f0 + fm) / h**2
+        R[range(n), range(n)] = (np.abs(fp) + 2 * np.abs(f0) + np.abs(fm)) / h**2
         H[i, j] = H[j, i] = (pp - pm_ - mp + mm) / (4 * h[i] * h[j])
         R[i, j] = R[j, i] = (abs(pp) + abs(pm_) + abs(mp) + abs(mm)) / (4 * h[i] * h[j])
         return H, _ROUNDING * d.eps * R, (fp - fm) / (2 * h)
@@ -1323,9 +1445,11 @@ def _hessian_finite(F, n, I, dI, J, dJ, strict=True):  # noqa: E741
         k = np.flatnonzero(~np.isfinite(F))[0]
         D = np.real(dI[k]) * np.eye(n)[I[k]]
         D = D + np.real(dJ[k]) * np.eye(n)[J[k]] if dJ[k] else D
-        raise NonFiniteError(f"f is {F[k]} at x + {_show(D)} (inputs {np.flatnonzero(D)}): the "
-                             "Hessian needs f finite around x. Move x away from the edge of f's "
-                             "domain.")
+        raise NonFiniteError(
+            f"f is {F[k]} at x + {_show(D)} (inputs {np.flatnonzero(D)}): the "
+            "Hessian needs f finite around x. Move x away from the edge of f's "
+            "domain."
+        )
 
 
 def _hessian_complex(d, scale, h, check=True, strict=True, diagonal=False):
@@ -1349,8 +1473,11 @@ def _hessian_complex(d, scale, h, check=True, strict=True, diagonal=False):
         try:
             F = d.calls.at_moves(d.x, jj, 1j * ih[jj], kk, dK)[0]
         except FunctionError as err:
-            return (None, f"f raised {type(err.__cause__).__name__} on complex input "
-                    f"({err.__cause__})", err)
+            return (
+                None,
+                f"f raised {type(err.__cause__).__name__} on complex input ({err.__cause__})",
+                err,
+            )
         if F.dtype.kind != "c":
             return None, "f returned real values for complex input (abs, np.real, float())", None
         _hessian_finite(F, n, jj, 1j * ih[jj], kk, dK, strict)
@@ -1420,8 +1547,10 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
                     raise FunctionError(f"complex step at the steps {_show(h)}: {R}") from cause
                 return H, R
         elif method == "complex":
-            raise NotAnalyticError(f"method='complex' cannot differentiate this f: {R}. Use "
-                                   "method='central' or method='auto'.") from g
+            raise NotAnalyticError(
+                f"method='complex' cannot differentiate this f: {R}. Use "
+                "method='central' or method='auto'."
+            ) from g
         else:
             note = f"complex step rejected: {R}"
     if run is None:
@@ -1431,7 +1560,7 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
         def run(s, h, strict=True, diagonal=False):
             return _hessian_central(d, h, strict, diagonal)[:2]
 
-        h = _steps(d.x, d.scale, order, d.eps, step, floor=2.0 ** -511)  # h_i h_j stays normal
+        h = _steps(d.x, d.scale, order, d.eps, step, floor=2.0**-511)  # h_i h_j stays normal
         H, R, g = _hessian_central(d, h)
 
     def error(s, h, H, R, strict=True):  # H(h) - H(2h) = -3 (error of H(h)) to leading order
@@ -1447,7 +1576,7 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     s = np.maximum(d.scale, 1.0)
     g = np.abs(g)
     zero_floor = 10 * d.eps ** (2 / 3) * np.maximum(g[:, None] / s, g[None, :] / s[:, None])
-    floor = np.maximum(zero_floor, 100 * d.eps ** 0.5 * abs(d.f0[0]) / np.outer(s, s))
+    floor = np.maximum(zero_floor, 100 * d.eps**0.5 * abs(d.f0[0]) / np.outer(s, s))
     rtol = _TARGET["H central" if order == 3 else "H complex"]
     # the trigger below: complex step works from gradients, f's own size does not limit it
     goal = np.where(H == 0, zero_floor, np.maximum(rtol * np.abs(H), floor if order == 3 else 0))
@@ -1539,11 +1668,14 @@ def hvp(f, x, v, *, method="auto", step=None, vectorized=False, full_output=Fals
         return f(p)
 
     note = ""
-    for inner in (["complex", "central"] if method == "auto" else [method]):
+    for inner in ["complex", "central"] if method == "auto" else [method]:
         # central difference of exact gradients: t^2 against eps / t, t = eps^(1/3); of central
         # gradients with step h: t^2 + h^2 against eps / (t h), t = h = eps^(1/4) (the Hessian's)
-        order, h = (2, None) if inner == "complex" else (
-            3, _steps(d.x, d.scale, 3, d.eps, None, floor=2.0 ** -511))
+        order, h = (
+            (2, None)
+            if inner == "complex"
+            else (3, _steps(d.x, d.scale, 3, d.eps, None, floor=2.0**-511))
+        )
         t = _steps(np.zeros(1), np.array([t_scale]), order, d.eps, step)
         inner_opts = _Options(inner, h, vectorized, full_output)
         try:

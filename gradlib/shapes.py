@@ -9,6 +9,7 @@ order, transpose one factor).
 >>> print(shapes.describe_product([("J_g2", (2, 3)), ("J_g1", (3, 4))], result="J_f"))
 J_g2 (2x3) @ J_g1 (3x4) -> J_f (2x4)
 """
+
 from __future__ import annotations
 
 import numbers
@@ -96,8 +97,10 @@ def shape_of(obj) -> tuple[int, ...]:
     shape = []
     while isinstance(obj, (list, tuple)):
         if len(shape) == MAX_DIMS:  # also a list that contains itself
-            raise ShapeError(f"{echo(obj)} is nested more than {MAX_DIMS} levels deep: "
-                             "give a matrix as a list of rows, or an array")
+            raise ShapeError(
+                f"{echo(obj)} is nested more than {MAX_DIMS} levels deep: "
+                "give a matrix as a list of rows, or an array"
+            )
         shape.append(len(obj))
         obj = obj[0] if obj else None
     return tuple(shape) + (shape_of(obj) if hasattr(obj, "shape") else ())  # rows given as arrays
@@ -112,12 +115,14 @@ def as_point(x, name: str = "x", needed_by: str = "This check") -> np.ndarray:
     if x is None:
         raise GradlibError(f"{needed_by} needs the point {name}, shape (n,); got none.")
     try:
-        p = np.atleast_1d(np.array(x, dtype=float))   # a copy: never a view of the caller's array
+        p = np.atleast_1d(np.array(x, dtype=float))  # a copy: never a view of the caller's array
     except (TypeError, ValueError, OverflowError) as err:
         raise GradlibError(f"The point {name} must be numbers, shape (n,); got {echo(x)}.") from err
     if p.ndim != 1:
-        raise ShapeError(f"The point {name} has shape {p.shape}; expected shape (n,): a number or "
-                         "a 1-D array, one number per input (e.g. np.ravel(x)).")
+        raise ShapeError(
+            f"The point {name} has shape {p.shape}; expected shape (n,): a number or "
+            "a 1-D array, one number per input (e.g. np.ravel(x))."
+        )
     if not np.isfinite(p).all():
         raise GradlibError(f"The point {name} must be finite; got {echo(p.tolist())}.")
     return p
@@ -136,15 +141,19 @@ def as_points(x, n: int, names: str = "x") -> np.ndarray:
         x = np.asarray(x)
         x = x.astype(np.complex128 if x.dtype.kind == "c" else np.float64, copy=False)
     except (TypeError, ValueError, OverflowError) as err:
-        raise ShapeError(f"x must be numbers of shape ({n},) or ({n}, N); could not read it as an "
-                         f"array: {clip(err)}") from err
+        raise ShapeError(
+            f"x must be numbers of shape ({n},) or ({n}, N); could not read it as an "
+            f"array: {clip(err)}"
+        ) from err
     if n == 1 and x.ndim <= 1 and x.size != 1:
         x = x.reshape(1, -1)
     elif n == 1 and x.ndim == 0:
         x = x.reshape(1)
     if x.ndim == 0 or x.shape[0] != n:
-        raise ShapeError(f"x has shape {x.shape}; expected shape ({n},) for one point of "
-                         f"({names}), or ({n}, N) for N points")
+        raise ShapeError(
+            f"x has shape {x.shape}; expected shape ({n},) for one point of "
+            f"({names}), or ({n}, N) for N points"
+        )
     return x
 
 
@@ -198,8 +207,9 @@ def explain_derivative(n: int, m: int, name: str = "f") -> str:
     form = {(True, False): ", a row", (False, True): ", a column"}.get((m == 1, n == 1), "")
     rows = "one row" if m == 1 else "one row per output"
     cols = "one column" if n == 1 else "one column per input"
-    return (f"{name}: {space(n)} -> {space(m)} has a {what} of shape ({m}, {n}){form}: "
-            f"{rows}, {cols}.")
+    return (
+        f"{name}: {space(n)} -> {space(m)} has a {what} of shape ({m}, {n}){form}: {rows}, {cols}."
+    )
 
 
 def _factors(factors):
@@ -261,10 +271,16 @@ def diagnose(factors, result: str | None = None) -> ProductCheck:
     flat = [(name, s) for name, s in named if len(s) != 2]
     if flat:
         name, s = flat[0]
-        return ProductCheck(False, f"{name} has shape {fmt(s)}, not 2-D: every factor of a product "
-                            "of derivatives is a matrix (rows x columns).",
-                            (f"Reshape {name} to a row (1, n) or a column (n, 1)." if len(s) == 1
-                             else f"Give {name} as a 2-D matrix.",))
+        return ProductCheck(
+            False,
+            f"{name} has shape {fmt(s)}, not 2-D: every factor of a product "
+            "of derivatives is a matrix (rows x columns).",
+            (
+                f"Reshape {name} to a row (1, n) or a column (n, 1)."
+                if len(s) == 1
+                else f"Give {name} as a 2-D matrix.",
+            ),
+        )
     bad = _mismatches(named)
     if not bad:
         shape = (named[0][1][0], named[-1][1][1])
@@ -272,8 +288,11 @@ def diagnose(factors, result: str | None = None) -> ProductCheck:
         return ProductCheck(True, _join(named) + tail, (), shape)
     parts = []
     for a, b in bad:
-        where = ("" if len(named) == 2 else
-                 f" (between factor {a + 1}, {named[a][0]}, and factor {b + 1}, {named[b][0]})")
+        where = (
+            ""
+            if len(named) == 2
+            else f" (between factor {a + 1}, {named[a][0]}, and factor {b + 1}, {named[b][0]})"
+        )
         parts.append(f"inner sizes {named[a][1][1]} and {named[b][1][0]} disagree{where}")
     text = f"{_join(named)}: {'; '.join(parts)}."
     return ProductCheck(False, text, tuple(_suggestions(named)))
@@ -285,19 +304,23 @@ def _suggestions(named):
     swapped = named[::-1]
     if not _mismatches(swapped):
         word = "Swapping" if len(named) == 2 else "Reversing"
-        out.append(f"{word} the order gives {' @ '.join(n for n, _ in swapped)} "
-                   f"{''.join(fmt(s) for _, s in swapped)} -> "
-                   f"{fmt((swapped[0][1][0], swapped[-1][1][1]))}, which fits: {CHAIN_RULE_NOTE}.")
+        out.append(
+            f"{word} the order gives {' @ '.join(n for n, _ in swapped)} "
+            f"{''.join(fmt(s) for _, s in swapped)} -> "
+            f"{fmt((swapped[0][1][0], swapped[-1][1][1]))}, which fits: {CHAIN_RULE_NOTE}."
+        )
     for idx, (name, (r, c)) in enumerate(named):
         if r == c:
             continue
         trial = list(named)
         trial[idx] = (name + ".T", (c, r))
         if not _mismatches(trial):
-            out.append(f"Transposing {name} gives {' @ '.join(n for n, _ in trial)} "
-                       f"{''.join(fmt(s) for _, s in trial)} -> "
-                       f"{fmt((trial[0][1][0], trial[-1][1][1]))}, which fits: is {name} in "
-                       "denominator layout (inputs x outputs)?")
+            out.append(
+                f"Transposing {name} gives {' @ '.join(n for n, _ in trial)} "
+                f"{''.join(fmt(s) for _, s in trial)} -> "
+                f"{fmt((trial[0][1][0], trial[-1][1][1]))}, which fits: is {name} in "
+                "denominator layout (inputs x outputs)?"
+            )
     return out
 
 
@@ -334,8 +357,9 @@ def describe_product(factors, result: str | None = None) -> str:
     return check.text
 
 
-def require_product(factors, result: str | None = None, context: str = "",
-                    suggest: bool = True) -> tuple[int, int]:
+def require_product(
+    factors, result: str | None = None, context: str = "", suggest: bool = True
+) -> tuple[int, int]:
     """The shape of a product of matrices, or a ShapeError explaining why it does not fit.
 
     Parameters

@@ -14,6 +14,7 @@ real=True)``: the lessons work on R^n, and with real symbols ``sqrt(x**2)`` is
 in ``re`` and ``im``. The catalogue in ``gradlib.functions`` uses the same
 symbols, so ``parse("x^2 + y^2")`` and a catalogue entry share their ``x, y``.
 """
+
 import ast
 import keyword
 import math
@@ -33,21 +34,34 @@ import sympy
 from .errors import GradlibError, ParseError, ShapeError, clip, echo
 from .shapes import as_points
 
-__all__ = ["parse", "symbols", "gradient", "jacobian", "derivative", "hessian", "lambdify",
-           "LambdifiedMatrix", "as_matrix", "resolve_variables", "complexity", "Complexity",
-           "check_deadline", "FUNCTIONS",
-           "CONSTANTS"]
+__all__ = [
+    "parse",
+    "symbols",
+    "gradient",
+    "jacobian",
+    "derivative",
+    "hessian",
+    "lambdify",
+    "LambdifiedMatrix",
+    "as_matrix",
+    "resolve_variables",
+    "complexity",
+    "Complexity",
+    "check_deadline",
+    "FUNCTIONS",
+    "CONSTANTS",
+]
 
 # Limits that keep every operation on a typed formula (parse, derivatives, lambdify,
 # comparison) well within a second, whatever the learner types. SymPy evaluates powers
 # of integers eagerly (9**9**9**9 would never finish), so sizes are bounded before any
 # number is built.
-MAX_LENGTH = 500         # characters in a formula
-MAX_PARENTHESES = 10     # nesting depth of ( ): differentiating (((x*x+1)*x+2)*x...) costs ~d^3
-MAX_DEPTH = 100          # depth of the expression tree (-(-(-x)), (((x+1)*x+1)*x+1), ...);
+MAX_LENGTH = 500  # characters in a formula
+MAX_PARENTHESES = 10  # nesting depth of ( ): differentiating (((x*x+1)*x+2)*x...) costs ~d^3
+MAX_DEPTH = 100  # depth of the expression tree (-(-(-x)), (((x+1)*x+1)*x+1), ...);
 #                          a chain a + b - c + ... or a * b / c ... is one level
-MAX_DIGITS = 50          # digits in one number literal
-MAX_EXPONENT = 1000      # |p| and q in a numeric exponent x^(p/q)
+MAX_DIGITS = 50  # digits in one number literal
+MAX_EXPONENT = 1000  # |p| and q in a numeric exponent x^(p/q)
 # Digits of any number the formula builds (numerator or denominator). SymPy factors
 # numbers under a root (sqrt(12) -> 2*sqrt(3)); beyond ~100 digits that takes seconds.
 MAX_NUMBER_DIGITS = 100
@@ -61,8 +75,8 @@ MAX_CONSTANT_NESTING = 1
 # inside arg; with real variables exp(0.5 - exp(0.5 - ...)) costs about 25 ms per
 # function once nested, and a 50-deep tower took 5 s to parse and overflowed Python's
 # stack when differentiated. Lessons nest 2 deep (log(1 + exp(x)), sigmoid(tanh(x))).
-MAX_NESTING = 4          # sin(exp(sqrt(tanh(x)))) is as deep as functions and roots go
-MAX_FUNCTIONS = 16       # functions and roots (x^0.5, x^y) in one formula
+MAX_NESTING = 4  # sin(exp(sqrt(tanh(x)))) is as deep as functions and roots go
+MAX_FUNCTIONS = 16  # functions and roots (x^0.5, x^y) in one formula
 # The deepest expression tree these limits let a formula reach: 3 levels per parenthesis
 # ((x^2*y+1)^2*y+2)^2*y..., a power tower x^x^x^x inside. A composition g2(g1(x)) in a
 # symbolic chain is held to it (gradlib.chain).
@@ -78,55 +92,115 @@ def _sigmoid(u):
 
 # name -> (sympy builder, accepted numbers of arguments)
 FUNCTIONS = {
-    "sin": (sympy.sin, (1,)), "cos": (sympy.cos, (1,)), "tan": (sympy.tan, (1,)),
-    "cot": (sympy.cot, (1,)), "sec": (sympy.sec, (1,)), "csc": (sympy.csc, (1,)),
-    "asin": (sympy.asin, (1,)), "acos": (sympy.acos, (1,)), "atan": (sympy.atan, (1,)),
-    "arcsin": (sympy.asin, (1,)), "arccos": (sympy.acos, (1,)), "arctan": (sympy.atan, (1,)),
+    "sin": (sympy.sin, (1,)),
+    "cos": (sympy.cos, (1,)),
+    "tan": (sympy.tan, (1,)),
+    "cot": (sympy.cot, (1,)),
+    "sec": (sympy.sec, (1,)),
+    "csc": (sympy.csc, (1,)),
+    "asin": (sympy.asin, (1,)),
+    "acos": (sympy.acos, (1,)),
+    "atan": (sympy.atan, (1,)),
+    "arcsin": (sympy.asin, (1,)),
+    "arccos": (sympy.acos, (1,)),
+    "arctan": (sympy.atan, (1,)),
     "atan2": (sympy.atan2, (2,)),
-    "sinh": (sympy.sinh, (1,)), "cosh": (sympy.cosh, (1,)), "tanh": (sympy.tanh, (1,)),
-    "asinh": (sympy.asinh, (1,)), "acosh": (sympy.acosh, (1,)), "atanh": (sympy.atanh, (1,)),
-    "exp": (sympy.exp, (1,)), "log": (sympy.log, (1, 2)), "ln": (sympy.log, (1,)),
-    "sqrt": (sympy.sqrt, (1,)), "abs": (sympy.Abs, (1,)), "sigmoid": (_sigmoid, (1,)),
+    "sinh": (sympy.sinh, (1,)),
+    "cosh": (sympy.cosh, (1,)),
+    "tanh": (sympy.tanh, (1,)),
+    "asinh": (sympy.asinh, (1,)),
+    "acosh": (sympy.acosh, (1,)),
+    "atanh": (sympy.atanh, (1,)),
+    "exp": (sympy.exp, (1,)),
+    "log": (sympy.log, (1, 2)),
+    "ln": (sympy.log, (1,)),
+    "sqrt": (sympy.sqrt, (1,)),
+    "abs": (sympy.Abs, (1,)),
+    "sigmoid": (_sigmoid, (1,)),
 }
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 
 ALLOWED = textwrap.fill(
     "Allowed: numbers (12, 0.5, 3e-4), variable names (x, y2, theta), + - * / ^ (or **), ( ), "
-    "the functions " + ", ".join(sorted(FUNCTIONS)) + ", and the constants pi, e.", width=88)
+    "the functions " + ", ".join(sorted(FUNCTIONS)) + ", and the constants pi, e.",
+    width=88,
+)
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _DECIMAL = re.compile(r"(?P<mantissa>\d+\.?\d*|\.\d+)(?:[eE](?P<exponent>[+-]?\d+))?\Z")
-_TOKEN = re.compile(r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
-                    r"|(?P<name>[A-Za-z_]\w*)|(?P<op>\*\*|//|.))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[A-Za-z_]\w*)|(?P<op>\*\*|//|.))"
+)
 _ASCII_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \t+-*/^().,_")
 _CHAR_HINTS = {
     "=": "a formula has no '=': type only the right-hand side (for f(x) = x^2 type x^2)",
-    "'": "text in quotes is not mathematics", '"': "text in quotes is not mathematics",
+    "'": "text in quotes is not mathematics",
+    '"': "text in quotes is not mathematics",
     "[": "square brackets are not used: group with ( ), and name variables x1, x2 instead of x[1]",
     "]": "square brackets are not used: group with ( ), and name variables x1, x2 instead of x[1]",
-    "{": "braces are not used: group with ( )", "}": "braces are not used: group with ( )",
-    "!": "factorials are not supported", "%": "the remainder % is not supported",
+    "{": "braces are not used: group with ( )",
+    "}": "braces are not used: group with ( )",
+    "!": "factorials are not supported",
+    "%": "the remainder % is not supported",
     "@": "the matrix product @ is not part of a formula: write * for a product",
-    "<": "comparisons are not formulas", ">": "comparisons are not formulas",
-    "#": "comments are not allowed", ";": "type one formula, without ';'",
+    "<": "comparisons are not formulas",
+    ">": "comparisons are not formulas",
+    "#": "comments are not allowed",
+    ";": "type one formula, without ';'",
     ":": "':' is Python syntax (lambda, slices, :=), not a formula",
     "\\": "type the formula on one line, and / for division",
 }
-_UNICODE_HINTS = {"\u2212": "-", "\u2013": "-", "\u00d7": "*", "\u00b7": "*", "\u22c5": "*",
-                  "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi",
-                  "\u221a": "sqrt(...)"}
-_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-              ast.Div: operator.truediv}  # ** is _Builder._power
-_OTHER_OPERATORS = {ast.FloorDiv: "//", ast.Mod: "%", ast.MatMult: "@", ast.BitAnd: "&",
-                    ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
+_UNICODE_HINTS = {
+    "\u2212": "-",
+    "\u2013": "-",
+    "\u00d7": "*",
+    "\u00b7": "*",
+    "\u22c5": "*",
+    "\u00f7": "/",
+    "\u00b2": "^2",
+    "\u00b3": "^3",
+    "\u03c0": "pi",
+    "\u221a": "sqrt(...)",
+}
+_OPERATORS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}  # ** is _Builder._power
+_OTHER_OPERATORS = {
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
 _CONSTRUCTS = {  # Python syntax that is not mathematics, in the words of the error message
-    "Attribute": "attribute access (a '.' after a name)", "Subscript": "indexing with [ ]",
-    "Tuple": "a comma (one formula at a time)", "List": "a list", "Set": "a set",
-    "Dict": "a dict", "Lambda": "lambda", "IfExp": "'if ... else'", "BoolOp": "'and' / 'or'",
-    "Compare": "a comparison", "NamedExpr": "':=' assignment", "Starred": "'*' unpacking",
-    "GeneratorExp": "a comprehension", "ListComp": "a comprehension", "SetComp": "a comprehension",
-    "DictComp": "a comprehension", "JoinedStr": "an f-string", "Await": "'await'",
-    "Yield": "'yield'", "YieldFrom": "'yield from'", "Slice": "a slice",
+    "Attribute": "attribute access (a '.' after a name)",
+    "Subscript": "indexing with [ ]",
+    "Tuple": "a comma (one formula at a time)",
+    "List": "a list",
+    "Set": "a set",
+    "Dict": "a dict",
+    "Lambda": "lambda",
+    "IfExp": "'if ... else'",
+    "BoolOp": "'and' / 'or'",
+    "Compare": "a comparison",
+    "NamedExpr": "':=' assignment",
+    "Starred": "'*' unpacking",
+    "GeneratorExp": "a comprehension",
+    "ListComp": "a comprehension",
+    "SetComp": "a comprehension",
+    "DictComp": "a comprehension",
+    "JoinedStr": "an f-string",
+    "Await": "'await'",
+    "Yield": "'yield'",
+    "YieldFrom": "'yield from'",
+    "Slice": "a slice",
 }
 
 
@@ -152,11 +226,21 @@ def _check_characters(text):
         if c in _CHAR_HINTS:
             _fail(text, i, i + 1, f"the character {c!r} is not allowed", _CHAR_HINTS[c])
         if not c.isprintable():
-            _fail(text, i, i + 1, f"the control character U+{ord(c):04X} is not allowed",
-                  "type the formula on one line")
+            _fail(
+                text,
+                i,
+                i + 1,
+                f"the control character U+{ord(c):04X} is not allowed",
+                "type the formula on one line",
+            )
         if c.isascii():
-            _fail(text, i, i + 1, f"the character {c!r} is not used in formulas",
-                  "use letters, digits, spaces and + - * / ^ ( ) , .")
+            _fail(
+                text,
+                i,
+                i + 1,
+                f"the character {c!r} is not used in formulas",
+                "use letters, digits, spaces and + - * / ^ ( ) , .",
+            )
         name = unicodedata.name(c, f"U+{ord(c):04X}")
         if c in _UNICODE_HINTS:
             fix = f"type {_UNICODE_HINTS[c]} instead"
@@ -173,12 +257,18 @@ def _check_parentheses(text):
         if c == "(":
             open_at.append(i)
             if len(open_at) > MAX_PARENTHESES:
-                _fail(text, i, i + 1, f"parentheses are nested more than {MAX_PARENTHESES} deep",
-                      "simplify the formula")
+                _fail(
+                    text,
+                    i,
+                    i + 1,
+                    f"parentheses are nested more than {MAX_PARENTHESES} deep",
+                    "simplify the formula",
+                )
         elif c == ")":
             if not open_at:
-                _fail(text, i, i + 1, "this ')' has no matching "
-                                      "'('", "remove it or add a '(' before")
+                _fail(
+                    text, i, i + 1, "this ')' has no matching '('", "remove it or add a '(' before"
+                )
             open_at.pop()
     if open_at:
         _fail(text, open_at[-1], open_at[-1] + 1, "this '(' is never closed", "add a ')'")
@@ -191,18 +281,33 @@ def _check_tokens(text):
         kind = match.lastgroup
         start, end, token = match.start(kind), match.end(kind), match.group(kind)
         if kind == "name" and keyword.iskeyword(token):
-            _fail(text, start, end, f"{token!r} is a Python keyword, not mathematics",
-                  "type a formula such as x^2 + sin(y)")
+            _fail(
+                text,
+                start,
+                end,
+                f"{token!r} is a Python keyword, not mathematics",
+                "type a formula such as x^2 + sin(y)",
+            )
         if token == "//":
             _fail(text, start, end, "floor division // is not supported", "write / for division")
         if previous is not None and (kind != "op" or token == "("):
             p_kind, p_start, p_token = previous
             if p_kind == "name" and p_token in FUNCTIONS and token != "(":
-                _fail(text, p_start, end, f"the function {p_token} needs parentheses",
-                      f"write {p_token}({token})")
+                _fail(
+                    text,
+                    p_start,
+                    end,
+                    f"the function {p_token} needs parentheses",
+                    f"write {p_token}({token})",
+                )
             if not (p_kind == "name" and token == "("):  # f(...) is a call, checked later
-                _fail(text, p_start, end, "implicit multiplication is not supported",
-                      f"write {p_token}*{token} with an explicit *")
+                _fail(
+                    text,
+                    p_start,
+                    end,
+                    "implicit multiplication is not supported",
+                    f"write {p_token}*{token} with an explicit *",
+                )
         previous = (kind, start, token) if kind != "op" or token == ")" else None
 
 
@@ -227,8 +332,9 @@ class _Builder:
 
     def build(self, node, depth=0):
         if depth > MAX_DEPTH:
-            self.fail(node, f"the formula is nested more than {MAX_DEPTH} levels deep",
-                      "simplify it")
+            self.fail(
+                node, f"the formula is nested more than {MAX_DEPTH} levels deep", "simplify it"
+            )
         method = getattr(self, "_" + type(node).__name__, None)
         if method is None:
             what = _CONSTRUCTS.get(type(node).__name__, f"Python syntax ({type(node).__name__})")
@@ -242,12 +348,22 @@ class _Builder:
         # ones were checked when their own node was built.
         for part in (result, *result.args):
             if part.is_Rational and max(abs(part.p), part.q) >= _NUMBER_LIMIT:
-                self.fail(node, f"numbers in this formula get too long (over {MAX_NUMBER_DIGITS} "
-                          "digits in a numerator or a denominator)", "use shorter numbers")
-            if (part.is_Pow and part.exp.is_Rational
-                    and max(abs(part.exp.p), part.exp.q) > MAX_EXPONENT):
-                self.fail(node, "exponents in this formula get too large",
-                          f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}")
+                self.fail(
+                    node,
+                    f"numbers in this formula get too long (over {MAX_NUMBER_DIGITS} "
+                    "digits in a numerator or a denominator)",
+                    "use shorter numbers",
+                )
+            if (
+                part.is_Pow
+                and part.exp.is_Rational
+                and max(abs(part.exp.p), part.exp.q) > MAX_EXPONENT
+            ):
+                self.fail(
+                    node,
+                    "exponents in this formula get too large",
+                    f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}",
+                )
 
     def _Constant(self, node, depth):
         value = node.value
@@ -258,29 +374,35 @@ class _Builder:
         literal = ast.get_source_segment(self.source, node)
         match = _DECIMAL.match(literal)
         if match is None:
-            self.fail(node, "this number is not in decimal "
-                            "form", "write numbers like 12, 0.5 or 3e-4")
+            self.fail(
+                node, "this number is not in decimal form", "write numbers like 12, 0.5 or 3e-4"
+            )
         if sum(c.isdigit() for c in match["mantissa"]) > MAX_DIGITS:
             self.fail(node, f"this number has more than {MAX_DIGITS} digits", "round it")
         # The exponent alone rules out 1e99999999 before its 10^99999999 is built.
         exponent = abs(int(match["exponent"] or 0))
         value = Fraction(literal) if exponent <= 2 * MAX_NUMBER_DIGITS else None
         if value is None or value >= _NUMBER_LIMIT or (_NUMBER_LIMIT // 10) % value.denominator:
-            self.fail(node, "this number is out of range",
-                      f"numbers are below 1e{MAX_NUMBER_DIGITS} in size, with at most "
-                      f"{MAX_NUMBER_DIGITS - 1} decimal places (1e-{MAX_NUMBER_DIGITS - 1} is the "
-                      "smallest)")
+            self.fail(
+                node,
+                "this number is out of range",
+                f"numbers are below 1e{MAX_NUMBER_DIGITS} in size, with at most "
+                f"{MAX_NUMBER_DIGITS - 1} decimal places (1e-{MAX_NUMBER_DIGITS - 1} is the "
+                "smallest)",
+            )
         # Decimals become exact fractions (0.5 -> 1/2), so derivatives stay exact.
         return sympy.Rational(value)
 
     def _Name(self, node, depth):
         name = node.id
         if name.startswith("_"):
-            self.fail(node, "names starting with '_' are not "
-                            "allowed", "name variables like x, y2, theta")
+            self.fail(
+                node, "names starting with '_' are not allowed", "name variables like x, y2, theta"
+            )
         if name in FUNCTIONS:
-            self.fail(node, f"{name} is a "
-                            "function", f"give it an argument in parentheses: {name}(x)")
+            self.fail(
+                node, f"{name} is a function", f"give it an argument in parentheses: {name}(x)"
+            )
         if name in CONSTANTS:
             return CONSTANTS[name]
         if self.variables is None:
@@ -303,14 +425,20 @@ class _Builder:
         if op not in _OPERATORS and op is not ast.Pow:
             symbol = _OTHER_OPERATORS.get(op, op.__name__)
             gap = self.source.find(symbol, node.left.end_col_offset, node.right.col_offset)
-            self.fail(node, f"the operator {symbol} is not supported", "use + - * / ^",
-                      span=(gap, gap + len(symbol)) if gap >= 0 else None)
+            self.fail(
+                node,
+                f"the operator {symbol} is not supported",
+                "use + - * / ^",
+                span=(gap, gap + len(symbol)) if gap >= 0 else None,
+            )
         if op is ast.Pow:
             return self._power(node, self.build(node.left, depth), self.build(node.right, depth))
         # x + y - z + ... is a left-leaning chain of BinOps: one level, built without recursion
         chain = [node]
-        while (isinstance(chain[-1].left, ast.BinOp)
-               and _CHAINS.get(type(chain[-1].left.op)) == _CHAINS[op]):
+        while (
+            isinstance(chain[-1].left, ast.BinOp)
+            and _CHAINS.get(type(chain[-1].left.op)) == _CHAINS[op]
+        ):
             chain.append(chain[-1].left)
         result = self.build(chain[-1].left, depth)
         for step in reversed(chain):
@@ -328,16 +456,22 @@ class _Builder:
             self._count_function(node, base, exponent)
         if exponent.is_Number:
             if abs(exponent.p) > MAX_EXPONENT or exponent.q > MAX_EXPONENT:
-                self.fail(node.right, "this exponent is too large",
-                          f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}")
+                self.fail(
+                    node.right,
+                    "this exponent is too large",
+                    f"exponents are fractions p/q with p and q up to {MAX_EXPONENT}",
+                )
             if base == 0 and exponent < 0:
                 self.fail(node, "division by zero (0 to a negative power)")
             size = max(abs(base.p), base.q) if base.is_Rational else 1
             if size > 1:  # count the digits before sympy computes the power
                 digits = math.floor(abs(float(exponent)) * math.log10(size)) + 1
                 if digits > MAX_NUMBER_DIGITS:
-                    self.fail(node, f"this power is too large to compute exactly ({digits} digits; "
-                              f"at most {MAX_NUMBER_DIGITS})")
+                    self.fail(
+                        node,
+                        f"this power is too large to compute exactly ({digits} digits; "
+                        f"at most {MAX_NUMBER_DIGITS})",
+                    )
         return self._real(node, sympy.Pow(base, exponent))
 
     def _count_function(self, node, *args, count=1):
@@ -349,12 +483,16 @@ class _Builder:
             self.fail_nesting(node)
 
     def fail_functions(self, node):
-        self.fail(node, f"the formula has more than {MAX_FUNCTIONS} functions and roots",
-                  "simplify it")
+        self.fail(
+            node, f"the formula has more than {MAX_FUNCTIONS} functions and roots", "simplify it"
+        )
 
     def fail_nesting(self, node):
-        self.fail(node, f"functions and roots are nested more than {MAX_NESTING} deep",
-                  "the deepest allowed is like sin(exp(sqrt(tanh(x))))")
+        self.fail(
+            node,
+            f"functions and roots are nested more than {MAX_NESTING} deep",
+            "the deepest allowed is like sin(exp(sqrt(tanh(x))))",
+        )
 
     def _real(self, node, result):
         """Refuse what is not finite and real (sqrt(-1), log(0), x*log(0, x)): lessons are real."""
@@ -367,25 +505,35 @@ class _Builder:
     def _check_constant_nesting(self, node, *args):
         if not any(arg.free_symbols for arg in args):
             if 1 + max(complexity(arg).nesting for arg in args) > MAX_CONSTANT_NESTING:
-                self.fail(node, "functions or roots of constants may not be nested",
-                          "type the number instead, e.g. 0.1234")
+                self.fail(
+                    node,
+                    "functions or roots of constants may not be nested",
+                    "type the number instead, e.g. 0.1234",
+                )
 
     def _Call(self, node, depth):
         func = node.func
         if not isinstance(func, ast.Name):
             if isinstance(func, (ast.Attribute, ast.Subscript, ast.Lambda)):
                 self.build(func, depth)  # reports the construct itself: .attr, [ ], lambda
-            self.fail(node, "a '(' right after a number or a bracket",
-                      "write * for multiplication, like 2*(x + 1)")
+            self.fail(
+                node,
+                "a '(' right after a number or a bracket",
+                "write * for multiplication, like 2*(x + 1)",
+            )
         name = func.id
         if name not in FUNCTIONS:
             if name.startswith("_"):
                 self.fail(func, "names starting with '_' are not allowed")
-            self.fail(func, f"{name!r} is not a known "
-                            "function", f"for a product write {name}*(...)")
+            self.fail(
+                func, f"{name!r} is not a known function", f"for a product write {name}*(...)"
+            )
         if node.keywords:
-            self.fail(node.keywords[0], "keyword arguments are not allowed",
-                      f"write {name}(x) with plain arguments")
+            self.fail(
+                node.keywords[0],
+                "keyword arguments are not allowed",
+                f"write {name}(x) with plain arguments",
+            )
         builder, arities = FUNCTIONS[name]
         if len(node.args) not in arities:
             expected = " or ".join(map(str, arities))
@@ -393,19 +541,26 @@ class _Builder:
         args = [self.build(arg, depth) for arg in node.args]
         self._check_constant_nesting(node, *args)
         self._count_function(node, *args, count=len(args) if name == "log" else 1)  # log(x)/log(b)
-        if name == "log" and len(args) == 2 and args[1].is_number and not (
-                args[1].is_positive and args[1] != 1):
-            self.fail(node, f"the logarithm to the base {args[1]} is not defined",
-                      "the base must be a positive number other than 1")
+        if (
+            name == "log"
+            and len(args) == 2
+            and args[1].is_number
+            and not (args[1].is_positive and args[1] != 1)
+        ):
+            self.fail(
+                node,
+                f"the logarithm to the base {args[1]} is not defined",
+                "the base must be a positive number other than 1",
+            )
         return self._real(node, builder(*args))
 
 
 class Complexity(NamedTuple):
     """What ``parse`` limits in a formula, because building and differentiating it cost time."""
 
-    nesting: int    # functions and roots (non-integer powers) inside each other
+    nesting: int  # functions and roots (non-integer powers) inside each other
     functions: int  # functions and roots, each time they occur
-    depth: int      # levels of the expression tree
+    depth: int  # levels of the expression tree
 
 
 def complexity(expr, inside=None) -> Complexity:
@@ -431,9 +586,11 @@ def complexity(expr, inside=None) -> Complexity:
         return inside[expr]
     parts = [complexity(arg, inside) for arg in expr.args]
     own = int(isinstance(expr, sympy.Function) or (expr.is_Pow and not expr.exp.is_Integer))
-    return Complexity(max((p.nesting for p in parts), default=0) + own,
-                      sum(p.functions for p in parts) + own,
-                      max((p.depth for p in parts), default=0) + 1)
+    return Complexity(
+        max((p.nesting for p in parts), default=0) + own,
+        sum(p.functions for p in parts) + own,
+        max((p.depth for p in parts), default=0) + 1,
+    )
 
 
 def resolve_variables(variables, exprs=(), *, symbols_by_name=False):
@@ -473,6 +630,7 @@ def resolve_variables(variables, exprs=(), *, symbols_by_name=False):
         if len(found) == 1:
             return next(iter(found))
         return v if isinstance(v, sympy.Symbol) else sympy.Symbol(v, real=True)
+
     return tuple(map(resolve, items))
 
 
@@ -483,29 +641,40 @@ def _variable_items(variables):
     elif isinstance(variables, sympy.Symbol):
         items = [variables]
     elif isinstance(variables, (list, tuple)) or (
-            isinstance(variables, sympy.MatrixBase) and 1 in variables.shape):
+        isinstance(variables, sympy.MatrixBase) and 1 in variables.shape
+    ):
         items = list(variables)
     else:
-        raise GradlibError(f"variables must be a list of names or sympy Symbols, or a string like "
-                           f"'x y z'; got {type(variables).__name__}")
+        raise GradlibError(
+            f"variables must be a list of names or sympy Symbols, or a string like "
+            f"'x y z'; got {type(variables).__name__}"
+        )
     if not items:
         raise GradlibError("no variables given: name them, e.g. variables='x y'")
     for item in items:
         if isinstance(item, str):
             if not _NAME.match(item) or keyword.iskeyword(item):
-                raise GradlibError(f"{echo(item)} is not a valid variable name: use letters, "
-                                   "digits and _, starting with a letter, e.g. x, y2, theta")
+                raise GradlibError(
+                    f"{echo(item)} is not a valid variable name: use letters, "
+                    "digits and _, starting with a letter, e.g. x, y2, theta"
+                )
             if item in FUNCTIONS or item in CONSTANTS:
-                raise GradlibError(f"{item!r} is a function or constant in formulas and cannot be "
-                                   "a variable: pick another name")
+                raise GradlibError(
+                    f"{item!r} is a function or constant in formulas and cannot be "
+                    "a variable: pick another name"
+                )
         elif not isinstance(item, sympy.Symbol):
-            raise GradlibError(f"each variable must be a name or a sympy Symbol; got {echo(item)} "
-                               f"({type(item).__name__})")
+            raise GradlibError(
+                f"each variable must be a name or a sympy Symbol; got {echo(item)} "
+                f"({type(item).__name__})"
+            )
     names = [str(item) for item in items]
     repeated = sorted(n for n, count in Counter(names).items() if count > 1)
     if repeated:
-        raise GradlibError(f"the variable(s) {clip(', '.join(repeated))} appear more than once in "
-                           f"{echo(names)}: list each variable once")
+        raise GradlibError(
+            f"the variable(s) {clip(', '.join(repeated))} appear more than once in "
+            f"{echo(names)}: list each variable once"
+        )
     return items
 
 
@@ -528,8 +697,10 @@ def symbols(names):
     >>> theta.is_real, parse("r*cos(theta)").free_symbols == {r, theta}
     (True, True)
     """
-    return tuple(v if isinstance(v, sympy.Symbol) else sympy.Symbol(v, real=True)
-                 for v in _variable_items(names))
+    return tuple(
+        v if isinstance(v, sympy.Symbol) else sympy.Symbol(v, real=True)
+        for v in _variable_items(names)
+    )
 
 
 def parse(text, variables=None):
@@ -583,11 +754,17 @@ def parse(text, variables=None):
     Allowed: ...
     """
     if not isinstance(text, str):
-        raise ParseError(f"expected the formula as a string, got {type(text).__name__}: "
-                         f"{text!r:.60}")
+        raise ParseError(
+            f"expected the formula as a string, got {type(text).__name__}: {text!r:.60}"
+        )
     if len(text) > MAX_LENGTH:
-        _fail(text, MAX_LENGTH, len(text), f"the formula is too long ({len(text)} characters, "
-              f"at most {MAX_LENGTH})", "shorten it")
+        _fail(
+            text,
+            MAX_LENGTH,
+            len(text),
+            f"the formula is too long ({len(text)} characters, at most {MAX_LENGTH})",
+            "shorten it",
+        )
     if not text.strip():
         raise ParseError("the formula is empty: type an expression such as x^2 + y\n" + ALLOWED)
     allowed = None
@@ -595,8 +772,10 @@ def parse(text, variables=None):
         allowed = {str(v): v for v in symbols(variables)}
         clash = sorted(set(allowed) & (set(FUNCTIONS) | set(CONSTANTS)))
         if clash:
-            raise ParseError(f"the variable(s) {', '.join(clash)} clash with a function or "
-                             "constant of the same name in formulas: rename them")
+            raise ParseError(
+                f"the variable(s) {', '.join(clash)} clash with a function or "
+                "constant of the same name in formulas: rename them"
+            )
     _check_characters(text)
     _check_parentheses(text)
     _check_tokens(text)
@@ -611,11 +790,21 @@ def parse(text, variables=None):
         start = builder.column[min(max((getattr(err, "offset", None) or 1) - 1, 0), len(source))]
         end_of_text = len(text.rstrip())
         if start >= end_of_text:
-            _fail(text, end_of_text - 1, end_of_text, "the formula ends too early",
-                  "complete it after the last character")
+            _fail(
+                text,
+                end_of_text - 1,
+                end_of_text,
+                "the formula ends too early",
+                "complete it after the last character",
+            )
         token = _TOKEN.match(text, start)
-        _fail(text, start, max(start + 1, token.end() if token else 0),
-              "this is not a valid formula here", "check the operators and parentheses around it")
+        _fail(
+            text,
+            start,
+            max(start + 1, token.end() if token else 0),
+            "this is not a valid formula here",
+            "check the operators and parentheses around it",
+        )
     expr = builder.build(tree.body)
     # sympy may write out more than was typed (sqrt(x^2*y) is abs(x)*sqrt(y)): the result
     # itself keeps the limits, so anything built from it (a chain, a derivative) starts there
@@ -625,13 +814,19 @@ def parse(text, variables=None):
     if size.nesting > MAX_NESTING:
         builder.fail_nesting(tree.body)
     if size.depth > MAX_TREE_DEPTH:
-        builder.fail(tree.body, f"the formula is nested too deeply ({size.depth} levels; at most "
-                     f"{MAX_TREE_DEPTH})", "simplify it")
+        builder.fail(
+            tree.body,
+            f"the formula is nested too deeply ({size.depth} levels; at most {MAX_TREE_DEPTH})",
+            "simplify it",
+        )
     if builder.unknown:
         names = list(dict.fromkeys(name for name, _ in builder.unknown))
-        builder.fail(builder.unknown[0][1], f"unknown variable(s) {', '.join(names)}",
-                     f"the variables are {', '.join(allowed)}: add {', '.join(names)} to the "
-                     "variables, or type a number instead")
+        builder.fail(
+            builder.unknown[0][1],
+            f"unknown variable(s) {', '.join(names)}",
+            f"the variables are {', '.join(allowed)}: add {', '.join(names)} to the "
+            "variables, or type a number instead",
+        )
     return expr
 
 
@@ -643,9 +838,11 @@ def _as_expr(item, variables):
         return item
     if isinstance(item, (int, float, Fraction, np.number)) and not isinstance(item, bool):
         return sympy.sympify(item)  # a number, checked above: never a string
-    raise GradlibError(f"expected a formula string, a sympy expression or a number; got "
-                       f"{type(item).__name__} ({echo(item, 60)}). For a numpy function use "
-                       "gl.jacobian, the numeric version")
+    raise GradlibError(
+        f"expected a formula string, a sympy expression or a number; got "
+        f"{type(item).__name__} ({echo(item, 60)}). For a numpy function use "
+        "gl.jacobian, the numeric version"
+    )
 
 
 def as_matrix(exprs, variables=None):
@@ -690,8 +887,10 @@ def as_matrix(exprs, variables=None):
 def check_deadline(deadline, what="these formulas"):
     """Refuse to read more formulas once ``deadline`` (a ``time.process_time()``) has passed."""
     if time.process_time() > deadline:
-        raise ParseError(f"reading {what} takes more than {TIME_BUDGET:g} s of computing: use "
-                         "fewer or simpler formulas")
+        raise ParseError(
+            f"reading {what} takes more than {TIME_BUDGET:g} s of computing: use "
+            "fewer or simpler formulas"
+        )
 
 
 def _prepare(exprs, variables, vector=True):
@@ -703,8 +902,10 @@ def _prepare(exprs, variables, vector=True):
     items = _variable_items(variables)
     matrix = as_matrix(exprs, symbols(items))
     if vector and 1 not in matrix.shape:
-        raise ShapeError(f"expected a vector of expressions, shape (m, 1) or (1, m); got a "
-                         f"{matrix.rows}x{matrix.cols} matrix: pass one column, e.g. M[:, 0]")
+        raise ShapeError(
+            f"expected a vector of expressions, shape (m, 1) or (1, m); got a "
+            f"{matrix.rows}x{matrix.cols} matrix: pass one column, e.g. M[:, 0]"
+        )
     resolved = resolve_variables(items, [matrix])
     extra = sorted(matrix.free_symbols - set(resolved), key=str)
     if extra:
@@ -716,20 +917,24 @@ def _prepare(exprs, variables, vector=True):
                 f"the expression's {ours} ({kind.get(ours.is_real, 'not known to be real')}) and "
                 f"the variable {theirs} ({kind.get(theirs.is_real, 'not known to be real')}) are "
                 "different sympy Symbols: make both with gl.symbolic.symbols('x y'), or pass the "
-                "variables by name")
+                "variables by name"
+            )
         names = ", ".join(map(str, extra))
         raise GradlibError(
             f"the expression contains {names}, which {'is' if len(extra) == 1 else 'are'} not "
             f"among the variables ({', '.join(map(str, resolved))}): add {names} to the "
-            f"variables, or substitute numbers first, e.g. expr.subs({extra[0]}, 1)")
+            f"variables, or substitute numbers first, e.g. expr.subs({extra[0]}, 1)"
+        )
     return matrix, resolved
 
 
 def _scalar(matrix, wanted):
     if matrix.shape != (1, 1):
-        raise ShapeError(f"{wanted} needs one scalar-valued expression; got {len(matrix)} "
-                         f"expressions (shape {matrix.rows}x{matrix.cols}). For a vector-valued "
-                         f"function use gl.symbolic.jacobian, shape ({len(matrix)}, n)")
+        raise ShapeError(
+            f"{wanted} needs one scalar-valued expression; got {len(matrix)} "
+            f"expressions (shape {matrix.rows}x{matrix.cols}). For a vector-valued "
+            f"function use gl.symbolic.jacobian, shape ({len(matrix)}, n)"
+        )
     return matrix[0, 0]
 
 
@@ -833,7 +1038,8 @@ def derivative(exprs, t):
         raise GradlibError(
             f"derivative is for curves R -> R^m in one variable; got {len(items)} variables "
             f"({', '.join(map(str, items))}). For several variables use gl.symbolic.jacobian "
-            "(shape (m, n)) or gl.symbolic.gradient (shape (1, n))")
+            "(shape (m, n)) or gl.symbolic.gradient (shape (1, n))"
+        )
     matrix, (t,) = _prepare(exprs, items)
     return sympy.Matrix(list(matrix)).diff(t)
 
@@ -884,9 +1090,10 @@ def _by_matrix(exprs, W, wanted):
     matrix, variables = _prepare(matrix, items + constants, vector=False)
     if wanted == "gradient":
         _scalar(matrix, wanted)
-    outputs, variables = list(matrix), variables[:len(items)]
-    return sympy.Array([sympy.diff(f, v) for f in outputs for v in variables],
-                       (len(outputs),) + tuple(W.shape))
+    outputs, variables = list(matrix), variables[: len(items)]
+    return sympy.Array(
+        [sympy.diff(f, v) for f in outputs for v in variables], (len(outputs),) + tuple(W.shape)
+    )
 
 
 def flatten(J):
@@ -912,9 +1119,11 @@ def flatten(J):
     if isinstance(J, sympy.MatrixBase):
         return J
     if not isinstance(J, sympy.NDimArray) or J.rank() < 2:
-        raise GradlibError(f"flatten needs a sympy Array of shape (m, p, q) from jacobian or "
-                           f"gradient with respect to a matrix; got {type(J).__name__}"
-                           f"{f' of shape {J.shape}' if hasattr(J, 'shape') else ''}")
+        raise GradlibError(
+            f"flatten needs a sympy Array of shape (m, p, q) from jacobian or "
+            f"gradient with respect to a matrix; got {type(J).__name__}"
+            f"{f' of shape {J.shape}' if hasattr(J, 'shape') else ''}"
+        )
     m = J.shape[0]
     return sympy.Matrix(m, len(J) // m, list(sympy.flatten(J.tolist())))
 
@@ -924,7 +1133,7 @@ def _dirac_delta(u, k=0):
 
     The derivative of sign(u), so of the second derivative of abs(u): 0 away from the kink.
     """
-    return np.where(np.asarray(u) == 0, np.nan, 0.0)   # also for its k-th derivative
+    return np.where(np.asarray(u) == 0, np.nan, 0.0)  # also for its k-th derivative
 
 
 class LambdifiedMatrix:
@@ -949,16 +1158,20 @@ class LambdifiedMatrix:
         entries = list(self.matrix)
         unknown = self.matrix.atoms(sympy.Derivative)
         if unknown:  # e.g. the second derivative of abs(sqrt(x) - 1): d/dx sign(sqrt(x) - 1)
-            raise GradlibError(f"the matrix contains {echo(min(unknown, key=str), 60)}, a "
-                               "derivative sympy could not work out, so it has no numeric value; "
-                               "use gl.jacobian or gl.hessian (numeric) for this function")
+            raise GradlibError(
+                f"the matrix contains {echo(min(unknown, key=str), 60)}, a "
+                "derivative sympy could not work out, so it has no numeric value; "
+                "use gl.jacobian or gl.hessian (numeric) for this function"
+            )
         try:
-            self._entries = sympy.lambdify(self.variables, entries, cse=True,
-                                           modules=[{"DiracDelta": _dirac_delta}, "numpy"])
+            self._entries = sympy.lambdify(
+                self.variables, entries, cse=True, modules=[{"DiracDelta": _dirac_delta}, "numpy"]
+            )
             # One real point: Python floats and the math module are several times faster
             # than numpy scalars.
-            self._entries_math = sympy.lambdify(self.variables, entries, cse=True,
-                                                modules=[{"DiracDelta": _dirac_delta}, "math"])
+            self._entries_math = sympy.lambdify(
+                self.variables, entries, cse=True, modules=[{"DiracDelta": _dirac_delta}, "math"]
+            )
         except (NotImplementedError, TypeError, ValueError) as err:  # a function numpy lacks
             raise GradlibError(f"the matrix cannot be evaluated with numpy: {clip(err)}") from err
         # Entries that sympy cannot prove real may come out complex (e.g. (-1)**(1/3) * x).

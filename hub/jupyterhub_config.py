@@ -17,6 +17,7 @@ GRADLIB_HUB_PROXY      the configurable-http-proxy command (.hub/node_modules/.b
 GRADLIB_HUB_TOKEN      optional: an API token with the rights to create users and start servers
 GRADLIB_HUB_SPAWNER_ARGS  optional: JSON list of extra arguments for each student's server
 """
+
 import json
 import os
 import sys
@@ -25,13 +26,15 @@ from pathlib import Path
 c = get_config()  # noqa: F821  (JupyterHub provides it)
 
 work = Path(os.environ["GRADLIB_HUB_DIR"])
-bin_dir = Path(sys.executable).parent          # the hub's environment is the students' environment
+bin_dir = Path(sys.executable).parent  # the hub's environment is the students' environment
 
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = int(os.environ.get("GRADLIB_HUB_PORT", "8000"))
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(os.environ.get("GRADLIB_HUB_API_PORT", "8081"))
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ.get('GRADLIB_HUB_PROXY_API', '8001')}"
+c.ConfigurableHTTPProxy.api_url = (
+    f"http://127.0.0.1:{os.environ.get('GRADLIB_HUB_PROXY_API', '8001')}"
+)
 c.ConfigurableHTTPProxy.command = [os.environ.get("GRADLIB_HUB_PROXY", "configurable-http-proxy")]
 c.ConfigurableHTTPProxy.pid_file = str(work / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{work / 'jupyterhub.sqlite'}"
@@ -39,15 +42,15 @@ c.JupyterHub.cookie_secret_file = str(work / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(work / "jupyterhub.pid")
 
 c.JupyterHub.authenticator_class = "dummy"
-c.Authenticator.allow_all = True               # any name logs in: a local trial, not a class
+c.Authenticator.allow_all = True  # any name logs in: a local trial, not a class
 
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = str(work / "homes" / "{username}")
 c.Spawner.cmd = [str(bin_dir / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL"]   # not PYTHONPATH: gradlib comes from the image
+c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL"]  # not PYTHONPATH: gradlib comes from the image
 c.Spawner.args = json.loads(os.environ.get("GRADLIB_HUB_SPAWNER_ARGS", "[]"))
-if os.geteuid() == 0:                          # containers and CI run as root
+if os.geteuid() == 0:  # containers and CI run as root
     c.Spawner.args.append("--ServerApp.allow_root=True")
 # Two cores starting ten students' servers at once: give them time.
 c.Spawner.start_timeout = 180
@@ -56,8 +59,16 @@ c.Spawner.http_timeout = 180
 token = os.environ.get("GRADLIB_HUB_TOKEN")
 if token:
     c.JupyterHub.services = [{"name": "course-admin", "api_token": token}]
-    c.JupyterHub.load_roles = [{
-        "name": "course-admin",
-        "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users"],
-        "services": ["course-admin"],
-    }]
+    c.JupyterHub.load_roles = [
+        {
+            "name": "course-admin",
+            "scopes": [
+                "admin:users",
+                "admin:servers",
+                "access:servers",
+                "list:users",
+                "read:users",
+            ],
+            "services": ["course-admin"],
+        }
+    ]

@@ -23,6 +23,7 @@ released answer cell is exactly the lesson's stub line (nbgrader's default stub 
 The answers are never written anywhere: gradlib computes the truth from each exercise's data
 when the check cell runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,9 +47,10 @@ c = get_config()  # noqa: F821  (nbgrader provides get_config)
 # solution region is removed and nothing is put in its place.
 c.ClearSolutions.code_stub = {"python": ""}
 """
-KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                         "language": "python"},
-          "language_info": {"name": "python"}}
+KERNEL = {
+    "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
+    "language_info": {"name": "python"},
+}
 
 
 class AssignmentError(Exception):
@@ -77,8 +79,14 @@ def lesson_stubs(nb: dict, ids: list[str], where: str) -> dict[str, str]:
 
 
 def nbgrader(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
-    meta = {"grade_id": grade_id, "solution": solution, "grade": grade, "locked": locked,
-            "task": False, "schema_version": 3}
+    meta = {
+        "grade_id": grade_id,
+        "solution": solution,
+        "grade": grade,
+        "locked": locked,
+        "task": False,
+        "schema_version": 3,
+    }
     if grade:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -93,24 +101,37 @@ def source_notebook(lesson: nav.Lesson, exercises: list, stubs: dict[str, str], 
             "In each answer cell replace `None` with your answer, then run the cell below it: it "
             f"checks your answer with gradlib and says what is right or wrong. {len(exercises)} "
             f"exercises, {points} point{'s' * (points != 1)} each, {total} in all.",
-            metadata=nbgrader("title", locked=True), id="title"),
-        new_code_cell("import numpy as np\nimport gradlib as gl",
-                      metadata=nbgrader("setup", locked=True), id="setup"),
+            metadata=nbgrader("title", locked=True),
+            id="title",
+        ),
+        new_code_cell(
+            "import numpy as np\nimport gradlib as gl",
+            metadata=nbgrader("setup", locked=True),
+            id="setup",
+        ),
     ]
     for ex in exercises:
         key = ex.id.replace(".", "_")
         region = f"{BEGIN}\n# A worked answer may go here; students do not see it.\n{END}"
         cells += [
-            new_markdown_cell(f"**Exercise {ex.id}.** {ex.statement}", id=f"statement-{key}",
-                              metadata=nbgrader(f"statement_{key}", locked=True)),
-            new_code_cell(f"{stubs[ex.id]}\n{region}", id=f"answer-{key}",
-                          metadata=nbgrader(f"answer_{key}", solution=True)),
-            new_code_cell(f"# Checks exercise {ex.id} ({points} point{'s' * (points != 1)}).\n"
-                          f"feedback = {check_line(ex.id)}\n"
-                          "assert feedback, str(feedback)\n"
-                          "feedback",
-                          metadata=nbgrader(f"check_{key}", grade=True, locked=True, points=points),
-                          id=f"check-{key}"),
+            new_markdown_cell(
+                f"**Exercise {ex.id}.** {ex.statement}",
+                id=f"statement-{key}",
+                metadata=nbgrader(f"statement_{key}", locked=True),
+            ),
+            new_code_cell(
+                f"{stubs[ex.id]}\n{region}",
+                id=f"answer-{key}",
+                metadata=nbgrader(f"answer_{key}", solution=True),
+            ),
+            new_code_cell(
+                f"# Checks exercise {ex.id} ({points} point{'s' * (points != 1)}).\n"
+                f"feedback = {check_line(ex.id)}\n"
+                "assert feedback, str(feedback)\n"
+                "feedback",
+                metadata=nbgrader(f"check_{key}", grade=True, locked=True, points=points),
+                id=f"check-{key}",
+            ),
         ]
     return new_notebook(cells=cells, metadata=KERNEL)
 
@@ -120,7 +141,9 @@ def exercises_by_lesson() -> dict[int, list]:
     from gradlib.exercises import all_exercises
 
     lessons: dict[int, list] = {}
-    for ex in sorted(all_exercises().values(), key=lambda e: tuple(int(p) for p in e.id.split("."))):
+    for ex in sorted(
+        all_exercises().values(), key=lambda e: tuple(int(p) for p in e.id.split("."))
+    ):
         lessons.setdefault(int(ex.id.split(".")[0]), []).append(ex)
     return lessons
 
@@ -132,8 +155,9 @@ def write(root: Path, out: Path, points: int = 1) -> list[Path]:
     unknown = sorted(set(by_lesson) - set(lessons))
     if unknown:
         ids = [ex.id for n in unknown for ex in by_lesson[n]]
-        raise AssignmentError(f"exercises {', '.join(ids)} belong to no lesson in "
-                              f"{root / 'notebooks'}.")
+        raise AssignmentError(
+            f"exercises {', '.join(ids)} belong to no lesson in {root / 'notebooks'}."
+        )
     written = []
     for number, exercises in sorted(by_lesson.items()):
         lesson = lessons[number]
@@ -151,8 +175,9 @@ def write(root: Path, out: Path, points: int = 1) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / OUT,
-                        help="the course folder (default: assignments/)")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / OUT, help="the course folder (default: assignments/)"
+    )
     parser.add_argument("--points", type=int, default=1, help="points per exercise (default: 1)")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root")
     args = parser.parse_args(argv)
@@ -165,8 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for path in written:
         print(f"wrote {path}")
-    print(f"then, in {args.out}: nbgrader generate_assignment NN_name "
-          "(the students' version goes to release/)")
+    print(
+        f"then, in {args.out}: nbgrader generate_assignment NN_name "
+        "(the students' version goes to release/)"
+    )
     return 0
 
 

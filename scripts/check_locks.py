@@ -11,6 +11,7 @@ binder/requirements.txt has exactly the pins of requirements.txt.
     python scripts/check_locks.py                 # print every problem, exit 1 if any
     python scripts/check_locks.py --write-binder  # regenerate binder/requirements.txt first
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,11 @@ from packaging.utils import canonicalize_name
 
 PIN = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
 # (loose input, its lock); the dev input is constrained by the lesson lock (-c requirements.txt)
-PAIRS = [("requirements.in", "requirements.txt"), ("requirements-dev.in", "requirements-dev.txt"),
-         ("requirements-hub.in", "requirements-hub.txt")]
+PAIRS = [
+    ("requirements.in", "requirements.txt"),
+    ("requirements-dev.in", "requirements-dev.txt"),
+    ("requirements-hub.in", "requirements-hub.txt"),
+]
 BINDER_LOCK = "binder/requirements.txt"
 BINDER_HEADER = """\
 # Binder's copy of requirements.txt: the same pins, one per line, nothing else.
@@ -58,39 +62,58 @@ def read_lock(path: Path, label: str = "") -> tuple[dict[str, str], list[str]]:
             continue
         match = PIN.fullmatch(text)
         if not match:
-            problems.append(f"{label}:{number}: {text!r} is not a pin name==version; "
-                            f"locks hold only pins and comments (regenerate with make lock)")
+            problems.append(
+                f"{label}:{number}: {text!r} is not a pin name==version; "
+                f"locks hold only pins and comments (regenerate with make lock)"
+            )
             continue
         name = canonicalize_name(match.group(1))
         if name in pins:
-            problems.append(f"{label}:{number}: {name} is pinned twice ({pins[name]} and {match.group(2)})")
+            problems.append(
+                f"{label}:{number}: {name} is pinned twice ({pins[name]} and {match.group(2)})"
+            )
         pins[name] = match.group(2)
     return pins, problems
 
 
-def check_ranges(inputs: list[Requirement], pins: dict[str, str], source: str, lock: str) -> list[str]:
+def check_ranges(
+    inputs: list[Requirement], pins: dict[str, str], source: str, lock: str
+) -> list[str]:
     """Each package of the .in file is pinned in the lock, within its range."""
     problems = []
     for requirement in inputs:
         name = canonicalize_name(requirement.name)
         if name not in pins:
-            problems.append(f"{lock} does not pin {name}, which {source} requires ({requirement}); run make lock")
+            problems.append(
+                f"{lock} does not pin {name}, which {source} requires ({requirement}); run make "
+                "lock"
+            )
         elif not requirement.specifier.contains(pins[name], prereleases=True):
-            problems.append(f"{lock} pins {name}=={pins[name]}, outside {source}'s range {requirement}; "
-                            "run make lock")
+            problems.append(
+                f"{lock} pins {name}=={pins[name]}, outside {source}'s range {requirement}; "
+                "run make lock"
+            )
     return problems
 
 
-def check_same_pins(pins: dict[str, str], reference: dict[str, str], lock: str, ref_lock: str,
-                    exact: bool) -> list[str]:
+def check_same_pins(
+    pins: dict[str, str], reference: dict[str, str], lock: str, ref_lock: str, exact: bool
+) -> list[str]:
     """No pin of lock contradicts ref_lock; with exact, lock also has exactly ref_lock's packages."""
-    problems = [f"{lock} pins {name}=={pins[name]} but {ref_lock} pins {name}=={reference[name]}"
-                for name in sorted(pins.keys() & reference.keys()) if pins[name] != reference[name]]
+    problems = [
+        f"{lock} pins {name}=={pins[name]} but {ref_lock} pins {name}=={reference[name]}"
+        for name in sorted(pins.keys() & reference.keys())
+        if pins[name] != reference[name]
+    ]
     if exact:
-        problems += [f"{lock} lacks {name}=={reference[name]} from {ref_lock}"
-                     for name in sorted(reference.keys() - pins.keys())]
-        problems += [f"{lock} pins {name}=={pins[name]}, which {ref_lock} does not pin"
-                     for name in sorted(pins.keys() - reference.keys())]
+        problems += [
+            f"{lock} lacks {name}=={reference[name]} from {ref_lock}"
+            for name in sorted(reference.keys() - pins.keys())
+        ]
+        problems += [
+            f"{lock} pins {name}=={pins[name]}, which {ref_lock} does not pin"
+            for name in sorted(pins.keys() - reference.keys())
+        ]
     return problems
 
 
@@ -124,7 +147,11 @@ def binder_lock_text(root: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write-binder", action="store_true", help=f"regenerate {BINDER_LOCK} from requirements.txt")
+    parser.add_argument(
+        "--write-binder",
+        action="store_true",
+        help=f"regenerate {BINDER_LOCK} from requirements.txt",
+    )
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1])
     args = parser.parse_args(argv)
     if args.write_binder:

@@ -15,6 +15,7 @@ Page helpers: :func:`open_lesson`, :func:`wait_idle`, :func:`run_all`, :func:`as
 :func:`screenshot`, :func:`widget_box`, :func:`panel_text`, :func:`wait_panel`, :func:`image_src`,
 :func:`slider_handle`, :func:`press_right`.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,15 +36,24 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "results" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 VIEWPORT = {"width": 1280, "height": 900}
 # Lab settings for the run: every cell stays in the DOM (no windowing), so tests can find
 # every output; no news and no update notifications.
 SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                        "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 
@@ -92,17 +102,30 @@ def running_lab(tmp: Path, start_timeout_s: float = 120, root: Path = ROOT) -> I
     _write_settings(tmp / "settings")
     _lab_settings().install(tmp / "app-settings")
     port, token = _free_port(), secrets.token_hex(16)
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-           f"--LabApp.user_settings_dir={tmp / 'settings'}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-           f"--LabApp.app_settings_dir={tmp / 'app-settings'}",
-           "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.expose_app_in_browser=True"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={tmp / 'settings'}",
+        f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+        f"--LabApp.app_settings_dir={tmp / 'app-settings'}",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.expose_app_in_browser=True",
+    ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp / "runtime"), PYTHONPATH=str(code))
     log = open(tmp / "lab.log", "w")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout_s
@@ -114,11 +137,13 @@ def running_lab(tmp: Path, start_timeout_s: float = 120, root: Path = ROOT) -> I
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("JupyterLab did not start:\n" + (tmp / "lab.log").read_text()[-3000:])
+                raise RuntimeError(
+                    "JupyterLab did not start:\n" + (tmp / "lab.log").read_text()[-3000:]
+                )
             time.sleep(0.5)
         yield Lab(base, token, root)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)   # the server and the kernels it started
+        os.killpg(proc.pid, signal.SIGTERM)  # the server and the kernels it started
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -165,9 +190,12 @@ def wait_idle(page, timeout_ms: int = 180_000) -> None:
     page.wait_for_function(
         """() => {
             const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+            const k = w && w.sessionContext && w.sessionContext.session &&
+            w.sessionContext.session.kernel;
             return k && k.status === 'idle';
-        }""", timeout=timeout_ms)
+        }""",
+        timeout=timeout_ms,
+    )
 
 
 def run_all(page, timeout_ms: int = 300_000) -> None:
@@ -183,8 +211,11 @@ def run_all(page, timeout_ms: int = 300_000) -> None:
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
-        }""", timeout=timeout_ms)
+            return prompts.length > 0 && prompts.every(p =>
+            /^\\[\\d+\\]:$/.test(p.textContent.trim()));
+        }""",
+        timeout=timeout_ms,
+    )
     wait_idle(page)
 
 
@@ -192,7 +223,12 @@ def assert_no_errors(page) -> None:
     """No stderr or error outputs, no 'Error displaying widget', no traceback in the notebook."""
     notebook = page.locator(".jp-NotebookPanel .jp-Notebook").first
     text = notebook.inner_text()
-    assert page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
+    assert (
+        page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).count()
+        == 0
+    )
     assert "Error displaying widget" not in text
     assert "Traceback" not in text
 
@@ -235,8 +271,10 @@ def image_src(box) -> str:
 def wait_new_image(page, box, before: str) -> None:
     """Wait until the widget's picture is no longer ``before`` and the kernel is idle again, so
     every update of that callback (the picture, then the panel) has arrived."""
-    page.wait_for_function("([img, src]) => img.getAttribute('src') !== src",
-                           arg=[box.locator("img").first.element_handle(), before])
+    page.wait_for_function(
+        "([img, src]) => img.getAttribute('src') !== src",
+        arg=[box.locator("img").first.element_handle(), before],
+    )
     wait_idle(page)
 
 
@@ -245,7 +283,7 @@ def open_and_run(page, lab: Lab, name: str, widgets: int = 1) -> list:
     ``widgets`` widget boxes, each checked to be the live widget (an image and its controls)."""
     open_lesson(page, lab, name)
     assert_no_errors(page)
-    assert page.locator(".jp-OutputArea-output img").count() >= widgets   # the stored start pictures
+    assert page.locator(".jp-OutputArea-output img").count() >= widgets  # the stored start pictures
     run_all(page)
     assert_no_errors(page)
     boxes = [widget_box(page, i) for i in range(widgets)]
@@ -274,8 +312,12 @@ def widget_lessons(folder: Path = ROOT / "notebooks") -> list[tuple[str, int]]:
     found = []
     for path in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        count = sum("gradlib" in output.get("metadata", {})
-                    for cell in cells if cell["cell_type"] == "code" for output in cell["outputs"])
+        count = sum(
+            "gradlib" in output.get("metadata", {})
+            for cell in cells
+            if cell["cell_type"] == "code"
+            for output in cell["outputs"]
+        )
         if count:
             found.append((path.name, count))
     return found
@@ -312,7 +354,10 @@ def wait_widget_outputs(page, count: int, timeout_ms: int = 120_000) -> None:
             return outputs.length === count && outputs.every(o =>
                 !o.textContent.includes('Loading widget') && (o.querySelector('.widget-vbox img')
                                                               || o.textContent.includes('Error')));
-        }""", arg=[WIDGET_OUTPUT, count], timeout=timeout_ms)
+        }""",
+        arg=[WIDGET_OUTPUT, count],
+        timeout=timeout_ms,
+    )
 
 
 def picture_digests(page) -> list[str]:
@@ -330,7 +375,9 @@ def picture_digests(page) -> list[str]:
                 out.push(hex(await crypto.subtle.digest('SHA-256', bytes)));
             }
             return out;
-        }""", WIDGET_OUTPUT)
+        }""",
+        WIDGET_OUTPUT,
+    )
 
 
 def nudge(page, box) -> None:

@@ -21,6 +21,7 @@ over) an ``overrides.json`` the environment may already have.
 
 Only stdlib: it runs with any Python >= 3.10.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,7 +41,7 @@ def default_settings_dir() -> Path:
 
 def install(settings_dir: Path) -> Path:
     """Copy binder/overrides.json to ``settings_dir/overrides.d/``; return the file written."""
-    json.loads(SOURCE.read_text(encoding="utf-8"))   # a broken file fails here, not in the browser
+    json.loads(SOURCE.read_text(encoding="utf-8"))  # a broken file fails here, not in the browser
     target = Path(settings_dir) / "overrides.d" / NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SOURCE, target)
@@ -49,8 +50,12 @@ def install(settings_dir: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--settings-dir", type=Path, default=default_settings_dir(),
-                        help="JupyterLab application settings folder (default: this environment's)")
+    parser.add_argument(
+        "--settings-dir",
+        type=Path,
+        default=default_settings_dir(),
+        help="JupyterLab application settings folder (default: this environment's)",
+    )
     args = parser.parse_args(argv)
     print(f"installed {install(args.settings_dir)}")
     return 0

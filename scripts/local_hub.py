@@ -16,6 +16,7 @@ everything. ``make hub`` first builds the hub's environment in .hub/ (``make hub
 The tests (tests/hub/) and the benchmark (bench/bench_hub.py) use :func:`running_hub`.
 Only stdlib, and psutil (in the lessons' lock) to stop every process the hub started.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,11 +57,11 @@ def free_port() -> int:
 class Hub:
     """A running hub: its address, an admin API token, where students' homes are, the repository."""
 
-    url: str            # http://127.0.0.1:PORT
-    token: str          # API token of the "course-admin" service
-    work: Path          # the hub's working folder
-    repo_url: str       # git://127.0.0.1:PORT/<name>.git, served by git daemon
-    bare: Path          # the bare repository behind repo_url (a teacher pushes here)
+    url: str  # http://127.0.0.1:PORT
+    token: str  # API token of the "course-admin" service
+    work: Path  # the hub's working folder
+    repo_url: str  # git://127.0.0.1:PORT/<name>.git, served by git daemon
+    bare: Path  # the bare repository behind repo_url (a teacher pushes here)
 
     def link(self, lesson: str) -> str:
         """The README's nbgitpuller link to notebooks/<lesson>, for this hub and repository."""
@@ -72,8 +73,12 @@ class Hub:
     def api(self, method: str, path: str, body: dict | None = None, timeout: float = 60):
         """Call the hub's REST API (``path`` after /hub/api/); return the decoded JSON or None."""
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.url}/hub/api/{path}", data=data, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}/hub/api/{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             text = response.read()
         return json.loads(text) if text else None
@@ -105,9 +110,13 @@ def serve_repository(repo: Path, folder: Path) -> Path:
     """A bare copy of ``repo``'s HEAD as branch nav.BRANCH in folder/<name>.git; returns its path."""
     bare = folder / f"{NAME}.git"
     subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)
-    subprocess.run(["git", "-C", str(repo), "push", "--quiet", str(bare), f"HEAD:refs/heads/{nav.BRANCH}"],
-                   check=True)
-    subprocess.run(["git", "-C", str(bare), "symbolic-ref", "HEAD", f"refs/heads/{nav.BRANCH}"], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "push", "--quiet", str(bare), f"HEAD:refs/heads/{nav.BRANCH}"],
+        check=True,
+    )
+    subprocess.run(
+        ["git", "-C", str(bare), "symbolic-ref", "HEAD", f"refs/heads/{nav.BRANCH}"], check=True
+    )
     return bare
 
 
@@ -134,10 +143,20 @@ def stop_tree(proc: subprocess.Popen, timeout: float = 30) -> None:
 
 
 @contextmanager
-def running_hub(work: Path, *, port: int | None = None, env_dir: Path = HUB_ENV, repo: Path = ROOT,
-                spawner_args: list[str] = (), start_timeout: float = 120):
+def running_hub(
+    work: Path,
+    *,
+    port: int | None = None,
+    env_dir: Path = HUB_ENV,
+    repo: Path = ROOT,
+    spawner_args: list[str] = (),
+    start_timeout: float = 120,
+):
     """Start git daemon and JupyterHub in the empty folder ``work``; yield a :class:`Hub`; stop both."""
-    python, proxy = env_dir / "venv" / "bin" / "python", env_dir / "node_modules" / ".bin" / "configurable-http-proxy"
+    python, proxy = (
+        env_dir / "venv" / "bin" / "python",
+        env_dir / "node_modules" / ".bin" / "configurable-http-proxy",
+    )
     for path in (python, proxy):
         if not path.exists():
             raise RuntimeError(f"{path} is missing: run `make hub-env` first (it builds {env_dir})")
@@ -146,18 +165,44 @@ def running_hub(work: Path, *, port: int | None = None, env_dir: Path = HUB_ENV,
     (work / "git").mkdir(exist_ok=True)
     bare = serve_repository(repo, work / "git")
     git_port, port = free_port(), port or free_port()
-    daemon = subprocess.Popen(["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={work / 'git'}",
-                               "--listen=127.0.0.1", f"--port={git_port}", str(work / "git")],
-                              stdout=subprocess.DEVNULL, stderr=open(work / "git-daemon.log", "w"))
+    daemon = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            f"--base-path={work / 'git'}",
+            "--listen=127.0.0.1",
+            f"--port={git_port}",
+            str(work / "git"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "git-daemon.log", "w"),
+    )
     token = secrets.token_hex(32)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV"))}
-    env.update(PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}", GRADLIB_HUB_DIR=str(work),
-               GRADLIB_HUB_PORT=str(port), GRADLIB_HUB_API_PORT=str(free_port()),
-               GRADLIB_HUB_PROXY_API=str(free_port()), GRADLIB_HUB_PROXY=str(proxy), GRADLIB_HUB_TOKEN=token,
-               GRADLIB_HUB_SPAWNER_ARGS=json.dumps(list(spawner_args)))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV"))
+    }
+    env.update(
+        PATH=f"{python.parent}{os.pathsep}{env.get('PATH', '')}",
+        GRADLIB_HUB_DIR=str(work),
+        GRADLIB_HUB_PORT=str(port),
+        GRADLIB_HUB_API_PORT=str(free_port()),
+        GRADLIB_HUB_PROXY_API=str(free_port()),
+        GRADLIB_HUB_PROXY=str(proxy),
+        GRADLIB_HUB_TOKEN=token,
+        GRADLIB_HUB_SPAWNER_ARGS=json.dumps(list(spawner_args)),
+    )
     log = work / "jupyterhub.log"
-    hub = subprocess.Popen([str(python.parent / "jupyterhub"), "-f", str(CONFIG)], cwd=work, env=env,
-                           stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    hub = subprocess.Popen(
+        [str(python.parent / "jupyterhub"), "-f", str(CONFIG)],
+        cwd=work,
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(lambda: _listening(git_port), "git daemon", 30, work / "git-daemon.log")
@@ -171,19 +216,25 @@ def running_hub(work: Path, *, port: int | None = None, env_dir: Path = HUB_ENV,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
-    parser.add_argument("--workdir", type=Path, help="working folder (default: a new temporary one, "
-                        "removed at the end)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="working folder (default: a new temporary one, removed at the end)",
+    )
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="gradlib-hub-"))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))   # stop as on Ctrl-C
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as on Ctrl-C
     try:
         with running_hub(work, port=args.port) as hub:
             first = nav.find_lessons(ROOT)[0].file
-            print(f"JupyterHub on {hub.url}/ : log in with any name, no password.\n"
-                  f"Lessons served from this checkout's HEAD at {hub.repo_url}\n"
-                  f"Students' homes in {hub.work / 'homes'}\n"
-                  f"nbgitpuller link to lesson 0 (open it in a browser):\n{hub.link(first)}\n"
-                  "Ctrl-C stops the hub, the students' servers and git daemon.", flush=True)
+            print(
+                f"JupyterHub on {hub.url}/ : log in with any name, no password.\n"
+                f"Lessons served from this checkout's HEAD at {hub.repo_url}\n"
+                f"Students' homes in {hub.work / 'homes'}\n"
+                f"nbgitpuller link to lesson 0 (open it in a browser):\n{hub.link(first)}\n"
+                "Ctrl-C stops the hub, the students' servers and git daemon.",
+                flush=True,
+            )
             while True:
                 time.sleep(3600)
     except KeyboardInterrupt:

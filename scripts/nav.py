@@ -18,6 +18,7 @@ a markdown cell starting with ``# N. Title`` and then a one-line summary.
 
 Only stdlib: it runs with any Python >= 3.10, inside the venv or not.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,9 +80,14 @@ def hub_url(file: str, *, hub: str | None = None, repo_url: str | None = None) -
     """
     name = REPO.split("/")[1]
     query = urlencode(
-        {"repo": repo_url or f"https://github.com/{REPO}", "targetpath": name,
-         "urlpath": f"lab/tree/{name}/notebooks/{file}", "branch": BRANCH},
-        quote_via=quote, safe="",
+        {
+            "repo": repo_url or f"https://github.com/{REPO}",
+            "targetpath": name,
+            "urlpath": f"lab/tree/{name}/notebooks/{file}",
+            "branch": BRANCH,
+        },
+        quote_via=quote,
+        safe="",
     )
     base = hub or HUB
     base = base if base.startswith(("http://", "https://")) else f"https://{base}"
@@ -108,12 +114,15 @@ def nav_cell_text(lessons: list[Lesson], i: int) -> str:
     if i + 1 < len(lessons):
         parts.append(f"[{lessons[i + 1].heading} →]({lessons[i + 1].file})")
     file = lessons[i].file
-    return "\n".join([
-        NAV_MARKER,
-        " | ".join(parts),
-        "",
-        f"{binder_badge(file)} or [open on your course JupyterHub]({hub_url(file)}){hub_hint()}.",
-    ])
+    return "\n".join(
+        [
+            NAV_MARKER,
+            " | ".join(parts),
+            "",
+            f"{binder_badge(file)} or [open on your course "
+            f"JupyterHub]({hub_url(file)}){hub_hint()}.",
+        ]
+    )
 
 
 def index_lines(lessons: list[Lesson], folder: str = "", with_binder: bool = False) -> str:
@@ -139,7 +148,8 @@ def launch_text(first: Lesson) -> str:
   first launch after a change takes a few minutes. Sessions are temporary: download your work.
 - **A course JupyterHub** with [nbgitpuller](https://nbgitpuller.readthedocs.io): this link clones
   the repository into each student's home as `{name}/` on the first click, pulls new
-  commits without overwriting the student's own changes on later clicks, and opens lesson {first.number}:
+  commits without overwriting the student's own changes on later clicks, and opens lesson
+  {first.number}:
 
   ```
   {hub_url(first.file)}
@@ -197,7 +207,8 @@ def replace_block(text: str, name: str, body: str, where: str) -> str:
     if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
         raise NavError(
             f"{where}: expected the markers {start} and {end} once each, in that order "
-            f"(found {text.count(start)} and {text.count(end)}); put them around the place for the {name}."
+            f"(found {text.count(start)} and {text.count(end)}); put them around the place for the "
+            f"{name}."
         )
     head, rest = text.split(start)
     return head + start + "\n" + body + "\n" + end + rest.split(end)[1]
@@ -211,7 +222,9 @@ def read_notebook(path: Path) -> dict:
 
 
 def dump_notebook(nb: dict) -> str:
-    return json.dumps(nb, indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False) + "\n"
+    return (
+        json.dumps(nb, indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False) + "\n"
+    )
 
 
 def cell_text(cell: dict) -> str:
@@ -224,7 +237,11 @@ def set_cell_text(cell: dict, text: str) -> None:
 
 
 def has_nav_cell(cells: list[dict]) -> bool:
-    return bool(cells) and cells[0].get("cell_type") == "markdown" and cell_text(cells[0]).startswith(NAV_MARKER)
+    return (
+        bool(cells)
+        and cells[0].get("cell_type") == "markdown"
+        and cell_text(cells[0]).startswith(NAV_MARKER)
+    )
 
 
 def read_lesson(path: Path, number: int, where: str) -> Lesson:
@@ -234,14 +251,23 @@ def read_lesson(path: Path, number: int, where: str) -> Lesson:
     text = cell_text(cells[position]) if len(cells) > position else ""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     match = TITLE.fullmatch(lines[0]) if lines else None
-    if not (len(cells) > position and cells[position].get("cell_type") == "markdown" and match and len(lines) > 1):
+    if not (
+        len(cells) > position
+        and cells[position].get("cell_type") == "markdown"
+        and match
+        and len(lines) > 1
+    ):
         first = lines[0] if lines else "nothing"
         raise NavError(
-            f"{where}: cell {position + 1} must be a markdown cell with the title '# {number}. Title' and then "
+            f"{where}: cell {position + 1} must be a markdown cell with the title '# {number}. "
+            "Title' and then "
             f"a one-line summary; it starts with {first!r}."
         )
     if int(match.group(1)) != number:
-        raise NavError(f"{where}: the title says lesson {match.group(1)}, the file name says {number}; make them agree.")
+        raise NavError(
+            f"{where}: the title says lesson {match.group(1)}, the file name says {number}; make "
+            "them agree."
+        )
     return Lesson(path, number, match.group(2), lines[1])
 
 
@@ -249,10 +275,16 @@ def find_lessons(root: Path) -> list[Lesson]:
     folder = root / "notebooks"
     paths = sorted(p for p in folder.glob("*.ipynb") if LESSON_NAME.fullmatch(p.name))
     if not paths:
-        raise NavError(f"no lessons in {folder}: expected files named NN_name.ipynb, starting with 00_start_here.ipynb.")
+        raise NavError(
+            f"no lessons in {folder}: expected files named NN_name.ipynb, starting with "
+            "00_start_here.ipynb."
+        )
     numbers = [int(p.name[:2]) for p in paths]
     if numbers[0] != 0 or len(set(numbers)) != len(numbers):
-        raise NavError(f"lessons must be numbered from 00 with no number used twice; found {[p.name for p in paths]}.")
+        raise NavError(
+            "lessons must be numbered from 00 with no number used twice; found "
+            f"{[p.name for p in paths]}."
+        )
     return [read_lesson(p, n, f"notebooks/{p.name}") for p, n in zip(paths, numbers)]
 
 
@@ -263,7 +295,10 @@ def update_lesson(nb: dict, lessons: list[Lesson], i: int, where: str) -> list[s
     text = nav_cell_text(lessons, i)
     if not has_nav_cell(cells):
         cell = {"cell_type": "markdown", "metadata": {}, "source": []}
-        if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5):  # cell ids since nbformat 4.5
+        if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (
+            4,
+            5,
+        ):  # cell ids since nbformat 4.5
             cell["id"] = "nav"
         cells.insert(0, cell)
         stale.append("missing navigation cell")
@@ -271,10 +306,15 @@ def update_lesson(nb: dict, lessons: list[Lesson], i: int, where: str) -> list[s
         stale.append("navigation cell")
     set_cell_text(cells[0], text)
     if i == 0:
-        holders = [c for c in cells if c.get("cell_type") == "markdown" and "<!-- index:start -->" in cell_text(c)]
+        holders = [
+            c
+            for c in cells
+            if c.get("cell_type") == "markdown" and "<!-- index:start -->" in cell_text(c)
+        ]
         if len(holders) != 1:
             raise NavError(
-                f"{where}: expected one markdown cell with <!-- index:start --> and <!-- index:end --> "
+                f"{where}: expected one markdown cell with <!-- index:start --> and <!-- index:end "
+                "--> "
                 f"around the lesson index; found {len(holders)}."
             )
         old = cell_text(holders[0])
@@ -314,7 +354,9 @@ def plan(root: Path) -> dict[Path, tuple[str, list[str]]]:
             changes[lesson.path] = (dump_notebook(nb), stale)
     readme = root / "README.md"
     if not readme.exists():
-        raise NavError(f"{readme} does not exist; it needs <!-- lessons:start --> and <!-- lessons:end -->.")
+        raise NavError(
+            f"{readme} does not exist; it needs <!-- lessons:start --> and <!-- lessons:end -->."
+        )
     text, stale = update_readme(readme.read_text(encoding="utf-8"), lessons)
     if stale:
         changes[readme] = (text, stale)
@@ -323,9 +365,15 @@ def plan(root: Path) -> dict[Path, tuple[str, list[str]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file is stale")
-    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1],
-                        help="repository root (default: this script's repository)")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a file is stale"
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=Path(__file__).resolve().parents[1],
+        help="repository root (default: this script's repository)",
+    )
     args = parser.parse_args(argv)
     try:
         changes = plan(args.root)
@@ -335,7 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     for path, (text, stale) in changes.items():
         where = path.relative_to(args.root)
         if args.check:
-            print(f"stale: {where} ({', '.join(stale)}); run `python scripts/nav.py` (make nav)", file=sys.stderr)
+            print(
+                f"stale: {where} ({', '.join(stale)}); run `python scripts/nav.py` (make nav)",
+                file=sys.stderr,
+            )
         else:
             path.write_text(text, encoding="utf-8", newline="\n")
             print(f"updated {where} ({', '.join(stale)})")

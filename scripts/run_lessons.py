@@ -16,6 +16,7 @@ lesson: a fresh ``python3`` kernel with the working directory ``notebooks/``, ex
 * no execution timings, no machine paths (a path in an output is replaced and reported);
 * kernelspec ``python3``.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,12 +60,12 @@ def _scrub(obj, where, found):
 
 def clean(nb) -> list[str]:
     """Make an executed notebook deterministic and portable; returns where paths were removed."""
-    for key in set(nb.metadata) - {"kernelspec", "language_info"}:   # widget state, editor settings
+    for key in set(nb.metadata) - {"kernelspec", "language_info"}:  # widget state, editor settings
         del nb.metadata[key]
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     found = []
     for index, cell in enumerate(nb.cells):
-        for key in set(cell.metadata) - {"tags"}:   # timings, collapsed/scrolled state, ...
+        for key in set(cell.metadata) - {"tags"}:  # timings, collapsed/scrolled state, ...
             del cell.metadata[key]
         if cell.cell_type != "code":
             continue
@@ -78,8 +79,14 @@ def clean(nb) -> list[str]:
 
 def run(path: Path, timeout: int = 600) -> None:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            store_widget_state=False, resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        store_widget_state=False,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
     client.execute()
     found = clean(nb)
     nbformat.write(nb, path)

@@ -4,6 +4,7 @@ The fixtures start JupyterLab on a copy of the lessons and headless Chromium (Pl
 chromium); only tests marked ``browser`` use them (``make test-browser``), the default run
 excludes those.
 """
+
 from __future__ import annotations
 
 import sys

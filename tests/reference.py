@@ -1,4 +1,5 @@
 """Independent references the tests compare gradlib with: SymPy's own derivatives, brute force."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -34,11 +35,12 @@ def composed_jacobian(names, x):
 def brute_force_cheapest(sizes):
     """Cheapest bracketing of J_L ... J_1 (sizes n_0..n_L) by trying every one (no dynamic
     programming): the number of multiplications."""
-    p = tuple(sizes)[::-1]     # product order: factor t has shape (p[t], p[t+1])
+    p = tuple(sizes)[::-1]  # product order: factor t has shape (p[t], p[t+1])
 
     @lru_cache(None)
     def best(a, b):
         if a == b:
             return 0
         return min(best(a, s) + best(s + 1, b) + p[a] * p[s + 1] * p[b + 1] for s in range(a, b))
+
     return best(0, len(p) - 2)

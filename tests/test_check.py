@@ -1,4 +1,5 @@
 """gradlib.check: feedback on learners' answers, right in every form, wrong in every usual way."""
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -8,13 +9,13 @@ from gradlib import check, functions
 from gradlib.errors import GradlibError
 
 # The running exercise: f(x, y, z) = x^2 y + sin(z) at (1, 2, 0); its gradient is [[4, 1, 1]].
-F = lambda v: v[0] ** 2 * v[1] + np.sin(v[2])     # noqa: E731
+F = lambda v: v[0] ** 2 * v[1] + np.sin(v[2])  # noqa: E731
 X = [1.0, 2.0, 0.0]
 GRAD = np.array([[4.0, 1.0, 1.0]])
-J = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])                 # a Jacobian, (3, 2)
-CURVE = lambda t: np.array([np.cos(t), np.sin(t)])    # noqa: E731  derivative at 0: [[0], [1]]
-J_G2 = np.array([[1.0, 2.0, 0.5], [0.0, 1.0, -1.0]])               # (2, 3)
-J_G1 = np.array([[3.0, 0.0], [1.0, 1.0], [0.5, 2.0]])              # (3, 2)
+J = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])  # a Jacobian, (3, 2)
+CURVE = lambda t: np.array([np.cos(t), np.sin(t)])  # noqa: E731  derivative at 0: [[0], [1]]
+J_G2 = np.array([[1.0, 2.0, 0.5], [0.0, 1.0, -1.0]])  # (2, 3)
+J_G1 = np.array([[3.0, 0.0], [1.0, 1.0], [0.5, 2.0]])  # (3, 2)
 
 
 def grad(a, **kw):
@@ -35,30 +36,65 @@ def chain(a, **kw):
 
 # (checker, answer, kind, phrases in the message)
 WRONG = [
-    (grad, GRAD.T, "transposed", ["gradient as a column", "numerator layout", "a row, shape (1, "
-                                                                              "3)", "answer.T"]),
-    (grad, GRAD.ravel(), "one_d", ["1-D array of shape (3,)", "np.reshape(answer, (1, 3))",
-                                   "numbers themselves are right"]),
-    (grad, np.array([4.0, 1.0, 2.0]), "one_d", ["after reshaping: One entry is wrong: (0, 2) is "
-                                                "off by 100%"]),
+    (
+        grad,
+        GRAD.T,
+        "transposed",
+        ["gradient as a column", "numerator layout", "a row, shape (1, 3)", "answer.T"],
+    ),
+    (
+        grad,
+        GRAD.ravel(),
+        "one_d",
+        ["1-D array of shape (3,)", "np.reshape(answer, (1, 3))", "numbers themselves are right"],
+    ),
+    (
+        grad,
+        np.array([4.0, 1.0, 2.0]),
+        "one_d",
+        ["after reshaping: One entry is wrong: (0, 2) is off by 100%"],
+    ),
     (grad, 4.0, "scalar_for_row", ["one number, 4", "a row of 3 numbers", "one column per input"]),
-    (grad, np.ones((2, 3)), "wrong_shape", ["You gave shape (2, 3); expected shape (1, 3)",
-                                            "f: R^3 -> R has a gradient of shape (1, 3), a row"]),
+    (
+        grad,
+        np.ones((2, 3)),
+        "wrong_shape",
+        [
+            "You gave shape (2, 3); expected shape (1, 3)",
+            "f: R^3 -> R has a gradient of shape (1, 3), a row",
+        ],
+    ),
     (grad, np.ones((1, 1, 3)), "wrong_shape", ["has 3 dimensions"]),
     (grad, [[4.0, 1.0], [1.0, 0.0]], "wrong_shape", ["expected shape (1, 3)"]),
     (grad, -GRAD, "sign", ["opposite sign in every entry"]),
     (grad, [[4.0, -1.0, 1.0]], "sign_entries", ["One entry has the wrong sign: (0, 1)"]),
-    (grad, 2 * GRAD, "constant_factor", ["2 times the "
-                                         "gradient", "same factor", "the 2 in d/dx x**2"]),
+    (
+        grad,
+        2 * GRAD,
+        "constant_factor",
+        ["2 times the gradient", "same factor", "the 2 in d/dx x**2"],
+    ),
     (grad, 0.5 * GRAD, "constant_factor", ["0.5 times the gradient"]),
-    (grad, [[1.0, 4.0, 1.0]], "swapped_columns", ["columns 0 and 1 are "
-                                                  "swapped", "with respect to input j"]),
+    (
+        grad,
+        [[1.0, 4.0, 1.0]],
+        "swapped_columns",
+        ["columns 0 and 1 are swapped", "with respect to input j"],
+    ),
     (grad, [[4.0, 1.5, 1.0]], "wrong_entries", ["One entry is wrong: (0, 1) is off by 50%"]),
-    (grad, [[5.0, 1.5, 1.0]], "wrong_columns", ["Column 2 is right; columns 0 and 1 are not",
-                                                "(0, 0) is off by 25%"]),
+    (
+        grad,
+        [[5.0, 1.5, 1.0]],
+        "wrong_columns",
+        ["Column 2 is right; columns 0 and 1 are not", "(0, 0) is off by 25%"],
+    ),
     (grad, [[5.0, 1.5, 0.0]], "wrong_entries", ["3 of 3 entries are wrong"]),
-    (grad, None, "no_answer", ["no answer yet (None)", "gradient of shape (1, "
-                                                       "3)", "np.array([[..., ..., ...]])"]),
+    (
+        grad,
+        None,
+        "no_answer",
+        ["no answer yet (None)", "gradient of shape (1, 3)", "np.array([[..., ..., ...]])"],
+    ),
     (grad, ..., "no_answer", ["no answer yet (Ellipsis)"]),
     (grad, {"x": 4}, "wrong_type", ["You gave {'x': 4} (a dict)", "a 2-D array or a list of rows"]),
     (grad, [[4.0, 1.0], [1.0]], "ragged", ["row 0 has 2, row 1 has 1", "same number of entries"]),
@@ -69,21 +105,44 @@ WRONG = [
     (grad, [[None, 1.0, 1.0]], "not_a_number", ["Entry [0][0] is None, not a number"]),
     (grad, [[np.nan, 1.0, 1.0]], "non_finite", ["inf or nan at (0, 0)"]),
     (grad, [[4.0, np.inf, 1.0]], "non_finite", ["inf or nan at (0, 1)"]),
-    (grad, [["2x", "1", "1"]], "parse_error", ["Entry [0][0] is the text "
-                                               "'2x'", "implicit multiplication"]),
+    (
+        grad,
+        [["2x", "1", "1"]],
+        "parse_error",
+        ["Entry [0][0] is the text '2x'", "implicit multiplication"],
+    ),
     (grad, [["4", "import os", "1"]], "parse_error", ["Entry [0][1] is the text 'import os'"]),
-    (grad, lambda v: 1 / 0, "function_error", ["Calling your function at [1.0, 2.0, 0.0] failed: "
-                                                "ZeroDivisionError"]),
-    (grad, lambda v: np.array([[4.0, 1.0, 1.0]]), "wrong_elsewhere", ["right gradient at x = [1, "
-                                                                      "2, 0] but not at"]),
+    (
+        grad,
+        lambda v: 1 / 0,
+        "function_error",
+        ["Calling your function at [1.0, 2.0, 0.0] failed: ZeroDivisionError"],
+    ),
+    (
+        grad,
+        lambda v: np.array([[4.0, 1.0, 1.0]]),
+        "wrong_elsewhere",
+        ["right gradient at x = [1, 2, 0] but not at"],
+    ),
     (grad, lambda v: [[2 * v[0] * v[1], v[0] ** 2]], "wrong_shape", ["You gave shape (1, 2)"]),
-    (jac, J[[1, 0, 2]], "swapped_rows", ["rows 0 and 1 are "
-                                         "swapped", "row i is the gradient of output i"]),
-    (jac, J[[1, 2, 0]], "swapped_rows", ["your row 0 belongs in row 1; your row 1 belongs in row "
-                                         "2; your row 2 belongs in row 0"]),
-    (jac, [[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]], "wrong_rows", ["Row 0 is right; rows 1 and 2 are "
-                                                               "not",
-                                                             "gradient of one output"]),
+    (
+        jac,
+        J[[1, 0, 2]],
+        "swapped_rows",
+        ["rows 0 and 1 are swapped", "row i is the gradient of output i"],
+    ),
+    (
+        jac,
+        J[[1, 2, 0]],
+        "swapped_rows",
+        ["your row 0 belongs in row 1; your row 1 belongs in row 2; your row 2 belongs in row 0"],
+    ),
+    (
+        jac,
+        [[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]],
+        "wrong_rows",
+        ["Row 0 is right; rows 1 and 2 are not", "gradient of one output"],
+    ),
     (jac, J.T, "transposed", ["transpose of the Jacobian", "denominator layout", "shape (3, 2)"]),
     (jac, 3.0, "scalar_for_matrix", ["a (3x2) matrix"]),
     (jac, J[:2], "wrong_shape", ["f: R^2 -> R^3 has a Jacobian of shape (3, 2)"]),
@@ -92,17 +151,28 @@ WRONG = [
     (curve, [[0.0, 1.0]], "transposed", ["derivative as a row", "a column, shape (2, 1)"]),
     (curve, 1.0, "scalar_for_column", ["a column of 2 numbers"]),
     (curve, np.array([0.0, 1.0]), "one_d", ["np.reshape(answer, (2, 1))"]),
-    (chain, J_G1 @ J_G2, "wrong_order", ["wrong order: this is J_g1 @ "
-                                         "J_g2", "outer function's Jacobian on the left"]),
+    (
+        chain,
+        J_G1 @ J_G2,
+        "wrong_order",
+        ["wrong order: this is J_g1 @ J_g2", "outer function's Jacobian on the left"],
+    ),
     (chain, J_G2, "missing_factor", ["J_g2 alone", "inner Jacobian J_g1"]),
     (chain, (J_G2 @ J_G1).T, "transposed", ["J_g1.T @ J_g2.T"]),
-    (chain, np.ones((4, 4)), "wrong_shape", ["J_g2 (2x3) @ J_g1 (3x2) -> J_f "
-                                             "(2x2)", "one column per input of g1 (2)"]),
+    (
+        chain,
+        np.ones((4, 4)),
+        "wrong_shape",
+        ["J_g2 (2x3) @ J_g1 (3x2) -> J_f (2x2)", "one column per input of g1 (2)"],
+    ),
 ]
 
 
-@pytest.mark.parametrize("checker, given, kind, phrases", WRONG,
-                         ids=[f"{c[0].__name__}-{c[2]}-{k}" for k, c in enumerate(WRONG)])
+@pytest.mark.parametrize(
+    "checker, given, kind, phrases",
+    WRONG,
+    ids=[f"{c[0].__name__}-{c[2]}-{k}" for k, c in enumerate(WRONG)],
+)
 def test_wrong_answers_are_diagnosed(checker, given, kind, phrases):
     fb = checker(given)
     assert not fb and fb.ok is False
@@ -126,8 +196,8 @@ def test_chain_mistakes_need_square_factors():
 
 
 def test_chain_wrong_point():
-    g1 = lambda x: np.array([x[0] * x[1], x[0] + x[1]])                  # noqa: E731
-    g2 = lambda y: np.array([np.sin(y[0]), y[0] * y[1]])                 # noqa: E731
+    g1 = lambda x: np.array([x[0] * x[1], x[0] + x[1]])  # noqa: E731
+    g2 = lambda y: np.array([np.sin(y[0]), y[0] * y[1]])  # noqa: E731
     x = np.array([1.0, 2.0])
     J_at_x = np.array([[np.cos(1.0), 0.0], [2.0, 1.0]]) @ np.array([[2.0, 1.0], [1.0, 1.0]])
     fb = check.chain_product(J_at_x, g2=g2, g1=g1, x=x)
@@ -139,7 +209,7 @@ def test_chain_wrong_point():
 
 def test_chain_product_symbolic_and_catalogue():
     kw = dict(g2="u*v", g1=["x^2", "x*y"], variables="x y", y_variables="u v", x=[1.0, 2.0])
-    assert check.chain_product([[6.0, 1.0]], **kw)           # d(x^3 y) = [3x^2 y, x^3]
+    assert check.chain_product([[6.0, 1.0]], **kw)  # d(x^3 y) = [3x^2 y, x^3]
     assert check.chain_product([[1.0, 2.0]], **kw).kind == "wrong_entries"
     g1, g2 = functions.get("polar_to_cartesian"), functions.get("paraboloid")
     # paraboloid(polar(r, theta)) = r^2: J_f = [[2r, 0]]
@@ -152,14 +222,37 @@ def test_chain_product_symbolic_and_catalogue():
 x_, y_, z_ = sp.symbols("x y z")
 
 
-@pytest.mark.parametrize("given", [
-    GRAD, GRAD.tolist(), tuple(map(tuple, GRAD)), GRAD.astype(int), GRAD + 1e-9,
-    sp.Matrix([[4, 1, 1]]), sp.Matrix([[2 * x_ * y_, x_ ** 2, sp.cos(z_)]]),
-    [[2 * x_ * y_, x_ ** 2, sp.cos(z_)]], [["2*x*y", "x^2", "cos(z)"]], [["4.0", "1", "1.0"]],
-    lambda v: np.array([[2 * v[0] * v[1], v[0] ** 2, np.cos(v[2])]]),
-    lambda a, b, c: [[2 * a * b, a * a, np.cos(c)]],
-], ids=["array", "list", "tuple", "int", "tolerance", "Matrix", "Matrix-expr", "list-expr",
-        "strings", "number-strings", "callable", "callable-args"])
+@pytest.mark.parametrize(
+    "given",
+    [
+        GRAD,
+        GRAD.tolist(),
+        tuple(map(tuple, GRAD)),
+        GRAD.astype(int),
+        GRAD + 1e-9,
+        sp.Matrix([[4, 1, 1]]),
+        sp.Matrix([[2 * x_ * y_, x_**2, sp.cos(z_)]]),
+        [[2 * x_ * y_, x_**2, sp.cos(z_)]],
+        [["2*x*y", "x^2", "cos(z)"]],
+        [["4.0", "1", "1.0"]],
+        lambda v: np.array([[2 * v[0] * v[1], v[0] ** 2, np.cos(v[2])]]),
+        lambda a, b, c: [[2 * a * b, a * a, np.cos(c)]],
+    ],
+    ids=[
+        "array",
+        "list",
+        "tuple",
+        "int",
+        "tolerance",
+        "Matrix",
+        "Matrix-expr",
+        "list-expr",
+        "strings",
+        "number-strings",
+        "callable",
+        "callable-args",
+    ],
+)
 def test_right_answers_in_every_form(given):
     for truth in (dict(f=F), dict(f="x^2*y + sin(z)"), dict(expected=GRAD)):
         fb = check.gradient(given, x=X, variables="x y z", **truth)
@@ -172,16 +265,16 @@ def test_right_answers_other_truths():
     assert check.jacobian(J, sp.Matrix(J.tolist()))
     assert check.jacobian([[2.0, 4.0]], f=functions.get("paraboloid"), x=[1.0, 2.0])
     assert check.jacobian([[2 * x_, 2 * y_]], f=functions.get("paraboloid"), x=[1.0, 2.0])
-    assert check.answer([[6.0]], sp.Matrix([[3 * x_ ** 2]]), x=[2.0 ** 0.5], variables="x")
+    assert check.answer([[6.0]], sp.Matrix([[3 * x_**2]]), x=[2.0**0.5], variables="x")
     assert check.derivative(lambda t: [[-np.sin(t)], [np.cos(t)]], f=CURVE, t=0.0)
     # a number for a 1 x 1 derivative
-    assert check.derivative(2.0, f=lambda t: t ** 2, t=1.0)
+    assert check.derivative(2.0, f=lambda t: t**2, t=1.0)
 
 
 def test_tolerances():
     assert check.answer([[1.0 + 1e-7]], [[1.0]], rtol=1e-6)
     assert not check.answer([[1.0 + 1e-5]], [[1.0]], rtol=1e-6)
-    assert check.answer([[1e-10]], [[0.0]])                          # atol 1e-9 around zero
+    assert check.answer([[1e-10]], [[0.0]])  # atol 1e-9 around zero
     assert not check.answer([[1e-8]], [[0.0]])
     assert check.answer([[1.01]], [[1.0]], rtol=0.02)
 
@@ -203,8 +296,10 @@ def test_reveal_and_entry_table():
     fb = grad([[5.0, 1.0, 1.0]], reveal=True)
     assert "(0, 0) should be 4, not 5" in fb.message
     assert fb.entries[0].expected == pytest.approx(4.0)
-    assert str(fb).splitlines()[1:] == ["  (i, j)  given  expected  rel. error",
-                                        "  (0, 0)      5         4         25%"]
+    assert str(fb).splitlines()[1:] == [
+        "  (i, j)  given  expected  rel. error",
+        "  (0, 0)      5         4         25%",
+    ]
 
 
 def test_html_repr():
@@ -239,23 +334,29 @@ def test_secret_rounding_boundary_and_digits():
     assert s.matches([[0.12345649999]]).all() and s.matches([[0.12345650001]]).all()
     s4 = check.hash_answer([[1.0 / 3.0]], digits=3)
     assert check.answer([[0.333]], s4) and not check.answer([[0.33]], s4)
-    assert check.hash_answer([[1e-12]]).matches([[0.0]]).all()     # below 1e-9 counts as 0
+    assert check.hash_answer([[1e-12]]).matches([[0.0]]).all()  # below 1e-9 counts as 0
 
 
-@pytest.mark.parametrize("given, kind, phrase", [
-    (SECRET_J, "correct", "Correct"),
-    (SECRET_J.T, "transposed", "denominator layout"),
-    (-SECRET_J, "sign", "opposite sign"),
-    (3 * SECRET_J, "constant_factor", "3 times"),
-    (SECRET_J[[1, 0, 2]], "swapped_rows", "rows 0 and 1 are swapped"),
-    (SECRET_J[:, [1, 0]], "swapped_columns", "columns 0 and 1 are swapped"),
-    (SECRET_J * [[1, 1], [1, -1], [1, 1]] + [[0, 0], [0, 1], [0, 0]], "wrong_entries",
-     "One entry is wrong: (1, 1)."),
-    (SECRET_J * [[1, 1], [-1, 1], [1, 1]], "sign_entries", "(1, 0)"),
-    (SECRET_J[:2], "wrong_shape", "expected shape (3, 2)"),
-    ([[1, 2]], "wrong_shape", "expected shape (3, 2)"),
-    ("nonsense(", "parse_error", "not a math expression"),
-])
+@pytest.mark.parametrize(
+    "given, kind, phrase",
+    [
+        (SECRET_J, "correct", "Correct"),
+        (SECRET_J.T, "transposed", "denominator layout"),
+        (-SECRET_J, "sign", "opposite sign"),
+        (3 * SECRET_J, "constant_factor", "3 times"),
+        (SECRET_J[[1, 0, 2]], "swapped_rows", "rows 0 and 1 are swapped"),
+        (SECRET_J[:, [1, 0]], "swapped_columns", "columns 0 and 1 are swapped"),
+        (
+            SECRET_J * [[1, 1], [1, -1], [1, 1]] + [[0, 0], [0, 1], [0, 0]],
+            "wrong_entries",
+            "One entry is wrong: (1, 1).",
+        ),
+        (SECRET_J * [[1, 1], [-1, 1], [1, 1]], "sign_entries", "(1, 0)"),
+        (SECRET_J[:2], "wrong_shape", "expected shape (3, 2)"),
+        ([[1, 2]], "wrong_shape", "expected shape (3, 2)"),
+        ("nonsense(", "parse_error", "not a math expression"),
+    ],
+)
 def test_secret_diagnoses(given, kind, phrase):
     # reveal cannot reveal a secret
     fb = check.jacobian(given, check.hash_answer(SECRET_J), reveal=True)
@@ -277,8 +378,11 @@ def test_secret_html_shows_message_and_which_entries():
 
 
 def test_secret_errors():
-    with pytest.raises(GradlibError, match=r"needs a 2-D array \(outputs x inputs\); got shape "
-                                           r"\(3,\)"):
+    with pytest.raises(
+        GradlibError,
+        match=r"needs a 2-D array \(outputs x inputs\); got shape "
+        r"\(3,\)",
+    ):
         check.hash_answer([1.0, 2.0, 3.0])
     with pytest.raises(GradlibError, match="needs finite values"):
         check.hash_answer([[np.nan]])
@@ -290,19 +394,21 @@ def test_secret_errors():
 
 
 def test_expressions_need_variables_and_point():
-    fb = check.gradient([["2*x*y", "x^2", "1"]], GRAD)             # no variables, no point
+    fb = check.gradient([["2*x*y", "x^2", "1"]], GRAD)  # no variables, no point
     assert fb.kind == "not_a_number" and "this exercise expects numbers" in fb.message
     fb = check.gradient([["2*x*q", "x^2", "1"]], f=F, x=X, variables="x y z")
     assert fb.kind == "wrong_variables"
-    assert fb.message == ("Entry [0][0] uses q, which is not a variable of this exercise (the "
-                          "variables are x, y, z).")
+    assert fb.message == (
+        "Entry [0][0] uses q, which is not a variable of this exercise (the variables are x, y, z)."
+    )
     fb = check.gradient([["2*a*b", "x^2", "1"]], f=F, x=X, variables="x y z")
     assert "uses a, b, which are not" in fb.message
-    fb = check.answer(sp.sqrt(-x_ ** 2 - 1), [[1.0]], x=[1.0], variables="x")
+    fb = check.answer(sp.sqrt(-(x_**2) - 1), [[1.0]], x=[1.0], variables="x")
     assert fb.kind == "not_a_number" and "not a real number" in fb.message
     fb = check.answer("log(x - 1)", [[1.0]], x=[1.0], variables="x")
-    assert fb.kind == "non_finite" and fb.message == ("Your answer has no finite value at the "
-                                                   "point (a division by zero, or the log of 0?).")
+    assert fb.kind == "non_finite" and fb.message == (
+        "Your answer has no finite value at the point (a division by zero, or the log of 0?)."
+    )
 
 
 def test_function_answer_without_point():
@@ -313,26 +419,43 @@ def test_function_answer_without_point():
 # ----------------------------------------------------------------------- mistakes of the exercise
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: check.gradient(GRAD), "either as expected=... .* got neither"),
-    (lambda: check.gradient(GRAD, GRAD, f=F, x=X), "got both"),
-    (lambda: check.gradient(GRAD, f=F), "needs the point x"),
-    (lambda: check.gradient(GRAD, J), r"A gradient was asked for, but the truth has shape \(3, "
-                                      r"2\)"),
-    (lambda: check.derivative(GRAD, GRAD), r"A derivative was asked for, but the truth has shape "
-                                           r"\(1, 3\)"),
-    (lambda: check.answer(GRAD, [1.0, 2.0]), r"expected must be 2-D .* got shape \(2,\)"),
-    (lambda: check.gradient(GRAD, f="x*y", x=[1.0, 2.0]), "pass variables="),
-    (lambda: check.gradient(GRAD, f=3, x=[1.0]), "f must be a callable, a sympy expression"),
-    (lambda: check.gradient(GRAD, f=F, x=[[1.0, 2.0]]), r"x has shape \(1, 2\); expected shape "
-                                                        r"\(n,\): a number or a 1-D array"),
-    (lambda: check.gradient(GRAD, f=F, x=["a"]), "must be numbers"),
-    (lambda: check.chain_product(GRAD, J_g2=J_G2), "needs J_g2 and J_g1"),
-    (lambda: check.chain_product(GRAD, J_g2=J_G2, J_g1=J_G2), r"do not fit\. J_g2 \(2x3\) @ J_g1 "
-                                                              r"\(2x3\)"),
-    (lambda: check.chain_product(GRAD, J_g2=J_G2, J_g1=J_G1, mode="numeric"), "only apply with "
-                                                                              "g2 and g1"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: check.gradient(GRAD), "either as expected=... .* got neither"),
+        (lambda: check.gradient(GRAD, GRAD, f=F, x=X), "got both"),
+        (lambda: check.gradient(GRAD, f=F), "needs the point x"),
+        (
+            lambda: check.gradient(GRAD, J),
+            r"A gradient was asked for, but the truth has shape \(3, "
+            r"2\)",
+        ),
+        (
+            lambda: check.derivative(GRAD, GRAD),
+            r"A derivative was asked for, but the truth has shape "
+            r"\(1, 3\)",
+        ),
+        (lambda: check.answer(GRAD, [1.0, 2.0]), r"expected must be 2-D .* got shape \(2,\)"),
+        (lambda: check.gradient(GRAD, f="x*y", x=[1.0, 2.0]), "pass variables="),
+        (lambda: check.gradient(GRAD, f=3, x=[1.0]), "f must be a callable, a sympy expression"),
+        (
+            lambda: check.gradient(GRAD, f=F, x=[[1.0, 2.0]]),
+            r"x has shape \(1, 2\); expected shape "
+            r"\(n,\): a number or a 1-D array",
+        ),
+        (lambda: check.gradient(GRAD, f=F, x=["a"]), "must be numbers"),
+        (lambda: check.chain_product(GRAD, J_g2=J_G2), "needs J_g2 and J_g1"),
+        (
+            lambda: check.chain_product(GRAD, J_g2=J_G2, J_g1=J_G2),
+            r"do not fit\. J_g2 \(2x3\) @ J_g1 "
+            r"\(2x3\)",
+        ),
+        (
+            lambda: check.chain_product(GRAD, J_g2=J_G2, J_g1=J_G1, mode="numeric"),
+            "only apply with g2 and g1",
+        ),
+    ],
+)
 def test_exercise_setup_errors(call, message):
     with pytest.raises(GradlibError, match=message):
         call()
@@ -341,12 +464,15 @@ def test_exercise_setup_errors(call, message):
 # ---------------------------------------------------------------------------- regressions (review)
 
 
-@pytest.mark.parametrize("expected, given", [
-    # keys 2.37123 | 2.37124: a relative nudge of 5e-6 jumps over 2.37123
-    (2.3712349, 2.3712351),
-    (-999.99854, -999.99846),
-    (99999.949, 99999.951),
-])
+@pytest.mark.parametrize(
+    "expected, given",
+    [
+        # keys 2.37123 | 2.37124: a relative nudge of 5e-6 jumps over 2.37123
+        (2.3712349, 2.3712351),
+        (-999.99854, -999.99846),
+        (99999.949, 99999.951),
+    ],
+)
 def test_secret_accepts_answers_next_to_a_rounding_boundary(expected, given):
     assert abs(given - expected) <= 2e-7 * abs(expected)
     fb = check.answer([[given]], check.hash_answer([[expected]]))
@@ -362,6 +488,7 @@ def test_function_answer_elsewhere_uses_the_exercise_atol():
     # and elsewhere
     def forward_difference(v):
         return [[(np.sin(v[0] + 1e-4) - np.sin(v[0])) / 1e-4]]
+
     for f in ("sin(x)", lambda v: np.sin(v[0])):
         fb = check.gradient(forward_difference, f=f, x=[1.0], atol=1e-3)
         assert fb.kind == "correct", fb.message
@@ -370,22 +497,35 @@ def test_function_answer_elsewhere_uses_the_exercise_atol():
 
 def test_sympy_array_answer():
     x, y = sp.symbols("x y")
-    fb = check.gradient(sp.Array([[2 * x * y, x ** 2]]), f=x ** 2 * y, x=[1.0, 2.0],
-                        variables=[x, y])
+    fb = check.gradient(sp.Array([[2 * x * y, x**2]]), f=x**2 * y, x=[1.0, 2.0], variables=[x, y])
     assert fb.kind == "correct", fb.message
-    fb = check.gradient(sp.Array([2 * x * y, x ** 2]), f=x ** 2 * y, x=[1.0, 2.0], variables=[x, y])
+    fb = check.gradient(sp.Array([2 * x * y, x**2]), f=x**2 * y, x=[1.0, 2.0], variables=[x, y])
     assert fb.kind == "one_d" and "the numbers themselves are right" in fb.message
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: check.gradient(GRAD, expected=[["2*x", "1"]]), r"expected must be a 2-D array of "
-                                                            r"numbers.*'2\*x'"),
-    (lambda: check.gradient(GRAD, expected=[[1.0, 2.0], [3.0]]), "could not read .* as numbers"),
-    (lambda: check.gradient(GRAD, expected=[[np.nan, 1.0]]), r"The truth has inf or nan entries "
-                                                             r"\(\[\[nan, 1.0\]\]\)"),
-    (lambda: check.gradient(GRAD, f=functions.get("paraboloid"), x=[np.nan, 1.0]),
-     r"The point x must be finite; got \[nan, 1.0\]"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: check.gradient(GRAD, expected=[["2*x", "1"]]),
+            r"expected must be a 2-D array of "
+            r"numbers.*'2\*x'",
+        ),
+        (
+            lambda: check.gradient(GRAD, expected=[[1.0, 2.0], [3.0]]),
+            "could not read .* as numbers",
+        ),
+        (
+            lambda: check.gradient(GRAD, expected=[[np.nan, 1.0]]),
+            r"The truth has inf or nan entries "
+            r"\(\[\[nan, 1.0\]\]\)",
+        ),
+        (
+            lambda: check.gradient(GRAD, f=functions.get("paraboloid"), x=[np.nan, 1.0]),
+            r"The point x must be finite; got \[nan, 1.0\]",
+        ),
+    ],
+)
 def test_exercise_setup_errors_are_gradlib_errors(call, message):
     with pytest.raises(GradlibError, match=message):
         call()

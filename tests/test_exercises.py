@@ -1,6 +1,6 @@
 """Every registered exercise (all lessons): the right answer, computed here with SymPy alone, is
 accepted; each typical wrong answer gets its diagnosis; the statement is the one in the lesson."""
-import importlib
+
 from pathlib import Path
 
 import nbformat
@@ -98,9 +98,15 @@ def test_declared_mistakes_are_named_and_more_than_1_percent_off(ex):
 def test_a_declared_mistake_must_say_its_kind_and_message():
     message = r"exercise 9.1: each of mistakes is \(answer, kind, message\)"
     with pytest.raises(gl.GradlibError, match=message):
-        Exercise(id="9.1", kind="shape", statement="s", hints=("h",), problem={"shape": (1, 1)},
-                 examples_wrong=(((2, 2), "wrong_shape"), ((3, 3), "wrong_shape")),
-                 mistakes=(((2, 2), "gradient_shape"),))
+        Exercise(
+            id="9.1",
+            kind="shape",
+            statement="s",
+            hints=("h",),
+            problem={"shape": (1, 1)},
+            examples_wrong=(((2, 2), "wrong_shape"), ((3, 3), "wrong_shape")),
+            mistakes=(((2, 2), "gradient_shape"),),
+        )
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda e: e.id)
@@ -112,7 +118,9 @@ def test_no_answer_yet_is_friendly_and_falsy(ex):
 FORMULA_KINDS = ("gradient", "jacobian", "derivative")
 
 
-@pytest.mark.parametrize("ex", [e for e in EXERCISES if e.kind in FORMULA_KINDS], ids=lambda e: e.id)
+@pytest.mark.parametrize(
+    "ex", [e for e in EXERCISES if e.kind in FORMULA_KINDS], ids=lambda e: e.id
+)
 def test_right_answer_typed_as_formulas_is_accepted(ex):
     v = symbols(ex.problem["variables"])
     f = exprs(ex.problem["f"], v)
@@ -126,16 +134,23 @@ def test_right_answer_typed_as_formulas_is_accepted(ex):
 def test_statement_is_in_the_lesson_and_hints_are_folded(ex):
     lesson = sorted(NOTEBOOKS.glob(f"{ex.lesson:02d}_*.ipynb"))
     assert len(lesson) == 1, f"exercise {ex.id}: no notebook {ex.lesson:02d}_*.ipynb"
-    markdown = "\n".join(c.source for c in nbformat.read(lesson[0], 4).cells if c.cell_type == "markdown")
+    markdown = "\n".join(
+        c.source for c in nbformat.read(lesson[0], 4).cells if c.cell_type == "markdown"
+    )
     assert ex.statement in markdown
     html = ex.hint()._repr_html_()
-    assert html.startswith("<details><summary>Hint for exercise") and html.count("<li>") == len(ex.hints) >= 1
+    assert (
+        html.startswith("<details><summary>Hint for exercise")
+        and html.count("<li>") == len(ex.hints) >= 1
+    )
 
 
 def test_exercise_lookup_and_registry():
     assert gl.exercise("1.2") is REGISTRY["1.2"]
     assert [e.id for e in by_lesson(1)] == ["1.1", "1.2", "1.3", "1.4"]
-    with pytest.raises(gl.GradlibError, match=r"there is no exercise '9.9'; the exercises are \['0.1'"):
+    with pytest.raises(
+        gl.GradlibError, match=r"there is no exercise '9.9'; the exercises are \['0.1'"
+    ):
         gl.exercise("9.9")
 
 
@@ -143,9 +158,20 @@ def test_each_lesson_1_to_3_has_at_least_three_exercises():
     assert [len(by_lesson(n)) >= 3 for n in (1, 2, 3)] == [True, True, True]
 
 
-@pytest.mark.parametrize("given, kind", [((2, 3), "correct"), ([2, 3], "correct"), ((3, 2), "transposed"),
-                                         (6, "one_d"), ((2, 3, 1), "wrong_shape"), ("2x3", "wrong_type"),
-                                         ((2.5, 3), "wrong_type"), (None, "no_answer"), ((1, 3), "wrong_shape")])
+@pytest.mark.parametrize(
+    "given, kind",
+    [
+        ((2, 3), "correct"),
+        ([2, 3], "correct"),
+        ((3, 2), "transposed"),
+        (6, "one_d"),
+        ((2, 3, 1), "wrong_shape"),
+        ("2x3", "wrong_type"),
+        ((2.5, 3), "wrong_type"),
+        (None, "no_answer"),
+        ((1, 3), "wrong_shape"),
+    ],
+)
 def test_check_shape_diagnoses(given, kind):
     fb = check_shape(given, (2, 3))
     assert fb.kind == kind and bool(fb) == (kind == "correct")
@@ -153,22 +179,45 @@ def test_check_shape_diagnoses(given, kind):
 
 def test_exercise_needs_two_wrong_examples():
     with pytest.raises(gl.GradlibError, match="exercise 9.1: give at least 2 examples_wrong"):
-        gl.exercises.Exercise(id="9.1", kind="shape", statement="s", hints=("h",),
-                              problem={"shape": (1, 1)}, examples_wrong=(((2, 2), "wrong_shape"),))
-
+        gl.exercises.Exercise(
+            id="9.1",
+            kind="shape",
+            statement="s",
+            hints=("h",),
+            problem={"shape": (1, 1)},
+            examples_wrong=(((2, 2), "wrong_shape"),),
+        )
 
 
 # ---- kind "choice" ------------------------------------------------------------------------------
-CHOICE = Exercise(id="99.1", kind="choice", statement="s", hints=("h",),
-                  problem={"options": ["minimum", "maximum", "saddle"], "answer": "saddle",
-                           "why_not": {"minimum": "a minimum needs every eigenvalue > 0."}},
-                  examples_wrong=(("minimum", "wrong_choice"), ("valley", "not_an_option")))
+CHOICE = Exercise(
+    id="99.1",
+    kind="choice",
+    statement="s",
+    hints=("h",),
+    problem={
+        "options": ["minimum", "maximum", "saddle"],
+        "answer": "saddle",
+        "why_not": {"minimum": "a minimum needs every eigenvalue > 0."},
+    },
+    examples_wrong=(("minimum", "wrong_choice"), ("valley", "not_an_option")),
+)
 
 
-@pytest.mark.parametrize("given, kind", [
-    ("saddle", "correct"), ("  SADDLE \n", "correct"), ("maximum", "wrong_choice"),
-    ("minimum", "wrong_choice"), ("sad dle", "not_an_option"), ("", "not_an_option"),
-    (3, "wrong_type"), (["saddle"], "wrong_type"), (None, "no_answer")])
+@pytest.mark.parametrize(
+    "given, kind",
+    [
+        ("saddle", "correct"),
+        ("  SADDLE \n", "correct"),
+        ("maximum", "wrong_choice"),
+        ("minimum", "wrong_choice"),
+        ("sad dle", "not_an_option"),
+        ("", "not_an_option"),
+        (3, "wrong_type"),
+        (["saddle"], "wrong_type"),
+        (None, "no_answer"),
+    ],
+)
 def test_choice_diagnoses(given, kind):
     fb = CHOICE.check(given)
     assert fb.kind == kind and bool(fb) == (kind == "correct"), fb
@@ -179,15 +228,21 @@ def test_choice_messages_explain_and_list_the_options():
     assert CHOICE.check("maximum").message == "Not 'maximum': think again."
     assert CHOICE.check("valley").message == (
         "'valley' is not one of the options; answer with one of 'minimum', 'maximum', 'saddle' "
-        "(as a string, in quotes).")
+        "(as a string, in quotes)."
+    )
     assert CHOICE.truth() == "saddle"
 
 
 def test_choice_answer_must_be_an_option():
     with pytest.raises(gl.GradlibError, match=r"exercise 99.2: the answer 'ridge' is not one of"):
-        Exercise(id="99.2", kind="choice", statement="s", hints=("h",),
-                 problem={"options": ["minimum", "saddle"], "answer": "ridge"},
-                 examples_wrong=(("minimum", "wrong_choice"), ("x", "not_an_option")))
+        Exercise(
+            id="99.2",
+            kind="choice",
+            statement="s",
+            hints=("h",),
+            problem={"options": ["minimum", "saddle"], "answer": "ridge"},
+            examples_wrong=(("minimum", "wrong_choice"), ("x", "not_an_option")),
+        )
 
 
 # ---- kind "code" --------------------------------------------------------------------------------
@@ -212,13 +267,25 @@ def test_resolve_names_only_gradlib_functions():
 def code_exercise(monkeypatch):
     """CODE, with its reference (a test function) reachable under a gradlib name."""
     import gradlib.exercises as module
+
     monkeypatch.setattr(module, "reference_jacobian", reference_jacobian, raising=False)
     monkeypatch.setattr(module, "transposed_jacobian", transposed_jacobian, raising=False)
-    problem = {"reference": "gradlib.exercises:reference_jacobian",
-               "inputs": [[[2, 1]], [[3, -1]], [[0.5, 0.25]]], "what": "jacobian"}
-    return Exercise(id="99.3", kind="code", statement="s", hints=("h",), problem=problem,
-                    examples_wrong=(("gradlib.exercises:transposed_jacobian", "transposed"),
-                                    (3, "not_callable")))
+    problem = {
+        "reference": "gradlib.exercises:reference_jacobian",
+        "inputs": [[[2, 1]], [[3, -1]], [[0.5, 0.25]]],
+        "what": "jacobian",
+    }
+    return Exercise(
+        id="99.3",
+        kind="code",
+        statement="s",
+        hints=("h",),
+        problem=problem,
+        examples_wrong=(
+            ("gradlib.exercises:transposed_jacobian", "transposed"),
+            (3, "not_callable"),
+        ),
+    )
 
 
 def test_code_right_function_is_accepted_and_truth_is_the_first_call(code_exercise):
@@ -242,7 +309,8 @@ def test_code_errors_of_the_learner_are_feedback(code_exercise):
     fb = code_exercise.check(lambda x: [[x[1], x[0]], [1, 2 * x[2]]])
     assert fb.kind == "function_error" and fb.message == (
         "Your function raised IndexError: index 2 is out of bounds for axis 0 with size 2, "
-        "called as f([2, 1]).")
+        "called as f([2, 1])."
+    )
     fb = code_exercise.check(lambda x: None)
     assert fb.kind == "no_result" and "returned None: end it with return" in fb.message
     assert code_exercise.check(np.eye(2)).kind == "not_callable"
@@ -254,12 +322,17 @@ def test_code_each_call_gets_its_own_copy(code_exercise):
         out = reference_jacobian(x)
         x[:] = 1e6
         return out
+
     assert code_exercise.check(mutating)
 
 
 def test_code_what_must_be_known():
     with pytest.raises(gl.GradlibError, match=r"exercise 99.4: what='vector' is not one of"):
-        Exercise(id="99.4", kind="code", statement="s", hints=("h",),
-                 problem={"reference": "gradlib.numeric:jacobian", "inputs": [[1]],
-                          "what": "vector"},
-                 examples_wrong=((1, "not_callable"), (2, "not_callable")))
+        Exercise(
+            id="99.4",
+            kind="code",
+            statement="s",
+            hints=("h",),
+            problem={"reference": "gradlib.numeric:jacobian", "inputs": [[1]], "what": "vector"},
+            examples_wrong=((1, "not_callable"), (2, "not_callable")),
+        )

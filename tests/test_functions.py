@@ -1,5 +1,6 @@
 """gl.functions: every catalogue entry's hand-written numpy f against its sympy expr (at points,
 batched, complex), its exact Jacobian against gl.jacobian, and the catalogue's access functions."""
+
 import numpy as np
 import pytest
 import sympy
@@ -26,11 +27,24 @@ def random_points(entry, count=5):
 
 
 def test_the_catalogue_has_what_the_lessons_need():
-    required = {"paraboloid": (2, 1), "rosenbrock": (2, 1), "saddle": (2, 1), "ripple": (2, 1),
-                "circle": (1, 2), "helix": (1, 3), "lissajous": (1, 2),
-                "polar_to_cartesian": (2, 2), "spherical_to_cartesian": (3, 3), "softmax": (3, 3),
-                "linear_map": (2, 3), "sigmoid": (3, 3), "neural_layer": (3, 2),
-                "cross_entropy": (3, 1), "squared_error": (2, 1), "square_norm": (3, 1)}
+    required = {
+        "paraboloid": (2, 1),
+        "rosenbrock": (2, 1),
+        "saddle": (2, 1),
+        "ripple": (2, 1),
+        "circle": (1, 2),
+        "helix": (1, 3),
+        "lissajous": (1, 2),
+        "polar_to_cartesian": (2, 2),
+        "spherical_to_cartesian": (3, 3),
+        "softmax": (3, 3),
+        "linear_map": (2, 3),
+        "sigmoid": (3, 3),
+        "neural_layer": (3, 2),
+        "cross_entropy": (3, 1),
+        "squared_error": (2, 1),
+        "square_norm": (3, 1),
+    }
     sizes = {name: (g.n_in, g.n_out) for name, g in functions.CATALOGUE.items()}
     assert {name: sizes.get(name) for name in required} == required
 
@@ -58,8 +72,9 @@ def test_f_matches_expr_at_the_point_and_at_random_points(name):
     assert np.shape(value) == (() if g.n_out == 1 else (g.n_out,))
     np.testing.assert_allclose(value, exact(g)(g.point)[:, 0].reshape(np.shape(value)), rtol=1e-12)
     for p in random_points(g).T:
-        np.testing.assert_allclose(g.f(p), exact(g)(p)[:, 0].reshape(np.shape(value)), rtol=1e-12,
-                                   atol=1e-14)
+        np.testing.assert_allclose(
+            g.f(p), exact(g)(p)[:, 0].reshape(np.shape(value)), rtol=1e-12, atol=1e-14
+        )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -70,8 +85,9 @@ def test_f_takes_a_batch(name):
     assert Y.shape == ((6,) if g.n_out == 1 else (g.n_out, 6))
     np.testing.assert_allclose(Y.reshape(g.n_out, 6), exact(g)(X)[:, 0], rtol=1e-12, atol=1e-14)
     for k in range(6):
-        np.testing.assert_allclose(np.reshape(Y, (g.n_out, 6))[:, k], np.ravel(g.f(X[:, k])),
-                                   rtol=1e-14)
+        np.testing.assert_allclose(
+            np.reshape(Y, (g.n_out, 6))[:, k], np.ravel(g.f(X[:, k])), rtol=1e-14
+        )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -98,8 +114,9 @@ def test_exact_jacobian_matches_numeric(name):
     J = g.jacobian_exact(g.point)
     assert J.shape == (g.n_out, g.n_in) and g.jacobian_expr.shape == (g.n_out, g.n_in)
     np.testing.assert_allclose(gl.jacobian(g.f, g.point), J, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(gl.jacobian(g.f, g.point, method="central", vectorized=True), J,
-                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        gl.jacobian(g.f, g.point, method="central", vectorized=True), J, rtol=1e-6, atol=1e-8
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -130,8 +147,11 @@ def test_chain_rule_holds_for_every_pair(g1, g2):
 
 
 def test_unknown_name_lists_the_names_and_a_suggestion():
-    with pytest.raises(gl.GradlibError, match="no teaching function called 'rosenbrok'. Did you "
-                       "mean 'rosenbrock'\\? The catalogue has: paraboloid, rosenbrock, saddle"):
+    with pytest.raises(
+        gl.GradlibError,
+        match="no teaching function called 'rosenbrok'. Did you "
+        "mean 'rosenbrock'\\? The catalogue has: paraboloid, rosenbrock, saddle",
+    ):
         functions.get("rosenbrok")
 
 
@@ -141,8 +161,9 @@ def test_by_kind_partitions_the_catalogue():
     assert sorted(g.name for group in groups for g in group) == sorted(NAMES)
     curves = ["circle", "helix", "lissajous", "spiral"]
     assert [g.name for g in functions.by_kind("curve")] == curves
-    with pytest.raises(gl.GradlibError, match="unknown kind 'field'; the kinds are: scalar "
-                                              "field, curve, map"):
+    with pytest.raises(
+        gl.GradlibError, match="unknown kind 'field'; the kinds are: scalar field, curve, map"
+    ):
         functions.by_kind("field")
 
 
@@ -165,8 +186,9 @@ def test_curves_take_a_scalar_and_a_row_of_times():
     np.testing.assert_allclose(circle.f(0.0), [1.0, 0.0])
     t = np.linspace(0.0, np.pi, 5)
     np.testing.assert_allclose(circle.f(t), [np.cos(t), np.sin(t)])
-    np.testing.assert_allclose(gl.derivative(circle.f, 0.5), [[-np.sin(0.5)], [np.cos(0.5)]],
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        gl.derivative(circle.f, 0.5), [[-np.sin(0.5)], [np.cos(0.5)]], rtol=1e-10
+    )
 
 
 def test_softmax_is_a_probability_vector_even_for_large_scores():

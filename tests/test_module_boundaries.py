@@ -1,4 +1,5 @@
 """The math modules never load matplotlib or ipywidgets: they must work without a display stack."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -7,14 +8,19 @@ import pytest
 
 # Every module of the package outside gradlib/topics/, found on disk so a new one is covered.
 PACKAGE = Path(__file__).resolve().parents[1] / "gradlib"
-MATH_MODULES = ["gradlib"] + [f"gradlib.{p.stem}" for p in sorted(PACKAGE.glob("*.py"))
-                              if p.stem != "__init__"]
-PROBE = ("import importlib, sys; importlib.import_module({!r}); "
-         "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
+MATH_MODULES = ["gradlib"] + [
+    f"gradlib.{p.stem}" for p in sorted(PACKAGE.glob("*.py")) if p.stem != "__init__"
+]
+PROBE = (
+    "import importlib, sys; importlib.import_module({!r}); "
+    "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))"
+)
 
 
 def loaded_by(module: str) -> str:
-    out = subprocess.run([sys.executable, "-c", PROBE.format(module)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(module)], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip()
 

@@ -1,5 +1,6 @@
 """Derivatives with respect to an array X (a weight matrix W): shape (m, *X.shape), numeric and
 symbolic, against SymPy and against a finite difference written out entry by entry."""
+
 import warnings
 
 import numpy as np
@@ -15,8 +16,9 @@ W0 = RNG.uniform(-1, 1, (3, 4))
 X0 = RNG.uniform(-1, 1, 4)
 
 # the same functions of W (3 x 4) with x (4,) fixed, in SymPy and numpy
-W_SYM = sp.Matrix(3, 4, gl.symbolic.symbols(" ".join(f"w{k}{j}" for k in range(3)
-                                                    for j in range(4))))
+W_SYM = sp.Matrix(
+    3, 4, gl.symbolic.symbols(" ".join(f"w{k}{j}" for k in range(3) for j in range(4)))
+)
 X_SYM = sp.Matrix(X0)
 
 
@@ -98,7 +100,7 @@ def test_vectorized_over_the_last_axis_agrees(method):
 
 
 def test_scalar_loss_vectorized_may_return_shape_N():
-    L = lambda W: np.sum(W ** 2, axis=(0, 1))  # noqa: E731
+    L = lambda W: np.sum(W**2, axis=(0, 1))  # noqa: E731
     np.testing.assert_allclose(gl.gradient(L, W0, vectorized=True), 2 * W0[None], rtol=1e-14)
 
 
@@ -108,8 +110,8 @@ def test_higher_rank_and_column_inputs():
     assert g.shape == (1, 2, 2, 3)
     np.testing.assert_allclose(g[0], np.log(T) + 1, rtol=1e-14)
     col = np.array([[1.0], [2.0]])  # a column is an array of shape (2, 1): so is its derivative
-    J = gl.jacobian(lambda c: c ** 2, col)
-    np.testing.assert_allclose(J.reshape(2, 2), gl.jacobian(lambda v: v ** 2, col.ravel()))
+    J = gl.jacobian(lambda c: c**2, col)
+    np.testing.assert_allclose(J.reshape(2, 2), gl.jacobian(lambda v: v**2, col.ravel()))
     assert J.shape == (2, 2, 1)
 
 
@@ -127,39 +129,57 @@ def test_vjp_gives_the_gradient_shaped_like_W():
 
 # ------------------------------------------------------------------ errors name both shapes
 def test_function_error_names_the_shape_of_W():
-    with pytest.raises(FunctionError, match=r"(?s)calling f at x of shape \(3, 4\) = \[\[.*"
-                       r"raised ValueError: matmul"):
+    with pytest.raises(
+        FunctionError,
+        match=r"(?s)calling f at x of shape \(3, 4\) = \[\[.*"
+        r"raised ValueError: matmul",
+    ):
         gl.jacobian(lambda W: W @ np.ones(3), W0)
 
 
 def test_changing_output_shape_names_both_shapes():
     f = lambda W: np.ones(2) if W[0, 0] == W0[0, 0] else np.ones((3, 3))  # noqa: E731
-    with pytest.raises(ShapeError, match=r"(?s)f returned shape \(3, 3\) at x of shape \(3, 4\) = "
-                       r".* but 2 value\(s\) at the base point"):
+    with pytest.raises(
+        ShapeError,
+        match=r"(?s)f returned shape \(3, 3\) at x of shape \(3, 4\) = "
+        r".* but 2 value\(s\) at the base point",
+    ):
         gl.jacobian(f, W0, method="central")
 
 
 def test_gradient_of_a_matrix_valued_f_names_both_shapes():
-    with pytest.raises(ShapeError, match=r"gradient needs a scalar-valued f; f returned shape "
-                       r"\(3,\) at x of shape \(3, 4\)\. Use gl.jacobian"):
+    with pytest.raises(
+        ShapeError,
+        match=r"gradient needs a scalar-valued f; f returned shape "
+        r"\(3,\) at x of shape \(3, 4\)\. Use gl.jacobian",
+    ):
         gl.gradient(lambda W: W @ X0, W0)
 
 
 def test_vectorized_mistakes_name_the_batch_shape():
-    with pytest.raises(VectorizationError, match=r"batch of shape \(3, 4, 24\) \(points along the "
-                       r"last axis\) raised ValueError.*must accept shape \(3, 4, N\) and return "
-                       r"shape \(3, N\)"):
+    with pytest.raises(
+        VectorizationError,
+        match=r"batch of shape \(3, 4, 24\) \(points along the "
+        r"last axis\) raised ValueError.*must accept shape \(3, 4, N\) and return "
+        r"shape \(3, N\)",
+    ):
         gl.jacobian(lambda W: W @ X0, W0, method="central", vectorized=True)
-    with pytest.raises(VectorizationError, match=r"shape \(\) for a batch of 24 points of shape "
-                       r"\(3, 4, 24\); expected shape \(24,\).*np.sum\(x, axis=\(0, 1\)\)"):
-        gl.gradient(lambda W: np.sum(W ** 2), W0, method="central", vectorized=True)
+    with pytest.raises(
+        VectorizationError,
+        match=r"shape \(\) for a batch of 24 points of shape "
+        r"\(3, 4, 24\); expected shape \(24,\).*np.sum\(x, axis=\(0, 1\)\)",
+    ):
+        gl.gradient(lambda W: np.sum(W**2), W0, method="central", vectorized=True)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: gl.hessian(softmax_loss, W0),
-    lambda: gl.jvp(softmax_loss, W0, W0),
-    lambda: gl.derivative(np.sin, W0),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: gl.hessian(softmax_loss, W0),
+        lambda: gl.jvp(softmax_loss, W0, W0),
+        lambda: gl.derivative(np.sin, W0),
+    ],
+)
 def test_vector_only_derivatives_refuse_a_matrix(call):
     with pytest.raises(ShapeError, match=r"shape \(3, 4\)"):
         call()
@@ -167,8 +187,9 @@ def test_vector_only_derivatives_refuse_a_matrix(call):
 
 def test_warnings_name_the_entry_of_W():
     W = np.array([[1e-60, 1.0], [2.0, 3.0]])
-    with pytest.warns(gl.NotDifferentiableWarning,
-                      match=r"along input 1, 1 \(output 0\).*J\[0, 1, 1\]"):
+    with pytest.warns(
+        gl.NotDifferentiableWarning, match=r"along input 1, 1 \(output 0\).*J\[0, 1, 1\]"
+    ):
         gl.gradient(lambda W: np.abs(W[1, 1] - 3.0) + W[0, 1], W, method="richardson")
     J, info = gl.jacobian(lambda W: np.exp(W), W, method="central", full_output=True)
     # every output along W[0, 0]: exp(W_00) and the zeros, which do not move at either step
@@ -197,17 +218,32 @@ def test_symbolic_row_or_column_of_variables_is_still_a_vector():
     assert gl.symbolic.jacobian(["x*y", "y"], v) == sp.Matrix([[v[1], v[0]], [0, 1]])
 
 
-@pytest.mark.parametrize("call, error, match", [
-    (lambda W: gl.symbolic.jacobian("a*x", W), gl.ParseError, r"unknown variable\(s\) x"),
-    (lambda W: gl.symbolic.jacobian(W[0, 0] * sp.Symbol("a"), W), GradlibError,
-     r"the expression's a \(not known to be real\) and the variable a \(real\) are different"),
-    (lambda W: gl.symbolic.gradient(W * sp.Matrix([1, 2, 3]), W), ShapeError,
-     r"gradient needs one scalar-valued expression; got 2"),
-    (lambda W: gl.symbolic.jacobian("a", sp.Matrix([[W[0, 0], 1], [2, 3]])), GradlibError,
-     r"each variable must be a name or a sympy Symbol; got 1"),
-    (lambda W: gl.symbolic.flatten(3), GradlibError,
-     r"flatten needs a sympy Array of shape \(m, p, q\)"),
-])
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda W: gl.symbolic.jacobian("a*x", W), gl.ParseError, r"unknown variable\(s\) x"),
+        (
+            lambda W: gl.symbolic.jacobian(W[0, 0] * sp.Symbol("a"), W),
+            GradlibError,
+            r"the expression's a \(not known to be real\) and the variable a \(real\) are different",
+        ),
+        (
+            lambda W: gl.symbolic.gradient(W * sp.Matrix([1, 2, 3]), W),
+            ShapeError,
+            r"gradient needs one scalar-valued expression; got 2",
+        ),
+        (
+            lambda W: gl.symbolic.jacobian("a", sp.Matrix([[W[0, 0], 1], [2, 3]])),
+            GradlibError,
+            r"each variable must be a name or a sympy Symbol; got 1",
+        ),
+        (
+            lambda W: gl.symbolic.flatten(3),
+            GradlibError,
+            r"flatten needs a sympy Array of shape \(m, p, q\)",
+        ),
+    ],
+)
 def test_symbolic_errors(call, error, match):
     W = sp.Matrix(2, 3, gl.symbolic.symbols("a b c d g h"))
     with pytest.raises(error, match=match):

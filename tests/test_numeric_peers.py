@@ -9,6 +9,7 @@ or of a floor below which a difference of f cannot tell a derivative from 0 at u
 refine and warn where their estimate is computed: with full_output (the tests below use it).
 |f| is taken near x (at x and x +- s / 1000): at a root f(x) itself may be 0.
 """
+
 import warnings
 
 import numpy as np
@@ -28,15 +29,16 @@ def allowed_error(case, method):
     x = case.x
     s = np.maximum(np.abs(x), 1.0)
     with np.errstate(all="ignore"):  # f's size near x (at a root f(x) itself may be 0)
-        fx = np.nanmax([np.abs(np.atleast_1d(case.f(x + k * 1e-3 * s))) for k in (-1, 0, 1)],
-                       axis=0).astype(float)
+        fx = np.nanmax(
+            [np.abs(np.atleast_1d(case.f(x + k * 1e-3 * s))) for k in (-1, 0, 1)], axis=0
+        ).astype(float)
     if case.kind == "jacobian":
         rtol, p = JACOBIAN[method]
         return rtol * np.abs(case.ref) + 100 * EPS ** (p / (p + 1)) * fx[:, None] / s[None, :]
     rtol = HESSIAN[method]
     g = np.abs(gl.gradient(case.f, x))[0]
     floor = 10 * EPS ** (2 / 3) * np.maximum(g[:, None] / s[None, :], g[None, :] / s[:, None])
-    return rtol * np.abs(case.ref) + floor + 100 * EPS ** 0.5 * fx[0] / np.outer(s, s)
+    return rtol * np.abs(case.ref) + floor + 100 * EPS**0.5 * fx[0] / np.outer(s, s)
 
 
 def outcome(case, method, full_output=False):
@@ -68,8 +70,11 @@ def test_auto_is_accurate_or_warns(case):
     assert outcome(case, "auto") in ("accurate", "warned", "raised")
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.kind == "hessian"],
-                         ids=[i for i, c in zip(IDS, CASES, strict=True) if c.kind == "hessian"])
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c.kind == "hessian"],
+    ids=[i for i, c in zip(IDS, CASES, strict=True) if c.kind == "hessian"],
+)
 def test_central_hessian_is_accurate_or_warns(case):
     assert outcome(case, "central") in ("accurate", "warned", "raised")
 

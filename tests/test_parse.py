@@ -1,5 +1,6 @@
 """gl.symbolic.parse: hostile strings are refused at once with a message pointing at the offending
 part; plain mathematics is read into the exact sympy expression."""
+
 import time
 
 import pytest
@@ -14,26 +15,30 @@ x, y, z, w, b, theta, x1, x2 = gl.symbolic.symbols("x y z w b theta x1 x2")
 # (hostile text, what the first line of the message must contain: the quoted offending part
 # with its column, or the stated limit)
 HOSTILE = [
-    ("__import__('os').system('ls')", "\"'\" at column 12"),
+    ("__import__('os').system('ls')", '"\'" at column 12'),
     ("().__class__.__bases__[0].__subclasses__()", "'[' at column 23"),
     ("lambda: 0", "':' at column 7"),
-    ("exec('import os')", "\"'\" at column 6"),
-    ("open('/etc/passwd')", "\"'\" at column 6"),
+    ("exec('import os')", '"\'" at column 6'),
+    ("open('/etc/passwd')", '"\'" at column 6'),
     ("[x for x in ()]", "'[' at column 1"),
-    ("x.__class__", "attribute access (a '.' after a name) is not mathematics: 'x.__class__' at "
-                    "column 1"),
+    (
+        "x.__class__",
+        "attribute access (a '.' after a name) is not mathematics: 'x.__class__' at column 1",
+    ),
     ("sin.__globals__", "'sin.__globals__' at column 1"),
     ("x.real", "'x.real' at column 1"),
     ("9**9**9**9", "this exponent is too large: '9**9' at column 7"),
     ("10**10**10", "this exponent is too large: '10**10' at column 5"),
     ("2**99999999", "this exponent is too large: '99999999' at column 4"),
-    ("(10^300)^1000", "too large to compute exactly (301 digits; at most 100): '10^300' at "
-                      "column 2"),
+    (
+        "(10^300)^1000",
+        "too large to compute exactly (301 digits; at most 100): '10^300' at column 2",
+    ),
     ("(2^999+1)^(1/3)", "'2^999' at column 2"),
     ("x^(1/10^40)", "this exponent is too large: '1/10^40' at column 4"),
     ("1" * 60, "this number has more than 50 digits"),
     ("1e99999999*x", "this number is out of range: '1e99999999' at column 1"),
-    ("'a'*10**9", "\"'\" at column 1"),
+    ("'a'*10**9", '"\'" at column 1'),
     ("x if y else z", "'if' is a Python keyword, not mathematics: 'if' at column 3"),
     ("import os", "'import' at column 1"),
     ("await x", "'await' at column 1"),
@@ -46,10 +51,14 @@ HOSTILE = [
     ("(" * 10000 + "x" + ")" * 10000, "the formula is too long (20001 characters, at most 500)"),
     ("(" * 60 + "x" + ")" * 60, "parentheses are nested more than 10 deep: '(' at column 11"),
     ("-" * 400 + "x", "the formula is nested more than 100 levels deep"),
-    ("log(log(log(2)))", "functions or roots of constants may not be nested: 'log(log(2))' at "
-                         "column 5"),
-    ("abs(sec(cosh(9^99+1)))", "functions or roots of constants may not be nested: "
-                               "'sec(cosh(9^99+1))'"),
+    (
+        "log(log(log(2)))",
+        "functions or roots of constants may not be nested: 'log(log(2))' at column 5",
+    ),
+    (
+        "abs(sec(cosh(9^99+1)))",
+        "functions or roots of constants may not be nested: 'sec(cosh(9^99+1))'",
+    ),
     ("f(x)=x^2", "'=' at column 5"),
     ("sin(x, base=2)", "'=' at column 12"),
     ("x; y", "';' at column 2"),
@@ -110,12 +119,16 @@ HOSTILE = [
     ("acosh(0)*x", "this is not a real number (sympy gives I*pi/2): 'acosh(0)' at column 1"),
     # towers and too many functions
     ("abs(1-abs(1-abs(1-abs(1-abs(1-x)))))", "functions and roots are nested more than 4 deep"),
-    ("sqrt(1+sqrt(1+sqrt(1+sqrt(1+sqrt(1+x)))))", "functions and roots are nested more than 4 "
-                                                  "deep"),
+    (
+        "sqrt(1+sqrt(1+sqrt(1+sqrt(1+sqrt(1+x)))))",
+        "functions and roots are nested more than 4 deep",
+    ),
     ("x^y^z^w^v^u", "functions and roots are nested more than 4 deep: 'x^y^z^w^v^u' at column 1"),
     ("exp(0.5-" * 50 + "x" + ")" * 50, "parentheses are nested more than 10 deep"),
-    ("+".join(["exp(x)"] * 17), "the formula has more than 16 functions and roots: 'exp(x)' at "
-                                "column 113"),
+    (
+        "+".join(["exp(x)"] * 17),
+        "the formula has more than 16 functions and roots: 'exp(x)' at column 113",
+    ),
     # unicode tricks
     ("\uff45\uff58\uff50(x)", "(FULLWIDTH LATIN SMALL LETTER E) is not allowed"),
     ("x\u200b+1", "the control character U+200B is not allowed: '\\u200b' at column 2"),
@@ -125,18 +138,25 @@ HOSTILE = [
     ("sin\u2061(x)", "the control character U+2061 is not allowed"),
     ("x\u0301", "(COMBINING ACUTE ACCENT) is not allowed"),
     ("\u0445+1", "(CYRILLIC SMALL LETTER HA) is not allowed: '\u0445' at column 1"),
-    ("c\u03bfs(x)", "(GREEK SMALL LETTER OMICRON) is not allowed: '\u03bf' at column 2; spell "
-                   "Greek letters out: type omicron"),
+    (
+        "c\u03bfs(x)",
+        "(GREEK SMALL LETTER OMICRON) is not allowed: '\u03bf' at column 2; spell "
+        "Greek letters out: type omicron",
+    ),
     ("\U0001d465+1", "(MATHEMATICAL ITALIC SMALL X) is not allowed"),
     ("\u0663*x", "(ARABIC-INDIC DIGIT THREE) is not allowed"),
     ("\u212f^x", "(SCRIPT SMALL E) is not allowed"),
     ("x\u2217y", "(ASTERISK OPERATOR) is not allowed"),
 ]
 # a tower of every function parse accepts, one level deeper than allowed
-HOSTILE += [(f"{name}(" * 5 + "x" + (")" if 1 in arities else ", 1)") * 5,
-             "functions and roots are nested more than 4 deep")
-            for name, (_, arities) in sorted(gl.symbolic.FUNCTIONS.items())
-            if name not in ("abs", "sqrt")]   # abs(abs(x)) is abs(x), sqrt(sqrt(x)) is x^(1/4)
+HOSTILE += [
+    (
+        f"{name}(" * 5 + "x" + (")" if 1 in arities else ", 1)") * 5,
+        "functions and roots are nested more than 4 deep",
+    )
+    for name, (_, arities) in sorted(gl.symbolic.FUNCTIONS.items())
+    if name not in ("abs", "sqrt")
+]  # abs(abs(x)) is abs(x), sqrt(sqrt(x)) is x^(1/4)
 
 # (learner's text, the sympy expression it must equal exactly)
 ACCEPTED = [
@@ -144,7 +164,7 @@ ACCEPTED = [
     ("x**2", x**2),
     ("2*x*y", 2 * x * y),
     ("sin(x)*cos(y)", sin(x) * cos(y)),
-    ("exp(-x**2)", exp(-x**2)),
+    ("exp(-x**2)", exp(-(x**2))),
     ("log(1+x^2)", log(1 + x**2)),
     ("sqrt(x^2+y^2)", sqrt(x**2 + y**2)),
     ("1/(1+exp(-x))", 1 / (1 + exp(-x))),
@@ -223,24 +243,33 @@ def test_caret_in_a_long_formula_points_at_the_character():
     assert lines[1][lines[2].index("^")] == "\u03b8"
 
 
-@pytest.mark.parametrize("text, fragment, fix", [
-    ("2x", "'2x' at column 1", "write 2*x"),
-    ("3 y + 1", "'3 y' at column 1", "write 3*y"),
-    ("x y", "'x y' at column 1", "write x*y"),
-    ("(x+1)(x-1)", "')(' at column 5", "write )*("),
-    ("2(x+1)", "'2(' at column 1", "write 2*("),
-    ("sin x", "'sin x' at column 1", "write sin(x)"),
-    ("x(y+1)", "'x' at column 1", "for a product write x*(...)"),
-])
+@pytest.mark.parametrize(
+    "text, fragment, fix",
+    [
+        ("2x", "'2x' at column 1", "write 2*x"),
+        ("3 y + 1", "'3 y' at column 1", "write 3*y"),
+        ("x y", "'x y' at column 1", "write x*y"),
+        ("(x+1)(x-1)", "')(' at column 5", "write )*("),
+        ("2(x+1)", "'2(' at column 1", "write 2*("),
+        ("sin x", "'sin x' at column 1", "write sin(x)"),
+        ("x(y+1)", "'x' at column 1", "for a product write x*(...)"),
+    ],
+)
 def test_implicit_multiplication_refused_with_the_fix(text, fragment, fix):
     first = refusal(text)[0].splitlines()[0]
     assert fragment in first and fix in first
 
 
-@pytest.mark.parametrize("text, fix", [
-    ("x\u22121", "type - instead"), ("2\u00d7x", "type * instead"), ("x\u00b2", "type ^2 instead"),
-    ("\u03c0*x", "type pi instead"), ("f(x) = x^2", "type only the right-hand side"),
-])
+@pytest.mark.parametrize(
+    "text, fix",
+    [
+        ("x\u22121", "type - instead"),
+        ("2\u00d7x", "type * instead"),
+        ("x\u00b2", "type ^2 instead"),
+        ("\u03c0*x", "type pi instead"),
+        ("f(x) = x^2", "type only the right-hand side"),
+    ],
+)
 def test_common_typing_slips_get_a_hint(text, fix):
     assert fix in refusal(text)[0]
 

@@ -1,6 +1,7 @@
 """No learner string is ever run as code: every call site that could evaluate a string
 (sympify, Matrix, S, lambdify, eval, exec, ...) is reviewed, and hostile strings in every
 container reach nothing but gradlib.symbolic.parse."""
+
 import ast
 import os
 import pathlib
@@ -14,8 +15,19 @@ from gradlib import chain, check, functions, shapes, symbolic
 PACKAGE = pathlib.Path(gl.__file__).parent
 
 # Names that turn a string into running code, or hand a string to sympify (which evals).
-WATCHED = {"sympify", "S", "Matrix", "ImmutableMatrix", "MutableDenseMatrix", "lambdify",
-           "parse_expr", "eval", "exec", "compile", "__import__"}
+WATCHED = {
+    "sympify",
+    "S",
+    "Matrix",
+    "ImmutableMatrix",
+    "MutableDenseMatrix",
+    "lambdify",
+    "parse_expr",
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+}
 BUILTINS = {"eval", "exec", "compile", "__import__"}
 
 # (module, function) -> why no raw learner string can reach the watched calls in it.
@@ -24,17 +36,17 @@ BUILTINS = {"eval", "exec", "compile", "__import__"}
 ALLOWED = {
     ("gradlib.symbolic", "_as_expr"): "sympify of a number, checked with isinstance just before",
     ("gradlib.symbolic", "as_matrix"): "the gate itself: entries are parse() results, sympy "
-                                       "expressions or numbers (via _as_expr), or a sympy Matrix",
+    "expressions or numbers (via _as_expr), or a sympy Matrix",
     ("gradlib.symbolic", "gradient"): "entries of the Matrix from _prepare (as_matrix)",
     ("gradlib.symbolic", "jacobian"): "entries of the Matrix from _prepare (as_matrix)",
     ("gradlib.symbolic", "derivative"): "entries of the Matrix from _prepare (as_matrix)",
     ("gradlib.symbolic", "hessian"): "sympy.diff results of the Matrix from _prepare",
     ("gradlib.symbolic", "LambdifiedMatrix.__init__"): "the Matrix and Symbols from _prepare: "
-                                                       "parsed entries, resolved variables",
+    "parsed entries, resolved variables",
     ("gradlib.chain", "_column"): "the sympy Matrix of a catalogue entry (isinstance checked)",
     ("gradlib.chain", "_symbolic_chain"): "Matrix of the variables: Symbols from _column",
     ("gradlib.check", "_symbolic_truth"): "a sympy Matrix given as f, and the variables: Symbols "
-                                          "from resolve_variables",
+    "from resolve_variables",
     ("gradlib.check", "_truth"): "expected is a sympy expression (isinstance checked)",
     ("gradlib.check", "_sympy_number"): "expr is a sympy object: parsed, or given as sympy",
     ("gradlib.functions", "_constant"): "the catalogue's literal float matrices",
@@ -42,10 +54,12 @@ ALLOWED = {
     ("gradlib.functions", "<module>"): "Matrix of the catalogue's Symbols",
     ("gradlib.exercises", "Exercise._exprs"): "entries are symbolic.parse results",
     ("gradlib.exercises", "Exercise.truth"): "sympy.diff results, and the direction d: numbers "
-                                             "from the exercise's own problem data",
+    "from the exercise's own problem data",
     ("gradlib.topics.jacobian", "<module>"): "literal sympy expressions of the extra maps",
-    ("gradlib.topics.numeric_vs_symbolic", "problem"):
-        "expr is symbolic.parse of the built-in PROBLEMS",
+    (
+        "gradlib.topics.numeric_vs_symbolic",
+        "problem",
+    ): "expr is symbolic.parse of the built-in PROBLEMS",
     ("gradlib.topics.numeric_vs_symbolic", "agreement"): "expr is symbolic.parse(text)",
     ("gradlib.symbolic", "flatten"): "the entries of a sympy Array jacobian/gradient built",
 }
@@ -59,15 +73,32 @@ def _module_name(path):
 def _watched_sites(path):
     """(function, name, line) of every use of a watched name (annotations aside)."""
     tree = ast.parse(path.read_text())
-    sympy_aliases = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                     for a in node.names if a.name.split(".")[0] == "sympy"}
-    from_sympy = {a.asname or a.name for node in ast.walk(tree)
-                  if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sympy")
-                  for a in node.names}
-    annotations = {id(n) for node in ast.walk(tree)
-                   for ann in ([node.annotation] if isinstance(node, (ast.AnnAssign, ast.arg))
-                               else [node.returns] if isinstance(node, ast.FunctionDef) else [])
-                   if ann is not None for n in ast.walk(ann)}
+    sympy_aliases = {
+        a.asname or a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for a in node.names
+        if a.name.split(".")[0] == "sympy"
+    }
+    from_sympy = {
+        a.asname or a.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sympy")
+        for a in node.names
+    }
+    annotations = {
+        id(n)
+        for node in ast.walk(tree)
+        for ann in (
+            [node.annotation]
+            if isinstance(node, (ast.AnnAssign, ast.arg))
+            else [node.returns]
+            if isinstance(node, ast.FunctionDef)
+            else []
+        )
+        if ann is not None
+        for n in ast.walk(ann)
+    }
     sites = []
 
     def visit(node, scope):
@@ -76,45 +107,65 @@ def _watched_sites(path):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 inner = scope + [child.name]
             if id(child) not in annotations:
-                if (isinstance(child, ast.Attribute) and child.attr in WATCHED
-                        and isinstance(child.value, ast.Name) and child.value.id in sympy_aliases):
+                if (
+                    isinstance(child, ast.Attribute)
+                    and child.attr in WATCHED
+                    and isinstance(child.value, ast.Name)
+                    and child.value.id in sympy_aliases
+                ):
                     name = f"{child.value.id}.{child.attr}"
-                elif (isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
-                      and child.id in WATCHED and (child.id in from_sympy or child.id in BUILTINS)):
+                elif (
+                    isinstance(child, ast.Name)
+                    and isinstance(child.ctx, ast.Load)
+                    and child.id in WATCHED
+                    and (child.id in from_sympy or child.id in BUILTINS)
+                ):
                     name = child.id
                 else:
                     name = None
                 if name and not (isinstance(node, ast.Attribute) and node.value is child):
                     sites.append((".".join(scope) or "<module>", name, child.lineno))
             visit(child, inner)
+
     visit(tree, [])
     return sites
 
 
 def _all_sites():
-    return {(_module_name(path), function, name, line) for path in sorted(PACKAGE.rglob("*.py"))
-            for function, name, line in _watched_sites(path)}
+    return {
+        (_module_name(path), function, name, line)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for function, name, line in _watched_sites(path)
+    }
 
 
 def test_the_walker_sees_a_new_call_site(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("import sympy as sp\nfrom sympy import sympify\n\n"
-                   "def f(text):\n    return sp.Matrix([text]), sympify(text), eval(text)\n\n"
-                   "x: sp.Matrix = None\ny = sp.S.One\n")
-    assert sorted(_watched_sites(bad)) == [("f", "eval", 5), ("f", "sp.Matrix", 5),
-                                          ("f", "sympify", 5)]
+    bad.write_text(
+        "import sympy as sp\nfrom sympy import sympify\n\n"
+        "def f(text):\n    return sp.Matrix([text]), sympify(text), eval(text)\n\n"
+        "x: sp.Matrix = None\ny = sp.S.One\n"
+    )
+    assert sorted(_watched_sites(bad)) == [
+        ("f", "eval", 5),
+        ("f", "sp.Matrix", 5),
+        ("f", "sympify", 5),
+    ]
 
 
 def test_every_call_site_that_could_evaluate_a_string_is_reviewed():
     sites = _all_sites()
     assert len(sites) >= 20  # the walker reads the package
-    unreviewed = sorted(f"{module}.{function} uses {name} (line {line})"
-                        for module, function, name, line in sites
-                        if (module, function) not in ALLOWED)
-    assert not unreviewed, ("new call sites that could turn a string into code: route learner "
-                            "strings through gradlib.symbolic.parse (or as_matrix), then add "
-                            "(module, function) to ALLOWED with the reason:\n"
-                            + "\n".join(unreviewed))
+    unreviewed = sorted(
+        f"{module}.{function} uses {name} (line {line})"
+        for module, function, name, line in sites
+        if (module, function) not in ALLOWED
+    )
+    assert not unreviewed, (
+        "new call sites that could turn a string into code: route learner "
+        "strings through gradlib.symbolic.parse (or as_matrix), then add "
+        "(module, function) to ALLOWED with the reason:\n" + "\n".join(unreviewed)
+    )
 
 
 def test_the_allow_list_has_no_stale_entries():
@@ -126,9 +177,15 @@ def test_the_allow_list_has_no_stale_entries():
 
 PAYLOAD = "__import__('os').environ.__setitem__('GRADLIB_PWNED', '1') or x"
 CARRIERS = {
-    "string": PAYLOAD, "list": [PAYLOAD], "nested list": [[PAYLOAD]], "tuple in list": [(PAYLOAD,)],
-    "nested tuple": ((PAYLOAD,),), "three deep": [[[PAYLOAD]]], "mixed": [["x", PAYLOAD]],
-    "object array": np.array([[PAYLOAD]], dtype=object), "dict": {"f": PAYLOAD},
+    "string": PAYLOAD,
+    "list": [PAYLOAD],
+    "nested list": [[PAYLOAD]],
+    "tuple in list": [(PAYLOAD,)],
+    "nested tuple": ((PAYLOAD,),),
+    "three deep": [[[PAYLOAD]]],
+    "mixed": [["x", PAYLOAD]],
+    "object array": np.array([[PAYLOAD]], dtype=object),
+    "dict": {"f": PAYLOAD},
 }
 ENTRY_POINTS = {
     "check.gradient f": lambda c: check.gradient([[1.0]], f=c, x=[1.0], variables="x"),
@@ -139,16 +196,19 @@ ENTRY_POINTS = {
     "check.answer expected": lambda c: check.answer([[1.0]], c),
     "check.answer variables": lambda c: check.answer([[1.0]], f="x", x=[1.0], variables=c),
     "check.chain_product g1": lambda c: check.chain_product(
-        [[1.0]], g2=["u"], g1=c, x=[1.0], variables="x", y_variables="u"),
+        [[1.0]], g2=["u"], g1=c, x=[1.0], variables="x", y_variables="u"
+    ),
     "check.chain_product g2": lambda c: check.chain_product(
-        [[1.0]], g2=c, g1=["x"], x=[1.0], variables="x", y_variables="x"),
+        [[1.0]], g2=c, g1=["x"], x=[1.0], variables="x", y_variables="x"
+    ),
     "check.shape": lambda c: check.shape(c, (1, 1)),
     "exercise gradient": lambda c: gl.exercise("1.2").check(c),
     "exercise shape": lambda c: gl.exercise("1.4").check(c),
     "chain_rule g1": lambda c: gl.chain_rule(["u"], c, variables="x", y_variables="u", x=[1.0]),
     "chain_rule g2": lambda c: gl.chain_rule(c, ["x"], variables="x", y_variables="x", x=[1.0]),
-    "chain_rule numeric": lambda c: gl.chain_rule(c, c, [1.0], mode="numeric", variables="x",
-                                                  y_variables="x"),
+    "chain_rule numeric": lambda c: gl.chain_rule(
+        c, c, [1.0], mode="numeric", variables="x", y_variables="x"
+    ),
     "symbolic.parse": lambda c: symbolic.parse(c),
     "symbolic.gradient": lambda c: symbolic.gradient(c, "x"),
     "symbolic.gradient variables": lambda c: symbolic.gradient("x", c),
@@ -158,7 +218,8 @@ ENTRY_POINTS = {
     "symbolic.lambdify": lambda c: symbolic.lambdify(c, "x")([1.0]),
     "symbolic.LambdifiedMatrix": lambda c: symbolic.LambdifiedMatrix(c, "x")([1.0]),
     "symbolic.LambdifiedMatrix variables": lambda c: symbolic.LambdifiedMatrix(
-        symbolic.as_matrix("x"), c),
+        symbolic.as_matrix("x"), c
+    ),
     "symbolic.as_matrix": lambda c: symbolic.as_matrix(c),
     "symbolic.symbols": lambda c: symbolic.symbols(c),
     "functions.get": lambda c: functions.get(c),

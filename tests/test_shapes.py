@@ -1,4 +1,5 @@
 """gradlib.shapes: shape arithmetic in words and the diagnosis of products that do not fit."""
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -7,14 +8,17 @@ from gradlib import shapes
 from gradlib.errors import ShapeError
 
 
-@pytest.mark.parametrize("obj, expected", [
-    ((2, 3), (2, 3)),
-    (np.zeros((4, 1)), (4, 1)),
-    (sp.zeros(2, 5), (2, 5)),
-    ([[1, 2, 3]], (1, 3)),
-    ([1.0, 2.0], (2,)),
-    (3.0, ()),
-])
+@pytest.mark.parametrize(
+    "obj, expected",
+    [
+        ((2, 3), (2, 3)),
+        (np.zeros((4, 1)), (4, 1)),
+        (sp.zeros(2, 5), (2, 5)),
+        ([[1, 2, 3]], (1, 3)),
+        ([1.0, 2.0], (2,)),
+        (3.0, ()),
+    ],
+)
 def test_shape_of(obj, expected):
     assert shapes.shape_of(obj) == expected
 
@@ -25,31 +29,53 @@ def test_fmt():
     assert shapes.fmt((5,)) == "(5,)"
 
 
-@pytest.mark.parametrize("n, m, name, phrase", [
-    (3, 1, "gradient", "f: R^3 -> R has a gradient of shape (1, 3), a row: one row, one column "
-                       "per input."),
-    (1, 4, "derivative", "f: R -> R^4 has a derivative of shape (4, 1), a column: one row per "
-                         "output, one column."),
-    (2, 3, "Jacobian", "f: R^2 -> R^3 has a Jacobian of shape (3, 2): one row per output, one "
-                       "column per input."),
-    (1, 1, "derivative", "f: R -> R has a derivative of shape (1, 1): one row, one column."),
-])
+@pytest.mark.parametrize(
+    "n, m, name, phrase",
+    [
+        (
+            3,
+            1,
+            "gradient",
+            "f: R^3 -> R has a gradient of shape (1, 3), a row: one row, one column per input.",
+        ),
+        (
+            1,
+            4,
+            "derivative",
+            "f: R -> R^4 has a derivative of shape (4, 1), a column: one row per "
+            "output, one column.",
+        ),
+        (
+            2,
+            3,
+            "Jacobian",
+            "f: R^2 -> R^3 has a Jacobian of shape (3, 2): one row per output, one "
+            "column per input.",
+        ),
+        (1, 1, "derivative", "f: R -> R has a derivative of shape (1, 1): one row, one column."),
+    ],
+)
 def test_explain_derivative(n, m, name, phrase):
     assert shapes.derivative_name(n, m) == name
     assert shapes.explain_derivative(n, m) == phrase
 
 
 def test_describe_product_two_and_long_chains():
-    assert (shapes.describe_product([("J_g2", (2, 3)), ("J_g1", np.ones((3, 4)))], result="J_f")
-            == "J_g2 (2x3) @ J_g1 (3x4) -> J_f (2x4)")
+    assert (
+        shapes.describe_product([("J_g2", (2, 3)), ("J_g1", np.ones((3, 4)))], result="J_f")
+        == "J_g2 (2x3) @ J_g1 (3x4) -> J_f (2x4)"
+    )
     text = shapes.describe_product([("J4", (1, 2)), ("J3", (2, 5)), ("J2", (5, 6)), ("J1", (6, 9))])
     assert text == "J4 (1x2) @ J3 (2x5) @ J2 (5x6) @ J1 (6x9) -> (1x9)"
     assert shapes.describe_product([sp.ones(1, 3), (3, 1)]) == "A1 (1x3) @ A2 (3x1) -> (1x1)"
 
 
 def test_describe_product_raises_with_diagnosis():
-    with pytest.raises(ShapeError, match=r"J_g1 \(3x4\) @ J_g2 \(2x3\): inner sizes 4 and 2 "
-                                         r"disagree\. Swapping"):
+    with pytest.raises(
+        ShapeError,
+        match=r"J_g1 \(3x4\) @ J_g2 \(2x3\): inner sizes 4 and 2 "
+        r"disagree\. Swapping",
+    ):
         shapes.describe_product([("J_g1", (3, 4)), ("J_g2", (2, 3))])
 
 
@@ -64,17 +90,20 @@ def test_diagnose_swapped_order():
     assert not d
     assert d.shape is None
     assert d.text == "J_g1 (3x4) @ J_g2 (2x3): inner sizes 4 and 2 disagree."
-    assert d.suggestions == ("Swapping the order gives J_g2 @ J_g1 (2x3)(3x4) -> (2x4), which "
-                             "fits: the chain rule multiplies the outer function's Jacobian on "
-                             "the left.",)
+    assert d.suggestions == (
+        "Swapping the order gives J_g2 @ J_g1 (2x3)(3x4) -> (2x4), which "
+        "fits: the chain rule multiplies the outer function's Jacobian on "
+        "the left.",
+    )
 
 
 def test_diagnose_transposed_factor():
     d = shapes.diagnose([("J_g2", (2, 3)), ("J_g1", (4, 3))])
     assert d.text == "J_g2 (2x3) @ J_g1 (4x3): inner sizes 3 and 4 disagree."
     assert len(d.suggestions) == 1
-    assert d.suggestions[0].startswith("Transposing J_g1 gives J_g2 @ J_g1.T (2x3)(3x4) -> "
-                                       "(2x4), which fits")
+    assert d.suggestions[0].startswith(
+        "Transposing J_g1 gives J_g2 @ J_g1.T (2x3)(3x4) -> (2x4), which fits"
+    )
     assert "denominator layout" in d.suggestions[0]
 
 
@@ -82,8 +111,9 @@ def test_diagnose_long_chain_names_position_and_reversal():
     d = shapes.diagnose([("J1", (6, 9)), ("J2", (5, 6)), ("J3", (2, 5))])
     assert "inner sizes 9 and 5 disagree (between factor 1, J1, and factor 2, J2)" in d.text
     assert "inner sizes 6 and 2 disagree (between factor 2, J2, and factor 3, J3)" in d.text
-    assert d.suggestions[0].startswith("Reversing the order gives J3 @ J2 @ J1 (2x5)(5x6)(6x9) "
-                                       "-> (2x9)")
+    assert d.suggestions[0].startswith(
+        "Reversing the order gives J3 @ J2 @ J1 (2x5)(5x6)(6x9) -> (2x9)"
+    )
 
 
 def test_diagnose_no_fix_and_square_factors_not_transposed():
@@ -106,10 +136,14 @@ def test_diagnose_needs_a_factor():
 
 def test_require_product():
     assert shapes.require_product([("J_g2", (1, 3)), ("J_g1", (3, 2))]) == (1, 2)
-    with pytest.raises(ShapeError, match=r"^g1 returns 3 numbers\. J_g2 \(2x2\) @ J_g1 \(3x1\): "
-                                         r"inner sizes 2 and 3"):
-        shapes.require_product([("J_g2", (2, 2)), ("J_g1", (3, 1))], context="g1 returns 3 "
-                                                                             "numbers.")
+    with pytest.raises(
+        ShapeError,
+        match=r"^g1 returns 3 numbers\. J_g2 \(2x2\) @ J_g1 \(3x1\): "
+        r"inner sizes 2 and 3",
+    ):
+        shapes.require_product(
+            [("J_g2", (2, 2)), ("J_g1", (3, 1))], context="g1 returns 3 numbers."
+        )
 
 
 def test_shapes_with_numpy_integers_and_rows_given_as_arrays():

@@ -1,6 +1,7 @@
 """gl.symbolic: shapes and values of gradient/jacobian/derivative/hessian, every error and its
 message, lambdify's shapes and values, and random expressions checked against finite
 differences."""
+
 import numpy as np
 import pytest
 import sympy
@@ -20,6 +21,7 @@ def _seed():
 
 
 # --- derivatives: shapes and values ---
+
 
 def test_gradient_is_a_row():
     g = symbolic.gradient("x^2*y + sin(y)", "x y")
@@ -46,8 +48,9 @@ def test_jacobian_rows_are_gradients():
         assert J[i, :] == symbolic.gradient(f_i, "r theta")
 
 
-@pytest.mark.parametrize("exprs", [Matrix([x * y, x + z]), Matrix([[x * y, x + z]]),
-                                   [x * y, "x + z"]])
+@pytest.mark.parametrize(
+    "exprs", [Matrix([x * y, x + z]), Matrix([[x * y, x + z]]), [x * y, "x + z"]]
+)
 def test_jacobian_of_a_column_a_row_or_a_list(exprs):
     assert symbolic.jacobian(exprs, "x y z") == Matrix([[y, x, 0], [1, 0, 1]])
 
@@ -77,9 +80,13 @@ def test_numbers_are_constant_functions():
 
 # --- every error with its message ---
 
+
 def test_gradient_of_a_vector_points_to_jacobian():
-    with pytest.raises(gl.ShapeError, match=r"gradient needs one scalar-valued expression; got 2 "
-                       r"expressions .*use gl.symbolic.jacobian, shape \(2, n\)"):
+    with pytest.raises(
+        gl.ShapeError,
+        match=r"gradient needs one scalar-valued expression; got 2 "
+        r"expressions .*use gl.symbolic.jacobian, shape \(2, n\)",
+    ):
         symbolic.gradient(["x", "y"], "x y")
 
 
@@ -89,8 +96,11 @@ def test_hessian_of_a_vector_refused():
 
 
 def test_symbols_outside_the_variables_are_named_with_the_fix():
-    with pytest.raises(gl.GradlibError, match=r"the expression contains z, which is not among the "
-                       r"variables \(x, y\): add z to the variables, or substitute numbers first"):
+    with pytest.raises(
+        gl.GradlibError,
+        match=r"the expression contains z, which is not among the "
+        r"variables \(x, y\): add z to the variables, or substitute numbers first",
+    ):
         symbolic.jacobian([x * y * z, x], [x, y])
 
 
@@ -100,26 +110,38 @@ def test_unknown_name_in_a_formula_string():
 
 
 def test_same_name_different_assumptions_explained():
-    with pytest.raises(gl.GradlibError, match=r"the expression's x \(not known to be real\) and "
-                       r"the variable x \(real\) are different sympy Symbols: make both with "
-                       r"gl.symbolic.symbols"):
+    with pytest.raises(
+        gl.GradlibError,
+        match=r"the expression's x \(not known to be real\) and "
+        r"the variable x \(real\) are different sympy Symbols: make both with "
+        r"gl.symbolic.symbols",
+    ):
         symbolic.gradient(sympy.Symbol("x") ** 2, [x])
 
 
 def test_derivative_with_two_variables_refused():
-    with pytest.raises(gl.GradlibError, match=r"derivative is for curves R -> R\^m in one "
-                       r"variable; got 2 variables \(x, y\)\. .*jacobian"):
+    with pytest.raises(
+        gl.GradlibError,
+        match=r"derivative is for curves R -> R\^m in one "
+        r"variable; got 2 variables \(x, y\)\. .*jacobian",
+    ):
         symbolic.derivative("x*y", "x y")
 
 
-@pytest.mark.parametrize("variables, message", [
-    ("2x y", "'2x' is not a valid variable name"),
-    ("x x", r"the variable\(s\) x appear more than once"),
-    ("", "no variables given"),
-    (42, "variables must be a list of names or sympy Symbols, or a string like 'x y z'; got int"),
-    (["sin"], "'sin' is a function or constant in formulas"),
-    ([x, 3], "each variable must be a name or a sympy Symbol; got 3"),
-])
+@pytest.mark.parametrize(
+    "variables, message",
+    [
+        ("2x y", "'2x' is not a valid variable name"),
+        ("x x", r"the variable\(s\) x appear more than once"),
+        ("", "no variables given"),
+        (
+            42,
+            "variables must be a list of names or sympy Symbols, or a string like 'x y z'; got int",
+        ),
+        (["sin"], "'sin' is a function or constant in formulas"),
+        ([x, 3], "each variable must be a name or a sympy Symbol; got 3"),
+    ],
+)
 def test_bad_variables(variables, message):
     with pytest.raises(gl.GradlibError, match=message):
         symbolic.jacobian("1", variables)
@@ -142,8 +164,9 @@ def test_no_expressions():
 
 # --- lambdify ---
 
-SPHERICAL = symbolic.jacobian(["r*sin(theta)*cos(phi)", "r*sin(theta)*sin(phi)", "r*cos(theta)"],
-                              "r theta phi")
+SPHERICAL = symbolic.jacobian(
+    ["r*sin(theta)*cos(phi)", "r*sin(theta)*sin(phi)", "r*cos(theta)"], "r theta phi"
+)
 
 
 def subs_value(matrix, variables, point):
@@ -223,12 +246,16 @@ def test_lambdify_complex_constant():
     np.testing.assert_array_equal(out, [[2j, 2.0]])
 
 
-@pytest.mark.parametrize("bad, shape", [([1.0, 2.0], r"\(2,\)"), (np.zeros((2, 5)), r"\(2, 5\)"),
-                                        (5.0, r"\(\)")])
+@pytest.mark.parametrize(
+    "bad, shape", [([1.0, 2.0], r"\(2,\)"), (np.zeros((2, 5)), r"\(2, 5\)"), (5.0, r"\(\)")]
+)
 def test_lambdify_wrong_length_names_n(bad, shape):
     f = symbolic.lambdify(SPHERICAL, "r theta phi")
-    with pytest.raises(gl.ShapeError, match=rf"x has shape {shape}; expected shape \(3,\) for one "
-                       r"point of \(r, theta, phi\), or \(3, N\) for N points"):
+    with pytest.raises(
+        gl.ShapeError,
+        match=rf"x has shape {shape}; expected shape \(3,\) for one "
+        r"point of \(r, theta, phi\), or \(3, N\) for N points",
+    ):
         f(bad)
 
 
@@ -243,8 +270,10 @@ def test_lambdify_refuses_a_missing_variable():
 
 
 def test_lambdified_repr():
-    assert repr(symbolic.lambdify(SPHERICAL, "r theta "
-                                             "phi")) == "<LambdifiedMatrix 3x3 of (r, theta, phi)>"
+    assert (
+        repr(symbolic.lambdify(SPHERICAL, "r theta phi"))
+        == "<LambdifiedMatrix 3x3 of (r, theta, phi)>"
+    )
 
 
 # --- random expressions: symbolic vs numeric, and a directional difference of the symbolic side ---
@@ -257,10 +286,13 @@ def _expressions(n):
     unary = [sin, cos, tanh, lambda u: exp(tanh(u))]  # exp of a bounded argument
 
     def extend(children):
-        return (st.tuples(st.sampled_from(unary), children).map(lambda a: a[0](a[1]))
-                | st.tuples(children, children).map(lambda a: a[0] + a[1])
-                | st.tuples(children, children).map(lambda a: a[0] * a[1])
-                | st.tuples(children, st.integers(1, 3)).map(lambda a: a[0] ** a[1]))
+        return (
+            st.tuples(st.sampled_from(unary), children).map(lambda a: a[0](a[1]))
+            | st.tuples(children, children).map(lambda a: a[0] + a[1])
+            | st.tuples(children, children).map(lambda a: a[0] * a[1])
+            | st.tuples(children, st.integers(1, 3)).map(lambda a: a[0] ** a[1])
+        )
+
     return st.recursive(leaves, extend, max_leaves=8)
 
 
@@ -316,14 +348,17 @@ def test_lambdify_variables_named_like_cse_temporaries():
     # sympy's common-subexpression temporaries are called x0, x1, ...: they must not clash
     J = symbolic.jacobian(["sin(x0)*exp(x1*x0)", "exp(x1*x0)*x2"], "x0 x1 x2")
     p = [0.3, 0.7, 1.1]
-    np.testing.assert_allclose(symbolic.lambdify(J, "x0 x1 x2")(p),
-                               subs_value(J, symbolic.symbols("x0 x1 x2"), p), rtol=1e-14)
+    np.testing.assert_allclose(
+        symbolic.lambdify(J, "x0 x1 x2")(p),
+        subs_value(J, symbolic.symbols("x0 x1 x2"), p),
+        rtol=1e-14,
+    )
 
 
 def test_resolve_variables_matches_names():
     plain = sympy.Symbol("x1")
-    got = symbolic.resolve_variables("x1 x2", [plain ** 2], symbols_by_name=True)
+    got = symbolic.resolve_variables("x1 x2", [plain**2], symbols_by_name=True)
     assert got[0] == plain and got[0].is_real is None and got[1].name == "x2" and got[1].is_real
     real = sympy.Symbol("x1", real=True)
-    assert symbolic.resolve_variables([real], [plain ** 2])[0].is_real   # a Symbol is kept...
-    assert symbolic.resolve_variables([real], [plain ** 2], symbols_by_name=True)[0].is_real is None
+    assert symbolic.resolve_variables([real], [plain**2])[0].is_real  # a Symbol is kept...
+    assert symbolic.resolve_variables([real], [plain**2], symbols_by_name=True)[0].is_real is None

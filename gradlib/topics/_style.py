@@ -13,6 +13,7 @@ refuses a figure that forgot one.
 >>> png_size(fig)
 (512, 320)
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,14 +41,14 @@ OKABE_ITO = {
 
 #: What each color means, the same in every lesson: the gradient is always vermillion, etc.
 ROLES = {
-    "gradient": OKABE_ITO["vermillion"],      # the gradient row drawn as an arrow
-    "direction": OKABE_ITO["blue"],           # a direction / small change dx
-    "tangent": OKABE_ITO["bluish_green"],     # linear approximations: tangent line, plane, map
-    "true": OKABE_ITO["reddish_purple"],      # the true change f(x + h) - f(x)
-    "highlight": OKABE_ITO["orange"],         # the selected row, column or entry
-    "point": OKABE_ITO["black"],              # the point x
-    "curve": OKABE_ITO["sky_blue"],           # curves and the function's own graph
-    "grid": "#999999",                        # grids and contour lines in the background
+    "gradient": OKABE_ITO["vermillion"],  # the gradient row drawn as an arrow
+    "direction": OKABE_ITO["blue"],  # a direction / small change dx
+    "tangent": OKABE_ITO["bluish_green"],  # linear approximations: tangent line, plane, map
+    "true": OKABE_ITO["reddish_purple"],  # the true change f(x + h) - f(x)
+    "highlight": OKABE_ITO["orange"],  # the selected row, column or entry
+    "point": OKABE_ITO["black"],  # the point x
+    "curve": OKABE_ITO["sky_blue"],  # curves and the function's own graph
+    "grid": "#999999",  # grids and contour lines in the background
     "text": "#222222",
 }
 
@@ -79,7 +80,9 @@ def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projectio
         raise GradlibError(f"size={size!r} is not a figure size; use one of {sorted(SIZES)}.")
     fig = Figure(figsize=SIZES[size], dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
-    projections = projection if isinstance(projection, (list, tuple)) else [projection] * (nrows * ncols)
+    projections = (
+        projection if isinstance(projection, (list, tuple)) else [projection] * (nrows * ncols)
+    )
     axes = [add_axes(fig, (nrows, ncols, i + 1), projection=p) for i, p in enumerate(projections)]
     if len(axes) == 1:
         return fig, axes[0]
@@ -109,7 +112,9 @@ def label(ax, title: str, xlabel: str, ylabel: str, zlabel: str | None = None) -
     """Give ``ax`` its title and axis labels (all required: a figure explains itself)."""
     for what, text in [("title", title), ("xlabel", xlabel), ("ylabel", ylabel)]:
         if not text:
-            raise GradlibError(f"label() needs a non-empty {what}; every figure is titled and labelled.")
+            raise GradlibError(
+                f"label() needs a non-empty {what}; every figure is titled and labelled."
+            )
     ax.set_title(title, fontsize=FONT_SIZE + 1)
     ax.set_xlabel(xlabel, fontsize=FONT_SIZE)
     ax.set_ylabel(ylabel, fontsize=FONT_SIZE)
@@ -120,11 +125,20 @@ def label(ax, title: str, xlabel: str, ylabel: str, zlabel: str | None = None) -
 def require_labels(fig) -> None:
     """Raise ValueError naming the first axes of ``fig`` without a title or an axis label."""
     for i, ax in enumerate(fig.axes):
-        missing = [w for w, t in [("title", ax.get_title()), ("xlabel", ax.get_xlabel()),
-                                  ("ylabel", ax.get_ylabel())] if not t]
+        missing = [
+            w
+            for w, t in [
+                ("title", ax.get_title()),
+                ("xlabel", ax.get_xlabel()),
+                ("ylabel", ax.get_ylabel()),
+            ]
+            if not t
+        ]
         if missing:
-            raise GradlibError(f"axes {i} of the figure has no {', '.join(missing)}; "
-                               "call gradlib.style.label(ax, title, xlabel, ylabel).")
+            raise GradlibError(
+                f"axes {i} of the figure has no {', '.join(missing)}; "
+                "call gradlib.style.label(ax, title, xlabel, ylabel)."
+            )
 
 
 def png_size(fig) -> tuple[int, int]:
@@ -148,10 +162,21 @@ def png_bytes(fig) -> bytes:
     fig.canvas.draw()
     return encode_png(fig.canvas.buffer_rgba())
 
+
 def arrow(ax, start, end, color, *, label=None, width=2.0, zorder=4):
     """An arrow from ``start`` to ``end`` (data coordinates, shape (2,)) that :func:`move` can move."""
-    a = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=14,
-                        color=color, linewidth=width, label=label, zorder=zorder, shrinkA=0, shrinkB=0)
+    a = FancyArrowPatch(
+        tuple(start),
+        tuple(end),
+        arrowstyle="-|>",
+        mutation_scale=14,
+        color=color,
+        linewidth=width,
+        label=label,
+        zorder=zorder,
+        shrinkA=0,
+        shrinkB=0,
+    )
     ax.add_patch(a)
     return a
 

@@ -39,6 +39,7 @@ current state and a fixed ``text/plain`` sentence. JupyterLab shows the live wid
 lesson keeps only the PNG (scripts/run_lessons.py drops the view, whose model dies with the
 kernel), so a lesson opened before it is run, GitHub and nbviewer all show the picture.
 """
+
 from __future__ import annotations
 
 import base64
@@ -66,9 +67,9 @@ class _View:
     """One picture of a widget: its axes, its rasterized background and the artists drawn over it."""
 
     axes: list
-    background: object          # Agg region of the whole figure, without the moving artists
-    artists: list               # the moving artists, drawn over the background by _blit
-    attrs: dict                 # the widget's view_attrs as draw() left them
+    background: object  # Agg region of the whole figure, without the moving artists
+    artists: list  # the moving artists, drawn over the background by _blit
+    attrs: dict  # the widget's view_attrs as draw() left them
 
 
 class LessonWidget:
@@ -127,24 +128,33 @@ class LessonWidget:
             REGISTRY[cls.__name__] = cls
 
     def __init__(self, controls):
-        self.figure, axes = style.new_figure(self.size, self.nrows, self.ncols, projection=self.projection)
+        self.figure, axes = style.new_figure(
+            self.size, self.nrows, self.ncols, projection=self.projection
+        )
         self.axes = list(np.atleast_1d(axes).ravel())
         width, height = style.png_size(self.figure)
-        self.image = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
-            width=f"{width}px", height=f"{height}px", max_width="100%", object_fit="contain"))
-        self.panel = ipywidgets.HTML(layout=ipywidgets.Layout(width=self.panel_width, min_width="260px",
-                                                              margin="0 0 0 12px"))
+        self.image = ipywidgets.Image(
+            format="png",
+            layout=ipywidgets.Layout(
+                width=f"{width}px", height=f"{height}px", max_width="100%", object_fit="contain"
+            ),
+        )
+        self.panel = ipywidgets.HTML(
+            layout=ipywidgets.Layout(width=self.panel_width, min_width="260px", margin="0 0 0 12px")
+        )
         self.controls = list(controls)
         # Controls wrap onto more lines and the panel goes below the figure in a narrow window.
         row = dict(flex_flow="row wrap", align_items="flex-start")
-        self.box = ipywidgets.VBox([
-            ipywidgets.HBox(self.controls, layout=ipywidgets.Layout(**row)),
-            ipywidgets.HBox([self.image, self.panel], layout=ipywidgets.Layout(**row)),
-        ])
-        self._views: dict = {}     # static_key -> _View, the most recently shown last
-        self._view = None          # the _View shown now
-        self._positions = {}       # projection -> axes positions of the first view drawn with it
-        self._held = 0             # > 0 inside batch(): refreshes wait for the end
+        self.box = ipywidgets.VBox(
+            [
+                ipywidgets.HBox(self.controls, layout=ipywidgets.Layout(**row)),
+                ipywidgets.HBox([self.image, self.panel], layout=ipywidgets.Layout(**row)),
+            ]
+        )
+        self._views: dict = {}  # static_key -> _View, the most recently shown last
+        self._view = None  # the _View shown now
+        self._positions = {}  # projection -> axes positions of the first view drawn with it
+        self._held = 0  # > 0 inside batch(): refreshes wait for the end
         self.last_callback_ms = 0.0
         self._on_change_weak = _weak(self._on_change)
         for control in self.controls:
@@ -250,7 +260,7 @@ class LessonWidget:
         else:
             self._show(view)
             self.update(scene)
-        self._views[key] = view    # most recently shown last
+        self._views[key] = view  # most recently shown last
         self._forget_old_views()
         self._png = self._blit()
         self.image.value = self._png
@@ -259,7 +269,7 @@ class LessonWidget:
     def redraw(self):
         """Draw the view shown now again from scratch (what re-plotting on every change costs)."""
         view = self._view
-        for key, other in list(self._views.items()):    # their artists go with the cleared axes
+        for key, other in list(self._views.items()):  # their artists go with the cleared axes
             if other is not view and other.axes is view.axes:
                 del self._views[key]
         for ax in view.axes:
@@ -271,7 +281,7 @@ class LessonWidget:
 
     def _new_axes(self, projection) -> list:
         """Empty axes for a new view, at the place of the first view drawn with this projection."""
-        if self._view is None:                 # the first view: the figure's own axes
+        if self._view is None:  # the first view: the figure's own axes
             return self.axes
         positions = self._positions.get(projection)
         if positions is not None:
@@ -281,8 +291,10 @@ class LessonWidget:
         for ax in self.figure.axes:
             ax.set_in_layout(False)
         self.figure.set_layout_engine("constrained")
-        return [style.add_axes(self.figure, (self.nrows, self.ncols, i + 1), projection=projection)
-                for i in range(self.nrows * self.ncols)]
+        return [
+            style.add_axes(self.figure, (self.nrows, self.ncols, i + 1), projection=projection)
+            for i in range(self.nrows * self.ncols)
+        ]
 
     def _draw_view(self, scene, axes=None) -> _View:
         """Draw ``scene`` on new axes (or on ``axes``, cleared), rasterize its background, show it."""
@@ -294,7 +306,7 @@ class LessonWidget:
         self.axes = axes
         artists = [a for a in self.draw(scene) if a is not None]
         for artist in artists:
-            artist.set_animated(True)   # left out of the background, drawn by _blit
+            artist.set_animated(True)  # left out of the background, drawn by _blit
         style.require_labels(self.figure)
         canvas = self.figure.canvas
         canvas.draw()
@@ -303,8 +315,12 @@ class LessonWidget:
             # than the whole redraw, and the axes should not jump when the function changes.
             self.figure.set_layout_engine("none")
             self._positions[projection] = [ax.get_position(original=True) for ax in axes]
-        self._view = _View(axes, canvas.copy_from_bbox(self.figure.bbox), artists,
-                           {name: getattr(self, name) for name in self.view_attrs})
+        self._view = _View(
+            axes,
+            canvas.copy_from_bbox(self.figure.bbox),
+            artists,
+            {name: getattr(self, name) for name in self.view_attrs},
+        )
         return self._view
 
     def _show(self, view: _View):
@@ -342,10 +358,17 @@ class LessonWidget:
         """
         step = old.step
         value = min(max(low + round((value - low) / step) * step, low), high)
-        new = type(old)(value=value, min=low, max=high, step=step,
-                        description=description or old.description,
-                        continuous_update=old.continuous_update,
-                        readout_format=old.readout_format, layout=old.layout, style=old.style)
+        new = type(old)(
+            value=value,
+            min=low,
+            max=high,
+            step=step,
+            description=description or old.description,
+            continuous_update=old.continuous_update,
+            readout_format=old.readout_format,
+            layout=old.layout,
+            style=old.style,
+        )
         old.unobserve(self._on_change_weak, names="value")
         new.observe(self._on_change_weak, names="value")
         self.controls[self.controls.index(old)] = new
@@ -374,8 +397,10 @@ class LessonWidget:
         }
         width, height = style.png_size(self.figure)
         # "gradlib" marks the output as a widget's, so tests and run_lessons.py can find it.
-        return data, {"image/png": {"alt": alt, "width": width, "height": height},
-                      "gradlib": {"widget": type(self).__name__}}
+        return data, {
+            "image/png": {"alt": alt, "width": width, "height": height},
+            "gradlib": {"widget": type(self).__name__},
+        }
 
 
 #: notebook cell id -> (id of the run that showed them, weak references to the widgets shown)
@@ -391,6 +416,7 @@ def _replace_earlier_run(widget) -> None:
     """
     try:
         from IPython import get_ipython
+
         parent = get_ipython().get_parent()
     except (ImportError, AttributeError):
         return
@@ -418,6 +444,7 @@ def _weak(method):
         bound = ref()
         if bound is not None:
             bound(*args)
+
     return callback
 
 
@@ -431,8 +458,10 @@ def _close_tree(widget):
 
 
 # ---- HTML panels ------------------------------------------------------------------------------
-_TABLE = ("border-collapse:collapse;margin:2px 4px;border-left:2px solid #444;"
-          "border-right:2px solid #444;font-family:monospace;font-size:13px")
+_TABLE = (
+    "border-collapse:collapse;margin:2px 4px;border-left:2px solid #444;"
+    "border-right:2px solid #444;font-family:monospace;font-size:13px"
+)
 _CELL = "padding:2px 7px;text-align:right;"
 
 
@@ -446,8 +475,15 @@ def fmt(value, digits: int = 3) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-def matrix_html(M, *, name: str = "", highlight_row=None, highlight_col=None, digits: int = 3,
-                color: str | None = None) -> str:
+def matrix_html(
+    M,
+    *,
+    name: str = "",
+    highlight_row=None,
+    highlight_col=None,
+    digits: int = 3,
+    color: str | None = None,
+) -> str:
     """A small HTML table of a 2-D matrix with its shape under it, e.g. ``∇f(x)  (1 x 2)``.
 
     Parameters
@@ -465,7 +501,9 @@ def matrix_html(M, *, name: str = "", highlight_row=None, highlight_col=None, di
     """
     M = np.asarray(M, dtype=float)
     if M.ndim != 2:
-        raise GradlibError(f"matrix_html needs a 2-D matrix, got shape {M.shape}; reshape it to (m, n).")
+        raise GradlibError(
+            f"matrix_html needs a 2-D matrix, got shape {M.shape}; reshape it to (m, n)."
+        )
     tint = style.ROLES["highlight"] + "55"
     rows = []
     for i, row in enumerate(M):
@@ -483,8 +521,10 @@ def matrix_html(M, *, name: str = "", highlight_row=None, highlight_col=None, di
 
 def product_html(*parts) -> str:
     """Matrices and operators in one row: ``product_html(A_html, "@", B_html, "=", C_html)``."""
+
     def op(p):
         return f'<span style="font-size:18px;padding:0 4px;vertical-align:middle">{html.escape(p)}</span>'
+
     inner = "".join(p if p.startswith("<") else op(p) for p in parts)
     return f'<div style="display:flex;align-items:center;flex-wrap:wrap;margin:4px 0">{inner}</div>'
 
@@ -492,5 +532,7 @@ def product_html(*parts) -> str:
 def line_html(label: str, value: str, color: str | None = None) -> str:
     """One labelled line of the panel, e.g. ``line_html("f(x)", fmt(v))``."""
     col = f"color:{color};" if color else ""
-    return (f'<div style="margin:2px 0;font-size:13px"><span style="{col}font-weight:bold">'
-            f'{html.escape(label)}</span> {html.escape(value)}</div>')
+    return (
+        f'<div style="margin:2px 0;font-size:13px"><span style="{col}font-weight:bold">'
+        f"{html.escape(label)}</span> {html.escape(value)}</div>"
+    )

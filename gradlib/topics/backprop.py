@@ -12,6 +12,7 @@ learner change the sizes. Then the lesson's exercises.
 >>> reverse_accumulate(c.jacobians)[-1][1].shape
 (1, 2)
 """
+
 from __future__ import annotations
 
 import html
@@ -40,7 +41,9 @@ NETWORK_X = (0.5, -0.5)
 
 def network_chain(x=NETWORK_X) -> Chain:
     """The lesson's network as a :class:`gradlib.Chain` at input ``x`` (shape (2,)): Jacobians (exact) and sizes."""
-    return Chain([functions.get(name) for name in NETWORK], np.asarray(x, float), names=list(NETWORK))
+    return Chain(
+        [functions.get(name) for name in NETWORK], np.asarray(x, float), names=list(NETWORK)
+    )
 
 
 def network(x) -> float:
@@ -142,7 +145,7 @@ class CostScene:
 
     @property
     def winner(self) -> str:
-        """"forward", "reverse" or "tie": which order costs fewer multiplications."""
+        """ "forward", "reverse" or "tie": which order costs fewer multiplications."""
         f, r = self.costs["forward"], self.costs["reverse"]
         return "tie" if f == r else ("forward" if f < r else "reverse")
 
@@ -164,8 +167,11 @@ def cost_scene(sizes, step: int = 0) -> CostScene:
 
 # ---- the drawing ----------------------------------------------------------------------
 ORDERS = ("forward", "reverse", "optimal")
-ORDER_COLORS = {"forward": style.ROLES["direction"], "reverse": style.ROLES["gradient"],
-                "optimal": style.ROLES["tangent"]}
+ORDER_COLORS = {
+    "forward": style.ROLES["direction"],
+    "reverse": style.ROLES["gradient"],
+    "optimal": style.ROLES["tangent"],
+}
 
 
 def _side(size: int) -> float:
@@ -189,11 +195,16 @@ def plot_costs(ax_bars, ax_shapes, scene):
         ``update(scene)`` moves them to new sizes or another step.
     """
     bars = ax_bars.bar(range(3), [1, 1, 1], color=[ORDER_COLORS[o] for o in ORDERS], width=0.6)
-    ax_bars.set_xticks(range(3), ["forward\n(right to left)", "reverse\n(left to right)", "best\nbracketing"],
-                       fontsize=8)
+    ax_bars.set_xticks(
+        range(3),
+        ["forward\n(right to left)", "reverse\n(left to right)", "best\nbracketing"],
+        fontsize=8,
+    )
     ax_bars.set_yscale("log")
     ax_bars.set_ylim(1, 1e10)
-    style.label(ax_bars, "Multiplications for J_f", "order of the products", "scalar multiplications")
+    style.label(
+        ax_bars, "Multiplications for J_f", "order of the products", "scalar multiplications"
+    )
     labels = [ax_bars.text(i, 1, "", ha="center", va="bottom", fontsize=8) for i in range(3)]
 
     L = len(scene.sizes) - 1
@@ -201,12 +212,20 @@ def plot_costs(ax_bars, ax_shapes, scene):
     ax_shapes.set_ylim(-1.3, 1.4)
     ax_shapes.set_xticks([])
     ax_shapes.set_yticks([0.6, -0.75], ["forward", "reverse"], fontsize=9)
-    style.label(ax_shapes, "Shape of the accumulated product, step by step",
-                "steps 0, 1, 2 (sides on a log scale; current step outlined)", "order")
+    style.label(
+        ax_shapes,
+        "Shape of the accumulated product, step by step",
+        "steps 0, 1, 2 (sides on a log scale; current step outlined)",
+        "order",
+    )
     boxes, texts = {}, {}
     for order, y0 in (("forward", 0.1), ("reverse", -1.25)):
-        boxes[order] = [ax_shapes.add_patch(Rectangle((1.3 * s, y0), 1, 1, fill=True, alpha=0.5,
-                                                      color=ORDER_COLORS[order])) for s in range(L)]
+        boxes[order] = [
+            ax_shapes.add_patch(
+                Rectangle((1.3 * s, y0), 1, 1, fill=True, alpha=0.5, color=ORDER_COLORS[order])
+            )
+            for s in range(L)
+        ]
         # one label per order, on the current step's box (text is the slow part of a redraw)
         texts[order] = ax_shapes.text(0, y0, "", fontsize=9, va="bottom", fontweight="bold")
 
@@ -235,8 +254,12 @@ SIZE_OPTIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
 def _size_slider(description: str, value: int):
-    return ipywidgets.SelectionSlider(options=SIZE_OPTIONS, value=value, description=description,
-                                      layout=ipywidgets.Layout(width="260px"))
+    return ipywidgets.SelectionSlider(
+        options=SIZE_OPTIONS,
+        value=value,
+        description=description,
+        layout=ipywidgets.Layout(width="260px"),
+    )
 
 
 class AccumulationCost(LessonWidget):
@@ -260,12 +283,15 @@ class AccumulationCost(LessonWidget):
         self.m1 = _size_slider("hidden m1:", m1)
         self.m2 = _size_slider("hidden m2:", m2)
         self.k = _size_slider("output k:", k)
-        self.step = ipywidgets.IntSlider(value=0, min=0, max=2, description="step:",
-                                         layout=ipywidgets.Layout(width="220px"))
+        self.step = ipywidgets.IntSlider(
+            value=0, min=0, max=2, description="step:", layout=ipywidgets.Layout(width="220px")
+        )
         super().__init__([self.n, self.m1, self.m2, self.k, self.step])
 
     def scene(self):
-        return cost_scene([self.n.value, self.m1.value, self.m2.value, self.k.value], self.step.value)
+        return cost_scene(
+            [self.n.value, self.m1.value, self.m2.value, self.k.value], self.step.value
+        )
 
     def draw(self, s):
         artists, self._update = plot_costs(self.axes[0], self.axes[1], s)
@@ -276,79 +302,138 @@ class AccumulationCost(LessonWidget):
 
     def panel_html(self, s) -> str:
         c = s.costs
-        out = [line_html("sizes n -> m1 -> m2 -> k:", " -> ".join(map(str, s.sizes))),
-               line_html("forward (J3 @ (J2 @ J1)):", f"{c['forward']:,}", ORDER_COLORS["forward"]),
-               line_html("reverse ((J3 @ J2) @ J1):", f"{c['reverse']:,}", ORDER_COLORS["reverse"]),
-               line_html(f"best: {c['bracketing']}:", f"{c['optimal']:,}", ORDER_COLORS["optimal"]),
-               line_html("cheaper order:", s.winner)]
+        out = [
+            line_html("sizes n -> m1 -> m2 -> k:", " -> ".join(map(str, s.sizes))),
+            line_html("forward (J3 @ (J2 @ J1)):", f"{c['forward']:,}", ORDER_COLORS["forward"]),
+            line_html("reverse ((J3 @ J2) @ J1):", f"{c['reverse']:,}", ORDER_COLORS["reverse"]),
+            line_html(f"best: {c['bracketing']}:", f"{c['optimal']:,}", ORDER_COLORS["optimal"]),
+            line_html("cheaper order:", s.winner),
+        ]
         for order in ("forward", "reverse"):
-            items = "".join(f"<li style='{'font-weight:bold' if i == s.step else ''}'>{html.escape(t)}</li>"
-                            for i, (t, _) in enumerate(s.steps[order]))
-            out.append(f"<div style='font-size:12px;color:{ORDER_COLORS[order]}'><b>{order}</b>"
-                       f"<ol start='0' style='margin:0;padding-left:20px'>{items}</ol></div>")
+            items = "".join(
+                f"<li style='{'font-weight:bold' if i == s.step else ''}'>{html.escape(t)}</li>"
+                for i, (t, _) in enumerate(s.steps[order])
+            )
+            out.append(
+                f"<div style='font-size:12px;color:{ORDER_COLORS[order]}'><b>{order}</b>"
+                f"<ol start='0' style='margin:0;padding-left:20px'>{items}</ol></div>"
+            )
         return "".join(out)
 
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"sizes": s.sizes, "forward": s.costs["forward"], "reverse": s.costs["reverse"],
-                "optimal": s.costs["optimal"], "bracketing": s.costs["bracketing"], "step": s.step,
-                "shapes": {o: [shape for _, shape in s.steps[o]] for o in s.steps}, "winner": s.winner}
+        return {
+            "sizes": s.sizes,
+            "forward": s.costs["forward"],
+            "reverse": s.costs["reverse"],
+            "optimal": s.costs["optimal"],
+            "bracketing": s.costs["bracketing"],
+            "step": s.step,
+            "shapes": {o: [shape for _, shape in s.steps[o]] for o in s.steps},
+            "winner": s.winner,
+        }
 
     def demo_moves(self):
-        moves = [("output k", self.k, 1000), ("input n", self.n, 1), ("step", self.step, 2),
-                 ("hidden m1", self.m1, 500), ("output k", self.k, 1), ("input n", self.n, 100),
-                 ("step", self.step, 0), ("hidden m1", self.m1, 50)]   # ends where it starts
-        return [(f"{label} = {value}", lambda c=control, v=value: setattr(c, "value", v))
-                for label, control, value in moves]
+        moves = [
+            ("output k", self.k, 1000),
+            ("input n", self.n, 1),
+            ("step", self.step, 2),
+            ("hidden m1", self.m1, 500),
+            ("output k", self.k, 1),
+            ("input n", self.n, 100),
+            ("step", self.step, 0),
+            ("hidden m1", self.m1, 50),
+        ]  # ends where it starts
+        return [
+            (f"{label} = {value}", lambda c=control, v=value: setattr(c, "value", v))
+            for label, control, value in moves
+        ]
 
     def alt_text(self, s) -> str:
-        return (f"Bar chart of multiplications for layer sizes {' -> '.join(map(str, s.sizes))}: forward "
-                f"{s.costs['forward']:,}, reverse {s.costs['reverse']:,}, best {s.costs['optimal']:,}; "
-                f"beside it the shapes of the accumulated products.")
+        return (
+            f"Bar chart of multiplications for layer sizes {' -> '.join(map(str, s.sizes))}: "
+            "forward "
+            f"{s.costs['forward']:,}, reverse {s.costs['reverse']:,}, best {s.costs['optimal']:,}; "
+            f"beside it the shapes of the accumulated products."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
-add(Exercise(
-    id="6.1", kind="shape",
-    statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 pixels to 128 "
-              "hidden units). What is the shape of its Jacobian? Answer as (rows, columns).",
-    hints=("Rows are outputs, columns are inputs.",),
-    problem={"shape": (128, 784)},
-    examples_wrong=(((784, 128), "transposed"), (128, "one_d"), ((128, 128), "wrong_shape")),
-))
+add(
+    Exercise(
+        id="6.1",
+        kind="shape",
+        statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 "
+        "pixels to 128 "
+        "hidden units). What is the shape of its Jacobian? Answer as (rows, columns).",
+        hints=("Rows are outputs, columns are inputs.",),
+        problem={"shape": (128, 784)},
+        examples_wrong=(((784, 128), "transposed"), (128, "one_d"), ((128, 128), "wrong_shape")),
+    )
+)
 
-add(Exercise(
-    id="6.2", kind="shape",
-    statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = J_3 J_2$, "
-              "shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape of "
-              "$u^T J_1$? Answer as (rows, columns).",
-    hints=("(1 x 3)(3 x 5): the inner 3s meet.", "Reverse mode carries a row all the way: one output."),
-    problem={"shape": (1, 5)},
-    examples_wrong=(((5, 1), "transposed"), ((3, 5), "wrong_shape"), (5, "one_d")),
-))
+add(
+    Exercise(
+        id="6.2",
+        kind="shape",
+        statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = "
+        "J_3 J_2$, "
+        "shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape of "
+        "$u^T J_1$? Answer as (rows, columns).",
+        hints=(
+            "(1 x 3)(3 x 5): the inner 3s meet.",
+            "Reverse mode carries a row all the way: one output.",
+        ),
+        problem={"shape": (1, 5)},
+        examples_wrong=(((5, 1), "transposed"), ((3, 5), "wrong_shape"), (5, "one_d")),
+    )
+)
 
-add(Exercise(
-    id="6.3", kind="chain_product",
-    statement="Backprop through a linear layer $g_1(x, y) = (2x - y,\\; x + 3y)$ into the loss "
-              "$g_2(u, v) = u^2/2 + v$ at $(x, y) = (1, 1)$. Compute the middle point $(u, v) = g_1(1, 1)$, the row "
-              "$J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ (2 x 2), then the gradient "
-              "$J_{g_2} J_{g_1}$, shape (1, 2).",
-    hints=("(u, v) = g1(1, 1) = (1, 4); J_g2 = [[u, 1]] there.",
-           "The Jacobian of a linear layer is its weight matrix: [[2, -1], [1, 3]].",
-           "Row times matrix: a (1 x 2) row times a (2 x 2) matrix is a (1 x 2) row."),
-    problem={"g2": ["u**2/2 + v"], "inner": "u v", "g1": ["2*x - y", "x + 3*y"], "variables": "x y",
-             "x": [1, 1]},
-    examples_wrong=(([[3], [2]], "transposed"), ([[1, 4]], "wrong_entries"), ([3, 2], "one_d")),
-))
+add(
+    Exercise(
+        id="6.3",
+        kind="chain_product",
+        statement="Backprop through a linear layer $g_1(x, y) = (2x - y,\\; x + 3y)$ into the loss "
+        "$g_2(u, v) = u^2/2 + v$ at $(x, y) = (1, 1)$. Compute the middle point $(u, v) = g_1(1, "
+        "1)$, the row "
+        "$J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ (2 x 2), then the gradient "
+        "$J_{g_2} J_{g_1}$, shape (1, 2).",
+        hints=(
+            "(u, v) = g1(1, 1) = (1, 4); J_g2 = [[u, 1]] there.",
+            "The Jacobian of a linear layer is its weight matrix: [[2, -1], [1, 3]].",
+            "Row times matrix: a (1 x 2) row times a (2 x 2) matrix is a (1 x 2) row.",
+        ),
+        problem={
+            "g2": ["u**2/2 + v"],
+            "inner": "u v",
+            "g1": ["2*x - y", "x + 3*y"],
+            "variables": "x y",
+            "x": [1, 1],
+        },
+        examples_wrong=(([[3], [2]], "transposed"), ([[1, 4]], "wrong_entries"), ([3, 2], "one_d")),
+    )
+)
 
-add(Exercise(
-    id="6.4", kind="gradient",
-    statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - 1)^2$ (input "
-              "(2, 3), target 1). Compute the gradient with respect to the weights at $(w_1, w_2) = (1, 0)$, "
-              "as a row of shape (1, 2).",
-    hints=("Chain rule: dL/dw = (residual) * d(2 w1 + 3 w2)/dw, with residual = 2 w1 + 3 w2 - 1.",
-           "At (1, 0): first the residual, then the row of partials of 2 w1 + 3 w2 with respect to (w1, w2); multiply."),
-    problem={"f": "(2*w1 + 3*w2 - 1)**2/2", "variables": "w1 w2", "x": [1, 0]},
-    examples_wrong=(([[2], [3]], "transposed"), ([[4, 6]], "constant_factor"), ([[3, 2]], "swapped_columns")),
-))
+add(
+    Exercise(
+        id="6.4",
+        kind="gradient",
+        statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - "
+        "1)^2$ (input "
+        "(2, 3), target 1). Compute the gradient with respect to the weights at $(w_1, w_2) = (1, "
+        "0)$, "
+        "as a row of shape (1, 2).",
+        hints=(
+            "Chain rule: dL/dw = (residual) * d(2 w1 + 3 w2)/dw, with residual = 2 w1 + 3 w2 - 1.",
+            "At (1, 0): first the residual, then the row of partials of 2 w1 + 3 w2 with respect "
+            "to (w1, w2); multiply.",
+        ),
+        problem={"f": "(2*w1 + 3*w2 - 1)**2/2", "variables": "w1 w2", "x": [1, 0]},
+        examples_wrong=(
+            ([[2], [3]], "transposed"),
+            ([[4, 6]], "constant_factor"),
+            ([[3, 2]], "swapped_columns"),
+        ),
+    )
+)

@@ -12,6 +12,7 @@ numbers (lesson 7 builds on it too), :func:`plot_chain_product` the three grids.
 >>> s.done.tolist()
 [[True, False]]
 """
+
 from __future__ import annotations
 
 import html
@@ -65,10 +66,14 @@ def parse_point(text: str, n: int) -> np.ndarray:
     try:
         x = np.array([float(p) for p in parts])
     except ValueError:
-        raise GradlibError(f"the point {text!r} is not a list of numbers; type {n} numbers separated by "
-                           "commas, e.g. " + ", ".join(["1.0"] * n) + ".") from None
+        raise GradlibError(
+            f"the point {text!r} is not a list of numbers; type {n} numbers separated by "
+            "commas, e.g. " + ", ".join(["1.0"] * n) + "."
+        ) from None
     if x.size != n:
-        raise ShapeError(f"the point {text!r} has {x.size} numbers; g1 takes {n} inputs, so type {n}.")
+        raise ShapeError(
+            f"the point {text!r} has {x.size} numbers; g1 takes {n} inputs, so type {n}."
+        )
     if not np.isfinite(x).all():
         raise GradlibError(f"the point {text!r} is not finite; type finite numbers.")
     return x
@@ -132,12 +137,12 @@ class Term:
 
     @property
     def latex(self) -> str:
-        """"d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX (a constant once)."""
+        """ "d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX (a constant once)."""
         return rf"{_equation(self.a_name, self.a_latex, self.a)} \qquad {_equation(self.b_name, self.b_latex, self.b)}"
 
 
 def _equation(name: str, formula: str, value: float) -> str:
-    """"name = formula = value", or "name = formula" when the formula is already a plain number."""
+    """ "name = formula = value", or "name = formula" when the formula is already a plain number."""
     try:
         float(formula)
         return f"{name} = {formula}"
@@ -186,7 +191,7 @@ class ChainScene:
 
     @property
     def shape_strip(self) -> str:
-        """"(k x m)(m x n) = (k x n)", the shapes that stay visible."""
+        """ "(k x m)(m x n) = (k x n)", the shapes that stay visible."""
         k, m = self.result.J_g2.shape
         n = self.result.J_g1.shape[1]
         return f"({k} x {m})({m} x {n}) = ({k} x {n})"
@@ -209,8 +214,10 @@ def scene(g1: str, g2: str, x, step: int = 0) -> ChainScene:
     """
     G1, G2 = functions.get(g1), functions.get(g2)
     if G1.n_out != G2.n_in:
-        raise ShapeError(f"{g2} takes {G2.n_in} inputs but {g1} returns {G1.n_out}: they do not compose. "
-                         "Pick a pair from gradlib.topics.chain_rule.pairs().")
+        raise ShapeError(
+            f"{g2} takes {G2.n_in} inputs but {g1} returns {G1.n_out}: they do not compose. "
+            "Pick a pair from gradlib.topics.chain_rule.pairs()."
+        )
     result = _numeric(g1, g2, tuple(float(v) for v in np.asarray(x, float).ravel()))
     k, n = result.J_f.shape
     step = int(np.clip(step, 0, k * n - 1))
@@ -222,8 +229,18 @@ def scene(g1: str, g2: str, x, step: int = 0) -> ChainScene:
     terms = []
     for t in st.terms:
         y_l = _sub("y", t.l, m)
-        terms.append(Term(t.l, rf"\frac{{\partial {g2_i}}}{{\partial {y_l}}}", a_tex[st.i][t.l], t.a,
-                          rf"\frac{{\partial {y_l}}}{{\partial {x_j}}}", b_tex[t.l][st.j], t.b, t.product))
+        terms.append(
+            Term(
+                t.l,
+                rf"\frac{{\partial {g2_i}}}{{\partial {y_l}}}",
+                a_tex[st.i][t.l],
+                t.a,
+                rf"\frac{{\partial {y_l}}}{{\partial {x_j}}}",
+                b_tex[t.l][st.j],
+                t.b,
+                t.product,
+            )
+        )
     terms = tuple(terms)
     done = (np.arange(k * n) < step).reshape(k, n)
     formula = rf"\frac{{\partial {f_i}}}{{\partial {x_j}}} = {st.latex}"
@@ -252,7 +269,7 @@ def warm_up() -> None:
 
 # ---- the drawing ----------------------------------------------------------------------
 _TINT = style.ROLES["highlight"]
-_GAP = 1.6          # cells between two matrices, room for "@" and "="
+_GAP = 1.6  # cells between two matrices, room for "@" and "="
 _FONT = 9
 
 
@@ -302,15 +319,36 @@ def matrix_grid(ax, left: float, top: float, M, name: str, *, color=None, show=N
     M = np.atleast_2d(np.asarray(M, float))
     rows, cols = M.shape
     show = np.ones(M.shape, bool) if show is None else show
-    ax.add_patch(Rectangle((left, top - rows), cols, rows, fill=False, lw=1.6, color=style.ROLES["text"]))
+    ax.add_patch(
+        Rectangle((left, top - rows), cols, rows, fill=False, lw=1.6, color=style.ROLES["text"])
+    )
     texts = np.empty(M.shape, dtype=object)
     for r in range(rows):
         for c in range(cols):
-            ax.add_patch(Rectangle((left + c, top - r - 1), 1, 1, fill=False, lw=0.5, color=style.ROLES["grid"]))
-            texts[r, c] = ax.text(left + c + 0.5, top - r - 0.5, _fmt(M[r, c]) if show[r, c] else "",
-                                  ha="center", va="center", fontsize=_FONT, color=style.ROLES["text"])
-    label = ax.text(left + cols / 2, top + 0.25, f"{name}  ({rows}x{cols})", ha="center", va="bottom",
-                    fontsize=_FONT + 1, color=color or style.ROLES["text"], fontweight="bold")
+            ax.add_patch(
+                Rectangle(
+                    (left + c, top - r - 1), 1, 1, fill=False, lw=0.5, color=style.ROLES["grid"]
+                )
+            )
+            texts[r, c] = ax.text(
+                left + c + 0.5,
+                top - r - 0.5,
+                _fmt(M[r, c]) if show[r, c] else "",
+                ha="center",
+                va="center",
+                fontsize=_FONT,
+                color=style.ROLES["text"],
+            )
+    label = ax.text(
+        left + cols / 2,
+        top + 0.25,
+        f"{name}  ({rows}x{cols})",
+        ha="center",
+        va="bottom",
+        fontsize=_FONT + 1,
+        color=color or style.ROLES["text"],
+        fontweight="bold",
+    )
     return MatrixGrid(left, top, (rows, cols), texts, label)
 
 
@@ -349,11 +387,22 @@ def plot_chain_product(ax, scene):
     ax.text(m + _GAP / 2, 0, "@", ha="center", va="center", fontsize=16)
     g1 = matrix_grid(ax, m + _GAP, top, r.J_g1, "J_g1(x)", color=style.ROLES["direction"])
     ax.text(m + _GAP + n + _GAP / 2, 0, "=", ha="center", va="center", fontsize=16)
-    gf = matrix_grid(ax, m + n + 2 * _GAP, top, r.J_f, "J_f(x)", show=np.zeros((k, n), bool),
-                     color=style.ROLES["tangent"])
+    gf = matrix_grid(
+        ax,
+        m + n + 2 * _GAP,
+        top,
+        r.J_f,
+        "J_f(x)",
+        show=np.zeros((k, n), bool),
+        color=style.ROLES["tangent"],
+    )
     frame_cells(ax, [g2, g1, gf])
-    style.label(ax, "J_f = J_g2 @ J_g1, one entry at a time",
-                f"J_g2 ({k} x {m})  @  J_g1 ({m} x {n})  =  J_f ({k} x {n})", "rows = outputs")
+    style.label(
+        ax,
+        "J_f = J_g2 @ J_g1, one entry at a time",
+        f"J_g2 ({k} x {m})  @  J_g1 ({m} x {n})  =  J_f ({k} x {n})",
+        "rows = outputs",
+    )
     row = ax.add_patch(Rectangle((0, 0), m, 1, color=_TINT, alpha=0.35, lw=0))
     col = ax.add_patch(Rectangle((0, 0), 1, m, color=_TINT, alpha=0.35, lw=0))
     entry = ax.add_patch(Rectangle((0, 0), 1, 1, color=_TINT, alpha=0.6, lw=0))
@@ -399,20 +448,38 @@ class ChainRuleStepper(LessonWidget):
 
     def __init__(self, g1: str = "linear_map", g2: str = "neural_layer", x=(0.5, -0.5)):
         warm_up()
-        self.pair = ipywidgets.Dropdown(options=[(pair_label(a, b), (a, b)) for a, b in pairs()],
-                                        value=(g1, g2), description="g2 ∘ g1:",
-                                        layout=ipywidgets.Layout(width="420px"))
-        self.point = ipywidgets.Text(value=x if isinstance(x, str) else format_point(x), description="x:", continuous_update=False,
-                                     layout=ipywidgets.Layout(width="220px"))
-        self.prev = ipywidgets.Button(description="◀ previous", layout=ipywidgets.Layout(width="100px"))
+        self.pair = ipywidgets.Dropdown(
+            options=[(pair_label(a, b), (a, b)) for a, b in pairs()],
+            value=(g1, g2),
+            description="g2 ∘ g1:",
+            layout=ipywidgets.Layout(width="420px"),
+        )
+        self.point = ipywidgets.Text(
+            value=x if isinstance(x, str) else format_point(x),
+            description="x:",
+            continuous_update=False,
+            layout=ipywidgets.Layout(width="220px"),
+        )
+        self.prev = ipywidgets.Button(
+            description="◀ previous", layout=ipywidgets.Layout(width="100px")
+        )
         self.next = ipywidgets.Button(description="next ▶", layout=ipywidgets.Layout(width="100px"))
-        self._x = parse_point(x, functions.get(g1).n_in) if isinstance(x, str) else np.asarray(x, float)
-        self.entry = ipywidgets.IntSlider(value=0, min=0, max=len(scene(g1, g2, self._x).result.steps) - 1,
-                                          description="entry:", layout=ipywidgets.Layout(width="260px"))
-        self.formula = ipywidgets.HTMLMath(layout=ipywidgets.Layout(min_height="150px", width="820px"))
+        self._x = (
+            parse_point(x, functions.get(g1).n_in) if isinstance(x, str) else np.asarray(x, float)
+        )
+        self.entry = ipywidgets.IntSlider(
+            value=0,
+            min=0,
+            max=len(scene(g1, g2, self._x).result.steps) - 1,
+            description="entry:",
+            layout=ipywidgets.Layout(width="260px"),
+        )
+        self.formula = ipywidgets.HTMLMath(
+            layout=ipywidgets.Layout(min_height="150px", width="820px")
+        )
         self.listen(self.prev, self._move, -1)
         self.listen(self.next, self._move, +1)
-        self.listen(self.pair, self._on_pair)     # before the base's observer: runs first
+        self.listen(self.pair, self._on_pair)  # before the base's observer: runs first
         self._message = ""
         super().__init__([self.pair, self.point, self.prev, self.next, self.entry])
         self.box.children = (*self.box.children, self.formula)
@@ -437,7 +504,7 @@ class ChainRuleStepper(LessonWidget):
         try:
             self._x = parse_point(self.point.value, functions.get(g1).n_in)
             self._message = ""
-        except GradlibError as err:   # keep the last good point and say why
+        except GradlibError as err:  # keep the last good point and say why
             self._message = str(err)
         return scene(g1, g2, self._x, self.entry.value)
 
@@ -455,19 +522,30 @@ class ChainRuleStepper(LessonWidget):
 
     def panel_html(self, s) -> str:
         r = s.result
-        rows = "".join(f'<tr><td>l = {t.l}</td><td style="text-align:right">({fmt(t.a)})</td>'
-                       f'<td style="text-align:right">({fmt(t.b)})</td><td style="text-align:right">= '
-                       f'{fmt(t.product)}</td></tr>' for t in s.terms)
-        table = (f'<table style="font-family:monospace;font-size:12px"><tr><th></th><th>∂g2_i/∂y_l</th>'
-                 f'<th>∂y_l/∂x_j</th><th>product</th></tr>{rows}</table>')
-        out = [line_html("x =", "[" + ", ".join(fmt(v) for v in r.x) + "]"),
-               line_html("y = g1(x) =", "[" + ", ".join(fmt(v) for v in r.y) + "]"),
-               line_html(f"entry {s.step + 1} of {s.n_steps}:", f"J_f[{s.i}, {s.j}], {len(s.terms)} terms"),
-               table,
-               line_html(f"J_f[{s.i}, {s.j}] = sum =", fmt(s.value), "#1a7f37"),
-               line_html("shapes:", s.shape_strip)]
+        rows = "".join(
+            f'<tr><td>l = {t.l}</td><td style="text-align:right">({fmt(t.a)})</td>'
+            f'<td style="text-align:right">({fmt(t.b)})</td><td style="text-align:right">= '
+            f"{fmt(t.product)}</td></tr>"
+            for t in s.terms
+        )
+        table = (
+            f'<table style="font-family:monospace;font-size:12px"><tr><th></th><th>∂g2_i/∂y_l</th>'
+            f"<th>∂y_l/∂x_j</th><th>product</th></tr>{rows}</table>"
+        )
+        out = [
+            line_html("x =", "[" + ", ".join(fmt(v) for v in r.x) + "]"),
+            line_html("y = g1(x) =", "[" + ", ".join(fmt(v) for v in r.y) + "]"),
+            line_html(
+                f"entry {s.step + 1} of {s.n_steps}:", f"J_f[{s.i}, {s.j}], {len(s.terms)} terms"
+            ),
+            table,
+            line_html(f"J_f[{s.i}, {s.j}] = sum =", fmt(s.value), "#1a7f37"),
+            line_html("shapes:", s.shape_strip),
+        ]
         if self._message:
-            out.insert(0, f'<div style="color:#b42318;font-size:12px">{html.escape(self._message)}</div>')
+            out.insert(
+                0, f'<div style="color:#b42318;font-size:12px">{html.escape(self._message)}</div>'
+            )
         return "".join(out)
 
     def _formula_html(self, s) -> str:
@@ -478,11 +556,20 @@ class ChainRuleStepper(LessonWidget):
     def state(self) -> dict:
         s = self._scene
         r = s.result
-        return {"g1": s.g1, "g2": s.g2, "x": r.x.tolist(), "step": s.step, "entry": (s.i, s.j),
-                "terms": [(t.a, t.b, t.product) for t in s.terms], "value": s.value,
-                "J_g1": r.J_g1.tolist(), "J_g2": r.J_g2.tolist(),
-                "J_f_shown": np.where(s.done, r.J_f, np.nan).tolist(), "shape_strip": s.shape_strip,
-                "message": self._message}
+        return {
+            "g1": s.g1,
+            "g2": s.g2,
+            "x": r.x.tolist(),
+            "step": s.step,
+            "entry": (s.i, s.j),
+            "terms": [(t.a, t.b, t.product) for t in s.terms],
+            "value": s.value,
+            "J_g1": r.J_g1.tolist(),
+            "J_g2": r.J_g2.tolist(),
+            "J_f_shown": np.where(s.done, r.J_f, np.nan).tolist(),
+            "shape_strip": s.shape_strip,
+            "message": self._message,
+        }
 
     def demo_moves(self):
         return [
@@ -490,62 +577,114 @@ class ChainRuleStepper(LessonWidget):
             ("next", lambda: self.next.click()),
             ("previous", lambda: self.prev.click()),
             ("entry slider to the end", lambda: setattr(self.entry, "value", self.entry.max)),
-            ("pair: paraboloid ∘ polar_to_cartesian",
-             lambda: setattr(self.pair, "value", ("polar_to_cartesian", "paraboloid"))),
+            (
+                "pair: paraboloid ∘ polar_to_cartesian",
+                lambda: setattr(self.pair, "value", ("polar_to_cartesian", "paraboloid")),
+            ),
             ("point: 1, 0.5", lambda: setattr(self.point, "value", "1, 0.5")),
             ("next", lambda: self.next.click()),
-            ("pair: neural_layer ∘ linear_map", lambda: setattr(self.pair, "value", ("linear_map", "neural_layer"))),
+            (
+                "pair: neural_layer ∘ linear_map",
+                lambda: setattr(self.pair, "value", ("linear_map", "neural_layer")),
+            ),
         ]
 
     def alt_text(self, s) -> str:
         k, n = s.result.J_f.shape
-        return (f"Three grids of numbers: J_g2 times J_g1 equals J_f for {s.g2} after {s.g1}; row {s.i} of "
-                f"J_g2 and column {s.j} of J_g1 are shaded, and entry ({s.i}, {s.j}) of the {k} x {n} "
-                f"matrix J_f is being filled in.")
+        return (
+            f"Three grids of numbers: J_g2 times J_g1 equals J_f for {s.g2} after {s.g1}; row "
+            f"{s.i} of "
+            f"J_g2 and column {s.j} of J_g1 are shaded, and entry ({s.i}, {s.j}) of the {k} x {n} "
+            f"matrix J_f is being filled in."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
-add(Exercise(
-    id="4.1", kind="partial",
-    statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so $y_2 = x_1 + x_2^2$. Compute the entry "
-              "$\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ at $(x_1, x_2) = (2, 3)$ by hand. "
-              "Answer with one number (or the (1, 1) matrix `[[...]]`).",
-    hints=("Hold x1 fixed: the derivative of x1 + x2^2 with respect to x2 is 2 x2.",
-           "Put x2 = 3 into 2 x2."),
-    problem={"f": "x1 + x2**2", "variables": "x1 x2", "x": [2, 3], "wrt": "x2"},
-    examples_wrong=((3, "constant_factor"), (9, "wrong_entries"), ([[1, 6]], "wrong_shape")),
-))
+add(
+    Exercise(
+        id="4.1",
+        kind="partial",
+        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so $y_2 = x_1 + x_2^2$. "
+        "Compute the entry "
+        "$\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ at $(x_1, x_2) = (2, 3)$ by hand. "
+        "Answer with one number (or the (1, 1) matrix `[[...]]`).",
+        hints=(
+            "Hold x1 fixed: the derivative of x1 + x2^2 with respect to x2 is 2 x2.",
+            "Put x2 = 3 into 2 x2.",
+        ),
+        problem={"f": "x1 + x2**2", "variables": "x1 x2", "x": [2, 3], "wrt": "x2"},
+        examples_wrong=((3, "constant_factor"), (9, "wrong_entries"), ([[1, 6]], "wrong_shape")),
+    )
+)
 
-add(Exercise(
-    id="4.2", kind="shape",
-    statement="$g_1: \\mathbb{R}^3 \\to \\mathbb{R}^2$ and $g_2: \\mathbb{R}^2 \\to \\mathbb{R}^4$. "
-              "What is the shape of $J_f = J_{g_2} J_{g_1}$ for $f = g_2 \\circ g_1$? Answer as (rows, columns).",
-    hints=("Write the shapes of the factors first: J_g2 is (4 x 2), J_g1 is (2 x 3).",
-           "(k x m)(m x n) = (k x n): the inner 2s meet and disappear."),
-    problem={"shape": (4, 3)},
-    examples_wrong=(((3, 4), "transposed"), ((4, 2), "wrong_shape"), (12, "one_d")),
-))
+add(
+    Exercise(
+        id="4.2",
+        kind="shape",
+        statement="$g_1: \\mathbb{R}^3 \\to \\mathbb{R}^2$ and $g_2: \\mathbb{R}^2 \\to "
+        "\\mathbb{R}^4$. "
+        "What is the shape of $J_f = J_{g_2} J_{g_1}$ for $f = g_2 \\circ g_1$? Answer as (rows, "
+        "columns).",
+        hints=(
+            "Write the shapes of the factors first: J_g2 is (4 x 2), J_g1 is (2 x 3).",
+            "(k x m)(m x n) = (k x n): the inner 2s meet and disappear.",
+        ),
+        problem={"shape": (4, 3)},
+        examples_wrong=(((3, 4), "transposed"), ((4, 2), "wrong_shape"), (12, "one_d")),
+    )
+)
 
-add(Exercise(
-    id="4.3", kind="chain_product",
-    statement="Let $g_1(x, y) = (xy,\\; x + y)$ and $g_2(u, v) = u^2 + v$ (here $y$ is the second input; "
-              "the middle point is called $(u, v)$). At $(x, y) = (1, 2)$: compute $(u, v) = g_1(1, 2)$, "
-              "then $J_{g_2}$ at $(u, v)$ (1 x 2) and $J_{g_1}$ at $(1, 2)$ (2 x 2), and give "
-              "$J_f = J_{g_2} J_{g_1}$, shape (1, 2).",
-    hints=("(u, v) = g1(1, 2) = (2, 3). J_g2 = [[2u, 1]] at (u, v); J_g1 = [[y, x], [1, 1]] at (x, y) = (1, 2).",
-           "Entry (0, j) of J_f (counting from 0) is row 0 of J_g2 times column j of J_g1: two products, added."),
-    problem={"g2": ["u**2 + v"], "inner": "u v", "g1": ["x*y", "x + y"], "variables": "x y", "x": [1, 2]},
-    examples_wrong=(([[9], [5]], "transposed"), ([[8, 4]], "wrong_entries"), ([9, 5], "one_d")),
-))
+add(
+    Exercise(
+        id="4.3",
+        kind="chain_product",
+        statement="Let $g_1(x, y) = (xy,\\; x + y)$ and $g_2(u, v) = u^2 + v$ (here $y$ is the "
+        "second input; "
+        "the middle point is called $(u, v)$). At $(x, y) = (1, 2)$: compute $(u, v) = g_1(1, 2)$, "
+        "then $J_{g_2}$ at $(u, v)$ (1 x 2) and $J_{g_1}$ at $(1, 2)$ (2 x 2), and give "
+        "$J_f = J_{g_2} J_{g_1}$, shape (1, 2).",
+        hints=(
+            "(u, v) = g1(1, 2) = (2, 3). J_g2 = [[2u, 1]] at (u, v); J_g1 = [[y, x], [1, 1]] at "
+            "(x, y) = (1, 2).",
+            "Entry (0, j) of J_f (counting from 0) is row 0 of J_g2 times column j of J_g1: two "
+            "products, added.",
+        ),
+        problem={
+            "g2": ["u**2 + v"],
+            "inner": "u v",
+            "g1": ["x*y", "x + y"],
+            "variables": "x y",
+            "x": [1, 2],
+        },
+        examples_wrong=(([[9], [5]], "transposed"), ([[8, 4]], "wrong_entries"), ([9, 5], "one_d")),
+    )
+)
 
-add(Exercise(
-    id="4.4", kind="chain_product",
-    statement="Now with two outputs: $g_1(x, y) = (x^2,\\; xy)$ and $g_2(u, v) = (uv,\\; u - v)$ at "
-              "$(x, y) = (1, 3)$. Compute the middle point $(u, v) = g_1(1, 3)$, then $J_{g_2}$ there (2 x 2) and $J_{g_1}$ (2 x 2), "
-              "and give $J_f = J_{g_2} J_{g_1}$, shape (2, 2). Mind the order of the product.",
-    hints=("(u, v) = g1(1, 3) = (1, 3). J_g2 = [[v, u], [1, -1]] there; J_g1 = [[2x, 0], [y, x]] at (x, y) = (1, 3).",
-           "The outer function's Jacobian goes on the left: J_g2 @ J_g1, not J_g1 @ J_g2."),
-    problem={"g2": ["u*v", "u - v"], "inner": "u v", "g1": ["x**2", "x*y"], "variables": "x y", "x": [1, 3]},
-    examples_wrong=(([[6, 2], [10, 2]], "wrong_order"), ([[9, -1], [1, -1]], "transposed"),
-                    ([[9, 1]], "wrong_shape")),
-))
+add(
+    Exercise(
+        id="4.4",
+        kind="chain_product",
+        statement="Now with two outputs: $g_1(x, y) = (x^2,\\; xy)$ and $g_2(u, v) = (uv,\\; u - "
+        "v)$ at "
+        "$(x, y) = (1, 3)$. Compute the middle point $(u, v) = g_1(1, 3)$, then $J_{g_2}$ there (2 "
+        "x 2) and $J_{g_1}$ (2 x 2), "
+        "and give $J_f = J_{g_2} J_{g_1}$, shape (2, 2). Mind the order of the product.",
+        hints=(
+            "(u, v) = g1(1, 3) = (1, 3). J_g2 = [[v, u], [1, -1]] there; J_g1 = [[2x, 0], [y, x]] "
+            "at (x, y) = (1, 3).",
+            "The outer function's Jacobian goes on the left: J_g2 @ J_g1, not J_g1 @ J_g2.",
+        ),
+        problem={
+            "g2": ["u*v", "u - v"],
+            "inner": "u v",
+            "g1": ["x**2", "x*y"],
+            "variables": "x y",
+            "x": [1, 3],
+        },
+        examples_wrong=(
+            ([[6, 2], [10, 2]], "wrong_order"),
+            ([[9, -1], [1, -1]], "transposed"),
+            ([[9, 1]], "wrong_shape"),
+        ),
+    )
+)

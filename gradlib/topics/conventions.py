@@ -14,6 +14,7 @@ drawing (:func:`plot_layout`), the widget (:class:`LayoutToggle`) and the lesson
 >>> v.result.ravel().tolist()
 [1.0, 2.0, 5.0]
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -88,16 +89,20 @@ def layout_view(J_g2, J_g1, layout: str) -> LayoutView:
     if layout == "numerator":
         factors = [("J_g2", J_g2), ("J_g1", J_g1)]
         result_name = "J_f"
-        latex = (r"\underbrace{\frac{\partial f}{\partial x}}_{%d\times%d} = "
-                 r"\underbrace{\frac{\partial g_2}{\partial y}}_{%d\times%d}\,"
-                 r"\underbrace{\frac{\partial g_1}{\partial x}}_{%d\times%d}" % (k, n, k, m, m, n))
+        latex = (
+            r"\underbrace{\frac{\partial f}{\partial x}}_{%d\times%d} = "
+            r"\underbrace{\frac{\partial g_2}{\partial y}}_{%d\times%d}\,"
+            r"\underbrace{\frac{\partial g_1}{\partial x}}_{%d\times%d}" % (k, n, k, m, m, n)
+        )
         rows, cols = "outputs", "inputs"
     elif layout == "denominator":
         factors = [("J_g1ᵀ", J_g1.T), ("J_g2ᵀ", J_g2.T)]
         result_name = "∇f" if k == 1 else "J_fᵀ"
-        latex = (r"\underbrace{\frac{\partial f}{\partial x}}_{%d\times%d} = "
-                 r"\underbrace{\frac{\partial y}{\partial x}}_{%d\times%d}\,"
-                 r"\underbrace{\frac{\partial f}{\partial y}}_{%d\times%d}" % (n, k, n, m, m, k))
+        latex = (
+            r"\underbrace{\frac{\partial f}{\partial x}}_{%d\times%d} = "
+            r"\underbrace{\frac{\partial y}{\partial x}}_{%d\times%d}\,"
+            r"\underbrace{\frac{\partial f}{\partial y}}_{%d\times%d}" % (n, k, n, m, m, k)
+        )
         rows, cols = "inputs", "outputs"
     else:
         raise GradlibError(f"layout={layout!r} is not a layout; use one of {LAYOUTS}.")
@@ -113,31 +118,102 @@ def layout_view(J_g2, J_g1, layout: str) -> LayoutView:
 
 #: One row per call: library, call, shapes for the three cases, and its layout.
 LIBRARY_SHAPES = [
-    {"library": "gradlib", "call": "gl.jacobian(f, x)",
-     "scalar f": "(1, n)", "vector f": "(m, n)", "matrix X": "(m, p, q)", "layout": "numerator"},
-    {"library": "gradlib", "call": "gl.gradient(f, x)",
-     "scalar f": "(1, n)", "vector f": "—", "matrix X": "(1, p, q) if f is scalar",
-     "layout": "numerator"},
-    {"library": "SymPy", "call": "Matrix(exprs).jacobian(xs)",
-     "scalar f": "(1, n)", "vector f": "(m, n)", "matrix X": "—", "layout": "numerator"},
-    {"library": "SymPy", "call": "derive_by_array(f, xs)",
-     "scalar f": "(n,)", "vector f": "(n, m)", "matrix X": "(p, q, m)", "layout": "denominator"},
-    {"library": "JAX", "call": "jax.jacfwd(f)(x), jax.jacrev(f)(x)",
-     "scalar f": "(n,)", "vector f": "(m, n)", "matrix X": "(m, p, q)", "layout": "numerator"},
-    {"library": "JAX", "call": "jax.grad(f)(x)",
-     "scalar f": "(n,)", "vector f": "—", "matrix X": "(p, q) if f is scalar", "layout": "denominator"},
-    {"library": "PyTorch", "call": "torch.autograd.functional.jacobian(f, x)",
-     "scalar f": "(n,)", "vector f": "(m, n)", "matrix X": "(m, p, q)", "layout": "numerator"},
-    {"library": "PyTorch", "call": "loss.backward(); x.grad",
-     "scalar f": "(n,)", "vector f": "—", "matrix X": "(p, q) if f is scalar", "layout": "denominator"},
-    {"library": "numdifftools", "call": "nd.Jacobian(f)(x)",
-     "scalar f": "(1, n)", "vector f": "(m, n)", "matrix X": "—", "layout": "numerator"},
-    {"library": "numdifftools", "call": "nd.Gradient(f)(x)",
-     "scalar f": "(n,)", "vector f": "—", "matrix X": "—", "layout": "denominator"},
-    {"library": "SciPy", "call": "scipy.optimize.approx_fprime(x, f)",
-     "scalar f": "(n,)", "vector f": "(m, n)", "matrix X": "—", "layout": "numerator"},
-    {"library": "SciPy", "call": "scipy.differentiate.jacobian(f, x).df",
-     "scalar f": "(n,)", "vector f": "(m, n)", "matrix X": "—", "layout": "numerator"},
+    {
+        "library": "gradlib",
+        "call": "gl.jacobian(f, x)",
+        "scalar f": "(1, n)",
+        "vector f": "(m, n)",
+        "matrix X": "(m, p, q)",
+        "layout": "numerator",
+    },
+    {
+        "library": "gradlib",
+        "call": "gl.gradient(f, x)",
+        "scalar f": "(1, n)",
+        "vector f": "—",
+        "matrix X": "(1, p, q) if f is scalar",
+        "layout": "numerator",
+    },
+    {
+        "library": "SymPy",
+        "call": "Matrix(exprs).jacobian(xs)",
+        "scalar f": "(1, n)",
+        "vector f": "(m, n)",
+        "matrix X": "—",
+        "layout": "numerator",
+    },
+    {
+        "library": "SymPy",
+        "call": "derive_by_array(f, xs)",
+        "scalar f": "(n,)",
+        "vector f": "(n, m)",
+        "matrix X": "(p, q, m)",
+        "layout": "denominator",
+    },
+    {
+        "library": "JAX",
+        "call": "jax.jacfwd(f)(x), jax.jacrev(f)(x)",
+        "scalar f": "(n,)",
+        "vector f": "(m, n)",
+        "matrix X": "(m, p, q)",
+        "layout": "numerator",
+    },
+    {
+        "library": "JAX",
+        "call": "jax.grad(f)(x)",
+        "scalar f": "(n,)",
+        "vector f": "—",
+        "matrix X": "(p, q) if f is scalar",
+        "layout": "denominator",
+    },
+    {
+        "library": "PyTorch",
+        "call": "torch.autograd.functional.jacobian(f, x)",
+        "scalar f": "(n,)",
+        "vector f": "(m, n)",
+        "matrix X": "(m, p, q)",
+        "layout": "numerator",
+    },
+    {
+        "library": "PyTorch",
+        "call": "loss.backward(); x.grad",
+        "scalar f": "(n,)",
+        "vector f": "—",
+        "matrix X": "(p, q) if f is scalar",
+        "layout": "denominator",
+    },
+    {
+        "library": "numdifftools",
+        "call": "nd.Jacobian(f)(x)",
+        "scalar f": "(1, n)",
+        "vector f": "(m, n)",
+        "matrix X": "—",
+        "layout": "numerator",
+    },
+    {
+        "library": "numdifftools",
+        "call": "nd.Gradient(f)(x)",
+        "scalar f": "(n,)",
+        "vector f": "—",
+        "matrix X": "—",
+        "layout": "denominator",
+    },
+    {
+        "library": "SciPy",
+        "call": "scipy.optimize.approx_fprime(x, f)",
+        "scalar f": "(n,)",
+        "vector f": "(m, n)",
+        "matrix X": "—",
+        "layout": "numerator",
+    },
+    {
+        "library": "SciPy",
+        "call": "scipy.differentiate.jacobian(f, x).df",
+        "scalar f": "(n,)",
+        "vector f": "(m, n)",
+        "matrix X": "—",
+        "layout": "numerator",
+    },
 ]
 
 LIBRARY_COLUMNS = ("library", "call", "scalar f", "vector f", "matrix X", "layout")
@@ -226,8 +302,12 @@ def plot_layout(ax, view):
     ax.text(x - _GAP / 2, 0, "=", ha="center", va="center", fontsize=16)
     gr = matrix_grid(ax, x, top, view.result, view.result_name, color=style.ROLES["tangent"])
     frame_cells(ax, [ga, gb, gr])
-    style.label(ax, f"{view.layout.capitalize()} layout: rows are {view.rows_are}",
-                view.shape_text, f"rows = {view.rows_are}")
+    style.label(
+        ax,
+        f"{view.layout.capitalize()} layout: rows are {view.rows_are}",
+        view.shape_text,
+        f"rows = {view.rows_are}",
+    )
     return [ga, gb, gr]
 
 
@@ -247,12 +327,21 @@ class LayoutToggle(LessonWidget):
     panel_width = "330px"
     view_attrs = ("_grids",)
 
-    def __init__(self, example: str = "scalar loss: square_norm ∘ linear_map", layout: str = "numerator"):
-        self.layout_buttons = ipywidgets.ToggleButtons(options=list(LAYOUTS), value=layout,
-                                                       description="layout:")
-        self.example = ipywidgets.Dropdown(options=list(EXAMPLES), value=example, description="example:",
-                                           layout=ipywidgets.Layout(width="380px"))
-        self.formula = ipywidgets.HTMLMath(layout=ipywidgets.Layout(min_height="70px", width="820px"))
+    def __init__(
+        self, example: str = "scalar loss: square_norm ∘ linear_map", layout: str = "numerator"
+    ):
+        self.layout_buttons = ipywidgets.ToggleButtons(
+            options=list(LAYOUTS), value=layout, description="layout:"
+        )
+        self.example = ipywidgets.Dropdown(
+            options=list(EXAMPLES),
+            value=example,
+            description="example:",
+            layout=ipywidgets.Layout(width="380px"),
+        )
+        self.formula = ipywidgets.HTMLMath(
+            layout=ipywidgets.Layout(min_height="70px", width="820px")
+        )
         super().__init__([self.layout_buttons, self.example])
         self.box.children = (*self.box.children, self.formula)
 
@@ -283,26 +372,43 @@ class LayoutToggle(LessonWidget):
 
     def panel_html(self, v) -> str:
         other = "numerator" if v.layout == "denominator" else "denominator"
-        return (line_html("layout:", v.layout) + line_html("rows are:", v.rows_are)
-                + line_html("columns are:", v.cols_are)
-                + line_html("order:", " @ ".join(name for name, _ in v.factors))
-                + line_html("product:", v.shape_text)
-                + line_html(f"vs {other} layout:", "the same numbers, transposed, multiplied in reverse order"))
+        return (
+            line_html("layout:", v.layout)
+            + line_html("rows are:", v.rows_are)
+            + line_html("columns are:", v.cols_are)
+            + line_html("order:", " @ ".join(name for name, _ in v.factors))
+            + line_html("product:", v.shape_text)
+            + line_html(
+                f"vs {other} layout:", "the same numbers, transposed, multiplied in reverse order"
+            )
+        )
 
     @property
     def state(self) -> dict:
         v = self._scene
-        return {"layout": v.layout, "example": self.example.value, "order": [n for n, _ in v.factors],
-                "shapes": [M.shape for _, M in v.factors], "result_name": v.result_name,
-                "result": v.result.tolist(), "shape_text": v.shape_text}
+        return {
+            "layout": v.layout,
+            "example": self.example.value,
+            "order": [n for n, _ in v.factors],
+            "shapes": [M.shape for _, M in v.factors],
+            "result_name": v.result_name,
+            "result": v.result.tolist(),
+            "shape_text": v.shape_text,
+        }
 
     def demo_moves(self):
         return [
             ("denominator", lambda: setattr(self.layout_buttons, "value", "denominator")),
             ("numerator", lambda: setattr(self.layout_buttons, "value", "numerator")),
-            ("vector example", lambda: setattr(self.example, "value", "vector output: neural_layer ∘ helix")),
+            (
+                "vector example",
+                lambda: setattr(self.example, "value", "vector output: neural_layer ∘ helix"),
+            ),
             ("denominator", lambda: setattr(self.layout_buttons, "value", "denominator")),
-            ("scalar example", lambda: setattr(self.example, "value", "scalar loss: square_norm ∘ linear_map")),
+            (
+                "scalar example",
+                lambda: setattr(self.example, "value", "scalar loss: square_norm ∘ linear_map"),
+            ),
         ]
 
     def alt_text(self, v) -> str:
@@ -310,41 +416,76 @@ class LayoutToggle(LessonWidget):
 
 
 # ---- exercises ----------------------------------------------------------------------
-add(Exercise(
-    id="7.1", kind="shape",
-    statement="`jax.jacfwd(f)(x)` for $f: \\mathbb{R}^5 \\to \\mathbb{R}^3$ with `x` of shape (5,): what shape "
-              "does it return? Answer as (rows, columns).",
-    hints=("jacfwd returns output shape + input shape.", "That is numerator layout: (outputs, inputs)."),
-    problem={"shape": (3, 5)},
-    examples_wrong=(((5, 3), "transposed"), (15, "one_d"), ((3, 3), "wrong_shape")),
-))
+add(
+    Exercise(
+        id="7.1",
+        kind="shape",
+        statement="`jax.jacfwd(f)(x)` for $f: \\mathbb{R}^5 \\to \\mathbb{R}^3$ with `x` of shape "
+        "(5,): what shape "
+        "does it return? Answer as (rows, columns).",
+        hints=(
+            "jacfwd returns output shape + input shape.",
+            "That is numerator layout: (outputs, inputs).",
+        ),
+        problem={"shape": (3, 5)},
+        examples_wrong=(((5, 3), "transposed"), (15, "one_d"), ((3, 3), "wrong_shape")),
+    )
+)
 
-add(Exercise(
-    id="7.2", kind="shape",
-    statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and a textbook in "
-              "denominator layout writes the gradient as a (4 x 1) column. What shape is the gradient in this "
-              "collection's numerator layout? Answer as (rows, columns).",
-    hints=("Numerator layout: one row per output, one column per input.", "f has one output and four inputs."),
-    problem={"shape": (1, 4)},
-    examples_wrong=(((4, 1), "transposed"), (4, "one_d"), ((4, 4), "wrong_shape")),
-))
+add(
+    Exercise(
+        id="7.2",
+        kind="shape",
+        statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and "
+        "a textbook in "
+        "denominator layout writes the gradient as a (4 x 1) column. What shape is the gradient in "
+        "this "
+        "collection's numerator layout? Answer as (rows, columns).",
+        hints=(
+            "Numerator layout: one row per output, one column per input.",
+            "f has one output and four inputs.",
+        ),
+        problem={"shape": (1, 4)},
+        examples_wrong=(((4, 1), "transposed"), (4, "one_d"), ((4, 4), "wrong_shape")),
+    )
+)
 
-add(Exercise(
-    id="7.3", kind="gradient",
-    statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ as an array of "
-              "shape (2,). Give the same gradient in this collection's numerator layout, shape (1, 2).",
-    hints=("df/dx1 = 2 x1 + 3 x2, df/dx2 = 3 x1.", "Numerator layout: a row, [[a, b]]."),
-    problem={"f": "x1**2 + 3*x1*x2", "variables": "x1 x2", "x": [2, 1]},
-    examples_wrong=(([[7], [6]], "transposed"), ([7, 6], "one_d"), ([[6, 7]], "swapped_columns")),
-))
+add(
+    Exercise(
+        id="7.3",
+        kind="gradient",
+        statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ "
+        "as an array of "
+        "shape (2,). Give the same gradient in this collection's numerator layout, shape (1, 2).",
+        hints=("df/dx1 = 2 x1 + 3 x2, df/dx2 = 3 x1.", "Numerator layout: a row, [[a, b]]."),
+        problem={"f": "x1**2 + 3*x1*x2", "variables": "x1 x2", "x": [2, 1]},
+        examples_wrong=(
+            ([[7], [6]], "transposed"),
+            ([7, 6], "one_d"),
+            ([[6, 7]], "swapped_columns"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="7.4", kind="chain_product",
-    statement="A denominator-layout text writes $\\nabla f = J_{g_1}^T \\nabla g_2$ for $g_1(x, y) = (x + y,\\; xy)$ "
-              "and $g_2(u, v) = uv$ at $(x, y) = (1, 2)$. Give $J_f$ in numerator layout instead: "
-              "$J_{g_2}$ at $g_1(1, 2)$ times $J_{g_1}$ at $(1, 2)$, shape (1, 2).",
-    hints=("g1(1, 2) = (3, 2); J_g2 = [[v, u]] there; J_g1 = [[1, 1], [y, x]] at (1, 2).",
-           "Numerator layout: outer Jacobian on the left, the result a row."),
-    problem={"g2": ["u*v"], "inner": "u v", "g1": ["x + y", "x*y"], "variables": "x y", "x": [1, 2]},
-    examples_wrong=(([[8], [5]], "transposed"), ([[5, 7]], "wrong_entries"), ([8, 5], "one_d")),
-))
+add(
+    Exercise(
+        id="7.4",
+        kind="chain_product",
+        statement="A denominator-layout text writes $\\nabla f = J_{g_1}^T \\nabla g_2$ for "
+        "$g_1(x, y) = (x + y,\\; xy)$ "
+        "and $g_2(u, v) = uv$ at $(x, y) = (1, 2)$. Give $J_f$ in numerator layout instead: "
+        "$J_{g_2}$ at $g_1(1, 2)$ times $J_{g_1}$ at $(1, 2)$, shape (1, 2).",
+        hints=(
+            "g1(1, 2) = (3, 2); J_g2 = [[v, u]] there; J_g1 = [[1, 1], [y, x]] at (1, 2).",
+            "Numerator layout: outer Jacobian on the left, the result a row.",
+        ),
+        problem={
+            "g2": ["u*v"],
+            "inner": "u v",
+            "g1": ["x + y", "x*y"],
+            "variables": "x y",
+            "x": [1, 2],
+        },
+        examples_wrong=(([[8], [5]], "transposed"), ([[5, 7]], "wrong_entries"), ([8, 5], "one_d")),
+    )
+)

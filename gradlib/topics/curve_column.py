@@ -9,6 +9,7 @@ whole curve, :func:`plot_scene` for the point f(t), the linear step and the true
 >>> s.derivative.shape, s.dt.shape, s.step.shape
 ((2, 1), (1, 1), (2, 1))
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,12 +40,17 @@ def curve(name: str):
     """Catalogue curve ``name`` as f(t) -> ndarray (m,) for a float t (or (N,) -> (m, N))."""
     entry = functions.get(name)
     if entry.n_in != 1:
-        raise GradlibError(f"{name!r} takes {entry.n_in} inputs; a curve takes one number t, "
-                           f"e.g. one of {names()}.")
+        raise GradlibError(
+            f"{name!r} takes {entry.n_in} inputs; a curve takes one number t, "
+            f"e.g. one of {names()}."
+        )
 
     def f(t):
         t = np.asarray(t, dtype=float)
-        return np.asarray(entry.f(t.reshape(1, *t.shape)), dtype=float).reshape(entry.n_out, *t.shape)
+        return np.asarray(entry.f(t.reshape(1, *t.shape)), dtype=float).reshape(
+            entry.n_out, *t.shape
+        )
+
     return f
 
 
@@ -105,8 +111,16 @@ def scene(name: str, t: float, dt: float = 0.25) -> CurveScene:
     exact = np.asarray(_symbolic_derivative(name)(np.array([t])), dtype=float).reshape(D.shape)
     dt_ = np.array([[float(dt)]])
     point = f(t)
-    return CurveScene(name=name, t=t, point=point, derivative=D, derivative_symbolic=exact,
-                      dt=dt_, step=D @ dt_, true_step=(f(t + float(dt)) - point).reshape(-1, 1))
+    return CurveScene(
+        name=name,
+        t=t,
+        point=point,
+        derivative=D,
+        derivative_symbolic=exact,
+        dt=dt_,
+        step=D @ dt_,
+        true_step=(f(t + float(dt)) - point).reshape(-1, 1),
+    )
 
 
 #: Parameter intervals: once around for closed curves, two turns for the helix and the spiral.
@@ -132,7 +146,7 @@ def plot_curve(ax, name: str):
     pts = trace(name)
     (line,) = ax.plot(*pts, color=style.ROLES["curve"], lw=2)
     low, high = pts.min(axis=1), pts.max(axis=1)
-    pad = 0.25 * max(np.max(high - low), 1e-9)   # room for the tangent step near the edge
+    pad = 0.25 * max(np.max(high - low), 1e-9)  # room for the tangent step near the edge
     setters = [ax.set_xlim, ax.set_ylim] + ([ax.set_zlim] if pts.shape[0] == 3 else [])
     for setter, lo, hi in zip(setters, low - pad, high + pad):
         setter(lo, hi)
@@ -168,19 +182,34 @@ def plot_scene(ax, s) -> SceneArtists:
     true = s.point + s.true_step[:, 0]
     if s.m == 2:
         step = arrow(ax, s.point, tip, style.ROLES["tangent"], width=2.4)
-    else:   # 3-D axes have no arrow patches that follow the view: a thick segment and its tip
+    else:  # 3-D axes have no arrow patches that follow the view: a thick segment and its tip
         step = ax.plot(*_segment(s.point, tip), color=style.ROLES["tangent"], lw=3)[0]
     artists = SceneArtists(
         point=ax.plot(*[[c] for c in s.point], "o", color=style.ROLES["point"], ms=7, zorder=5)[0],
         step=step,
         chord=ax.plot(*_segment(s.point, true), ":", color=style.ROLES["true"], lw=1.6)[0],
-        end=ax.plot(*[[c] for c in true], "o", mfc="white", mec=style.ROLES["true"], ms=7, zorder=5)[0],
+        end=ax.plot(
+            *[[c] for c in true], "o", mfc="white", mec=style.ROLES["true"], ms=7, zorder=5
+        )[0],
     )
-    ax.legend(handles=[
-        Line2D([], [], color=style.ROLES["curve"], lw=2, label="curve f(t)"),
-        Line2D([], [], color=style.ROLES["tangent"], lw=2.4, label="step f'(t) dt"),
-        Line2D([], [], color=style.ROLES["true"], ls=":", marker="o", mfc="white", label="true f(t + dt)"),
-    ], loc="upper left", fontsize=7, framealpha=0.85)
+    ax.legend(
+        handles=[
+            Line2D([], [], color=style.ROLES["curve"], lw=2, label="curve f(t)"),
+            Line2D([], [], color=style.ROLES["tangent"], lw=2.4, label="step f'(t) dt"),
+            Line2D(
+                [],
+                [],
+                color=style.ROLES["true"],
+                ls=":",
+                marker="o",
+                mfc="white",
+                label="true f(t + dt)",
+            ),
+        ],
+        loc="upper left",
+        fontsize=7,
+        framealpha=0.85,
+    )
     return artists
 
 
@@ -206,9 +235,16 @@ def update_scene(artists: SceneArtists, s) -> None:
 
 # ---- the widget ----------------------------------------------------------------------
 def _slider(description, value, low, high, step):
-    return ipywidgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                                  continuous_update=True, readout_format=".2f",
-                                  layout=ipywidgets.Layout(width="260px"))
+    return ipywidgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=True,
+        readout_format=".2f",
+        layout=ipywidgets.Layout(width="260px"),
+    )
 
 
 def _projection(name):
@@ -233,12 +269,13 @@ class CurveExplorer(LessonWidget):
     view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "helix", t: float = 1.0, dt: float = 0.5):
-        self.function = ipywidgets.Dropdown(options=names(), value=name, description="f",
-                                            layout=ipywidgets.Layout(width="190px"))
+        self.function = ipywidgets.Dropdown(
+            options=names(), value=name, description="f", layout=ipywidgets.Layout(width="190px")
+        )
         low, high = t_range(name)
         self.t = _slider("t", t, low, high, 0.05)
         self.dt = _slider("dt", dt, -1.0, 1.0, 0.05)
-        self.projection = _projection(name)   # of the first axes; see view_projection
+        self.projection = _projection(name)  # of the first axes; see view_projection
         self.listen(self.function, self._new_function)
         super().__init__([self.function, self.t, self.dt])
 
@@ -253,7 +290,7 @@ class CurveExplorer(LessonWidget):
         return s.name
 
     def view_projection(self, s):
-        return _projection(s.name)   # the helix is drawn on 3-D axes
+        return _projection(s.name)  # the helix is drawn on 3-D axes
 
     def prerender_scenes(self):
         # Four curves, drawn now: choosing another one then only blits.
@@ -271,62 +308,112 @@ class CurveExplorer(LessonWidget):
     def panel_html(self, s) -> str:
         R = style.ROLES
         m = s.m
-        return "".join([
-            line_html("t =", f"{fmt(s.t, 2)},  f(t) = (" + ", ".join(fmt(v) for v in s.point) + ")"),
-            product_html(matrix_html(s.derivative, name="f'(t)", color=R["tangent"]), "@",
-                         matrix_html(s.dt, name="dt", color=R["direction"]), "=",
-                         matrix_html(s.step, name="f'(t) dt", color=R["tangent"])),
-            line_html(f"({m} x 1) @ (1 x 1) = ({m} x 1):", "the derivative of a curve is a column."),
-            line_html("symbolic f'(t):", "[" + ", ".join(fmt(v) for v in s.derivative_symbolic[:, 0]) + "]"),
-            product_html(matrix_html(s.true_step, name="f(t + dt) - f(t)", color=R["true"])),
-        ])
+        return "".join(
+            [
+                line_html(
+                    "t =", f"{fmt(s.t, 2)},  f(t) = (" + ", ".join(fmt(v) for v in s.point) + ")"
+                ),
+                product_html(
+                    matrix_html(s.derivative, name="f'(t)", color=R["tangent"]),
+                    "@",
+                    matrix_html(s.dt, name="dt", color=R["direction"]),
+                    "=",
+                    matrix_html(s.step, name="f'(t) dt", color=R["tangent"]),
+                ),
+                line_html(
+                    f"({m} x 1) @ (1 x 1) = ({m} x 1):", "the derivative of a curve is a column."
+                ),
+                line_html(
+                    "symbolic f'(t):",
+                    "[" + ", ".join(fmt(v) for v in s.derivative_symbolic[:, 0]) + "]",
+                ),
+                product_html(matrix_html(s.true_step, name="f(t + dt) - f(t)", color=R["true"])),
+            ]
+        )
 
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"function": s.name, "t": s.t, "point": s.point, "derivative": s.derivative,
-                "derivative_symbolic": s.derivative_symbolic, "dt": s.dt, "step": s.step,
-                "true_step": s.true_step}
+        return {
+            "function": s.name,
+            "t": s.t,
+            "point": s.point,
+            "derivative": s.derivative,
+            "derivative_symbolic": s.derivative_symbolic,
+            "dt": s.dt,
+            "step": s.step,
+            "true_step": s.true_step,
+        }
 
     def demo_moves(self):
         moves = []
         for k in range(10):
             moves.append(("move t", lambda v=0.3 + 0.55 * k: setattr(self.t, "value", v)))
             moves.append(("change dt", lambda v=-0.9 + 0.18 * k: setattr(self.dt, "value", v)))
-        moves += [("change f", lambda n=n: setattr(self.function, "value", n)) for n in ("circle", "helix")]
+        moves += [
+            ("change f", lambda n=n: setattr(self.function, "value", n))
+            for n in ("circle", "helix")
+        ]
         return moves
 
     def alt_text(self, s) -> str:
-        return (f"The curve {s.name} in {s.m} dimensions with the point f({s.t:.2f}), the tangent step "
-                f"f'(t) dt for dt = {s.dt[0, 0]:.2f} drawn as a green arrow, and the true point f(t + dt).")
+        return (
+            f"The curve {s.name} in {s.m} dimensions with the point f({s.t:.2f}), the tangent step "
+            f"f'(t) dt for dt = {s.dt[0, 0]:.2f} drawn as a green arrow, and the true point f(t + "
+            "dt)."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
-add(Exercise(
-    id="2.1", kind="derivative",
-    statement="A steeper helix than the lesson's, $f(t) = (\\cos t, \\sin t, t)$, maps $\\mathbb{R} \\to \\mathbb{R}^3$. Write its "
-              "derivative at $t = 0$ as a column of shape (3, 1), e.g. `[[a], [b], [c]]`.",
-    hints=("Differentiate each component: (-sin t, cos t, 1).",
-           "At t = 0: sin 0 = 0 and cos 0 = 1. A column is one number per inner list."),
-    problem={"f": ["cos(t)", "sin(t)", "t"], "variables": "t", "x": 0},
-    examples_wrong=(([[0, 1, 1]], "transposed"), ([0, 1, 1], "one_d"), ([[0], [1], [0]], "wrong_entries")),
-))
+add(
+    Exercise(
+        id="2.1",
+        kind="derivative",
+        statement="A steeper helix than the lesson's, $f(t) = (\\cos t, \\sin t, t)$, maps "
+        "$\\mathbb{R} \\to \\mathbb{R}^3$. Write its "
+        "derivative at $t = 0$ as a column of shape (3, 1), e.g. `[[a], [b], [c]]`.",
+        hints=(
+            "Differentiate each component: (-sin t, cos t, 1).",
+            "At t = 0: sin 0 = 0 and cos 0 = 1. A column is one number per inner list.",
+        ),
+        problem={"f": ["cos(t)", "sin(t)", "t"], "variables": "t", "x": 0},
+        examples_wrong=(
+            ([[0, 1, 1]], "transposed"),
+            ([0, 1, 1], "one_d"),
+            ([[0], [1], [0]], "wrong_entries"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="2.2", kind="shape",
-    statement="A curve $f: \\mathbb{R} \\to \\mathbb{R}^4$ describes a point moving in 4 dimensions. What "
-              "is the shape of its derivative $f'(t)$?",
-    hints=("Numerator layout: (outputs x inputs).", "Four outputs, one input."),
-    problem={"shape": (4, 1)},
-    examples_wrong=(((1, 4), "transposed"), (4, "one_d"), ((4, 4), "wrong_shape")),
-))
+add(
+    Exercise(
+        id="2.2",
+        kind="shape",
+        statement="A curve $f: \\mathbb{R} \\to \\mathbb{R}^4$ describes a point moving in 4 "
+        "dimensions. What "
+        "is the shape of its derivative $f'(t)$?",
+        hints=("Numerator layout: (outputs x inputs).", "Four outputs, one input."),
+        problem={"shape": (4, 1)},
+        examples_wrong=(((1, 4), "transposed"), (4, "one_d"), ((4, 4), "wrong_shape")),
+    )
+)
 
-add(Exercise(
-    id="2.3", kind="derivative",
-    statement="Let $f(t) = (t^2, e^t)$. Write $f'(1)$ as a column (2, 1). Formulas as strings are "
-              "fine, e.g. `'sqrt(t)'`: they are evaluated at $t = 1$.",
-    hints=("d/dt t^2 = 2t and d/dt e^t = e^t.", "Put t = 1 into both; e^1 can be typed as 'e' or 'exp(1)'."),
-    problem={"f": ["t**2", "exp(t)"], "variables": "t", "x": 1},
-    examples_wrong=(([[2, 2.718281828459045]], "transposed"), ([[1], [2.718281828459045]], "wrong_entries"),
-                    ([2, 2.718281828459045], "one_d")),
-))
+add(
+    Exercise(
+        id="2.3",
+        kind="derivative",
+        statement="Let $f(t) = (t^2, e^t)$. Write $f'(1)$ as a column (2, 1). Formulas as strings "
+        "are "
+        "fine, e.g. `'sqrt(t)'`: they are evaluated at $t = 1$.",
+        hints=(
+            "d/dt t^2 = 2t and d/dt e^t = e^t.",
+            "Put t = 1 into both; e^1 can be typed as 'e' or 'exp(1)'.",
+        ),
+        problem={"f": ["t**2", "exp(t)"], "variables": "t", "x": 1},
+        examples_wrong=(
+            ([[2, 2.718281828459045]], "transposed"),
+            ([[1], [2.718281828459045]], "wrong_entries"),
+            ([2, 2.718281828459045], "one_d"),
+        ),
+    )
+)

@@ -8,6 +8,7 @@ widget (:class:`GradientExplorer`); then the lesson's exercises.
 >>> s.gradient.shape, s.direction.shape, s.directional.shape
 ((1, 2), (2, 1), (1, 1))
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,11 +42,14 @@ def scalar(name: str):
     """Catalogue function ``name`` as f(x) -> float for x of shape (n,) (or (n, N) -> (N,))."""
     entry = functions.get(name)
     if entry.n_out != 1:
-        raise GradlibError(f"{name!r} has {entry.n_out} outputs; the gradient explorer needs a "
-                           f"scalar function (n_out = 1), e.g. one of {names()}.")
+        raise GradlibError(
+            f"{name!r} has {entry.n_out} outputs; the gradient explorer needs a "
+            f"scalar function (n_out = 1), e.g. one of {names()}."
+        )
 
     def f(x):
         return np.asarray(entry.f(np.asarray(x, dtype=float)), dtype=float).reshape(np.shape(x)[1:])
+
     return f
 
 
@@ -161,11 +165,19 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25, alpha: float = 0.1)
     exact = np.asarray(_symbolic_gradient(name)(x), dtype=float).reshape(1, 2)
     d = unit(angle)
     return GradientScene(
-        name=name, x=x, value=float(f(x)), gradient=grad, gradient_symbolic=exact,
-        angle=float(angle), direction=d, directional=grad @ d, h=float(h),
+        name=name,
+        x=x,
+        value=float(f(x)),
+        gradient=grad,
+        gradient_symbolic=exact,
+        angle=float(angle),
+        direction=d,
+        directional=grad @ d,
+        h=float(h),
         linear_change=grad @ (h * d),
         true_change=np.array([[f(x + h * d[:, 0]) - f(x)]]),
-        alpha=float(alpha), after_gradient_step=float(f(x - alpha * grad[0])),
+        alpha=float(alpha),
+        after_gradient_step=float(f(x - alpha * grad[0])),
     )
 
 
@@ -207,11 +219,11 @@ def tangent_segments(s: GradientScene, levels, radius: float) -> np.ndarray:
     g = s.gradient[0]
     norm = np.linalg.norm(g)
     if norm < 1e-12:
-        return np.zeros((0, 2, 2))   # flat tangent plane: it has no level lines
-    offsets = (np.asarray(levels, dtype=float) - s.value) / norm   # signed distance from x
+        return np.zeros((0, 2, 2))  # flat tangent plane: it has no level lines
+    offsets = (np.asarray(levels, dtype=float) - s.value) / norm  # signed distance from x
     inside = np.abs(offsets) < radius
     along = np.array([-g[1], g[0]]) / norm
-    half = np.sqrt(radius ** 2 - offsets[inside] ** 2)
+    half = np.sqrt(radius**2 - offsets[inside] ** 2)
     centers = s.x + offsets[inside, None] * g / norm
     return np.stack([centers - half[:, None] * along, centers + half[:, None] * along], axis=1)
 
@@ -261,9 +273,16 @@ def plot_contours(ax, X, Y, Z, *, title: str, labels=("x", "y"), count: int = 12
     The aspect is equal (so a gradient looks perpendicular to its contour) unless the window is
     more than twice as long one way as the other.
     """
-    cs = ax.contour(X, Y, Z, levels=levels(Z, count), colors=style.ROLES["grid"], linewidths=1.0,
-                    negative_linestyles="solid")   # dashes are reserved for linear approximations
-    ax.clabel(cs, cs.levels[::2], fontsize=7, fmt="%.3g")   # every other level: readable, and fast
+    cs = ax.contour(
+        X,
+        Y,
+        Z,
+        levels=levels(Z, count),
+        colors=style.ROLES["grid"],
+        linewidths=1.0,
+        negative_linestyles="solid",
+    )  # dashes are reserved for linear approximations
+    ax.clabel(cs, cs.levels[::2], fontsize=7, fmt="%.3g")  # every other level: readable, and fast
     ax.set_xlim(X.min(), X.max())
     ax.set_ylim(Y.min(), Y.max())
     ratio = np.ptp(X) / np.ptp(Y)
@@ -334,22 +353,46 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
     end = s.x + s.step[:, 0]
     box = bounds(s.name)
     artists = SceneArtists(
-        tangent=ax.add_collection(LineCollection(
-            tangent_segments(s, levels, radius), colors=style.ROLES["tangent"],
-            linestyles="--", linewidths=1.6, zorder=3)),
-        gradient=arrow(ax, s.x, _gradient_end(s, scale, radius), style.ROLES["gradient"], width=2.4),
+        tangent=ax.add_collection(
+            LineCollection(
+                tangent_segments(s, levels, radius),
+                colors=style.ROLES["tangent"],
+                linestyles="--",
+                linewidths=1.6,
+                zorder=3,
+            )
+        ),
+        gradient=arrow(
+            ax, s.x, _gradient_end(s, scale, radius), style.ROLES["gradient"], width=2.4
+        ),
         step=arrow(ax, s.x, end, style.ROLES["direction"]),
-        gradient_step=arrow(ax, s.x, clip_segment(s.x, s.x + s.gradient_step[:, 0], box)[0],
-                            style.ROLES["gradient"], width=1.2),
+        gradient_step=arrow(
+            ax,
+            s.x,
+            clip_segment(s.x, s.x + s.gradient_step[:, 0], box)[0],
+            style.ROLES["gradient"],
+            width=1.2,
+        ),
         point=ax.plot(*s.x, "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
         end=ax.plot(*end, "o", mfc="white", mec=style.ROLES["direction"], ms=6, zorder=5)[0],
-        scale=scale, levels=np.asarray(levels), radius=radius, box=box)
-    ax.legend(handles=[
-        Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient (scaled)"),
-        Line2D([], [], color=style.ROLES["gradient"], lw=1.2, label="gradient step -α∇f(x)ᵀ"),
-        Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
-        Line2D([], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane levels"),
-    ], loc="upper left", fontsize=7, framealpha=0.85)
+        scale=scale,
+        levels=np.asarray(levels),
+        radius=radius,
+        box=box,
+    )
+    ax.legend(
+        handles=[
+            Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient (scaled)"),
+            Line2D([], [], color=style.ROLES["gradient"], lw=1.2, label="gradient step -α∇f(x)ᵀ"),
+            Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
+            Line2D(
+                [], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane levels"
+            ),
+        ],
+        loc="upper left",
+        fontsize=7,
+        framealpha=0.85,
+    )
     return artists
 
 
@@ -376,33 +419,61 @@ def slices_figure(name: str, x) -> Picture:
         var, other = ("x", "y") if axis == 0 else ("y", "x")
         slope = s.gradient[0, axis]
         coords = s.x[axis] + span
-        ax.plot(coords, slice_along(name, s.x, axis, span), color=style.ROLES["curve"], lw=2,
-                label=f"f with {other} = {s.x[1 - axis]:g} fixed")
-        ax.plot(coords, s.value + slope * span, "--", color=style.ROLES["tangent"], lw=1.6,
-                label=f"tangent, slope df/d{var} = {slope:.3f}")
+        ax.plot(
+            coords,
+            slice_along(name, s.x, axis, span),
+            color=style.ROLES["curve"],
+            lw=2,
+            label=f"f with {other} = {s.x[1 - axis]:g} fixed",
+        )
+        ax.plot(
+            coords,
+            s.value + slope * span,
+            "--",
+            color=style.ROLES["tangent"],
+            lw=1.6,
+            label=f"tangent, slope df/d{var} = {slope:.3f}",
+        )
         ax.plot(s.x[axis], s.value, "o", color=style.ROLES["point"])
         ax.legend(fontsize=8, loc="upper center")
         style.label(ax, f"Slice: only {var} moves", var, "f")
-    alt = (f"Two slices of {name} through ({s.x[0]:g}, {s.x[1]:g}): the tangent slopes are "
-           f"df/dx = {s.gradient[0, 0]:.3f} and df/dy = {s.gradient[0, 1]:.3f}.")
+    alt = (
+        f"Two slices of {name} through ({s.x[0]:g}, {s.x[1]:g}): the tangent slopes are "
+        f"df/dx = {s.gradient[0, 0]:.3f} and df/dy = {s.gradient[0, 1]:.3f}."
+    )
     return Picture(fig, alt)
 
 
 # ---- the widget ----------------------------------------------------------------------
 def _slider(description, value, low, high, step=0.05, **kw):
-    return ipywidgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                                  continuous_update=True, readout_format=".2f",
-                                  style={"description_width": "initial"},
-                                  layout=ipywidgets.Layout(width="240px"), **kw)
+    return ipywidgets.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=True,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+        layout=ipywidgets.Layout(width="240px"),
+        **kw,
+    )
 
 
 def alpha_slider(value: float = 0.1):
     """The step size alpha of a gradient step, log scale from 0.001 to 1 (arrow keys: x 1.26)."""
-    return ipywidgets.FloatLogSlider(value=value, base=10, min=-3, max=0, step=0.1,
-                                     description="step size α",
-                                     continuous_update=True, readout_format=".3f",
-                                     style={"description_width": "initial"},
-                                     layout=ipywidgets.Layout(width="260px"))
+    return ipywidgets.FloatLogSlider(
+        value=value,
+        base=10,
+        min=-3,
+        max=0,
+        step=0.1,
+        description="step size α",
+        continuous_update=True,
+        readout_format=".3f",
+        style={"description_width": "initial"},
+        layout=ipywidgets.Layout(width="260px"),
+    )
 
 
 def on_grid(slider, value: float) -> float:
@@ -431,8 +502,8 @@ class SteppedPoint:
 
     def _forget_steps(self):
         self.path = [self._x.copy()]
-        self.steps: dict = {}          # kind of step -> how many were taken
-        self.step_message = ""         # the last step taken, or why it was refused
+        self.steps: dict = {}  # kind of step -> how many were taken
+        self.step_message = ""  # the last step taken, or why it was refused
 
     def point(self, key=None) -> np.ndarray:
         """The exact point, shape (2,); a coordinate whose slider the learner moved comes from it.
@@ -449,7 +520,7 @@ class SteppedPoint:
         return self._x.copy()
 
     def _set_point(self, x):
-        self._hold = True      # one refresh for both sliders, by the caller
+        self._hold = True  # one refresh for both sliders, by the caller
         try:
             self.x1.value, self.x2.value = on_grid(self.x1, x[0]), on_grid(self.x2, x[1])
         finally:
@@ -464,15 +535,17 @@ class SteppedPoint:
         """
         x = np.asarray(x, dtype=float)
         if not (np.isfinite(x).all() and inside(x, self.window())):
-            self.step_message = (f"The {what} would land at ({fmt(x[0], 2)}, {fmt(x[1], 2)}), "
-                                 "outside the window: the point stays.")
+            self.step_message = (
+                f"The {what} would land at ({fmt(x[0], 2)}, {fmt(x[1], 2)}), "
+                "outside the window: the point stays."
+            )
             self.refresh()
             return False
         self._set_point(x)
         self.path.append(x.copy())
         self.steps[what] = self.steps.get(what, 0) + 1
         self.step_message = f"Took a {what}: f went from {fmt(before)} to {fmt(after)}."
-        self._on_change(None)      # the refresh, timed like a slider's
+        self._on_change(None)  # the refresh, timed like a slider's
         return True
 
     def window(self) -> np.ndarray:
@@ -515,10 +588,17 @@ class GradientExplorer(SteppedPoint, LessonWidget):
     size = "square"
     view_attrs = ("_artists_now",)
 
-    def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.5,
-                 alpha: float = 0.1):
-        self.function = ipywidgets.Dropdown(options=names(), value=name, description="f",
-                                            layout=ipywidgets.Layout(width="190px"))
+    def __init__(
+        self,
+        name: str = "paraboloid",
+        x=(1.0, 0.5),
+        angle: float = 45.0,
+        h: float = 0.5,
+        alpha: float = 0.1,
+    ):
+        self.function = ipywidgets.Dropdown(
+            options=names(), value=name, description="f", layout=ipywidgets.Layout(width="190px")
+        )
         (x0, x1), (y0, y1) = bounds(name)
         var1, var2 = variable_names(name)
         self.x1 = _slider(var1, x[0], x0, x1)
@@ -526,19 +606,22 @@ class GradientExplorer(SteppedPoint, LessonWidget):
         self.angle = _slider("angle of d (deg)", angle, -180.0, 180.0, step=5.0)
         self.h = _slider("step h", h, 0.05, 1.0)
         self.alpha = alpha_slider(alpha)
-        self.take_step = ipywidgets.Button(description="take a gradient step",
-                                           layout=ipywidgets.Layout(width="180px"))
+        self.take_step = ipywidgets.Button(
+            description="take a gradient step", layout=ipywidgets.Layout(width="180px")
+        )
         self.listen(self.take_step, self.gradient_step)
         self.listen(self.function, self._new_function)
         self._start_point()
-        super().__init__([self.function, self.x1, self.x2, self.angle, self.h, self.alpha,
-                          self.take_step])
+        super().__init__(
+            [self.function, self.x1, self.x2, self.angle, self.h, self.alpha, self.take_step]
+        )
 
     def gradient_step(self):
         """Move the point by -alpha grad f(x)^T (the button)."""
         s = self._scene
-        self.move_point(s.x + s.gradient_step[:, 0], "gradient step", s.value,
-                        s.after_gradient_step)
+        self.move_point(
+            s.x + s.gradient_step[:, 0], "gradient step", s.value, s.after_gradient_step
+        )
 
     def _new_function(self, change):
         # Keep the point inside the new function's window; the refresh follows from the dropdown.
@@ -561,11 +644,17 @@ class GradientExplorer(SteppedPoint, LessonWidget):
     def draw(self, s):
         ax = self.axes[0]
         X, Y, Z = contour_grid(s.name)
-        cs = plot_contours(ax, X, Y, Z, title=f"{s.name}: contours, gradient, step",
-                              labels=variable_names(s.name))
+        cs = plot_contours(
+            ax, X, Y, Z, title=f"{s.name}: contours, gradient, step", labels=variable_names(s.name)
+        )
         box = bounds(s.name)
-        self._artists_now = plot_scene(ax, s, scale=arrow_scale(scalar(s.name), box),
-                                          levels=cs.levels, radius=0.2 * np.ptp(box, axis=1).min())
+        self._artists_now = plot_scene(
+            ax,
+            s,
+            scale=arrow_scale(scalar(s.name), box),
+            levels=cs.levels,
+            radius=0.2 * np.ptp(box, axis=1).min(),
+        )
         return self._artists_now.moving
 
     def update(self, s):
@@ -573,30 +662,58 @@ class GradientExplorer(SteppedPoint, LessonWidget):
 
     def panel_html(self, s) -> str:
         R = style.ROLES
-        return "".join([
-            line_html("x =", f"({fmt(s.x[0])}, {fmt(s.x[1])}),  f(x) = {fmt(s.value)}"),
-            product_html(matrix_html(s.gradient, name="∇f(x)", color=R["gradient"]), "@",
-                         matrix_html(s.direction, name="d", color=R["direction"]), "=",
-                         matrix_html(s.directional, name="∇f(x) d")),
-            line_html("(1 x 2) @ (2 x 1) = (1 x 1):", "the directional derivative, a 1 x 1 matrix."),
-            line_html("symbolic ∇f(x):", "[" + ", ".join(fmt(v) for v in s.gradient_symbolic[0]) + "]"),
-            line_html(f"step h = {fmt(s.h, 2)}: linear change h ∇f(x) d =", fmt(s.linear_change[0, 0]),
-                      R["tangent"]),
-            line_html("true change f(x + h d) - f(x) =", fmt(s.true_change[0, 0]), R["true"]),
-            line_html(f"gradient step -α∇f(x)ᵀ, α = {fmt(s.alpha)}:",
-                      f"[{fmt(s.gradient_step[0, 0])}, {fmt(s.gradient_step[1, 0])}]ᵀ, "
-                      f"f there = {fmt(s.after_gradient_step)}", R["gradient"]),
-        ] + ([line_html("", self.step_message)] if self.step_message else []))
+        return "".join(
+            [
+                line_html("x =", f"({fmt(s.x[0])}, {fmt(s.x[1])}),  f(x) = {fmt(s.value)}"),
+                product_html(
+                    matrix_html(s.gradient, name="∇f(x)", color=R["gradient"]),
+                    "@",
+                    matrix_html(s.direction, name="d", color=R["direction"]),
+                    "=",
+                    matrix_html(s.directional, name="∇f(x) d"),
+                ),
+                line_html(
+                    "(1 x 2) @ (2 x 1) = (1 x 1):", "the directional derivative, a 1 x 1 matrix."
+                ),
+                line_html(
+                    "symbolic ∇f(x):", "[" + ", ".join(fmt(v) for v in s.gradient_symbolic[0]) + "]"
+                ),
+                line_html(
+                    f"step h = {fmt(s.h, 2)}: linear change h ∇f(x) d =",
+                    fmt(s.linear_change[0, 0]),
+                    R["tangent"],
+                ),
+                line_html("true change f(x + h d) - f(x) =", fmt(s.true_change[0, 0]), R["true"]),
+                line_html(
+                    f"gradient step -α∇f(x)ᵀ, α = {fmt(s.alpha)}:",
+                    f"[{fmt(s.gradient_step[0, 0])}, {fmt(s.gradient_step[1, 0])}]ᵀ, "
+                    f"f there = {fmt(s.after_gradient_step)}",
+                    R["gradient"],
+                ),
+            ]
+            + ([line_html("", self.step_message)] if self.step_message else [])
+        )
 
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"function": s.name, "x": s.x, "value": s.value, "gradient": s.gradient,
-                "gradient_symbolic": s.gradient_symbolic, "direction": s.direction,
-                "directional": s.directional, "h": s.h, "linear_change": s.linear_change,
-                "true_change": s.true_change, "alpha": s.alpha, "gradient_step": s.gradient_step,
-                "after_gradient_step": s.after_gradient_step, "steps": dict(self.steps),
-                "step_message": self.step_message}
+        return {
+            "function": s.name,
+            "x": s.x,
+            "value": s.value,
+            "gradient": s.gradient,
+            "gradient_symbolic": s.gradient_symbolic,
+            "direction": s.direction,
+            "directional": s.directional,
+            "h": s.h,
+            "linear_change": s.linear_change,
+            "true_change": s.true_change,
+            "alpha": s.alpha,
+            "gradient_step": s.gradient_step,
+            "after_gradient_step": s.after_gradient_step,
+            "steps": dict(self.steps),
+            "step_message": self.step_message,
+        }
 
     def demo_moves(self):
         moves = []
@@ -607,56 +724,88 @@ class GradientExplorer(SteppedPoint, LessonWidget):
         moves.append(("change h", lambda: setattr(self.h, "value", 0.3)))
         moves.append(("change alpha", lambda: setattr(self.alpha, "value", 0.2)))
         moves.append(("gradient step", self.take_step.click))
-        moves += [("change f", lambda n=n: setattr(self.function, "value", n)) for n in ("saddle", "paraboloid")]
+        moves += [
+            ("change f", lambda n=n: setattr(self.function, "value", n))
+            for n in ("saddle", "paraboloid")
+        ]
         return moves
 
     def alt_text(self, s) -> str:
         g = s.gradient[0]
-        return (f"Contour map of {s.name} with the point x = ({s.x[0]:.2f}, {s.x[1]:.2f}), the gradient "
-                f"row [{g[0]:.3f}, {g[1]:.3f}] drawn as an arrow, a step of length {s.h:.2f} at "
-                f"{s.angle:.0f} degrees, the tangent plane's level lines near x, and the gradient "
-                f"step of size alpha = {s.alpha:.3f}.")
+        return (
+            f"Contour map of {s.name} with the point x = ({s.x[0]:.2f}, {s.x[1]:.2f}), the "
+            "gradient "
+            f"row [{g[0]:.3f}, {g[1]:.3f}] drawn as an arrow, a step of length {s.h:.2f} at "
+            f"{s.angle:.0f} degrees, the tangent plane's level lines near x, and the gradient "
+            f"step of size alpha = {s.alpha:.3f}."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
-add(Exercise(
-    id="1.1", kind="partial",
-    statement="Let $f(x, y) = x^2 y + 3y$. Hold $y$ fixed and compute the partial derivative "
-              "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (1, 2)$. Answer with one number (or the (1, 1) matrix `[[...]]`).",
-    hints=("Treat y as a constant: the derivative of x^2 y with respect to x is 2 x y; 3y is a constant.",
-           "Now put x = 1 and y = 2 into 2 x y."),
-    problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [1, 2], "wrt": "x"},
-    examples_wrong=((2, "constant_factor"), (5, "wrong_entries"), ([[4, 4]], "wrong_shape")),
-))
+add(
+    Exercise(
+        id="1.1",
+        kind="partial",
+        statement="Let $f(x, y) = x^2 y + 3y$. Hold $y$ fixed and compute the partial derivative "
+        "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (1, 2)$. Answer with one "
+        "number (or the (1, 1) matrix `[[...]]`).",
+        hints=(
+            "Treat y as a constant: the derivative of x^2 y with respect to x is 2 x y; 3y is a "
+            "constant.",
+            "Now put x = 1 and y = 2 into 2 x y.",
+        ),
+        problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [1, 2], "wrt": "x"},
+        examples_wrong=((2, "constant_factor"), (5, "wrong_entries"), ([[4, 4]], "wrong_shape")),
+    )
+)
 
-add(Exercise(
-    id="1.2", kind="gradient",
-    statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 2, -1)$ as a row "
-              "of shape (1, 3), e.g. `[[a, b, c]]`. You may also type formulas as strings, e.g. "
-              "`[['y', '...', '...']]`: they are evaluated at the point.",
-    hints=("Three partial derivatives, one per input, in the order x, y, z.",
-           "df/dx = y, df/dy = x + z^2, df/dz = 2 y z.",
-           "A row is a list inside a list: [[df/dx, df/dy, df/dz]]."),
-    problem={"f": "x*y + y*z**2", "variables": "x y z", "x": [1, 2, -1]},
-    examples_wrong=(([[2], [2], [-4]], "transposed"), ([2, 2, -4], "one_d"), ([[2, 2, 4]], "sign_entries")),
-))
+add(
+    Exercise(
+        id="1.2",
+        kind="gradient",
+        statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 2, -1)$ "
+        "as a row "
+        "of shape (1, 3), e.g. `[[a, b, c]]`. You may also type formulas as strings, e.g. "
+        "`[['y', '...', '...']]`: they are evaluated at the point.",
+        hints=(
+            "Three partial derivatives, one per input, in the order x, y, z.",
+            "df/dx = y, df/dy = x + z^2, df/dz = 2 y z.",
+            "A row is a list inside a list: [[df/dx, df/dy, df/dz]].",
+        ),
+        problem={"f": "x*y + y*z**2", "variables": "x y z", "x": [1, 2, -1]},
+        examples_wrong=(
+            ([[2], [2], [-4]], "transposed"),
+            ([2, 2, -4], "one_d"),
+            ([[2, 2, 4]], "sign_entries"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="1.3", kind="directional",
-    statement="Let $f(x, y) = x^2 + 3y$ and the unit direction $d = (0.6, 0.8)$. Compute the "
-              "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (1, 2)$: a (1 x 2) row times a "
-              "(2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`).",
-    hints=("First the gradient row at (1, 2): [[2x, 3]].",
-           "Then multiply row by column: first entry times first entry, plus second times second."),
-    problem={"f": "x**2 + 3*y", "variables": "x y", "x": [1, 2], "d": [0.6, 0.8]},
-    examples_wrong=((5, "wrong_entries"), ([[1.2, 2.4]], "wrong_shape"), (-3.6, "sign")),
-))
+add(
+    Exercise(
+        id="1.3",
+        kind="directional",
+        statement="Let $f(x, y) = x^2 + 3y$ and the unit direction $d = (0.6, 0.8)$. Compute the "
+        "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (1, 2)$: a (1 x 2) row times a "
+        "(2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`).",
+        hints=(
+            "First the gradient row at (1, 2): [[2x, 3]].",
+            "Then multiply row by column: first entry times first entry, plus second times second.",
+        ),
+        problem={"f": "x**2 + 3*y", "variables": "x y", "x": [1, 2], "d": [0.6, 0.8]},
+        examples_wrong=((5, "wrong_entries"), ([[1.2, 2.4]], "wrong_shape"), (-3.6, "sign")),
+    )
+)
 
-add(Exercise(
-    id="1.4", kind="shape",
-    statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ and a small "
-              "change $dx$ of shape (5, 1). What is the shape of the product $\\nabla f(x)\\, dx$?",
-    hints=("The gradient is (1 x 5).", "(1 x 5)(5 x 1): the inner sizes cancel."),
-    problem={"shape": (1, 1)},
-    examples_wrong=(((5, 5), "wrong_shape"), ((1, 5), "wrong_shape"), (1, "one_d")),
-))
+add(
+    Exercise(
+        id="1.4",
+        kind="shape",
+        statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ "
+        "and a small "
+        "change $dx$ of shape (5, 1). What is the shape of the product $\\nabla f(x)\\, dx$?",
+        hints=("The gradient is (1 x 5).", "(1 x 5)(5 x 1): the inner sizes cancel."),
+        problem={"shape": (1, 1)},
+        examples_wrong=(((5, 5), "wrong_shape"), ((1, 5), "wrong_shape"), (1, "one_d")),
+    )
+)

@@ -8,6 +8,7 @@ returning artists, ``update_*`` moving them), the widgets (:class:`JacobianRows`
 >>> s.J.shape, s.row_gradient.shape
 ((2, 2), (1, 2))
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,16 +47,31 @@ def _shear(v):
 
 _x, _y = symbolic.symbols("x y")
 #: Maps R^2 -> R^2 for the grid picture, besides the catalogue's polar_to_cartesian.
-EXTRA_MAPS = {e.name: e for e in [
-    functions.TeachingFunction(
-        "complex_square", "z -> z^2 for z = x + i y: angles double, areas scale by 4 |z|^2", "map",
-        (_x, _y), sp.ImmutableMatrix([_x**2 - _y**2, 2 * _x * _y]), _complex_square,
-        np.array([1.0, 0.5]), ((-1.5, 1.5), (-1.5, 1.5))),
-    functions.TeachingFunction(
-        "shear", "a linear map: stretch x by 1.5 and shear by y / 2; J is the same everywhere", "map",
-        (_x, _y), sp.ImmutableMatrix([sp.Rational(3, 2) * _x + _y / 2, _y]), _shear,
-        np.array([0.5, 0.5]), ((-2.0, 2.0), (-2.0, 2.0))),
-]}
+EXTRA_MAPS = {
+    e.name: e
+    for e in [
+        functions.TeachingFunction(
+            "complex_square",
+            "z -> z^2 for z = x + i y: angles double, areas scale by 4 |z|^2",
+            "map",
+            (_x, _y),
+            sp.ImmutableMatrix([_x**2 - _y**2, 2 * _x * _y]),
+            _complex_square,
+            np.array([1.0, 0.5]),
+            ((-1.5, 1.5), (-1.5, 1.5)),
+        ),
+        functions.TeachingFunction(
+            "shear",
+            "a linear map: stretch x by 1.5 and shear by y / 2; J is the same everywhere",
+            "map",
+            (_x, _y),
+            sp.ImmutableMatrix([sp.Rational(3, 2) * _x + _y / 2, _y]),
+            _shear,
+            np.array([0.5, 0.5]),
+            ((-2.0, 2.0), (-2.0, 2.0)),
+        ),
+    ]
+}
 del _x, _y
 
 
@@ -67,8 +83,11 @@ def entry(name: str):
 def names(n_in: int | None = None, n_out: int | None = None) -> list[str]:
     """Maps R^n -> R^m (catalogue, then :data:`EXTRA_MAPS`), optionally only given sizes."""
     entries = functions.by_kind("map") + list(EXTRA_MAPS.values())
-    return [e.name for e in entries
-            if (n_in is None or e.n_in == n_in) and (n_out is None or e.n_out == n_out)]
+    return [
+        e.name
+        for e in entries
+        if (n_in is None or e.n_in == n_in) and (n_out is None or e.n_out == n_out)
+    ]
 
 
 def bounds(name: str) -> np.ndarray:
@@ -86,6 +105,7 @@ def vector(name: str):
     def f(x):
         x = np.asarray(x, dtype=float)
         return np.asarray(e.f(x), dtype=float).reshape(e.n_out, *x.shape[1:])
+
     return f
 
 
@@ -109,9 +129,11 @@ def component(name: str, row: int, x) -> callable:
 
     def f_i(p):
         p = np.asarray(p, dtype=float)
-        full = np.concatenate([p, np.broadcast_to(rest.reshape(-1, *[1] * (p.ndim - 1)),
-                                                  (rest.size, *p.shape[1:]))])
+        full = np.concatenate(
+            [p, np.broadcast_to(rest.reshape(-1, *[1] * (p.ndim - 1)), (rest.size, *p.shape[1:]))]
+        )
         return f(full)[row]
+
     return f_i
 
 
@@ -162,10 +184,15 @@ def scene(name: str, x, row: int = 0) -> JacobianScene:
     x = np.asarray(x, dtype=float).reshape(-1)
     J = numeric.jacobian(f, x)
     if not 0 <= row < J.shape[0]:
-        raise GradlibError(f"row={row} does not exist: {name!r} has {J.shape[0]} outputs, rows 0..{J.shape[0] - 1}.")
+        raise GradlibError(
+            f"row={row} does not exist: {name!r} has {J.shape[0]} outputs, rows "
+            f"0..{J.shape[0] - 1}."
+        )
     exact = np.asarray(_symbolic_jacobian(name)(x), dtype=float).reshape(J.shape)
-    grad_i = numeric.gradient(lambda v: f(v)[row], x)   # f_i on its own: the same numbers as J[i]
-    return JacobianScene(name=name, x=x, y=f(x), J=J, J_symbolic=exact, row=int(row), row_gradient=grad_i)
+    grad_i = numeric.gradient(lambda v: f(v)[row], x)  # f_i on its own: the same numbers as J[i]
+    return JacobianScene(
+        name=name, x=x, y=f(x), J=J, J_symbolic=exact, row=int(row), row_gradient=grad_i
+    )
 
 
 @dataclass(frozen=True)
@@ -219,23 +246,33 @@ def grid_map(name: str, x, radius: float = 0.5, count: int = 5, points: int = 25
     f = vector(name)
     x = np.asarray(x, dtype=float).reshape(2)
     if (entry(name).n_in, entry(name).n_out) != (2, 2):
-        raise GradlibError(f"{name!r} is not a map R^2 -> R^2; the grid picture needs one, "
-                           f"e.g. one of {names(2, 2)}.")
+        raise GradlibError(
+            f"{name!r} is not a map R^2 -> R^2; the grid picture needs one, "
+            f"e.g. one of {names(2, 2)}."
+        )
     ticks = np.linspace(-radius, radius, count)
     run = np.linspace(-radius, radius, points)
     vertical = [np.stack([np.full(points, a), run], axis=1) for a in ticks]
     horizontal = [np.stack([run, np.full(points, b)], axis=1) for b in ticks]
-    dx = np.array(vertical + horizontal)                         # (L, P, 2) offsets from x
+    dx = np.array(vertical + horizontal)  # (L, P, 2) offsets from x
     lines = x + dx
     image = np.moveaxis(f(lines.reshape(-1, 2).T), 0, -1).reshape(lines.shape)
     J = numeric.jacobian(f, x)
     y = f(x)
-    linear = y + dx @ J.T                                     # each row dx -> J dx
+    linear = y + dx @ J.T  # each row dx -> J dx
     # walk the square's boundary: bottom edge, right edge, top edge backwards, left edge backwards
     boundary = np.concatenate([image[count], image[count - 1], image[-1][::-1], image[0][::-1]])
     area = _polygon_area(boundary) / (2 * radius) ** 2
-    return GridMap(x=x, y=y, lines=lines, image=image, linear=linear, J=J,
-                   det=float(np.linalg.det(J)), area_ratio=float(area))
+    return GridMap(
+        x=x,
+        y=y,
+        lines=lines,
+        image=image,
+        linear=linear,
+        J=J,
+        det=float(np.linalg.det(J)),
+        area_ratio=float(area),
+    )
 
 
 @dataclass(frozen=True)
@@ -294,16 +331,36 @@ def plot_row(ax, name: str, s) -> RowArtists:
     f_i = component(name, s.row, s.x)
     X, Y, Z = grid(f_i, box)
     variables = [str(v) for v in entry(name).variables[:2]]
-    plot_contours(ax, X, Y, Z, title=f"{name}: contours of f_{s.row + 1}, row {s.row + 1} of J",
-                     labels=variables)
+    plot_contours(
+        ax,
+        X,
+        Y,
+        Z,
+        title=f"{name}: contours of f_{s.row + 1}, row {s.row + 1} of J",
+        labels=variables,
+    )
     scale, cap = arrow_scale(f_i, box), 0.3 * np.ptp(box, axis=1).min()
-    artists = RowArtists(point=ax.plot(*s.x[:2], "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
-                         gradient=arrow(ax, s.x[:2], _tip(s, scale, cap), style.ROLES["gradient"], width=2.4),
-                         scale=scale, cap=cap)
+    artists = RowArtists(
+        point=ax.plot(*s.x[:2], "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
+        gradient=arrow(ax, s.x[:2], _tip(s, scale, cap), style.ROLES["gradient"], width=2.4),
+        scale=scale,
+        cap=cap,
+    )
     part = " (first two entries)" if s.x.size > 2 else ""
-    ax.legend(handles=[Line2D([], [], color=style.ROLES["gradient"], lw=2.4,
-                              label=f"row {s.row + 1} of J = gradient of f_{s.row + 1}{part}, scaled")],
-              loc="upper left", fontsize=7, framealpha=0.85)
+    ax.legend(
+        handles=[
+            Line2D(
+                [],
+                [],
+                color=style.ROLES["gradient"],
+                lw=2.4,
+                label=f"row {s.row + 1} of J = gradient of f_{s.row + 1}{part}, scaled",
+            )
+        ],
+        loc="upper left",
+        fontsize=7,
+        framealpha=0.85,
+    )
     return artists
 
 
@@ -359,17 +416,27 @@ def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
     style.label(ax_in, "input: a small grid around x", *[str(v) for v in entry(name).variables])
     style.label(ax_out, "output: f (curved) vs f(x) + J dx", "f_1", "f_2")
     artists = GridArtists(
-        lines=ax_in.add_collection(LineCollection(g.lines, colors=style.ROLES["direction"], linewidths=1)),
-        image=ax_out.add_collection(LineCollection(g.image, colors=style.ROLES["true"], linewidths=1.4)),
-        linear=ax_out.add_collection(LineCollection(g.linear, colors=style.ROLES["tangent"],
-                                                    linewidths=1.2, linestyles="--")),
+        lines=ax_in.add_collection(
+            LineCollection(g.lines, colors=style.ROLES["direction"], linewidths=1)
+        ),
+        image=ax_out.add_collection(
+            LineCollection(g.image, colors=style.ROLES["true"], linewidths=1.4)
+        ),
+        linear=ax_out.add_collection(
+            LineCollection(g.linear, colors=style.ROLES["tangent"], linewidths=1.2, linestyles="--")
+        ),
         x=ax_in.plot(*g.x, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
         y=ax_out.plot(*g.y, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
     )
-    ax_out.legend(handles=[
-        Line2D([], [], color=style.ROLES["true"], lw=1.4, label="f(grid)"),
-        Line2D([], [], color=style.ROLES["tangent"], lw=1.2, ls="--", label="f(x) + J dx"),
-    ], loc="upper left", fontsize=7, framealpha=0.85)
+    ax_out.legend(
+        handles=[
+            Line2D([], [], color=style.ROLES["true"], lw=1.4, label="f(grid)"),
+            Line2D([], [], color=style.ROLES["tangent"], lw=1.2, ls="--", label="f(x) + J dx"),
+        ],
+        loc="upper left",
+        fontsize=7,
+        framealpha=0.85,
+    )
     return artists
 
 
@@ -383,7 +450,7 @@ def update_grid_map(artists: GridArtists, g) -> None:
 
 
 # ---- shapes: J (m x n) @ dx (n x 1) = df (m x 1) ------------------------------------------------
-MAX_SIZE = 5    # the largest n and m drawn: one square per entry
+MAX_SIZE = 5  # the largest n and m drawn: one square per entry
 
 
 @dataclass
@@ -405,23 +472,36 @@ class ShapeArtists:
 
 def plot_shapes(ax, s) -> ShapeArtists:
     """Blocks of J (m x n), dx (n x 1) and df (m x 1), one square per entry, for sizes up to 5."""
+
     def squares(rows, cols, color):
-        return [[ax.add_patch(Rectangle((0, 0), 0.92, 0.92, facecolor=color, alpha=0.55, edgecolor="#333"))
-                 for _ in range(cols)] for _ in range(rows)]
+        return [
+            [
+                ax.add_patch(
+                    Rectangle((0, 0), 0.92, 0.92, facecolor=color, alpha=0.55, edgecolor="#333")
+                )
+                for _ in range(cols)
+            ]
+            for _ in range(rows)
+        ]
+
     artists = ShapeArtists(
         J=squares(MAX_SIZE, MAX_SIZE, style.ROLES["highlight"]),
         dx=squares(MAX_SIZE, 1, style.ROLES["direction"]),
         df=squares(MAX_SIZE, 1, style.ROLES["tangent"]),
         labels=[ax.text(0, 0, "", ha="center", va="bottom", fontsize=10) for _ in range(3)],
         ops=[ax.text(0, 0, op, ha="center", va="center", fontsize=16) for op in "@="],
-        case=ax.text(5.25, 7.0, "", ha="center", va="center", fontsize=11, color=style.ROLES["text"]),
+        case=ax.text(
+            5.25, 7.0, "", ha="center", va="center", fontsize=11, color=style.ROLES["text"]
+        ),
     )
     ax.set_xlim(-0.5, 11.0)
     ax.set_ylim(-0.4, 7.6)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    style.label(ax, "J dx = df: one square per entry", "columns: one per input", "rows: one per output")
+    style.label(
+        ax, "J dx = df: one square per entry", "columns: one per input", "rows: one per output"
+    )
     update_shapes(artists, s)
     return artists
 
@@ -429,7 +509,11 @@ def plot_shapes(ax, s) -> ShapeArtists:
 def update_shapes(artists: ShapeArtists, s) -> None:
     """Show the squares of J (m x n), dx (n x 1), df (m x 1) for scene ``s``; hide the others."""
     top = max(s.m, s.n)
-    blocks = [(artists.J, (s.m, s.n), 0.0), (artists.dx, (s.n, 1), s.n + 1.2), (artists.df, (s.m, 1), s.n + 3.4)]
+    blocks = [
+        (artists.J, (s.m, s.n), 0.0),
+        (artists.dx, (s.n, 1), s.n + 1.2),
+        (artists.df, (s.m, 1), s.n + 3.4),
+    ]
     for (cells, (rows, cols), left), label, name in zip(blocks, artists.labels, ("J", "dx", "df")):
         for i, row in enumerate(cells):
             for j, square in enumerate(row):
@@ -447,18 +531,28 @@ def _point_sliders(name, x):
     """Sliders for the first two inputs of ``name``, over its window."""
     (x0, x1), (y0, y1) = bounds(name)
     labels = [str(v) for v in entry(name).variables[:2]]
-    return [ipywidgets.FloatSlider(value=v, min=lo, max=hi, step=0.05, description=lab,
-                                   continuous_update=True, readout_format=".2f",
-                                   layout=ipywidgets.Layout(width="240px"))
-            for v, lo, hi, lab in ((x[0], x0, x1, labels[0]), (x[1], y0, y1, labels[1]))]
+    return [
+        ipywidgets.FloatSlider(
+            value=v,
+            min=lo,
+            max=hi,
+            step=0.05,
+            description=lab,
+            continuous_update=True,
+            readout_format=".2f",
+            layout=ipywidgets.Layout(width="240px"),
+        )
+        for v, lo, hi, lab in ((x[0], x0, x1, labels[0]), (x[1], y0, y1, labels[1]))
+    ]
 
 
 class _PointWidget(LessonWidget):
     """Shared by the two map explorers: a function dropdown and sliders for (x1, x2)."""
 
     def __init__(self, options, name, x, extra=()):
-        self.function = ipywidgets.Dropdown(options=options, value=name, description="f",
-                                            layout=ipywidgets.Layout(width="230px"))
+        self.function = ipywidgets.Dropdown(
+            options=options, value=name, description="f", layout=ipywidgets.Layout(width="230px")
+        )
         start = point(name, *(x if x is not None else entry(name).point[:2]))
         self.x1, self.x2 = _point_sliders(name, start)
         self.listen(self.function, self._new_function)
@@ -492,8 +586,12 @@ class JacobianRows(_PointWidget):
     view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "polar_to_cartesian", x=None, row: int = 0):
-        self.row = ipywidgets.Dropdown(options=self._rows(name), value=row, description="row",
-                                       layout=ipywidgets.Layout(width="150px"))
+        self.row = ipywidgets.Dropdown(
+            options=self._rows(name),
+            value=row,
+            description="row",
+            layout=ipywidgets.Layout(width="150px"),
+        )
         super().__init__(names(), name, x, extra=[self.row])
 
     @staticmethod
@@ -527,38 +625,74 @@ class JacobianRows(_PointWidget):
         R = style.ROLES
         i = s.row
         m, n = s.J.shape
-        held = (f"inputs {', '.join(str(v) for v in entry(s.name).variables[2:])} held at "
-                + ", ".join(fmt(v, 2) for v in s.x[2:])) if n > 2 else ""
-        return "".join([
-            line_html("x =", "(" + ", ".join(fmt(v, 2) for v in s.x) + ")"),
-            line_html("", held) if held else "",
-            product_html(matrix_html(s.J, name="J_f(x)", highlight_row=i)),
-            line_html(f"f: R^{n} -> R^{m}, J is ({m} x {n}):", "one row per output, one column per input."),
-            product_html(matrix_html(s.row_gradient, name=f"∇f_{i + 1}(x), computed alone",
-                                     color=R["gradient"])),
-            line_html(f"row {i + 1} of J = ∇f_{i + 1}(x):",
-                      "yes" if np.allclose(s.J[i], s.row_gradient[0], rtol=1e-6, atol=1e-8) else "no"),
-        ])
+        held = (
+            (
+                f"inputs {', '.join(str(v) for v in entry(s.name).variables[2:])} held at "
+                + ", ".join(fmt(v, 2) for v in s.x[2:])
+            )
+            if n > 2
+            else ""
+        )
+        return "".join(
+            [
+                line_html("x =", "(" + ", ".join(fmt(v, 2) for v in s.x) + ")"),
+                line_html("", held) if held else "",
+                product_html(matrix_html(s.J, name="J_f(x)", highlight_row=i)),
+                line_html(
+                    f"f: R^{n} -> R^{m}, J is ({m} x {n}):",
+                    "one row per output, one column per input.",
+                ),
+                product_html(
+                    matrix_html(
+                        s.row_gradient, name=f"∇f_{i + 1}(x), computed alone", color=R["gradient"]
+                    )
+                ),
+                line_html(
+                    f"row {i + 1} of J = ∇f_{i + 1}(x):",
+                    "yes" if np.allclose(s.J[i], s.row_gradient[0], rtol=1e-6, atol=1e-8) else "no",
+                ),
+            ]
+        )
 
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"function": s.name, "x": s.x, "y": s.y, "J": s.J, "J_symbolic": s.J_symbolic,
-                "row": s.row, "row_gradient": s.row_gradient}
+        return {
+            "function": s.name,
+            "x": s.x,
+            "y": s.y,
+            "J": s.J,
+            "J_symbolic": s.J_symbolic,
+            "row": s.row,
+            "row_gradient": s.row_gradient,
+        }
 
     def demo_moves(self):
         (x0, x1), (y0, y1) = bounds(self.function.value)
         moves = []
         for k in range(10):
-            moves.append(("move x1", lambda v=x0 + (x1 - x0) * (0.1 + 0.08 * k): setattr(self.x1, "value", v)))
-            moves.append(("move x2", lambda v=y0 + (y1 - y0) * (0.9 - 0.08 * k): setattr(self.x2, "value", v)))
+            moves.append(
+                (
+                    "move x1",
+                    lambda v=x0 + (x1 - x0) * (0.1 + 0.08 * k): setattr(self.x1, "value", v),
+                )
+            )
+            moves.append(
+                (
+                    "move x2",
+                    lambda v=y0 + (y1 - y0) * (0.9 - 0.08 * k): setattr(self.x2, "value", v),
+                )
+            )
         moves.append(("change row", lambda: setattr(self.row, "value", 1)))
         moves.append(("change f", lambda: setattr(self.function, "value", "softmax")))
         return moves
 
     def alt_text(self, s) -> str:
-        return (f"Contour map of output f_{s.row + 1} of {s.name} with the point x and row {s.row + 1} of "
-                f"the Jacobian drawn as its gradient arrow, perpendicular to the contour through x.")
+        return (
+            f"Contour map of output f_{s.row + 1} of {s.name} with the point x and row {s.row + 1} "
+            "of "
+            f"the Jacobian drawn as its gradient arrow, perpendicular to the contour through x."
+        )
 
 
 class _GridScene(NamedTuple):
@@ -581,9 +715,16 @@ class JacobianGrid(_PointWidget):
     view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "polar_to_cartesian", x=None, radius: float = 0.3):
-        self.radius = ipywidgets.FloatSlider(value=radius, min=0.02, max=0.6, step=0.02, description="size",
-                                             continuous_update=True, readout_format=".2f",
-                                             layout=ipywidgets.Layout(width="240px"))
+        self.radius = ipywidgets.FloatSlider(
+            value=radius,
+            min=0.02,
+            max=0.6,
+            step=0.02,
+            description="size",
+            continuous_update=True,
+            readout_format=".2f",
+            layout=ipywidgets.Layout(width="240px"),
+        )
         super().__init__(names(2, 2), name, x, extra=[self.radius])
 
     def scene(self):
@@ -595,8 +736,10 @@ class JacobianGrid(_PointWidget):
 
     def prerender_scenes(self):
         # Three maps, drawn now: choosing another one then only blits.
-        return [_GridScene(name, grid_map(name, entry(name).point[:2], radius=self.radius.value))
-                for name in self.function.options]
+        return [
+            _GridScene(name, grid_map(name, entry(name).point[:2], radius=self.radius.value))
+            for name in self.function.options
+        ]
 
     def draw(self, s):
         self._artists_now = plot_grid_map(self.axes[0], self.axes[1], s.name, s.grid)
@@ -607,36 +750,65 @@ class JacobianGrid(_PointWidget):
 
     def panel_html(self, s) -> str:
         g = s.grid
-        return "".join([
-            line_html("x =", f"({fmt(g.x[0], 2)}, {fmt(g.x[1], 2)}),  f(x) = ({fmt(g.y[0])}, {fmt(g.y[1])})"),
-            product_html(matrix_html(g.J, name="J_f(x)")),
-            line_html("det J =", f"{fmt(g.det)}: the linear map scales areas by |det J|."),
-            line_html("area of f(square) / area of square =", fmt(g.area_ratio), style.ROLES["true"]),
-            line_html("", "Shrink the grid: the curved image and the straight one agree, "
-                          "and the area ratio tends to |det J|."),
-        ])
+        return "".join(
+            [
+                line_html(
+                    "x =",
+                    f"({fmt(g.x[0], 2)}, {fmt(g.x[1], 2)}),  f(x) = ({fmt(g.y[0])}, {fmt(g.y[1])})",
+                ),
+                product_html(matrix_html(g.J, name="J_f(x)")),
+                line_html("det J =", f"{fmt(g.det)}: the linear map scales areas by |det J|."),
+                line_html(
+                    "area of f(square) / area of square =", fmt(g.area_ratio), style.ROLES["true"]
+                ),
+                line_html(
+                    "",
+                    "Shrink the grid: the curved image and the straight one agree, "
+                    "and the area ratio tends to |det J|.",
+                ),
+            ]
+        )
 
     @property
     def state(self) -> dict:
         name, g = self._scene
-        return {"function": name, "x": g.x, "y": g.y, "J": g.J, "det": g.det,
-                "area_ratio": g.area_ratio, "radius": self.radius.value}
+        return {
+            "function": name,
+            "x": g.x,
+            "y": g.y,
+            "J": g.J,
+            "det": g.det,
+            "area_ratio": g.area_ratio,
+            "radius": self.radius.value,
+        }
 
     def demo_moves(self):
         (x0, x1), (y0, y1) = bounds(self.function.value)
         moves = []
         for k in range(8):
-            moves.append(("move x1", lambda v=x0 + (x1 - x0) * (0.2 + 0.08 * k): setattr(self.x1, "value", v)))
-            moves.append(("move x2", lambda v=y0 + (y1 - y0) * (0.8 - 0.08 * k): setattr(self.x2, "value", v)))
+            moves.append(
+                (
+                    "move x1",
+                    lambda v=x0 + (x1 - x0) * (0.2 + 0.08 * k): setattr(self.x1, "value", v),
+                )
+            )
+            moves.append(
+                (
+                    "move x2",
+                    lambda v=y0 + (y1 - y0) * (0.8 - 0.08 * k): setattr(self.x2, "value", v),
+                )
+            )
             moves.append(("resize", lambda v=0.04 + 0.07 * k: setattr(self.radius, "value", v)))
         moves.append(("change f", lambda: setattr(self.function, "value", "complex_square")))
         return moves
 
     def alt_text(self, s) -> str:
         name, g = s
-        return (f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right: its curved "
-                f"image under {name} and its straight image under f(x) + J dx; "
-                f"det J = {g.det:.3f}.")
+        return (
+            f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right: its curved "
+            f"image under {name} and its straight image under f(x) + J dx; "
+            f"det J = {g.det:.3f}."
+        )
 
 
 class ShapeExplorer(LessonWidget):
@@ -651,10 +823,12 @@ class ShapeExplorer(LessonWidget):
     view_attrs = ("_artists_now",)
 
     def __init__(self, n: int = 3, m: int = 2):
-        self.n = ipywidgets.IntSlider(value=n, min=1, max=5, description="n (inputs)",
-                                      style={"description_width": "initial"})
-        self.m = ipywidgets.IntSlider(value=m, min=1, max=5, description="m (outputs)",
-                                      style={"description_width": "initial"})
+        self.n = ipywidgets.IntSlider(
+            value=n, min=1, max=5, description="n (inputs)", style={"description_width": "initial"}
+        )
+        self.m = ipywidgets.IntSlider(
+            value=m, min=1, max=5, description="m (outputs)", style={"description_width": "initial"}
+        )
         super().__init__([self.n, self.m])
 
     def scene(self):
@@ -668,65 +842,123 @@ class ShapeExplorer(LessonWidget):
         update_shapes(self._artists_now, s)
 
     def panel_html(self, s) -> str:
-        return "".join([
-            line_html("", s.text),
-            line_html("This case:", s.name),
-            line_html("", f"f: R^{s.n} -> R^{s.m}. Inner sizes cancel: (m x n)(n x 1) = (m x 1)."),
-        ])
+        return "".join(
+            [
+                line_html("", s.text),
+                line_html("This case:", s.name),
+                line_html(
+                    "", f"f: R^{s.n} -> R^{s.m}. Inner sizes cancel: (m x n)(n x 1) = (m x 1)."
+                ),
+            ]
+        )
 
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"n": s.n, "m": s.m, "J": s.J, "dx": s.dx, "df": s.df, "text": s.text, "case": s.name}
+        return {
+            "n": s.n,
+            "m": s.m,
+            "J": s.J,
+            "dx": s.dx,
+            "df": s.df,
+            "text": s.text,
+            "case": s.name,
+        }
 
     def demo_moves(self):
-        return [("change n" if k % 2 else "change m",
-                 lambda k=k: setattr(self.n if k % 2 else self.m, "value", 1 + (k * 3) % 5))
-                for k in range(20)]
+        return [
+            (
+                "change n" if k % 2 else "change m",
+                lambda k=k: setattr(self.n if k % 2 else self.m, "value", 1 + (k * 3) % 5),
+            )
+            for k in range(20)
+        ]
 
     def alt_text(self, s) -> str:
-        return (f"Blocks: J with {s.m} rows and {s.n} columns, times dx with {s.n} rows, equals df with "
-                f"{s.m} rows.")
+        return (
+            f"Blocks: J with {s.m} rows and {s.n} columns, times dx with {s.n} rows, equals df "
+            "with "
+            f"{s.m} rows."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
-add(Exercise(
-    id="3.1", kind="jacobian",
-    statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to \\mathbb{R}^3$. Write "
-              "its Jacobian at $(x, y) = (0, 1)$: one row per output, one column per input.",
-    hints=("Row i is the gradient of f_i: [[y, x], [1, 2y], [cos x, 0]].",
-           "Put x = 0, y = 1 in; the answer has shape (3, 2)."),
-    problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [0, 1]},
-    examples_wrong=(([[1, 1, 1], [0, 2, 0]], "transposed"), ([[1, 0], [1, 2], [0, 0]], "wrong_entries"),
-                    ([[0, 1], [2, 1], [0, 1]], "swapped_columns")),
-))
+add(
+    Exercise(
+        id="3.1",
+        kind="jacobian",
+        statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to "
+        "\\mathbb{R}^3$. Write "
+        "its Jacobian at $(x, y) = (0, 1)$: one row per output, one column per input.",
+        hints=(
+            "Row i is the gradient of f_i: [[y, x], [1, 2y], [cos x, 0]].",
+            "Put x = 0, y = 1 in; the answer has shape (3, 2).",
+        ),
+        problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [0, 1]},
+        examples_wrong=(
+            ([[1, 1, 1], [0, 2, 0]], "transposed"),
+            ([[1, 0], [1, 2], [0, 0]], "wrong_entries"),
+            ([[0, 1], [2, 1], [0, 1]], "swapped_columns"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="3.2", kind="shape",
-    statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its Jacobian?",
-    hints=("Numerator layout: (outputs x inputs).", "How many outputs? How many inputs?"),
-    problem={"shape": (2, 3)},
-    examples_wrong=(((3, 2), "transposed"), ((2, 2), "wrong_shape"), (6, "one_d")),
-))
+add(
+    Exercise(
+        id="3.2",
+        kind="shape",
+        statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its "
+        "Jacobian?",
+        hints=("Numerator layout: (outputs x inputs).", "How many outputs? How many inputs?"),
+        problem={"shape": (2, 3)},
+        examples_wrong=(((3, 2), "transposed"), ((2, 2), "wrong_shape"), (6, "one_d")),
+    )
+)
 
-add(Exercise(
-    id="3.3", kind="jacobian",
-    statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its Jacobian "
-              "at $(r, \\theta) = (2, \\pi/2)$, with the columns in the order $r, \\theta$. Formulas in "
-              "$r$ and $\\theta$ as strings, e.g. `'r**2'`, are fine.",
-    hints=("Row 1 is the gradient of r cos(theta): [cos(theta), -r sin(theta)].",
-           "Row 2 is the gradient of r sin(theta): [sin(theta), r cos(theta)]. Then put r = 2, theta = pi/2."),
-    problem={"f": ["r*cos(theta)", "r*sin(theta)"], "variables": "r theta", "x": [2, 1.5707963267948966]},
-    examples_wrong=(([[-2, 0], [0, 1]], "swapped_columns"), ([[0, 1], [-2, 0]], "transposed"),
-                    ([[0, 2], [1, 0]], "sign_entries")),
-))
+add(
+    Exercise(
+        id="3.3",
+        kind="jacobian",
+        statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write "
+        "its Jacobian "
+        "at $(r, \\theta) = (2, \\pi/2)$, with the columns in the order $r, \\theta$. Formulas in "
+        "$r$ and $\\theta$ as strings, e.g. `'r**2'`, are fine.",
+        hints=(
+            "Row 1 is the gradient of r cos(theta): [cos(theta), -r sin(theta)].",
+            "Row 2 is the gradient of r sin(theta): [sin(theta), r cos(theta)]. Then put r = 2, "
+            "theta = pi/2.",
+        ),
+        problem={
+            "f": ["r*cos(theta)", "r*sin(theta)"],
+            "variables": "r theta",
+            "x": [2, 1.5707963267948966],
+        },
+        examples_wrong=(
+            ([[-2, 0], [0, 1]], "swapped_columns"),
+            ([[0, 1], [-2, 0]], "transposed"),
+            ([[0, 2], [1, 0]], "sign_entries"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="3.4", kind="gradient",
-    statement="For the same $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$, write the gradient of the "
-              "second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/2)$. Compare it with row 2 of the "
-              "Jacobian of 3.3.",
-    hints=("It is a row (1, 2): [[df2/dr, df2/dtheta]].", "df2/dr = sin(theta), df2/dtheta = r cos(theta)."),
-    problem={"f": "r*sin(theta)", "variables": "r theta", "x": [2, 1.5707963267948966]},
-    examples_wrong=(([[1], [0]], "transposed"), ([[0, -2]], "wrong_entries"), ([1, 0], "one_d")),
-))
+add(
+    Exercise(
+        id="3.4",
+        kind="gradient",
+        statement="For the same $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$, write the "
+        "gradient of the "
+        "second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/2)$. Compare it with row 2 of "
+        "the "
+        "Jacobian of 3.3.",
+        hints=(
+            "It is a row (1, 2): [[df2/dr, df2/dtheta]].",
+            "df2/dr = sin(theta), df2/dtheta = r cos(theta).",
+        ),
+        problem={"f": "r*sin(theta)", "variables": "r theta", "x": [2, 1.5707963267948966]},
+        examples_wrong=(
+            ([[1], [0]], "transposed"),
+            ([[0, -2]], "wrong_entries"),
+            ([1, 0], "one_d"),
+        ),
+    )
+)

@@ -16,6 +16,7 @@ then the lesson's exercises.
 >>> bool(np.allclose(s.dW, s.numeric["dW"], atol=1e-9))
 True
 """
+
 from __future__ import annotations
 
 import importlib
@@ -135,14 +136,18 @@ class Step:
 
 
 STEPS = (
-    Step("forward", "1 forward Y", "Y = X Wᵀ + b", "Y", ("X", "W", "b"),
-         (("X", 1, "n"), ("W", 1, "n"))),
+    Step(
+        "forward",
+        "1 forward Y",
+        "Y = X Wᵀ + b",
+        "Y",
+        ("X", "W", "b"),
+        (("X", 1, "n"), ("W", 1, "n")),
+    ),
     Step("loss", "2 loss Δ", "Δ = dL/dY = Y − T", "Delta", ("Y",), ()),
-    Step("dW", "3 dL/dW", "dL/dW = Δᵀ X", "dW", ("Delta", "X"),
-         (("Delta", 0, "B"), ("X", 0, "B"))),
+    Step("dW", "3 dL/dW", "dL/dW = Δᵀ X", "dW", ("Delta", "X"), (("Delta", 0, "B"), ("X", 0, "B"))),
     Step("db", "4 dL/db", "dL/db = 1ᵀ Δ", "db", ("Delta",), (("Delta", 0, "B"),)),
-    Step("dX", "5 dL/dX", "dL/dX = Δ W", "dX", ("Delta", "W"),
-         (("Delta", 1, "m"), ("W", 0, "m"))),
+    Step("dX", "5 dL/dX", "dL/dX = Δ W", "dX", ("Delta", "W"), (("Delta", 1, "m"), ("W", 0, "m"))),
 )
 
 
@@ -161,13 +166,16 @@ def shape_text(step: Step, B: int, n: int, m: int) -> str:
     }
     if step.key == "loss":
         return f"Δ = Y − T entry by entry: ({B}x{m}) − ({B}x{m}) -> Δ ({B}x{m}), Y's shape"
-    result, tail = {"forward": ("X Wᵀ", f"; + b (1x{m}) added to every row -> Y ({B}x{m})"),
-                    "dW": ("dL/dW", ", W's shape"), "db": ("dL/db", ", the shape of b as a row"),
-                    "dX": ("dL/dX", ", X's shape")}[step.key]
+    result, tail = {
+        "forward": ("X Wᵀ", f"; + b (1x{m}) added to every row -> Y ({B}x{m})"),
+        "dW": ("dL/dW", ", W's shape"),
+        "db": ("dL/db", ", the shape of b as a row"),
+        "dX": ("dL/dX", ", X's shape"),
+    }[step.key]
     return shapes.describe_product(product[step.key], result) + tail
 
 
-MAX_SIZE = 4    # the largest n, m and B drawn: one cell per entry
+MAX_SIZE = 4  # the largest n, m and B drawn: one cell per entry
 
 
 def instance(n: int, m: int, B: int):
@@ -255,8 +263,19 @@ def _layer(n: int, m: int, B: int) -> dict:
         "db": numeric.gradient(lambda b_: loss(forward(X, W, b_), T), b),
         "dX": numeric.gradient(lambda X_: loss(forward(X_, W, b), T), X)[0],
     }
-    return dict(X=X, W=W, b=b, T=T, Y=Y, L=float(loss(Y, T)), Delta=Delta, dW=dW, db=db, dX=dX,
-                numeric=numeric_grads)
+    return dict(
+        X=X,
+        W=W,
+        b=b,
+        T=T,
+        Y=Y,
+        L=float(loss(Y, T)),
+        Delta=Delta,
+        dW=dW,
+        db=db,
+        dX=dX,
+        numeric=numeric_grads,
+    )
 
 
 def layer_scene(n: int = 3, m: int = 2, B: int = 4, step: int = 0) -> LayerScene:
@@ -267,14 +286,30 @@ def layer_scene(n: int = 3, m: int = 2, B: int = 4, step: int = 0) -> LayerScene
 
 
 # ---- the drawing ----------------------------------------------------------------------
-_GAP = 2.0                       # cells between two slots
+_GAP = 2.0  # cells between two slots
 _SLOT = MAX_SIZE + _GAP
 #: Where each block sits: (column slot, row); the gradients under their variables.
-PLACES = {"X": (0, 0), "W": (1, 0), "b": (2, 0), "Y": (3, 0),
-          "dX": (0, 1), "dW": (1, 1), "db": (2, 1), "Delta": (3, 1)}
-NAMES = {"X": "X", "W": "W", "b": "b", "Y": "Y", "dX": "dL/dX", "dW": "dL/dW", "db": "dL/db",
-         "Delta": "Δ = dL/dY"}
-_ROW_TOP = (0.0, -7.0)           # top of the forward row and of the backward row
+PLACES = {
+    "X": (0, 0),
+    "W": (1, 0),
+    "b": (2, 0),
+    "Y": (3, 0),
+    "dX": (0, 1),
+    "dW": (1, 1),
+    "db": (2, 1),
+    "Delta": (3, 1),
+}
+NAMES = {
+    "X": "X",
+    "W": "W",
+    "b": "b",
+    "Y": "Y",
+    "dX": "dL/dX",
+    "dW": "dL/dW",
+    "db": "dL/db",
+    "Delta": "Δ = dL/dY",
+}
+_ROW_TOP = (0.0, -7.0)  # top of the forward row and of the backward row
 _INPUT, _OUTPUT = style.ROLES["highlight"], style.ROLES["tangent"]
 
 
@@ -287,12 +322,12 @@ def _origin(name: str) -> tuple[float, float]:
 class LayerArtists:
     """Moving artists of :func:`plot_layer`."""
 
-    texts: dict            # block -> ndarray of cell Text artists
-    tints: dict            # block -> Rectangle over the block
-    sums: dict             # (block, axis) -> (arrow, label)
-    ghosts: list           # b's copies, the forward step's broadcast
+    texts: dict  # block -> ndarray of cell Text artists
+    tints: dict  # block -> Rectangle over the block
+    sums: dict  # (block, axis) -> (arrow, label)
+    ghosts: list  # b's copies, the forward step's broadcast
     title: object
-    shapes: object         # the step in shapes, over the blocks
+    shapes: object  # the step in shapes, over the blocks
 
     @property
     def moving(self) -> list:
@@ -305,16 +340,34 @@ def _sum_marker(ax, name: str, axis: int, shape: tuple, words: str):
     """A double arrow along the summed axis of a block, just outside it, and its words below."""
     left, top = _origin(name)
     rows, cols = shape
-    if axis == 0:      # down the rows: an arrow right of the block
+    if axis == 0:  # down the rows: an arrow right of the block
         tips = ((left + cols + 0.35, top), (left + cols + 0.35, top - rows))
         text = f"Σ over the {_count(rows, 'row')} ({words})"
-    else:              # along the columns: an arrow under the block
+    else:  # along the columns: an arrow under the block
         tips = ((left, top - rows - 0.35), (left + cols, top - rows - 0.35))
         text = f"Σ over the {_count(cols, 'column')} ({words})"
-    arrow = ax.add_patch(FancyArrowPatch(*tips, arrowstyle="<|-|>", mutation_scale=9, lw=1.6,
-                                         color=_INPUT, shrinkA=0, shrinkB=0, zorder=4))
-    label = ax.text(left, top - rows - 0.75, text, ha="left", va="top", fontsize=9,
-                    color=style.ROLES["text"], fontweight="bold")
+    arrow = ax.add_patch(
+        FancyArrowPatch(
+            *tips,
+            arrowstyle="<|-|>",
+            mutation_scale=9,
+            lw=1.6,
+            color=_INPUT,
+            shrinkA=0,
+            shrinkB=0,
+            zorder=4,
+        )
+    )
+    label = ax.text(
+        left,
+        top - rows - 0.75,
+        text,
+        ha="left",
+        va="top",
+        fontsize=9,
+        color=style.ROLES["text"],
+        fontweight="bold",
+    )
     return arrow, label
 
 
@@ -338,28 +391,56 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    style.label(ax, "a linear layer", "each gradient sits under its variable, with its shape",
-                "backward (bottom)    forward (top)")
+    style.label(
+        ax,
+        "a linear layer",
+        "each gradient sits under its variable, with its shape",
+        "backward (bottom)    forward (top)",
+    )
     texts, tints, sums = {}, {}, {}
     for name in PLACES:
         M = s.block(name)
         left, top = _origin(name)
         grid = matrix_grid(ax, left, top, M, NAMES[name])
-        grid.name.set(x=left, ha="left")    # a long name over a narrow block stays in its slot
+        grid.name.set(x=left, ha="left")  # a long name over a narrow block stays in its slot
         texts[name] = grid.texts
-        tints[name] = ax.add_patch(Rectangle((left, top - M.shape[0]), M.shape[1], M.shape[0],
-                                             lw=0, alpha=0.3, zorder=0.5))
+        tints[name] = ax.add_patch(
+            Rectangle((left, top - M.shape[0]), M.shape[1], M.shape[0], lw=0, alpha=0.3, zorder=0.5)
+        )
     for step in STEPS:
         for name, axis, words in step.summed:
             if (name, axis) not in sums:
                 sums[name, axis] = _sum_marker(ax, name, axis, s.block(name).shape, words)
     left, top = _origin("b")
-    ghosts = [ax.add_patch(Rectangle((left, top - 1 - r), s.m, 1, fill=False, ls="--", lw=1.2,
-                                     color=_INPUT, zorder=3)) for r in range(1, s.B)]
-    ghosts.append(ax.text(left, top - s.B - 0.4, f"b copied to every row (B = {s.B})", ha="left",
-                          va="top", fontsize=9, color=style.ROLES["text"], fontweight="bold"))
-    text = ax.text((4 * _SLOT - _GAP) / 2, 1.75, "", ha="center", va="center", fontsize=10,
-                   color=style.ROLES["text"])
+    ghosts = [
+        ax.add_patch(
+            Rectangle(
+                (left, top - 1 - r), s.m, 1, fill=False, ls="--", lw=1.2, color=_INPUT, zorder=3
+            )
+        )
+        for r in range(1, s.B)
+    ]
+    ghosts.append(
+        ax.text(
+            left,
+            top - s.B - 0.4,
+            f"b copied to every row (B = {s.B})",
+            ha="left",
+            va="top",
+            fontsize=9,
+            color=style.ROLES["text"],
+            fontweight="bold",
+        )
+    )
+    text = ax.text(
+        (4 * _SLOT - _GAP) / 2,
+        1.75,
+        "",
+        ha="center",
+        va="center",
+        fontsize=10,
+        color=style.ROLES["text"],
+    )
     artists = LayerArtists(texts, tints, sums, ghosts, ax.title, text)
     update_layer(artists, s)
     return artists
@@ -367,7 +448,7 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
 
 def update_layer(artists: LayerArtists, s: LayerScene) -> None:
     """Show step ``s.step``: the blocks computed so far filled in, its own blocks tinted."""
-    done = {"X", "W", "b"} | {st.result for st in STEPS[:STEPS.index(s.step) + 1]}
+    done = {"X", "W", "b"} | {st.result for st in STEPS[: STEPS.index(s.step) + 1]}
     for name, texts in artists.texts.items():
         M = s.block(name)
         for (r, c), t in np.ndenumerate(texts):
@@ -406,23 +487,34 @@ class LinearLayerExplorer(LessonWidget):
     gradient sits under its variable, with the same shape, and is checked against gl.gradient.
     """
 
-    text = ("Linear layer explorer: run the notebook to change the sizes n, m, the batch B "
-            "and the step.")
+    text = (
+        "Linear layer explorer: run the notebook to change the sizes n, m, the batch B "
+        "and the step."
+    )
     size = "wide"
     panel_width = "360px"
     view_attrs = ("_artists_now",)
 
     def __init__(self, n: int = 3, m: int = 2, B: int = 4, step: int = 0):
         def slider(value, description):
-            return ipywidgets.IntSlider(value=value, min=1, max=MAX_SIZE, description=description,
-                                        style={"description_width": "initial"},
-                                        layout=ipywidgets.Layout(width="200px"))
+            return ipywidgets.IntSlider(
+                value=value,
+                min=1,
+                max=MAX_SIZE,
+                description=description,
+                style={"description_width": "initial"},
+                layout=ipywidgets.Layout(width="200px"),
+            )
+
         self.n = slider(n, "n (inputs)")
         self.m = slider(m, "m (outputs)")
         self.B = slider(B, "B (batch)")
         self.step = ipywidgets.SelectionSlider(
-            options=[(st.label, i) for i, st in enumerate(STEPS)], value=step, description="step",
-            layout=ipywidgets.Layout(width="330px"))
+            options=[(st.label, i) for i, st in enumerate(STEPS)],
+            value=step,
+            description="step",
+            layout=ipywidgets.Layout(width="330px"),
+        )
         super().__init__([self.n, self.m, self.B, self.step])
 
     def scene(self):
@@ -440,23 +532,42 @@ class LinearLayerExplorer(LessonWidget):
 
     def panel_html(self, s) -> str:
         key = s.step.key
-        out = [line_html("layer:", f"n = {s.n} inputs, m = {s.m} outputs, batch B = {s.B}"),
-               line_html(f"step {STEPS.index(s.step) + 1}:", s.step.formula),
-               line_html("shapes:", shape_text(s.step, s.B, s.n, s.m))]
+        out = [
+            line_html("layer:", f"n = {s.n} inputs, m = {s.m} outputs, batch B = {s.B}"),
+            line_html(f"step {STEPS.index(s.step) + 1}:", s.step.formula),
+            line_html("shapes:", shape_text(s.step, s.B, s.n, s.m)),
+        ]
         if key == "forward":
             out.append(product_html(matrix_html(s.Y, name="Y = X Wᵀ + b", color=_OUTPUT)))
-            out.append(line_html("", f"b is added to every row (B = {s.B}): broadcasting. In the "
-                                     "backward pass its gradient sums over those rows."))
+            out.append(
+                line_html(
+                    "",
+                    f"b is added to every row (B = {s.B}): broadcasting. In the "
+                    "backward pass its gradient sums over those rows.",
+                )
+            )
             return "".join(out)
         result = {"loss": s.Delta, "dW": s.dW, "db": s.db, "dX": s.dX}[key]
-        gl_name = {"loss": "gl.gradient(L, Y)[0]", "dW": "gl.gradient(L, W)[0]",
-                   "db": "gl.gradient(L, b)", "dX": "gl.gradient(L, X)[0]"}[key]
+        gl_name = {
+            "loss": "gl.gradient(L, Y)[0]",
+            "dW": "gl.gradient(L, W)[0]",
+            "db": "gl.gradient(L, b)",
+            "dX": "gl.gradient(L, X)[0]",
+        }[key]
         other = s.numeric["Delta" if key == "loss" else key]
         diff = float(np.max(np.abs(result - other)))
-        out.append(product_html(matrix_html(result, name=s.step.formula.split(" = ")[-1],
-                                            color=_OUTPUT), "=", matrix_html(other, name=gl_name)))
-        out.append(line_html("largest difference:", f"{diff:.1e} "
-                             + ("✓ agree" if diff < 1e-8 else "✗ differ")))
+        out.append(
+            product_html(
+                matrix_html(result, name=s.step.formula.split(" = ")[-1], color=_OUTPUT),
+                "=",
+                matrix_html(other, name=gl_name),
+            )
+        )
+        out.append(
+            line_html(
+                "largest difference:", f"{diff:.1e} " + ("✓ agree" if diff < 1e-8 else "✗ differ")
+            )
+        )
         if key == "loss":
             out.append(line_html("L = ½ Σ (Y − T)² =", fmt(s.L, 1)))
         return "".join(out)
@@ -464,21 +575,49 @@ class LinearLayerExplorer(LessonWidget):
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"n": s.n, "m": s.m, "B": s.B, "step": s.step.key, "X": s.X, "W": s.W, "b": s.b,
-                "T": s.T, "Y": s.Y, "L": s.L, "Delta": s.Delta, "dW": s.dW, "db": s.db,
-                "dX": s.dX, "numeric": s.numeric, "shapes": shape_text(s.step, s.B, s.n, s.m)}
+        return {
+            "n": s.n,
+            "m": s.m,
+            "B": s.B,
+            "step": s.step.key,
+            "X": s.X,
+            "W": s.W,
+            "b": s.b,
+            "T": s.T,
+            "Y": s.Y,
+            "L": s.L,
+            "Delta": s.Delta,
+            "dW": s.dW,
+            "db": s.db,
+            "dX": s.dX,
+            "numeric": s.numeric,
+            "shapes": shape_text(s.step, s.B, s.n, s.m),
+        }
 
     def demo_moves(self):
-        moves = [("step", self.step, 2), ("B", self.B, 1), ("step", self.step, 3),
-                 ("n", self.n, 4), ("m", self.m, 4), ("step", self.step, 4), ("B", self.B, 4),
-                 ("step", self.step, 0), ("n", self.n, 3), ("m", self.m, 2)]
-        return [(f"{label} = {value}", lambda c=control, v=value: setattr(c, "value", v))
-                for label, control, value in moves]
+        moves = [
+            ("step", self.step, 2),
+            ("B", self.B, 1),
+            ("step", self.step, 3),
+            ("n", self.n, 4),
+            ("m", self.m, 4),
+            ("step", self.step, 4),
+            ("B", self.B, 4),
+            ("step", self.step, 0),
+            ("n", self.n, 3),
+            ("m", self.m, 2),
+        ]
+        return [
+            (f"{label} = {value}", lambda c=control, v=value: setattr(c, "value", v))
+            for label, control, value in moves
+        ]
 
     def alt_text(self, s) -> str:
-        return (f"Blocks of a linear layer with n = {s.n}, m = {s.m}, B = {s.B}: X ({s.B}x{s.n}), "
-                f"W ({s.m}x{s.n}), b (1x{s.m}), Y ({s.B}x{s.m}) on top; under each its gradient "
-                f"of the same shape. Step {STEPS.index(s.step) + 1}: {s.step.formula}.")
+        return (
+            f"Blocks of a linear layer with n = {s.n}, m = {s.m}, B = {s.B}: X ({s.B}x{s.n}), "
+            f"W ({s.m}x{s.n}), b (1x{s.m}), Y ({s.B}x{s.m}) on top; under each its gradient "
+            f"of the same shape. Step {STEPS.index(s.step) + 1}: {s.step.formula}."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
@@ -486,8 +625,9 @@ def _resolve(reference: str):
     """A function named "gradlib.topics.<module>:<name>" (an exercise's reference)."""
     module, _, name = reference.partition(":")
     if not module.startswith("gradlib.topics."):
-        raise GradlibError(f"an exercise's reference must live in gradlib.topics; got "
-                           f"{reference!r}.")
+        raise GradlibError(
+            f"an exercise's reference must live in gradlib.topics; got {reference!r}."
+        )
     return getattr(importlib.import_module(module), name)
 
 
@@ -516,8 +656,9 @@ class ArrayExercise(Exercise):
         if self.kind != "code" or "code" in KINDS:
             super().__post_init__()
         elif len(self.examples_wrong) < 2:
-            raise GradlibError(f"exercise {self.id}: give at least 2 examples_wrong (answer, "
-                               "kind) for the tests.")
+            raise GradlibError(
+                f"exercise {self.id}: give at least 2 examples_wrong (answer, kind) for the tests."
+            )
 
     def truth(self):
         if self.kind == "code":
@@ -530,13 +671,22 @@ class ArrayExercise(Exercise):
             return _check_code(answer, p)
         if self.kind == "shape" and len(p["shape"]) != 2:
             mistakes = {tuple(shape): (kind, message) for shape, kind, message in p["mistakes"]}
-            return check.array_shape(answer, p["shape"], of=p["of"], wrt=p["wrt"],
-                                     mistakes=mistakes)
+            return check.array_shape(
+                answer, p["shape"], of=p["of"], wrt=p["wrt"], mistakes=mistakes
+            )
         if "wrt_shape" in p:
             expected = self.truth().reshape(1, *p["wrt_shape"])
             terms = None if "terms" not in p else np.asarray(p["terms"], float)[:, None, :]
-            return check.wrt_array(answer, expected, of=p["of"], wrt=p["wrt"], terms=terms,
-                                   variables=self._variables(), x=self._point(), rtol=self.RTOL)
+            return check.wrt_array(
+                answer,
+                expected,
+                of=p["of"],
+                wrt=p["wrt"],
+                terms=terms,
+                variables=self._variables(),
+                x=self._point(),
+                rtol=self.RTOL,
+            )
         return super().check(answer)
 
 
@@ -545,41 +695,63 @@ def _check_code(fn, p) -> check.Feedback:
     names, function = p["returns"], p["reference"].partition(":")[2]
     signature = f"{function}({', '.join(p['arguments'])})"
     if fn is None:
-        return check.Feedback(False, "no_answer", f"There is no answer yet (None). Write the "
-                              f"function {signature}, then set answer = {function}.")
+        return check.Feedback(
+            False,
+            "no_answer",
+            f"There is no answer yet (None). Write the "
+            f"function {signature}, then set answer = {function}.",
+        )
     if not callable(fn):
-        return check.Feedback(False, "wrong_type", f"You gave {type(fn).__name__}, not a function: "
-                              f"write {signature} and give the function itself, answer = "
-                              f"{function} (no parentheses).")
+        return check.Feedback(
+            False,
+            "wrong_type",
+            f"You gave {type(fn).__name__}, not a function: "
+            f"write {signature} and give the function itself, answer = "
+            f"{function} (no parentheses).",
+        )
     reference = _resolve(p["reference"])
     if fn is reference:
-        return check.Feedback(False, "reference_given", "That is the lesson's own reference, "
-                              f"{p['reference']}: write the function yourself.")
+        return check.Feedback(
+            False,
+            "reference_given",
+            f"That is the lesson's own reference, {p['reference']}: write the function yourself.",
+        )
     for number, args in enumerate(p["inputs"], 1):
         arrays = [np.array(a, dtype=float) for a in args]
-        given_shapes = ", ".join(f"{name} {a.shape}"
-                                 for name, a in zip(p["arguments"], arrays, strict=True))
+        given_shapes = ", ".join(
+            f"{name} {a.shape}" for name, a in zip(p["arguments"], arrays, strict=True)
+        )
         where = f"For input {number} ({given_shapes})"
         try:
             result = fn(*[a.copy() for a in arrays])
-        except Exception as exc:   # the learner's code: any error is feedback
-            return check.Feedback(False, "function_error", f"{where} your function raised "
-                                  f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # the learner's code: any error is feedback
+            return check.Feedback(
+                False, "function_error", f"{where} your function raised {type(exc).__name__}: {exc}"
+            )
         if not isinstance(result, (tuple, list)) or len(result) != len(names):
-            return check.Feedback(False, "wrong_type", f"{where} your function returned "
-                                  f"{type(result).__name__}; it must return {len(names)} arrays, "
-                                  f"({', '.join(names)}).")
+            return check.Feedback(
+                False,
+                "wrong_type",
+                f"{where} your function returned "
+                f"{type(result).__name__}; it must return {len(names)} arrays, "
+                f"({', '.join(names)}).",
+            )
         X, W, Delta = arrays
         terms = {"dW": contributions(X, Delta)[:, None], "db": Delta[:, None, :]}
         for name, got, want in zip(names, result, reference(*arrays), strict=True):
             wrt = name[1:]
             expected = want if name == "db" else want[None]
-            fb = check.wrt_array(got, expected, of="L", wrt=wrt, terms=terms.get(name),
-                                 rtol=ArrayExercise.RTOL)
+            fb = check.wrt_array(
+                got, expected, of="L", wrt=wrt, terms=terms.get(name), rtol=ArrayExercise.RTOL
+            )
             if not fb:
                 return check.Feedback(False, fb.kind, f"{where}, {name}: {fb.message}", fb.entries)
-    return check.Feedback(True, "correct", f"Correct on all {len(p['inputs'])} inputs: "
-                          f"{', '.join(names)} match the reference backward pass.")
+    return check.Feedback(
+        True,
+        "correct",
+        f"Correct on all {len(p['inputs'])} inputs: "
+        f"{', '.join(names)} match the reference backward pass.",
+    )
 
 
 # The wrong backward passes learners write, for the tests of exercise 8.4.
@@ -610,97 +782,171 @@ def _matrix_text(M) -> str:
 
 def _layer_loss(delta, x) -> str:
     """L = sum_i delta_i y_i with y = W x: the loss whose dL/dy is the row delta."""
-    return " + ".join(f"({d:g})*(" + " + ".join(f"({xk:g})*W{i}{k}" for k, xk in enumerate(x, 1))
-                      + ")" for i, d in enumerate(delta, 1))
+    return " + ".join(
+        f"({d:g})*(" + " + ".join(f"({xk:g})*W{i}{k}" for k, xk in enumerate(x, 1)) + ")"
+        for i, d in enumerate(delta, 1)
+    )
 
 
-add(ArrayExercise(
-    id="8.1", kind="shape",
-    statement="A linear layer $y = W x + b$ maps $x \\in \\mathbb{R}^5$ to $y \\in \\mathbb{R}^3$, "
-              "and a loss $L(y)$ is one number. What shape does $dL/dW$ have? Answer with a tuple, "
-              "e.g. `(2, 7)`.",
-    hints=("First the shape of W itself: y = W x takes 5 numbers to 3.",
-           "How many outputs does L have? In numerator layout the outputs' axis comes first, "
-           "then the input's own axes."),
-    problem={"shape": (1, 3, 5), "of": "L", "wrt": "W", "mistakes": [
-        [(3, 3, 5), "jacobian_of_y", "(3, 3, 5) is the shape of dy/dW, the derivative of the "
-                                     "layer's 3 outputs. L is one number: one output axis, of "
-                                     "length 1."],
-        [(1, 3), "shape_of_delta", "(1, 3) is the shape of dL/dy = δ (and of dL/db). dL/dW has "
-                                   "one entry for each of W's 15 weights."]]},
-    examples_wrong=(((5, 3), "transposed"), ((1, 15), "flattened"), ((3, 3, 5), "jacobian_of_y"),
-                    ((1, 3), "shape_of_delta"), (15, "one_d")),
-))
+add(
+    ArrayExercise(
+        id="8.1",
+        kind="shape",
+        statement="A linear layer $y = W x + b$ maps $x \\in \\mathbb{R}^5$ to $y \\in "
+        "\\mathbb{R}^3$, "
+        "and a loss $L(y)$ is one number. What shape does $dL/dW$ have? Answer with a tuple, "
+        "e.g. `(2, 7)`.",
+        hints=(
+            "First the shape of W itself: y = W x takes 5 numbers to 3.",
+            "How many outputs does L have? In numerator layout the outputs' axis comes first, "
+            "then the input's own axes.",
+        ),
+        problem={
+            "shape": (1, 3, 5),
+            "of": "L",
+            "wrt": "W",
+            "mistakes": [
+                [
+                    (3, 3, 5),
+                    "jacobian_of_y",
+                    "(3, 3, 5) is the shape of dy/dW, the derivative of the "
+                    "layer's 3 outputs. L is one number: one output axis, of "
+                    "length 1.",
+                ],
+                [
+                    (1, 3),
+                    "shape_of_delta",
+                    "(1, 3) is the shape of dL/dy = δ (and of dL/db). dL/dW has "
+                    "one entry for each of W's 15 weights.",
+                ],
+            ],
+        },
+        examples_wrong=(
+            ((5, 3), "transposed"),
+            ((1, 15), "flattened"),
+            ((3, 3, 5), "jacobian_of_y"),
+            ((1, 3), "shape_of_delta"),
+            (15, "one_d"),
+        ),
+    )
+)
 
 _DELTA_82, _X_82, _W_82 = [0.5, -2.0], [4.0, -1.0, 1.5], [[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]]
-add(ArrayExercise(
-    id="8.2", kind="gradient",
-    statement="A linear layer $y = W x + b$ with $W$ of shape $2 \\times 3$ gets the input "
-              f"$x = ({', '.join(f'{v:g}' for v in _X_82)})^T$, and backprop delivers "
-              f"$\\delta = dL/dy = {_matrix_text([_DELTA_82])}$, a $1 \\times 2$ row. Compute "
-              "$dL/dW$ by hand, shaped like $W$ (or as the full $(1, 2, 3)$ array).",
-    hints=("Which weights does output y_i depend on? y_i = sum_k W_ik x_k.",
-           "Chain rule entry by entry: dL/dW_jk = sum over i of delta_i * dy_i/dW_jk. Which "
-           "terms of that sum are not zero?",
-           "Only i = j: entry (j, k) is delta_j x_k, the outer product of the column delta^T "
-           "(2 x 1) and the row x^T (1 x 3), a 2 x 3 matrix like W."),
-    problem={"f": _layer_loss(_DELTA_82, _X_82), "variables": "W11 W12 W13 W21 W22 W23",
-             "x": np.ravel(_W_82).tolist(), "wrt_shape": [2, 3], "of": "L", "wrt": "W"},
-    examples_wrong=(
-        (np.outer(_X_82, _DELTA_82), "transposed"),
-        (np.outer(_X_82, _DELTA_82).reshape(2, 3), "reshaped_transpose"),
-        (np.outer(_DELTA_82, _X_82).reshape(1, 6, order="F"), "vec_column_major"),
-        (-np.outer(_DELTA_82, _X_82), "sign"),
-        (np.outer(_DELTA_82, _X_82).ravel(), "one_d")),
-))
+add(
+    ArrayExercise(
+        id="8.2",
+        kind="gradient",
+        statement="A linear layer $y = W x + b$ with $W$ of shape $2 \\times 3$ gets the input "
+        f"$x = ({', '.join(f'{v:g}' for v in _X_82)})^T$, and backprop delivers "
+        f"$\\delta = dL/dy = {_matrix_text([_DELTA_82])}$, a $1 \\times 2$ row. Compute "
+        "$dL/dW$ by hand, shaped like $W$ (or as the full $(1, 2, 3)$ array).",
+        hints=(
+            "Which weights does output y_i depend on? y_i = sum_k W_ik x_k.",
+            "Chain rule entry by entry: dL/dW_jk = sum over i of delta_i * dy_i/dW_jk. Which "
+            "terms of that sum are not zero?",
+            "Only i = j: entry (j, k) is delta_j x_k, the outer product of the column delta^T "
+            "(2 x 1) and the row x^T (1 x 3), a 2 x 3 matrix like W.",
+        ),
+        problem={
+            "f": _layer_loss(_DELTA_82, _X_82),
+            "variables": "W11 W12 W13 W21 W22 W23",
+            "x": np.ravel(_W_82).tolist(),
+            "wrt_shape": [2, 3],
+            "of": "L",
+            "wrt": "W",
+        },
+        examples_wrong=(
+            (np.outer(_X_82, _DELTA_82), "transposed"),
+            (np.outer(_X_82, _DELTA_82).reshape(2, 3), "reshaped_transpose"),
+            (np.outer(_DELTA_82, _X_82).reshape(1, 6, order="F"), "vec_column_major"),
+            (-np.outer(_DELTA_82, _X_82), "sign"),
+            (np.outer(_DELTA_82, _X_82).ravel(), "one_d"),
+        ),
+    )
+)
 
 _DELTA_83 = [[1.0, -2.0], [0.5, 1.5], [-3.0, 0.0]]
-add(ArrayExercise(
-    id="8.3", kind="gradient",
-    statement="A batch of 3 examples goes through the same layer, $y_b = W x_b + b$ with "
-              "$b \\in \\mathbb{R}^2$, and backprop delivers each example's row "
-              "$\\delta_b = dL/dy_b$, stacked as the $3 \\times 2$ matrix "
-              f"$\\Delta = {_matrix_text(_DELTA_83)}$. The loss is the sum over the batch. "
-              "Compute $dL/db$, a $1 \\times 2$ row.",
-    hints=("b is added to the output of every example: each example's delta_b is one "
-           "contribution to dL/db.",
-           "dL/db collects all 3 contributions: which axis of Delta (3 x 2) do you sum over, "
-           "and which one do you keep?"),
-    problem={"f": " + ".join(f"({d:g})*b{i}" for row in _DELTA_83 for i, d in enumerate(row, 1)),
-             "variables": "b1 b2", "x": [0, 0], "wrt_shape": [2], "of": "L", "wrt": "b",
-             "terms": _DELTA_83},
-    examples_wrong=((_DELTA_83, "missing_sum"), ([_DELTA_83[0]], "one_example"),
-                    (np.mean(_DELTA_83, axis=0, keepdims=True), "batch_mean"),
-                    (np.sum(_DELTA_83, axis=1, keepdims=True), "wrong_axis"),
-                    (np.sum(_DELTA_83, axis=0), "one_d")),
-))
+add(
+    ArrayExercise(
+        id="8.3",
+        kind="gradient",
+        statement="A batch of 3 examples goes through the same layer, $y_b = W x_b + b$ with "
+        "$b \\in \\mathbb{R}^2$, and backprop delivers each example's row "
+        "$\\delta_b = dL/dy_b$, stacked as the $3 \\times 2$ matrix "
+        f"$\\Delta = {_matrix_text(_DELTA_83)}$. The loss is the sum over the batch. "
+        "Compute $dL/db$, a $1 \\times 2$ row.",
+        hints=(
+            "b is added to the output of every example: each example's delta_b is one "
+            "contribution to dL/db.",
+            "dL/db collects all 3 contributions: which axis of Delta (3 x 2) do you sum over, "
+            "and which one do you keep?",
+        ),
+        problem={
+            "f": " + ".join(f"({d:g})*b{i}" for row in _DELTA_83 for i, d in enumerate(row, 1)),
+            "variables": "b1 b2",
+            "x": [0, 0],
+            "wrt_shape": [2],
+            "of": "L",
+            "wrt": "b",
+            "terms": _DELTA_83,
+        },
+        examples_wrong=(
+            (_DELTA_83, "missing_sum"),
+            ([_DELTA_83[0]], "one_example"),
+            (np.mean(_DELTA_83, axis=0, keepdims=True), "batch_mean"),
+            (np.sum(_DELTA_83, axis=1, keepdims=True), "wrong_axis"),
+            (np.sum(_DELTA_83, axis=0), "one_d"),
+        ),
+    )
+)
 
 _INPUTS_84 = [  # [X (B x n), W (m x n), Delta (B x m)]: sizes differ, so no transpose fits
-    [[[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [2.0, -2.0, 1.0], [0.0, 1.0, -1.0]],
-     [[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]],
-     [[1.0, -2.0], [0.5, 1.0], [-1.5, 0.0], [2.0, 3.0]]],
-    [[[0.3, -1.2], [2.5, 0.7], [-0.4, 1.1]],
-     [[1.5, -0.5], [0.2, 0.8], [-1.0, 2.0], [0.6, 0.4]],
-     [[0.1, -0.7, 1.2, 0.4], [2.0, 0.3, -0.6, -1.1], [-0.8, 0.5, 0.9, 1.3]]],
-    [[[1.0, -1.0, 2.0, 0.5, 1.5]], [[0.7, -0.2, 1.1, 0.4, -0.9], [1.3, 0.6, -0.5, 2.2, 0.1]],
-     [[-1.2, 0.8]]],
+    [
+        [[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0], [2.0, -2.0, 1.0], [0.0, 1.0, -1.0]],
+        [[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]],
+        [[1.0, -2.0], [0.5, 1.0], [-1.5, 0.0], [2.0, 3.0]],
+    ],
+    [
+        [[0.3, -1.2], [2.5, 0.7], [-0.4, 1.1]],
+        [[1.5, -0.5], [0.2, 0.8], [-1.0, 2.0], [0.6, 0.4]],
+        [[0.1, -0.7, 1.2, 0.4], [2.0, 0.3, -0.6, -1.1], [-0.8, 0.5, 0.9, 1.3]],
+    ],
+    [
+        [[1.0, -1.0, 2.0, 0.5, 1.5]],
+        [[0.7, -0.2, 1.1, 0.4, -0.9], [1.3, 0.6, -0.5, 2.2, 0.1]],
+        [[-1.2, 0.8]],
+    ],
 ]
-add(ArrayExercise(
-    id="8.4", kind="code",
-    statement="Write the backward pass of a linear layer $Y = X W^T + b$ on a batch: a function "
-              "`backward(X, W, Delta)` that gets $X$ ($B \\times n$), $W$ ($m \\times n$) and "
-              "$\\Delta = dL/dY$ ($B \\times m$, one row $\\delta_b$ per example) and returns "
-              "`(dX, dW, db)`: $dL/dX$ shaped like $X$, $dL/dW$ shaped like $W$, and $dL/db$ as "
-              "a $1 \\times m$ row. It is checked on three batches of different sizes.",
-    hints=("Shapes first: dW must be (m x n) from Delta (B x m) and X (B x n); which product of "
-           "the two, one of them transposed, has that shape and sums over the B examples?",
-           "db: b is added to every example, so its gradient sums over one axis of Delta. "
-           "Which axis is the batch? Keep the result a (1 x m) row (keepdims=True).",
-           "dX has X's shape (B x n): row b is delta_b (1 x m) times W (m x n)."),
-    problem={"reference": "gradlib.topics.matrix_derivatives:backward", "inputs": _INPUTS_84,
-             "what": "matrix", "arguments": ["X", "W", "Delta"], "returns": ["dX", "dW", "db"]},
-    examples_wrong=((_backward_dW_transposed, "transposed"),
-                    (_backward_db_not_summed, "missing_sum"), (_backward_db_mean, "batch_mean"),
-                    (_backward_dX_transposed, "transposed"),
-                    (lambda X, W, Delta: None, "wrong_type")),
-))
+add(
+    ArrayExercise(
+        id="8.4",
+        kind="code",
+        statement="Write the backward pass of a linear layer $Y = X W^T + b$ on a batch: a "
+        "function "
+        "`backward(X, W, Delta)` that gets $X$ ($B \\times n$), $W$ ($m \\times n$) and "
+        "$\\Delta = dL/dY$ ($B \\times m$, one row $\\delta_b$ per example) and returns "
+        "`(dX, dW, db)`: $dL/dX$ shaped like $X$, $dL/dW$ shaped like $W$, and $dL/db$ as "
+        "a $1 \\times m$ row. It is checked on three batches of different sizes.",
+        hints=(
+            "Shapes first: dW must be (m x n) from Delta (B x m) and X (B x n); which product of "
+            "the two, one of them transposed, has that shape and sums over the B examples?",
+            "db: b is added to every example, so its gradient sums over one axis of Delta. "
+            "Which axis is the batch? Keep the result a (1 x m) row (keepdims=True).",
+            "dX has X's shape (B x n): row b is delta_b (1 x m) times W (m x n).",
+        ),
+        problem={
+            "reference": "gradlib.topics.matrix_derivatives:backward",
+            "inputs": _INPUTS_84,
+            "what": "matrix",
+            "arguments": ["X", "W", "Delta"],
+            "returns": ["dX", "dW", "db"],
+        },
+        examples_wrong=(
+            (_backward_dW_transposed, "transposed"),
+            (_backward_db_not_summed, "missing_sum"),
+            (_backward_db_mean, "batch_mean"),
+            (_backward_dX_transposed, "transposed"),
+            (lambda X, W, Delta: None, "wrong_type"),
+        ),
+    )
+)

@@ -13,6 +13,7 @@ array([0.004533, 0.      ])
 >>> float(complex_step(np.exp, 1.0, 1e-100) - np.e)  # no subtraction, no cancellation
 0.0
 """
+
 from __future__ import annotations
 
 import html
@@ -44,6 +45,7 @@ H_GRID = np.logspace(-18, 0, 181)
 
 
 # The stencils. Expand f(x + h) = f + h f' + h^2/2 f'' + h^3/6 f''' + ... and read off the error.
+
 
 def forward(f, x, h):
     """One-sided difference (f(x + h) - f(x)) / h.
@@ -104,28 +106,46 @@ class Stencil:
     order: int
     latex: str
     truncation_latex: str
-    derivative_in_truncation: int      # which derivative C multiplies
-    truncation_factor: float           # C = factor * |f^(d)(x)|
-    roundoff_factor: float             # R; 0 when there is no cancellation
+    derivative_in_truncation: int  # which derivative C multiplies
+    truncation_factor: float  # C = factor * |f^(d)(x)|
+    roundoff_factor: float  # R; 0 when there is no cancellation
 
 
 def _method(name, estimate, latex, truncation_latex, roundoff):
     """The lesson's view of ``gradlib.numeric.STENCILS[name]``: its order and leading error term
     come from that one table; the formula written out and the round-off factor R are the lesson's."""
     stencil = numeric.STENCILS[name]
-    return Stencil(name, estimate, stencil.order, latex, truncation_latex, stencil.order + 1,
-                   abs(stencil.truncation), roundoff)
+    return Stencil(
+        name,
+        estimate,
+        stencil.order,
+        latex,
+        truncation_latex,
+        stencil.order + 1,
+        abs(stencil.truncation),
+        roundoff,
+    )
 
 
 STENCILS = {
     "forward": _method("forward", forward, r"\frac{f(x+h)-f(x)}{h}", r"\frac{h}{2} f''(x)", 1.0),
-    "central": _method("central", central, r"\frac{f(x+h)-f(x-h)}{2h}",
-                       r"\frac{h^2}{6} f'''(x)", 0.5),
-    "richardson": _method("richardson", richardson,
-                          r"\frac{8\,(f(x+h)-f(x-h)) - (f(x+2h)-f(x-2h))}{12h}",
-                          r"-\frac{h^4}{30} f^{(5)}(x)", 0.75),
-    "complex": _method("complex", complex_step, r"\frac{\operatorname{Im} f(x+ih)}{h}",
-                       r"-\frac{h^2}{6} f'''(x)", 0.0),
+    "central": _method(
+        "central", central, r"\frac{f(x+h)-f(x-h)}{2h}", r"\frac{h^2}{6} f'''(x)", 0.5
+    ),
+    "richardson": _method(
+        "richardson",
+        richardson,
+        r"\frac{8\,(f(x+h)-f(x-h)) - (f(x+2h)-f(x-2h))}{12h}",
+        r"-\frac{h^4}{30} f^{(5)}(x)",
+        0.75,
+    ),
+    "complex": _method(
+        "complex",
+        complex_step,
+        r"\frac{\operatorname{Im} f(x+ih)}{h}",
+        r"-\frac{h^2}{6} f'''(x)",
+        0.0,
+    ),
 }
 METHODS = tuple(STENCILS)
 
@@ -163,8 +183,11 @@ class StepProblem:
 #: The functions of the step-size explorer: (expression, point, why it is interesting).
 PROBLEMS = {
     "exp(x) at x = 1": ("exp(x)", 1.0, "every derivative equals f: the textbook V"),
-    "Squire-Trapp at x = 1.5": ("exp(x)/sqrt(sin(x)**3 + cos(x)**3)", 1.5,
-                                "the test function of the complex-step paper (1998)"),
+    "Squire-Trapp at x = 1.5": (
+        "exp(x)/sqrt(sin(x)**3 + cos(x)**3)",
+        1.5,
+        "the test function of the complex-step paper (1998)",
+    ),
     "sin(10x) at x = 1": ("sin(10*x)", 1.0, "large higher derivatives: truncation bites earlier"),
     "log(x) at x = 0.01": ("log(x)", 0.01, "steps past 0 leave the domain: NaN on the right"),
 }
@@ -221,8 +244,10 @@ def error_curves(p: StepProblem, hs=H_GRID):
     """
     hs = np.asarray(hs, dtype=float)
     with np.errstate(invalid="ignore"):
-        return {m: np.maximum(np.abs(est - p.exact) / abs(p.exact), ERROR_FLOOR)
-                for m, est in estimates(p, hs).items()}
+        return {
+            m: np.maximum(np.abs(est - p.exact) / abs(p.exact), ERROR_FLOOR)
+            for m, est in estimates(p, hs).items()
+        }
 
 
 def measured_optimal_step(hs, errors) -> tuple[float, float]:
@@ -255,9 +280,15 @@ def optimal_steps(p: StepProblem, hs=H_GRID) -> list[dict]:
     rows = []
     for m in ("forward", "central", "richardson"):
         h_best, e_best = measured_optimal_step(hs, curves[m])
-        rows.append({"method": m, "order": STENCILS[m].order,
-                     "predicted h*": predicted_optimal_step(p, m),
-                     "measured h*": h_best, "error at h*": e_best})
+        rows.append(
+            {
+                "method": m,
+                "order": STENCILS[m].order,
+                "predicted h*": predicted_optimal_step(p, m),
+                "measured h*": h_best,
+                "error at h*": e_best,
+            }
+        )
     return rows
 
 
@@ -338,10 +369,14 @@ def scene(name: str, log10_h: float) -> StepScene:
     (1e-05, '2e-11', (181,))
     """
     p, curves, optima = _curves(name)
-    h = float(10.0 ** log10_h)
+    h = float(10.0**log10_h)
     est = {m: float(v) for m, v in estimates(p, h).items()}
-    err = {m: float(max(abs(v - p.exact) / abs(p.exact), ERROR_FLOOR)) if np.isfinite(v) else float("nan")
-           for m, v in est.items()}
+    err = {
+        m: float(max(abs(v - p.exact) / abs(p.exact), ERROR_FLOOR))
+        if np.isfinite(v)
+        else float("nan")
+        for m, v in est.items()
+    }
     return StepScene(p, H_GRID, curves, h, est, err, optima)
 
 
@@ -369,7 +404,9 @@ class Agreement:
         return "\n".join(lines)
 
 
-def agreement(text: str, x0: float, closed_form, methods=("central", "richardson", "complex")) -> Agreement:
+def agreement(
+    text: str, x0: float, closed_form, methods=("central", "richardson", "complex")
+) -> Agreement:
     """f'(x0) three ways: SymPy's exact derivative (lambdified), a closed form by hand, gl.derivative.
 
     Parameters
@@ -392,7 +429,9 @@ def agreement(text: str, x0: float, closed_form, methods=("central", "richardson
     reference = float(fprime(x0)[0, 0])
     f = sp.lambdify(t, expr, "numpy")
     rows = [("SymPy, lambdified", reference), ("closed form", float(closed_form(x0)))]
-    rows += [(f"gl.derivative {m}", float(numeric.derivative(f, x0, method=m)[0, 0])) for m in methods]
+    rows += [
+        (f"gl.derivative {m}", float(numeric.derivative(f, x0, method=m)[0, 0])) for m in methods
+    ]
     return Agreement(rows, reference)
 
 
@@ -422,10 +461,16 @@ def plot_error_curves(ax, scene):
     update : callable
         ``update(scene)`` moves them to a new scene (another step h or another function).
     """
-    curves = {m: ax.loglog(scene.hs, scene.hs, color=c, lw=1.6, label=m)[0]
-              for m, c in METHOD_COLORS.items()}
-    best = {m: ax.plot([], [], marker="v", ms=9, ls="none", color=METHOD_COLORS[m],
-                       markeredgecolor="black")[0] for m in ("forward", "central", "richardson")}
+    curves = {
+        m: ax.loglog(scene.hs, scene.hs, color=c, lw=1.6, label=m)[0]
+        for m, c in METHOD_COLORS.items()
+    }
+    best = {
+        m: ax.plot(
+            [], [], marker="v", ms=9, ls="none", color=METHOD_COLORS[m], markeredgecolor="black"
+        )[0]
+        for m in ("forward", "central", "richardson")
+    }
     ax.axhline(EPS, color=style.ROLES["grid"], ls=":", lw=1.2)
     ax.text(scene.hs[0], EPS * 2.5, "machine epsilon", fontsize=8, color="#555555")
     ax.set_ylim(ERROR_FLOOR / 2, 1e2)
@@ -433,8 +478,10 @@ def plot_error_curves(ax, scene):
     ax.legend(loc="upper center", fontsize=8, ncols=4, frameon=False)
     style.label(ax, "Error of f'(x)", "step h (absolute)", "relative error")
     vline = ax.axvline(scene.h, color=style.ROLES["point"], lw=1, ls="--")
-    dots = {m: ax.plot([], [], "o", ms=7, color=c, markeredgecolor="black")[0]
-            for m, c in METHOD_COLORS.items()}
+    dots = {
+        m: ax.plot([], [], "o", ms=7, color=c, markeredgecolor="black")[0]
+        for m, c in METHOD_COLORS.items()
+    }
 
     def update(s):
         ax.title.set_text(f"Error of f'(x) for {s.problem.name}  (▼ best h)")
@@ -470,11 +517,22 @@ class StepSizeWidget(LessonWidget):
     view_attrs = ("_artists_now", "_update")
 
     def __init__(self, problem: str = "exp(x) at x = 1", log10_h: float = -5.0):
-        self.dropdown = ipywidgets.Dropdown(options=list(PROBLEMS), value=problem,
-                                            description="f:", layout=ipywidgets.Layout(width="250px"))
-        self.slider = ipywidgets.FloatLogSlider(value=10.0 ** log10_h, base=10, min=-18, max=0, step=0.5,
-                                                description="h:", readout_format=".0e",
-                                                continuous_update=True)
+        self.dropdown = ipywidgets.Dropdown(
+            options=list(PROBLEMS),
+            value=problem,
+            description="f:",
+            layout=ipywidgets.Layout(width="250px"),
+        )
+        self.slider = ipywidgets.FloatLogSlider(
+            value=10.0**log10_h,
+            base=10,
+            min=-18,
+            max=0,
+            step=0.5,
+            description="h:",
+            readout_format=".0e",
+            continuous_update=True,
+        )
         super().__init__([self.dropdown, self.slider])
 
     def scene(self):
@@ -491,23 +549,43 @@ class StepSizeWidget(LessonWidget):
         p = s.problem
         rows = "".join(
             f'<tr><td style="{_CELL};text-align:left;color:{METHOD_COLORS[m]}"><b>{m}</b></td>'
-            f'<td style="{_CELL}">{s.estimates[m]:.12f}</td><td style="{_CELL}">{s.errors[m]:.1e}</td></tr>'
-            for m in METHODS)
-        table = (f'<table style="border-collapse:collapse"><tr><th style="{_CELL}">method</th>'
-                 f'<th style="{_CELL}">estimate at h</th><th style="{_CELL}">rel. error</th></tr>{rows}</table>')
-        best = "".join(line_html(f"best h, {r['method']}:", f"{r['measured h*']:.0e} "
-                                 f"(error {r['error at h*']:.0e})", METHOD_COLORS[r["method"]])
-                       for r in s.optima)
-        return (line_html("f(x) =", html.escape(str(p.expr))) + line_html("x =", f"{p.x0:g}")
-                + line_html("h =", f"{s.h:.0e}") + line_html("exact f'(x) =", f"{p.exact:.12f}")
-                + table + best)
+            f'<td style="{_CELL}">{s.estimates[m]:.12f}</td><td '
+            f'style="{_CELL}">{s.errors[m]:.1e}</td></tr>'
+            for m in METHODS
+        )
+        table = (
+            f'<table style="border-collapse:collapse"><tr><th style="{_CELL}">method</th>'
+            f'<th style="{_CELL}">estimate at h</th><th style="{_CELL}">rel. '
+            f"error</th></tr>{rows}</table>"
+        )
+        best = "".join(
+            line_html(
+                f"best h, {r['method']}:",
+                f"{r['measured h*']:.0e} (error {r['error at h*']:.0e})",
+                METHOD_COLORS[r["method"]],
+            )
+            for r in s.optima
+        )
+        return (
+            line_html("f(x) =", html.escape(str(p.expr)))
+            + line_html("x =", f"{p.x0:g}")
+            + line_html("h =", f"{s.h:.0e}")
+            + line_html("exact f'(x) =", f"{p.exact:.12f}")
+            + table
+            + best
+        )
 
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"problem": s.problem.name, "h": s.h, "exact": s.problem.exact,
-                "estimates": dict(s.estimates), "errors": dict(s.errors),
-                "best_h": {r["method"]: r["measured h*"] for r in s.optima}}
+        return {
+            "problem": s.problem.name,
+            "h": s.h,
+            "exact": s.problem.exact,
+            "estimates": dict(s.estimates),
+            "errors": dict(s.errors),
+            "best_h": {r["method"]: r["measured h*"] for r in s.optima},
+        }
 
     def demo_moves(self):
         return [
@@ -519,52 +597,83 @@ class StepSizeWidget(LessonWidget):
         ]
 
     def alt_text(self, s) -> str:
-        return (f"Log-log plot of the relative error of forward, central, Richardson and complex-step "
-                f"derivatives of {s.problem.name} against h; the dashed line marks h = {s.h:.0e}.")
+        return (
+            f"Log-log plot of the relative error of forward, central, Richardson and complex-step "
+            f"derivatives of {s.problem.name} against h; the dashed line marks h = {s.h:.0e}."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
-add(Exercise(
-    id="5.1", kind="partial",
-    statement="The forward difference of $f(x) = x^3$ at $x = 2$ is off by about $\\frac{h}{2} f''(2)$. "
-              "Compute $f''(2)$ by hand: differentiate $f'(x) = 3x^2$ and put $x = 2$. Answer with one number (or the (1, 1) matrix `[[...]]`).",
-    hints=("The derivative of 3 x^2 is 6 x.",
-           "Put x = 2 into 6 x."),
-    problem={"f": "3*x**2", "variables": "x", "x": [2], "wrt": "x"},
-    examples_wrong=((6, "constant_factor"), (12.5, "wrong_entries"), ([[12, 12]], "wrong_shape")),
-))
+add(
+    Exercise(
+        id="5.1",
+        kind="partial",
+        statement="The forward difference of $f(x) = x^3$ at $x = 2$ is off by about $\\frac{h}{2} "
+        "f''(2)$. "
+        "Compute $f''(2)$ by hand: differentiate $f'(x) = 3x^2$ and put $x = 2$. Answer with one "
+        "number (or the (1, 1) matrix `[[...]]`).",
+        hints=("The derivative of 3 x^2 is 6 x.", "Put x = 2 into 6 x."),
+        problem={"f": "3*x**2", "variables": "x", "x": [2], "wrt": "x"},
+        examples_wrong=(
+            (6, "constant_factor"),
+            (12.5, "wrong_entries"),
+            ([[12, 12]], "wrong_shape"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="5.2", kind="gradient",
-    statement="SymPy is the reference a numeric gradient is checked against. Compute by hand what it "
-              "returns for $f(x, y) = x\\,e^{y}$ at $(x, y) = (2, 0)$: the gradient as a row of shape "
-              "(1, 2), e.g. `[[a, b]]`.",
-    hints=("df/dx = e^y and df/dy = x e^y.",
-           "At (2, 0): e^0 = 1."),
-    problem={"f": "x*exp(y)", "variables": "x y", "x": [2, 0]},
-    examples_wrong=(([[1], [2]], "transposed"), ([[2, 1]], "swapped_columns"), ([1, 2], "one_d")),
-))
+add(
+    Exercise(
+        id="5.2",
+        kind="gradient",
+        statement="SymPy is the reference a numeric gradient is checked against. Compute by hand "
+        "what it "
+        "returns for $f(x, y) = x\\,e^{y}$ at $(x, y) = (2, 0)$: the gradient as a row of shape "
+        "(1, 2), e.g. `[[a, b]]`.",
+        hints=("df/dx = e^y and df/dy = x e^y.", "At (2, 0): e^0 = 1."),
+        problem={"f": "x*exp(y)", "variables": "x y", "x": [2, 0]},
+        examples_wrong=(
+            ([[1], [2]], "transposed"),
+            ([[2, 1]], "swapped_columns"),
+            ([1, 2], "one_d"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="5.3", kind="shape",
-    statement="`gl.jacobian(f, x, method=\"central\")` for $f: \\mathbb{R}^4 \\to \\mathbb{R}^2$ builds one "
-              "column from each pair $f(x \\pm h e_j)$. What shape does it return? Answer as (rows, columns).",
-    hints=("One column per input, one row per output.",
-           "Numerator layout: (outputs, inputs)."),
-    problem={"shape": (2, 4)},
-    examples_wrong=(((4, 2), "transposed"), (8, "one_d"), ((2, 8), "wrong_shape")),
-))
+add(
+    Exercise(
+        id="5.3",
+        kind="shape",
+        statement='`gl.jacobian(f, x, method="central")` for $f: \\mathbb{R}^4 \\to \\mathbb{R}^2$ '
+        "builds one "
+        "column from each pair $f(x \\pm h e_j)$. What shape does it return? Answer as (rows, "
+        "columns).",
+        hints=("One column per input, one row per output.", "Numerator layout: (outputs, inputs)."),
+        problem={"shape": (2, 4)},
+        examples_wrong=(((4, 2), "transposed"), (8, "one_d"), ((2, 8), "wrong_shape")),
+    )
+)
 
-add(Exercise(
-    id="5.4", kind="derivative",
-    statement="The complex step differentiates a curve one output at a time: "
-              "$\\operatorname{Im} f(t + ih) / h$. For $f(t) = (t^3, \\sin t)$ the imaginary part of "
-              "$(t + ih)^3$ is $3t^2 h - h^3$. What does the complex step return at $t = 1$ as $h \\to 0$? "
-              "Give the derivative of the curve as a column of shape (2, 1); formulas as strings, e.g. `'sqrt(2)'`, are fine.",
-    hints=("Im (t + ih)^3 / h = 3 t^2 - h^2, which tends to 3 t^2.",
-           "The second output: d/dt sin t = cos t.",
-           "A column: [[a], [b]]."),
-    problem={"f": ["t**3", "sin(t)"], "variables": "t", "x": [1]},
-    examples_wrong=(([[3, "cos(1)"]], "transposed"), ([[2], ["cos(1)"]], "wrong_entries"),
-                    ([3, "cos(1)"], "one_d")),
-))
+add(
+    Exercise(
+        id="5.4",
+        kind="derivative",
+        statement="The complex step differentiates a curve one output at a time: "
+        "$\\operatorname{Im} f(t + ih) / h$. For $f(t) = (t^3, \\sin t)$ the imaginary part of "
+        "$(t + ih)^3$ is $3t^2 h - h^3$. What does the complex step return at $t = 1$ as $h \\to "
+        "0$? "
+        "Give the derivative of the curve as a column of shape (2, 1); formulas as strings, e.g. "
+        "`'sqrt(2)'`, are fine.",
+        hints=(
+            "Im (t + ih)^3 / h = 3 t^2 - h^2, which tends to 3 t^2.",
+            "The second output: d/dt sin t = cos t.",
+            "A column: [[a], [b]].",
+        ),
+        problem={"f": ["t**3", "sin(t)"], "variables": "t", "x": [1]},
+        examples_wrong=(
+            ([[3, "cos(1)"]], "transposed"),
+            ([[2], ["cos(1)"]], "wrong_entries"),
+            ([3, "cos(1)"], "one_d"),
+        ),
+    )
+)

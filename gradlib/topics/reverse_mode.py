@@ -15,6 +15,7 @@ mode needs), the drawing (:func:`plot_graph`, :func:`training_picture`), the wid
 >>> len(w.steps), w.steps[5].phase, w.label(w.steps[5].node)
 (11, 'backward', 'L')
 """
+
 from __future__ import annotations
 
 import html
@@ -94,16 +95,26 @@ class Example:
 
 EXAMPLES = {
     "expression": Example(
-        "L = sum(x * tanh(x @ W))", gated,
-        (np.array([[0.5, -1.0]]), np.array([[1.0, -0.5], [0.5, 2.0]])), (0, 1),
-        ("P", "T", "Q", "L")),
+        "L = sum(x * tanh(x @ W))",
+        gated,
+        (np.array([[0.5, -1.0]]), np.array([[1.0, -0.5], [0.5, 2.0]])),
+        (0, 1),
+        ("P", "T", "Q", "L"),
+    ),
     "network": Example(
-        "L = CE(softmax(tanh(x @ W1 + b1) @ W2 + b2), labels)", network,
-        (np.array([[0.5, -1.0], [1.0, 0.5]]),
-         np.array([[1.0, -0.5, 0.5], [0.5, 1.0, -1.0]]), np.array([[0.1, -0.2, 0.0]]),
-         np.array([[1.0, -1.0, 0.5], [-0.5, 1.0, 1.0], [0.5, 0.5, -1.0]]),
-         np.array([[0.0, 0.2, -0.1]]), np.array([0, 2])), (0, 1, 2, 3, 4),
-        ("P1", "Z1", "H", "P2", "Z2", "S", "L")),
+        "L = CE(softmax(tanh(x @ W1 + b1) @ W2 + b2), labels)",
+        network,
+        (
+            np.array([[0.5, -1.0], [1.0, 0.5]]),
+            np.array([[1.0, -0.5, 0.5], [0.5, 1.0, -1.0]]),
+            np.array([[0.1, -0.2, 0.0]]),
+            np.array([[1.0, -1.0, 0.5], [-0.5, 1.0, 1.0], [0.5, 0.5, -1.0]]),
+            np.array([[0.0, 0.2, -0.1]]),
+            np.array([0, 2]),
+        ),
+        (0, 1, 2, 3, 4),
+        ("P1", "Z1", "H", "P2", "Z2", "S", "L"),
+    ),
 }
 
 #: Short labels of the engine's operations for the boxes of the graph.
@@ -175,7 +186,7 @@ def node_label(w: Walk, i: int) -> str:
     """The name of node ``i``: its argument's name for an input, the example's for an operation."""
     node = w.graph.nodes[i]
     if not node.parents:
-        return node.name or node.op      # an argument's name, or "const" for a plain array
+        return node.name or node.op  # an argument's name, or "const" for a plain array
     ops = [n for n in w.graph.nodes if n.parents]
     return EXAMPLES[w.name].names[ops.index(node)]
 
@@ -262,8 +273,17 @@ def walk(name: str) -> Walk:
         sent = tuple((index[p], c) for p, c in step.contributions)
         for p, c in sent:
             received[p].append((i, c))
-        steps.append(PassStep("backward", i, step.upstream, tuple(received[i]), sent,
-                              tuple(computed), tuple(complete)))
+        steps.append(
+            PassStep(
+                "backward",
+                i,
+                step.upstream,
+                tuple(received[i]),
+                sent,
+                tuple(computed),
+                tuple(complete),
+            )
+        )
     edges = [(index[p], i) for i, node in enumerate(nodes) for p in node.parents]
     final = {s.node: s.upstream for s in steps if s.phase == "backward"}
     gradients = [final[index[x]] for x in graph.inputs]
@@ -293,16 +313,22 @@ def step_lines(w: Walk, k: int) -> tuple[str, list[str]]:
     n_ops = sum(1 for node in nodes if node.parents)
     if s.phase == "start":
         inputs = ", ".join(w.label(i) for i, node in enumerate(nodes) if node.op == "input")
-        return ("Start: the inputs are given",
-                [f"inputs: {inputs}",
-                 f"forward: {n_ops} operations, left to right, each value stored",
-                 f"backward: {len(nodes)} nodes, right to left, one VJP each"])
+        return (
+            "Start: the inputs are given",
+            [
+                f"inputs: {inputs}",
+                f"forward: {n_ops} operations, left to right, each value stored",
+                f"backward: {len(nodes)} nodes, right to left, one VJP each",
+            ],
+        )
     node, name = nodes[s.node], w.label(s.node)
     shape = shape_text(node.shape)
     if s.phase == "forward":
-        number = sum(1 for t in w.steps[1:k + 1] if t.phase == "forward")
-        return (f"Forward {number} of {n_ops}: {name} = {expression(w, s.node)}",
-                [f"{name} has shape {shape}", "its value is stored for the backward pass"])
+        number = sum(1 for t in w.steps[1 : k + 1] if t.phase == "forward")
+        return (
+            f"Forward {number} of {n_ops}: {name} = {expression(w, s.node)}",
+            [f"{name} has shape {shape}", "its value is stored for the backward pass"],
+        )
     number = k - n_ops
     if not node.parents:
         head = f"Backward {number} of {len(nodes)}: at the input {name}"
@@ -311,19 +337,20 @@ def step_lines(w: Walk, k: int) -> tuple[str, list[str]]:
     if node is w.graph.output:
         first = f"U = ∂L/∂L = 1, shape {shape}: the seed"
     elif len(s.received) > 1:
-        first = (f"U = ∂L/∂{name}, shape {shape}: the sum of {len(s.received)} contributions "
-                 "(fan-out)")
+        first = (
+            f"U = ∂L/∂{name}, shape {shape}: the sum of {len(s.received)} contributions (fan-out)"
+        )
     else:
         first = f"U = ∂L/∂{name}, shape {shape}"
     if not node.parents:
         return head, [first, f"{name} is an input: its gradient is complete, shaped like {name}"]
     letters = "AB"
     given = ", ".join(f"{letters[j]} = {w.label(p)}" for j, (p, _) in enumerate(s.sent))
-    sent = ", ".join(f"d{letters[j]} {shape_text(c.shape)} to {w.label(p)}"
-                     for j, (p, c) in enumerate(s.sent))
+    sent = ", ".join(
+        f"d{letters[j]} {shape_text(c.shape)} to {w.label(p)}" for j, (p, c) in enumerate(s.sent)
+    )
     op = SHORT_OPS.get(node.op, node.op)
     return head, [first, f"VJP of {op} ({given}): {node.rule}", f"sends {sent}"]
-
 
 
 def backward_lines(w: Walk) -> list[str]:
@@ -337,12 +364,18 @@ def backward_lines(w: Walk) -> list[str]:
         if s.phase != "backward":
             continue
         node = w.graph.nodes[s.node]
-        what = (f"{w.label(s.node)} = {expression(w, s.node)}" if node.parents
-                else f"{w.label(s.node)} (input)")
+        what = (
+            f"{w.label(s.node)} = {expression(w, s.node)}"
+            if node.parents
+            else f"{w.label(s.node)} (input)"
+        )
         sent = ", ".join(f"to {w.label(p)} {shape_text(c.shape)}" for p, c in s.sent)
-        out.append(f"{what:<18} U {shape_text(s.upstream.shape):<8} "
-                   + (f"sends {sent}" if sent else "gradient complete"))
+        out.append(
+            f"{what:<18} U {shape_text(s.upstream.shape):<8} "
+            + (f"sends {sent}" if sent else "gradient complete")
+        )
     return out
+
 
 # ---- the numbers: softmax and cross-entropy ---------------------------------------------------
 def softmax_jacobian(z) -> np.ndarray:
@@ -417,8 +450,12 @@ def init_params(hidden: int = 32, inputs: int = 2, classes: int = 3, seed: int =
     [(2, 4), (1, 4), (4, 3), (1, 3)]
     """
     rng = np.random.default_rng(seed)
-    return [rng.normal(0, 1, (inputs, hidden)), np.zeros((1, hidden)),
-            rng.normal(0, hidden ** -0.5, (hidden, classes)), np.zeros((1, classes))]
+    return [
+        rng.normal(0, 1, (inputs, hidden)),
+        np.zeros((1, hidden)),
+        rng.normal(0, hidden**-0.5, (hidden, classes)),
+        np.zeros((1, classes)),
+    ]
 
 
 def loss(W1, b1, W2, b2, X, y):
@@ -466,11 +503,15 @@ def gradient_check(params, X, y) -> dict:
     """
     grads = ad.grad(loss, argnums=(0, 1, 2, 3))(*params, X, y)
     reverse = flatten(grads)[None, :]
-    numeric_row = numeric.gradient(lambda t: float(loss(*unflatten(t, params), X, y)),
-                                   flatten(params))
-    return {"reverse": reverse, "numeric": numeric_row,
-            "max_abs_difference": float(np.abs(reverse - numeric_row).max()),
-            "largest_entry": float(np.abs(reverse).max())}
+    numeric_row = numeric.gradient(
+        lambda t: float(loss(*unflatten(t, params), X, y)), flatten(params)
+    )
+    return {
+        "reverse": reverse,
+        "numeric": numeric_row,
+        "max_abs_difference": float(np.abs(reverse - numeric_row).max()),
+        "largest_entry": float(np.abs(reverse).max()),
+    }
 
 
 # ---- the numbers: what reverse mode stores ---------------------------------------------------
@@ -497,10 +538,13 @@ def memory(graph) -> dict:
     """
     ops = [n for n in graph.nodes if n.parents]
     inter = [(n.op, n.shape, n.value.nbytes) for n in ops]
-    return {"intermediates": inter, "stored_bytes": sum(b for *_, b in inter),
-            "parameters": sum(x.size for x in graph.inputs),
-            "parameter_bytes": sum(x.value.nbytes for x in graph.inputs),
-            "largest_bytes": max(b for *_, b in inter)}
+    return {
+        "intermediates": inter,
+        "stored_bytes": sum(b for *_, b in inter),
+        "parameters": sum(x.size for x in graph.inputs),
+        "parameter_bytes": sum(x.value.nbytes for x in graph.inputs),
+        "largest_bytes": max(b for *_, b in inter),
+    }
 
 
 # ---- the drawing ---------------------------------------------------------------------------
@@ -509,8 +553,8 @@ def memory(graph) -> dict:
 FONT = 11
 BOX_W, BOX_H, ROW_GAP = 0.8, 0.62, 1.2
 NOT_YET = "#ffffff"
-STORED = style.OKABE_ITO["sky_blue"] + "59"        # a value is known (stored in the forward pass)
-DONE = style.OKABE_ITO["vermillion"] + "80"        # the gradient is complete
+STORED = style.OKABE_ITO["sky_blue"] + "59"  # a value is known (stored in the forward pass)
+DONE = style.OKABE_ITO["vermillion"] + "80"  # the gradient is complete
 EDGE = style.ROLES["grid"]
 
 
@@ -551,29 +595,73 @@ def plot_graph(ax, w: Walk, step: int = 0):
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    style.label(ax, "step", "box colour: value stored (blue), gradient complete (red-orange); "
-                "current node: thick frame", "graph of " + EXAMPLES[w.name].title.split(" = ")[0])
+    style.label(
+        ax,
+        "step",
+        "box colour: value stored (blue), gradient complete (red-orange); "
+        "current node: thick frame",
+        "graph of " + EXAMPLES[w.name].title.split(" = ")[0],
+    )
     ax.xaxis.label.set_fontsize(FONT)
     ax.yaxis.label.set_fontsize(FONT)
     ax.title.set_fontsize(FONT + 1)
     boxes, labels = [], []
     for i, node in enumerate(nodes):
         x, y = xy[i]
-        box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
-                             boxstyle="round,pad=0,rounding_size=0.08", lw=1.2, zorder=2)
+        box = FancyBboxPatch(
+            (x - BOX_W / 2, y - BOX_H / 2),
+            BOX_W,
+            BOX_H,
+            boxstyle="round,pad=0,rounding_size=0.08",
+            lw=1.2,
+            zorder=2,
+        )
         boxes.append(ax.add_patch(box))
         op = SHORT_OPS.get(node.op, node.op)
-        labels.append(ax.text(x, y, f"{w.label(i)}\n{op}\n{shape_text(node.shape)}", ha="center",
-                              va="center", fontsize=FONT, zorder=3, linespacing=1.15))
+        labels.append(
+            ax.text(
+                x,
+                y,
+                f"{w.label(i)}\n{op}\n{shape_text(node.shape)}",
+                ha="center",
+                va="center",
+                fontsize=FONT,
+                zorder=3,
+                linespacing=1.15,
+            )
+        )
     arrows = []
     for p, c in w.edges:
         (x0, y0), (x1, y1) = xy[p], xy[c]
-        bend = 0.25 if (y0 == y1 and x1 - x0 > 1) else 0.0   # over the boxes in between
-        arrows.append(ax.add_patch(FancyArrowPatch(
-            (x0, y0), (x1, y1), patchA=boxes[p], patchB=boxes[c], shrinkA=2, shrinkB=2,
-            connectionstyle=f"arc3,rad={bend}", mutation_scale=14, zorder=1)))
-    lines = [ax.text(0.0, 0.2 - 0.085 * k, "", transform=ax.transAxes, ha="left", va="bottom",
-                     fontsize=FONT, color=style.ROLES["text"]) for k in range(3)]
+        bend = 0.25 if (y0 == y1 and x1 - x0 > 1) else 0.0  # over the boxes in between
+        arrows.append(
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x0, y0),
+                    (x1, y1),
+                    patchA=boxes[p],
+                    patchB=boxes[c],
+                    shrinkA=2,
+                    shrinkB=2,
+                    connectionstyle=f"arc3,rad={bend}",
+                    mutation_scale=14,
+                    zorder=1,
+                )
+            )
+        )
+    lines = [
+        ax.text(
+            0.0,
+            0.2 - 0.085 * k,
+            "",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=FONT,
+            color=style.ROLES["text"],
+        )
+        for k in range(3)
+    ]
 
     def update(k):
         s = w.steps[k]
@@ -589,8 +677,13 @@ def plot_graph(ax, w: Walk, step: int = 0):
             backward = s.phase == "backward" and c == s.node and p in sent
             arrived = s.phase == "backward" and p == s.node and c in received
             arrow.set_arrowstyle("<|-" if backward or arrived else "-|>")
-            arrow.set_color(style.ROLES["gradient"] if backward or arrived else
-                            style.ROLES["direction"] if forward else EDGE)
+            arrow.set_color(
+                style.ROLES["gradient"]
+                if backward or arrived
+                else style.ROLES["direction"]
+                if forward
+                else EDGE
+            )
             arrow.set_linewidth(2.5 if forward or backward else 1.6 if arrived else 1.2)
             arrow.set_linestyle("--" if arrived else "-")
         head, text = step_lines(w, k)
@@ -600,6 +693,7 @@ def plot_graph(ax, w: Walk, step: int = 0):
         return [*arrows, *boxes, *labels, ax.title, *lines]
 
     return update(step), update
+
 
 CLASS_COLORS = (style.OKABE_ITO["blue"], style.OKABE_ITO["orange"], style.OKABE_ITO["bluish_green"])
 CLASS_MARKERS = ("o", "s", "^")
@@ -636,22 +730,37 @@ def training_picture(losses, params, X, y) -> style.Picture:
     C = len(CLASS_COLORS)
     ax_map.contourf(xs, ys, classes, levels=np.arange(C + 1) - 0.5, colors=CLASS_COLORS, alpha=0.25)
     for c in range(C):
-        ax_map.scatter(*X[y == c].T, s=14, color=CLASS_COLORS[c], marker=CLASS_MARKERS[c],
-                       edgecolors="white", linewidths=0.4, label=f"class {c + 1}")
+        ax_map.scatter(
+            *X[y == c].T,
+            s=14,
+            color=CLASS_COLORS[c],
+            marker=CLASS_MARKERS[c],
+            edgecolors="white",
+            linewidths=0.4,
+            label=f"class {c + 1}",
+        )
     ax_map.set_aspect("equal")
     acc = accuracy(params, X, y)
     style.label(ax_map, f"Decision regions: {100 * acc:.1f}% right", "x1", "x2")
-    ax_map.legend(loc="upper left", fontsize=FONT, framealpha=0.9, handletextpad=0.2,
-                  borderpad=0.3, bbox_to_anchor=(1.0, 1.0))
+    ax_map.legend(
+        loc="upper left",
+        fontsize=FONT,
+        framealpha=0.9,
+        handletextpad=0.2,
+        borderpad=0.3,
+        bbox_to_anchor=(1.0, 1.0),
+    )
     for ax in (ax_loss, ax_map):
         ax.tick_params(labelsize=FONT)
         ax.title.set_fontsize(FONT + 1)
         ax.xaxis.label.set_fontsize(FONT)
         ax.yaxis.label.set_fontsize(FONT)
-    alt = (f"Left: the training loss over {len(losses)} gradient steps on a log scale, from "
-           f"{losses[0]:.3f} down to {losses[-1]:.3f}. Right: the plane coloured by the class the "
-           f"trained network predicts, with the {len(y)} spiral points in their true class; "
-           f"{100 * acc:.1f}% of them lie in their own class's region.")
+    alt = (
+        f"Left: the training loss over {len(losses)} gradient steps on a log scale, from "
+        f"{losses[0]:.3f} down to {losses[-1]:.3f}. Right: the plane coloured by the class the "
+        f"trained network predicts, with the {len(y)} spiral points in their true class; "
+        f"{100 * acc:.1f}% of them lie in their own class's region."
+    )
     return style.Picture(fig, alt)
 
 
@@ -662,8 +771,9 @@ def _array_html(value, name: str) -> str:
     if value.ndim == 0:
         return line_html(f"{name} =", f"{fmt(value)}  (shape ())")
     if value.ndim == 1:
-        return matrix_html(value[None, :],
-                           name=f"{name}, shape {shape_text(value.shape)}, as a row")
+        return matrix_html(
+            value[None, :], name=f"{name}, shape {shape_text(value.shape)}, as a row"
+        )
     return matrix_html(value, name=name)
 
 
@@ -681,23 +791,30 @@ class ReverseModeStepper(LessonWidget):
 
     text = "Reverse-mode stepper: run the notebook to step through the forward and backward pass."
     size = "wide"
-    panel_width = "768px"   # under the figure, as wide as it: the matrices sit side by side
+    panel_width = "768px"  # under the figure, as wide as it: the matrices sit side by side
     view_attrs = ("_update",)
 
     def __init__(self, example: str = "network", step: int = 0):
         w = walk(example)
-        self.example = ipywidgets.Dropdown(options=list(EXAMPLES), value=example,
-                                           description="graph:",
-                                           layout=ipywidgets.Layout(width="220px"))
+        self.example = ipywidgets.Dropdown(
+            options=list(EXAMPLES),
+            value=example,
+            description="graph:",
+            layout=ipywidgets.Layout(width="220px"),
+        )
         button = ipywidgets.Layout(width="100px")
         self.prev = ipywidgets.Button(description="◀ previous", layout=button)
         self.next = ipywidgets.Button(description="next ▶", layout=button)
-        self.step = ipywidgets.IntSlider(value=int(np.clip(step, 0, len(w.steps) - 1)), min=0,
-                                         max=len(w.steps) - 1, description="step:",
-                                         layout=ipywidgets.Layout(width="300px"))
+        self.step = ipywidgets.IntSlider(
+            value=int(np.clip(step, 0, len(w.steps) - 1)),
+            min=0,
+            max=len(w.steps) - 1,
+            description="step:",
+            layout=ipywidgets.Layout(width="300px"),
+        )
         self.listen(self.prev, self._move, -1)
         self.listen(self.next, self._move, +1)
-        self.listen(self.example, self._on_example)   # before the base's: runs first
+        self.listen(self.example, self._on_example)  # before the base's: runs first
         super().__init__([self.example, self.prev, self.next, self.step])
 
     def _move(self, delta: int):
@@ -729,8 +846,10 @@ class ReverseModeStepper(LessonWidget):
         w, k = s
         step = w.steps[k]
         head, lines = step_lines(w, k)
-        out = [f'<div style="font-weight:bold;font-size:13px;margin-bottom:4px">'
-               f'{html.escape(head)}</div>']
+        out = [
+            f'<div style="font-weight:bold;font-size:13px;margin-bottom:4px">'
+            f"{html.escape(head)}</div>"
+        ]
         if step.phase == "start":
             for i, node in enumerate(w.graph.nodes):
                 if not node.parents:
@@ -739,8 +858,9 @@ class ReverseModeStepper(LessonWidget):
         i = step.node
         node = w.graph.nodes[i]
         if step.phase == "forward":
-            out.append(line_html(f"{w.label(i)} = {expression(w, i)}",
-                                 f"shape {shape_text(node.shape)}"))
+            out.append(
+                line_html(f"{w.label(i)} = {expression(w, i)}", f"shape {shape_text(node.shape)}")
+            )
             out.append(_array_html(node.value, w.label(i)))
             return "".join(out)
         if len(step.received) > 1:
@@ -757,30 +877,39 @@ class ReverseModeStepper(LessonWidget):
     def state(self) -> dict:
         w, k = self._scene
         s = w.steps[k]
-        return {"example": w.name, "step": k, "steps": len(w.steps), "phase": s.phase,
-                "node": None if s.node is None else w.label(s.node),
-                "upstream": None if s.upstream is None else s.upstream.tolist(),
-                "sent": {w.label(p): c.tolist() for p, c in s.sent},
-                "received": [w.label(c) for c, _ in s.received],
-                "computed": [w.label(i) for i, v in enumerate(s.computed) if v],
-                "complete": [w.label(i) for i, v in enumerate(s.complete) if v],
-                "title": step_lines(w, k)[0]}
+        return {
+            "example": w.name,
+            "step": k,
+            "steps": len(w.steps),
+            "phase": s.phase,
+            "node": None if s.node is None else w.label(s.node),
+            "upstream": None if s.upstream is None else s.upstream.tolist(),
+            "sent": {w.label(p): c.tolist() for p, c in s.sent},
+            "received": [w.label(c) for c, _ in s.received],
+            "computed": [w.label(i) for i, v in enumerate(s.computed) if v],
+            "complete": [w.label(i) for i, v in enumerate(s.complete) if v],
+            "title": step_lines(w, k)[0],
+        }
 
     def demo_moves(self):
-        return [("next", lambda: self.next.click()),
-                ("next", lambda: self.next.click()),
-                ("previous", lambda: self.prev.click()),
-                ("step slider to the end", lambda: setattr(self.step, "value", self.step.max)),
-                ("graph: expression", lambda: setattr(self.example, "value", "expression")),
-                ("step slider to 7", lambda: setattr(self.step, "value", 7)),
-                ("graph: network", lambda: setattr(self.example, "value", "network")),
-                ("step slider to 5", lambda: setattr(self.step, "value", 5))]
+        return [
+            ("next", lambda: self.next.click()),
+            ("next", lambda: self.next.click()),
+            ("previous", lambda: self.prev.click()),
+            ("step slider to the end", lambda: setattr(self.step, "value", self.step.max)),
+            ("graph: expression", lambda: setattr(self.example, "value", "expression")),
+            ("step slider to 7", lambda: setattr(self.step, "value", 7)),
+            ("graph: network", lambda: setattr(self.example, "value", "network")),
+            ("step slider to 5", lambda: setattr(self.step, "value", 5)),
+        ]
 
     def alt_text(self, s) -> str:
         w, k = s
         head, _ = step_lines(w, k)
-        return (f"The computational graph of {EXAMPLES[w.name].title}, {len(w.graph.nodes)} boxes "
-                f"(each node with its operation and shape) joined by arrows; {head}.")
+        return (
+            f"The computational graph of {EXAMPLES[w.name].title}, {len(w.graph.nodes)} boxes "
+            f"(each node with its operation and shape) joined by arrows; {head}."
+        )
 
 
 # ---- exercises -----------------------------------------------------------------------------
@@ -793,8 +922,11 @@ def _num(v) -> str:
 def _tex(M) -> str:
     """An array in LaTeX, rows of a bmatrix (a 1-D array as one row)."""
     M = np.atleast_2d(M)
-    return "\\begin{bmatrix} " + " \\\\ ".join(" & ".join(_num(v) for v in row) for row in M) + \
-        " \\end{bmatrix}"
+    return (
+        "\\begin{bmatrix} "
+        + " \\\\ ".join(" & ".join(_num(v) for v in row) for row in M)
+        + " \\end{bmatrix}"
+    )
 
 
 def _weighted_sum(U, terms) -> str:
@@ -817,95 +949,128 @@ MATMUL_A = np.array([[1.0, -2.0, 0.0], [3.0, 1.0, -1.0]])
 # 9.4: logits whose exponentials are 1, 3, 4: s = (1, 3, 4) / 8 exactly.
 SOFTMAX_Z = (0.0, float(np.log(3.0)), float(np.log(4.0)))
 
-add(Exercise(
-    id="9.1", kind="gradient",
-    statement="An element-wise $y = \\tanh(a)$ at $a = (0,\\ \\ln 2,\\ -\\ln 3)$, where "
-              "$y = (0,\\ 0.6,\\ -0.8)$. The backward pass brings $U = \\partial L / \\partial y = "
-              "(2,\\ -1,\\ 0.5)$. Compute the VJP $\\partial L / \\partial a$ as a row of shape "
-              "(1, 3); 3 significant digits are enough.",
-    hints=("An element-wise function has a diagonal Jacobian, so U^T J is an entry-by-entry "
-           "product: entry i is U_i times the derivative of tanh at a_i.",
-           "The derivative of tanh is 1 - tanh(a)^2 = 1 - y^2: the VJP uses the output y that the "
-           "forward pass stored."),
-    problem={"f": _weighted_sum(TANH_U, ["tanh(a1)", "tanh(a2)", "tanh(a3)"]),
-             "variables": "a1 a2 a3", "x": list(TANH_A)},
-    examples_wrong=(
-        ([[2], [-0.64], [0.18]], "transposed"),             # a column
-        ([[1, 0.64, 0.36]], "wrong_entries"),               # forgot U: the derivative alone
-        ([[0, -0.6, -0.4]], "wrong_entries"),               # U * y: the value, not the derivative
-        ([[2, -0.4, 0.9]], "wrong_columns"),                # U * (1 - y): the square forgotten
-        ([[2, -0.5195, -0.1035]], "wrong_columns"),         # U * (1 - a^2): the input, not tanh(a)
-        (1.54, "scalar_for_row"),                           # summed over the entries
-        (np.diag([2, -0.64, 0.18]).tolist(), "wrong_shape"),  # the Jacobian diag(U * (1 - y^2))
-    ),
-))
+add(
+    Exercise(
+        id="9.1",
+        kind="gradient",
+        statement="An element-wise $y = \\tanh(a)$ at $a = (0,\\ \\ln 2,\\ -\\ln 3)$, where "
+        "$y = (0,\\ 0.6,\\ -0.8)$. The backward pass brings $U = \\partial L / \\partial y = "
+        "(2,\\ -1,\\ 0.5)$. Compute the VJP $\\partial L / \\partial a$ as a row of shape "
+        "(1, 3); 3 significant digits are enough.",
+        hints=(
+            "An element-wise function has a diagonal Jacobian, so U^T J is an entry-by-entry "
+            "product: entry i is U_i times the derivative of tanh at a_i.",
+            "The derivative of tanh is 1 - tanh(a)^2 = 1 - y^2: the VJP uses the output y that the "
+            "forward pass stored.",
+        ),
+        problem={
+            "f": _weighted_sum(TANH_U, ["tanh(a1)", "tanh(a2)", "tanh(a3)"]),
+            "variables": "a1 a2 a3",
+            "x": list(TANH_A),
+        },
+        examples_wrong=(
+            ([[2], [-0.64], [0.18]], "transposed"),  # a column
+            ([[1, 0.64, 0.36]], "wrong_entries"),  # forgot U: the derivative alone
+            ([[0, -0.6, -0.4]], "wrong_entries"),  # U * y: the value, not the derivative
+            ([[2, -0.4, 0.9]], "wrong_columns"),  # U * (1 - y): the square forgotten
+            ([[2, -0.5195, -0.1035]], "wrong_columns"),  # U * (1 - a^2): the input, not tanh(a)
+            (1.54, "scalar_for_row"),  # summed over the entries
+            (np.diag([2, -0.64, 0.18]).tolist(), "wrong_shape"),  # the Jacobian diag(U * (1 - y^2))
+        ),
+    )
+)
 
-add(Exercise(
-    id="9.2", kind="gradient",
-    statement=f"A matrix product $y = a W$ with the row $a = {_tex(MATMUL_a)}$ (1 x 2) and "
-              f"$W = {_tex(MATMUL_W)}$ (2 x 3), so $y$ is (1 x 3). The backward pass brings "
-              f"$U = \\partial L / \\partial y = {_tex(MATMUL_Ua)}$. Compute the VJP with respect "
-              "to the left argument, $\\partial L / \\partial a$, shaped like $a$: (1, 2); "
-              "3 significant digits are enough.",
-    hints=("The answer is shaped like a, (1 x 2). Which product of U (1 x 3) and W (2 x 3), one "
-           "of them transposed, has that shape?",
-           "Entry i of dL/da is the dot product of U with row i of W: a_i reaches y through row i "
-           "of W. The value of a itself does not enter."),
-    problem={"f": _weighted_sum(MATMUL_Ua, [_linear(col, ["a1", "a2"]) for col in MATMUL_W.T]),
-             "variables": "a1 a2", "x": list(MATMUL_a)},
-    examples_wrong=(
-        ([[-1], [8]], "transposed"),                        # W @ U^T, a column
-        ([-1, 8], "one_d"),                                 # W @ U with 1-D arrays
-        ([[1, 2, -1]], "wrong_shape"),                      # U alone
-        ([[3, 6, -3], [-1, -2, 1]], "wrong_shape"),         # a^T U: the rule for W, not for a
-        ([[1, 8]], "sign_entries"),                         # a sign lost in row 1 of W
-        ([[2, 1]], "wrong_entries"),                        # U forgotten: the rows of W summed
-    ),
-))
+add(
+    Exercise(
+        id="9.2",
+        kind="gradient",
+        statement=f"A matrix product $y = a W$ with the row $a = {_tex(MATMUL_a)}$ (1 x 2) and "
+        f"$W = {_tex(MATMUL_W)}$ (2 x 3), so $y$ is (1 x 3). The backward pass brings "
+        f"$U = \\partial L / \\partial y = {_tex(MATMUL_Ua)}$. Compute the VJP with respect "
+        "to the left argument, $\\partial L / \\partial a$, shaped like $a$: (1, 2); "
+        "3 significant digits are enough.",
+        hints=(
+            "The answer is shaped like a, (1 x 2). Which product of U (1 x 3) and W (2 x 3), one "
+            "of them transposed, has that shape?",
+            "Entry i of dL/da is the dot product of U with row i of W: a_i reaches y through row i "
+            "of W. The value of a itself does not enter.",
+        ),
+        problem={
+            "f": _weighted_sum(MATMUL_Ua, [_linear(col, ["a1", "a2"]) for col in MATMUL_W.T]),
+            "variables": "a1 a2",
+            "x": list(MATMUL_a),
+        },
+        examples_wrong=(
+            ([[-1], [8]], "transposed"),  # W @ U^T, a column
+            ([-1, 8], "one_d"),  # W @ U with 1-D arrays
+            ([[1, 2, -1]], "wrong_shape"),  # U alone
+            ([[3, 6, -3], [-1, -2, 1]], "wrong_shape"),  # a^T U: the rule for W, not for a
+            ([[1, 8]], "sign_entries"),  # a sign lost in row 1 of W
+            ([[2, 1]], "wrong_entries"),  # U forgotten: the rows of W summed
+        ),
+    )
+)
 
-add(Exercise(
-    id="9.3", kind="gradient",
-    statement=f"A matrix product $y = A b$ with $A = {_tex(MATMUL_A)}$ (2 x 3) and the vector "
-              f"$b = {_tex(MATMUL_b)}^T$ (3 numbers), so $y$ has 2 numbers. The backward pass "
-              f"brings $U = \\partial L / \\partial y = {_tex(MATMUL_Ub)}$. Compute the VJP with "
-              "respect to the right argument, $\\partial L / \\partial b$, as a row of shape "
-              "(1, 3); 3 significant digits are enough.",
-    hints=("The answer has one number per entry of b, written as a row (1 x 3). Which product of "
-           "U (1 x 2) and A (2 x 3) has that shape?",
-           "Entry j of dL/db is the dot product of U with column j of A: b_j reaches y through "
-           "column j of A. The value of b itself does not enter."),
-    problem={"f": _weighted_sum(MATMUL_Ub, [_linear(row, ["b1", "b2", "b3"]) for row in MATMUL_A]),
-             "variables": "b1 b2 b3", "x": list(MATMUL_b)},
-    examples_wrong=(
-        ([[-1], [-5], [1]], "transposed"),                  # A^T U as a column
-        ([-1, -5, 1], "one_d"),                             # A.T @ U with 1-D arrays
-        ([[2, -1]], "wrong_shape"),                         # U alone
-        ([[2, 0, 4], [-1, 0, -2]], "wrong_shape"),          # U^T b^T: the rule for A, not for b
-        ([[4, -1, -1]], "wrong_entries"),                   # U forgotten: the columns of A summed
-    ),
-))
+add(
+    Exercise(
+        id="9.3",
+        kind="gradient",
+        statement=f"A matrix product $y = A b$ with $A = {_tex(MATMUL_A)}$ (2 x 3) and the vector "
+        f"$b = {_tex(MATMUL_b)}^T$ (3 numbers), so $y$ has 2 numbers. The backward pass "
+        f"brings $U = \\partial L / \\partial y = {_tex(MATMUL_Ub)}$. Compute the VJP with "
+        "respect to the right argument, $\\partial L / \\partial b$, as a row of shape "
+        "(1, 3); 3 significant digits are enough.",
+        hints=(
+            "The answer has one number per entry of b, written as a row (1 x 3). Which product of "
+            "U (1 x 2) and A (2 x 3) has that shape?",
+            "Entry j of dL/db is the dot product of U with column j of A: b_j reaches y through "
+            "column j of A. The value of b itself does not enter.",
+        ),
+        problem={
+            "f": _weighted_sum(MATMUL_Ub, [_linear(row, ["b1", "b2", "b3"]) for row in MATMUL_A]),
+            "variables": "b1 b2 b3",
+            "x": list(MATMUL_b),
+        },
+        examples_wrong=(
+            ([[-1], [-5], [1]], "transposed"),  # A^T U as a column
+            ([-1, -5, 1], "one_d"),  # A.T @ U with 1-D arrays
+            ([[2, -1]], "wrong_shape"),  # U alone
+            ([[2, 0, 4], [-1, 0, -2]], "wrong_shape"),  # U^T b^T: the rule for A, not for b
+            ([[4, -1, -1]], "wrong_entries"),  # U forgotten: the columns of A summed
+        ),
+    )
+)
 
-add(Exercise(
-    id="9.4", kind="gradient",
-    statement="One example with logits $z = (0,\\ \\ln 3,\\ \\ln 4)$ and true class 2 (classes "
-              "counted 1, 2, 3). Its loss is $L = -\\log s_2$ with "
-              "$s = \\operatorname{softmax}(z)$. "
-              "Compute $\\partial L / \\partial z$ as a row of shape (1, 3); 3 significant digits "
-              "are enough.",
-    hints=("Compute s = softmax(z) first: the exponentials of 0, ln 3 and ln 4 are whole numbers.",
-           "Through softmax and cross-entropy together the gradient with respect to z collapses to "
-           "s - y, where y is the one-hot row of the true class."),
-    problem={"f": "-log(exp(z2)/(exp(z1) + exp(z2) + exp(z3)))", "variables": "z1 z2 z3",
-             "x": list(SOFTMAX_Z)},
-    examples_wrong=(
-        ([[0.125], [-0.625], [0.5]], "transposed"),         # a column
-        ([[-0.125, 0.625, -0.5]], "sign"),                  # y - s
-        ([[0.125, 0.375, 0.5]], "wrong_entries"),           # s alone: the one-hot y forgotten
-        ([[0.125, 0.375, -0.5]], "wrong_columns"),          # class 2 counted from 0: the third
-        ([[0, -8 / 3, 0]], "wrong_entries"),                # dL/ds: stopped before softmax
-        (0.981, "scalar_for_row"),                          # the loss -log(3/8), not its gradient
-    ),
-))
+add(
+    Exercise(
+        id="9.4",
+        kind="gradient",
+        statement="One example with logits $z = (0,\\ \\ln 3,\\ \\ln 4)$ and true class 2 (classes "
+        "counted 1, 2, 3). Its loss is $L = -\\log s_2$ with "
+        "$s = \\operatorname{softmax}(z)$. "
+        "Compute $\\partial L / \\partial z$ as a row of shape (1, 3); 3 significant digits "
+        "are enough.",
+        hints=(
+            "Compute s = softmax(z) first: the exponentials of 0, ln 3 and ln 4 are whole numbers.",
+            "Through softmax and cross-entropy together the gradient with respect to z collapses "
+            "to "
+            "s - y, where y is the one-hot row of the true class.",
+        ),
+        problem={
+            "f": "-log(exp(z2)/(exp(z1) + exp(z2) + exp(z3)))",
+            "variables": "z1 z2 z3",
+            "x": list(SOFTMAX_Z),
+        },
+        examples_wrong=(
+            ([[0.125], [-0.625], [0.5]], "transposed"),  # a column
+            ([[-0.125, 0.625, -0.5]], "sign"),  # y - s
+            ([[0.125, 0.375, 0.5]], "wrong_entries"),  # s alone: the one-hot y forgotten
+            ([[0.125, 0.375, -0.5]], "wrong_columns"),  # class 2 counted from 0: the third
+            ([[0, -8 / 3, 0]], "wrong_entries"),  # dL/ds: stopped before softmax
+            (0.981, "scalar_for_row"),  # the loss -log(3/8), not its gradient
+        ),
+    )
+)
 
 
 def gradient_through(op):
@@ -930,8 +1095,10 @@ def gradient_through(op):
     >>> g(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]])).round(4)
     array([[0.    , 0.6397]])
     """
+
     def gradient(x, u):
         return ad.grad(lambda a: (u * op(a) ** 2).sum())(x)
+
     return gradient
 
 
@@ -952,10 +1119,12 @@ def sin_gradient_check(x, u) -> np.ndarray:
 
 def _sin_like(forward, vjp):
     """A sin-like operation with the VJP ``vjp(u, a, y)``: the wrong answers of exercise 9.5."""
+
     def op(a):
         a = ad.as_node(a, "sin")
         y = forward(a.value)
         return ad.record(y, "sin", "", (a, lambda u: vjp(u, a.value, y)))
+
     return op
 
 
@@ -967,32 +1136,41 @@ sin_derivative_at_output = gradient_through(_sin_like(np.sin, lambda u, a, y: u 
 sin_forward_is_cos = gradient_through(_sin_like(np.cos, lambda u, a, y: u * np.cos(a)))
 sin_not_wrapped = _sin_like(np.sin, lambda u, a, y: -u * np.cos(a))
 
-add(Exercise(
-    id="9.5", kind="code",
-    statement="The engine has no sine. Write `sin(a)` the way the engine writes its operations "
-              "(`ad` is `gl.autodiff`): `a = ad.as_node(a, \"sin\")`, then "
-              "`return ad.record(forward value, \"sin\", rule, (a, vjp))`, with the forward value "
-              "computed from `a.value` and `vjp` a function of `u`. Then answer with "
-              "`gl.topics.reverse_mode.gradient_through(sin)` (in the lesson also "
-              "`lesson.gradient_through(sin)`). The check is a gradient check: for three rows $x$ "
-              "and weights $u$ (each 1 x 3) it computes the gradient of "
-              "$L(x) = \\sum_i u_i \\sin(x_i)^2$ by one reverse pass through your `sin` and "
-              "compares it with finite differences.",
-    hints=("Copy the pattern of ad.exp or ad.tanh in gradlib/autodiff.py: the forward value and "
-           "the VJP sit side by side.",
-           "The VJP of an element-wise function multiplies u entry by entry with the derivative, "
-           "taken at the input a.value (for tanh the output was handier; here it is not)."),
-    problem={"reference": "gradlib.topics.reverse_mode:sin_gradient_check",
-             "inputs": [[[[0.5, -1.0, 2.0]], [[1.0, 2.0, -0.5]]],
-                        [[[1.5, 0.25, -2.5]], [[-1.0, 0.5, 3.0]]],
-                        [[[3.0, -0.7, 1.2]], [[2.0, 2.0, 1.0]]]],
-             "what": "gradient"},
-    examples_wrong=(
-        ("gradlib.topics.reverse_mode:sin_without_upstream", "wrong_entries"),
-        ("gradlib.topics.reverse_mode:sin_wrong_sign", "sign"),
-        ("gradlib.topics.reverse_mode:sin_derivative_at_output", "wrong_entries"),
-        ("gradlib.topics.reverse_mode:sin_forward_is_cos", "wrong_entries"),
-        ("gradlib.topics.reverse_mode:sin_not_wrapped", "function_error"),
-        (3.0, "not_callable"),
-    ),
-))
+add(
+    Exercise(
+        id="9.5",
+        kind="code",
+        statement="The engine has no sine. Write `sin(a)` the way the engine writes its operations "
+        '(`ad` is `gl.autodiff`): `a = ad.as_node(a, "sin")`, then '
+        '`return ad.record(forward value, "sin", rule, (a, vjp))`, with the forward value '
+        "computed from `a.value` and `vjp` a function of `u`. Then answer with "
+        "`gl.topics.reverse_mode.gradient_through(sin)` (in the lesson also "
+        "`lesson.gradient_through(sin)`). The check is a gradient check: for three rows $x$ "
+        "and weights $u$ (each 1 x 3) it computes the gradient of "
+        "$L(x) = \\sum_i u_i \\sin(x_i)^2$ by one reverse pass through your `sin` and "
+        "compares it with finite differences.",
+        hints=(
+            "Copy the pattern of ad.exp or ad.tanh in gradlib/autodiff.py: the forward value and "
+            "the VJP sit side by side.",
+            "The VJP of an element-wise function multiplies u entry by entry with the derivative, "
+            "taken at the input a.value (for tanh the output was handier; here it is not).",
+        ),
+        problem={
+            "reference": "gradlib.topics.reverse_mode:sin_gradient_check",
+            "inputs": [
+                [[[0.5, -1.0, 2.0]], [[1.0, 2.0, -0.5]]],
+                [[[1.5, 0.25, -2.5]], [[-1.0, 0.5, 3.0]]],
+                [[[3.0, -0.7, 1.2]], [[2.0, 2.0, 1.0]]],
+            ],
+            "what": "gradient",
+        },
+        examples_wrong=(
+            ("gradlib.topics.reverse_mode:sin_without_upstream", "wrong_entries"),
+            ("gradlib.topics.reverse_mode:sin_wrong_sign", "sign"),
+            ("gradlib.topics.reverse_mode:sin_derivative_at_output", "wrong_entries"),
+            ("gradlib.topics.reverse_mode:sin_forward_is_cos", "wrong_entries"),
+            ("gradlib.topics.reverse_mode:sin_not_wrapped", "function_error"),
+            (3.0, "not_callable"),
+        ),
+    )
+)

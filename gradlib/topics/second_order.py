@@ -8,6 +8,7 @@ and the widget (:class:`SecondOrderExplorer`); then the lesson's exercises.
 >>> s.gradient.shape, s.hessian.shape, s.newton_step.shape
 ((1, 2), (2, 2), (2, 1))
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -118,10 +119,12 @@ def newton_step(gradient, hessian) -> np.ndarray:
     gradlib.errors.GradlibError: H = [[2.0, 2.0], [2.0, 2.0]] is singular (an eigenvalue is 0): ...
     """
     g, H = np.asarray(gradient, dtype=float), np.asarray(hessian, dtype=float)
-    if not np.linalg.cond(H) <= SINGULAR:       # also inf and nan
-        raise GradlibError(f"H = {H.round(6).tolist()} is singular (an eigenvalue is 0): the "
-                           "quadratic model has no single stationary point, so there is no Newton "
-                           "step. Take a gradient step, or move the point.")
+    if not np.linalg.cond(H) <= SINGULAR:  # also inf and nan
+        raise GradlibError(
+            f"H = {H.round(6).tolist()} is singular (an eigenvalue is 0): the "
+            "quadratic model has no single stationary point, so there is no Newton "
+            "step. Take a gradient step, or move the point."
+        )
     return np.linalg.solve(H, -g.T)
 
 
@@ -235,7 +238,7 @@ def scene(name: str, x, alpha: float = 0.002) -> SecondOrderScene:
     >>> s.newton_step.round(6).tolist(), s.gradient_step.round(6).tolist()
     ([[-1.0], [-0.5]], [[-0.5], [0.25]])
     """
-    f = functions.get(name).f           # complex-analytic: gl.hessian takes the complex step
+    f = functions.get(name).f  # complex-analytic: gl.hessian takes the complex step
     x = np.asarray(x, dtype=float).reshape(2)
     value = float(f(x))
     g = numeric.gradient(f, x)
@@ -247,15 +250,25 @@ def scene(name: str, x, alpha: float = 0.002) -> SecondOrderScene:
         d_newton = None
     d_gradient = -alpha * g.T
     return SecondOrderScene(
-        name=name, x=x, value=value, gradient=g, hessian=H,
+        name=name,
+        x=x,
+        value=value,
+        gradient=g,
+        hessian=H,
         hessian_exact=np.asarray(_exact_hessian(name)(x), dtype=float).reshape(2, 2),
-        eigenvalues=lam, eigenvectors=V, alpha=float(alpha),
-        gradient_step=d_gradient, newton_step=d_newton,
+        eigenvalues=lam,
+        eigenvectors=V,
+        alpha=float(alpha),
+        gradient_step=d_gradient,
+        newton_step=d_newton,
         after_gradient=float(f(x + d_gradient[:, 0])),
         after_newton=float("nan") if d_newton is None else float(f(x + d_newton[:, 0])),
         model_gradient=float(quadratic_model(value, g, H, d_gradient)[0, 0]),
-        model_newton=(float("nan") if d_newton is None
-                      else float(quadratic_model(value, g, H, d_newton)[0, 0])),
+        model_newton=(
+            float("nan")
+            if d_newton is None
+            else float(quadratic_model(value, g, H, d_newton)[0, 0])
+        ),
     )
 
 
@@ -312,6 +325,7 @@ def evaluations(compute, f, *args) -> int:
     def counted(x):
         count[0] += 1
         return f(x)
+
     compute(counted, *args)
     return count[0]
 
@@ -360,7 +374,7 @@ def eigen_segments(s: SecondOrderScene, box, length: float) -> np.ndarray:
 
 
 # ---- the drawing ----------------------------------------------------------------------
-TEXT_SIZE = 9       # every text of the figure, in points
+TEXT_SIZE = 9  # every text of the figure, in points
 
 
 @dataclass
@@ -368,8 +382,8 @@ class SecondOrderArtists:
     """The moving artists of :func:`plot_second_order` and what :func:`update_second_order` uses."""
 
     model: LineCollection
-    eigen: list          # two Line2D
-    eigen_labels: list   # two Text
+    eigen: list  # two Line2D
+    eigen_labels: list  # two Text
     gradient_step: object
     newton_step: object
     newton_end: Line2D
@@ -380,8 +394,16 @@ class SecondOrderArtists:
 
     @property
     def moving(self) -> list:
-        return [self.model, *self.eigen, *self.eigen_labels, self.path, self.gradient_step,
-                self.newton_step, self.newton_end, self.point]
+        return [
+            self.model,
+            *self.eigen,
+            *self.eigen_labels,
+            self.path,
+            self.gradient_step,
+            self.newton_step,
+            self.newton_end,
+            self.point,
+        ]
 
 
 def model_radius(box) -> float:
@@ -491,19 +513,30 @@ def plot_second_order(ax, s: SecondOrderScene, *, levels, path=None) -> SecondOr
     box = bounds(s.name)
     R = style.ROLES
     artists = SecondOrderArtists(
-        model=ax.add_collection(LineCollection([], colors=R["tangent"], linestyles="--",
-                                               linewidths=1.4, zorder=3)),
+        model=ax.add_collection(
+            LineCollection([], colors=R["tangent"], linestyles="--", linewidths=1.4, zorder=3)
+        ),
         eigen=[ax.plot([], [], color=R["highlight"], lw=2.2, zorder=4)[0] for _ in range(2)],
-        eigen_labels=[ax.text(0, 0, "", color="#8a5a00", fontsize=TEXT_SIZE, zorder=6,
-                              bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                    "alpha": 0.8})
-                      for _ in range(2)],
+        eigen_labels=[
+            ax.text(
+                0,
+                0,
+                "",
+                color="#8a5a00",
+                fontsize=TEXT_SIZE,
+                zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+            for _ in range(2)
+        ],
         gradient_step=arrow(ax, s.x, s.x, R["gradient"], width=2.2, zorder=5),
         newton_step=arrow(ax, s.x, s.x, R["direction"], width=2.2, zorder=5),
         newton_end=ax.plot([], [], "o", mfc="white", mec=R["direction"], ms=6, zorder=6)[0],
         path=ax.plot([], [], "-", color=R["point"], lw=0.9, marker=".", ms=4, zorder=4)[0],
         point=ax.plot([], [], "o", color=R["point"], ms=6, zorder=7)[0],
-        levels=np.asarray(levels), box=box)
+        levels=np.asarray(levels),
+        box=box,
+    )
     update_second_order(artists, s, path)
     return artists
 
@@ -539,8 +572,14 @@ def legend_handles() -> list:
     R = style.ROLES
     return [
         Line2D([], [], color=R["grid"], lw=1.0, label="f: contours"),
-        Line2D([], [], color=R["tangent"], lw=1.4, ls="--",
-               label="quadratic model\nnear x, same levels"),
+        Line2D(
+            [],
+            [],
+            color=R["tangent"],
+            lw=1.4,
+            ls="--",
+            label="quadratic model\nnear x, same levels",
+        ),
         Line2D([], [], color=R["highlight"], lw=2.2, label="eigenvectors of H\n(dotted: λ < 0)"),
         Line2D([], [], color=R["gradient"], lw=2.2, label="gradient step\n-α∇f(x)ᵀ"),
         Line2D([], [], color=R["direction"], lw=2.2, label="Newton step\n-H⁻¹∇f(x)ᵀ"),
@@ -573,34 +612,49 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
     ([0.0, 0.0], {'Newton step': 1})
     """
 
-    text = ("Second-order explorer: run the notebook to move the point and race the gradient step "
-            "against Newton's step.")
+    text = (
+        "Second-order explorer: run the notebook to move the point and race the gradient step "
+        "against Newton's step."
+    )
     size = "small"
     panel_width = "320px"
     view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "rosenbrock", x=(-0.5, 0.0), alpha: float = 0.002):
-        self.function = ipywidgets.Dropdown(options=names(), value=name, description="f",
-                                            layout=ipywidgets.Layout(width="190px"))
+        self.function = ipywidgets.Dropdown(
+            options=names(), value=name, description="f", layout=ipywidgets.Layout(width="190px")
+        )
         (x0, x1), (y0, y1) = bounds(name)
         var1, var2 = variable_names(name)
         self.x1 = _slider(var1, x[0], x0, x1)
         self.x2 = _slider(var2, x[1], y0, y1)
         self.alpha = alpha_slider(alpha)
         button = ipywidgets.Layout(width="150px")
-        self.gradient_button = ipywidgets.Button(description="gradient step", layout=button,
-                                                 tooltip="move the point by -α ∇f(x)ᵀ")
-        self.newton_button = ipywidgets.Button(description="Newton step", layout=button,
-                                               tooltip="move the point by -H⁻¹ ∇f(x)ᵀ")
-        self.back = ipywidgets.Button(description="back to start", layout=button,
-                                      tooltip="back to where the path started")
+        self.gradient_button = ipywidgets.Button(
+            description="gradient step", layout=button, tooltip="move the point by -α ∇f(x)ᵀ"
+        )
+        self.newton_button = ipywidgets.Button(
+            description="Newton step", layout=button, tooltip="move the point by -H⁻¹ ∇f(x)ᵀ"
+        )
+        self.back = ipywidgets.Button(
+            description="back to start", layout=button, tooltip="back to where the path started"
+        )
         self.listen(self.gradient_button, self.take, "gradient")
         self.listen(self.newton_button, self.take, "newton")
         self.listen(self.back, self.back_to_start)
         self.listen(self.function, self._new_function)
         self._start_point()
-        super().__init__([self.function, self.x1, self.x2, self.alpha, self.gradient_button,
-                          self.newton_button, self.back])
+        super().__init__(
+            [
+                self.function,
+                self.x1,
+                self.x2,
+                self.alpha,
+                self.gradient_button,
+                self.newton_button,
+                self.back,
+            ]
+        )
 
     def _new_function(self, change):
         # Keep the point inside the new function's window; the refresh follows from the dropdown.
@@ -613,8 +667,9 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
         """Take the gradient step (``method="gradient"``) or Newton's step (``"newton"``)."""
         s = self._scene
         if method == "gradient":
-            return self.move_point(s.x + s.gradient_step[:, 0], "gradient step", s.value,
-                                   s.after_gradient)
+            return self.move_point(
+                s.x + s.gradient_step[:, 0], "gradient step", s.value, s.after_gradient
+            )
         if s.newton_step is None:
             self.step_message = "H is singular here: there is no Newton step. The point stays."
             self.refresh()
@@ -639,13 +694,26 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
     def draw(self, s):
         ax = self.axes[0]
         X, Y, Z = contour_grid(s.name)
-        cs = plot_contours(ax, X, Y, Z, title=f"{s.name}: f, its quadratic model at x, two steps",
-                           labels=variable_names(s.name))
+        cs = plot_contours(
+            ax,
+            X,
+            Y,
+            Z,
+            title=f"{s.name}: f, its quadratic model at x, two steps",
+            labels=variable_names(s.name),
+        )
         for text in cs.labelTexts:
             text.set_fontsize(TEXT_SIZE)
         ax.title.set_fontsize(TEXT_SIZE + 1)
-        ax.legend(handles=legend_handles(), loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                  fontsize=TEXT_SIZE, frameon=False, borderaxespad=0.0, handlelength=1.6)
+        ax.legend(
+            handles=legend_handles(),
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            fontsize=TEXT_SIZE,
+            frameon=False,
+            borderaxespad=0.0,
+            handlelength=1.6,
+        )
         self._artists_now = plot_second_order(ax, s, levels=cs.levels, path=self.path)
         return self._artists_now.moving
 
@@ -657,42 +725,68 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
         lam = s.eigenvalues
         out = [
             line_html("x =", f"({fmt(s.x[0])}, {fmt(s.x[1])}),  f(x) = {fmt(s.value)}"),
-            product_html(matrix_html(s.gradient, name="∇f(x)", color=R["gradient"]),
-                         matrix_html(s.hessian, name="H(x)")),
-            line_html("symbolic H(x) agrees:", "largest difference "
-                      f"{np.abs(s.hessian - s.hessian_exact).max():.1e}; H = Hᵀ"),
-            line_html(f"eigenvalues {lam[0]:.4g}, {lam[1]:.4g}:", MODEL_SHAPE[s.kind],
-                      R["highlight"]),
-            line_html(f"gradient step -α∇f(x)ᵀ (2 x 1), α = {fmt(s.alpha)}:",
-                      f"[{fmt(s.gradient_step[0, 0])}, {fmt(s.gradient_step[1, 0])}]ᵀ; f there "
-                      f"{fmt(s.after_gradient)}, model {fmt(s.model_gradient)}", R["gradient"]),
+            product_html(
+                matrix_html(s.gradient, name="∇f(x)", color=R["gradient"]),
+                matrix_html(s.hessian, name="H(x)"),
+            ),
+            line_html(
+                "symbolic H(x) agrees:",
+                f"largest difference {np.abs(s.hessian - s.hessian_exact).max():.1e}; H = Hᵀ",
+            ),
+            line_html(
+                f"eigenvalues {lam[0]:.4g}, {lam[1]:.4g}:", MODEL_SHAPE[s.kind], R["highlight"]
+            ),
+            line_html(
+                f"gradient step -α∇f(x)ᵀ (2 x 1), α = {fmt(s.alpha)}:",
+                f"[{fmt(s.gradient_step[0, 0])}, {fmt(s.gradient_step[1, 0])}]ᵀ; f there "
+                f"{fmt(s.after_gradient)}, model {fmt(s.model_gradient)}",
+                R["gradient"],
+            ),
         ]
         if s.newton_step is None:
             out.append(line_html("Newton step:", "none, H is singular.", R["direction"]))
         else:
             uphill = " It starts uphill: ∇f(x) d > 0." if s.newton_uphill else ""
             d = s.newton_step
-            out.append(line_html("Newton step -H⁻¹∇f(x)ᵀ (2 x 1):",
-                                 f"[{fmt(d[0, 0])}, {fmt(d[1, 0])}]ᵀ; f there "
-                                 f"{fmt(s.after_newton)}, model {fmt(s.model_newton)}.{uphill}",
-                                 R["direction"]))
+            out.append(
+                line_html(
+                    "Newton step -H⁻¹∇f(x)ᵀ (2 x 1):",
+                    f"[{fmt(d[0, 0])}, {fmt(d[1, 0])}]ᵀ; f there "
+                    f"{fmt(s.after_newton)}, model {fmt(s.model_newton)}.{uphill}",
+                    R["direction"],
+                )
+            )
         if self.step_message:
-            counts = ", ".join(f"{n} {what}{'s' if n > 1 else ''}"
-                               for what, n in self.steps.items())
+            counts = ", ".join(
+                f"{n} {what}{'s' if n > 1 else ''}" for what, n in self.steps.items()
+            )
             out.append(line_html(self.step_message, f"So far: {counts}." if counts else ""))
         return "".join(out)
 
     @property
     def state(self) -> dict:
         s = self._scene
-        return {"function": s.name, "x": s.x, "value": s.value, "gradient": s.gradient,
-                "hessian": s.hessian, "hessian_exact": s.hessian_exact,
-                "eigenvalues": s.eigenvalues, "eigenvectors": s.eigenvectors, "kind": s.kind,
-                "alpha": s.alpha, "gradient_step": s.gradient_step, "newton_step": s.newton_step,
-                "after_gradient": s.after_gradient, "after_newton": s.after_newton,
-                "model_gradient": s.model_gradient, "model_newton": s.model_newton,
-                "path": np.array(self.path), "steps": dict(self.steps),
-                "step_message": self.step_message}
+        return {
+            "function": s.name,
+            "x": s.x,
+            "value": s.value,
+            "gradient": s.gradient,
+            "hessian": s.hessian,
+            "hessian_exact": s.hessian_exact,
+            "eigenvalues": s.eigenvalues,
+            "eigenvectors": s.eigenvectors,
+            "kind": s.kind,
+            "alpha": s.alpha,
+            "gradient_step": s.gradient_step,
+            "newton_step": s.newton_step,
+            "after_gradient": s.after_gradient,
+            "after_newton": s.after_newton,
+            "model_gradient": s.model_gradient,
+            "model_newton": s.model_newton,
+            "path": np.array(self.path),
+            "steps": dict(self.steps),
+            "step_message": self.step_message,
+        }
 
     def demo_moves(self):
         return [
@@ -709,12 +803,17 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
 
     def alt_text(self, s) -> str:
         lam = s.eigenvalues
-        newton = ("no Newton step (H is singular)" if s.newton_step is None else
-                  f"Newton's step [{s.newton_step[0, 0]:.3f}, {s.newton_step[1, 0]:.3f}]")
-        return (f"Contour map of {s.name} with the point x = ({s.x[0]:.2f}, {s.x[1]:.2f}), the "
-                f"dashed level lines of the quadratic model at x, the eigenvectors of H with "
-                f"eigenvalues {lam[0]:.3g} and {lam[1]:.3g}, the gradient step of size alpha = "
-                f"{s.alpha:.3f} and {newton} as arrows.")
+        newton = (
+            "no Newton step (H is singular)"
+            if s.newton_step is None
+            else f"Newton's step [{s.newton_step[0, 0]:.3f}, {s.newton_step[1, 0]:.3f}]"
+        )
+        return (
+            f"Contour map of {s.name} with the point x = ({s.x[0]:.2f}, {s.x[1]:.2f}), the "
+            f"dashed level lines of the quadratic model at x, the eigenvectors of H with "
+            f"eigenvalues {lam[0]:.3g} and {lam[1]:.3g}, the gradient step of size alpha = "
+            f"{s.alpha:.3f} and {newton} as arrows."
+        )
 
 
 # ---- exercises ----------------------------------------------------------------------
@@ -750,130 +849,240 @@ def _hessian_times_v(x, v):
     return numeric.hvp(_ROSENBROCK, x, v)
 
 
-add(Exercise(
-    id="10.1", kind="hessian",
-    statement="Let $f(x, y) = x^3 y + 2y^2$. Compute its Hessian at $(x, y) = (1, 2)$ by hand, "
-              "as a (2, 2) matrix `[[..., ...], [..., ...]]`: row $i$, column $j$ holds "
-              "$\\partial^2 f / \\partial x_i \\partial x_j$, with $x_1 = x$ and $x_2 = y$.",
-    hints=("The Hessian is the Jacobian of the transposed gradient: write the gradient row first, "
-           "then differentiate each of its entries with respect to x (column 1) and y (column 2).",
-           "The gradient row is [3x^2 y, x^3 + 4y].",
-           "Row 1 holds the derivatives of 3x^2 y, row 2 those of x^3 + 4y; the two off-diagonal "
-           "entries must come out equal. Then put in x = 1 and y = 2."),
-    problem={"f": "x**3*y + 2*y**2", "variables": "x y", "x": [1, 2]},
-    mistakes=(
-        ([[12, 0], [0, 4]], "missing_mixed_term",
-         "The diagonal is right, but the mixed second derivatives are missing: the off-diagonal "
-         "entries are d^2f/dx dy = d^2f/dy dx, the derivative of df/dx with respect to y."),
-        ([[4, 3], [3, 12]], "swapped_variables",
-         "These are the right entries in the wrong places: row 1 and column 1 belong to x_1 = x, "
-         "so the top-left entry is d^2f/dx^2."),
-        ([[6, 9]], "gradient_instead",
-         "This is the gradient, the first derivatives (1 x 2); the Hessian holds the second "
-         "derivatives: differentiate each entry of the gradient once more, by x and by y (2 x 2)."),
-        ([[6], [9]], "gradient_instead",
-         "This is the transposed gradient, the first derivatives (2 x 1); the Hessian is its "
-         "Jacobian: differentiate each entry once more, by x and by y (2 x 2)."),
-    ),
-    examples_wrong=(([[12, 0], [0, 4]], "missing_mixed_term"),
-                    ([[4, 3], [3, 12]], "swapped_variables"),
-                    ([[6, 9]], "gradient_instead"), ([12, 3, 3, 4], "wrong_shape")),
-))
+add(
+    Exercise(
+        id="10.1",
+        kind="hessian",
+        statement="Let $f(x, y) = x^3 y + 2y^2$. Compute its Hessian at $(x, y) = (1, 2)$ by hand, "
+        "as a (2, 2) matrix `[[..., ...], [..., ...]]`: row $i$, column $j$ holds "
+        "$\\partial^2 f / \\partial x_i \\partial x_j$, with $x_1 = x$ and $x_2 = y$.",
+        hints=(
+            "The Hessian is the Jacobian of the transposed gradient: write the gradient row first, "
+            "then differentiate each of its entries with respect to x (column 1) and y (column 2).",
+            "The gradient row is [3x^2 y, x^3 + 4y].",
+            "Row 1 holds the derivatives of 3x^2 y, row 2 those of x^3 + 4y; the two off-diagonal "
+            "entries must come out equal. Then put in x = 1 and y = 2.",
+        ),
+        problem={"f": "x**3*y + 2*y**2", "variables": "x y", "x": [1, 2]},
+        mistakes=(
+            (
+                [[12, 0], [0, 4]],
+                "missing_mixed_term",
+                "The diagonal is right, but the mixed second derivatives are missing: the "
+                "off-diagonal "
+                "entries are d^2f/dx dy = d^2f/dy dx, the derivative of df/dx with respect to y.",
+            ),
+            (
+                [[4, 3], [3, 12]],
+                "swapped_variables",
+                "These are the right entries in the wrong places: row 1 and column 1 belong to x_1 "
+                "= x, "
+                "so the top-left entry is d^2f/dx^2.",
+            ),
+            (
+                [[6, 9]],
+                "gradient_instead",
+                "This is the gradient, the first derivatives (1 x 2); the Hessian holds the second "
+                "derivatives: differentiate each entry of the gradient once more, by x and by y (2 "
+                "x 2).",
+            ),
+            (
+                [[6], [9]],
+                "gradient_instead",
+                "This is the transposed gradient, the first derivatives (2 x 1); the Hessian is "
+                "its "
+                "Jacobian: differentiate each entry once more, by x and by y (2 x 2).",
+            ),
+        ),
+        examples_wrong=(
+            ([[12, 0], [0, 4]], "missing_mixed_term"),
+            ([[4, 3], [3, 12]], "swapped_variables"),
+            ([[6, 9]], "gradient_instead"),
+            ([12, 3, 3, 4], "wrong_shape"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="10.2", kind="shape",
-    statement="A function $f: \\mathbb{R}^4 \\to \\mathbb{R}$ has the quadratic model "
-              "$f(x) + \\nabla f(x)\\, d + \\tfrac{1}{2} d^T H d$ for a step $d$ of shape (4, 1). "
-              "What is the shape of its Hessian $H$? Answer as `(rows, columns)`.",
-    hints=("H is the Jacobian of the map x -> grad f(x)^T, whose value is a column.",
-           "A Jacobian of a map R^n -> R^m has shape (m, n): count the outputs of x -> grad f(x)^T "
-           "and its inputs.",
-           "Check with the model: d^T H d must be (1 x 1) for a step d of shape (4, 1)."),
-    problem={"shape": (4, 4)},
-    mistakes=(
-        ((1, 4), "gradient_shape",
-         "(1, 4) is the shape of the gradient, the first derivatives; the Hessian has one row for "
-         "each entry of the gradient."),
-        ((4, 1), "gradient_shape",
-         "(4, 1) is the shape of the transposed gradient (or of d); the Hessian is its Jacobian: "
-         "one column for each of the 4 inputs."),
-    ),
-    examples_wrong=(((1, 4), "gradient_shape"), ((4, 1), "gradient_shape"), (16, "one_d")),
-))
+add(
+    Exercise(
+        id="10.2",
+        kind="shape",
+        statement="A function $f: \\mathbb{R}^4 \\to \\mathbb{R}$ has the quadratic model "
+        "$f(x) + \\nabla f(x)\\, d + \\tfrac{1}{2} d^T H d$ for a step $d$ of shape (4, 1). "
+        "What is the shape of its Hessian $H$? Answer as `(rows, columns)`.",
+        hints=(
+            "H is the Jacobian of the map x -> grad f(x)^T, whose value is a column.",
+            "A Jacobian of a map R^n -> R^m has shape (m, n): count the outputs of x -> grad "
+            "f(x)^T "
+            "and its inputs.",
+            "Check with the model: d^T H d must be (1 x 1) for a step d of shape (4, 1).",
+        ),
+        problem={"shape": (4, 4)},
+        mistakes=(
+            (
+                (1, 4),
+                "gradient_shape",
+                "(1, 4) is the shape of the gradient, the first derivatives; the Hessian has one "
+                "row for "
+                "each entry of the gradient.",
+            ),
+            (
+                (4, 1),
+                "gradient_shape",
+                "(4, 1) is the shape of the transposed gradient (or of d); the Hessian is its "
+                "Jacobian: "
+                "one column for each of the 4 inputs.",
+            ),
+        ),
+        examples_wrong=(((1, 4), "gradient_shape"), ((4, 1), "gradient_shape"), (16, "one_d")),
+    )
+)
 
-add(Exercise(
-    id="10.3", kind="quadratic_model",
-    statement="At a point $x$ a function has $f(x) = 3$, $\\nabla f(x) = [-3,\\ 1]$ and "
-              "$H = \\begin{bmatrix} 6 & -1 \\\\ -1 & 4 \\end{bmatrix}$. What does the quadratic "
-              "model $f(x) + \\nabla f(x)\\, d + \\tfrac{1}{2} d^T H d$ predict for the step "
-              "$d = (0.5,\\ 0.25)^T$? Answer with one number (3 significant digits are enough).",
-    hints=("Three terms: f(x), the linear term grad f(x) d (a 1 x 2 row times a 2 x 1 column), and "
-           "the quadratic term (1/2) d^T H d.",
-           "d^T H d = H11 d1^2 + 2 H12 d1 d2 + H22 d2^2: the mixed entry counts twice because "
-           "H12 = H21.",
-           "Compute H d first (a 2 x 1 column), then d^T (H d), a 1 x 1 number; do not forget "
-           "the 1/2."),
-    problem={"value": 3, "gradient": [[-3, 1]], "hessian": [[6, -1], [-1, 4]], "d": [0.5, 0.25]},
-    mistakes=(
-        (3.25, "missing_half", "You added d^T H d without the factor 1/2: the quadratic term of "
-         "Taylor's formula is (1/2) d^T H d, as (1/2) f'' h^2 in one variable."),
-        (-0.5, "missing_value", "This is the predicted change f(x + d) - f(x); the model's value "
-         "also has f(x) itself."),
-        (1.75, "linear_only", "This is the linear (tangent) model f(x) + grad f(x) d; the "
-         "quadratic model adds (1/2) d^T H d."),
-        (5.0, "sign_of_linear_term", "The linear term has the wrong sign: it is + grad f(x) d (the "
-         "minus belongs to a gradient step's direction, not to the model)."),
-        (2.5625, "mixed_term_once", "The mixed entry H12 = H21 counts twice in d^T H d: "
-         "H11 d1^2 + 2 H12 d1 d2 + H22 d2^2."),
-        (2.625, "diagonal_only", "d^T H d also has the mixed terms 2 H12 d1 d2, not only the "
-         "diagonal H11 d1^2 + H22 d2^2."),
-    ),
-    examples_wrong=((3.25, "missing_half"), (-0.5, "missing_value"), (1.75, "linear_only"),
-                    (2.5625, "mixed_term_once"), ([[2.75], [0.5]], "wrong_shape")),
-))
+add(
+    Exercise(
+        id="10.3",
+        kind="quadratic_model",
+        statement="At a point $x$ a function has $f(x) = 3$, $\\nabla f(x) = [-3,\\ 1]$ and "
+        "$H = \\begin{bmatrix} 6 & -1 \\\\ -1 & 4 \\end{bmatrix}$. What does the quadratic "
+        "model $f(x) + \\nabla f(x)\\, d + \\tfrac{1}{2} d^T H d$ predict for the step "
+        "$d = (0.5,\\ 0.25)^T$? Answer with one number (3 significant digits are enough).",
+        hints=(
+            "Three terms: f(x), the linear term grad f(x) d (a 1 x 2 row times a 2 x 1 column), "
+            "and "
+            "the quadratic term (1/2) d^T H d.",
+            "d^T H d = H11 d1^2 + 2 H12 d1 d2 + H22 d2^2: the mixed entry counts twice because "
+            "H12 = H21.",
+            "Compute H d first (a 2 x 1 column), then d^T (H d), a 1 x 1 number; do not forget "
+            "the 1/2.",
+        ),
+        problem={
+            "value": 3,
+            "gradient": [[-3, 1]],
+            "hessian": [[6, -1], [-1, 4]],
+            "d": [0.5, 0.25],
+        },
+        mistakes=(
+            (
+                3.25,
+                "missing_half",
+                "You added d^T H d without the factor 1/2: the quadratic term of "
+                "Taylor's formula is (1/2) d^T H d, as (1/2) f'' h^2 in one variable.",
+            ),
+            (
+                -0.5,
+                "missing_value",
+                "This is the predicted change f(x + d) - f(x); the model's value "
+                "also has f(x) itself.",
+            ),
+            (
+                1.75,
+                "linear_only",
+                "This is the linear (tangent) model f(x) + grad f(x) d; the "
+                "quadratic model adds (1/2) d^T H d.",
+            ),
+            (
+                5.0,
+                "sign_of_linear_term",
+                "The linear term has the wrong sign: it is + grad f(x) d (the "
+                "minus belongs to a gradient step's direction, not to the model).",
+            ),
+            (
+                2.5625,
+                "mixed_term_once",
+                "The mixed entry H12 = H21 counts twice in d^T H d: "
+                "H11 d1^2 + 2 H12 d1 d2 + H22 d2^2.",
+            ),
+            (
+                2.625,
+                "diagonal_only",
+                "d^T H d also has the mixed terms 2 H12 d1 d2, not only the "
+                "diagonal H11 d1^2 + H22 d2^2.",
+            ),
+        ),
+        examples_wrong=(
+            (3.25, "missing_half"),
+            (-0.5, "missing_value"),
+            (1.75, "linear_only"),
+            (2.5625, "mixed_term_once"),
+            ([[2.75], [0.5]], "wrong_shape"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="10.4", kind="choice",
-    statement="The function $f(x, y) = x^2 + 4xy + y^2$ has $\\nabla f = [0,\\ 0]$ at the origin, "
-              "where its Hessian is $H = \\begin{bmatrix} 2 & 4 \\\\ 4 & 2 \\end{bmatrix}$. Is the "
-              "origin a `\"minimum\"`, a `\"maximum\"` or a `\"saddle\"`?",
-    hints=("Where the gradient is 0, the eigenvalues of H decide: all > 0 a minimum, all < 0 a "
-           "maximum, both signs a saddle.",
-           "For a 2 x 2 matrix, det H = lambda1 lambda2 and trace H = lambda1 + lambda2.",
-           "The sign of det H tells whether the two eigenvalues have the same sign."),
-    problem={"options": ["minimum", "maximum", "saddle"], "answer": "saddle",
-             "why_not": {"minimum": "both diagonal entries are > 0, but the diagonal does not "
-                                    "decide; the eigenvalues do. Their product is det H: what is "
-                                    "its sign?",
-                         "maximum": "a maximum needs every eigenvalue < 0, and their sum, the "
-                                    "trace 2 + 2, is > 0."}},
-    examples_wrong=(("minimum", "wrong_choice"), ("maximum", "wrong_choice"),
-                    ("valley", "not_an_option")),
-))
+add(
+    Exercise(
+        id="10.4",
+        kind="choice",
+        statement="The function $f(x, y) = x^2 + 4xy + y^2$ has $\\nabla f = [0,\\ 0]$ at the "
+        "origin, "
+        "where its Hessian is $H = \\begin{bmatrix} 2 & 4 \\\\ 4 & 2 \\end{bmatrix}$. Is the "
+        'origin a `"minimum"`, a `"maximum"` or a `"saddle"`?',
+        hints=(
+            "Where the gradient is 0, the eigenvalues of H decide: all > 0 a minimum, all < 0 a "
+            "maximum, both signs a saddle.",
+            "For a 2 x 2 matrix, det H = lambda1 lambda2 and trace H = lambda1 + lambda2.",
+            "The sign of det H tells whether the two eigenvalues have the same sign.",
+        ),
+        problem={
+            "options": ["minimum", "maximum", "saddle"],
+            "answer": "saddle",
+            "why_not": {
+                "minimum": "both diagonal entries are > 0, but the diagonal does not "
+                "decide; the eigenvalues do. Their product is det H: what is "
+                "its sign?",
+                "maximum": "a maximum needs every eigenvalue < 0, and their sum, the "
+                "trace 2 + 2, is > 0.",
+            },
+        },
+        examples_wrong=(
+            ("minimum", "wrong_choice"),
+            ("maximum", "wrong_choice"),
+            ("valley", "not_an_option"),
+        ),
+    )
+)
 
-add(Exercise(
-    id="10.5", kind="code",
-    statement="Write a function `curvature(x, v)` that returns the curvature of the Rosenbrock "
-              "function `f = gl.functions.get(\"rosenbrock\").f` at the point x along the "
-              "direction v, $v^T H(x)\\, v \\,/\\, (v^T v)$, as a (1, 1) matrix. Use "
-              "`gl.hvp(f, x, v)`, never H itself. x and v arrive as arrays of shape (2,).",
-    hints=("gl.hvp(f, x, v) returns H(x) v, a (2, 1) column, from two gradients.",
-           "v^T (H v) is a (1 x 2) @ (2 x 1) product: make v a column with v.reshape(-1, 1), then "
-           "use its transpose.",
-           "Divide by v^T v (also 1 x 1), so that the length of v does not matter."),
-    problem={"reference": "gradlib.topics.second_order:curvature",
-             "inputs": [[[-0.5, 0.0], [1, 2]], [[0.0, 2.0], [1, 0]], [[1.0, 1.0], [2, -1]]],
-             "what": "matrix"},
-    mistakes=(
-        ("gradlib.topics.second_order:_curvature_unnormalized", "not_normalized",
-         "This is v^T H v; divide it by v^T v, so that a longer v does not give a larger "
-         "curvature."),
-        ("gradlib.topics.second_order:_curvature_by_length", "divided_by_length",
-         "You divided by the length |v|; v^T H v grows like |v|^2, so divide by v^T v."),
-        ("gradlib.topics.second_order:_hessian_times_v", "hv_not_curvature",
-         "This is H v, a (2, 1) column; the curvature is the number v^T (H v) / (v^T v)."),
-    ),
-    examples_wrong=(("gradlib.topics.second_order:_curvature_unnormalized", "not_normalized"),
-                    ("gradlib.topics.second_order:_curvature_by_length", "divided_by_length"),
-                    ("gradlib.topics.second_order:_hessian_times_v", "hv_not_curvature")),
-))
+add(
+    Exercise(
+        id="10.5",
+        kind="code",
+        statement="Write a function `curvature(x, v)` that returns the curvature of the Rosenbrock "
+        'function `f = gl.functions.get("rosenbrock").f` at the point x along the '
+        "direction v, $v^T H(x)\\, v \\,/\\, (v^T v)$, as a (1, 1) matrix. Use "
+        "`gl.hvp(f, x, v)`, never H itself. x and v arrive as arrays of shape (2,).",
+        hints=(
+            "gl.hvp(f, x, v) returns H(x) v, a (2, 1) column, from two gradients.",
+            "v^T (H v) is a (1 x 2) @ (2 x 1) product: make v a column with v.reshape(-1, 1), then "
+            "use its transpose.",
+            "Divide by v^T v (also 1 x 1), so that the length of v does not matter.",
+        ),
+        problem={
+            "reference": "gradlib.topics.second_order:curvature",
+            "inputs": [[[-0.5, 0.0], [1, 2]], [[0.0, 2.0], [1, 0]], [[1.0, 1.0], [2, -1]]],
+            "what": "matrix",
+        },
+        mistakes=(
+            (
+                "gradlib.topics.second_order:_curvature_unnormalized",
+                "not_normalized",
+                "This is v^T H v; divide it by v^T v, so that a longer v does not give a larger "
+                "curvature.",
+            ),
+            (
+                "gradlib.topics.second_order:_curvature_by_length",
+                "divided_by_length",
+                "You divided by the length |v|; v^T H v grows like |v|^2, so divide by v^T v.",
+            ),
+            (
+                "gradlib.topics.second_order:_hessian_times_v",
+                "hv_not_curvature",
+                "This is H v, a (2, 1) column; the curvature is the number v^T (H v) / (v^T v).",
+            ),
+        ),
+        examples_wrong=(
+            ("gradlib.topics.second_order:_curvature_unnormalized", "not_normalized"),
+            ("gradlib.topics.second_order:_curvature_by_length", "divided_by_length"),
+            ("gradlib.topics.second_order:_hessian_times_v", "hv_not_curvature"),
+        ),
+    )
+)

@@ -6,6 +6,7 @@ the widget manager's ``saveState``) save the widgets' state in the notebook, and
 shows each widget as it was last seen. Every lesson with a widget is checked, found from the
 stored outputs, so a new lesson is covered without editing this file.
 """
+
 import json
 import secrets
 import shutil
@@ -53,7 +54,7 @@ def test_saved_lesson_reopens_with_each_widgets_last_picture(browser, lab, name,
     name = own_copy(lab, name)
     with new_page(browser) as page:
         boxes = open_and_run(page, lab, name, widgets)
-        nudge(page, boxes[0])                          # the last state is not the start state
+        nudge(page, boxes[0])  # the last state is not the start state
         live = picture_digests(page)
         save(page)
     assert len(live) == widgets and all(live), live
@@ -62,8 +63,8 @@ def test_saved_lesson_reopens_with_each_widgets_last_picture(browser, lab, name,
     assert sum(m["model_name"] == "ImageModel" for m in models) >= widgets
     assert shutdown_kernels(lab) >= 1
 
-    with new_page(browser) as page:                    # a new tab: nothing left of the old page
-        open_lesson(page, lab, name)                   # a new kernel, without any widget
+    with new_page(browser) as page:  # a new tab: nothing left of the old page
+        open_lesson(page, lab, name)  # a new kernel, without any widget
         wait_widget_outputs(page, widgets)
         assert_no_errors(page)
         assert page.locator(f"{WIDGET_OUTPUT} .widget-vbox img").count() == widgets
@@ -86,6 +87,6 @@ def test_reloaded_page_shows_the_live_widget_of_the_running_kernel(page, lab):
     wait_widget_outputs(page, widgets)
     assert_no_errors(page)
     assert picture_digests(page) == live
-    nudge(page, widget_box(page, 0))                   # still connected: the kernel answers a move
+    nudge(page, widget_box(page, 0))  # still connected: the kernel answers a move
     assert picture_digests(page)[0] != live[0]
     shutdown_kernels(lab)

@@ -5,6 +5,7 @@
 .hub/venv, configurable-http-proxy from npm in .hub/node_modules). Any other run deselects them,
 as it does the browser tests.
 """
+
 from __future__ import annotations
 
 import sys
@@ -37,7 +38,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory) -> local_hub.Hub:
-    with local_hub.running_hub(tmp_path_factory.mktemp("hub"), spawner_args=SPAWNER_ARGS) as running:
+    with local_hub.running_hub(
+        tmp_path_factory.mktemp("hub"), spawner_args=SPAWNER_ARGS
+    ) as running:
         yield running
 
 

@@ -2,6 +2,7 @@
 JupyterHub (127.0.0.1), logs in, gets a server, the lessons cloned and lesson 0 open; Run All is
 clean and a widget answers. The teacher then pushes a change to the lesson and a new file while the
 student has edited an answer cell: the second click keeps the edit and brings the change."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ from .conftest import ROOT, local_hub
 
 pytestmark = pytest.mark.hub
 
-FIRST = widget_lessons()[0][0]           # lesson 0, which has a widget
+FIRST = widget_lessons()[0][0]  # lesson 0, which has a widget
 STUDENT = "student1"
 ANSWER_STUB = "answer = None"
 STUDENT_ANSWER = "answer = (2, 5)  # my answer"
@@ -65,7 +66,9 @@ def open_link(page, link: str, lesson: str) -> None:
         page.fill("input[name=username]", STUDENT)
         page.fill("input[name=password]", "any")
         page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(re.compile(rf"/user/{STUDENT}/lab/tree/.*{re.escape(lesson)}"), timeout=240_000)
+    page.wait_for_url(
+        re.compile(rf"/user/{STUDENT}/lab/tree/.*{re.escape(lesson)}"), timeout=240_000
+    )
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=120_000)
     wait_idle(page)
 
@@ -75,7 +78,9 @@ def cell_sources(path: Path) -> list[str]:
 
 
 def git(*args, cwd) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def teacher_pushes(hub, work: Path, lesson: str) -> str:
@@ -85,13 +90,22 @@ def teacher_pushes(hub, work: Path, lesson: str) -> str:
     git("clone", "--quiet", str(hub.bare), str(clone), cwd=work)
     path = clone / "notebooks" / lesson
     nb = json.loads(path.read_text())
-    title = nb["cells"][1]                      # after the navigation cell
+    title = nb["cells"][1]  # after the navigation cell
     title["source"] = [*title["source"][:-1], title["source"][-1] + "\n", "\n", TEACHER_NOTE]
     path.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     (clone / "notebooks" / "week2.md").write_text("# Week 2\n\nLessons 3 and 4.\n")
     git("add", "-A", cwd=clone)
-    git("-c", "user.name=Teacher", "-c", "user.email=teacher@example.edu", "commit", "--quiet", "-m",
-        "Note for the class; week 2 plan", cwd=clone)
+    git(
+        "-c",
+        "user.name=Teacher",
+        "-c",
+        "user.email=teacher@example.edu",
+        "commit",
+        "--quiet",
+        "-m",
+        "Note for the class; week 2 plan",
+        cwd=clone,
+    )
     git("push", "--quiet", "origin", "HEAD", cwd=clone)
     return git("rev-parse", "HEAD", cwd=clone).strip()
 
@@ -104,22 +118,23 @@ def test_readme_link_is_the_one_the_hub_prints(hub):
 
 
 def test_student_follows_the_link_runs_the_lesson_and_keeps_an_edit_through_an_update(
-        hub, browser, tmp_path):
+    hub, browser, tmp_path
+):
     link = local(readme_link(), hub)
     clone = hub.home(STUDENT) / "gradlib-lessons"
     with new_page(browser) as page:
         start = time.monotonic()
-        open_link(page, link, FIRST)                       # login, spawn, clone, lesson 0
+        open_link(page, link, FIRST)  # login, spawn, clone, lesson 0
         first_click_s = time.monotonic() - start
         assert (clone / ".git").is_dir() and (clone / "notebooks" / FIRST).exists()
         assert_no_errors(page)
-        time.sleep(2)                                      # a news prompt would be up by now
+        time.sleep(2)  # a news prompt would be up by now
         assert NEWS not in page.locator("body").inner_text()
 
         run_all(page)
         assert_no_errors(page)
         before = picture_digests(page)
-        nudge(page, widget_box(page, 0))                   # the kernel answers a move
+        nudge(page, widget_box(page, 0))  # the kernel answers a move
         assert picture_digests(page)[0] != before[0]
 
         # the student answers the first exercise, in the editor, and saves
@@ -134,7 +149,7 @@ def test_student_follows_the_link_runs_the_lesson_and_keeps_an_edit_through_an_u
         commit = teacher_pushes(hub, tmp_path, FIRST)
 
         start = time.monotonic()
-        open_link(page, link, FIRST)                       # the second click: pull and merge
+        open_link(page, link, FIRST)  # the second click: pull and merge
         second_click_s = time.monotonic() - start
         sources = cell_sources(clone / "notebooks" / FIRST)
         assert any(s.startswith(STUDENT_ANSWER) for s in sources), "the student's answer is gone"
@@ -144,25 +159,35 @@ def test_student_follows_the_link_runs_the_lesson_and_keeps_an_edit_through_an_u
         assert git("merge-base", "--is-ancestor", commit, "HEAD", cwd=clone) == ""
         shown = page.evaluate("""() => {
             const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-            return Array.from({length: cells.length}, (_, i) => cells.get(i).sharedModel.getSource());
-        }""")                                              # what JupyterLab opened: both changes
+            return Array.from({length: cells.length}, (_, i) =>
+            cells.get(i).sharedModel.getSource());
+        }""")  # what JupyterLab opened: both changes
         assert shown == sources
         assert_no_errors(page)
-    print(f"\nfirst click (login, spawn, clone, open): {first_click_s:.1f} s; "
-          f"second click (pull, open): {second_click_s:.1f} s")
+    print(
+        f"\nfirst click (login, spawn, clone, open): {first_click_s:.1f} s; "
+        f"second click (pull, open): {second_click_s:.1f} s"
+    )
 
 
 def test_readme_recipe_make_hub_serves_the_link_and_ctrl_c_stops_everything(tmp_path):
-    block = (ROOT / "README.md").read_text().split("**Try a hub on your laptop**")[1].split("\n- **")[0]
+    block = (
+        (ROOT / "README.md").read_text().split("**Try a hub on your laptop**")[1].split("\n- **")[0]
+    )
     commands = re.findall(r"```bash\n(.*?)```", block, flags=re.S)
     assert [c.split("#")[0].strip() for c in commands] == ["make hub"]
     port = local_hub.free_port()
-    make = subprocess.Popen(["make", "--no-print-directory", "hub", f"HUB_PORT={port}"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "hub", f"HUB_PORT={port}"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines = []
     try:
-        for line in make.stdout:                   # up to the link, or make's end
+        for line in make.stdout:  # up to the link, or make's end
             lines.append(line)
             if "/hub/user-redirect/git-pull?" in line:
                 break
@@ -171,10 +196,10 @@ def test_readme_recipe_make_hub_serves_the_link_and_ctrl_c_stops_everything(tmp_
         assert link.startswith(f"http://127.0.0.1:{port}/hub/user-redirect/git-pull?"), printed
         work = Path(re.search(r"Students' homes in (\S+)/homes", printed).group(1))
         hub_pid = int((work / "jupyterhub.pid").read_text())
-        with urllib.request.urlopen(link, timeout=30) as response:     # not logged in: the login page
+        with urllib.request.urlopen(link, timeout=30) as response:  # not logged in: the login page
             assert response.status == 200 and "/hub/login" in response.url
     finally:
-        os.killpg(make.pid, signal.SIGINT)        # Ctrl-C in the terminal
+        os.killpg(make.pid, signal.SIGINT)  # Ctrl-C in the terminal
         make.wait(timeout=90)
     deadline = time.monotonic() + 60
     while (psutil.pid_exists(hub_pid) or work.exists()) and time.monotonic() < deadline:

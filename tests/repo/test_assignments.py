@@ -6,6 +6,7 @@ every assignment and autogrades two students: one with the right answers, comput
 exercise's problem data as tests/test_exercises.py does, who gets full marks, and one with wrong
 answers, who gets zero and sees gradlib's feedback in the autograded notebook.
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,8 +42,11 @@ BY_LESSON = assignments.exercises_by_lesson()
 def lesson_stub(lesson: nav.Lesson, id: str) -> str:
     """The stub line(s) of the lesson's own cell for exercise id (all but its check line)."""
     check = f'gl.exercise("{id}").check(answer)'
-    cells = [nav.cell_text(c).rstrip() for c in nav.read_notebook(lesson.path)["cells"]
-             if c["cell_type"] == "code"]
+    cells = [
+        nav.cell_text(c).rstrip()
+        for c in nav.read_notebook(lesson.path)["cells"]
+        if c["cell_type"] == "code"
+    ]
     [cell] = [c for c in cells if c.endswith(check)]
     return cell.rsplit("\n", 1)[0]
 
@@ -64,22 +68,25 @@ def flags(cell, keys=("solution", "grade", "locked", "points")) -> dict:
 
 def test_every_exercise_is_in_its_lessons_assignment_in_order(course):
     written = sorted(p.relative_to(course).as_posix() for p in course.glob("source/*/*.ipynb"))
-    assert written == [f"source/{LESSONS[n].path.stem}/{LESSONS[n].file}"
-                       for n in sorted(BY_LESSON)]
+    assert written == [
+        f"source/{LESSONS[n].path.stem}/{LESSONS[n].file}" for n in sorted(BY_LESSON)
+    ]
     assert sorted(ex.id for exercises in BY_LESSON.values() for ex in exercises) == sorted(REGISTRY)
     for number, exercises in BY_LESSON.items():
         lesson = LESSONS[number]
         cells = cells_by_id(course / "source" / lesson.path.stem / lesson.file)
         keys = [ex.id.replace(".", "_") for ex in exercises]
         assert list(cells) == ["title", "setup"] + [
-            f"{kind}_{key}" for key in keys for kind in ("statement", "answer", "check")]
+            f"{kind}_{key}" for key in keys for kind in ("statement", "answer", "check")
+        ]
         title = cells["title"].source
         assert title.startswith(f"# Exercises of lesson {lesson.heading}\n")
         n = len(exercises)
         assert f"{n} exercises, 2 points each, {2 * n} in all." in title
         for ex, key in zip(exercises, keys, strict=True):
-            statement, answer, check = (cells[f"{kind}_{key}"]
-                                        for kind in ("statement", "answer", "check"))
+            statement, answer, check = (
+                cells[f"{kind}_{key}"] for kind in ("statement", "answer", "check")
+            )
             assert statement.source == f"**Exercise {ex.id}.** {ex.statement}"
             stub = lesson_stub(lesson, ex.id)
             assert stub.startswith("answer = None")
@@ -87,7 +94,9 @@ def test_every_exercise_is_in_its_lessons_assignment_in_order(course):
             assert answer.source.endswith("\n### END SOLUTION")
             assert check.source.splitlines()[1:] == [
                 f'feedback = gl.exercise("{ex.id}").check(answer)',
-                "assert feedback, str(feedback)", "feedback"]
+                "assert feedback, str(feedback)",
+                "feedback",
+            ]
             assert flags(statement) == {"solution": False, "grade": False, "locked": True}
             assert flags(answer) == {"solution": True, "grade": False, "locked": False}
             assert flags(check) == {"solution": False, "grade": True, "locked": True, "points": 2}
@@ -100,15 +109,17 @@ def test_an_exercise_without_its_cell_in_the_lesson_is_named(tmp_path):
     for other in LESSONS.values():
         nb = nav.read_notebook(other.path)
         if other is lesson:
-            nb["cells"] = [c for c in nb["cells"]
-                           if f'gl.exercise("{first}").check' not in nav.cell_text(c)]
+            nb["cells"] = [
+                c for c in nb["cells"] if f'gl.exercise("{first}").check' not in nav.cell_text(c)
+            ]
         (tmp_path / "notebooks" / other.file).write_text(nav.dump_notebook(nb))
     with pytest.raises(assignments.AssignmentError) as error:
         assignments.write(tmp_path, tmp_path / "out")
     assert str(error.value) == (
         f"notebooks/{lesson.file}: no exercise cell for {first}; each exercise's cell is its "
         "stub line(s), e.g. 'answer = None  # ...', then the line "
-        f'gl.exercise("{first}").check(answer).')
+        f'gl.exercise("{first}").check(answer).'
+    )
     assert assignments.main(["--root", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
 
 
@@ -124,8 +135,9 @@ def right_answer(ex):
     """Computed from the exercise's problem data with plain SymPy (tests/test_exercises.py); for
     a code exercise, its reference function."""
     if ex.kind == "code":
-        return Source(f"__import__('gradlib.exercises').exercises.resolve("
-                      f"{ex.problem['reference']!r})")
+        return Source(
+            f"__import__('gradlib.exercises').exercises.resolve({ex.problem['reference']!r})"
+        )
     right = independent_answer(ex)
     return tuple(int(s) for s in right) if isinstance(right, tuple) else right.tolist()
 
@@ -144,8 +156,9 @@ def wrong_answer(ex):
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     # PATH as in an activated venv: nbgrader runs `alembic` to set up its database.
     env = dict(os.environ, PATH=f"{TEACH_BIN}{os.pathsep}{os.environ['PATH']}")
-    done = subprocess.run([str(TEACH_BIN / "nbgrader"), *args], cwd=course, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(TEACH_BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     return done
 
@@ -166,8 +179,9 @@ def submit(course: Path, student: str, name: str, answer_of) -> None:
 
 @pytest.fixture(scope="module")
 def teach_env():
-    made = subprocess.run(["make", "--no-print-directory", "teach-env"], cwd=ROOT,
-                          capture_output=True, text=True)
+    made = subprocess.run(
+        ["make", "--no-print-directory", "teach-env"], cwd=ROOT, capture_output=True, text=True
+    )
     assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
     return TEACH_BIN
 
@@ -182,18 +196,29 @@ def readme_grading_commands() -> list[str]:
 
 def test_readme_grading_commands_start_with_the_make_target():
     assert readme_grading_commands()[:3] == [
-        "make assignments", "source .venv-teach/bin/activate", "cd assignments"]
-    dry = subprocess.run(["make", "--no-print-directory", "-n", "assignments"], cwd=ROOT,
-                         capture_output=True, text=True).stdout
+        "make assignments",
+        "source .venv-teach/bin/activate",
+        "cd assignments",
+    ]
+    dry = subprocess.run(
+        ["make", "--no-print-directory", "-n", "assignments"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert dry.strip().splitlines()[-1] == ".venv-teach/bin/python scripts/assignments.py"
 
 
-def test_nbgrader_gives_right_answers_full_marks_and_wrong_ones_zero_with_feedback(course,
-                                                                                   teach_env):
+def test_nbgrader_gives_right_answers_full_marks_and_wrong_ones_zero_with_feedback(
+    course, teach_env
+):
     """The README's nbgrader commands, run in a course folder with two students."""
     release, autograde, export = (shlex.split(c) for c in readme_grading_commands()[3:])
     assert (release[:2], autograde[:2], export[:2]) == (
-        ["nbgrader", "generate_assignment"], ["nbgrader", "autograde"], ["nbgrader", "export"])
+        ["nbgrader", "generate_assignment"],
+        ["nbgrader", "autograde"],
+        ["nbgrader", "export"],
+    )
     started = time.monotonic()
     names = {n: LESSONS[n].path.stem for n in sorted(BY_LESSON)}
     nbgrader(course, *release[1:])
@@ -207,25 +232,36 @@ def test_nbgrader_gives_right_answers_full_marks_and_wrong_ones_zero_with_feedba
     nbgrader(course, *autograde[1:])
     nbgrader(course, *export[1:])
     with open(course / export[-1], newline="") as f:
-        scores = {(r["assignment"], r["student_id"]): (float(r["score"]), float(r["max_score"]))
-                  for r in csv.DictReader(f)}
+        scores = {
+            (r["assignment"], r["student_id"]): (float(r["score"]), float(r["max_score"]))
+            for r in csv.DictReader(f)
+        }
     full = {n: 2.0 * len(BY_LESSON[n]) for n in names}
-    assert scores == {**{(name, "right"): (full[n], full[n]) for n, name in names.items()},
-                      **{(name, "wrong"): (0.0, full[n]) for n, name in names.items()}}
+    assert scores == {
+        **{(name, "right"): (full[n], full[n]) for n, name in names.items()},
+        **{(name, "wrong"): (0.0, full[n]) for n, name in names.items()},
+    }
 
     for number, name in names.items():
-        graded = {student: cells_by_id(course / "autograded" / student / name / f"{name}.ipynb")
-                  for student in ("right", "wrong")}
+        graded = {
+            student: cells_by_id(course / "autograded" / student / name / f"{name}.ipynb")
+            for student in ("right", "wrong")
+        }
         for ex in BY_LESSON[number]:
             key = f"check_{ex.id.replace('.', '_')}"
             assert [o.output_type for o in graded["right"][key].outputs] == ["execute_result"]
             [error] = graded["wrong"][key].outputs
             feedback = ex.check(wrong_answer(ex))
             assert not feedback
-            assert (error.output_type, error.ename, error.evalue) == \
-                ("error", "AssertionError", str(feedback))
-    print(f"nbgrader: {len(names)} assignments released and autograded for 2 students in "
-          f"{time.monotonic() - started:.0f} s")
+            assert (error.output_type, error.ename, error.evalue) == (
+                "error",
+                "AssertionError",
+                str(feedback),
+            )
+    print(
+        f"nbgrader: {len(names)} assignments released and autograded for 2 students in "
+        f"{time.monotonic() - started:.0f} s"
+    )
 
 
 def test_without_the_course_setting_nbgrader_adds_its_own_stub(course, teach_env, tmp_path):
@@ -236,4 +272,5 @@ def test_without_the_course_setting_nbgrader_adds_its_own_stub(course, teach_env
     nbgrader(tmp_path, "generate_assignment", name)
     cells = cells_by_id(tmp_path / "release" / name / f"{name}.ipynb")
     assert cells[f"answer_{ex.id.replace('.', '_')}"].source == (
-        f"{lesson_stub(lesson, ex.id)}\n# YOUR CODE HERE\nraise NotImplementedError()")
+        f"{lesson_stub(lesson, ex.id)}\n# YOUR CODE HERE\nraise NotImplementedError()"
+    )

@@ -1,4 +1,5 @@
 """The README's `make lab` starts JupyterLab serving the first lesson (on a port and token we choose)."""
+
 import json
 import os
 import secrets
@@ -48,13 +49,24 @@ def test_make_lab_serves_the_first_lesson(tmp_path):
     lesson = f"notebooks/{first[0].name}"
     port, token = free_port(), secrets.token_hex(16)
     # -o: the suite already runs inside .venv; never rebuild it under the running tests.
-    command = ["make", "-o", ".venv/.installed", "lab", f"PORT={port}",
-               f"LAB_ARGS=--no-browser --IdentityProvider.token={token}"]
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    command = [
+        "make",
+        "-o",
+        ".venv/.installed",
+        "lab",
+        f"PORT={port}",
+        f"LAB_ARGS=--no-browser --IdentityProvider.token={token}",
+    ]
+    env = dict(
+        os.environ,
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+    )
     log = open(tmp_path / "lab.log", "w+")
     # its own process group: make, jupyter and the kernels it may start all go at the end
-    lab = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    lab = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline, status = time.monotonic() + 60, None
@@ -69,7 +81,9 @@ def test_make_lab_serves_the_first_lesson(tmp_path):
         log.seek(0)
         # the log without our polling requests; it says which folder is served
         lines = "".join(line for line in log if "/api/contents/" not in line)
-        assert status == 200, f"no 200 for /api/contents/{lesson} within 60 s (last: {status}); log:\n{lines[-3000:]}"
+        assert status == 200, (
+            f"no 200 for /api/contents/{lesson} within 60 s (last: {status}); log:\n{lines[-3000:]}"
+        )
         model = json.loads(body)
         assert (model["path"], model["type"]) == (lesson, "notebook")
         assert model["content"]["nbformat"] == 4 and model["content"]["cells"]

@@ -1,6 +1,7 @@
 """The course's JupyterLab settings defaults (binder/overrides.json) name real settings with valid
 values, and every launch path installs them: make lab, Binder's postBuild (and so the hub image).
 The browser tests (tests/browser/test_reopen.py) show what they do in a running JupyterLab."""
+
 import json
 import subprocess
 import sys
@@ -32,8 +33,10 @@ def schema_of(plugin: str) -> dict:
 def test_the_defaults_are_widget_state_and_no_news():
     assert OVERRIDES == {
         "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
-        "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False,
-                                                        "fetchNews": "false"},
+        "@jupyterlab/apputils-extension:notification": {
+            "checkForUpdates": False,
+            "fetchNews": "false",
+        },
     }
 
 
@@ -47,7 +50,7 @@ def test_each_default_is_valid_for_its_plugin_schema(plugin):
 def test_a_wrong_value_would_be_caught():
     schema = schema_of("@jupyterlab/apputils-extension:notification")
     with pytest.raises(jsonschema.ValidationError, match="False is not of type 'string'"):
-        jsonschema.validate({"fetchNews": False}, schema)   # JupyterLab wants the string "false"
+        jsonschema.validate({"fetchNews": False}, schema)  # JupyterLab wants the string "false"
 
 
 def test_install_puts_the_file_beside_any_overrides_json(tmp_path):

@@ -3,6 +3,7 @@
 Outputs are compared with a fresh run by nbval (pyproject's addopts); this file checks what nbval
 does not: how the files were stored. Regenerate them with ``python scripts/run_lessons.py``.
 """
+
 import json
 import re
 from pathlib import Path
@@ -62,26 +63,36 @@ def test_valid_notebook_of_python3(lesson):
 
 def test_executed_in_order_once(lesson):
     counts = [c.execution_count for c in code_cells(read(lesson))]
-    assert counts == list(range(1, len(counts) + 1)), "run: python scripts/run_lessons.py " + lesson.name
+    assert counts == list(range(1, len(counts) + 1)), (
+        "run: python scripts/run_lessons.py " + lesson.name
+    )
 
 
 def test_no_errors_or_warnings_stored(lesson):
     for i, cell in enumerate(code_cells(read(lesson))):
         for out in cell.outputs:
-            assert out.output_type != "error", f"code cell {i}: {out.get('ename')}: {out.get('evalue')}"
-            assert not (out.output_type == "stream" and out.name == "stderr"), f"code cell {i}: {out.text[:200]}"
+            assert out.output_type != "error", (
+                f"code cell {i}: {out.get('ename')}: {out.get('evalue')}"
+            )
+            assert not (out.output_type == "stream" and out.name == "stderr"), (
+                f"code cell {i}: {out.text[:200]}"
+            )
             assert "Error displaying widget" not in json.dumps(out), f"code cell {i}"
 
 
 def test_no_machine_paths_and_no_widget_state(lesson):
     nb = read(lesson)
-    assert set(nb.metadata) <= {"kernelspec", "language_info"}, "clean metadata: run scripts/run_lessons.py"
+    assert set(nb.metadata) <= {"kernelspec", "language_info"}, (
+        "clean metadata: run scripts/run_lessons.py"
+    )
     assert all(not set(c.metadata) - {"tags"} for c in nb.cells), "cell metadata other than tags"
     stored = json.dumps([nb.metadata] + [[c.metadata, c.get("outputs", [])] for c in nb.cells])
     assert MACHINE_PATH.search(stored) is None, MACHINE_PATH.search(stored)
     for cell in code_cells(nb):
         for out in cell.outputs:
-            assert WIDGET_VIEW not in out.get("data", {}), "stored widget view: run scripts/run_lessons.py"
+            assert WIDGET_VIEW not in out.get("data", {}), (
+                "stored widget view: run scripts/run_lessons.py"
+            )
 
 
 def test_navigation_and_title_cells(lesson):
@@ -91,13 +102,18 @@ def test_navigation_and_title_cells(lesson):
     assert title.cell_type == "markdown"
     first, *rest = title.source.splitlines()
     assert re.fullmatch(rf"# {number(lesson)}\. \S.*", first), first
-    assert len(rest) == 1 and rest[0].startswith("*") and rest[0].endswith("*"), "one-line italic summary"
+    assert len(rest) == 1 and rest[0].startswith("*") and rest[0].endswith("*"), (
+        "one-line italic summary"
+    )
 
 
 def widget_cells(nb):
     """Cells whose output is a gradlib widget: stored as the PNG of its start state, with alt text."""
-    return [c for c in code_cells(nb)
-            if any("widget" in o.get("metadata", {}).get("gradlib", {}) for o in c.outputs)]
+    return [
+        c
+        for c in code_cells(nb)
+        if any("widget" in o.get("metadata", {}).get("gradlib", {}) for o in c.outputs)
+    ]
 
 
 def test_every_stored_picture_has_alt_text(lesson):
@@ -107,7 +123,9 @@ def test_every_stored_picture_has_alt_text(lesson):
                 alt = out.get("metadata", {}).get("image/png", {}).get("alt", "")
                 assert len(alt) > 40, f"code cell {i}: a PNG without a sentence of alt text"
     for cell in widget_cells(read(lesson)):
-        assert any("image/png" in o.get("data", {}) for o in cell.outputs), "widget cell without its start picture"
+        assert any("image/png" in o.get("data", {}) for o in cell.outputs), (
+            "widget cell without its start picture"
+        )
 
 
 def exercise_checks(nb):
@@ -133,7 +151,9 @@ def test_start_here():
     path = NOTEBOOKS / "00_start_here.ipynb"
     nb = read(path)
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    card = next(c.source for c in nb.cells if c.cell_type == "markdown" and "convention card" in c.source)
+    card = next(
+        c.source for c in nb.cells if c.cell_type == "markdown" and "convention card" in c.source
+    )
     for shape in ["$(1, n)$", "$(m, 1)$", "$(m, n)$", "$(k, m)\\,(m, n) = (k, n)$"]:
         assert shape in card
     parts = sections(nb)

@@ -3,6 +3,7 @@
 Generation runs on fake lessons in a temporary copy, with a made-up repository address;
 the last tests check the real repository.
 """
+
 import re
 import subprocess
 import sys
@@ -31,17 +32,25 @@ old list
 Text after.
 """
 BINDER = "https://mybinder.org/v2/gh/someone/course-x/spring?urlpath=lab/tree/notebooks/"
-HUB_LINK = ("https://YOUR-HUB/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fsomeone%2Fcourse-x"
-            "&targetpath=course-x&urlpath=lab%2Ftree%2Fcourse-x%2Fnotebooks%2F{}&branch=spring")
+HUB_LINK = (
+    "https://YOUR-HUB/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fsomeone%2Fcourse-x"
+    "&targetpath=course-x&urlpath=lab%2Ftree%2Fcourse-x%2Fnotebooks%2F{}&branch=spring"
+)
 BADGE = "https://mybinder.org/badge_logo.svg"
 
 
 def lesson(i: int) -> nbformat.NotebookNode:
     cells = [new_markdown_cell(f"# {i}. {TITLES[i]}\n\n*Summary {i}, naïve: (1 × n).*\n\n- a goal")]
     if i == 0:
-        cells.append(new_markdown_cell("## The lessons\n\n<!-- index:start -->\n<!-- index:end -->\n\nThen."))
-    cells.append(new_code_cell("print('ü')", outputs=[new_output("stream", name="stdout", text="ü\n")]))
-    return new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+        cells.append(
+            new_markdown_cell("## The lessons\n\n<!-- index:start -->\n<!-- index:end -->\n\nThen.")
+        )
+    cells.append(
+        new_code_cell("print('ü')", outputs=[new_output("stream", name="stdout", text="ü\n")])
+    )
+    return new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    )
 
 
 @pytest.fixture
@@ -62,8 +71,10 @@ def read(repo: Path, i: int) -> nbformat.NotebookNode:
 
 def test_writes_navigation_cells_with_neighbours_and_launch_links(repo):
     assert nav.main(["--root", str(repo)]) == 0
-    launch = "[![Open in Binder]({badge})]({binder}{file}) or [open on your course JupyterHub]({hub}) " \
-             "(teachers: replace `YOUR-HUB` in that link with your JupyterHub's address)."
+    launch = (
+        "[![Open in Binder]({badge})]({binder}{file}) or [open on your course JupyterHub]({hub}) "
+        "(teachers: replace `YOUR-HUB` in that link with your JupyterHub's address)."
+    )
     expected = [
         "[Index](00_start_here.ipynb) | [1. The gradient as a row →](01_gradient_row.ipynb)",
         "[← 0. Start here](00_start_here.ipynb) | [Index](00_start_here.ipynb) | "
@@ -73,24 +84,38 @@ def test_writes_navigation_cells_with_neighbours_and_launch_links(repo):
     for i, line in enumerate(expected):
         first = read(repo, i).cells[0]
         assert first.cell_type == "markdown"
-        assert first.source == "\n".join([
-            "<!-- nav -->", line, "",
-            launch.format(badge=BADGE, binder=BINDER, file=FILES[i], hub=HUB_LINK.format(FILES[i])),
-        ])
+        assert first.source == "\n".join(
+            [
+                "<!-- nav -->",
+                line,
+                "",
+                launch.format(
+                    badge=BADGE, binder=BINDER, file=FILES[i], hub=HUB_LINK.format(FILES[i])
+                ),
+            ]
+        )
 
 
 def test_hub_link_is_url_encoded_and_decodes_to_the_clone_and_the_lesson(repo):
     link = nav.hub_url("03_jacobian.ipynb")
     assert link == HUB_LINK.format("03_jacobian.ipynb")
     query = parse_qs(urlsplit(link).query)
-    assert query == {"repo": ["https://github.com/someone/course-x"], "targetpath": ["course-x"],
-                     "urlpath": ["lab/tree/course-x/notebooks/03_jacobian.ipynb"], "branch": ["spring"]}
+    assert query == {
+        "repo": ["https://github.com/someone/course-x"],
+        "targetpath": ["course-x"],
+        "urlpath": ["lab/tree/course-x/notebooks/03_jacobian.ipynb"],
+        "branch": ["spring"],
+    }
 
 
 def test_hub_link_to_a_repository_ending_in_git_still_opens_the_clone(repo):
     # nbgitpuller names the clone after the address's last part ("course-x.git") unless targetpath
     # says otherwise; urlpath opens course-x/: both must name the same folder.
-    link = nav.hub_url("03_jacobian.ipynb", hub="http://127.0.0.1:8000", repo_url="git://127.0.0.1:9418/course-x.git")
+    link = nav.hub_url(
+        "03_jacobian.ipynb",
+        hub="http://127.0.0.1:8000",
+        repo_url="git://127.0.0.1:9418/course-x.git",
+    )
     assert link.startswith("http://127.0.0.1:8000/hub/user-redirect/git-pull?")
     query = parse_qs(urlsplit(link).query)
     assert query["repo"] == ["git://127.0.0.1:9418/course-x.git"]
@@ -109,18 +134,30 @@ def test_a_real_hub_drops_the_placeholder_sentence(repo, monkeypatch):
 def test_index_in_lesson_0_and_readme_list_in_lesson_order(repo):
     assert nav.main(["--root", str(repo)]) == 0
     index = read(repo, 0).cells[2].source
-    assert index == "\n".join([
-        "## The lessons", "", "<!-- index:start -->",
-        "- [0. Start here](00_start_here.ipynb): *Summary 0, naïve: (1 × n).*",
-        "- [1. The gradient as a row](01_gradient_row.ipynb): *Summary 1, naïve: (1 × n).*",
-        "- [2. The derivative of a curve: a column](02_curve_column.ipynb): *Summary 2, naïve: (1 × n).*",
-        "<!-- index:end -->", "", "Then.",
-    ])
+    assert index == "\n".join(
+        [
+            "## The lessons",
+            "",
+            "<!-- index:start -->",
+            "- [0. Start here](00_start_here.ipynb): *Summary 0, naïve: (1 × n).*",
+            "- [1. The gradient as a row](01_gradient_row.ipynb): *Summary 1, naïve: (1 × n).*",
+            "- [2. The derivative of a curve: a column](02_curve_column.ipynb): *Summary 2, naïve: "
+            "(1 × n).*",
+            "<!-- index:end -->",
+            "",
+            "Then.",
+        ]
+    )
     readme = (repo / "README.md").read_text()
-    lines = [f"- [{i}. {TITLES[i]}](notebooks/{FILES[i]}): *Summary {i}, naïve: (1 × n).* "
-             f"[![Binder]({BADGE})]({BINDER}{FILES[i]})" for i in range(3)]
+    lines = [
+        f"- [{i}. {TITLES[i]}](notebooks/{FILES[i]}): *Summary {i}, naïve: (1 × n).* "
+        f"[![Binder]({BADGE})]({BINDER}{FILES[i]})"
+        for i in range(3)
+    ]
     assert readme == README.replace("old list", "\n".join(lines)).replace(
-        "<!-- badge:start -->\n", f"<!-- badge:start -->\n[![Binder]({BADGE})]({BINDER}00_start_here.ipynb)\n")
+        "<!-- badge:start -->\n",
+        f"<!-- badge:start -->\n[![Binder]({BADGE})]({BINDER}00_start_here.ipynb)\n",
+    )
 
 
 def test_rest_of_each_notebook_is_kept_and_stays_in_nbformat_layout(repo):
@@ -132,10 +169,12 @@ def test_rest_of_each_notebook_is_kept_and_stays_in_nbformat_layout(repo):
         nbformat.validate(after)
         assert after.cells[0].id == "nav"
         # every cell but the navigation cell and lesson 0's index cell is as it was
-        assert [c for c in after.cells[1:] if "index:start" not in c.source] == \
-            [c for c in before[i].cells if "index:start" not in c.source]
+        assert [c for c in after.cells[1:] if "index:start" not in c.source] == [
+            c for c in before[i].cells if "index:start" not in c.source
+        ]
         assert after.metadata == before[i].metadata
-        # nbformat (JupyterLab, run_lessons.py) writes exactly these bytes back: no fight over layout
+        # nbformat (JupyterLab, run_lessons.py) writes exactly these bytes back: no fight over
+        # layout
         assert path.read_text(encoding="utf-8") == nbformat.writes(after) + "\n"
 
 
@@ -159,24 +198,43 @@ def test_check_names_every_stale_file_and_writes_nothing(repo, capsys):
     assert nav.main(["--root", str(repo), "--check"]) == 1
     stale = sorted(line.split(" (")[0] for line in capsys.readouterr().err.splitlines())
     # lesson 1's title shows in its neighbours' navigation, the index and the README
-    assert stale == ["stale: README.md", "stale: notebooks/00_start_here.ipynb", "stale: notebooks/02_curve_column.ipynb"]
+    assert stale == [
+        "stale: README.md",
+        "stale: notebooks/00_start_here.ipynb",
+        "stale: notebooks/02_curve_column.ipynb",
+    ]
     assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == files
 
 
 def test_check_flags_a_lesson_without_navigation_cell(repo, capsys):
     assert nav.main(["--root", str(repo), "--check"]) == 1
     err = capsys.readouterr().err
-    assert "stale: notebooks/01_gradient_row.ipynb (missing navigation cell); run `python scripts/nav.py`" in err
+    assert (
+        "stale: notebooks/01_gradient_row.ipynb (missing navigation cell); run `python "
+        "scripts/nav.py`" in err
+    )
 
 
-@pytest.mark.parametrize("title, message", [
-    ("## Gradients\n\nSummary.", "notebooks/01_gradient_row.ipynb: cell 1 must be a markdown cell with the title "
-                                 "'# 1. Title' and then a one-line summary; it starts with '## Gradients'."),
-    ("# 1. Gradients", "notebooks/01_gradient_row.ipynb: cell 1 must be a markdown cell with the title "
-                       "'# 1. Title' and then a one-line summary; it starts with '# 1. Gradients'."),
-    ("# 4. Gradients\n*Summary.*", "notebooks/01_gradient_row.ipynb: the title says lesson 4, the file name says 1; "
-                                   "make them agree."),
-])
+@pytest.mark.parametrize(
+    "title, message",
+    [
+        (
+            "## Gradients\n\nSummary.",
+            "notebooks/01_gradient_row.ipynb: cell 1 must be a markdown cell with the title "
+            "'# 1. Title' and then a one-line summary; it starts with '## Gradients'.",
+        ),
+        (
+            "# 1. Gradients",
+            "notebooks/01_gradient_row.ipynb: cell 1 must be a markdown cell with the title "
+            "'# 1. Title' and then a one-line summary; it starts with '# 1. Gradients'.",
+        ),
+        (
+            "# 4. Gradients\n*Summary.*",
+            "notebooks/01_gradient_row.ipynb: the title says lesson 4, the file name says 1; "
+            "make them agree.",
+        ),
+    ],
+)
 def test_malformed_title_cell_is_explained(repo, capsys, title, message):
     nb = read(repo, 1)
     nb.cells[0].source = title
@@ -189,13 +247,16 @@ def test_missing_readme_markers_are_explained(repo, capsys):
     (repo / "README.md").write_text("# Lessons\n")
     assert nav.main(["--root", str(repo)]) == 2
     assert capsys.readouterr().err == (
-        "nav.py: error: README.md: expected the markers <!-- lessons:start --> and <!-- lessons:end --> once each, "
+        "nav.py: error: README.md: expected the markers <!-- lessons:start --> and <!-- "
+        "lessons:end --> once each, "
         "in that order (found 0 and 0); put them around the place for the lessons.\n"
     )
 
 
 def test_real_repository_navigation_is_up_to_date():
-    out = subprocess.run([sys.executable, ROOT / "scripts" / "nav.py", "--check"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, ROOT / "scripts" / "nav.py", "--check"], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -205,7 +266,11 @@ def test_repository_address_is_written_only_by_nav():
     texts = {"README.md": generated.sub("", (ROOT / "README.md").read_text())}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         cells = nbformat.read(path, as_version=4).cells
-        texts[path.name] = "\n".join(generated.sub("", c.source) for c in cells if not c.source.startswith("<!-- nav -->"))
+        texts[path.name] = "\n".join(
+            generated.sub("", c.source) for c in cells if not c.source.startswith("<!-- nav -->")
+        )
     for name, text in texts.items():
         for address in (nav.REPO, "mybinder.org/v2/", "git-pull?"):
-            assert address not in text, f"{name} names {address} by hand; let scripts/nav.py write it"
+            assert address not in text, (
+                f"{name} names {address} by hand; let scripts/nav.py write it"
+            )

@@ -1,4 +1,5 @@
 """The README is a promise: its two commands exist, and CI runs the test command it shows."""
+
 import re
 import subprocess
 from pathlib import Path
@@ -10,7 +11,12 @@ def readme_commands():
     text = (ROOT / "README.md").read_text()
     section = text.split("## Two commands", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```bash\n(.*?)```", section, flags=re.S)
-    return [line.split("#")[0].strip() for block in blocks for line in block.splitlines() if line.strip()]
+    return [
+        line.split("#")[0].strip()
+        for block in blocks
+        for line in block.splitlines()
+        if line.strip()
+    ]
 
 
 def test_readme_shows_exactly_two_commands():
@@ -33,7 +39,10 @@ def test_make_knows_both_commands():
 
 
 def test_second_run_reuses_the_environment():
-    # The stamp is newer than the lock files, so `make test` / `make lab` go straight to their command.
-    dry = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=ROOT, capture_output=True, text=True).stdout
+    # The stamp is newer than the lock files, so `make test` / `make lab` go straight to their
+    # command.
+    dry = subprocess.run(
+        ["make", "--no-print-directory", "-n", "test"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
     assert "-m venv" not in dry and "pip install" not in dry, dry
     assert dry.strip().endswith("-m pytest -n 2 --dist loadfile")

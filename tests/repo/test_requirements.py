@@ -4,6 +4,7 @@ The checks live in scripts/check_locks.py (also run by `make lock`); here they r
 real files, and on small broken copies to show that each message names the package and
 both versions.
 """
+
 import shutil
 import sys
 from pathlib import Path
@@ -14,8 +15,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import check_locks  # noqa: E402  (a script, not a package)
 
-FILES = ["requirements.in", "requirements.txt", "requirements-dev.in", "requirements-dev.txt",
-         "requirements-hub.in", "requirements-hub.txt", "binder/requirements.txt"]
+FILES = [
+    "requirements.in",
+    "requirements.txt",
+    "requirements-dev.in",
+    "requirements-dev.txt",
+    "requirements-hub.in",
+    "requirements-hub.txt",
+    "binder/requirements.txt",
+]
 
 
 def test_real_locks_follow_the_policy():
@@ -24,7 +32,9 @@ def test_real_locks_follow_the_policy():
 
 def test_binder_lock_is_generated_from_the_lesson_lock():
     binder = (ROOT / "binder" / "requirements.txt").read_text()
-    assert binder == check_locks.binder_lock_text(ROOT), "run: python scripts/check_locks.py --write-binder"
+    assert binder == check_locks.binder_lock_text(ROOT), (
+        "run: python scripts/check_locks.py --write-binder"
+    )
 
 
 @pytest.fixture
@@ -53,7 +63,8 @@ def test_pin_outside_the_input_range_is_named(repo):
     edit(repo / "binder" / "requirements.txt", f"numpy=={numpy}\n", "numpy==1.26.4\n")
     dev = pinned(repo / "requirements-dev.txt", "numpy")
     assert check_locks.check(repo) == [
-        "requirements.txt pins numpy==1.26.4, outside requirements.in's range numpy<3,>=2.0; run make lock",
+        "requirements.txt pins numpy==1.26.4, outside requirements.in's range numpy<3,>=2.0; run "
+        "make lock",
         f"requirements-dev.txt pins numpy=={dev} but requirements.txt pins numpy==1.26.4",
     ]
 
@@ -75,37 +86,56 @@ def test_binder_lock_out_of_step_is_named(repo):
     ]
     edit(repo / "binder" / "requirements.txt", "rich==13.0.0\n", "-e .\n")
     line = (repo / "binder" / "requirements.txt").read_text().splitlines().index("-e .") + 1
-    assert f"binder/requirements.txt:{line}: '-e .' is not a pin name==version; locks hold only pins " \
-           "and comments (regenerate with make lock)" in check_locks.check(repo)
+    assert (
+        f"binder/requirements.txt:{line}: '-e .' is not a pin name==version; locks hold only pins "
+        "and comments (regenerate with make lock)" in check_locks.check(repo)
+    )
 
 
 def test_unpinned_input_and_loose_lock_line_are_named(repo):
-    (repo / "requirements-dev.in").write_text((repo / "requirements-dev.in").read_text() + "tomli-w>=1.0\n")
+    (repo / "requirements-dev.in").write_text(
+        (repo / "requirements-dev.in").read_text() + "tomli-w>=1.0\n"
+    )
     edit(repo / "requirements-dev.txt", "\npytest==", "\npytest>=")
     problems = check_locks.check(repo)
-    assert any(p.startswith("requirements-dev.txt:") and "'pytest>=" in p and "is not a pin name==version" in p
-               for p in problems), problems
-    assert "requirements-dev.txt does not pin tomli-w, which requirements-dev.in requires (tomli-w>=1.0); " \
-           "run make lock" in problems
+    assert any(
+        p.startswith("requirements-dev.txt:")
+        and "'pytest>=" in p
+        and "is not a pin name==version" in p
+        for p in problems
+    ), problems
+    assert (
+        "requirements-dev.txt does not pin tomli-w, which requirements-dev.in requires "
+        "(tomli-w>=1.0); "
+        "run make lock" in problems
+    )
 
 
 def test_write_binder_regenerates_the_copy(repo):
     (repo / "binder" / "requirements.txt").write_text("numpy==1.0\n")
     assert check_locks.main(["--root", str(repo)]) == 1
     assert check_locks.main(["--root", str(repo), "--write-binder"]) == 0
-    assert (repo / "binder" / "requirements.txt").read_text() == (ROOT / "binder" / "requirements.txt").read_text()
+    assert (repo / "binder" / "requirements.txt").read_text() == (
+        ROOT / "binder" / "requirements.txt"
+    ).read_text()
 
 
 def test_hub_pin_contradicting_the_lesson_lock_names_both_versions(repo):
     version = pinned(repo / "requirements.txt", "tornado")
     edit(repo / "requirements-hub.txt", f"tornado=={version}", "tornado==6.0")
     assert check_locks.check(repo) == [
-        f"requirements-hub.txt pins tornado==6.0 but requirements.txt pins tornado=={version}"]
+        f"requirements-hub.txt pins tornado==6.0 but requirements.txt pins tornado=={version}"
+    ]
 
 
 def test_hub_lock_keeps_jupyterhub_in_its_range(repo):
-    edit(repo / "requirements-hub.txt", f"jupyterhub=={pinned(repo / 'requirements-hub.txt', 'jupyterhub')}",
-         "jupyterhub==6.0.0")
+    edit(
+        repo / "requirements-hub.txt",
+        f"jupyterhub=={pinned(repo / 'requirements-hub.txt', 'jupyterhub')}",
+        "jupyterhub==6.0.0",
+    )
     assert check_locks.check(repo) == [
-        "requirements-hub.txt pins jupyterhub==6.0.0, outside requirements-hub.in's range jupyterhub<6,>=5.2; "
-        "run make lock"]
+        "requirements-hub.txt pins jupyterhub==6.0.0, outside requirements-hub.in's range "
+        "jupyterhub<6,>=5.2; "
+        "run make lock"
+    ]

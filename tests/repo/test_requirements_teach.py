@@ -2,6 +2,7 @@
 Book 1 and nbgrader, pinned within their ranges, never against the lessons' pins, and never in the
 lessons' own locks. The rules are scripts/check_locks.py's; `make lock-teach` regenerates the lock.
 """
+
 import sys
 from pathlib import Path
 
@@ -21,8 +22,10 @@ def test_teach_lock_pins_its_inputs_and_agrees_with_the_lesson_lock():
     assert problems == []
     assert sorted(r.name for r in inputs) == ["jupyter-book", "nbgrader"]
     assert check_locks.check_ranges(inputs, teach, TEACH_IN, TEACH_LOCK) == []
-    assert check_locks.check_same_pins(teach, lessons, TEACH_LOCK, "requirements.txt",
-                                       exact=False) == []
+    assert (
+        check_locks.check_same_pins(teach, lessons, TEACH_LOCK, "requirements.txt", exact=False)
+        == []
+    )
     # Jupyter Book 2 (mystmd) downloads its theme at build time; the book is built offline.
     assert Version(teach["jupyter-book"]).major == 1
 

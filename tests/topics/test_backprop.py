@@ -1,4 +1,5 @@
 """Lesson 6, backprop: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 from lab_browser import (
@@ -16,6 +17,7 @@ from gradlib.topics import backprop as lesson
 
 # ---- the numbers ----------------------------------------------------------------------
 
+
 def test_forward_and_reverse_accumulation_shapes_and_agreement():
     rng = np.random.default_rng(0)
     Js = [rng.normal(size=s) for s in [(4, 5), (3, 4), (1, 3)]]
@@ -28,13 +30,16 @@ def test_forward_and_reverse_accumulation_shapes_and_agreement():
     np.testing.assert_allclose(rev[-1][1], fwd[-1][1], rtol=1e-12)
 
 
-# ---- lesson 6: from the chain rule to backprop -----------------------------------------------------------
+# ---- lesson 6: from the chain rule to backprop
+# -----------------------------------------------------------
 def test_network_jacobians_and_gradient_match_sympy():
     x = np.array(lesson.NETWORK_X)
     c = lesson.network_chain(x)
     assert c.sizes == [2, 3, 2, 1]
     for name, J, p in zip(lesson.NETWORK, c.jacobians, c.points):
-        np.testing.assert_allclose(J, exact_jacobian(functions.get(name), p), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(
+            J, exact_jacobian(functions.get(name), p), rtol=1e-12, atol=1e-14
+        )
     expected = composed_jacobian(list(lesson.NETWORK), x)
     grad = lesson.reverse_accumulate(c.jacobians)[-1][1]
     assert grad.shape == (1, 2)
@@ -59,17 +64,20 @@ def test_passes_one_per_input_forward_one_per_output_reverse():
 
 def brute_force_cheapest(sizes):
     """Cheapest bracketing of J_L ... J_1 by trying every bracketing (no dynamic programming)."""
-    p = sizes[::-1]     # product order: factor t has shape (p[t], p[t+1])
+    p = sizes[::-1]  # product order: factor t has shape (p[t], p[t+1])
 
     def best(a, b):
         if a == b:
             return 0
         return min(best(a, s) + best(s + 1, b) + p[a] * p[s + 1] * p[b + 1] for s in range(a, b))
+
     return best(0, len(p) - 2)
 
 
-@pytest.mark.parametrize("sizes", [(100, 50, 20, 1), (1, 10, 100, 1000), (5, 1000, 1000, 5),
-                                   (10, 1, 10, 10), (2, 3, 2, 1)])
+@pytest.mark.parametrize(
+    "sizes",
+    [(100, 50, 20, 1), (1, 10, 100, 1000), (5, 1000, 1000, 5), (10, 1, 10, 10), (2, 3, 2, 1)],
+)
 def test_cost_scene_counts_against_brute_force(sizes):
     n, m1, m2, k = sizes
     s = lesson.cost_scene(sizes, step=1)
@@ -78,8 +86,11 @@ def test_cost_scene_counts_against_brute_force(sizes):
     assert s.costs["optimal"] == brute_force_cheapest(list(sizes))
     assert [shape for _, shape in s.steps["forward"]] == [(m1, n), (m2, n), (k, n)]
     assert [shape for _, shape in s.steps["reverse"]] == [(k, m2), (k, m1), (k, n)]
-    assert s.winner == ("tie" if s.costs["forward"] == s.costs["reverse"] else
-                        min(("forward", "reverse"), key=lambda o: s.costs[o]))
+    assert s.winner == (
+        "tie"
+        if s.costs["forward"] == s.costs["reverse"]
+        else min(("forward", "reverse"), key=lambda o: s.costs[o])
+    )
 
 
 def test_cost_scene_clips_the_step():
@@ -88,11 +99,17 @@ def test_cost_scene_clips_the_step():
 
 # ---- the widget, in the kernel ------------------------------------------------------------
 
-# ---- lesson 6 ------------------------------------------------------------------------------------------------
+
+# ---- lesson 6
+# ------------------------------------------------------------------------------------------------
 def test_cost_sliders_change_the_counts():
     w = lesson.AccumulationCost(sizes=(100, 50, 20, 1))
     s = w.state
-    assert (s["forward"], s["reverse"], s["winner"]) == (50 * 100 * 20 + 20 * 100, 50 * 100 + 20 * 50, "reverse")
+    assert (s["forward"], s["reverse"], s["winner"]) == (
+        50 * 100 * 20 + 20 * 100,
+        50 * 100 + 20 * 50,
+        "reverse",
+    )
     w.k.value = 1000
     w.n.value = 1
     s = w.state
@@ -107,12 +124,13 @@ def test_cost_sliders_change_the_counts():
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
 
+
 @pytest.mark.browser
 def test_lesson_6_accumulation_cost(page, lab):
-    box, = open_and_run(page, lab, "06_backprop.ipynb")
+    (box,) = open_and_run(page, lab, "06_backprop.ipynb")
     assert f"{gl.chain.costs([100, 50, 20, 1])['forward']:,}" in panel_text(box)
     before = image_src(box)
-    box.locator(".noUi-handle").nth(3).focus()          # output k: 1 -> 2
+    box.locator(".noUi-handle").nth(3).focus()  # output k: 1 -> 2
     page.keyboard.press("ArrowRight")
     wait_new_image(page, box, before)
     c = gl.chain.costs([100, 50, 20, 2])

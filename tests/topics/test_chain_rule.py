@@ -1,4 +1,5 @@
 """Lesson 4, the chain rule: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -19,9 +20,14 @@ from gradlib.topics._widget import fmt
 
 # ---- the numbers ----------------------------------------------------------------------
 
-# ---- lesson 4: the chain rule, entry by entry ------------------------------------------------------
-PAIRS = [("linear_map", "neural_layer", [0.5, -0.5]), ("polar_to_cartesian", "paraboloid", [2.0, 0.5]),
-         ("helix", "spherical_to_cartesian", [1.0]), ("softmax", "cross_entropy", [1.0, 2.0, 0.5])]
+# ---- lesson 4: the chain rule, entry by entry
+# ------------------------------------------------------
+PAIRS = [
+    ("linear_map", "neural_layer", [0.5, -0.5]),
+    ("polar_to_cartesian", "paraboloid", [2.0, 0.5]),
+    ("helix", "spherical_to_cartesian", [1.0]),
+    ("softmax", "cross_entropy", [1.0, 2.0, 0.5]),
+]
 
 
 @pytest.mark.parametrize("g1, g2, x", PAIRS)
@@ -34,7 +40,9 @@ def test_chain_scene_every_step_matches_sympy(g1, g2, x):
         assert (s.i, s.j) == divmod(step, n)
         assert len(s.terms) == J_g2.shape[1]
         np.testing.assert_allclose([t.a for t in s.terms], J_g2[s.i], rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(sum(t.product for t in s.terms), expected[s.i, s.j], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            sum(t.product for t in s.terms), expected[s.i, s.j], rtol=1e-10, atol=1e-12
+        )
         np.testing.assert_allclose(s.value, expected[s.i, s.j], rtol=1e-10, atol=1e-12)
         assert s.done.shape == (k, n) and s.done.sum() == step and not s.done[s.i, s.j]
 
@@ -43,8 +51,8 @@ def test_chain_scene_shape_strip_and_formula():
     s = lesson.scene("linear_map", "neural_layer", [0.5, -0.5], step=3)
     assert s.shape_strip == "(2 x 3)(3 x 2) = (2 x 2)"
     assert s.formula_latex.startswith(r"\frac{\partial f_{2}}{\partial x_{2}} = ")
-    assert s.formula_latex.count(r"\frac") == 1 + 2 * 3      # the entry, then 3 terms of 2 factors
-    assert s.terms[0].b_latex == "2" and s.terms[2].b_latex == r"\frac{1}{2}"   # column 1 of A
+    assert s.formula_latex.count(r"\frac") == 1 + 2 * 3  # the entry, then 3 terms of 2 factors
+    assert s.terms[0].b_latex == "2" and s.terms[2].b_latex == r"\frac{1}{2}"  # column 1 of A
 
 
 def test_chain_scene_clips_the_step_and_rejects_pairs_that_do_not_compose():
@@ -58,7 +66,9 @@ def test_chain_pairs_all_compose_and_are_labelled():
     assert len(pairs) == len(set(pairs)) > 50
     for g1, g2 in pairs:
         assert functions.get(g1).n_out == functions.get(g2).n_in
-    assert lesson.pair_label("helix", "neural_layer") == "neural_layer ∘ helix   (R^1 -> R^3 -> R^2)"
+    assert (
+        lesson.pair_label("helix", "neural_layer") == "neural_layer ∘ helix   (R^1 -> R^3 -> R^2)"
+    )
 
 
 def test_jacobian_latex_matches_sympy_in_generic_names():
@@ -70,11 +80,14 @@ def test_jacobian_latex_matches_sympy_in_generic_names():
     assert len(got) == 2 and len(got[0]) == 3
 
 
-@pytest.mark.parametrize("text, n, message", [
-    ("1, x", 2, "is not a list of numbers; type 2 numbers"),
-    ("1, 2, 3", 2, "has 3 numbers; g1 takes 2 inputs"),
-    ("inf, 1", 2, "is not finite"),
-])
+@pytest.mark.parametrize(
+    "text, n, message",
+    [
+        ("1, x", 2, "is not a list of numbers; type 2 numbers"),
+        ("1, 2, 3", 2, "has 3 numbers; g1 takes 2 inputs"),
+        ("inf, 1", 2, "is not finite"),
+    ],
+)
 def test_parse_point_says_what_is_wrong(text, n, message):
     with pytest.raises(GradlibError, match=message):
         lesson.parse_point(text, n)
@@ -95,6 +108,7 @@ def test_direct_check_agrees_with_sympy():
 
 # ---- the widget, in the kernel ------------------------------------------------------------
 
+
 def test_chain_stepper_past_its_picture_limit():
     w = lesson.ChainRuleStepper()
     pairs = [value for _, value in w.pair.options]
@@ -108,10 +122,16 @@ def test_chain_stepper_past_its_picture_limit():
     w.pair.value = (g1, g2)
     x = np.asarray(w.state["x"], dtype=float)
     np.testing.assert_allclose(w.state["J_g1"], exact_jacobian_of(g1, x), rtol=1e-7, atol=1e-9)
-    np.testing.assert_allclose(w.state["J_g2"], exact_jacobian_of(g2, np.atleast_1d(functions.get(g1).f(x))), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        w.state["J_g2"],
+        exact_jacobian_of(g2, np.atleast_1d(functions.get(g1).f(x))),
+        rtol=1e-7,
+        atol=1e-9,
+    )
 
 
-# ---- lesson 4 ------------------------------------------------------------------------------------------
+# ---- lesson 4
+# ------------------------------------------------------------------------------------------
 def test_chain_stepper_next_previous_and_slider_walk_the_entries():
     w = lesson.ChainRuleStepper("linear_map", "neural_layer", x=(0.5, -0.5))
     J = composed_jacobian(["linear_map", "neural_layer"], [0.5, -0.5])
@@ -122,14 +142,18 @@ def test_chain_stepper_next_previous_and_slider_walk_the_entries():
     assert s["entry"] == (0, 1)
     assert s["value"] == pytest.approx(J[0, 1], rel=1e-10)
     assert sum(p for _, _, p in s["terms"]) == pytest.approx(J[0, 1], rel=1e-10)
-    assert s["J_f_shown"][0][0] == pytest.approx(J[0, 0], rel=1e-10) and np.isnan(s["J_f_shown"][0][1])
+    assert s["J_f_shown"][0][0] == pytest.approx(J[0, 0], rel=1e-10) and np.isnan(
+        s["J_f_shown"][0][1]
+    )
     w.prev.click()
-    w.prev.click()                       # stays at the first entry
+    w.prev.click()  # stays at the first entry
     assert w.state["entry"] == (0, 0)
     w.entry.value = 3
     assert w.state["entry"] == (1, 1) and w.state["value"] == pytest.approx(J[1, 1], rel=1e-10)
-    assert "J_f[1, 1]" in w.panel.value and r"\frac{\partial f_{2}}{\partial x_{2}}" in w.formula.value
-    w.next.click()                       # stays at the last entry
+    assert (
+        "J_f[1, 1]" in w.panel.value and r"\frac{\partial f_{2}}{\partial x_{2}}" in w.formula.value
+    )
+    w.next.click()  # stays at the last entry
     assert w.state["entry"] == (1, 1)
 
 
@@ -138,22 +162,23 @@ def test_chain_stepper_pair_and_point_controls():
     w.pair.value = ("polar_to_cartesian", "paraboloid")
     s = w.state
     assert (s["g1"], s["g2"], s["step"]) == ("polar_to_cartesian", "paraboloid", 0)
-    assert s["x"] == [2.0, 0.5236]       # g1's catalogue point (2, pi/6), as typed in the text box
+    assert s["x"] == [2.0, 0.5236]  # g1's catalogue point (2, pi/6), as typed in the text box
     assert w.point.value == "2, 0.5236"
     assert w.entry.max == 1 and s["shape_strip"] == "(1 x 2)(2 x 2) = (1 x 2)"
     w.point.value = "3, 0.25"
     assert w.state["x"] == [3.0, 0.25]
-    assert w.state["value"] == pytest.approx(6.0, rel=1e-12)         # f = r^2, df/dr = 2r
-    w.point.value = "3, oops"                                          # a typo keeps the last good point
+    assert w.state["value"] == pytest.approx(6.0, rel=1e-12)  # f = r^2, df/dr = 2r
+    w.point.value = "3, oops"  # a typo keeps the last good point
     assert w.state["x"] == [3.0, 0.25] and "is not a list of numbers" in w.state["message"]
     assert "is not a list of numbers" in w.panel.value
 
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
 
+
 @pytest.mark.browser
 def test_lesson_4_chain_rule_stepper(page, lab):
-    box, = open_and_run(page, lab, "04_chain_rule.ipynb")
+    (box,) = open_and_run(page, lab, "04_chain_rule.ipynb")
     g1, g2 = gl.functions.get("linear_map"), gl.functions.get("neural_layer")
     J = gl.jacobian(lambda v: g2.f(g1.f(v)), [0.5, -0.5])
     assert f"J_f[0, 0] = sum = {fmt(J[0, 0])}" in panel_text(box)

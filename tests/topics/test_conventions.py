@@ -1,4 +1,5 @@
 """Lesson 7, conventions: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numdifftools as nd
 import numpy as np
 import pytest
@@ -28,12 +29,19 @@ N, M = 3, 2
 X0 = np.array([1.0, 2.0, 0.5])
 
 
-# ---- lesson 7: conventions ----------------------------------------------------------------------------------
+# ---- lesson 7: conventions
+# ----------------------------------------------------------------------------------
 def test_layout_views_transpose_and_reverse_the_product():
     rng = np.random.default_rng(2)
     J_g2, J_g1 = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
-    num, den = lesson.layout_view(J_g2, J_g1, "numerator"), lesson.layout_view(J_g2, J_g1, "denominator")
-    assert [n for n, _ in num.factors] == ["J_g2", "J_g1"] and [n for n, _ in den.factors] == ["J_g1ᵀ", "J_g2ᵀ"]
+    num, den = (
+        lesson.layout_view(J_g2, J_g1, "numerator"),
+        lesson.layout_view(J_g2, J_g1, "denominator"),
+    )
+    assert [n for n, _ in num.factors] == ["J_g2", "J_g1"] and [n for n, _ in den.factors] == [
+        "J_g1ᵀ",
+        "J_g2ᵀ",
+    ]
     np.testing.assert_allclose(num.result, J_g2 @ J_g1, rtol=1e-12)
     np.testing.assert_allclose(den.result, (J_g2 @ J_g1).T, rtol=1e-12)
     assert num.shape_text == "J_g2 (2x3) @ J_g1 (3x4) -> J_f (2x4)"
@@ -87,14 +95,18 @@ CALLS = {
     "derive_by_array(f, xs)": _derive_by_array,
     "nd.Jacobian(f)(x)": lambda vector: nd.Jacobian(_vector if vector else _scalar)(X0).shape,
     "nd.Gradient(f)(x)": lambda vector: nd.Gradient(_scalar)(X0).shape,
-    "scipy.optimize.approx_fprime(x, f)":
-        lambda vector: scipy.optimize.approx_fprime(X0, _vector if vector else _scalar).shape,
-    "scipy.differentiate.jacobian(f, x).df":
-        lambda vector: scipy.differentiate.jacobian(_vector if vector else _scalar, X0).df.shape,
+    "scipy.optimize.approx_fprime(x, f)": lambda vector: (
+        scipy.optimize.approx_fprime(X0, _vector if vector else _scalar).shape
+    ),
+    "scipy.differentiate.jacobian(f, x).df": lambda vector: (
+        scipy.differentiate.jacobian(_vector if vector else _scalar, X0).df.shape
+    ),
 }
 
 
-@pytest.mark.parametrize("row", [r for r in lesson.LIBRARY_SHAPES if r["call"] in CALLS], ids=lambda r: r["call"])
+@pytest.mark.parametrize(
+    "row", [r for r in lesson.LIBRARY_SHAPES if r["call"] in CALLS], ids=lambda r: r["call"]
+)
 def test_library_table_rows_are_what_the_libraries_return(row):
     call = CALLS[row["call"]]
     for column, vector in (("scalar f", False), ("vector f", True)):
@@ -107,12 +119,13 @@ def test_library_table_matrix_column_for_sympy_and_gradlib():
     X = sp.Array(sp.symbols("x0:6")).reshape(2, 3)
     f = sp.Array([X[0, 0] * X[1, 2], sp.sin(X[0, 1])])
     rows = {r["call"]: r["matrix X"] for r in lesson.LIBRARY_SHAPES}
-    assert sp.derive_by_array(f, X).shape == lesson.shape_for(rows["derive_by_array(f, xs)"],
-                                                              n=0, m=2, p=2, q=3)
+    assert sp.derive_by_array(f, X).shape == lesson.shape_for(
+        rows["derive_by_array(f, xs)"], n=0, m=2, p=2, q=3
+    )
     W = np.arange(1.0, 7.0).reshape(2, 3)
     J = gl.jacobian(lambda w: np.array([w[0, 0] * w[1, 2], np.sin(w[0, 1])]), W)
     assert J.shape == lesson.shape_for(rows["gl.jacobian(f, x)"], n=0, m=2, p=2, q=3)
-    G = gl.gradient(lambda w: (w ** 2).sum(), W)
+    G = gl.gradient(lambda w: (w**2).sum(), W)
     assert G.shape == lesson.shape_for(rows["gl.gradient(f, x)"], n=0, m=1, p=2, q=3)
     np.testing.assert_allclose(G[0], 2 * W, rtol=1e-8)
 
@@ -124,18 +137,27 @@ def test_library_table_is_complete_and_renders():
         assert set(r) == set(lesson.LIBRARY_COLUMNS) and r["layout"] in lesson.LAYOUTS
     text = lesson.library_table_markdown()
     assert text.count("\n") == len(lesson.LIBRARY_SHAPES) + 1
-    assert "| JAX | `jax.jacfwd(f)(x), jax.jacrev(f)(x)` | (n,) | (m, n) | (m, p, q) | numerator |" in text
+    assert (
+        "| JAX | `jax.jacfwd(f)(x), jax.jacrev(f)(x)` | (n,) | (m, n) | (m, p, q) | numerator |"
+        in text
+    )
 
 
 def test_every_library_call_with_an_installed_library_is_tested():
     installed = {"gradlib", "SymPy", "numdifftools", "SciPy"}
-    untested = [r["call"] for r in lesson.LIBRARY_SHAPES if r["library"] in installed and r["call"] not in CALLS]
+    untested = [
+        r["call"]
+        for r in lesson.LIBRARY_SHAPES
+        if r["library"] in installed and r["call"] not in CALLS
+    ]
     assert untested == []
 
 
 # ---- the widget, in the kernel ------------------------------------------------------------
 
-# ---- lesson 7 ------------------------------------------------------------------------------------------------
+
+# ---- lesson 7
+# ------------------------------------------------------------------------------------------------
 def test_layout_toggle_transposes_and_reverses():
     w = lesson.LayoutToggle()
     J = composed_jacobian(["linear_map", "square_norm"], [1.0, 2.0])
@@ -145,20 +167,27 @@ def test_layout_toggle_transposes_and_reverses():
     png = w.png
     w.layout_buttons.value = "denominator"
     s = w.state
-    assert s["order"] == ["J_g1ᵀ", "J_g2ᵀ"] and s["shapes"] == [(2, 3), (3, 1)] and s["result_name"] == "∇f"
+    assert (
+        s["order"] == ["J_g1ᵀ", "J_g2ᵀ"]
+        and s["shapes"] == [(2, 3), (3, 1)]
+        and s["result_name"] == "∇f"
+    )
     np.testing.assert_allclose(s["result"], J.T, rtol=1e-12)
     assert w.png != png and r"\frac{\partial y}{\partial x}" in w.formula.value
     w.example.value = "vector output: neural_layer ∘ helix"
     s = w.state
-    np.testing.assert_allclose(s["result"], composed_jacobian(["helix", "neural_layer"], [1.0]).T, rtol=1e-10)
+    np.testing.assert_allclose(
+        s["result"], composed_jacobian(["helix", "neural_layer"], [1.0]).T, rtol=1e-10
+    )
     assert s["shape_text"] == "J_g1ᵀ (1x3) @ J_g2ᵀ (3x2) -> J_fᵀ (1x2)"
 
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
 
+
 @pytest.mark.browser
 def test_lesson_7_layout_toggle(page, lab):
-    box, = open_and_run(page, lab, "07_conventions.ipynb")
+    (box,) = open_and_run(page, lab, "07_conventions.ipynb")
     assert "J_g2 (1x3) @ J_g1 (3x2) -> J_f (1x2)" in panel_text(box)
     before = image_src(box)
     box.locator("button", has_text="denominator").click()

@@ -1,4 +1,5 @@
 """Lesson 2, the curve column: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 from lab_browser import (
@@ -16,13 +17,18 @@ from gradlib.topics._widget import fmt
 
 # ---- the numbers ----------------------------------------------------------------------
 
+
 # ---- curve --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", lesson.names())
 def test_curve_scene_matches_sympy(name):
     s = lesson.scene(name, 1.3, dt=0.2)
     entry = functions.get(name)
     expected = exact_jacobian(entry, [1.3])
-    assert s.derivative.shape == (entry.n_out, 1) and s.dt.shape == (1, 1) and s.step.shape == (entry.n_out, 1)
+    assert (
+        s.derivative.shape == (entry.n_out, 1)
+        and s.dt.shape == (1, 1)
+        and s.step.shape == (entry.n_out, 1)
+    )
     np.testing.assert_allclose(s.derivative_symbolic, expected, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(s.derivative, expected, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(s.step, 0.2 * s.derivative, rtol=1e-14)
@@ -37,11 +43,14 @@ def test_curve_trace_and_ranges():
 
 
 def test_curve_refuses_a_field():
-    with pytest.raises(gl.GradlibError, match="'paraboloid' takes 2 inputs; a curve takes one number t"):
+    with pytest.raises(
+        gl.GradlibError, match="'paraboloid' takes 2 inputs; a curve takes one number t"
+    ):
         lesson.curve("paraboloid")
 
 
 # ---- the widget, in the kernel ------------------------------------------------------------
+
 
 # ---- lesson 2: the curve explorer ---------------------------------------------------------------
 def test_curve_explorer_state_follows_t_and_dt():
@@ -49,7 +58,9 @@ def test_curve_explorer_state_follows_t_and_dt():
     w.t.value, w.dt.value = np.pi / 2, -0.2
     s = w.state
     np.testing.assert_allclose(s["point"], [0.0, 1.0], atol=1e-12)
-    np.testing.assert_allclose(s["derivative"], exact_jacobian_of("circle", [np.pi / 2]), atol=1e-7)   # (-1, 0)
+    np.testing.assert_allclose(
+        s["derivative"], exact_jacobian_of("circle", [np.pi / 2]), atol=1e-7
+    )  # (-1, 0)
     np.testing.assert_allclose(s["step"], [[0.2], [0.0]], atol=1e-7)
     assert s["derivative"].shape == (2, 1) and s["dt"].shape == (1, 1)
     np.testing.assert_allclose(w._artists_now.point.get_xydata(), [[0.0, 1.0]], atol=1e-12)
@@ -67,10 +78,11 @@ def test_curve_explorer_switches_between_2d_and_3d():
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
 
+
 @pytest.mark.browser
 def test_lesson_2_curve_explorer(page, lab):
-    box, = open_and_run(page, lab, "02_curve_column.ipynb")
-    press_right(page, box, 0)       # t: 1.00 -> 1.05
+    (box,) = open_and_run(page, lab, "02_curve_column.ipynb")
+    press_right(page, box, 0)  # t: 1.00 -> 1.05
     D = gl.derivative(gl.functions.get("helix").f, 1.05)
     text = panel_text(box)
     for value in D[:, 0]:

@@ -1,4 +1,5 @@
 """Lesson 1, the gradient row: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 from lab_browser import (
@@ -20,6 +21,7 @@ from gradlib.topics._widget import fmt
 
 # ---- the numbers ----------------------------------------------------------------------
 
+
 # ---- gradient ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", lesson.names())
 def test_gradient_scene_matches_sympy(name):
@@ -34,13 +36,20 @@ def test_gradient_scene_matches_sympy(name):
     np.testing.assert_allclose(s.directional, s.gradient @ d, rtol=1e-14)
     np.testing.assert_allclose(s.linear_change, 0.1 * s.gradient @ d, rtol=1e-14)
     f = functions.get(name).f
-    assert s.true_change[0, 0] == pytest.approx(f(np.array(x) + 0.1 * d[:, 0]) - f(np.array(x)), rel=1e-12)
+    assert s.true_change[0, 0] == pytest.approx(
+        f(np.array(x) + 0.1 * d[:, 0]) - f(np.array(x)), rel=1e-12
+    )
 
 
 def test_true_change_approaches_linear_change_as_h_shrinks():
-    errors = [abs(lesson.scene("ripple", [0.5, 0.3], 60.0, h).true_change[0, 0]
-                  - lesson.scene("ripple", [0.5, 0.3], 60.0, h).linear_change[0, 0]) for h in (0.1, 0.01)]
-    assert errors[1] < errors[0] / 50   # second order: the error drops like h**2
+    errors = [
+        abs(
+            lesson.scene("ripple", [0.5, 0.3], 60.0, h).true_change[0, 0]
+            - lesson.scene("ripple", [0.5, 0.3], 60.0, h).linear_change[0, 0]
+        )
+        for h in (0.1, 0.01)
+    ]
+    assert errors[1] < errors[0] / 50  # second order: the error drops like h**2
 
 
 def test_tangent_segments_lie_on_the_tangent_plane_levels_inside_the_disk():
@@ -61,7 +70,9 @@ def test_flat_point_has_no_tangent_levels():
 
 def test_slice_holds_the_other_variable():
     s = np.array([-1.0, 0.0, 2.0])
-    np.testing.assert_allclose(lesson.slice_along("paraboloid", [1.0, 0.5], 1, s), 1 + (0.5 + s) ** 2)
+    np.testing.assert_allclose(
+        lesson.slice_along("paraboloid", [1.0, 0.5], 1, s), 1 + (0.5 + s) ** 2
+    )
 
 
 def test_grid_and_levels():
@@ -76,7 +87,7 @@ def test_grid_and_levels():
 def test_gradient_step_is_minus_alpha_gradient_transposed(name):
     x, alpha = np.array([0.7, -0.4]), 0.03
     s = lesson.scene(name, x, alpha=alpha)
-    exact = exact_jacobian(functions.get(name), x)                     # (1, 2) by SymPy
+    exact = exact_jacobian(functions.get(name), x)  # (1, 2) by SymPy
     assert s.gradient_step.shape == (2, 1)
     np.testing.assert_allclose(s.gradient_step, -alpha * exact.T, rtol=1e-6, atol=1e-9)
     entry = functions.get(name)
@@ -87,7 +98,7 @@ def test_gradient_step_is_minus_alpha_gradient_transposed(name):
 
 def test_clip_segment_stops_at_the_window_edge():
     box = [[-2.0, 2.0], [-1.0, 3.0]]
-    end, cut = lesson.clip_segment([1.0, 0.0], [3.0, -2.0], box)      # leaves through x = 2
+    end, cut = lesson.clip_segment([1.0, 0.0], [3.0, -2.0], box)  # leaves through x = 2
     np.testing.assert_allclose(end, [2.0, -1.0])
     assert cut
     end, cut = lesson.clip_segment([1.0, 0.0], [1.5, 0.5], box)
@@ -97,13 +108,17 @@ def test_clip_segment_stops_at_the_window_edge():
 
 
 def test_gradient_explorer_refuses_a_vector_valued_function():
-    with pytest.raises(gl.GradlibError, match="'helix' has 3 outputs; the gradient explorer needs a scalar"):
+    with pytest.raises(
+        gl.GradlibError, match="'helix' has 3 outputs; the gradient explorer needs a scalar"
+    ):
         lesson.scalar("helix")
 
 
 # ---- the widget, in the kernel ------------------------------------------------------------
 
-# ---- lesson 1: the gradient explorer ----------------------------------------------------------------
+
+# ---- lesson 1: the gradient explorer
+# ----------------------------------------------------------------
 def test_gradient_explorer_state_follows_the_sliders():
     w = lesson.GradientExplorer("saddle", x=(1.0, 0.5), angle=0.0, h=0.25)
     ax = w.axes[0]
@@ -111,10 +126,12 @@ def test_gradient_explorer_state_follows_the_sliders():
     w.x1.value, w.x2.value, w.angle.value = -0.5, 1.2, 90.0
     s = w.state
     np.testing.assert_allclose(s["x"], [-0.5, 1.2])
-    np.testing.assert_allclose(s["gradient"], exact_jacobian_of("saddle", [-0.5, 1.2]), atol=1e-6)   # [[2x, -2y]]
+    np.testing.assert_allclose(
+        s["gradient"], exact_jacobian_of("saddle", [-0.5, 1.2]), atol=1e-6
+    )  # [[2x, -2y]]
     np.testing.assert_allclose(s["gradient"], [[-1.0, -2.4]], atol=1e-6)
-    np.testing.assert_allclose(s["directional"], [[-2.4]], atol=1e-6)        # d = (0, 1) picks df/dy
-    assert s["true_change"][0, 0] == pytest.approx((-0.5) ** 2 - 1.45 ** 2 - (0.25 - 1.44))
+    np.testing.assert_allclose(s["directional"], [[-2.4]], atol=1e-6)  # d = (0, 1) picks df/dy
+    assert s["true_change"][0, 0] == pytest.approx((-0.5) ** 2 - 1.45**2 - (0.25 - 1.44))
     # the moving artists moved; the contours were not redrawn (same objects)
     np.testing.assert_allclose(w._artists_now.point.get_xydata(), [[-0.5, 1.2]])
     assert [c for c in ax.collections if isinstance(c, ContourSet)] == contours
@@ -123,28 +140,30 @@ def test_gradient_explorer_state_follows_the_sliders():
 
 def test_gradient_explorer_new_function_redraws_and_keeps_point_inside():
     w = lesson.GradientExplorer("paraboloid", x=(1.9, -1.9))
-    w.function.value = "rosenbrock"            # window x in [-2, 2], y in [-1, 3]
+    w.function.value = "rosenbrock"  # window x in [-2, 2], y in [-1, 3]
     s = w.state
     assert s["function"] == "rosenbrock" and w.axes[0].get_ylim() == (-1.0, 3.0)
     np.testing.assert_allclose(s["x"], [1.9, -1.0])
-    np.testing.assert_allclose(s["gradient_symbolic"], exact_jacobian_of("rosenbrock", [1.9, -1.0]), rtol=1e-12)
+    np.testing.assert_allclose(
+        s["gradient_symbolic"], exact_jacobian_of("rosenbrock", [1.9, -1.0]), rtol=1e-12
+    )
     assert "rosenbrock" in w.axes[0].get_title()
 
 
 def test_gradient_explorer_takes_exact_gradient_steps():
     w = lesson.GradientExplorer("paraboloid", x=(1.0, 0.5), alpha=0.25)
-    w.alpha.value = 0.1                       # the step uses the slider's alpha
-    w.take_step.click()                       # x - 0.1 [2, 1]^T = (0.8, 0.4)
+    w.alpha.value = 0.1  # the step uses the slider's alpha
+    w.take_step.click()  # x - 0.1 [2, 1]^T = (0.8, 0.4)
     s = w.state
     np.testing.assert_allclose(s["x"], [0.8, 0.4], rtol=1e-12)
     assert (w.x1.value, w.x2.value) == (0.8, 0.4)
-    w.take_step.click()                       # (0.64, 0.32): the sliders show it on their grid
+    w.take_step.click()  # (0.64, 0.32): the sliders show it on their grid
     s = w.state
     np.testing.assert_allclose(s["x"], [0.64, 0.32], rtol=1e-12)
     assert (w.x1.value, w.x2.value) == (0.65, 0.3)
-    assert s["value"] == pytest.approx(0.64 ** 2 + 0.32 ** 2, rel=1e-12)
+    assert s["value"] == pytest.approx(0.64**2 + 0.32**2, rel=1e-12)
     assert s["steps"] == {"gradient step": 2}
-    message = f"Took a gradient step: f went from {fmt(0.8)} to {fmt(0.64 ** 2 + 0.32 ** 2)}."
+    message = f"Took a gradient step: f went from {fmt(0.8)} to {fmt(0.64**2 + 0.32**2)}."
     assert message in w.panel.value
     np.testing.assert_allclose(s["gradient_step"], -0.1 * np.array([[1.28], [0.64]]), rtol=1e-6)
     # moving one slider takes that coordinate from it and keeps the other exact
@@ -154,9 +173,9 @@ def test_gradient_explorer_takes_exact_gradient_steps():
 
 
 def test_gradient_explorer_refuses_a_step_out_of_the_window():
-    w = lesson.GradientExplorer("rosenbrock", x=(-1.0, 1.0), alpha=1.0)   # grad f = (-4, 0)
+    w = lesson.GradientExplorer("rosenbrock", x=(-1.0, 1.0), alpha=1.0)  # grad f = (-4, 0)
     before = w.png
-    w.take_step.click()                       # would land at (3, 1), outside x in [-2, 2]
+    w.take_step.click()  # would land at (3, 1), outside x in [-2, 2]
     np.testing.assert_allclose(w.state["x"], [-1.0, 1.0])
     assert w.state["steps"] == {}
     message = "The gradient step would land at (3.00, 1.00), outside the window: the point stays."
@@ -173,7 +192,7 @@ def test_gradient_step_arrow_stays_inside_the_axes_at_every_slider_end():
     box = w.axes[0].get_window_extent()
     for slider in (w.x1, w.x2, w.angle, w.h, w.alpha):
         for end in (slider.min, slider.max):
-            slider.value = 10 ** end if slider is w.alpha else end
+            slider.value = 10**end if slider is w.alpha else end
             w.take_step.click()
             extent = w._artists_now.gradient_step.get_window_extent(w.figure.canvas.get_renderer())
             assert box.x0 - 1 <= extent.x0 and extent.x1 <= box.x1 + 1, (slider.description, end)
@@ -183,11 +202,12 @@ def test_gradient_step_arrow_stays_inside_the_axes_at_every_slider_end():
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
 
+
 @pytest.mark.browser
 def test_lesson_1_gradient_explorer(page, lab):
-    box, = open_and_run(page, lab, "01_gradient_row.ipynb")
+    (box,) = open_and_run(page, lab, "01_gradient_row.ipynb")
     start = image_src(box)
-    press_right(page, box, 0)       # x: 1.00 -> 1.05, y = 0.5
+    press_right(page, box, 0)  # x: 1.00 -> 1.05, y = 0.5
     f = gl.functions.get("paraboloid").f
     grad = gl.gradient(f, [1.05, 0.5])
     d = np.array([[np.cos(np.pi / 4)], [np.sin(np.pi / 4)]])
@@ -201,13 +221,15 @@ def test_lesson_1_gradient_explorer(page, lab):
 
 @pytest.mark.browser
 def test_lesson_1_gradient_step_button(page, lab):
-    box, = open_and_run(page, lab, "01_gradient_row.ipynb")
+    (box,) = open_and_run(page, lab, "01_gradient_row.ipynb")
     before = image_src(box)
     box.get_by_role("button", name="take a gradient step").click()
     wait_new_image(page, box, before)
-    x = np.array([1.0, 0.5]) - 0.1 * np.array([2.0, 1.0])        # alpha = 0.1, grad f = (2, 1)
-    expected = [f"x = ({fmt(x[0])}, {fmt(x[1])})",
-                f"Took a gradient step: f went from {fmt(1.25)} to {fmt(x @ x)}."]
+    x = np.array([1.0, 0.5]) - 0.1 * np.array([2.0, 1.0])  # alpha = 0.1, grad f = (2, 1)
+    expected = [
+        f"x = ({fmt(x[0])}, {fmt(x[1])})",
+        f"Took a gradient step: f went from {fmt(1.25)} to {fmt(x @ x)}.",
+    ]
     text = wait_panel(box, *expected)
     assert all(e in text for e in expected), text
     box.scroll_into_view_if_needed()
@@ -216,7 +238,7 @@ def test_lesson_1_gradient_step_button(page, lab):
 
 @pytest.mark.browser
 def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
-    box, = open_and_run(page, lab, "01_gradient_row.ipynb")
+    (box,) = open_and_run(page, lab, "01_gradient_row.ipynb")
     box.locator("select").first.focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('noUi-handle')")

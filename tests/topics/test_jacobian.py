@@ -1,4 +1,5 @@
 """Lesson 3, the Jacobian: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -18,6 +19,7 @@ from gradlib.topics import jacobian as lesson
 from gradlib.topics._widget import fmt, matrix_html
 
 # ---- the numbers ----------------------------------------------------------------------
+
 
 # ---- jacobian -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", lesson.names())
@@ -42,7 +44,10 @@ def test_extra_maps_numeric_form_equals_formula(name):
 
 
 def test_scene_refuses_a_row_that_does_not_exist():
-    with pytest.raises(gl.GradlibError, match=r"row=2 does not exist: 'polar_to_cartesian' has 2 outputs, rows 0..1"):
+    with pytest.raises(
+        gl.GradlibError,
+        match=r"row=2 does not exist: 'polar_to_cartesian' has 2 outputs, rows 0..1",
+    ):
         lesson.scene("polar_to_cartesian", [1.0, 0.5], row=2)
 
 
@@ -58,7 +63,7 @@ def test_grid_map_linear_part_and_area():
     assert g.lines.shape == g.image.shape == g.linear.shape == (6, 5, 2)
     J = exact_jacobian(functions.get("polar_to_cartesian"), [1.5, 0.3])
     np.testing.assert_allclose(g.linear, g.y + (g.lines - g.x) @ J.T, rtol=1e-6, atol=1e-8)
-    assert g.det == pytest.approx(1.5, rel=1e-6)        # det of the polar Jacobian is r
+    assert g.det == pytest.approx(1.5, rel=1e-6)  # det of the polar Jacobian is r
     small = lesson.grid_map("polar_to_cartesian", [1.5, 0.3], radius=0.005)
     assert small.area_ratio == pytest.approx(1.5, rel=1e-3)
 
@@ -74,9 +79,15 @@ def test_grid_map_needs_a_plane_map():
         lesson.grid_map("linear_map", [1.0, 2.0])
 
 
-@pytest.mark.parametrize("n, m, case", [(3, 1, "gradient: a row"), (1, 4, "derivative of a curve: a column"),
-                                        (1, 1, "derivative of f: R -> R: a 1 x 1 matrix"),
-                                        (2, 3, "Jacobian: m rows, one gradient per output")])
+@pytest.mark.parametrize(
+    "n, m, case",
+    [
+        (3, 1, "gradient: a row"),
+        (1, 4, "derivative of a curve: a column"),
+        (1, 1, "derivative of f: R -> R: a 1 x 1 matrix"),
+        (2, 3, "Jacobian: m rows, one gradient per output"),
+    ],
+)
 def test_shape_scene(n, m, case):
     s = lesson.shape_scene(n, m)
     assert (s.J, s.dx, s.df, s.name) == ((m, n), (n, 1), (m, 1), case)
@@ -89,6 +100,7 @@ def test_shape_scene_refuses_zero():
 
 
 # ---- the widget, in the kernel ------------------------------------------------------------
+
 
 def test_dropped_views_are_redrawn_with_the_right_numbers():
     # Keep only 2 pictures, then visit every row of three functions: the oldest views are dropped,
@@ -103,8 +115,15 @@ def test_dropped_views_are_redrawn_with_the_right_numbers():
     w.function.value = "polar_to_cartesian"
     w.row.value = 1
     x = w.state["x"]
-    np.testing.assert_allclose(w.state["J"], exact_jacobian_of("polar_to_cartesian", x), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(w.state["row_gradient"][0], exact_jacobian_of("polar_to_cartesian", x)[1], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        w.state["J"], exact_jacobian_of("polar_to_cartesian", x), rtol=1e-9, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        w.state["row_gradient"][0],
+        exact_jacobian_of("polar_to_cartesian", x)[1],
+        rtol=1e-9,
+        atol=1e-12,
+    )
     assert "row 2 of J" in w.panel.value
 
 
@@ -134,7 +153,7 @@ def test_jacobian_grid_area_ratio_tends_to_det():
     w = lesson.JacobianGrid("polar_to_cartesian", x=(1.2, 0.8), radius=0.3)
     w.radius.value = 0.02
     s = w.state
-    assert s["det"] == pytest.approx(1.2, rel=1e-6)          # det of the polar Jacobian is r
+    assert s["det"] == pytest.approx(1.2, rel=1e-6)  # det of the polar Jacobian is r
     assert s["area_ratio"] == pytest.approx(1.2, rel=1e-3)
     w.x1.value = 1.8
     assert w.state["det"] == pytest.approx(1.8, rel=1e-6)
@@ -146,11 +165,16 @@ def test_shape_explorer_cases():
     w.m.value = 1
     assert (w.state["J"], w.state["case"]) == ((1, 3), "gradient: a row")
     w.n.value, w.m.value = 1, 4
-    assert (w.state["J"], w.state["df"], w.state["case"]) == ((4, 1), (4, 1), "derivative of a curve: a column")
+    assert (w.state["J"], w.state["df"], w.state["case"]) == (
+        (4, 1),
+        (4, 1),
+        "derivative of a curve: a column",
+    )
     assert "J (4x1) @ dx (1x1) -&gt; df (4x1)" in w.panel.value
 
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
+
 
 @pytest.mark.browser
 def test_lesson_3_jacobian_explorers(page, lab):
@@ -175,9 +199,12 @@ def test_lesson_3_jacobian_explorers(page, lab):
         before = image_src(box)
         box.locator("select").first.select_option(label=name)
         wait_new_image(page, box, before)
-        page.wait_for_timeout(1500)   # time for any echo from the browser to come back
+        page.wait_for_timeout(1500)  # time for any echo from the browser to come back
         (lo1, _), (lo2, _) = lesson.bounds(name)
-        x1, x2 = (lo + round((v - lo) / 0.05) * 0.05 for v, lo in zip(lesson.entry(name).point[:2], (lo1, lo2)))
+        x1, x2 = (
+            lo + round((v - lo) / 0.05) * 0.05
+            for v, lo in zip(lesson.entry(name).point[:2], (lo1, lo2))
+        )
         readouts = box.locator(".widget-readout").all_inner_texts()
         assert readouts[:2] == [f"{x1:.2f}", f"{x2:.2f}"], (name, readouts)
         assert f"({fmt(x1, 2)}, {fmt(x2, 2)}" in panel_text(box), (name, panel_text(box))

@@ -1,5 +1,6 @@
 """Lesson 8, derivatives with respect to matrices: its numbers against SymPy and against a finite
 difference written out by hand, its exercises, its widget in the kernel and in a browser."""
+
 import itertools
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import gradlib as gl
 from gradlib.topics import matrix_derivatives as lesson
 from gradlib.topics._widget import fmt
 
-SIZES = [(1, 1, 1), (3, 2, 4), (1, 4, 2), (4, 1, 3), (2, 3, 1), (4, 4, 4)]   # (n, m, B)
+SIZES = [(1, 1, 1), (3, 2, 4), (1, 4, 2), (4, 1, 3), (2, 3, 1), (4, 4, 4)]  # (n, m, B)
 
 
 # ---- independent references ------------------------------------------------------------------
@@ -33,7 +34,7 @@ def sympy_layer(n, m, B):
     b = sp.Matrix(1, m, lambda _, c: sp.Symbol(f"b{c}", real=True))
     T = sp.Matrix(lesson.instance(n, m, B)[3])
     Y = X * W.T + sp.ones(B, 1) * b
-    L = sum((Y - T).applyfunc(lambda e: e ** 2)) / 2
+    L = sum((Y - T).applyfunc(lambda e: e**2)) / 2
     return X, W, b, L
 
 
@@ -55,13 +56,14 @@ def test_wx_jacobian_against_sympy_and_gl_jacobian():
     x = np.array([0.5, -1.0, 2.0, 0.25])
     W = sp.Matrix(m, n, lambda r, c: sp.Symbol(f"w{r}{c}"))
     y = W * sp.Matrix(x)
-    exact = np.array([[[float(sp.diff(y[i], W[j, k])) for k in range(n)] for j in range(m)]
-                      for i in range(m)])
+    exact = np.array(
+        [[[float(sp.diff(y[i], W[j, k])) for k in range(n)] for j in range(m)] for i in range(m)]
+    )
     assert exact.shape == lesson.wx_jacobian(x, m).shape == (3, 3, 4)
     np.testing.assert_array_equal(lesson.wx_jacobian(x, m), exact)
     numeric = gl.jacobian(lambda W_: W_ @ x, np.ones((m, n)))
     np.testing.assert_allclose(numeric, exact, atol=1e-12)
-    flat = by_hand(lambda W_: (W_ @ x)[1], np.ones((m, n)))      # slice 2: output y_2 alone
+    flat = by_hand(lambda W_: (W_ @ x)[1], np.ones((m, n)))  # slice 2: output y_2 alone
     np.testing.assert_allclose(flat, exact[1], atol=1e-9)
     symbolic = gl.symbolic.jacobian(W * sp.Matrix(sp.symbols("u0:4")), W)
     assert symbolic.shape == (3, 3, 4) and symbolic[2, 2, 3] == sp.Symbol("u3")
@@ -72,15 +74,18 @@ def test_wx_jacobian_against_sympy_and_gl_jacobian():
 def test_layer_gradients_against_sympy_and_by_hand(n, m, B):
     s = lesson.layer_scene(n, m, B, step=4)
     Xs, Ws, bs, L = sympy_layer(n, m, B)
-    values = {**dict(zip(Xs, s.X.ravel(), strict=True)), **dict(zip(Ws, s.W.ravel(), strict=True)),
-              **dict(zip(bs, s.b, strict=True))}
+    values = {
+        **dict(zip(Xs, s.X.ravel(), strict=True)),
+        **dict(zip(Ws, s.W.ravel(), strict=True)),
+        **dict(zip(bs, s.b, strict=True)),
+    }
 
     def exact(symbols, shape):
         return np.array([float(sp.diff(L, v).subs(values)) for v in symbols]).reshape(shape)
 
     dW, db, dX = exact(Ws, (m, n)), exact(bs, (1, m)), exact(Xs, (B, n))
     assert s.dW.shape == (m, n) and s.db.shape == (1, m) and s.dX.shape == (B, n)
-    np.testing.assert_array_equal(s.dW, dW)          # whole numbers: exact
+    np.testing.assert_array_equal(s.dW, dW)  # whole numbers: exact
     np.testing.assert_array_equal(s.db, db)
     np.testing.assert_array_equal(s.dX, dX)
     assert s.L == pytest.approx(float(L.subs(values)), abs=1e-12)
@@ -90,6 +95,7 @@ def test_layer_gradients_against_sympy_and_by_hand(n, m, B):
 
     def loss_of(W=s.W, b=s.b, X=s.X):
         return lesson.loss(lesson.forward(X, W, b), s.T)
+
     np.testing.assert_allclose(by_hand(lambda W: loss_of(W=W), s.W), dW, atol=1e-6)
     np.testing.assert_allclose(by_hand(lambda b: loss_of(b=b), s.b), db[0], atol=1e-6)
     np.testing.assert_allclose(by_hand(lambda X: loss_of(X=X), s.X), dX, atol=1e-6)
@@ -109,9 +115,9 @@ def test_every_instance_has_small_whole_nonzero_deltas(n, m, B):
     assert (X.shape, W.shape, b.shape, T.shape) == ((B, n), (m, n), (m,), (B, m))
     Delta = lesson.forward(X, W, b) - T
     assert set(np.unique(np.abs(Delta))) <= {1.0, 2.0, 3.0}
-    np.testing.assert_array_equal(lesson.instance(n, m, B)[3], T)       # the same every time
+    np.testing.assert_array_equal(lesson.instance(n, m, B)[3], T)  # the same every time
     for M in (X, W, b, T, *lesson.backward(X, W, Delta)):
-        assert np.all(M == np.round(M)) and np.abs(M).max() < 100       # fits a cell
+        assert np.all(M == np.round(M)) and np.abs(M).max() < 100  # fits a cell
 
 
 def test_shape_text_of_every_step():
@@ -121,7 +127,8 @@ def test_shape_text_of_every_step():
         "Δ = Y − T entry by entry: (4x2) − (4x2) -> Δ (4x2), Y's shape",
         "Δᵀ (2x4) @ X (4x3) -> dL/dW (2x3), W's shape",
         "1ᵀ (1x4) @ Δ (4x2) -> dL/db (1x2), the shape of b as a row",
-        "Δ (4x2) @ W (2x3) -> dL/dX (4x3), X's shape"]
+        "Δ (4x2) @ W (2x3) -> dL/dX (4x3), X's shape",
+    ]
 
 
 def test_scene_refuses_sizes_and_steps_that_do_not_exist():
@@ -147,10 +154,14 @@ def relative_gap(answer, truth):
 
 def test_exercise_8_2_mistakes_differ_by_more_than_one_percent_and_are_named():
     truth = truth_82()
-    D, x = np.array([lesson._DELTA_82]), np.array([lesson._X_82]).T    # (1 x 2), (3 x 1)
-    mistakes = {"transposed": x @ D, "reshaped_transpose": (x @ D).reshape(2, 3),
-                "vec_column_major": truth.reshape(1, 6, order="F"), "sign": -truth}
-    accepted = (truth, truth[None], truth.reshape(1, 6))    # shaped like W, (1, 2, 3), vec(W)
+    D, x = np.array([lesson._DELTA_82]), np.array([lesson._X_82]).T  # (1 x 2), (3 x 1)
+    mistakes = {
+        "transposed": x @ D,
+        "reshaped_transpose": (x @ D).reshape(2, 3),
+        "vec_column_major": truth.reshape(1, 6, order="F"),
+        "sign": -truth,
+    }
+    accepted = (truth, truth[None], truth.reshape(1, 6))  # shaped like W, (1, 2, 3), vec(W)
     for kind, answer in mistakes.items():
         for right in accepted:
             assert answer.shape != right.shape or relative_gap(answer, right) > 0.01, kind
@@ -164,8 +175,8 @@ def test_exercise_8_3_mistakes_differ_by_more_than_one_percent_and_are_named():
     truth = Delta.sum(axis=0, keepdims=True)
     ex = gl.exercise("8.3")
     for b in range(3):
-        assert relative_gap(Delta[b:b + 1], truth) > 0.01
-        fb = ex.check(Delta[b:b + 1])
+        assert relative_gap(Delta[b : b + 1], truth) > 0.01
+        fb = ex.check(Delta[b : b + 1])
         assert fb.kind == "one_example" and f"example {b + 1} alone" in fb.message
     assert relative_gap(truth / 3, truth) > 0.01 and ex.check(truth / 3).kind == "batch_mean"
     fb = ex.check(Delta)
@@ -178,18 +189,26 @@ def test_exercise_8_3_mistakes_differ_by_more_than_one_percent_and_are_named():
 def test_three_significant_digits_are_enough(id):
     ex = gl.exercise(id)
     truth = ex.truth()
-    assert ex.check(truth * 1.004).kind == "correct"          # 3 significant digits
-    assert not ex.check(truth * 1.011)                        # a mistake is more than 1% off
+    assert ex.check(truth * 1.004).kind == "correct"  # 3 significant digits
+    assert not ex.check(truth * 1.011)  # a mistake is more than 1% off
 
 
 def test_exercise_8_1_shapes():
     ex = gl.exercise("8.1")
     assert ex.check((1, 3, 5)) and ex.check((3, 5)) and ex.check([1, 3, 5])
     assert "PyTorch's W.grad" in ex.check((3, 5)).message
-    for answer, kind in [((5, 3), "transposed"), ((1, 5, 3), "transposed"), ((15,), "flattened"),
-                         ((3, 3, 5), "jacobian_of_y"), ((1, 3), "shape_of_delta"),
-                         ((2, 3, 5), "wrong_shape"), (("1", "3"), "wrong_type"),
-                         ((True, 3), "wrong_type"), (15, "one_d"), (None, "no_answer")]:
+    for answer, kind in [
+        ((5, 3), "transposed"),
+        ((1, 5, 3), "transposed"),
+        ((15,), "flattened"),
+        ((3, 3, 5), "jacobian_of_y"),
+        ((1, 3), "shape_of_delta"),
+        ((2, 3, 5), "wrong_shape"),
+        (("1", "3"), "wrong_type"),
+        ((True, 3), "wrong_type"),
+        (15, "one_d"),
+        (None, "no_answer"),
+    ]:
         fb = ex.check(answer)
         assert not fb and fb.kind == kind, (answer, fb)
 
@@ -200,9 +219,9 @@ def test_hints_never_give_the_final_numbers(id):
     text = " ".join(ex.hints)
     assert len(ex.hints) >= 2
     truth = ex.truth()
-    numbers = ([] if id == "8.1" else np.ravel(truth[1]) if id == "8.4" else np.ravel(truth))
+    numbers = [] if id == "8.1" else np.ravel(truth[1]) if id == "8.4" else np.ravel(truth)
     for v in numbers:
-        if not float(v).is_integer() or abs(v) > 3:     # sizes like 2 x 3 are allowed
+        if not float(v).is_integer() or abs(v) > 3:  # sizes like 2 x 3 are allowed
             assert f"{v:g}" not in text, v
     if id == "8.1":
         assert "(1, 3, 5)" not in text and "(3, 5)" not in text
@@ -219,12 +238,15 @@ def test_code_exercise_runs_every_input_and_names_the_mistakes():
     fb = ex.check(lambda X, W, Delta: learner_backward(X, W, Delta)[:2])
     assert fb.kind == "wrong_type" and "must return 3 arrays, (dX, dW, db)" in fb.message
     fb = ex.check(lambda X, W, Delta: (Delta @ W.T, Delta.T @ X, Delta.sum(0, keepdims=True)))
-    assert fb.kind == "function_error" and "For input 1 (X (4, 3), W (2, 3), Delta (4, 2))" in \
-        fb.message and "ValueError" in fb.message
+    assert (
+        fb.kind == "function_error"
+        and "For input 1 (X (4, 3), W (2, 3), Delta (4, 2))" in fb.message
+        and "ValueError" in fb.message
+    )
     fb = ex.check(lambda X, W, Delta: (Delta @ W, Delta.T @ X, Delta.sum(axis=0)))
     assert fb.kind == "one_d" and "db:" in fb.message
     first = lesson.backward(*ex.problem["inputs"][0])
-    fb = ex.check(lambda X, W, Delta: first)                  # right for input 1 only
+    fb = ex.check(lambda X, W, Delta: first)  # right for input 1 only
     assert not fb and fb.message.startswith("For input 2 (X (3, 2), W (4, 2), Delta (3, 4))")
     assert ex.check(lesson.backward).kind == "reference_given"
     assert ex.check("Delta.T @ X").kind == "wrong_type"
@@ -238,8 +260,10 @@ def test_the_code_exercise_mistakes_differ_by_more_than_one_percent_on_the_first
     ex = gl.exercise("8.4")
     args = [np.array(a) for a in ex.problem["inputs"][0]]
     for fn, kind in ex.examples_wrong[:4]:
-        gaps = [np.inf if np.shape(got) != want.shape else relative_gap(got, want)
-                for got, want in zip(fn(*args), lesson.backward(*args), strict=True)]
+        gaps = [
+            np.inf if np.shape(got) != want.shape else relative_gap(got, want)
+            for got, want in zip(fn(*args), lesson.backward(*args), strict=True)
+        ]
         assert max(gaps) > 0.01, (fn.__name__, gaps)
         assert ex.check(fn).message.startswith("For input 1"), kind
 
@@ -252,6 +276,7 @@ def test_the_code_exercise_reference_is_the_gradient_of_the_loss():
 
         def L(X=X, W=W, b=b, Delta=Delta):
             return np.sum(Delta * lesson.forward(X, W, b))
+
         dX, dW, db = lesson.backward(X, W, Delta)
         np.testing.assert_allclose(dW, gl.gradient(lambda W_: L(W=W_), W)[0], atol=1e-12)
         np.testing.assert_allclose(db, gl.gradient(lambda b_: L(b=b_), b), atol=1e-12)
@@ -277,8 +302,12 @@ def texts_and_patches(w):
 def assert_readable(w):
     """Every artist inside the axes, every text at least 9 pt, no error in the panel."""
     for artist, box, inside in texts_and_patches(w):
-        assert (box.x0 >= inside.x0 - 1 and box.x1 <= inside.x1 + 1 and box.y0 >= inside.y0 - 1
-                and box.y1 <= inside.y1 + 1), (artist, box, inside)
+        assert (
+            box.x0 >= inside.x0 - 1
+            and box.x1 <= inside.x1 + 1
+            and box.y0 >= inside.y0 - 1
+            and box.y1 <= inside.y1 + 1
+        ), (artist, box, inside)
     for text in w.figure.findobj(Text):
         if text.get_visible() and text.get_text():
             assert text.get_fontsize() >= 9, text
@@ -293,8 +322,11 @@ def widget():
 @pytest.mark.parametrize("slider", ["n", "m", "B", "step"])
 def test_every_slider_to_both_ends(widget, slider, tmp_path):
     control = getattr(widget, slider)
-    ends = ((control.min, control.max) if slider != "step"
-            else (control.options[0][1], control.options[-1][1]))
+    ends = (
+        (control.min, control.max)
+        if slider != "step"
+        else (control.options[0][1], control.options[-1][1])
+    )
     for step in range(len(lesson.STEPS)):
         widget.step.value = step
         for value in ends:
@@ -351,9 +383,9 @@ def test_widget_pictures_at_both_ends():
 def test_lesson_8_layer_explorer(page, lab):
     (box,) = open_and_run(page, lab, "08_matrix_derivatives.ipynb", widgets=1)
     assert "n = 3 inputs, m = 2 outputs, batch B = 4" in panel_text(box)
-    press_right(page, box, 0)                               # n: 3 -> 4
-    press_right(page, box, 3)                               # step 1 -> 2: the loss
-    press_right(page, box, 3)                               # step 2 -> 3: dL/dW
+    press_right(page, box, 0)  # n: 3 -> 4
+    press_right(page, box, 3)  # step 1 -> 2: the loss
+    press_right(page, box, 3)  # step 2 -> 3: dL/dW
     text = panel_text(box)
     s = lesson.layer_scene(4, 2, 4, step=2)
     assert "n = 4 inputs" in text and "step 3: dL/dW = Δᵀ X" in text, text

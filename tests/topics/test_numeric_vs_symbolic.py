@@ -1,4 +1,5 @@
 """Lesson 5, numeric vs symbolic: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -26,7 +27,7 @@ def test_error_curves_shape_floor_and_domain_gaps():
     for err in curves.values():
         assert err.shape == lesson.H_GRID.shape
         assert np.nanmin(err) >= lesson.ERROR_FLOOR
-    leaves_domain = lesson.H_GRID >= 0.01     # x - h <= 0: log is -inf or NaN
+    leaves_domain = lesson.H_GRID >= 0.01  # x - h <= 0: log is -inf or NaN
     assert not np.isfinite(curves["central"][leaves_domain]).any()
     assert np.isfinite(curves["central"][~leaves_domain]).all()
     assert np.isfinite(curves["forward"]).all()
@@ -38,11 +39,12 @@ def test_complex_step_curve_is_flat_at_machine_precision():
     assert err[lesson.H_GRID <= 1e-8].max() < 4 * EPS
 
 
-# ---- lesson 5: numeric vs symbolic --------------------------------------------------------------------
+# ---- lesson 5: numeric vs symbolic
+# --------------------------------------------------------------------
 @pytest.mark.parametrize("method", ["forward", "central", "richardson"])
-@pytest.mark.parametrize("h", [2.0 ** -6, 2.0 ** -12, 2.0 ** -20])
+@pytest.mark.parametrize("h", [2.0**-6, 2.0**-12, 2.0**-20])
 def test_plain_stencils_match_gl_derivative_at_the_same_absolute_step(method, h):
-    f, x = np.sin, 0.75      # x + h exact for these powers of two, so both use the same points
+    f, x = np.sin, 0.75  # x + h exact for these powers of two, so both use the same points
     mine = lesson.STENCILS[method].estimate(f, x, h)
     theirs = gl.derivative(f, x, method=method, step=h)
     assert theirs.shape == (1, 1)
@@ -56,8 +58,10 @@ def test_complex_step_matches_gl_derivative(h):
     assert mine == gl.derivative(np.exp, 1.0, method="complex", step=h)[0, 0]
 
 
-@pytest.mark.parametrize("method, factor, ratio", [("forward", 10, 10), ("central", 10, 100),
-                                                   ("richardson", 2, 16), ("complex", 10, 100)])
+@pytest.mark.parametrize(
+    "method, factor, ratio",
+    [("forward", 10, 10), ("central", 10, 100), ("richardson", 2, 16), ("complex", 10, 100)],
+)
 def test_error_shrinks_with_the_order_of_the_stencil(method, factor, ratio):
     """Truncation-dominated h: error(h) / error(h / factor) = factor ** order."""
     p = lesson.problem("Squire-Trapp at x = 1.5")
@@ -73,7 +77,7 @@ def test_leading_truncation_term_matches_the_taylor_coefficient(method):
     h = 1e-2 if s.order > 2 else 1e-3
     err = s.estimate(p.f, p.x0, h) - p.exact
     sign = -1 if method in ("richardson", "complex") else 1
-    predicted = sign * s.truncation_factor * p.derivatives[s.derivative_in_truncation] * h ** s.order
+    predicted = sign * s.truncation_factor * p.derivatives[s.derivative_in_truncation] * h**s.order
     assert err == pytest.approx(predicted, rel=0.02)
 
 
@@ -104,12 +108,16 @@ def test_scene_estimates_are_the_stencils_at_the_slider_step():
     assert s.h == 1e-4
     for m in lesson.METHODS:
         assert s.estimates[m] == lesson.STENCILS[m].estimate(p.f, p.x0, 1e-4)
-        assert s.errors[m] == pytest.approx(abs(s.estimates[m] - 10 * np.cos(10.0)) / abs(10 * np.cos(10.0)))
+        assert s.errors[m] == pytest.approx(
+            abs(s.estimates[m] - 10 * np.cos(10.0)) / abs(10 * np.cos(10.0))
+        )
 
 
 def test_attempt_reports_errors_and_warnings_as_text():
     a = lesson.attempt(gl.derivative, np.abs, 0.5, method="complex")
-    assert a.value is None and a.error.startswith("NotAnalyticError: method='complex' cannot differentiate")
+    assert a.value is None and a.error.startswith(
+        "NotAnalyticError: method='complex' cannot differentiate"
+    )
     with pytest.raises(NotAnalyticError):
         gl.derivative(np.abs, 0.5, method="complex")
     b = lesson.attempt(gl.derivative, np.sqrt, 1e-7, method="central", step=1e-6)
@@ -117,15 +125,23 @@ def test_attempt_reports_errors_and_warnings_as_text():
     assert b.warnings[0].startswith("OneSidedWarning: f is not finite at x[0] - 1e-06")
     kink = str(lesson.attempt(gl.derivative, np.abs, 0.0)).splitlines()
     assert kink[0] == "returned [[0.]]"
-    assert kink[1].startswith("warned NotDifferentiableWarning: f seems not differentiable at x = [0.] along input 0")
+    assert kink[1].startswith(
+        "warned NotDifferentiableWarning: f seems not differentiable at x = [0.] along input 0"
+    )
 
 
 def test_agreement_table_against_the_closed_form():
     def closed(x):
         return 3 * x**2 * np.sin(x) + x**3 * np.cos(x)
+
     a = lesson.agreement("x**3*sin(x)", 2.0, closed)
-    assert [s for s, _ in a.rows] == ["SymPy, lambdified", "closed form", "gl.derivative central",
-                                      "gl.derivative richardson", "gl.derivative complex"]
+    assert [s for s, _ in a.rows] == [
+        "SymPy, lambdified",
+        "closed form",
+        "gl.derivative central",
+        "gl.derivative richardson",
+        "gl.derivative complex",
+    ]
     for _, v in a.rows:
         assert v == pytest.approx(closed(2.0), rel=1e-8)
     assert "NO" not in str(a) and str(a).count("yes") == 5
@@ -133,7 +149,9 @@ def test_agreement_table_against_the_closed_form():
 
 # ---- the widget, in the kernel ------------------------------------------------------------
 
-# ---- lesson 5 -------------------------------------------------------------------------------------------
+
+# ---- lesson 5
+# -------------------------------------------------------------------------------------------
 def plain(method, f, x, h):
     """The stencils written once more, independently of gradlib."""
     if method == "forward":
@@ -151,9 +169,11 @@ def test_step_slider_shows_each_method_at_that_step(h):
     w.slider.value = h
     s = w.state
     assert s["h"] == pytest.approx(h, rel=1e-12) and s["exact"] == np.e
-    roundoff = 4 * np.finfo(float).eps * np.e / s["h"]    # the same values summed in another order
+    roundoff = 4 * np.finfo(float).eps * np.e / s["h"]  # the same values summed in another order
     for m in ("forward", "central", "richardson", "complex"):
-        assert s["estimates"][m] == pytest.approx(plain(m, np.exp, 1.0, s["h"]), rel=1e-13, abs=roundoff)
+        assert s["estimates"][m] == pytest.approx(
+            plain(m, np.exp, 1.0, s["h"]), rel=1e-13, abs=roundoff
+        )
         assert s["errors"][m] == pytest.approx(max(abs(s["estimates"][m] - np.e) / np.e, 1e-17))
 
 
@@ -162,8 +182,9 @@ def test_step_dropdown_switches_function_and_best_steps():
     w.dropdown.value = "sin(10x) at x = 1"
     s = w.state
     assert s["exact"] == pytest.approx(10 * np.cos(10.0), rel=1e-15)
-    assert s["estimates"]["central"] == pytest.approx(plain("central", lambda t: np.sin(10 * t), 1.0, 1e-5),
-                                                      rel=1e-12)
+    assert s["estimates"]["central"] == pytest.approx(
+        plain("central", lambda t: np.sin(10 * t), 1.0, 1e-5), rel=1e-12
+    )
     # truncation grows with the higher derivatives (10^p): best steps are smaller than for exp
     w2 = lesson.StepSizeWidget("exp(x) at x = 1")
     assert s["best_h"]["central"] < w2.state["best_h"]["central"]
@@ -172,12 +193,13 @@ def test_step_dropdown_switches_function_and_best_steps():
 
 # ---- in a real browser (make test-browser) ------------------------------------------------
 
+
 @pytest.mark.browser
 def test_lesson_5_step_size_explorer(page, lab):
-    box, = open_and_run(page, lab, "05_numeric_vs_symbolic.ipynb")
+    (box,) = open_and_run(page, lab, "05_numeric_vs_symbolic.ipynb")
     before = image_src(box)
     box.locator(".noUi-handle").first.focus()
-    page.keyboard.press("ArrowRight")           # log10 h: -5 -> -4.5
+    page.keyboard.press("ArrowRight")  # log10 h: -5 -> -4.5
     wait_new_image(page, box, before)
     s = lesson.scene("exp(x) at x = 1", -4.5)
     text = panel_text(box)

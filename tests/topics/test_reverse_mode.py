@@ -1,5 +1,6 @@
 """Lesson 9, reverse mode: the walk against the engine and gl.jacobian, softmax, the classifier,
 the memory count, the exercises, the widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 from browser import image_src, open_and_run, panel_text, screenshot, slider_handle, wait_new_image
@@ -33,9 +34,16 @@ def local_forward(node, parent_index, labels):
         if node.op == "cross_entropy":
             (P,) = args
             return np.atleast_1d(-np.log(P[np.arange(len(labels)), labels]).mean())
-        out = {"@": lambda a, b: a @ b, "+": lambda a, b: a + b, "*": lambda a, b: a * b,
-               "tanh": np.tanh, "softmax": _softmax, "sum": np.sum}[node.op](*args)
+        out = {
+            "@": lambda a, b: a @ b,
+            "+": lambda a, b: a + b,
+            "*": lambda a, b: a * b,
+            "tanh": np.tanh,
+            "softmax": _softmax,
+            "sum": np.sum,
+        }[node.op](*args)
         return np.ravel(out)
+
     return f
 
 
@@ -80,8 +88,10 @@ def test_walk_is_the_engines_backward_pass_and_its_gradients(name):
         def whole(v, k=k, args=args):
             args[k] = v.reshape(ex.args[k].shape)
             return float(ex.fn(*args))
-        np.testing.assert_allclose(mine, gl.gradient(whole, ex.args[k].ravel()).reshape(g.shape),
-                                   rtol=1e-6, atol=1e-9)
+
+        np.testing.assert_allclose(
+            mine, gl.gradient(whole, ex.args[k].ravel()).reshape(g.shape), rtol=1e-6, atol=1e-9
+        )
 
 
 def test_steps_order_and_colouring():
@@ -89,8 +99,20 @@ def test_steps_order_and_colouring():
     phases = [s.phase for s in w.steps]
     assert phases == ["start"] + ["forward"] * 7 + ["backward"] * 12
     assert [w.label(s.node) for s in w.steps[1:8]] == ["P1", "Z1", "H", "P2", "Z2", "S", "L"]
-    assert [w.label(s.node) for s in w.steps[8:]] == ["L", "S", "Z2", "P2", "H", "Z1", "P1",
-                                                        "b2", "W2", "b1", "W1", "x"]
+    assert [w.label(s.node) for s in w.steps[8:]] == [
+        "L",
+        "S",
+        "Z2",
+        "P2",
+        "H",
+        "Z1",
+        "P1",
+        "b2",
+        "W2",
+        "b1",
+        "W1",
+        "x",
+    ]
     assert sum(w.steps[0].computed) == 5 and not any(w.steps[0].complete)
     assert all(w.steps[7].computed) and not any(w.steps[7].complete)
     assert sum(w.steps[12].complete) == 5 and all(w.steps[-1].complete)
@@ -113,17 +135,22 @@ def test_fan_out_adds_the_contributions():
 
 def test_step_lines_state_the_rule_and_the_shapes():
     w = lesson.walk("network")
-    assert lesson.step_lines(w, 0)[1] == ["inputs: x, W1, b1, W2, b2",
-                                          "forward: 7 operations, left to right, each value stored",
-                                          "backward: 12 nodes, right to left, one VJP each"]
-    assert lesson.step_lines(w, 1) == ("Forward 1 of 7: P1 = x @ W1",
-                                       ["P1 has shape (2, 3)",
-                                        "its value is stored for the backward pass"])
+    assert lesson.step_lines(w, 0)[1] == [
+        "inputs: x, W1, b1, W2, b2",
+        "forward: 7 operations, left to right, each value stored",
+        "backward: 12 nodes, right to left, one VJP each",
+    ]
+    assert lesson.step_lines(w, 1) == (
+        "Forward 1 of 7: P1 = x @ W1",
+        ["P1 has shape (2, 3)", "its value is stored for the backward pass"],
+    )
     head, lines = lesson.step_lines(w, 14)
     assert head == "Backward 7 of 12: at P1 = x @ W1"
-    assert lines == ["U = ∂L/∂P1, shape (2, 3)",
-                     "VJP of @ (A = x, B = W1): dA = U @ B.T, dB = A.T @ U",
-                     "sends dA (2, 2) to x, dB (2, 3) to W1"]
+    assert lines == [
+        "U = ∂L/∂P1, shape (2, 3)",
+        "VJP of @ (A = x, B = W1): dA = U @ B.T, dB = A.T @ U",
+        "sends dA (2, 2) to x, dB (2, 3) to W1",
+    ]
     assert lesson.step_lines(w, 8)[1][0] == "U = ∂L/∂L = 1, shape (): the seed"
 
 
@@ -133,13 +160,14 @@ def test_layout_puts_every_node_in_its_own_place():
         assert len(set(w.positions)) == len(w.positions)
         cols = {i: c for i, (c, _) in enumerate(w.positions)}
         for p, c in w.edges:
-            assert cols[p] < cols[c], (name, p, c)   # every arrow points to the right
-    assert lesson.walk("network").positions[:2] == [(0.0, 0.0), (0.0, 1.0)]   # x above W1
+            assert cols[p] < cols[c], (name, p, c)  # every arrow points to the right
+    assert lesson.walk("network").positions[:2] == [(0.0, 0.0), (0.0, 1.0)]  # x above W1
 
 
 def test_unknown_example_is_refused():
-    with pytest.raises(gl.GradlibError,
-                       match=r"example 'mlp' is not one of \['expression', 'network'\]"):
+    with pytest.raises(
+        gl.GradlibError, match=r"example 'mlp' is not one of \['expression', 'network'\]"
+    ):
         lesson.walk("mlp")
 
 
@@ -159,8 +187,12 @@ def assert_readable_and_inside(widget):
             continue
         bb = artist.get_window_extent(renderer)
         outer = page if artist is ax.title else box
-        assert (bb.x0 >= outer.x0 - 1 and bb.x1 <= outer.x1 + 1 and bb.y0 >= outer.y0 - 1
-                and bb.y1 <= outer.y1 + 1), (artist, bb, outer)
+        assert (
+            bb.x0 >= outer.x0 - 1
+            and bb.x1 <= outer.x1 + 1
+            and bb.y0 >= outer.y0 - 1
+            and bb.y1 <= outer.y1 + 1
+        ), (artist, bb, outer)
     for text in ax.findobj(Text):
         if text.get_text() and text.get_visible():
             assert displayed_pt(text.get_fontsize()) >= 9, (text.get_text(), text.get_fontsize())
@@ -170,7 +202,7 @@ def test_stepper_next_previous_slider_and_panel():
     w = lesson.ReverseModeStepper("network")
     walk = lesson.walk("network")
     assert w.state["phase"] == "start" and w.step.max == 19
-    w.prev.click()                                   # stays at the start
+    w.prev.click()  # stays at the start
     assert w.state["step"] == 0
     w.next.click()
     assert w.state["node"] == "P1" and w.state["phase"] == "forward"
@@ -183,7 +215,7 @@ def test_stepper_next_previous_slider_and_panel():
     assert "VJP:</span> dA = U, dB = U (each summed back to its shape)" in w.panel.value
     assert fmt(walk.steps[13].upstream[1, 2]) in w.panel.value
     w.step.value = w.step.max
-    w.next.click()                                   # stays at the end
+    w.next.click()  # stays at the end
     assert w.state["step"] == 19 and w.state["complete"] == w.state["computed"]
     assert w.axes[0].get_title() == "Backward 12 of 12: at the input x"
 
@@ -198,7 +230,7 @@ def test_stepper_graph_choice_resets_the_step():
     assert "fan-out:" in w.panel.value and "from Q" in w.panel.value
     arrows = [a for a in w._view.artists if isinstance(a, FancyArrowPatch)]
     dashed = [a for a in arrows if a.get_linestyle() == "--"]
-    assert len(arrows) == 6 and len(dashed) == 2            # x -> P and x -> Q, drawn backwards
+    assert len(arrows) == 6 and len(dashed) == 2  # x -> P and x -> Q, drawn backwards
     assert all(a.get_edgecolor()[:3] == to_rgb(style.ROLES["gradient"]) for a in dashed)
     w.example.value = "network"
     assert w.state["step"] == 0 and w.step.max == 19
@@ -269,7 +301,7 @@ def test_training_as_in_the_lesson_reaches_95_percent():
         params = [p - 0.5 * g for p, g in zip(params, grads, strict=True)]
         losses.append(value)
     assert losses[0] == pytest.approx(np.log(3), abs=0.1)
-    assert np.all(np.diff(losses) < 0)               # no step goes up at this learning rate
+    assert np.all(np.diff(losses) < 0)  # no step goes up at this learning rate
     assert lesson.accuracy(params, X, y) >= 0.95
     pic = lesson.training_picture(losses, params, X, y)
     assert pic.size == style.png_size(style.new_figure("wide")[0])
@@ -286,8 +318,15 @@ def test_memory_of_the_network_grows_with_the_batch():
         assert m["stored_bytes"] == 8 * (3 * 32 + 3 * 3) * B + 8 == 840 * B + 8
         assert m["parameters"] == 195 and m["parameter_bytes"] == 1560
         assert m["largest_bytes"] == 8 * 32 * B
-        assert [op for op, *_ in m["intermediates"]] == ["@", "+", "tanh", "@", "+", "softmax",
-                                                         "cross_entropy"]
+        assert [op for op, *_ in m["intermediates"]] == [
+            "@",
+            "+",
+            "tanh",
+            "@",
+            "+",
+            "softmax",
+            "cross_entropy",
+        ]
 
 
 # ---- the exercises ------------------------------------------------------------------------
@@ -359,6 +398,7 @@ def test_code_exercise_feedback_for_numpy_inside_and_the_template():
     def template(a):
         a = ad.as_node(a, "sin")
         return None
+
     fb = ex.check(lesson.gradient_through(template))
     assert fb.kind == "function_error" and "TypeError" in fb.message
 
@@ -366,7 +406,7 @@ def test_code_exercise_feedback_for_numpy_inside_and_the_template():
 # ---- in a real browser (make test-browser) ------------------------------------------------
 @pytest.mark.browser
 def test_lesson_9_reverse_mode_stepper(page, lab):
-    box, = open_and_run(page, lab, "09_reverse_mode.ipynb")
+    (box,) = open_and_run(page, lab, "09_reverse_mode.ipynb")
     assert "Start: the inputs are given" in panel_text(box)
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson9_start")
@@ -376,7 +416,7 @@ def test_lesson_9_reverse_mode_stepper(page, lab):
     text = panel_text(box)
     assert "Forward 1 of 7: P1 = x @ W1" in text and "(2 x 3)" in text, text
     walk = lesson.walk("network")
-    for _ in range(12):                                  # slider from step 1 to step 13
+    for _ in range(12):  # slider from step 1 to step 13
         before = image_src(box)
         slider_handle(box, 0).focus()
         page.keyboard.press("ArrowRight")

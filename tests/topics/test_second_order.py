@@ -1,4 +1,5 @@
 """Lesson 10, second order: its numbers against SymPy, its widget in the kernel and in a browser."""
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -29,8 +30,11 @@ def exact(name, x):
     f, v = entry.expr[0], sp.Matrix(entry.variables)
     at = dict(zip(entry.variables, x))
     grad = sp.Matrix([f]).jacobian(v)
-    return (float(f.subs(at)), np.array(grad.subs(at).evalf(), dtype=float),
-            np.array(sp.hessian(f, v).subs(at).evalf(), dtype=float))
+    return (
+        float(f.subs(at)),
+        np.array(grad.subs(at).evalf(), dtype=float),
+        np.array(sp.hessian(f, v).subs(at).evalf(), dtype=float),
+    )
 
 
 def value(name, x):
@@ -57,7 +61,7 @@ def test_scene_matches_sympy(name, x):
     np.testing.assert_allclose(s.gradient, g, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(s.hessian_exact, H, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(s.hessian, H, rtol=1e-6, atol=1e-6)
-    assert (s.hessian == s.hessian.T).all()                    # exactly symmetric
+    assert (s.hessian == s.hessian.T).all()  # exactly symmetric
     np.testing.assert_allclose(s.eigenvalues, np.linalg.eigvalsh(H), rtol=1e-6, atol=1e-6)
     V = s.eigenvectors
     np.testing.assert_allclose(s.hessian @ V, V * s.eigenvalues, atol=1e-6)
@@ -94,10 +98,11 @@ def test_newton_step_refuses_a_singular_hessian():
 def test_quadratic_model_shapes_and_values():
     g, H = np.array([[-3.0, 1.0]]), np.array([[6.0, -1.0], [-1.0, 4.0]])
     q = lesson.quadratic_model(3.0, g, H, [[0.5], [0.25]])
-    assert q.shape == (1, 1) and q[0, 0] == 2.5          # 3 - 1.25 + (1.5 - 0.25 + 0.25) / 2
+    assert q.shape == (1, 1) and q[0, 0] == 2.5  # 3 - 1.25 + (1.5 - 0.25 + 0.25) / 2
     D = np.array([[0.5, 0.0, -1.0], [0.25, 0.0, 2.0]])
-    np.testing.assert_allclose(lesson.quadratic_model(3.0, g, H, D),
-                               [[2.5, 3.0, 3 + 3 + 2 + (6 + 4 + 16) / 2]])
+    np.testing.assert_allclose(
+        lesson.quadratic_model(3.0, g, H, D), [[2.5, 3.0, 3 + 3 + 2 + (6 + 4 + 16) / 2]]
+    )
 
 
 @pytest.mark.parametrize("name", ["paraboloid", "saddle", "squared_error"])
@@ -105,8 +110,9 @@ def test_the_model_of_a_quadratic_is_the_function_itself(name):
     s = lesson.scene(name, [0.4, -1.2])
     rng = np.random.default_rng(1)
     D = rng.uniform(-2, 2, (2, 5))
-    np.testing.assert_allclose(s.model(D)[0], [value(name, s.x + d) for d in D.T],
-                               rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(
+        s.model(D)[0], [value(name, s.x + d) for d in D.T], rtol=1e-7, atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -114,23 +120,41 @@ def test_the_model_error_shrinks_like_the_cube_of_the_step(name):
     s = lesson.scene(name, [0.7, -0.4])
     d = np.array([[0.6], [-0.8]])
     errors = [abs(value(name, s.x + t * d[:, 0]) - s.model(t * d)[0, 0]) for t in (0.02, 0.01)]
-    if errors[0] > 1e-12:     # exactly 0 for a quadratic f
+    if errors[0] > 1e-12:  # exactly 0 for a quadratic f
         assert 6 < errors[0] / errors[1] < 10
 
 
-@pytest.mark.parametrize("lam, kind", [([2.0, 3.0], "minimum"), ([-1.0, -0.5], "maximum"),
-                                       ([3.0, -0.5], "saddle"), ([1.0, 0.0], "undecided"),
-                                       ([1e-12, 400.0], "undecided"), ([-6.0, 2.0, 1.0], "saddle")])
+@pytest.mark.parametrize(
+    "lam, kind",
+    [
+        ([2.0, 3.0], "minimum"),
+        ([-1.0, -0.5], "maximum"),
+        ([3.0, -0.5], "saddle"),
+        ([1.0, 0.0], "undecided"),
+        ([1e-12, 400.0], "undecided"),
+        ([-6.0, 2.0, 1.0], "saddle"),
+    ],
+)
 def test_classify_by_the_signs_of_the_eigenvalues(lam, kind):
     assert lesson.classify(lam) == kind
 
 
 def test_stationary_points_of_the_catalogue_as_the_lesson_prints_them():
-    kinds = {name: lesson.classify(np.linalg.eigvalsh(gl.hessian(functions.get(name).f, point)))
-             for name, point in [("paraboloid", [0, 0]), ("bump", [0, 0]), ("saddle", [0, 0]),
-                                 ("rosenbrock", [1, 1])]}
-    assert kinds == {"paraboloid": "minimum", "bump": "maximum", "saddle": "saddle",
-                     "rosenbrock": "minimum"}
+    kinds = {
+        name: lesson.classify(np.linalg.eigvalsh(gl.hessian(functions.get(name).f, point)))
+        for name, point in [
+            ("paraboloid", [0, 0]),
+            ("bump", [0, 0]),
+            ("saddle", [0, 0]),
+            ("rosenbrock", [1, 1]),
+        ]
+    }
+    assert kinds == {
+        "paraboloid": "minimum",
+        "bump": "maximum",
+        "saddle": "saddle",
+        "rosenbrock": "minimum",
+    }
 
 
 # ---- the race, as the lesson tells it -------------------------------------------------
@@ -139,9 +163,9 @@ def test_newton_reaches_rosenbrocks_minimum_in_six_steps_after_a_jump_up():
     newton = lesson.path("rosenbrock", [-0.5, 0.0], "newton", steps=6)
     assert newton.shape == (7, 2)
     values = [f(p) for p in newton]
-    assert values[2] > 100 * values[1]                     # "jumps up on its second step"
+    assert values[2] > 100 * values[1]  # "jumps up on its second step"
     second = lesson.scene("rosenbrock", newton[1])
-    assert second.model_newton < second.value              # the model predicted a decrease
+    assert second.model_newton < second.value  # the model predicted a decrease
     np.testing.assert_allclose(newton[-1], [1.0, 1.0], atol=1e-8)
     assert all(inside(p, lesson.bounds("rosenbrock")) for p in newton)
 
@@ -166,7 +190,7 @@ def test_newton_goes_uphill_to_the_saddle_point_and_stays():
     descent = lesson.path("saddle", [1.0, 1.5], "gradient", steps=3, alpha=0.1)
     values = [value("saddle", p) for p in descent]
     assert values == sorted(values, reverse=True)
-    assert abs(descent[-1, 1]) > 1.5                      # sliding away from y = 0
+    assert abs(descent[-1, 1]) > 1.5  # sliding away from y = 0
 
 
 def test_newton_climbs_to_the_bumps_maximum():
@@ -208,8 +232,9 @@ def test_curvature_reference_against_sympy_on_the_exercise_inputs():
     for x, v in gl.exercise("10.5").problem["inputs"]:
         H = exact("rosenbrock", x)[2]
         v = np.array(v, dtype=float)[:, None]
-        np.testing.assert_allclose(lesson.curvature(np.array(x), v[:, 0]), v.T @ H @ v / (v.T @ v),
-                                   rtol=1e-8)
+        np.testing.assert_allclose(
+            lesson.curvature(np.array(x), v[:, 0]), v.T @ H @ v / (v.T @ v), rtol=1e-8
+        )
     # along an eigenvector the curvature is its eigenvalue
     lam, V = np.linalg.eigh(exact("rosenbrock", [-0.5, 0.0])[2])
     assert lesson.curvature([-0.5, 0.0], V[:, 0])[0, 0] == pytest.approx(lam[0], rel=1e-8)
@@ -224,8 +249,11 @@ def test_exercise_10_1_mistakes_are_what_their_names_say():
     at = {x: 1, y: 2}
     H = np.array(sp.hessian(f, (x, y)).subs(at), dtype=float)
     grad = np.array(sp.Matrix([f]).jacobian([x, y]).subs(at), dtype=float)
-    expected = {"missing_mixed_term": [np.diag(np.diag(H))], "swapped_variables": [H[::-1, ::-1]],
-                "gradient_instead": [grad, grad.T]}
+    expected = {
+        "missing_mixed_term": [np.diag(np.diag(H))],
+        "swapped_variables": [H[::-1, ::-1]],
+        "gradient_instead": [grad, grad.T],
+    }
     for wrong, kind, _ in ex.mistakes:
         wrong = np.array(wrong, dtype=float)
         assert any(np.array_equal(wrong, e) for e in expected[kind]), (wrong, kind)
@@ -237,17 +265,21 @@ def test_exercise_10_3_mistakes_are_what_their_names_say():
     g, H, d = (sp.Matrix(p[k]).applyfunc(sp.nsimplify) for k in ("gradient", "hessian", "d"))
     f0, lin = sp.nsimplify(p["value"]), (g * d)[0]
     quad, mixed = (d.T * H * d)[0], 2 * H[0, 1] * d[0] * d[1]
-    expected = {"missing_half": f0 + lin + quad, "missing_value": lin + quad / 2,
-                "linear_only": f0 + lin, "sign_of_linear_term": f0 - lin + quad / 2,
-                "mixed_term_once": f0 + lin + (quad - mixed / 2) / 2,
-                "diagonal_only": f0 + lin + (quad - mixed) / 2}
+    expected = {
+        "missing_half": f0 + lin + quad,
+        "missing_value": lin + quad / 2,
+        "linear_only": f0 + lin,
+        "sign_of_linear_term": f0 - lin + quad / 2,
+        "mixed_term_once": f0 + lin + (quad - mixed / 2) / 2,
+        "diagonal_only": f0 + lin + (quad - mixed) / 2,
+    }
     mistakes = {kind: wrong for wrong, kind, _ in gl.exercise("10.3").mistakes}
     assert mistakes == {kind: float(v) for kind, v in expected.items()}
     truth = float(f0 + lin + quad / 2)
     values = [truth, *mistakes.values()]
-    pairs = [(a, b) for i, a in enumerate(values) for b in values[i + 1:]]
+    pairs = [(a, b) for i, a in enumerate(values) for b in values[i + 1 :]]
     assert all(abs(a - b) > 0.01 * max(abs(a), abs(b)) for a, b in pairs)
-    assert float(f"{truth:.3g}") == truth                 # exact with 3 significant digits
+    assert float(f"{truth:.3g}") == truth  # exact with 3 significant digits
 
 
 def test_exercise_10_4_choice_matches_the_eigenvalues():
@@ -293,14 +325,14 @@ def test_model_lines_are_level_lines_of_the_model_inside_the_disk():
 
 
 def test_eigen_segments_run_along_the_eigenvectors_and_stay_in_the_window():
-    s = lesson.scene("saddle", [1.9, -1.9])                   # near a corner: both ends cut
+    s = lesson.scene("saddle", [1.9, -1.9])  # near a corner: both ends cut
     box = lesson.bounds("saddle")
     seg = lesson.eigen_segments(s, box, length=0.6)
     assert seg.shape == (2, 2, 2)
     for i in range(2):
         direction = seg[i, 1] - seg[i, 0]
         v = s.eigenvectors[:, i]
-        assert abs(direction[0] * v[1] - direction[1] * v[0]) < 1e-12      # parallel to v
+        assert abs(direction[0] * v[1] - direction[1] * v[0]) < 1e-12  # parallel to v
         assert all(inside(p, box) for p in seg[i])
 
 
@@ -313,7 +345,7 @@ def test_explorer_state_follows_the_sliders():
     np.testing.assert_allclose(s["x"], [0.5, 1.0])
     np.testing.assert_allclose(s["hessian"], H, rtol=1e-6)
     np.testing.assert_allclose(s["hessian"] @ s["newton_step"], -s["gradient"].T, atol=1e-8)
-    assert s["kind"] == "saddle"                               # H = [[102, -200], [-200, 200]]
+    assert s["kind"] == "saddle"  # H = [[102, -200], [-200, 200]]
     for number in (*H.ravel(), s["value"]):
         assert fmt(number) in w.panel.value
     assert "(2 x 2)" in w.panel.value and "(1 x 2)" in w.panel.value and "saddle" in w.panel.value
@@ -341,11 +373,11 @@ def test_newton_and_gradient_buttons_take_exact_steps_and_back_returns():
 
 def test_a_step_out_of_the_window_is_refused_and_a_singular_h_has_no_newton_step():
     w = lesson.SecondOrderExplorer("rosenbrock", x=(-1.0, 1.0))
-    w.newton_button.click()                                    # lands at (1, -3): below y = -1
+    w.newton_button.click()  # lands at (1, -3): below y = -1
     np.testing.assert_allclose(w.state["x"], [-1.0, 1.0])
     message = "The Newton step would land at (1.00, -3.00), outside the window: the point stays."
     assert message in w.panel.value
-    w._set_point([0.0, 0.005])                                # H = [[0, 0], [0, 200]]
+    w._set_point([0.0, 0.005])  # H = [[0, 0], [0, 200]]
     w.refresh()
     assert w.state["newton_step"] is None
     assert not w._artists_now.newton_step.get_visible()
@@ -378,8 +410,12 @@ def _texts(figure):
 
 def _inside(artist, box, renderer, tolerance=1.0):
     extent = artist.get_window_extent(renderer)
-    return (box.x0 - tolerance <= extent.x0 and extent.x1 <= box.x1 + tolerance
-            and box.y0 - tolerance <= extent.y0 and extent.y1 <= box.y1 + tolerance)
+    return (
+        box.x0 - tolerance <= extent.x0
+        and extent.x1 <= box.x1 + tolerance
+        and box.y0 - tolerance <= extent.y0
+        and extent.y1 <= box.y1 + tolerance
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -388,7 +424,7 @@ def test_every_slider_to_both_ends_and_every_button(name):
     renderer = w.figure.canvas.get_renderer()
     for slider in (w.x1, w.x2, w.alpha):
         for end in (slider.min, slider.max):
-            slider.value = 10 ** end if slider is w.alpha else end
+            slider.value = 10**end if slider is w.alpha else end
             for button in (w.newton_button, w.gradient_button, w.back):
                 button.click()
                 assert not w.panel.value.count("Traceback")
@@ -408,11 +444,11 @@ def test_every_slider_to_both_ends_and_every_button(name):
 # ---- in a real browser (make test-browser) ------------------------------------------------
 @pytest.mark.browser
 def test_lesson_10_second_order_explorer(page, lab):
-    box, = open_and_run(page, lab, "10_second_order.ipynb")
+    (box,) = open_and_run(page, lab, "10_second_order.ipynb")
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson10_start")
     start = image_src(box)
-    press_right(page, box, 0)                     # x: -0.50 -> -0.45, y = 0
+    press_right(page, box, 0)  # x: -0.50 -> -0.45, y = 0
     x = np.array([-0.45, 0.0])
     f0, g, H = exact("rosenbrock", x)
     numbers = [fmt(number) for number in (f0, *g[0], *H.ravel())]
@@ -425,12 +461,14 @@ def test_lesson_10_second_order_explorer(page, lab):
     wait_new_image(page, box, before)
     landing = x + np.linalg.solve(H, -g[0])
     after = value("rosenbrock", landing)
-    expected = [f"x = ({fmt(landing[0])}, {fmt(landing[1])})",
-                f"Took a Newton step: f went from {fmt(f0)} to {fmt(after)}."]
+    expected = [
+        f"x = ({fmt(landing[0])}, {fmt(landing[1])})",
+        f"Took a Newton step: f went from {fmt(f0)} to {fmt(after)}.",
+    ]
     text = wait_panel(box, *expected)
     assert all(e in text for e in expected), text
     screenshot(page, "lesson10_after_newton_step")
-    for key, name in (("End", "alpha_max"), ("Home", "alpha_min")):   # alpha to both ends
+    for key, name in (("End", "alpha_max"), ("Home", "alpha_min")):  # alpha to both ends
         before = image_src(box)
         slider_handle(box, 2).focus()
         page.keyboard.press(key)

@@ -1,4 +1,5 @@
 """The widget base (gradlib/topics/_widget.py) and the figure style, for every widget."""
+
 import base64
 
 import pytest
@@ -41,7 +42,8 @@ def test_demo_moves_change_what_is_shown(widget):
         assert widget.last_callback_ms > 0
 
 
-# ---- panels ---------------------------------------------------------------------------------------
+# ---- panels
+# ---------------------------------------------------------------------------------------
 def test_matrix_html_refuses_1d():
     with pytest.raises(GradlibError, match=r"matrix_html needs a 2-D matrix, got shape \(2,\)"):
         matrix_html([1.0, 2.0])
@@ -59,6 +61,7 @@ def test_label_refuses_missing_title():
 def live_models():
     """How many ipywidgets models the kernel keeps (every model until it is closed)."""
     from ipywidgets.widgets.widget import _instances
+
     return len(_instances)
 
 
@@ -66,6 +69,7 @@ def live_models():
 def test_a_dropped_widget_is_collected_and_its_models_closed(name):
     import gc
     import weakref
+
     gc.collect()
     before = live_models()
     w = REGISTRY[name]()
@@ -82,6 +86,7 @@ def test_a_dropped_widget_is_collected_and_its_models_closed(name):
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_close_frees_the_figure_and_every_model(name):
     import gc
+
     gc.collect()
     before = live_models()
     w = REGISTRY[name]()
@@ -109,15 +114,15 @@ def test_running_a_cell_again_closes_the_widgets_its_earlier_run_showed(monkeypa
     shell.parent = {"metadata": {"cellId": "c1"}, "header": {"msg_id": "run-1"}}
     first = REGISTRY["ShapeExplorer"]()
     first._repr_mimebundle_()
-    first._repr_mimebundle_()           # shown twice by one run: kept
+    first._repr_mimebundle_()  # shown twice by one run: kept
     shown = live_models()
     shell.parent = {"metadata": {"cellId": "c1"}, "header": {"msg_id": "run-2"}}
     second = REGISTRY["ShapeExplorer"]()
-    second._repr_mimebundle_()          # the cell ran again: the first widget is closed
+    second._repr_mimebundle_()  # the cell ran again: the first widget is closed
     assert live_models() == shown
     assert first.figure.axes == [] and second.figure.axes != []
     shell.parent = {"metadata": {"cellId": "c2"}, "header": {"msg_id": "run-3"}}
     third = REGISTRY["ShapeExplorer"]()
-    third._repr_mimebundle_()           # another cell: nothing closed
+    third._repr_mimebundle_()  # another cell: nothing closed
     assert second.figure.axes != [] and live_models() > shown
     assert before < shown
