@@ -20,16 +20,14 @@ kernel busy (the view's message, websocket, server, ZMQ); ``kernel`` is the busy
 kernel for the input's comm message, of which ``callback`` is ``widget.last_callback_ms`` (compute +
 draw + PNG encode + sending the updates); ``msg back`` is the last update sent by the kernel ->
 received by the page; ``render`` is that update received -> on screen (widget views, image decode,
-MathJax, the frame). Kernel and browser times are compared through the system clock (1 ms
-resolution).
+MathJax, the frame). Kernel and browser times are compared through the system clock (1 ms resolution).
 
     .venv/bin/python bench/bench_widgets_browser.py              # all lessons, 20 moves a control
     .venv/bin/python bench/bench_widgets_browser.py --moves 6 --lessons 03 05
 
 Target per control: median <= 150 ms and worst <= 400 ms from input to screen; a miss is reported
 with its breakdown. The exit status is 1 only if a widget failed (a kernel error, no answer).
-bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this
-script.
+bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this script.
 """
 
 from __future__ import annotations
@@ -93,8 +91,7 @@ class Select:
     other: str
 
 
-# Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A
-# widget found in
+# Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A widget found in
 # a lesson without a plan here is reported as a failure, so a new widget cannot be missed.
 PLANS = {
     "ShapeExplorer": [Slider(0), Slider(1)],
@@ -136,8 +133,7 @@ ARM = r"""
   const wallToPerf = performance.now() - Date.now();
   const kernelTime = s => {
     const m = /^(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(s);
-    return Date.parse(m[1] + (m[3] || 'Z')) + (m[2] ? parseFloat('0' + m[2]) * 1e3 : 0) +
-    wallToPerf;
+    return Date.parse(m[1] + (m[3] || 'Z')) + (m[2] ? parseFloat('0' + m[2]) * 1e3 : 0) + wallToPerf;
   };
   const b = {t0: null, tImg: null, tDecoded: null, tOut: null, tPanel: null, tMath: null,
              busy: [], idle: [], frames: [],
@@ -167,8 +163,7 @@ ARM = r"""
     if (b.t0 === null || msg.parent_header.msg_type !== 'comm_msg') return;
     const type = msg.header.msg_type;
     if (type === 'error' || (type === 'stream' && msg.content.name === 'stderr')) {
-      b.errors.push(type === 'error' ? `${msg.content.ename}: ${msg.content.evalue}` :
-      msg.content.text);
+      b.errors.push(type === 'error' ? `${msg.content.ename}: ${msg.content.evalue}` : msg.content.text);
     } else if (type === 'status') {
       (msg.content.execution_state === 'busy' ? b.busy : b.idle).push(kernelTime(msg.header.date));
     } else if (type === 'comm_msg') {
@@ -182,8 +177,7 @@ ARM = r"""
   // Messages the page sends for this input: one expected; more when a view answers the kernel's
   // update with a change of its own (e.g. a slider snapping a new value to its step).
   const onAny = (_, args) => {
-    if (b.t0 !== null && args.direction === 'send' && args.msg.header.msg_type === 'comm_msg')
-    b.pageMessages++;
+    if (b.t0 !== null && args.direction === 'send' && args.msg.header.msg_type === 'comm_msg') b.pageMessages++;
   };
   kernel.anyMessage.connect(onAny);
   window.__bench = new Promise(resolve => {
@@ -248,8 +242,7 @@ DRAG_ARM = r"""
   const img = box.querySelector('img.widget-image');
   const b = {changes: [], down: null, up: null};
   const observer = new MutationObserver(rs => {
-    for (const r of rs) if (r.target === img && r.attributeName === 'src')
-    b.changes.push(performance.now());
+    for (const r of rs) if (r.target === img && r.attributeName === 'src') b.changes.push(performance.now());
   });
   observer.observe(img, {attributes: true});
   const onDown = () => { if (b.down === null) b.down = performance.now(); };
@@ -409,8 +402,7 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
                 flush=True,
             )
         # A learner pauses between moves; without a pause the execute request above delays the
-        # next move's updates by some 30 ms on this machine (measured), which is the bench's own
-        # cost.
+        # next move's updates by some 30 ms on this machine (measured), which is the bench's own cost.
         page.wait_for_timeout(args.pause_ms)
         if not result["settled"]:
             break  # the widget did not answer: no point in timing the next moves
@@ -480,8 +472,7 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
                 elif not all(m["settled"] for m in row.moves):
                     row.error = "output did not change within the timeout"
                 print(
-                    f"  {row.lesson} {row.widget:17s} {row.control:52s} median "
-                    f"{row.median('total'):6.1f} ms",
+                    f"  {row.lesson} {row.widget:17s} {row.control:52s} median {row.median('total'):6.1f} ms",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -546,8 +537,7 @@ def machine(browser_version: str, load_at_start) -> str:
     )
     return (
         f"machine: {len(os.sched_getaffinity(0))} cores (nproc) of {cpu}; load average at start "
-        f"{load}\nversions: Python {platform.python_version()}, {packages}, Chromium "
-        f"{browser_version}, "
+        f"{load}\nversions: Python {platform.python_version()}, {packages}, Chromium {browser_version}, "
         f"{platform.platform()}"
     )
 
@@ -615,10 +605,8 @@ def report(rows: list[Row]) -> str:
         "",
         "Where the time goes (medians, ms from the input unless said):",
         "  image, panel, math: the image src, the HTML panel, the MathJax formula last changed",
-        "  to kernel: kernel busy | kernel: busy -> idle, of which callback = "
-        "widget.last_callback_ms",
-        "  msg back: the last update, sent by the kernel -> received by the page | render: "
-        "received -> on screen",
+        "  to kernel: kernel busy | kernel: busy -> idle, of which callback = widget.last_callback_ms",
+        "  msg back: the last update, sent by the kernel -> received by the page | render: received -> on screen",
         "  page msgs: most comm messages the page sent for one input (1 expected)",
         "",
         table(
@@ -686,8 +674,7 @@ def side_by_side(old_rows: list[Row], new_rows: list[Row]) -> str:
                     "-",
                     "-",
                     "-",
-                    f"{o.drag.get('rate', float('nan')):.1f} / "
-                    f"{r.drag.get('rate', float('nan')):.1f}",
+                    f"{o.drag.get('rate', float('nan')):.1f} / {r.drag.get('rate', float('nan')):.1f}",
                     f"{ms(o.drag.get('release'))} / {ms(r.drag.get('release'))}",
                 ]
             )
@@ -773,15 +760,13 @@ def main(argv=None) -> int:
             if args.baseline:
                 subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT)
     print(
-        "Lesson widgets in JupyterLab + headless Chromium: input (key press / click / dropdown "
-        "choice) "
+        "Lesson widgets in JupyterLab + headless Chromium: input (key press / click / dropdown choice) "
         "to the updated output on screen."
     )
     print(header)
     print(code_state())
     print(
-        f"run: {time.strftime('%Y-%m-%d %H:%M')}, {args.moves} moves a control, "
-        f"{args.pause_ms:.0f} ms pause "
+        f"run: {time.strftime('%Y-%m-%d %H:%M')}, {args.moves} moves a control, {args.pause_ms:.0f} ms pause "
         f"between moves, settled after {args.quiet_ms:.0f} ms without a change"
     )
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")

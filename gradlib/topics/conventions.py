@@ -225,7 +225,7 @@ def library_table_markdown(rows=None) -> str:
     >>> print(library_table_markdown(LIBRARY_SHAPES[:1]))
     | library | call | scalar f | vector f | matrix X | layout |
     |---|---|---|---|---|---|
-    | gradlib | `gl.jacobian(f, x)` | (1, n) | (m, n) | — | numerator |
+    | gradlib | `gl.jacobian(f, x)` | (1, n) | (m, n) | (m, p, q) | numerator |
     """
     rows = LIBRARY_SHAPES if rows is None else rows
     lines = ["| " + " | ".join(LIBRARY_COLUMNS) + " |", "|" + "---|" * len(LIBRARY_COLUMNS)]

@@ -317,8 +317,8 @@ def rosenbrock_n(x):
 def evaluations(compute, f, *args) -> int:
     """How many points ``compute(f, *args)`` (e.g. ``gl.hvp``, ``gl.hessian``) evaluates f at.
 
-    >>> evaluations(numeric.hessian, rosenbrock_n, np.zeros(3))      # complex step: n^2 + n + 3
-    15
+    >>> evaluations(numeric.hessian, rosenbrock_n, np.full(3, 0.5))  # n^2 + 3n + 3 here
+    21
     """
     count = [0]
 

@@ -8,7 +8,7 @@ import nbformat
 import numpy as np
 import pytest
 import sympy as sp
-from browser import (
+from lab_browser import (
     SCREENSHOTS,
     open_and_run,
     panel_text,

@@ -3,7 +3,14 @@ the memory count, the exercises, the widget in the kernel and in a browser."""
 
 import numpy as np
 import pytest
-from browser import image_src, open_and_run, panel_text, screenshot, slider_handle, wait_new_image
+from lab_browser import (
+    image_src,
+    open_and_run,
+    panel_text,
+    screenshot,
+    slider_handle,
+    wait_new_image,
+)
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text

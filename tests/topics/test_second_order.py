@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import sympy as sp
-from browser import (
+from lab_browser import (
     image_src,
     open_and_run,
     press_right,
