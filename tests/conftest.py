@@ -14,22 +14,22 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-import lab_browser as browser  # noqa: E402  (scripts/lab_browser.py)
+import lab_browser  # noqa: E402  (scripts/lab_browser.py)
 
 
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory) -> browser.Lab:
-    with browser.running_lab(tmp_path_factory.mktemp("lab")) as running:
+def lab(tmp_path_factory) -> lab_browser.Lab:
+    with lab_browser.running_lab(tmp_path_factory.mktemp("lab")) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
-def chromium_browser():
-    with browser.chromium() as b:
+def browser():
+    with lab_browser.chromium() as b:
         yield b
 
 
 @pytest.fixture
-def page(chromium_browser):
-    with browser.new_page(chromium_browser) as pg:
+def page(browser):
+    with lab_browser.new_page(browser) as pg:
         yield pg
