@@ -139,6 +139,8 @@ def right_answer(ex):
             f"__import__('gradlib.exercises').exercises.resolve({ex.problem['reference']!r})"
         )
     right = independent_answer(ex)
+    if ex.kind == "choice":
+        return right
     return tuple(int(s) for s in right) if isinstance(right, tuple) else right.tolist()
 
 
@@ -147,6 +149,8 @@ def wrong_answer(ex):
     a code exercise, a number where a function is wanted."""
     if ex.kind == "code":
         return 0
+    if ex.kind == "choice":  # another of the options
+        return next(o for o in ex.problem["options"] if o != ex.problem["answer"])
     right = independent_answer(ex)
     if isinstance(right, tuple):
         return (right[0] + 1, right[1])
