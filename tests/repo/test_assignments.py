@@ -133,10 +133,12 @@ class Source(str):
 
 def right_answer(ex):
     """Computed from the exercise's problem data with plain SymPy (tests/test_exercises.py); for
-    a code exercise, its reference function."""
+    a code exercise, a function of the student's own that calls the reference (the reference
+    itself is refused: "write the function yourself")."""
     if ex.kind == "code":
         return Source(
-            f"__import__('gradlib.exercises').exercises.resolve({ex.problem['reference']!r})"
+            "lambda *args: __import__('gradlib.exercises').exercises"
+            f".resolve({ex.problem['reference']!r})(*args)"
         )
     right = independent_answer(ex)
     if ex.kind == "choice":
