@@ -772,8 +772,12 @@ def _numeric_result(x, y, J_g1, J_g2, direct_J, check_ok):
     )
 
 
-def _column(g, variables, role):
-    """A formula (entry, Matrix, list, expression, string) as a column (m, 1), and its variables."""
+def _column(g, variables, role, max_functions=None, note=""):
+    """A formula (entry, Matrix, list, expression, string) as a column (m, 1), and its variables.
+
+    ``max_functions`` limits the functions and roots of all its formulas together; ``note``
+    says why in a ParseError.
+    """
     if is_entry(g):
         return sp.Matrix(g.expr), tuple(g.variables)
     if callable(g) and not isinstance(g, sp.Basic):
@@ -790,8 +794,8 @@ def _column(g, variables, role):
     if variables is None:
         raise GradlibError(
             f"The {role} is a formula; say which symbols are its inputs, in order "
-            f'({"variables" if role == "inner function g1" else "y_variables"}="x '
-            'y").'
+            f"({'variables' if role == 'inner function g1' else 'y_variables'}"
+            '="x y").'
         )
     if isinstance(g, sp.MatrixBase) and min(g.shape) > 1:
         raise ShapeError(
@@ -812,9 +816,9 @@ def _column(g, variables, role):
     )
     names = [str(v) for v in symbols]
     try:
-        column = symbolic.as_matrix(items, symbols)
+        column = symbolic.as_matrix(items, symbols, max_functions=max_functions)
     except ParseError as err:
-        raise ParseError(f"The {role}: {err}") from err
+        raise ParseError(f"The {role}{note}: {err}") from err
     stray = sorted(str(s) for s in column.free_symbols if s not in symbols)
     if stray:
         raise GradlibError(
@@ -828,7 +832,17 @@ def _column(g, variables, role):
 def _symbolic_chain(g2, g1, x, variables, y_variables, method):
     _require_sizes([g1, g2], ["g1", "g2"])
     G1, X = _column(g1, variables, "inner function g1")
-    G2, Y = _column(g2, y_variables, "outer function g2")
+    typed = not (is_entry(g1) and is_entry(g2))  # a typed formula in the chain
+    budget, note = None, ""
+    if typed:  # g2(g1(x)) gets the limits of one formula: g2 has what g1 leaves
+        used = sum(symbolic.complexity(g).functions for g in G1)
+        budget = symbolic.MAX_FUNCTIONS - used
+        if used:
+            note = (
+                f" (g1 already has {used} of the {symbolic.MAX_FUNCTIONS} functions and roots "
+                "a symbolic chain of typed formulas may have)"
+            )
+    G2, Y = _column(g2, y_variables, "outer function g2", budget, note)
     shapes.require_product(
         [("J_g2", (G2.rows, len(Y))), ("J_g1", (G1.rows, len(X)))],
         "J_f",
@@ -836,7 +850,7 @@ def _symbolic_chain(g2, g1, x, variables, y_variables, method):
         f"({', '.join(map(str, Y))}):",
         suggest=False,
     )
-    if not (is_entry(g1) and is_entry(g2)):  # a typed formula in the chain
+    if typed:
         _require_small_composition(G2, Y, G1)
     y_of_x = dict(zip(Y, G1))
     J_g1 = G1.jacobian(X)

@@ -318,8 +318,9 @@ _CHAINS = {ast.Add: "+-", ast.Sub: "+-", ast.Mult: "*/", ast.Div: "*/"}
 class _Builder:
     """Walks the syntax tree with a whitelist of node types, building the sympy expression."""
 
-    def __init__(self, text, source, variables):
+    def __init__(self, text, source, variables, max_functions=MAX_FUNCTIONS):
         self.text, self.source, self.variables = text, source, variables
+        self.max_functions = max_functions
         self.unknown = []  # (name, node) of names not among ``variables``
         self.functions = 0  # functions and roots built so far
         # position in ``source`` ("(" + text with ^ as ** + ")") -> column in ``text``
@@ -477,14 +478,16 @@ class _Builder:
     def _count_function(self, node, *args, count=1):
         """Refuse ``count`` more functions or roots when there are too many, or nested too deep."""
         self.functions += count
-        if self.functions > MAX_FUNCTIONS:
+        if self.functions > self.max_functions:
             self.fail_functions(node)
         if 1 + max(complexity(arg).nesting for arg in args) > MAX_NESTING:
             self.fail_nesting(node)
 
     def fail_functions(self, node):
         self.fail(
-            node, f"the formula has more than {MAX_FUNCTIONS} functions and roots", "simplify it"
+            node,
+            f"the formula has more than {self.max_functions} functions and roots",
+            "simplify it",
         )
 
     def fail_nesting(self, node):
@@ -703,7 +706,7 @@ def symbols(names):
     )
 
 
-def parse(text, variables=None):
+def parse(text, variables=None, *, max_functions=MAX_FUNCTIONS):
     """Read a typed formula as a sympy expression, accepting only mathematics.
 
     The text is checked character by character, then read with Python's
@@ -725,6 +728,9 @@ def parse(text, variables=None):
         If given, the only names allowed (others are a ParseError naming them),
         and Symbols given here are used as they are. Otherwise every name
         becomes a real Symbol, ``sympy.Symbol(name, real=True)``.
+    max_functions : int, optional
+        Fewer functions and roots than ``MAX_FUNCTIONS``, for a formula that
+        shares the budget with others (the outer function of a chain).
 
     Returns
     -------
@@ -781,7 +787,7 @@ def parse(text, variables=None):
     _check_tokens(text)
     # Wrapped in ( ) so leading spaces are fine; the parentheses are balanced, checked above.
     source = "(" + text.replace("^", "**") + ")"
-    builder = _Builder(text, source, allowed)
+    builder = _Builder(text, source, allowed, max_functions)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. SyntaxWarning "'int' object is not callable"
@@ -809,7 +815,7 @@ def parse(text, variables=None):
     # sympy may write out more than was typed (sqrt(x^2*y) is abs(x)*sqrt(y)): the result
     # itself keeps the limits, so anything built from it (a chain, a derivative) starts there
     size = complexity(expr)
-    if size.functions > MAX_FUNCTIONS:
+    if size.functions > max_functions:
         builder.fail_functions(tree.body)
     if size.nesting > MAX_NESTING:
         builder.fail_nesting(tree.body)
@@ -830,10 +836,10 @@ def parse(text, variables=None):
     return expr
 
 
-def _as_expr(item, variables):
+def _as_expr(item, variables, max_functions=MAX_FUNCTIONS):
     """One entry: a formula string (parsed), a sympy expression, or a number."""
     if isinstance(item, str):
-        return parse(item, variables)
+        return parse(item, variables, max_functions=max_functions)
     if isinstance(item, sympy.Expr):
         return item
     if isinstance(item, (int, float, Fraction, np.number)) and not isinstance(item, bool):
@@ -845,7 +851,7 @@ def _as_expr(item, variables):
     )
 
 
-def as_matrix(exprs, variables=None):
+def as_matrix(exprs, variables=None, *, max_functions=None):
     """Formulas as a sympy Matrix: the one way a learner's strings become sympy objects.
 
     Strings are read with :func:`parse` (never ``sympify``); sympy expressions and
@@ -857,6 +863,9 @@ def as_matrix(exprs, variables=None):
     exprs : str, sympy.Expr, number, list of them, or sympy.Matrix
     variables : str or list of (str or sympy.Symbol), optional
         The names formulas may use (see :func:`parse`).
+    max_functions : int, optional
+        Functions and roots all the formulas together may have (a chain's share of
+        ``MAX_FUNCTIONS``); by default each formula may have ``MAX_FUNCTIONS``.
 
     Returns
     -------
@@ -876,12 +885,16 @@ def as_matrix(exprs, variables=None):
         if not exprs:
             raise GradlibError("no expressions given: pass a formula or a list of formulas")
         deadline = time.process_time() + TIME_BUDGET
+        left = MAX_FUNCTIONS if max_functions is None else max_functions
         entries = []
         for item in exprs:
             check_deadline(deadline, "these formulas")
-            entries.append(_as_expr(item, variables))
+            entries.append(_as_expr(item, variables, max(left, 0)))
+            if max_functions is not None:
+                left -= complexity(entries[-1]).functions
         return sympy.Matrix(entries)  # parsed entries
-    return sympy.Matrix([_as_expr(exprs, variables)])  # a parsed entry
+    left = MAX_FUNCTIONS if max_functions is None else max(max_functions, 0)
+    return sympy.Matrix([_as_expr(exprs, variables, left)])  # a parsed entry
 
 
 def check_deadline(deadline, what="these formulas"):

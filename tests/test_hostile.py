@@ -192,6 +192,18 @@ def test_chain_of_formulas_composing_beyond_the_limits_is_refused():
         r"functions and roots 5 deep, has 10 of them.*mode='numeric'",
     ):
         gl.chain_rule(g2, g1, variables="x", y_variables="u", x=[0.1])
+    full = [towers(_function("exp"), count=1, depth=2)] * (MAX_FUNCTIONS // 2)  # 16 in g1
+    with pytest.raises(
+        gl.ParseError,
+        match=r"outer function g2 \(g1 already has 16 of the 16 "
+        r"functions .*: the formula has more than 0 functions and roots",
+    ):
+        gl.chain_rule(
+            ["sin(u1)"] + ["u1"] * 7,
+            full,
+            variables="x",
+            y_variables=[f"u{i}" for i in range(1, 9)],
+        )  # refused before sympy builds g2's functions
     r = gl.chain_rule(g2, g1, [0.1], variables="x", y_variables="u", mode="numeric")
     assert r.J_f.shape == (1, 1) and r.check_ok
 
