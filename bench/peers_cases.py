@@ -5,8 +5,8 @@ test__numdiff.py (approx_derivative) and numdifftools 0.11 (example_functions.py
 tests/test_numdifftools.py), plus the Moré-Garbow-Hillstrom problems that issue 14 names (Brown
 badly scaled, trigonometric, Chebyquad; Hessians exact from SymPy). Every function takes a point
 x of shape (n,), or a batch of shape (n, k) (scipy.differentiate's convention), and returns a
-scalar or shape (m,) (batch: (m, k)). Used by tests/test_numeric_peers.py and by
-bench/bench_numeric.py (which imports nothing from tests/: it loads this file by path).
+scalar or shape (m,) (batch: (m, k)). Used by bench/bench_numeric.py (the table against the
+peers) and by tests/test_numeric_peers.py (which loads this file by its path).
 
 CASES: list of Case(source, name, kind, f, x, ref): kind "jacobian" (ref (m, n)) or "hessian"
 (ref (n, n)); a derivative of f: R -> R is the jacobian of shape (1, 1).
@@ -158,7 +158,8 @@ add(SD, "hessian sin(x) y^3 at [0.5, 0.25]", "hessian", lambda z: np.sin(z[0]) *
     [0.5, 0.25], [[-np.sin(0.5) * 0.25 ** 3, 3 * np.cos(0.5) * 0.25 ** 2],
                   [3 * np.cos(0.5) * 0.25 ** 2, 6 * np.sin(0.5) * 0.25]])
 
-# ------------------------------------------------------------------ scipy.optimize approx_derivative
+# ------------------------------------------------------------------ scipy.optimize
+# approx_derivative
 AD = "approx_derivative"
 
 
@@ -214,7 +215,8 @@ def sparse_example():  # TestApproxDerivativeSparse (Nocedal & Wright p. 198), n
     J = np.zeros((n, n))
     J[0, 0], J[0, 1] = -4 * x0[0], 6 * x0[1] ** 2
     for i in range(1, n - 1):
-        J[i, i - 1], J[i, i], J[i, i + 1] = -6 * x0[i - 1], 9 * x0[i] ** 2 - 4 * x0[i], 6 * x0[i + 1] ** 2
+        J[i, i - 1], J[i, i + 1] = -6 * x0[i - 1], 6 * x0[i + 1] ** 2
+        J[i, i] = 9 * x0[i] ** 2 - 4 * x0[i]
     J[-1, -1], J[-1, -2] = 9 * x0[-1] ** 2, -6 * x0[-2]
     add(AD, "sparse tridiagonal example, n = 50", "jacobian", fun, x0, J)
 
@@ -287,7 +289,8 @@ add(ND, "hessian of 1 / (exp(x0) + cos(x1) + 10) at [1, 2] (issue 39)", "hessian
                         sp.symbols("a b")).subs({"a": 1, "b": 2}).evalf(30), dtype=float))
 
 
-# ------------------------------------------------------------------ Moré-Garbow-Hillstrom (issue 14)
+# ------------------------------------------------------------------ Moré-Garbow-Hillstrom (issue
+# 14)
 def mgh(name, expr, symbols, x0):
     """A sum of squares from SymPy: f and its exact Hessian at x0 (30 digits)."""
     f = sp.lambdify([symbols], expr, "numpy")
