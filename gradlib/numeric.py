@@ -16,18 +16,19 @@ max(|x_j|, 1) / 4 is noise (cos at 2.2e-14), and an AccuracyWarning says so.
 Accuracy. A relative step is too large where f varies on a smaller scale than x (sin at 1e4, exp(x -
 1000) at 1000). So each result is checked against its error estimate (the scheme at 2h): an entry
 above its target (auto and richardson 1e-8 of itself, central 1e-8, forward 1e-5; Hessians 1e-8
-complex, 1e-7 central, of the largest entry of H) is differenced again at the step balancing its truncation against its
-rounding, per input, up to three times, keeping a new value only where it is in its Taylor regime
-and agrees with the first within both estimates ("refined" in info.note); an entry still above
-its target warns (AccuracyWarning). Below a floor no step tells a derivative from 0 at unit scale,
-and none is asked for: 100 eps^(p/(p+1)) |f_i| / max(|x_j|, 1) for J (p the stencil's order), 10
-eps^(2/3) |g| / s + 100 eps^(1/2) |f| / s_i s_j for H (g the gradient, s = max(|x|, 1)). auto's
-real stencil (after complex step was rejected) always has its estimate (8n + 1 evaluations, not
-4n + 1); the explicit central and richardson are estimated and refined only where their one-sided
-slopes show h |f''| not small next to |f'| (free: f(x +- h) is there), forward never; with
-full_output every entry is estimated and warns if above its target. A Hessian checks its diagonal
-at 2h (2n evaluations) and, where that or a rounding bound is above the target, estimates and
-refines all of H.
+complex, 1e-7 central, of the largest entry of H) is differenced again at the step balancing its
+truncation against its rounding, per input, up to six times, keeping a new value only where it is in
+its Taylor regime and agrees with the first within both estimates ("refined" in info.note); an entry
+still above its target warns (AccuracyWarning). Below a floor no step tells a derivative from 0 at
+unit scale, and none is asked for: 100 eps^(p/(p+1)) |f_i| / max(|x_j|, 1) for J (p the stencil's
+order), 10 eps^(2/3) |g| / s + 100 eps^(1/2) |f| / s_i s_j for H (g the gradient, s = max(|x|, 1)).
+auto's real stencil (after complex step was rejected) always has its estimate (8n + 1 evaluations,
+not 4n + 1); the explicit central and richardson are estimated and refined only where their one-
+sided slopes show h |f''| not small next to |f'| (free: f(x +- h) is there), forward never; with
+full_output every entry is estimated and warns if above its target. A Hessian checks its diagonal at
+2h (2n evaluations) and, where that or a rounding bound is above the target, estimates and refines
+all of H. Refining a Hessian can cost a few Hessians more where f's values are too coarse for its
+steps (a large sum); complex step (auto, for an analytic f) rarely needs it.
 
 The stencils live in :data:`STENCILS` (order, offsets, weights, leading error term), and
 :func:`difference` applies one to a scalar function at given steps, for lessons and widgets that
@@ -747,14 +748,17 @@ def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed
             need_floor=0.0):
     """Where an entry's error estimate is above rtol of its size, difference again at the step
     that balances its truncation (~h^p) against its rounding (~1 / h^k, k = 1 for J and the
-    complex H, 2 for the central H), and keep per entry the better result (_retry), up to 3
-    rounds. Then an AccuracyWarning names an entry still above max(rtol |D_ij|, floor_ij): the
-    caller's floor is 10-100 times what a difference resolves at unit scale (a slope or curvature
+    complex H, 2 for the central H), and keep per entry the better result (_retry), up to 6
+    rounds while they halve the total error of the entries refined (a step without a visible
+    truncation grows 16 times a round). Then an AccuracyWarning names an entry still above
+    max(rtol |D_ij|, floor_ij): the caller's floor is 10-100 times what a difference resolves at
+    unit scale (a slope or curvature
     that small next to f's own scale is 0 to f's precision). ``skip`` (bool, D's shape): entries
     to leave alone (a kink, the tiny-x retry). An exact 0 of J (f_i did not move at h nor 2h) is
     left alone too (zero_floor inf); one of H is refined and judged against zero_floor (a 0 from a
     badly scaled f, as in Brown's function, is not resolved by f's own scale). Steps move by
-    powers of 2, at most 2^12 per round, each exact (x + h - x = h).
+    powers of 2, at most 2^12 per round, each exact (x + h - x = h); the rounds stop when nothing
+    improves.
 
     Returns the _Estimate and the number of entries taken from other steps (for info.note).
     """
@@ -768,7 +772,7 @@ def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed
         goal = np.where(zeros(est), zero_floor, np.maximum(rtol * np.abs(est.D), need_floor))
         return (est.E > goal) & ~skip & np.isfinite(est.E)
 
-    for _ in range(3):
+    for _ in range(6):
         need = open_(est) & allowed
         if d.kind == "hessian":
             need = need | need.T
@@ -783,17 +787,19 @@ def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed
         T, Rw, base = np.maximum(E - 3 * R, 0.0)[worst, every], R[worst, every], hh[worst, every]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             s = (k * Rw / (p * T)) ** (1.0 / (p + k))
-            s = np.log2(np.nan_to_num(s, nan=1.0, posinf=2.0 ** 12))  # 0 -> -inf -> clipped
+            # no truncation seen (T = 0: the bound R is pessimistic): grow by 16 and look again
+            s = np.log2(np.nan_to_num(s, nan=1.0, posinf=16.0))  # 0 -> -inf -> clipped
         s = 2.0 ** np.clip(np.round(s), -12, 12)
         h2 = first.h.copy()
         h2[cols] = np.maximum(base[cols] * s[cols], _TINY)
         h2 = np.where((d.x + h2) - d.x > 0, (d.x + h2) - d.x, first.h)  # exactly representable
         if np.array_equal(h2[cols], base[cols]):
             break
+        before = np.sum(est.E[need])
         est, better, _, _ = _retry(d, est, d.scale, h2, again, consistent=True)
         hh = np.where(better, h2[None, :], hh)
         changed |= better
-        if not better.any():
+        if not better.any() or np.sum(est.E[need]) > before / 2:  # no progress worth a round
             break
     target = np.where(zeros(est), zero_floor, np.maximum(rtol * np.abs(est.D), floor))
     bad = np.argwhere((est.E > target) & ~skip)
