@@ -392,8 +392,8 @@ class _Calls:
         for start in range(0, len(cols), per):
             part = cols[start:start + per]
             P = np.repeat(x[:, None].astype(np.result_type(x, h)), len(part) * k, axis=1)
-            for c, j in enumerate(part):
-                P[j, c * k:(c + 1) * k] += np.multiply(offsets, h[j])
+            rows = np.repeat(part, k)  # the input each column of P moves
+            P[rows, np.arange(rows.size)] += np.tile(offsets, len(part)) * h[rows]
             F.append(self.many(P))
         F = np.concatenate(F, axis=1).reshape(-1, len(cols), k)
         return {o: F[:, :, i] for i, o in enumerate(offsets)}
