@@ -10,7 +10,25 @@ over ``h = 1e-66``. So where ``|x_j| < 1/32`` and some f_i barely moves with x_j
 again with ``h_j = c * max(|x_j|, 1)``, and each entry keeps the result with the smaller error
 estimate, provided the two agree within their estimates (nfev counts both; ``info.note`` names the
 entries that changed). A PrecisionWarning names an entry that neither step resolves. The Hessian
-does the same, keeping H symmetric.
+does the same, keeping H symmetric. A lost entry that is 0 at both steps but moves at
+max(|x_j|, 1) / 4 is noise (cos at 2.2e-14), and an AccuracyWarning says so.
+
+Accuracy. A relative step is too large where f varies on a smaller scale than x (sin at 1e4, exp(x -
+1000) at 1000). So each result is checked against its error estimate (the scheme at 2h): an entry
+above its target (auto and richardson 1e-8 of itself, central 1e-8, forward 1e-5; Hessians 1e-8
+complex, 1e-7 central, of the largest entry of H) is differenced again at the step balancing its
+truncation against its rounding, per input, up to six times, keeping a new value only where it is in
+its Taylor regime and agrees with the first within both estimates ("refined" in info.note); an entry
+still above its target warns (AccuracyWarning). Below a floor no step tells a derivative from 0 at
+unit scale, and none is asked for: 100 eps^(p/(p+1)) |f_i| / max(|x_j|, 1) for J (p the stencil's
+order), 10 eps^(2/3) |g| / s + 100 eps^(1/2) |f| / s_i s_j for H (g the gradient, s = max(|x|, 1)).
+auto's real stencil (after complex step was rejected) always has its estimate (8n + 1 evaluations,
+not 4n + 1); the explicit central and richardson are estimated and refined only where their one-
+sided slopes show h |f''| not small next to |f'| (free: f(x +- h) is there), forward never; with
+full_output every entry is estimated and warns if above its target. A Hessian checks its diagonal at
+2h (2n evaluations) and, where that or a rounding bound is above the target, estimates and refines
+all of H. Refining a Hessian can cost a few Hessians more where f's values are too coarse for its
+steps (a large sum); complex step (auto, for an analytic f) rarely needs it.
 
 The stencils live in :data:`STENCILS` (order, offsets, weights, leading error term), and
 :func:`difference` applies one to a scalar function at given steps, for lessons and widgets that
@@ -107,7 +125,7 @@ _SAFETY, _ROUNDING, _CS_ULPS, _NOISE = 2.0, 2.0, 32.0, 1.0
 # complex step vs real central difference along a random direction: J from complex step is exact to
 # rounding, so rtol bounds the part of J @ w a non-analytic term may hide in; the Hessian's check
 # uses a gradient with an O(d^2) error of its own
-_CHECK_RTOL, _CHECK_RTOL_HESSIAN = 1e-9, 1e-5
+_CHECK_RTOL, _CHECK_RTOL_HESSIAN = 1e-8, 1e-5
 _TINY = np.finfo(float).tiny  # the smallest step: below it a step is subnormal (imprecise) or 0
 _BATCH_BYTES = 2**25  # points per call of f (vectorized) at most this much memory: 32 MB
 _K = 32  # tiny-x retry: |x_j| < 1 / _K and elasticity |x_j J_ij| / |f_i| < 1 / _K (module doc)
@@ -188,8 +206,8 @@ class DiffInfo:
     step : ndarray, shape (n,)
         The absolute step along each input by the step rule (the imaginary step for complex step).
     note : str
-        Why ``"auto"`` did not use complex step, and which entries took the larger step at a tiny
-        x_j (see the module docstring), or ``""``.
+        Why ``"auto"`` did not use complex step, which entries took the larger step at a tiny
+        x_j, and which were refined at other steps (see the module docstring), or ``""``.
     """
 
     error: np.ndarray
@@ -413,8 +431,8 @@ class _Calls:
         for start in range(0, len(cols), per):
             part = cols[start : start + per]
             P = np.repeat(x[:, None].astype(np.result_type(x, h)), len(part) * k, axis=1)
-            for c, j in enumerate(part):
-                P[j, c * k : (c + 1) * k] += np.multiply(offsets, h[j])
+            rows = np.repeat(part, k)  # the input each column of P moves
+            P[rows, np.arange(rows.size)] += np.tile(offsets, len(part)) * h[rows]
             F.append(self.many(P))
         F = np.concatenate(F, axis=1).reshape(-1, len(cols), k)
         return {o: F[:, :, i] for i, o in enumerate(offsets)}
@@ -630,7 +648,11 @@ def _kink(vals, h, eps):
     if not {-2, 2} <= vals.keys():
         return np.zeros(vals[0].shape, bool), D_plus, D_minus
     gap = {k: (vals[k] - 2 * vals[0] + vals[-k]) / (k * h) for k in (1, 2)}
-    rounding = eps * (np.abs(vals[1]) + 2 * np.abs(vals[0]) + np.abs(vals[-1])) / h
+    # rounding of f's values, and of subnormal ones (spaced 5e-324 apart, not eps |f| apart)
+    rounding = (
+        eps * (np.abs(vals[1]) + 2 * np.abs(vals[0]) + np.abs(vals[-1]))
+        + 4 * np.finfo(float).smallest_subnormal
+    ) / h
     ratio = gap[2] / gap[1]
     mask = (
         (ratio >= _KINK_BAND[0])
@@ -812,17 +834,22 @@ def _warn_noise(d, zeros, h):
         )
 
 
-def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed=True):
+def _refine(
+    d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed=True, need_floor=0.0
+):
     """Where an entry's error estimate is above rtol of its size, difference again at the step
     that balances its truncation (~h^p) against its rounding (~1 / h^k, k = 1 for J and the
-    complex H, 2 for the central H), and keep per entry the better result (_retry), up to 3
-    rounds. Then an AccuracyWarning names an entry still above max(rtol |D_ij|, floor_ij): the
-    caller's floor is 10-100 times what a difference resolves at unit scale (a slope or curvature
+    complex H, 2 for the central H), and keep per entry the better result (_retry), up to 6
+    rounds while they halve the total error of the entries refined (a step without a visible
+    truncation grows 16 times a round). Then an AccuracyWarning names an entry still above
+    max(rtol |D_ij|, floor_ij): the caller's floor is 10-100 times what a difference resolves at
+    unit scale (a slope or curvature
     that small next to f's own scale is 0 to f's precision). ``skip`` (bool, D's shape): entries
     to leave alone (a kink, the tiny-x retry). An exact 0 of J (f_i did not move at h nor 2h) is
     left alone too (zero_floor inf); one of H is refined and judged against zero_floor (a 0 from a
     badly scaled f, as in Brown's function, is not resolved by f's own scale). Steps move by
-    powers of 2, at most 2^12 per round, each exact (x + h - x = h).
+    powers of 2, at most 2^12 per round, each exact (x + h - x = h); the rounds stop when nothing
+    improves.
 
     Returns the _Estimate and the number of entries taken from other steps (for info.note).
     """
@@ -832,11 +859,11 @@ def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed
     def zeros(est):  # J: f_i did not move at h nor 2h; H: any 0
         return (est.D == 0) & ((est.E <= est.R) | (d.kind == "hessian"))
 
-    def open_(est):  # entries above their goal: relative, or for zeros zero_floor
-        goal = np.where(zeros(est), zero_floor, rtol * np.abs(est.D))
+    def open_(est):  # entries above their goal: relative (need_floor at least), or zero_floor
+        goal = np.where(zeros(est), zero_floor, np.maximum(rtol * np.abs(est.D), need_floor))
         return (est.E > goal) & ~skip & np.isfinite(est.E)
 
-    for _ in range(3):
+    for _ in range(6):
         need = open_(est) & allowed
         if d.kind == "hessian":
             need = need | need.T
@@ -849,18 +876,21 @@ def _refine(d, first, again, p, k, skip, rtol, floor, zero_floor=np.inf, allowed
             worst = np.where(need, E / np.maximum(np.abs(est.D), _TINY), -1.0).argmax(axis=0)
         cols, every = np.flatnonzero(need.any(axis=0)), np.arange(E.shape[1])
         T, Rw, base = np.maximum(E - 3 * R, 0.0)[worst, every], R[worst, every], hh[worst, every]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             s = (k * Rw / (p * T)) ** (1.0 / (p + k))
-        s = 2.0 ** np.clip(np.round(np.log2(np.nan_to_num(s, nan=1.0, posinf=2.0**12))), -12, 12)
+            # no truncation seen (T = 0: the bound R is pessimistic): grow by 16 and look again
+            s = np.log2(np.nan_to_num(s, nan=1.0, posinf=16.0))  # 0 -> -inf -> clipped
+        s = 2.0 ** np.clip(np.round(s), -12, 12)
         h2 = first.h.copy()
         h2[cols] = np.maximum(base[cols] * s[cols], _TINY)
         h2 = np.where((d.x + h2) - d.x > 0, (d.x + h2) - d.x, first.h)  # exactly representable
         if np.array_equal(h2[cols], base[cols]):
             break
+        before = np.sum(est.E[need])
         est, better, _, _ = _retry(d, est, d.scale, h2, again, consistent=True)
         hh = np.where(better, h2[None, :], hh)
         changed |= better
-        if not better.any():
+        if not better.any() or np.sum(est.E[need]) > before / 2:  # no progress worth a round
             break
     target = np.where(zeros(est), zero_floor, np.maximum(rtol * np.abs(est.D), floor))
     bad = np.argwhere((est.E > target) & ~skip)
@@ -918,9 +948,10 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
 
     A non-analytic part (abs, float()) drops out of the complex step: for 1e6 x0 + |x1| the entry
     J[0, 1] is 0, not 1. Along a direction w it shows as a gap of |x1| next to J @ w = 1e6 x0, so
-    the columns of w are weighted to make each column's |J_ij w_j| alike (down to 1e-6 of its
-    own): every entry is then checked at about rtol n relative to its own size, a zero column at
-    rtol n relative to the smallest nonzero one. Where a step is not small next to |x_j| (held
+    the columns of w are weighted to make each column's |J_ij w_j| alike (down to 1e-3 of its
+    own; further, the rounding of f's values would drown the check): every entry is then checked
+    at about rtol n relative to its own size (within 1e-3 of the others), a zero column at rtol n
+    relative to the smallest nonzero one. Where a step is not small next to |x_j| (held
     at 2.2e-308 for |x_j| < 1e-290) both sides carry a truncation error of about (step / x_j)^2:
     rtol grows with it, up to 1e-5.
     """
@@ -930,7 +961,7 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
     w = rng.uniform(0.5, 1.5, x.size) * rng.choice([-1, 1], x.size) * np.maximum(d.scale, _TINY / t)
     size = np.abs(J).max(axis=0) * np.abs(w)  # each column's part of J @ w
     if np.any(size > 0):
-        alike = np.clip(size[size > 0].min() / np.where(size > 0, size, 1.0), 1e-6, 1.0)
+        alike = np.clip(size[size > 0].min() / np.where(size > 0, size, 1.0), 1e-3, 1.0)
         w = w * np.where(size > 0, alike, 1.0)
 
     def gap(t):  # |J w - real central difference at t|, its rounding, and the difference
@@ -939,10 +970,11 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
         if not (np.isfinite(fp).all() and np.isfinite(fm).all()):
             return None, None, None
         d_fd = (fp - fm) / (2 * t)
-        # rounding of f's values; an output that sums others' sizes to ~0 (0.5 - 0.5) rounds on
-        # the scale of the largest output
-        size = np.abs(fp) + np.abs(fm) + np.abs(f0) + np.abs(f0).max()
-        return np.abs(J @ ((p - m) / (2 * t)) - d_fd), 8 * EPS * size / t, d_fd
+        return (
+            np.abs(J @ ((p - m) / (2 * t)) - d_fd),
+            8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0)) / t,
+            d_fd,
+        )
 
     g, rounding, d_fd = gap(t)
     if g is None:
@@ -1178,7 +1210,8 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
         ``"richardson"`` (4th-order 5-point stencil, 4n, ~1e-12), ``"complex"`` (complex step
         Im f(x + ih e_j) / h: n plus a 3-evaluation check, exact to rounding, for
         complex-analytic f only), ``"auto"``: complex step when f passes the check, else
-        richardson.
+        richardson with its error estimate (8n + 1), refined to 1e-8 of each entry or an
+        AccuracyWarning (module docstring, "Accuracy").
     step : float or array_like of shape (n,), optional
         Absolute step per input (the imaginary step for complex step), used as given. Default:
         relative to ``|x_j|`` (1 where ``x_j == 0``), a power of two, never below 2.2e-308; where
@@ -1211,7 +1244,7 @@ def jacobian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fa
         Where the one-sided slopes disagree at the steps h and 2h alike (a kink or a jump of f at
         x); the entry's ``info.error`` is then at least half their gap. Needs f at x +- 2h:
         richardson, auto's fallback, and central with ``full_output=True``. OneSidedWarning,
-        PrecisionWarning: see the module docstring.
+        PrecisionWarning, AccuracyWarning: see the module docstring.
 
     Examples
     --------
@@ -1502,11 +1535,12 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
         ``f(x)`` with x of shape (n,) returns a scalar.
     x : array_like, shape (n,)
     method : {"auto", "central", "complex"}
-        ``"central"``: second differences, 2n^2 + 1 evaluations, about 1e-8 relative error.
-        ``"complex"``: complex step on a central difference, n^2 + n + 3 evaluations (the
-        analyticity check included), about 1e-10 relative error; complex-analytic f only.
-        ``"auto"``: complex when f passes the check (within 2n^2 + 1 evaluations for n >= 2; 5
-        instead of 3 for n = 1, for 1e-10 instead of 1e-8), else central.
+        ``"central"``: second differences, 2n^2 + 2n + 1 evaluations (2n check the steps), about
+        1e-8 relative error, at most 1e-7 or an AccuracyWarning. ``"complex"``: complex step on a
+        central difference, n^2 + 3n + 3 evaluations (the analyticity check included), about
+        1e-10, at most 1e-8 or a warning; complex-analytic f only. ``"auto"``: complex when f
+        passes the check (for n = 1 too), else central. Where the check of the steps fails, H is
+        estimated at 2h (n^2 more) and refined (module docstring, "Accuracy").
     step : float or array_like of shape (n,), optional
         Absolute real step per input. ``vectorized`` and ``full_output`` as in :func:`jacobian`.
 
@@ -1514,7 +1548,7 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     -----
     Cost: O(n^2) evaluations of f (above), so O(n^3) time for an f that costs O(n); memory O(n^2)
     (H and the values of f; the points go to f in batches of at most 32 MB). n = 300 by central
-    differences: 180,001 evaluations, a few seconds for a cheap f (bench/README.md). For H v
+    differences: 180,601 evaluations, a few seconds for a cheap f (bench/README.md). For H v
     alone use :func:`hvp` (2 gradients).
 
     Returns
@@ -1522,7 +1556,8 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     H : ndarray, shape (n, n)
         ``H[i, j]`` is d^2 f / dx_i dx_j; the Jacobian of the gradient.
     info : DiffInfo
-        Only with ``full_output=True`` (the estimate evaluates the scheme again at twice the step).
+        Only with ``full_output=True`` (the estimate evaluates the scheme again at twice the step:
+        n^2 more evaluations).
 
     Examples
     --------
@@ -1578,8 +1613,14 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
     zero_floor = 10 * d.eps ** (2 / 3) * np.maximum(g[:, None] / s, g[None, :] / s[:, None])
     floor = np.maximum(zero_floor, 100 * d.eps**0.5 * abs(d.f0[0]) / np.outer(s, s))
     rtol = _TARGET["H central" if order == 3 else "H complex"]
-    # the trigger below: complex step works from gradients, f's own size does not limit it
-    goal = np.where(H == 0, zero_floor, np.maximum(rtol * np.abs(H), floor if order == 3 else 0))
+    # and rtol of H's largest entry (its norm); the trigger below: complex step works from
+    # gradients, f's own size does not limit it
+    floor = np.maximum(floor, rtol * np.abs(H).max())
+    goal = np.where(
+        H == 0,
+        zero_floor,
+        np.maximum(rtol * np.abs(H), floor if order == 3 else rtol * np.abs(H).max()),
+    )
     lost = _lost(np.abs(H) * np.outer(d.scale, d.scale), d.f0, d.scale)
     tiny, lost = lost.any(axis=0), lost | lost.T  # H_jk is lost along x_j or along x_k
     # The estimate is the scheme again at 2h (n^2 more evaluations): always with full_output or a
@@ -1602,7 +1643,18 @@ def hessian(f, x, *, method="auto", step=None, vectorized=False, full_output=Fal
         note = "; ".join(filter(None, [note, retried]))
     if refine:
         first = _Estimate(H, E, R, h, order)
-        est, n = _refine(d, first, again, 2, 2 if order == 3 else 1, lost, rtol, floor, zero_floor)
+        est, n = _refine(
+            d,
+            first,
+            again,
+            2,
+            2 if order == 3 else 1,
+            lost,
+            rtol,
+            floor,
+            zero_floor,
+            need_floor=rtol * np.abs(H).max(),
+        )
         if n:
             steps = ", ".join(f"x[{j}]: {est.h[j]:.3g}" for j in np.flatnonzero(est.h != h))
             note = "; ".join(filter(None, [note, f"refined: {n} entries from the steps {steps}"]))

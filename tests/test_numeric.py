@@ -106,9 +106,8 @@ def test_auto_picks_complex_for_analytic_f():
     x = np.array([0.3, 1.2, 2.0])
     J, info = gl.jacobian(f, x, full_output=True)
     assert info.method == "auto->complex" and info.note == ""
-    assert (
-        info.nfev == f.points == 3 + 3 <= 4 * 3 + 1
-    )  # n complex points, f(x), 2 real check points
+    # n complex points, f(x), 2 real check points
+    assert info.nfev == f.points == 3 + 3 <= 4 * 3 + 1
     np.testing.assert_allclose(
         J,
         [[np.exp(0.3) * np.sin(1.2), np.exp(0.3) * np.cos(1.2), 0], [0.5, 0, -0.075]],
@@ -123,10 +122,8 @@ def test_auto_picks_complex_for_analytic_f():
         (lambda x: np.abs(x), "real values for complex input"),
         (lambda x: np.abs(x) * x, "not complex-analytic"),
         (lambda x: np.conj(x) * x[0], "not complex-analytic"),
-        (
-            lambda x: x * max(float(x[0]), 0.5),
-            "not complex-analytic",
-        ),  # float() drops the imaginary part
+        # float() drops the imaginary part
+        (lambda x: x * max(float(x[0]), 0.5), "not complex-analytic"),
         (lambda x: x.real**2, "real values for complex input"),
         (lambda x: x * np.floor(x[0]), "TypeError"),  # np.floor refuses complex input
     ],
@@ -216,9 +213,8 @@ def test_full_output_fields():
     J, info = gl.jacobian(np.sin, [0.75, 1.0], method="central", full_output=True)
     assert isinstance(info, gl.numeric.DiffInfo)
     assert info.error.shape == J.shape == (2, 2) and info.step.shape == (2,)
-    assert (
-        info.method == "central" and info.nfev == 1 + 4 * 2
-    )  # the estimate adds the stencil at 2h
+    # the estimate adds the stencil at 2h
+    assert info.method == "central" and info.nfev == 1 + 4 * 2
     ratio = info.step / (EPS ** (1 / 3) * np.array([0.75, 1.0]))  # powers of two near eps^(1/3) |x|
     assert np.all(np.log2(info.step) % 1 == 0) and np.all((ratio > 0.7) & (ratio < 1.42))
     assert "DiffInfo(method='central', nfev=9" in repr(info) and "error=<2x2, max" in repr(info)
@@ -228,9 +224,8 @@ def test_full_output_fields():
 
 def test_step_override_is_absolute():
     J, info = gl.jacobian(np.exp, [1.0, 2.0], method="forward", step=[1e-3, 1e-4], full_output=True)
-    np.testing.assert_allclose(
-        info.step, [1e-3, 1e-4], rtol=1e-11
-    )  # (x + h) - x: exact in floating point
+    # (x + h) - x: exact in floating point
+    np.testing.assert_allclose(info.step, [1e-3, 1e-4], rtol=1e-11)
     assert np.all((np.array([1.0, 2.0]) + info.step) - [1.0, 2.0] == info.step)
     np.testing.assert_allclose(
         np.diag(J), np.exp([1.0, 2.0]) * (1 + np.array([1e-3, 1e-4]) / 2), rtol=1e-6
@@ -274,8 +269,8 @@ def test_error_estimate_is_honest_and_sharp():
                     if info.method.endswith("complex")
                     else EPS * np.abs(f(x))[:, None] / info.step
                 )
-                # the float64 closed form itself is off by a few ulps: that much true error is not
-                # measurable
+                # the float64 closed form itself is off by a few ulps: that much
+                # true error is not measurable
                 true = np.where(true <= 4 * EPS * exact, 0, true)
                 honest.append(true <= info.error)
                 sharp.append(info.error <= 100 * np.maximum.reduce([true, EPS * exact, res]))
@@ -450,22 +445,19 @@ def test_one_sided_near_domain_edge(method):
     ):
         J = gl.jacobian(f, [0.999, 2.0], method=method, step=[2e-3, 1e-4])
     assert J.shape == (2, 2) and np.isfinite(J).all()
-    np.testing.assert_allclose(
-        J[:, 0], [-2 / (2 * np.sqrt(1e-3)), 0.0], rtol=0.5
-    )  # steep: a rough, finite slope
+    # steep: a rough, finite slope
+    np.testing.assert_allclose(J[:, 0], [-2 / (2 * np.sqrt(1e-3)), 0.0], rtol=0.5)
 
 
 def test_one_sided_value():
     with pytest.warns(OneSidedWarning, match=r"x\[0\] - "):
         J = gl.jacobian(lambda x: np.sqrt(x), [0.0], method="richardson")
-    assert (
-        J[0, 0] > 10
-    )  # the derivative blows up at 0: a finite, one-sided, large slope (with a warning)
+    # the derivative blows up at 0: a finite, one-sided, large slope (with a warning)
+    assert J[0, 0] > 10
     with pytest.warns(OneSidedWarning):
         J = gl.jacobian(lambda x: np.log(x), [1e-3], method="central", step=2e-3)
-    np.testing.assert_allclose(
-        J, [[1e3]], rtol=0.5
-    )  # 2nd order, but the step is as large as x itself
+    # 2nd order, but the step is as large as x itself
+    np.testing.assert_allclose(J, [[1e3]], rtol=0.5)
 
 
 def test_non_finite_on_both_sides():
@@ -532,9 +524,8 @@ def test_exp_at_tiny_x_is_accurate_and_honest(method, x0):
         J, info = gl.jacobian(lambda v: np.exp(v[0]), [x0], method=method, full_output=True)
         J_plain = gl.jacobian(lambda v: np.exp(v[0]), [x0], method=method)
     np.testing.assert_allclose(J, [[np.exp(x0)]], rtol=TOL[method])
-    assert np.array_equal(
-        J, J_plain
-    )  # full_output changes the estimate only, not the choice of step
+    # full_output changes the estimate only, not the choice of step
+    assert np.array_equal(J, J_plain)
     assert abs(J[0, 0] - np.exp(x0)) <= info.error[0, 0] < 1e3 * TOL[method]
     assert info.step[0] >= np.finfo(float).tiny  # never zero, never subnormal
 
@@ -543,9 +534,8 @@ def test_exp_at_tiny_x_is_accurate_and_honest(method, x0):
 def test_tiny_x_retry_is_counted_and_noted(method):
     f = Counted(lambda v: np.exp(v[0]))
     J, info = gl.jacobian(f, [1e-60], method=method, full_output=True)
-    n_stencil = {"forward": 2, "central": 4, "richardson": 6}[
-        method
-    ]  # points at h and 2h (+-1, 2, 4 h)
+    # points at h and 2h (+-1, 2, 4 h)
+    n_stencil = {"forward": 2, "central": 4, "richardson": 6}[method]
     assert info.nfev == f.points == 1 + 2 * n_stencil  # f(x), the relative step, the retry
     h2 = 2.0 ** np.round(np.log2(EPS) / (1 + {"forward": 1, "central": 2, "richardson": 4}[method]))
     assert info.note == f"tiny x: 1 of 1 entries along x[0] = 1e-60 use the step {h2:.3g}"
@@ -560,22 +550,19 @@ def test_constant_direction_at_tiny_x_stays_exactly_zero(method):
     J, info = gl.jacobian(f, [1e-60, 1e-40], method=method, full_output=True)
     np.testing.assert_allclose(J[:, 0], [1.0, 0.0], atol=TOL[method])
     assert np.all(J[:, 1] == 0.0)
-    assert np.all(
-        info.error[:, 1] <= 1e3 * EPS * 3.0 / info.step.max() + 1e-9
-    )  # rounding of f ~ 3 at step ~1
+    # rounding of f ~ 3 at step ~1
+    assert np.all(info.error[:, 1] <= 1e3 * EPS * 3.0 / info.step.max() + 1e-9)
     assert info.nfev == f.points <= 3 * (1 + 2 * 8)
 
 
 @pytest.mark.parametrize("method", list(TOL))
 @pytest.mark.parametrize("x0", [1e-6, 1e-20, 1e-300])
 def test_log_at_tiny_x_keeps_the_relative_step(method, x0):
-    # log scales with x: the relative step is right, a step of 1e-8 would leave its domain or its
-    # regime
+    # log scales with x: the relative step is right, a step of 1e-8 would leave its domain or
+    # its regime
     x = x0 * np.array([1.0, 3.0])
-    if (method, x0) == (
-        "forward",
-        1e-300,
-    ):  # |log x| = 690 dwarfs its change over 1.5e-8 |x|: 5 digits
+    # |log x| = 690 dwarfs its change over 1.5e-8 |x|: 5 digits
+    if (method, x0) == ("forward", 1e-300):
         with pytest.warns(PrecisionWarning, match=r"J\[0, 0\] = 9\.99997e\+299 is inaccurate"):
             J, info = gl.jacobian(np.log, x, method=method, full_output=True)
     else:
@@ -587,19 +574,18 @@ def test_log_at_tiny_x_keeps_the_relative_step(method, x0):
         )
     assert J[0, 1] == 0 and J[1, 0] == 0
     assert np.all(np.abs(J - np.diag(1 / x)) <= info.error)
-    assert (
-        "2 of 2" not in info.note
-    )  # only the zeros off the diagonal took the larger step, never log's entry
+    # only the zeros off the diagonal took the larger step, never log's entry
+    assert "2 of 2" not in info.note
 
 
 @pytest.mark.parametrize("method", STENCILS)
 def test_mixed_column_picks_the_step_per_entry(method):
-    # d/dt [log t, exp t, 3] at t = 1e-60: log needs the relative step, exp the larger one (forward
-    # differences
-    # of log at the larger step look plausible, 8e9, but leave the Taylor regime); the constant
-    # moves at neither
-    # step, and as log shows structure below the larger step along t, its 0 keeps the first step's
-    # bound
+    # d/dt [log t, exp t, 3] at t = 1e-60: log needs the relative step, exp the larger one
+    # (forward differences
+    # of log at the larger step look plausible, 8e9, but leave the Taylor regime); the
+    # constant moves at neither
+    # step, and as log shows structure below the larger step along t, its 0 keeps the first
+    # step's bound
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         d, info = gl.derivative(
@@ -626,8 +612,8 @@ def test_separable_map_at_tiny_and_huge_x():
 
 
 def test_unresolvable_entry_warns_and_its_error_says_so():
-    # exp(1e4 t) at t = 1e-60: the relative step does not move f, and the step 7.6e-6 is too coarse
-    # for
+    # exp(1e4 t) at t = 1e-60: the relative step does not move f, and the step 7.6e-6 is too
+    # coarse for
     # a function that changes on the scale 1e-4: flagged in info.error and by a warning, never
     # silent
     f = lambda t: np.exp(1e4 * t)
@@ -646,8 +632,8 @@ def test_unresolvable_entry_warns_and_its_error_says_so():
 
 
 def test_complex_step_far_below_normal_numbers():
-    # the imaginary step is held at 2.2e-308 where 1e-50 |x| would underflow; its truncation is then
-    # measured
+    # the imaginary step is held at 2.2e-308 where 1e-50 |x| would underflow; its truncation
+    # is then measured
     J, info = gl.jacobian(lambda v: np.exp(v[0]), [5e-324], method="complex", full_output=True)
     assert J[0, 0] == 1.0 and info.step[0] == np.finfo(float).tiny and info.error[0, 0] < 1e-14
     J, info = gl.jacobian(np.log, [1e-305], method="complex", full_output=True)
@@ -681,11 +667,11 @@ def test_hessian_keeps_relative_steps_where_f_scales():
     np.testing.assert_allclose(H, [[-1e12, 0.0], [0.0, 2.0]], rtol=1e-9)
 
 
-# ------------------------------------------------------------------ vectorized=True, batches of one
-# point
+# ------------------------------------------------------------------ vectorized=True, batches of
+# one point
 def test_vectorized_curve_with_a_batch_of_one():
-    # regression: complex step along t is a batch of one point; f(t of shape (1,)) returned shape
-    # (2,)
+    # regression: complex step along t is a batch of one point; f(t of shape (1,)) returned
+    # shape (2,)
     circle = gl.functions.get("circle")
     for method in TOL:
         d = gl.derivative(circle.f, 0.3, vectorized=True, method=method)
@@ -735,11 +721,8 @@ def test_unknown_keyword_is_a_gradlib_error():
             GradlibError,
             r"u has entries that are not numbers \('ab'\)",
         ),
-        (
-            lambda: gl.vjp(np.sin, [1.0, 2.0], [np.nan, 1.0]),
-            NonFiniteError,
-            r"u is not finite",
-        ),  # was a silent nan
+        # was a silent nan
+        (lambda: gl.vjp(np.sin, [1.0, 2.0], [np.nan, 1.0]), NonFiniteError, r"u is not finite"),
         (
             lambda: gl.jacobian(np.sin, [1.0], step="a"),
             GradlibError,
@@ -779,12 +762,8 @@ def kink_call(f, x, method, full_output):
     [
         (np.abs, [0.0], (1, -1), 0.0),
         (lambda v: np.maximum(v, 0.0), [0.0], (1, 0), 0.5),  # relu
-        (
-            lambda v: np.abs(v[0] - 1.5) + np.abs(v[1]) ** 2,
-            [1.5, 0.5],
-            (1, -1),
-            0.0,
-        ),  # kink along input 0 only
+        # kink along input 0 only
+        (lambda v: np.abs(v[0] - 1.5) + np.abs(v[1]) ** 2, [1.5, 0.5], (1, -1), 0.0),
     ],
 )
 def test_kink_warns_and_names_the_entry(f, x, slopes, value, method, full_output):
@@ -799,14 +778,13 @@ def test_kink_warns_and_names_the_entry(f, x, slopes, value, method, full_output
         f"The returned J[0, 0] = {value:g} is a symmetric difference across the break" in caught[0]
     )
     assert f"(their average is {sum(slopes) / 2:g}), not a derivative." in caught[0]
-    assert (
-        abs(J[0, 0] - value) < 1e-12
-    )  # the stencil's number is unchanged: the average of the slopes
+    # the stencil's number is unchanged: the average of the slopes
+    assert abs(J[0, 0] - value) < 1e-12
     if full_output:
-        assert (
-            info.error[0, 0] >= abs(slopes[0] - slopes[1]) / 2
-        )  # honest: the derivative is not pinned down
-        assert np.all(info.error[:, 1:] < 1e-8)  # the smooth input keeps its estimate
+        # honest: the derivative is not pinned down
+        assert info.error[0, 0] >= abs(slopes[0] - slopes[1]) / 2
+        # the smooth input keeps its estimate
+        assert np.all(info.error[:, 1:] < 1e-8)
 
 
 @pytest.mark.parametrize("method, full_output", KINK_METHODS)
@@ -840,10 +818,10 @@ def test_kink_in_jvp_names_the_direction():
 
 
 def test_retry_at_tiny_x_never_takes_a_step_across_a_kink():
-    # |x| + 1 at 1e-8 does not move with x at the relative step; the retry's step 1e-3 straddles the
-    # kink at 0
-    # and used to give 1.2e-5. The kink test rejects that retry: the first step's 1 stays (with a
-    # PrecisionWarning).
+    # |x| + 1 at 1e-8 does not move with x at the relative step; the retry's step 1e-3
+    # straddles the kink at 0
+    # and used to give 1.2e-5. The kink test rejects that retry: the first step's 1 stays
+    # (with a PrecisionWarning).
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         J = gl.jacobian(lambda v: np.abs(v) + 1, [1e-8], method="richardson")
@@ -873,8 +851,8 @@ def test_retry_at_tiny_x_never_takes_a_step_across_a_kink():
     "method, full_output", KINK_METHODS + [("central", False), ("forward", True)]
 )
 def test_smooth_at_critical_and_extreme_points_never_warns(f, x, method, full_output):
-    # x^2 at 0 is what a kink looks like at one step (h |x|); only the second step 2h tells them
-    # apart
+    # x^2 at 0 is what a kink looks like at one step (h |x|); only the second step 2h tells
+    # them apart
     assert kink_call(f, [x], method, full_output)[2] == []
 
 
@@ -889,8 +867,8 @@ def test_catalogue_at_default_points_never_warns(name, method, full_output):
 
 
 def test_complex_step_accepted_at_a_triple_root():
-    # J w = 0 there: the check's real difference is all truncation (t^2 f'''/6), which shrinks at
-    # t/4
+    # J w = 0 there: the check's real difference is all truncation (t^2 f'''/6), which shrinks
+    # at t/4
     J = gl.jacobian(lambda v: (v[0] + 1) ** 3 / 4, [-1.0, -1.0], method="complex")
     assert J.shape == (1, 2) and np.abs(J).max() < 1e-90
     with pytest.raises(gl.NotAnalyticError, match="not complex-analytic"):
@@ -922,8 +900,8 @@ def test_difference_refuses_an_unknown_method():
         gl.numeric.difference(np.exp, 1.0, 1e-3, "backward")
 
 
-# ------------------------------------------------------------------ Hessian-vector products (issue
-# 13)
+# ------------------------------------------------------------------ Hessian-vector products
+# (issue 13)
 def logistic_problem(n=10, seed=0):
     """f(x) = sum(log(1 + exp(A x))) + |x|^2 / 2 with its exact Hessian A^T diag(s(1 - s)) A + I."""
     rng = np.random.default_rng(seed)

@@ -47,8 +47,8 @@ def expressions(draw, n, depth=3):
 def problems(draw):
     n, m = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     exprs = [draw(expressions(n)) for _ in range(m)]
-    # safe domain: |x_j| in [0.25, 1.5], where steps relative to |x_j| keep every method in its
-    # accuracy
+    # safe domain: |x_j| in [0.25, 1.5], where steps relative to |x_j| keep every method in
+    # its accuracy
     signs = draw(st.lists(st.sampled_from([-1.0, 1.0]), min_size=n, max_size=n))
     mags = draw(st.lists(st.floats(0.25, 1.5), min_size=n, max_size=n))
     return exprs, X[:n], np.array(signs) * np.array(mags)
@@ -59,9 +59,8 @@ def problems(draw):
 def test_jacobian_matches_sympy(problem):
     exprs, variables, x = problem
     f_num = sp.lambdify([variables], exprs, "numpy")
-    f = lambda v: (
-        np.array(f_num(v)) + 0 * v[0]
-    )  # constant outputs still follow v's dtype (complex step)
+    # constant outputs still follow v's dtype (complex step)
+    f = lambda v: np.array(f_num(v)) + 0 * v[0]
     J_exact = np.array(
         sp.lambdify([variables], sp.Matrix(exprs).jacobian(variables), "numpy")(x), dtype=float
     )
@@ -97,8 +96,8 @@ def test_gradient_hessian_match_sympy(problem):
         assert np.abs(H - H_exact).max() <= tol * scale, (method, expr, x)
 
 
-# ------------------------------------------------------------------ tiny, huge, zero and subnormal
-# coordinates
+# ------------------------------------------------------------------ tiny, huge, zero and
+# subnormal coordinates
 TINY = st.floats(-320, -4).map(lambda e: 10.0**e)  # 1e-320 (subnormal) .. 1e-4
 SIGNED_TINY = st.tuples(st.sampled_from([-1.0, 1.0]), TINY).map(lambda p: p[0] * p[1])
 EDGE = st.sampled_from([0.0, 5e-324, -5e-324, 2.2e-308, 1e-300])
@@ -144,22 +143,21 @@ def test_every_method_at_tiny_huge_zero_and_subnormal_points(case):
 
     exact = np.vstack([np.diag(dg), dg])
     parts = np.abs([gj(a) for gj, a in zip(g, x)])
-    fx = np.append(parts, parts.sum())[
-        :, None
-    ]  # rounding of f_i: eps |f_i|, or eps sum |parts| in the sum
+    # rounding of f_i: eps |f_i|, or eps sum |parts| in the sum
+    fx = np.append(parts, parts.sum())[:, None]
     for method, tol in TOL_EDGE.items():
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             J, info = gl.jacobian(f, x, method=method, full_output=True)
         assert J.shape == exact.shape and info.error.shape == exact.shape
         err = np.abs(J - exact)
-        # accurate: within tol of |J_ij| (times the tiny-x threshold 32, below which the larger step
-        # is tried),
-        # or of the smallest slope a difference of f_i resolves at a unit step (|f_i| / max(|x_j|,
-        # 1))
+        # accurate: within tol of |J_ij| (times the tiny-x threshold 32, below which the
+        # larger step is tried),
+        # or of the smallest slope a difference of f_i resolves at a unit step (|f_i| /
+        # max(|x_j|, 1))
         accurate = err <= tol * (32 * np.abs(exact) + fx / np.maximum(np.abs(x), 1.0))
-        # ... or else honestly flagged: the estimate covers the true error (beyond the closed form's
-        # own ulps)
+        # ... or else honestly flagged: the estimate covers the true error (beyond the
+        # closed form's own ulps)
         honest = err <= info.error + 4 * EPS * np.abs(exact)
         assert np.all(accurate | honest), (method, names, x, J, info)
         assert np.all(
@@ -167,9 +165,8 @@ def test_every_method_at_tiny_huge_zero_and_subnormal_points(case):
         )  # zeros
         for w in caught:  # a warning is about an entry that the estimate shows inaccurate
             # (PrecisionWarning: above 1e-5 of it; AccuracyWarning: above the method's target)
-            assert issubclass(w.category, (gl.PrecisionWarning, gl.errors.AccuracyWarning)), (
-                w.message
-            )
+            categories = (gl.PrecisionWarning, gl.errors.AccuracyWarning)
+            assert issubclass(w.category, categories), w.message
             rtol = 1e-5 if issubclass(w.category, gl.PrecisionWarning) else 1e-8
             assert np.any(info.error > rtol * np.abs(J)), w.message
 
@@ -189,9 +186,8 @@ def test_smooth_functions_never_warn_not_differentiable(problem, point):
     exprs, variables, _ = problem
     f_num = sp.lambdify([variables], exprs, "numpy")
     f = lambda v: np.array(f_num(v)) + 0 * v[0]
-    x = np.array(
-        point[: len(variables)]
-    )  # anywhere, 0 and extrema included, not only the safe domain
+    # anywhere, 0 and extrema included, not only the safe domain
+    x = np.array(point[: len(variables)])
     with warnings.catch_warnings():
         warnings.simplefilter("error", gl.NotDifferentiableWarning)
         for method, full_output in [("richardson", False), ("central", True), ("auto", True)]:
