@@ -538,8 +538,8 @@ def update_second_order(artists: SecondOrderArtists, s: SecondOrderScene, path=N
     end, cut = _step_end(s.x, s.newton_step, box)
     _move_step(artists.newton_step, s.x, end, cut)
     artists.newton_step.set_visible(s.newton_step is not None)
-    lands = s.newton_step is not None and not cut
-    artists.newton_end.set_data(([end[0]], [end[1]]) if lands else ([], []))
+    artists.newton_end.set_data([end[0]], [end[1]])
+    artists.newton_end.set_visible(s.newton_step is not None and not cut)   # where it lands
     points = np.array(path if path else [s.x])
     artists.path.set_data(points[:, 0], points[:, 1])
     artists.point.set_data([s.x[0]], [s.x[1]])

@@ -400,6 +400,8 @@ def test_every_slider_to_both_ends_and_every_button(name):
                         assert _inside(artist, box, renderer), where
                 assert inside(w.state["x"], lesson.bounds(name))     # the sliders' range
                 for marker in (a.point, a.newton_end, a.path):           # drawn in the picture
+                    if not marker.get_visible():
+                        continue
                     assert all(inside(p, lesson.window(name)) for p in marker.get_xydata())
     w.figure.canvas.draw()
     sizes = [t.get_fontsize() for t in _texts(w.figure)]
