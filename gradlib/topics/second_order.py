@@ -32,10 +32,10 @@ from .gradient_row import (
     alpha_slider,
     bounds,
     clip_segment,
-    contour_grid,
     grid,
     names,
     plot_contours,
+    scalar,
     variable_names,
 )
 
@@ -406,6 +406,17 @@ class SecondOrderArtists:
         ]
 
 
+def window(name: str) -> np.ndarray:
+    """The explorer's picture of ``name``: the sliders' range grown by 4% on every side, so that
+    the point, even at a slider's end, is drawn whole. Rows (low, high), shape (2, 2).
+
+    >>> window("paraboloid").round(2).tolist()
+    [[-2.16, 2.16], [-2.16, 2.16]]
+    """
+    box = bounds(name)
+    return box + 0.04 * np.ptp(box, axis=1).min() * np.array([-1.0, 1.0])
+
+
 def model_radius(box) -> float:
     """Radius of the disk around x where the explorer draws the model: 30% of the window."""
     return 0.3 * np.ptp(np.asarray(box, dtype=float), axis=1).min()
@@ -416,7 +427,7 @@ def _eigen_length(box) -> float:
 
 
 def eigenvalue_text(lam: float, eigenvalues) -> str:
-    """An eigenvalue to 4 significant digits; "0" when it is 0 to the accuracy of H (:data:`SINGULAR`).
+    """An eigenvalue to 4 significant digits; "0" when it is 0 to H's accuracy (:data:`SINGULAR`).
 
     >>> eigenvalue_text(457.4, [44.6, 457.4]), eigenvalue_text(-2.1e-12, [-2.1e-12, 0.28])
     ('457.4', '0')
@@ -510,7 +521,7 @@ def plot_second_order(ax, s: SecondOrderScene, *, levels, path=None) -> SecondOr
     path : list of ndarray (2,), optional
         Points visited so far, drawn as a thin line.
     """
-    box = bounds(s.name)
+    box = window(s.name)
     R = style.ROLES
     artists = SecondOrderArtists(
         model=ax.add_collection(
@@ -560,8 +571,8 @@ def update_second_order(artists: SecondOrderArtists, s: SecondOrderScene, path=N
     end, cut = _step_end(s.x, s.newton_step, box)
     _move_step(artists.newton_step, s.x, end, cut)
     artists.newton_step.set_visible(s.newton_step is not None)
-    lands = s.newton_step is not None and not cut
-    artists.newton_end.set_data(([end[0]], [end[1]]) if lands else ([], []))
+    artists.newton_end.set_data([end[0]], [end[1]])
+    artists.newton_end.set_visible(s.newton_step is not None and not cut)  # where it lands
     points = np.array(path if path else [s.x])
     artists.path.set_data(points[:, 0], points[:, 1])
     artists.point.set_data([s.x[0]], [s.x[1]])
@@ -693,7 +704,7 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
 
     def draw(self, s):
         ax = self.axes[0]
-        X, Y, Z = contour_grid(s.name)
+        X, Y, Z = grid(scalar(s.name), window(s.name))
         cs = plot_contours(
             ax,
             X,
@@ -853,41 +864,43 @@ add(
     Exercise(
         id="10.1",
         kind="hessian",
-        statement="Let $f(x, y) = x^3 y + 2y^2$. Compute its Hessian at $(x, y) = (1, 2)$ by hand, "
+        statement="Let $f(x, y) = x^3 y + y^3$. Compute its Hessian at $(x, y) = (2, 1.5)$ by hand, "
         "as a (2, 2) matrix `[[..., ...], [..., ...]]`: row $i$, column $j$ holds "
-        "$\\partial^2 f / \\partial x_i \\partial x_j$, with $x_1 = x$ and $x_2 = y$.",
+        "$\\partial^2 f / \\partial x_i \\partial x_j$, with $x_1 = x$ and $x_2 = y$ "
+        "(3 significant digits are enough).",
         hints=(
             "The Hessian is the Jacobian of the transposed gradient: write the gradient row first, "
-            "then differentiate each of its entries with respect to x (column 1) and y (column 2).",
-            "The gradient row is [3x^2 y, x^3 + 4y].",
-            "Row 1 holds the derivatives of 3x^2 y, row 2 those of x^3 + 4y; the two off-diagonal "
-            "entries must come out equal. Then put in x = 1 and y = 2.",
+            "one partial derivative per variable.",
+            "Row 1 holds the derivatives of df/dx by x (column 1) and by y (column 2), row 2 "
+            "those of df/dy; the two off-diagonal entries must come out equal.",
+            "Differentiate df/dx = 3x^2 y and df/dy = x^3 + 3y^2 once more each, then put in the "
+            "point.",
         ),
-        problem={"f": "x**3*y + 2*y**2", "variables": "x y", "x": [1, 2]},
+        problem={"f": "x**3*y + y**3", "variables": "x y", "x": [2, 1.5]},
         mistakes=(
             (
-                [[12, 0], [0, 4]],
+                [[18, 0], [0, 9]],
                 "missing_mixed_term",
                 "The diagonal is right, but the mixed second derivatives are missing: the "
                 "off-diagonal "
                 "entries are d^2f/dx dy = d^2f/dy dx, the derivative of df/dx with respect to y.",
             ),
             (
-                [[4, 3], [3, 12]],
+                [[9, 12], [12, 18]],
                 "swapped_variables",
                 "These are the right entries in the wrong places: row 1 and column 1 belong to x_1 "
                 "= x, "
                 "so the top-left entry is d^2f/dx^2.",
             ),
             (
-                [[6, 9]],
+                [[18, 14.75]],
                 "gradient_instead",
                 "This is the gradient, the first derivatives (1 x 2); the Hessian holds the second "
                 "derivatives: differentiate each entry of the gradient once more, by x and by y (2 "
                 "x 2).",
             ),
             (
-                [[6], [9]],
+                [[18], [14.75]],
                 "gradient_instead",
                 "This is the transposed gradient, the first derivatives (2 x 1); the Hessian is "
                 "its "
@@ -895,10 +908,10 @@ add(
             ),
         ),
         examples_wrong=(
-            ([[12, 0], [0, 4]], "missing_mixed_term"),
-            ([[4, 3], [3, 12]], "swapped_variables"),
-            ([[6, 9]], "gradient_instead"),
-            ([12, 3, 3, 4], "wrong_shape"),
+            ([[18, 0], [0, 9]], "missing_mixed_term"),
+            ([[9, 12], [12, 18]], "swapped_variables"),
+            ([[18, 14.75]], "gradient_instead"),
+            ([18, 12, 12, 9], "wrong_shape"),
         ),
     )
 )
@@ -1005,6 +1018,7 @@ add(
             (1.75, "linear_only"),
             (2.5625, "mixed_term_once"),
             ([[2.75], [0.5]], "wrong_shape"),
+            ("3 +", "parse_error"),
         ),
     )
 )
