@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 
 from .. import functions, numeric, symbolic
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._style import Picture, arrow, move
 from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
@@ -447,41 +447,107 @@ class GradientExplorer(LessonWidget):
 add(Exercise(
     id="1.1", kind="partial",
     statement="Let $f(x, y) = x^2 y + 3y$. Hold $y$ fixed and compute the partial derivative "
-              "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (1, 2)$. Answer with one number (or the (1, 1) matrix `[[...]]`).",
-    hints=("Treat y as a constant: the derivative of x^2 y with respect to x is 2 x y; 3y is a constant.",
-           "Now put x = 1 and y = 2 into 2 x y."),
-    problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [1, 2], "wrt": "x"},
-    examples_wrong=((2, "constant_factor"), (5, "wrong_entries"), ([[4, 4]], "wrong_shape")),
+              "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (2, 3)$. Answer with one "
+              "number (or the (1, 1) matrix `[[...]]`); 3 significant digits are enough.",
+    hints=("Holding y fixed means y behaves like a number: f becomes a function of x alone.",
+           "With y a constant, x^2 y is a constant times x^2, and the term 3y does not change "
+           "with x at all.",
+           "df/dx = 2 x y + 0: the power rule on x^2, the constant factor y stays. Now put x = 2 "
+           "and y = 3 in."),
+    problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [2, 3], "wrt": "x"},
+    mistakes=(
+        Mistake("the partial with respect to y", change={"wrt": "y"}, kind="wrong_variable",
+                message="That is df/dy, the slope when y moves. df/dx holds y fixed and lets x "
+                        "move."),
+        Mistake("f itself, not its derivative", answer="x**2*y + 3*y", kind="value",
+                message="That is the value f(2, 3), not a slope: differentiate first, then put "
+                        "the point in."),
+        Mistake("one derivative too many", answer="2*y", kind="second_derivative",
+                message="That is the second derivative d2f/dx2, the derivative of the "
+                        "derivative: differentiate only once."),
+        Mistake("the constant factor y dropped", answer="2*x", kind="dropped_factor",
+                message="The factor y went missing: holding y fixed makes it a constant factor, "
+                        "and a constant factor stays in the derivative (d/dx 5 x^2 = 10 x)."),
+        Mistake("both partials", answer=[["2*x*y", "x**2 + 3"]], kind="gradient_for_partial",
+                message="That is the whole gradient, [df/dx, df/dy]; the exercise asks for one "
+                        "entry of it, df/dx: one number."),
+    ),
+    examples_wrong=(([12], "one_d"), ("12,", "parse_error")),
 ))
 
 add(Exercise(
     id="1.2", kind="gradient",
-    statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 2, -1)$ as a row "
-              "of shape (1, 3), e.g. `[[a, b, c]]`. You may also type formulas as strings, e.g. "
-              "`[['y', '...', '...']]`: they are evaluated at the point.",
-    hints=("Three partial derivatives, one per input, in the order x, y, z.",
-           "df/dx = y, df/dy = x + z^2, df/dz = 2 y z.",
-           "A row is a list inside a list: [[df/dx, df/dy, df/dz]]."),
-    problem={"f": "x*y + y*z**2", "variables": "x y z", "x": [1, 2, -1]},
-    examples_wrong=(([[2], [2], [-4]], "transposed"), ([2, 2, -4], "one_d"), ([[2, 2, 4]], "sign_entries")),
+    statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 3, -2)$ as a "
+              "row of shape (1, 3), e.g. `[[a, b, c]]`; 3 significant digits are enough. Entries "
+              "may also be formulas in $x, y, z$ typed as strings, such as `'x*z'`: they are "
+              "evaluated at the point.",
+    hints=("The gradient has one partial derivative per input, in the order x, y, z: three "
+           "slices, each with the other two variables held fixed.",
+           "For df/dy both terms contain y; for df/dz only the second does; for df/dx only the "
+           "first.",
+           "df/dx = y, df/dy = x + z^2, df/dz = 2 y z. Put the point in and write the three "
+           "numbers as one row [[..., ..., ...]]."),
+    problem={"f": "x*y + y*z**2", "variables": "x y z", "x": [1, 3, -2]},
+    mistakes=(
+        Mistake("a column instead of a row", transform="transposed"),
+        Mistake("a term of df/dy forgotten", answer=[["y", "z**2", "2*y*z"]], kind="missing_term",
+                message="df/dy is missing a term: y appears in both x y and y z^2, and each term "
+                        "contributes its own slope."),
+        Mistake("the factor y dropped in df/dz", answer=[["y", "x + z**2", "2*z"]],
+                kind="dropped_factor",
+                message="df/dz lost its factor y: with y held fixed, y z^2 is a constant times "
+                        "z^2, and the constant stays."),
+    ),
+    examples_wrong=(([3, 5, -12], "one_d"), ([[5, 3, -12]], "swapped_columns")),
 ))
 
 add(Exercise(
     id="1.3", kind="directional",
     statement="Let $f(x, y) = x^2 + 3y$ and the unit direction $d = (0.6, 0.8)$. Compute the "
-              "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (1, 2)$: a (1 x 2) row times a "
-              "(2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`).",
-    hints=("First the gradient row at (1, 2): [[2x, 3]].",
-           "Then multiply row by column: first entry times first entry, plus second times second."),
-    problem={"f": "x**2 + 3*y", "variables": "x y", "x": [1, 2], "d": [0.6, 0.8]},
-    examples_wrong=((5, "wrong_entries"), ([[1.2, 2.4]], "wrong_shape"), (-3.6, "sign")),
+              "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (3, 1)$: a (1 x 2) row times "
+              "a (2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`); "
+              "3 significant digits are enough.",
+    hints=("Two steps: first the gradient row at the point, then the product of that row with "
+           "the column d.",
+           "The gradient of x^2 + 3y is a row of two partials; only the first one depends on the "
+           "point.",
+           "The gradient is [[2x, 3]]. A row times a column is one number: first entry times first "
+           "entry, plus second times second."),
+    problem={"f": "x**2 + 3*y", "variables": "x y", "x": [3, 1], "d": [0.6, 0.8]},
+    mistakes=(
+        Mistake("the products side by side, not summed", answer=[["2*x*0.6", "3*0.8"]],
+                kind="elementwise",
+                message="These are the two products side by side, entry by entry; a row times a "
+                        "column also adds them up: one number, shape (1, 1)."),
+        Mistake("the gradient's length", answer="sqrt(4*x**2 + 9)", kind="gradient_length",
+                message="That is the gradient's length |grad f|, the steepest slope at the "
+                        "point. The slope along d is the product grad f d, row times column."),
+        Mistake("the components of d swapped", answer="2*x*0.8 + 3*0.6", kind="swapped_direction",
+                message="The components of d are paired with the wrong partials: the first entry "
+                        "of the gradient (df/dx) goes with the first entry of d, 0.6."),
+        Mistake("the gradient, not the product", answer=[["2*x", "3"]],
+                kind="gradient_not_product",
+                message="That is the gradient itself, shape (1, 2); multiply it by the column d "
+                        "to get the slope along d, shape (1, 1)."),
+    ),
+    examples_wrong=((-6.0, "sign"), ([[3.6], [2.4]], "wrong_shape")),
 ))
 
 add(Exercise(
     id="1.4", kind="shape",
     statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ and a small "
-              "change $dx$ of shape (5, 1). What is the shape of the product $\\nabla f(x)\\, dx$?",
-    hints=("The gradient is (1 x 5).", "(1 x 5)(5 x 1): the inner sizes cancel."),
+              "change $dx$ of shape (5, 1). What is the shape of the product $\\nabla f(x)\\, dx$? "
+              "Answer as (rows, columns).",
+    hints=("Write the two shapes side by side: the gradient first, then dx.",
+           "In (p x q)(q x r) the inner sizes q must agree and cancel; the outer sizes remain."),
     problem={"shape": (1, 1)},
-    examples_wrong=(((5, 5), "wrong_shape"), ((1, 5), "wrong_shape"), (1, "one_d")),
+    mistakes=(
+        Mistake("the outer product", answer=(5, 5), kind="outer_product",
+                message="(5, 5) is the shape of dx times the gradient, the other order (an outer "
+                        "product). The gradient comes first: (1 x 5)(5 x 1)."),
+        Mistake("the gradient's own shape", answer=(1, 5), kind="factor_shape",
+                message="(1, 5) is the gradient's own shape; the product with dx keeps only the "
+                        "outer sizes of (1 x 5)(5 x 1)."),
+    ),
+    examples_wrong=((1, "one_d"), ((5, 1), "wrong_shape")),
 ))

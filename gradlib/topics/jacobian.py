@@ -23,7 +23,7 @@ from matplotlib.patches import Rectangle
 
 from .. import functions, numeric, shapes, symbolic
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._style import arrow, move
 from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
@@ -694,21 +694,41 @@ class ShapeExplorer(LessonWidget):
 
 
 # ---- exercises ----------------------------------------------------------------------
+_DEGREES = ("These are the values at theta = 60 radians: the angle went in as degrees. Angles "
+            "here are radians: pi/3, not 60 (np.cos(np.pi / 3), or 'cos(pi/3)' in a string).")
+
 add(Exercise(
     id="3.1", kind="jacobian",
-    statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to \\mathbb{R}^3$. Write "
-              "its Jacobian at $(x, y) = (0, 1)$: one row per output, one column per input.",
-    hints=("Row i is the gradient of f_i: [[y, x], [1, 2y], [cos x, 0]].",
-           "Put x = 0, y = 1 in; the answer has shape (3, 2)."),
-    problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [0, 1]},
-    examples_wrong=(([[1, 1, 1], [0, 2, 0]], "transposed"), ([[1, 0], [1, 2], [0, 0]], "wrong_entries"),
-                    ([[0, 1], [2, 1], [0, 1]], "swapped_columns")),
+    statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to \\mathbb{R}^3$. "
+              "Write its Jacobian at $(x, y) = (1, 2)$: one row per output, one column per input; "
+              "3 significant digits are enough.",
+    hints=("Row i is the gradient of output f_i: its partial with respect to x, then with respect "
+           "to y.",
+           "Three rows of two entries, shape (3, 2). In the first row each partial holds the other "
+           "variable fixed, so it stays as a factor.",
+           "The rows are [y, x], [1, 2y] and [cos x, 0]. Put x = 1 and y = 2 in (radians)."),
+    problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [1, 2]},
+    mistakes=(
+        Mistake("one row per input", transform="transposed"),
+        Mistake("the partials of row 1 swapped", answer=[["x", "y"], ["1", "2*y"], ["cos(x)", "0"]],
+                kind="swapped_partials",
+                message="Row 1 has its partials the wrong way round: d(x y)/dx holds y fixed and "
+                        "leaves y. Column 1 is always the derivative with respect to x."),
+        Mistake("the power rule's factor dropped", answer=[["y", "x"], ["1", "y"], ["cos(x)", "0"]],
+                kind="dropped_factor",
+                message="In row 2 the derivative of y^2 lost its factor 2: d/dy y^2 = 2y."),
+    ),
+    examples_wrong=(([[2, 1], [1, 4], [-0.5403, 0]], "sign_entries"),
+                    ([[1, 2], [4, 1], [0, 0.5403]], "swapped_columns")),
 ))
 
 add(Exercise(
     id="3.2", kind="shape",
-    statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its Jacobian?",
-    hints=("Numerator layout: (outputs x inputs).", "How many outputs? How many inputs?"),
+    statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its Jacobian? "
+              "Answer as (rows, columns).",
+    hints=("Numerator layout: (outputs x inputs).",
+           "Count what f takes in and what it gives back: each output is a row, each input a "
+           "column."),
     problem={"shape": (2, 3)},
     examples_wrong=(((3, 2), "transposed"), ((2, 2), "wrong_shape"), (6, "one_d")),
 ))
@@ -716,21 +736,49 @@ add(Exercise(
 add(Exercise(
     id="3.3", kind="jacobian",
     statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its Jacobian "
-              "at $(r, \\theta) = (2, \\pi/2)$, with the columns in the order $r, \\theta$. Formulas in "
-              "$r$ and $\\theta$ as strings, e.g. `'r**2'`, are fine.",
-    hints=("Row 1 is the gradient of r cos(theta): [cos(theta), -r sin(theta)].",
-           "Row 2 is the gradient of r sin(theta): [sin(theta), r cos(theta)]. Then put r = 2, theta = pi/2."),
-    problem={"f": ["r*cos(theta)", "r*sin(theta)"], "variables": "r theta", "x": [2, 1.5707963267948966]},
-    examples_wrong=(([[-2, 0], [0, 1]], "swapped_columns"), ([[0, 1], [-2, 0]], "transposed"),
-                    ([[0, 2], [1, 0]], "sign_entries")),
+              "at $(r, \\theta) = (2, \\pi/3)$, with the columns in the order $r, \\theta$; 3 "
+              "significant digits are enough. Formulas in $r$ and $\\theta$ typed as strings, e.g. "
+              "`'r**2'` or `'sin(theta)'`, are fine; angles are in radians.",
+    hints=("Row 1 is the gradient of r cos(theta), row 2 of r sin(theta); column 1 holds the "
+           "derivatives with respect to r, column 2 those with respect to theta.",
+           "With theta fixed, r cos(theta) is a constant times r; with r fixed, it is the constant "
+           "r times a function of theta.",
+           "J = [[cos(theta), -r sin(theta)], [sin(theta), r cos(theta)]]. Put r = 2 and "
+           "theta = pi/3 in: cos(pi/3) = 1/2, sin(pi/3) = sqrt(3)/2."),
+    problem={"f": ["r*cos(theta)", "r*sin(theta)"], "variables": "r theta",
+             "x": [2, 1.0471975511965976]},
+    mistakes=(
+        Mistake("one row per input", transform="transposed"),
+        Mistake("degrees for radians",
+                answer=[["cos(theta*180/pi)", "-r*sin(theta*180/pi)"],
+                        ["sin(theta*180/pi)", "r*cos(theta*180/pi)"]],
+                kind="degrees", message=_DEGREES),
+        Mistake("the factor r dropped", answer=[["cos(theta)", "-sin(theta)"],
+                                                ["sin(theta)", "cos(theta)"]],
+                kind="dropped_factor",
+                message="Column 2 lost its factor r: with r held fixed, r cos(theta) is the "
+                        "constant r times cos(theta), and the constant stays."),
+    ),
+    examples_wrong=(([[-1.732, 0.5], [1, 0.866]], "swapped_columns"),
+                    ([[0.5, 1.732], [0.866, 1]], "sign_entries")),
 ))
 
 add(Exercise(
     id="3.4", kind="gradient",
     statement="For the same $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$, write the gradient of the "
-              "second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/2)$. Compare it with row 2 of the "
-              "Jacobian of 3.3.",
-    hints=("It is a row (1, 2): [[df2/dr, df2/dtheta]].", "df2/dr = sin(theta), df2/dtheta = r cos(theta)."),
-    problem={"f": "r*sin(theta)", "variables": "r theta", "x": [2, 1.5707963267948966]},
-    examples_wrong=(([[1], [0]], "transposed"), ([[0, -2]], "wrong_entries"), ([1, 0], "one_d")),
+              "second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/3)$: a row (1, 2); 3 "
+              "significant digits are enough. Compare it with row 2 of your Jacobian in 3.3.",
+    hints=("The gradient of one output is a row: [df2/dr, df2/dtheta].",
+           "It is one row of the Jacobian of 3.3: the row that belongs to f_2.",
+           "df2/dr = sin(theta) and df2/dtheta = r cos(theta); put r = 2 and theta = pi/3 in."),
+    problem={"f": "r*sin(theta)", "variables": "r theta", "x": [2, 1.0471975511965976]},
+    mistakes=(
+        Mistake("a column instead of a row", transform="transposed"),
+        Mistake("the gradient of f_1", answer=[["cos(theta)", "-r*sin(theta)"]], kind="wrong_row",
+                message="That is the gradient of f_1 = r cos(theta), row 1 of the Jacobian; "
+                        "f_2 = r sin(theta) is row 2."),
+        Mistake("degrees for radians", answer=[["sin(theta*180/pi)", "r*cos(theta*180/pi)"]],
+                kind="degrees", message=_DEGREES),
+    ),
+    examples_wrong=(([0.866, 1], "one_d"), ([[1, 0.866]], "swapped_columns")),
 ))
