@@ -337,7 +337,8 @@ def plot_costs(ax_bars, ax_shapes, scene):
     update : callable
         ``update(scene)`` moves them to new sizes or another step (same number of factors).
     """
-    bars = ax_bars.bar(range(3), [1, 1, 1], color=[ORDER_COLORS[o] for o in ORDERS], width=0.6)
+    # from 1, the bottom of the log axis (a bar from 0 would run out of the axes)
+    bars = ax_bars.bar(range(3), [0, 0, 0], bottom=1, color=[ORDER_COLORS[o] for o in ORDERS], width=0.6)
     ax_bars.set_xticks(range(3), ["forward\n(right to left)", "reverse\n(left to right)",
                                   "best\nbracketing"], fontsize=style.FONT_SIZE)
     ax_bars.set_yscale("log")
@@ -364,7 +365,7 @@ def plot_costs(ax_bars, ax_shapes, scene):
     def update(s):
         for i, order in enumerate(ORDERS):
             v = max(s.costs[order], 1)
-            bars[i].set_height(v)
+            bars[i].set_height(v - 1)
             labels[i].set_position((i, v * 1.3))
             labels[i].set_text(f"{s.costs[order]:,}")
         for order, y0 in (("forward", 0.1), ("reverse", -1.25)):

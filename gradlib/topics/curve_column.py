@@ -126,6 +126,26 @@ def trace(name: str, num: int = 400) -> np.ndarray:
     return curve(name)(np.linspace(*t_range(name), num))
 
 
+#: The dt slider's largest end; a fast curve gets a shorter one (:func:`dt_max`).
+DT_MAX = 1.0
+
+
+def dt_max(name: str) -> float:
+    """The longest step dt whose tangent step f'(t) dt stays inside the picture from every point:
+    the window's margin (a quarter of the curve's span) over the curve's largest speed, at most
+    :data:`DT_MAX`, in steps of 0.05.
+
+    >>> dt_max("circle"), dt_max("lissajous")
+    (0.5, 0.1)
+    """
+    low, high = t_range(name)
+    t = np.linspace(low, high, 2001)
+    pts = curve(name)(t)
+    speed = np.linalg.norm(np.diff(pts, axis=1), axis=0).max() / (t[1] - t[0])
+    margin = 0.25 * np.ptp(pts, axis=1).max()
+    return float(min(DT_MAX, max(0.05, np.floor(20 * margin / speed) / 20)))
+
+
 # ---- the drawing ----------------------------------------------------------------------
 def plot_curve(ax, name: str):
     """The whole curve of catalogue function ``name`` with fixed, padded limits; returns its line."""
@@ -176,11 +196,12 @@ def plot_scene(ax, s) -> SceneArtists:
         chord=ax.plot(*_segment(s.point, true), ":", color=style.ROLES["true"], lw=1.6)[0],
         end=ax.plot(*[[c] for c in true], "o", mfc="white", mec=style.ROLES["true"], ms=7, zorder=5)[0],
     )
-    ax.legend(handles=[
+    ax.legend(handles=[   # under the picture, not over the curve
         Line2D([], [], color=style.ROLES["curve"], lw=2, label="curve f(t)"),
         Line2D([], [], color=style.ROLES["tangent"], lw=2.4, label="step f'(t) dt"),
         Line2D([], [], color=style.ROLES["true"], ls=":", marker="o", mfc="white", label="true f(t + dt)"),
-    ], loc="upper left", fontsize=7, framealpha=0.85)
+    ], loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=3, fontsize=style.MIN_FONT_SIZE,
+        frameon=False, handlelength=1.5, columnspacing=1.0)
     return artists
 
 
@@ -237,7 +258,8 @@ class CurveExplorer(LessonWidget):
                                             layout=ipywidgets.Layout(width="190px"))
         low, high = t_range(name)
         self.t = _slider("t", t, low, high, 0.05)
-        self.dt = _slider("dt", dt, -1.0, 1.0, 0.05)
+        reach = dt_max(name)
+        self.dt = _slider("dt", float(np.clip(dt, -reach, reach)), -reach, reach, 0.05)
         self.projection = _projection(name)   # of the first axes; see view_projection
         self.function.observe(self._new_function, names="value")
         super().__init__([self.function, self.t, self.dt])
@@ -245,6 +267,8 @@ class CurveExplorer(LessonWidget):
     def _new_function(self, change):
         low, high = t_range(change["new"])
         self.t = self.renew_slider(self.t, low, high, self.t.value)
+        reach = dt_max(change["new"])
+        self.dt = self.renew_slider(self.dt, -reach, reach, self.dt.value)
 
     def scene(self):
         return scene(self.function.value, self.t.value, self.dt.value)

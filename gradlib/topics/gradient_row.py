@@ -154,8 +154,39 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25) -> GradientScene:
 
 
 def bounds(name: str) -> np.ndarray:
-    """Plot window of ``name``: rows (low, high) for x and y, shape (2, 2)."""
+    """Where the point of ``name`` may go (the sliders' ranges): rows (low, high) for x and y, (2, 2)."""
     return np.asarray(functions.get(name).domain, dtype=float).reshape(2, 2)
+
+
+def padded(box, pad: float) -> np.ndarray:
+    """``box`` (2, 2) grown by ``pad`` on every side: a window that keeps what is drawn around a
+    point of ``box`` in view.
+
+    >>> padded([[-2, 2], [0, 1]], 0.5).tolist()
+    [[-2.5, 2.5], [-0.5, 1.5]]
+    """
+    return np.asarray(box, dtype=float) + np.array([-pad, pad], dtype=float)
+
+
+def inside(start, end, box, margin: float = 0.03) -> np.ndarray:
+    """``end`` pulled back along the segment from ``start`` so that it stays in ``box`` (2, 2),
+    ``margin`` of its size away from the edges; ``start`` must be inside. For arrows drawn at a
+    chosen scale: near an edge they get shorter instead of leaving the picture.
+
+    >>> inside([0.0, 0.0], [4.0, 1.0], [[-2, 2], [-2, 2]], margin=0).tolist()
+    [2.0, 0.5]
+    """
+    start, end, box = (np.asarray(v, dtype=float) for v in (start, end, box))
+    low = box[:, 0] + margin * np.ptp(box, axis=1)
+    high = box[:, 1] - margin * np.ptp(box, axis=1)
+    step = end - start
+    t = 1.0
+    for k in range(2):
+        if step[k] > 0:
+            t = min(t, max(high[k] - start[k], 0.0) / step[k])
+        elif step[k] < 0:
+            t = min(t, max(start[k] - low[k], 0.0) / -step[k])
+    return start + t * step
 
 
 def grid(f, box, num: int = 121):
@@ -218,7 +249,7 @@ def plot_contours(ax, X, Y, Z, *, title: str, labels=("x", "y"), count: int = 12
     """
     cs = ax.contour(X, Y, Z, levels=levels(Z, count), colors=style.ROLES["grid"], linewidths=1.0,
                     negative_linestyles="solid")   # dashes are reserved for linear approximations
-    ax.clabel(cs, cs.levels[::2], fontsize=7, fmt="%.3g")   # every other level: readable, and fast
+    ax.clabel(cs, cs.levels[::2], fontsize=style.MIN_FONT_SIZE, fmt="%.3g")   # every other level
     ax.set_xlim(X.min(), X.max())
     ax.set_ylim(Y.min(), Y.max())
     ratio = np.ptp(X) / np.ptp(Y)
@@ -238,14 +269,14 @@ def arrow_scale(f, box) -> float:
     return 0.25 * size / max(float(np.median(np.hypot(gx, gy))), 1e-12)
 
 
-def _gradient_end(s, scale, radius):
-    """Tip of the drawn gradient arrow: scaled, kept between radius / 2 and 2 radius long so it
-    stays readable and near x (the panel gives the true numbers)."""
+def _gradient_end(s, scale, radius, window):
+    """Tip of the drawn gradient arrow: scaled, kept between radius / 2 and radius long so it
+    stays readable and near x, and inside the ``window`` (the panel gives the true numbers)."""
     g = s.gradient[0] * scale
     length = np.linalg.norm(g)
     if length < 1e-12:
         return s.x
-    return s.x + g * np.clip(length, 0.5 * radius, 2 * radius) / length
+    return inside(s.x, s.x + g * np.clip(length, 0.5 * radius, radius) / length, window)
 
 
 @dataclass
@@ -260,6 +291,7 @@ class SceneArtists:
     scale: float
     levels: np.ndarray
     radius: float
+    window: np.ndarray
 
     @property
     def moving(self) -> list:
@@ -267,7 +299,7 @@ class SceneArtists:
         return [self.tangent, self.gradient, self.step, self.point, self.end]
 
 
-def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
+def plot_scene(ax, s, *, scale: float, levels, radius: float, window) -> SceneArtists:
     """Point, gradient arrow (scaled by ``scale``), step h d, tangent-plane level lines.
 
     Parameters
@@ -280,22 +312,27 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
         The contour levels; the tangent plane's level lines are drawn at the same values.
     radius : float
         Radius of the disk around x in which the tangent plane is drawn.
+    window : array_like, shape (2, 2)
+        The axes' limits: the gradient arrow is shortened to stay inside.
     """
     end = s.x + s.step[:, 0]
+    window = np.asarray(window, dtype=float)
     artists = SceneArtists(
         tangent=ax.add_collection(LineCollection(
             tangent_segments(s, levels, radius), colors=style.ROLES["tangent"],
             linestyles="--", linewidths=1.6, zorder=3)),
-        gradient=arrow(ax, s.x, _gradient_end(s, scale, radius), style.ROLES["gradient"], width=2.4),
+        gradient=arrow(ax, s.x, _gradient_end(s, scale, radius, window), style.ROLES["gradient"],
+                       width=2.4),
         step=arrow(ax, s.x, end, style.ROLES["direction"]),
         point=ax.plot(*s.x, "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
         end=ax.plot(*end, "o", mfc="white", mec=style.ROLES["direction"], ms=6, zorder=5)[0],
-        scale=scale, levels=np.asarray(levels), radius=radius)
+        scale=scale, levels=np.asarray(levels), radius=radius, window=window)
+    # beside the map, not over it
     ax.legend(handles=[
-        Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient (scaled)"),
+        Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient\n(scaled)"),
         Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
-        Line2D([], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane levels"),
-    ], loc="upper left", fontsize=7, framealpha=0.85)
+        Line2D([], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane\nlevel lines"),
+    ], loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.MIN_FONT_SIZE, frameon=False)
     return artists
 
 
@@ -303,7 +340,7 @@ def update_scene(artists: SceneArtists, s) -> None:
     """Move the artists of :func:`plot_scene` to scene ``s`` (same function, contours untouched)."""
     end = s.x + s.step[:, 0]
     artists.tangent.set_segments(tangent_segments(s, artists.levels, artists.radius))
-    move(artists.gradient, s.x, _gradient_end(s, artists.scale, artists.radius))
+    move(artists.gradient, s.x, _gradient_end(s, artists.scale, artists.radius, artists.window))
     move(artists.step, s.x, end)
     artists.point.set_data([s.x[0]], [s.x[1]])
     artists.end.set_data([end[0]], [end[1]])
@@ -326,7 +363,7 @@ def slices_figure(name: str, x) -> Picture:
         ax.plot(coords, s.value + slope * span, "--", color=style.ROLES["tangent"], lw=1.6,
                 label=f"tangent, slope df/d{var} = {slope:.3f}")
         ax.plot(s.x[axis], s.value, "o", color=style.ROLES["point"])
-        ax.legend(fontsize=8, loc="upper center")
+        ax.legend(fontsize=style.MIN_FONT_SIZE, loc="upper center")
         style.label(ax, f"Slice: only {var} moves", var, "f")
     alt = (f"Two slices of {name} through ({s.x[0]:g}, {s.x[1]:g}): the tangent slopes are "
            f"df/dx = {s.gradient[0, 0]:.3f} and df/dy = {s.gradient[0, 1]:.3f}.")
@@ -359,18 +396,20 @@ class GradientExplorer(LessonWidget):
     """
 
     text = "Gradient explorer: run the notebook to move the point and the direction."
-    size = "square"
+    size = "small"
+    #: The longest step h d the slider allows: the window leaves that much room around the box.
+    H_MAX = 1.0
     view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "paraboloid", x=(1.0, 0.5), angle: float = 45.0, h: float = 0.5):
         self.function = ipywidgets.Dropdown(options=names(), value=name, description="f",
-                                            layout=ipywidgets.Layout(width="190px"))
+                                            layout=ipywidgets.Layout(width="240px"))
         (x0, x1), (y0, y1) = bounds(name)
         var1, var2 = variable_names(name)
         self.x1 = _slider(var1, x[0], x0, x1)
         self.x2 = _slider(var2, x[1], y0, y1)
         self.angle = _slider("angle of d (deg)", angle, -180.0, 180.0, step=5.0)
-        self.h = _slider("step h", h, 0.05, 1.0)
+        self.h = _slider("step h", h, 0.05, self.H_MAX)
         self.function.observe(self._new_function, names="value")
         super().__init__([self.function, self.x1, self.x2, self.angle, self.h])
 
@@ -393,12 +432,15 @@ class GradientExplorer(LessonWidget):
 
     def draw(self, s):
         ax = self.axes[0]
-        X, Y, Z = contour_grid(s.name)
-        cs = plot_contours(ax, X, Y, Z, title=f"{s.name}: contours, gradient, step",
-                              labels=variable_names(s.name))
         box = bounds(s.name)
+        radius = 0.2 * np.ptp(box, axis=1).min()
+        # room around the sliders' box for the longest step, the arrow and the tangent disk
+        window = padded(box, max(self.H_MAX, radius))
+        X, Y, Z = grid(scalar(s.name), window)
+        cs = plot_contours(ax, X, Y, Z, title=f"{s.name}: contours, gradient, step",
+                           labels=variable_names(s.name))
         self._artists_now = plot_scene(ax, s, scale=arrow_scale(scalar(s.name), box),
-                                          levels=cs.levels, radius=0.2 * np.ptp(box, axis=1).min())
+                                       levels=cs.levels, radius=radius, window=window)
         return self._artists_now.moving
 
     def update(self, s):

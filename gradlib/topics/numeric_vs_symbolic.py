@@ -38,6 +38,8 @@ EPS = float(np.finfo(float).eps)
 
 #: Errors below this are drawn at this value on log axes (an exact zero has no logarithm).
 ERROR_FLOOR = 1e-17
+#: Relative errors above this are off the chart (the panel still lists them).
+ERROR_TOP = 10.0
 
 #: The grid of steps behind every error curve: 10**-18 .. 10**0, ten per decade.
 H_GRID = np.logspace(-18, 0, 181)
@@ -420,10 +422,11 @@ def plot_error_curves(ax, scene):
     best = {m: ax.plot([], [], marker="v", ms=9, ls="none", color=METHOD_COLORS[m],
                        markeredgecolor="black")[0] for m in ("forward", "central", "richardson")}
     ax.axhline(EPS, color=style.ROLES["grid"], ls=":", lw=1.2)
-    ax.text(scene.hs[0], EPS * 2.5, "machine epsilon", fontsize=8, color="#555555")
-    ax.set_ylim(ERROR_FLOOR / 2, 1e2)
-    ax.set_xlim(scene.hs[0], scene.hs[-1])
-    ax.legend(loc="upper center", fontsize=8, ncols=4, frameon=False)
+    ax.text(scene.hs[0] * 3, EPS * 2.5, "machine epsilon", fontsize=style.FONT_SIZE, color="#555555")
+    ax.set_ylim(ERROR_FLOOR / 10, ERROR_TOP * 10)   # room for a marker at either end
+    ax.set_xlim(scene.hs[0] / 3, scene.hs[-1] * 3)   # a dot at either end of the slider stays in view
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=style.MIN_FONT_SIZE, ncols=4,
+              frameon=False)   # under the axes, not over the curves
     style.label(ax, "Error of f'(x)", "step h (absolute)", "relative error")
     vline = ax.axvline(scene.h, color=style.ROLES["point"], lw=1, ls="--")
     dots = {m: ax.plot([], [], "o", ms=7, color=c, markeredgecolor="black")[0]
@@ -431,13 +434,13 @@ def plot_error_curves(ax, scene):
 
     def update(s):
         ax.title.set_text(f"Error of f'(x) for {s.problem.name}  (▼ best h)")
-        for m, line in curves.items():
-            line.set_data(s.hs, s.curves[m])
+        for m, line in curves.items():   # an error beyond the top leaves the picture: not drawn
+            line.set_data(s.hs, np.where(s.curves[m] <= ERROR_TOP, s.curves[m], np.nan))
         for row in s.optima:
             best[row["method"]].set_data([row["measured h*"]], [row["error at h*"]])
         vline.set_xdata([s.h, s.h])
-        for m, dot in dots.items():
-            dot.set_data([s.h], [s.errors[m]])
+        for m, dot in dots.items():     # the panel lists every error, also those off the chart
+            dot.set_data([s.h], [s.errors[m] if s.errors[m] <= ERROR_TOP else np.nan])
         return [ax.title, *curves.values(), *best.values(), vline, *dots.values()]
 
     return update(scene), update
