@@ -131,8 +131,9 @@ class Feedback:
     [not yet] One entry is wrong: (1, 2).
       (row, column)  given
              (1, 2)      5
-    >>> print(answer(None, [[1.0]]))
-    [your turn] There is no answer yet (None). Expected a matrix of shape (1, 1), for example one number such as 2.5, or [[2.5]].
+    >>> print(answer(None, [[1.0]]))  # doctest: +NORMALIZE_WHITESPACE
+    [your turn] There is no answer yet (None). Expected a matrix of shape (1, 1), for example one
+    number such as 2.5, or [[2.5]].
     """
 
     ok: bool
@@ -333,7 +334,7 @@ class _Truth:
 
 
 def _matches(A, E, rtol, atol, digits=None) -> np.ndarray:
-    """Entrywise ``|A - E| <= atol + rtol |E|``, widened to ``digits`` significant digits if given."""
+    """Entrywise ``|A - E| <= atol + rtol |E|``, widened to ``digits`` significant digits."""
     if digits:
         atol = atol + significant_tolerance(E, digits)
     return _close(A, E, rtol, atol)
@@ -604,10 +605,10 @@ def _reject_matrix_as_text(text: str, t) -> None:
     opened = text.count("[") - text.count("]")
     unfinished = (f" (and {opened} '[' {'is' if opened == 1 else 'are'} never closed)" if opened > 0
                   else "")
-    raise _Reject("parse_error", f"Your answer is the text {_describe(text)}: a matrix typed inside quotes"
-                  f"{unfinished}. Write the matrix without quotes, as a list of rows, for example "
-                  f"{_example(t.shape)}; only a single entry may be a formula in quotes, "
-                  "such as [['2*x', '1']].")
+    raise _Reject("parse_error", f"Your answer is the text {_describe(text)}: a matrix typed "
+                  f"inside quotes{unfinished}. Write the matrix without quotes, as a list of rows, "
+                  f"for example {_example(t.shape)}; only a single entry may be a formula in "
+                  "quotes, such as [['2*x', '1']].")
 
 
 def _call(fun, point):
@@ -746,10 +747,11 @@ def _same_shape(A, t):
     close = _close_digits(A, t)   # a falsy Feedback when close, so no `or`
     if close is not None:
         return close
-    if _constant_factor(A, t) is not None:   # the factor itself is not shown: it gives the answer away
-        return Feedback(False, "constant_factor", f"Every entry of your {t.what} is off by the same factor. "
-                        "Look for a factor dropped or added: a constant, like the 2 in d/dx x**2 = 2*x, "
-                        "or a variable held fixed, like the y in d/dx (x**2 y) = 2*x*y.")
+    if _constant_factor(A, t) is not None:   # not the factor itself: it gives the answer away
+        return Feedback(False, "constant_factor", f"Every entry of your {t.what} is off by the "
+                        "same factor. Look for a factor dropped or added: a constant, like the 2 "
+                        "in d/dx x**2 = 2*x, or a variable held fixed, like the y in "
+                        "d/dx (x**2 y) = 2*x*y.")
     for axis, word in ((0, "rows"), (1, "columns")):
         moved = _permuted(A, t, axis)
         if moved:
@@ -802,12 +804,13 @@ def _positions(entries) -> str:
 def _offs(entries):
     """The wrong entries in words: where they are, and the expected values when revealed."""
     if entries and all(e.expected is not None for e in entries):
-        return _and([f"{_position(e)} should be {e.expected:.4g}, not {e.given:.4g}" for e in entries])
+        return _and([f"{_position(e)} should be {e.expected:.4g}, not {e.given:.4g}"
+                     for e in entries])
     return _positions(entries)
 
 
 def _close_digits(A, t):
-    """Feedback "close" when every wrong entry is right to all but the last of ``t.digits`` digits."""
+    """Feedback "close": every wrong entry is right to all but the last of ``t.digits`` digits."""
     if not t.digits or t.values is None:
         return None
     wrong = ~t.match(A)
@@ -820,10 +823,11 @@ def _close_digits(A, t):
     d = t.digits
     where = _positions(entries)
     verb = "agrees" if len(entries) == 1 else "agree"
-    return Feedback(False, "close", f"Close, but not right to {d} significant digits: {where} {verb} "
-                    f"to {d - 1} digits and {'its' if len(entries) == 1 else 'their'} {_ordinal(d)} "
-                    f"significant digit is off. Round rather than cut off, and keep more digits in the "
-                    "steps in between.", entries)
+    its = "its" if len(entries) == 1 else "their"
+    return Feedback(False, "close", f"Close, but not right to {d} significant digits: {where} "
+                    f"{verb} to {d - 1} digits and {its} {_ordinal(d)} significant digit is off. "
+                    "Round rather than cut off, and keep more digits in the steps in between.",
+                    entries)
 
 
 def _ordinal(k) -> str:
@@ -874,7 +878,8 @@ def _permuted(A, t, axis):
         moved = [k for k in range(size) if perm[k] != k]
         if len(moved) == 2:
             return f"{word}s {moved[0] + 1} and {moved[1] + 1} are swapped"
-        return "; ".join(f"your {word} {k + 1} belongs in {word} {perm.index(k) + 1}" for k in moved)
+        return "; ".join(f"your {word} {k + 1} belongs in {word} {perm.index(k) + 1}"
+                         for k in moved)
     return ""
 
 
@@ -961,7 +966,8 @@ def answer(given, expected=None, *, f=None, x=None, variables=None, what="matrix
     """
     t = _truth(expected, f, x, variables, what, name, rtol, atol, reveal)
     t.digits = digits
-    t.alternatives = [(kind, message, np.asarray(M, dtype=float)) for kind, message, M in alternatives]
+    t.alternatives = [(kind, message, np.asarray(M, dtype=float))
+                      for kind, message, M in alternatives]
     return _check(given, t)
 
 
@@ -1085,7 +1091,8 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
     shape = shapes.require_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f",
                                    context="chain_product: the exercise's Jacobians do not fit.")
     k, n = shape
-    t = _Truth(shape, J_g2 @ J_g1, rtol=rtol, atol=atol, reveal=reveal, what="product J_f", digits=digits,
+    t = _Truth(shape, J_g2 @ J_g1, rtol=rtol, atol=atol, reveal=reveal, what="product J_f",
+               digits=digits,
                point=None if x is None else _as_point(x),
                explanation="J_f = J_g2 @ J_g1 is " + shapes.describe_product(
                    [("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
@@ -1101,13 +1108,13 @@ def chain_product(given, *, J_g2=None, J_g1=None, g2=None, g1=None, x=None, rtol
          "at y = g1(x)) is missing. " + rule, J_g1),
         ("elementwise", "You multiplied entry by entry (J_g2 * J_g1); the chain rule is a matrix product, "
          + rule + " Use @.", J_g2 * J_g1 if J_g2.shape == J_g1.shape else None),
-        ("wrong_point", "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is applied: "
-         "first compute y = g1(x), then put y into J_g2. " + rule,
+        ("wrong_point", "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is "
+         "applied: first compute y = g1(x), then put y into J_g2. " + rule,
          None if at_x is None else at_x @ J_g1),
-        ("transposed_factor", "This is J_g2 @ J_g1.T: the inner Jacobian is transposed. Row i of J_g1 is the "
-         "gradient of g1's output i, one column per input of g1. " + rule,
+        ("transposed_factor", "This is J_g2 @ J_g1.T: the inner Jacobian is transposed. Row i of "
+         "J_g1 is the gradient of g1's output i, one column per input of g1. " + rule,
          J_g2 @ J_g1.T if J_g1.shape[0] == J_g1.shape[1] else None),
     ]
-    t.alternatives = [(kind, message, np.asarray(M, dtype=float)) for kind, message, M in alternatives] + [
-        a for a in t.alternatives if a[2] is not None]
+    declared = [(kind, message, np.asarray(M, dtype=float)) for kind, message, M in alternatives]
+    t.alternatives = declared + [a for a in t.alternatives if a[2] is not None]
     return _check(given, t)

@@ -143,7 +143,8 @@ def network_factors(sizes, elementwise: bool = False) -> list[Factor]:
 
     With ``elementwise``, a tanh after each hidden layer adds a diagonal factor D_i (m_i x m_i).
 
-    >>> [f"{f.name} {f.rows}x{f.cols}{' diagonal' * f.diagonal}" for f in network_factors([2, 3, 1], True)]
+    >>> [f"{f.name} {f.rows}x{f.cols}{' diagonal' * f.diagonal}"
+    ...  for f in network_factors([2, 3, 1], True)]
     ['J1 3x2', 'D1 3x3 diagonal', 'J2 1x3']
     """
     sizes = [int(v) for v in sizes]
@@ -167,8 +168,10 @@ def product_cost(left: Factor, right: Factor) -> int:
     A dense product costs p q r. A diagonal factor only scales: the rows of the other (q r) or its
     columns (p q); two diagonals, q.
 
-    >>> product_cost(Factor("A", 1, 3), Factor("B", 3, 5)), product_cost(Factor("u", 1, 3), Factor("D", 3, 3, True))
-    (15, 3)
+    >>> product_cost(Factor("A", 1, 3), Factor("B", 3, 5))
+    15
+    >>> product_cost(Factor("u", 1, 3), Factor("D", 3, 3, diagonal=True))   # scales u's columns
+    3
     """
     p, q, r = left.rows, left.cols, right.cols
     if left.diagonal and right.diagonal:
@@ -277,7 +280,7 @@ class CostScene:
 
     @property
     def winner(self) -> str:
-        """"forward", "reverse", "tie", or "a middle bracketing" when neither pure order is cheapest."""
+        """"forward", "reverse", "tie", or "a middle bracketing" (cheaper than both pure orders)."""
         f, r, o = self.costs["forward"], self.costs["reverse"], self.costs["optimal"]
         if o < min(f, r):
             return "a middle bracketing"
@@ -295,7 +298,8 @@ def cost_scene(sizes, step: int = 0, elementwise: bool = False) -> CostScene:
     """
     sizes = tuple(int(v) for v in sizes)
     if len(sizes) < 2 or min(sizes) < 1:
-        raise GradlibError(f"sizes must be [n, m1, ..., k], at least two positive sizes; got {sizes}.")
+        raise GradlibError(f"sizes must be [n, m1, ..., k], at least two positive sizes; "
+                           f"got {sizes}.")
     factors = tuple(network_factors(sizes, elementwise))
     c = order_costs(factors)
     return CostScene(sizes, bool(elementwise), factors, c, int(np.clip(step, 0, len(factors) - 1)))
@@ -338,7 +342,8 @@ def plot_costs(ax_bars, ax_shapes, scene):
         ``update(scene)`` moves them to new sizes or another step (same number of factors).
     """
     # from 1, the bottom of the log axis (a bar from 0 would run out of the axes)
-    bars = ax_bars.bar(range(3), [0, 0, 0], bottom=1, color=[ORDER_COLORS[o] for o in ORDERS], width=0.6)
+    bars = ax_bars.bar(range(3), [0, 0, 0], bottom=1, color=[ORDER_COLORS[o] for o in ORDERS],
+                       width=0.6)
     ax_bars.set_xticks(range(3), ["forward\n(right to left)", "reverse\n(left to right)",
                                   "best\nbracketing"], fontsize=style.FONT_SIZE)
     ax_bars.set_yscale("log")
@@ -356,8 +361,9 @@ def plot_costs(ax_bars, ax_shapes, scene):
                 f"steps 0 to {L - 1} (sides on a log scale; the current step outlined)", "order")
     boxes, texts = {}, {}
     for order, y0 in (("forward", 0.1), ("reverse", -1.25)):
-        boxes[order] = [ax_shapes.add_patch(Rectangle((_BOX_GAP * s, y0), 1, 1, fill=True, alpha=0.5,
-                                                      color=ORDER_COLORS[order])) for s in range(L)]
+        boxes[order] = [ax_shapes.add_patch(Rectangle((_BOX_GAP * s, y0), 1, 1, fill=True,
+                                                      alpha=0.5, color=ORDER_COLORS[order]))
+                        for s in range(L)]
         # one label per order, on the current step's box (text is the slow part of a redraw)
         texts[order] = ax_shapes.text(0, y0, "", fontsize=style.FONT_SIZE, va="bottom",
                                       fontweight="bold")
@@ -412,25 +418,28 @@ class AccumulationCost(LessonWidget):
 
     def __init__(self, sizes=(1000, 100, 50, 10, 1), elementwise: bool = False):
         n, m1, m2, m3, k = sizes
-        self.preset = ipywidgets.Dropdown(options=[("choose a preset ...", None), *PRESETS], value=None,
-                                          description="preset:", layout=ipywidgets.Layout(width="420px"))
+        self.preset = ipywidgets.Dropdown(options=[("choose a preset ...", ()), *PRESETS],
+                                          value=(), description="preset:",
+                                          layout=ipywidgets.Layout(width="420px"))
         self.n = _size_slider("input n:", n)
         self.m1 = _size_slider("hidden m1:", m1)
         self.m2 = _size_slider("hidden m2:", m2)
         self.m3 = _size_slider("hidden m3:", m3)
         self.k = _size_slider("output k:", k)
-        self.tanh = ipywidgets.Checkbox(value=bool(elementwise), description="tanh after each hidden layer",
-                                        layout=ipywidgets.Layout(width="260px"))
+        self.tanh = ipywidgets.Checkbox(value=bool(elementwise), indent=False,
+                                        description="tanh after each hidden layer",
+                                        layout=ipywidgets.Layout(width="300px"))
         self.step = ipywidgets.IntSlider(value=0, min=0, max=3, description="step:",
                                          layout=ipywidgets.Layout(width="220px"))
         self._hold = False
         self.preset.observe(self._on_preset, names="value")   # before the base's observer
         self.tanh.observe(self._on_tanh, names="value")
-        super().__init__([self.preset, self.n, self.m1, self.m2, self.m3, self.k, self.tanh, self.step])
+        super().__init__([self.preset, self.n, self.m1, self.m2, self.m3, self.k, self.tanh,
+                          self.step])
         self._on_tanh({"new": self.tanh.value})
 
     def _on_preset(self, change):
-        if change["new"] is None:
+        if not change["new"]:      # "choose a preset ..."
             return
         self._hold = True
         try:
@@ -469,7 +478,7 @@ class AccumulationCost(LessonWidget):
 
     def panel_html(self, s) -> str:
         c = s.costs
-        out = [line_html("sizes n -> m1 -> m2 -> m3 -> k:", " -> ".join(map(str, s.sizes))),
+        out = [line_html("sizes:", " -> ".join(map(str, s.sizes))),
                line_html("factors:", " ".join(f.name for f in s.factors[::-1])
                          + ("  (D: tanh, diagonal, element-wise)" if s.elementwise else "")),
                line_html("forward (right to left):", f"{c['forward']:,}", ORDER_COLORS["forward"]),
@@ -480,7 +489,8 @@ class AccumulationCost(LessonWidget):
             items = "".join(f"<li style='{'font-weight:bold' if i == s.step else ''}'>{html.escape(t)}</li>"
                             for i, (t, _) in enumerate(s.steps[order]))
             out.append(f"<div style='font-size:12px;color:{ORDER_COLORS[order]}'><b>{order}</b> "
-                       f"(step 0 is the first factor)<ol start='0' style='margin:0;padding-left:20px'>"
+                       "(step 0 is the first factor)"
+                       "<ol start='0' style='margin:0;padding-left:20px'>"
                        f"{items}</ol></div>")
         return "".join(out)
 
@@ -508,8 +518,8 @@ class AccumulationCost(LessonWidget):
 # ---- exercises ----------------------------------------------------------------------
 add(Exercise(
     id="6.1", kind="shape",
-    statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 pixels to 128 "
-              "hidden units). What is the shape of its Jacobian? Answer as (rows, columns).",
+    statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 pixels "
+              "to 128 hidden units). What is the shape of its Jacobian? Answer as (rows, columns).",
     hints=("Numerator layout: rows are outputs, columns are inputs.",
            "The layer sees the image flattened: 28 x 28 numbers go in, one column each."),
     problem={"shape": (128, 784)},
@@ -523,9 +533,9 @@ add(Exercise(
 
 add(Exercise(
     id="6.2", kind="shape",
-    statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = J_3 J_2$, "
-              "shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape of "
-              "$u^T J_1$? Answer as (rows, columns).",
+    statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = J_3 "
+              "J_2$, shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape "
+              "of $u^T J_1$? Answer as (rows, columns).",
     hints=("(1 x 3)(3 x 5): the inner sizes meet and disappear.",
            "Reverse mode carries one row per output of the loss, all the way back to the input."),
     problem={"shape": (1, 5)},
@@ -539,11 +549,11 @@ add(Exercise(
 
 add(Exercise(
     id="6.3", kind="chain_product",
-    statement="Backprop through a linear layer $g_1(x_1, x_2) = (2x_1 - x_2,\\; x_1 + 3x_2)$ into the "
-              "loss $g_2(y_1, y_2) = y_1^2/2 + y_2$ at $x = (1, -2)$. Compute the middle point "
-              "$y = g_1(x)$, the row $J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ "
-              "(2 x 2), then the gradient $J_{g_2} J_{g_1}$, shape (1, 2); 3 significant digits "
-              "are enough.",
+    statement="Backprop through a linear layer $g_1(x_1, x_2) = (2x_1 - x_2,\\; x_1 + 3x_2)$ into "
+              "the loss $g_2(y_1, y_2) = y_1^2/2 + y_2$ at $x = (1, -2)$. Compute the middle point "
+              "$y = g_1(x)$, the row $J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ (2 x "
+              "2), then the gradient $J_{g_2} J_{g_1}$, shape (1, 2); 3 significant digits are "
+              "enough.",
     hints=("Forward first: the middle point y = g1(x). Then backward: the loss's row J_g2 at y, "
            "times the layer's Jacobian.",
            "The Jacobian of a linear layer is its weight matrix, the same at every point; J_g2 "
@@ -563,8 +573,8 @@ add(Exercise(
 
 add(Exercise(
     id="6.4", kind="gradient",
-    statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - 1)^2$ (input "
-              "(2, 3), target 1). Compute the gradient with respect to the weights at "
+    statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - 1)^2$ "
+              "(input (2, 3), target 1). Compute the gradient with respect to the weights at "
               "$(w_1, w_2) = (1, 1)$, as a row of shape (1, 2); 3 significant digits are enough.",
     hints=("L is a chain: the residual r = 2 w1 + 3 w2 - 1, then L = r^2 / 2. Backprop: first "
            "dL/dr, then dr/dw.",
@@ -631,7 +641,8 @@ add(Exercise(
                 kind="value_not_derivative",
                 message="That multiplies u by tanh(z) itself; the backward pass multiplies by its "
                         "derivative, the slope of tanh at z."),
-        Mistake("1 - z^2 instead of 1 - tanh(z)^2", function="gradlib.topics.backprop:_vjp_tanh_in_z",
+        Mistake("1 - z^2 instead of 1 - tanh(z)^2",
+                function="gradlib.topics.backprop:_vjp_tanh_in_z",
                 kind="derivative_of_output",
                 message="1 - a^2 is tanh's slope written in its output a = tanh(z); here you have "
                         "the input z, so use 1 - tanh(z)**2 (or keep a from the forward pass)."),

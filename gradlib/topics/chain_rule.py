@@ -453,17 +453,19 @@ class ChainRuleStepper(LessonWidget):
         shape = pair_shape(g1, g2)
         self.sizes = ipywidgets.Dropdown(options=[(shape_label(k), k) for k in self._groups],
                                          value=shape, description="sizes:",
-                                         layout=ipywidgets.Layout(width="250px"))
+                                         layout=ipywidgets.Layout(width="280px"))
         self.pair = ipywidgets.Dropdown(options=self._pair_options(shape), value=(g1, g2),
-                                        description="g2 ∘ g1:", layout=ipywidgets.Layout(width="420px"))
+                                        description="g2 ∘ g1:",
+                                        layout=ipywidgets.Layout(width="420px"))
         self.point = ipywidgets.Text(value=x if isinstance(x, str) else format_point(x), description="x:", continuous_update=False,
                                      layout=ipywidgets.Layout(width="220px"))
         self.prev = ipywidgets.Button(description="◀ previous", layout=ipywidgets.Layout(width="100px"))
         self.next = ipywidgets.Button(description="next ▶", layout=ipywidgets.Layout(width="100px"))
         self._x = parse_point(x, functions.get(g1).n_in) if isinstance(x, str) else np.asarray(x, float)
         # Entries count from 1, like the formulas: entry 1 is (1, 1), row by row.
-        self.entry = ipywidgets.IntSlider(value=1, min=1, max=len(scene(g1, g2, self._x).result.steps),
-                                          description="entry:", layout=ipywidgets.Layout(width="260px"))
+        count = len(scene(g1, g2, self._x).result.steps)
+        self.entry = ipywidgets.IntSlider(value=1, min=1, max=count, description="entry:",
+                                          layout=ipywidgets.Layout(width="260px"))
         self.formula = ipywidgets.HTMLMath(layout=ipywidgets.Layout(min_height="150px", width="820px"))
         self.prev.on_click(lambda _: self._move(-1))
         self.next.on_click(lambda _: self._move(+1))
@@ -475,13 +477,14 @@ class ChainRuleStepper(LessonWidget):
         self.box.children = (*self.box.children, self.formula)
 
     def _pair_options(self, shape):
-        return [(pair_label(a, b), (a, b)) for a, b in self._groups[shape]]
+        # the sizes are in the first menu: the pairs need only their names
+        return [(f"{b} ∘ {a}", (a, b)) for a, b in self._groups[shape]]
 
     def _move(self, delta: int):
         self.entry.value = int(np.clip(self.entry.value + delta, self.entry.min, self.entry.max))
 
     def _on_shape(self, change):
-        """New sizes: offer their pairs and show the first (one refresh, by the base, after this)."""
+        """New sizes: offer their pairs and show the first (the base refreshes once after this)."""
         held, self._hold = self._hold, True
         try:
             self.pair.options = self._pair_options(change["new"])
@@ -590,10 +593,10 @@ class ChainRuleStepper(LessonWidget):
 # ---- exercises ----------------------------------------------------------------------
 add(Exercise(
     id="4.1", kind="partial",
-    statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so its second output is "
-              "$y_2 = x_1 + x_2^2$. Compute the entry $\\dfrac{\\partial y_2}{\\partial x_2}$ of "
-              "$J_{g_1}$ (row 2, column 2) at $(x_1, x_2) = (2, 3)$ by hand. Answer with one number "
-              "(or the (1, 1) matrix `[[...]]`); 3 significant digits are enough.",
+    statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so its second output is $y_2 = x_1 "
+              "+ x_2^2$. Compute the entry $\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ "
+              "(row 2, column 2) at $(x_1, x_2) = (2, 3)$ by hand. Answer with one number (or the "
+              "(1, 1) matrix `[[...]]`); 3 significant digits are enough.",
     hints=("Row 2 of J_g1 is the gradient of y_2; column 2 means: with respect to x_2, holding x_1 "
            "fixed.",
            "With x_1 fixed, the term x_1 is a constant: it does not change when x_2 moves.",
@@ -616,9 +619,9 @@ add(Exercise(
 
 add(Exercise(
     id="4.2", kind="shape",
-    statement="$g_1: \\mathbb{R}^3 \\to \\mathbb{R}^2$ and $g_2: \\mathbb{R}^2 \\to \\mathbb{R}^4$. "
-              "What is the shape of $J_f = J_{g_2} J_{g_1}$ for $f = g_2 \\circ g_1$? Answer as "
-              "(rows, columns).",
+    statement="$g_1: \\mathbb{R}^3 \\to \\mathbb{R}^2$ and $g_2: \\mathbb{R}^2 \\to "
+              "\\mathbb{R}^4$. What is the shape of $J_f = J_{g_2} J_{g_1}$ for $f = g_2 \\circ "
+              "g_1$? Answer as (rows, columns).",
     hints=("Write the shapes of the two factors first, each in numerator layout (outputs x "
            "inputs).",
            "(k x m)(m x n): the inner sizes meet and disappear; the outer ones remain."),
@@ -636,10 +639,10 @@ add(Exercise(
 
 add(Exercise(
     id="4.3", kind="chain_product",
-    statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2)$ and $g_2(y_1, y_2) = y_1^2 + y_2$. "
-              "At $x = (1, 2)$: compute the middle point $y = g_1(x)$, then $J_{g_2}$ at $y$ "
-              "(1 x 2) and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} J_{g_1}$, shape "
-              "(1, 2); 3 significant digits are enough.",
+    statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2)$ and $g_2(y_1, y_2) = y_1^2 + y_2$. At "
+              "$x = (1, 2)$: compute the middle point $y = g_1(x)$, then $J_{g_2}$ at $y$ (1 x 2) "
+              "and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} J_{g_1}$, shape (1, 2); 3 "
+              "significant digits are enough.",
     hints=("Three steps, in order: the middle point y = g1(x); the two Jacobians, each at its own "
            "point; their product.",
            "J_g2 is taken where g2 is applied: at y, not at x. J_g1 has one row per output of g1 "
@@ -658,11 +661,11 @@ add(Exercise(
 
 add(Exercise(
     id="4.4", kind="chain_product",
-    statement="Now with two outputs: $g_1(x_1, x_2) = (x_1^2,\\; x_1 x_2)$ and "
-              "$g_2(y_1, y_2) = (y_1 y_2,\\; y_1 - y_2)$ at $x = (2, 1)$. Compute the middle point "
-              "$y = g_1(x)$, then $J_{g_2}$ there (2 x 2) and $J_{g_1}$ at $x$ (2 x 2), and give "
-              "$J_f = J_{g_2} J_{g_1}$, shape (2, 2); 3 significant digits are enough. Mind the "
-              "order of the product.",
+    statement="Now with two outputs: $g_1(x_1, x_2) = (x_1^2,\\; x_1 x_2)$ and $g_2(y_1, y_2) = "
+              "(y_1 y_2,\\; y_1 - y_2)$ at $x = (2, 1)$. Compute the middle point $y = g_1(x)$, "
+              "then $J_{g_2}$ there (2 x 2) and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} "
+              "J_{g_1}$, shape (2, 2); 3 significant digits are enough. Mind the order of the "
+              "product.",
     hints=("The same three steps: y = g1(x), the two Jacobians at their own points, the product.",
            "Both factors are (2 x 2), so both orders of the product exist, but only one is the "
            "chain rule: the outer function's Jacobian comes first.",
@@ -707,11 +710,11 @@ def _chain_4_4_wrong_order(x):
 
 add(Exercise(
     id="4.5", kind="code",
-    statement="Write the chain rule of exercise 4.4 as code: a function `J_f(x)` that takes `x`, "
-              "a NumPy array of shape (2,), and returns $J_{g_2}(g_1(x))\\, J_{g_1}(x)$, shape "
-              "(2, 2). Give the function itself (its name, without calling it) as the answer: the "
-              "check runs it at three points, so it must be right everywhere, not only at "
-              "$x = (2, 1)$. In code `x[0]` is $x_1$ and `x[1]` is $x_2$: NumPy counts from 0.",
+    statement="Write the chain rule of exercise 4.4 as code: a function `J_f(x)` that takes `x`, a "
+              "NumPy array of shape (2,), and returns $J_{g_2}(g_1(x))\\, J_{g_1}(x)$, shape (2, "
+              "2). Give the function itself (its name, without calling it) as the answer: the "
+              "check runs it at three points, so it must be right everywhere, not only at $x = (2, "
+              "1)$. In code `x[0]` is $x_1$ and `x[1]` is $x_2$: NumPy counts from 0.",
     hints=("Write three small pieces first: g1(x) returning y, J_g1(x) and J_g2(y), each returning "
            "an np.array.",
            "J_f then computes y = g1(x) and returns J_g2(y) @ J_g1(x). Take care to call J_g2 "

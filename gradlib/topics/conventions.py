@@ -320,8 +320,8 @@ class LayoutToggle(LessonWidget):
 # ---- exercises ----------------------------------------------------------------------
 add(Exercise(
     id="7.1", kind="shape",
-    statement="`jax.jacfwd(f)(x)` for $f: \\mathbb{R}^5 \\to \\mathbb{R}^3$ with `x` of shape (5,): what shape "
-              "does it return? Answer as (rows, columns).",
+    statement="`jax.jacfwd(f)(x)` for $f: \\mathbb{R}^5 \\to \\mathbb{R}^3$ with `x` of shape "
+              "(5,): what shape does it return? Answer as (rows, columns).",
     hints=("jacfwd returns the output's shape followed by the input's shape.",
            "Output shape plus input shape is numerator layout: (outputs, inputs)."),
     problem={"shape": (3, 5)},
@@ -330,9 +330,9 @@ add(Exercise(
 
 add(Exercise(
     id="7.2", kind="shape",
-    statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and a textbook in "
-              "denominator layout writes the gradient as a (4 x 1) column. What shape is the gradient in this "
-              "collection's numerator layout? Answer as (rows, columns).",
+    statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and a "
+              "textbook in denominator layout writes the gradient as a (4 x 1) column. What shape "
+              "is the gradient in this collection's numerator layout? Answer as (rows, columns).",
     hints=("Numerator layout: one row per output, one column per input.",
            "Count f's outputs and inputs."),
     problem={"shape": (1, 4)},
@@ -346,9 +346,9 @@ add(Exercise(
 
 add(Exercise(
     id="7.3", kind="gradient",
-    statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ as an "
-              "array of shape (2,). Give the same gradient in this collection's numerator layout, "
-              "shape (1, 2); 3 significant digits are enough.",
+    statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ as "
+              "an array of shape (2,). Give the same gradient in this collection's numerator "
+              "layout, shape (1, 2); 3 significant digits are enough.",
     hints=("The numbers do not depend on the layout; only the shape does.",
            "Two partials: x_1 appears in two terms of f, x_2 in one.",
            "df/dx1 = 2 x_1 + 3 x_2 and df/dx2 = 3 x_1; numerator layout writes them as one row "
@@ -364,12 +364,12 @@ add(Exercise(
 
 add(Exercise(
     id="7.4", kind="chain_product",
-    statement="A denominator-layout text writes gradients as columns; in this course's notation its "
-              "column is $(\\nabla f)^T$, and its chain rule reads "
-              "$(\\nabla f)^T = J_{g_1}^T (\\nabla g_2)^T$. Take $g_1(x_1, x_2) = (x_1 + x_2,\\; "
-              "x_1 x_2)$ and $g_2(y_1, y_2) = y_1 y_2$ at $x = (1, 2)$, and give "
-              "$J_f = \\nabla f$ in numerator layout instead: $J_{g_2}$ at $y = g_1(x)$ times "
-              "$J_{g_1}$ at $x$, shape (1, 2); 3 significant digits are enough.",
+    statement="A denominator-layout text writes gradients as columns; in this course's notation "
+              "its column is $(\\nabla f)^T$, and its chain rule reads $(\\nabla f)^T = J_{g_1}^T "
+              "(\\nabla g_2)^T$. Take $g_1(x_1, x_2) = (x_1 + x_2,\\; x_1 x_2)$ and $g_2(y_1, y_2) "
+              "= y_1 y_2$ at $x = (1, 2)$, and give $J_f = \\nabla f$ in numerator layout instead: "
+              "$J_{g_2}$ at $y = g_1(x)$ times $J_{g_1}$ at $x$, shape (1, 2); 3 significant "
+              "digits are enough.",
     hints=("Numerator layout: the outer Jacobian on the left, and the result is a row.",
            "First the middle point y = g1(x); J_g2 is taken there, J_g1 at x.",
            "J_g2 = [[y_2, y_1]] at y and J_g1 = [[1, 1], [x_2, x_1]] at x."),

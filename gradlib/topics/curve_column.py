@@ -333,9 +333,9 @@ _DEGREES = ("These are the values at {angle} degrees: your calculator or formula
 add(Exercise(
     id="2.1", kind="derivative",
     statement="A steeper helix than the lesson's, $f(t) = (\\cos t, \\sin t, t)$, maps "
-              "$\\mathbb{R} \\to \\mathbb{R}^3$. Write its derivative at $t = 1$ as a column of shape "
-              "(3, 1), e.g. `[[a], [b], [c]]`; 3 significant digits are enough, and entries may be "
-              "formulas in $t$ typed as strings, such as `'t**2'`, evaluated at $t = 1$.",
+              "$\\mathbb{R} \\to \\mathbb{R}^3$. Write its derivative at $t = 1$ as a column of "
+              "shape (3, 1), e.g. `[[a], [b], [c]]`; 3 significant digits are enough, and entries "
+              "may be formulas in $t$ typed as strings, such as `'t**2'`, evaluated at $t = 1$.",
     hints=("Differentiate each component on its own: one entry per output, stacked in a column.",
            "Recall which of sin and cos picks up a minus sign when it is differentiated; the third "
            "component is t itself.",
@@ -359,8 +359,8 @@ add(Exercise(
 
 add(Exercise(
     id="2.2", kind="shape",
-    statement="A curve $f: \\mathbb{R} \\to \\mathbb{R}^4$ describes a point moving in 4 dimensions. What "
-              "is the shape of its derivative $f'(t)$? Answer as (rows, columns).",
+    statement="A curve $f: \\mathbb{R} \\to \\mathbb{R}^4$ describes a point moving in 4 "
+              "dimensions. What is the shape of its derivative $f'(t)$? Answer as (rows, columns).",
     hints=("Numerator layout: (outputs x inputs).",
            "Count: f takes a single number t and returns a point with 4 coordinates."),
     problem={"shape": (4, 1)},
@@ -375,8 +375,8 @@ add(Exercise(
 add(Exercise(
     id="2.3", kind="derivative",
     statement="Let $f(t) = (t^2, e^t)$. Write $f'(3)$ as a column (2, 1); 3 significant digits are "
-              "enough. Formulas as strings are fine, e.g. `'sqrt(t)'`: they are evaluated at "
-              "$t = 3$.",
+              "enough. Formulas as strings are fine, e.g. `'sqrt(t)'`: they are evaluated at $t = "
+              "3$.",
     hints=("Differentiate each component; the result is a column of two entries.",
            "The power rule handles t^2; the exponential is the one function that is its own "
            "derivative.",

@@ -154,7 +154,7 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25) -> GradientScene:
 
 
 def bounds(name: str) -> np.ndarray:
-    """Where the point of ``name`` may go (the sliders' ranges): rows (low, high) for x and y, (2, 2)."""
+    """Where the point of ``name`` may go (the sliders' ranges): (low, high) for x and y, (2, 2)."""
     return np.asarray(functions.get(name).domain, dtype=float).reshape(2, 2)
 
 
@@ -331,7 +331,8 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float, window) -> SceneAr
     ax.legend(handles=[
         Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient\n(scaled)"),
         Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
-        Line2D([], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane\nlevel lines"),
+        Line2D([], [], color=style.ROLES["tangent"], lw=1.6, ls="--",
+               label="tangent plane\nlevel lines"),
     ], loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=style.MIN_FONT_SIZE, frameon=False)
     return artists
 
@@ -546,9 +547,9 @@ add(Exercise(
 add(Exercise(
     id="1.3", kind="directional",
     statement="Let $f(x, y) = x^2 + 3y$ and the unit direction $d = (0.6, 0.8)$. Compute the "
-              "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (3, 1)$: a (1 x 2) row times "
-              "a (2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`); "
-              "3 significant digits are enough.",
+              "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (3, 1)$: a (1 x 2) row "
+              "times a (2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`); 3 "
+              "significant digits are enough.",
     hints=("Two steps: first the gradient row at the point, then the product of that row with "
            "the column d.",
            "The gradient of x^2 + 3y is a row of two partials; only the first one depends on the "
@@ -577,9 +578,9 @@ add(Exercise(
 
 add(Exercise(
     id="1.4", kind="shape",
-    statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ and a small "
-              "change $dx$ of shape (5, 1). What is the shape of the product $\\nabla f(x)\\, dx$? "
-              "Answer as (rows, columns).",
+    statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ and a "
+              "small change $dx$ of shape (5, 1). What is the shape of the product $\\nabla "
+              "f(x)\\, dx$? Answer as (rows, columns).",
     hints=("Write the two shapes side by side: the gradient first, then dx.",
            "In (p x q)(q x r) the inner sizes q must agree and cancel; the outer sizes remain."),
     problem={"shape": (1, 1)},

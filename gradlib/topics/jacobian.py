@@ -302,8 +302,8 @@ def plot_row(ax, name: str, s) -> RowArtists:
                      labels=variables)
     scale = arrow_scale(f_i, box)
     artists = RowArtists(point=ax.plot(*s.x[:2], "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
-                         gradient=arrow(ax, s.x[:2], _tip(s, scale, cap, window), style.ROLES["gradient"],
-                                        width=2.4),
+                         gradient=arrow(ax, s.x[:2], _tip(s, scale, cap, window),
+                                        style.ROLES["gradient"], width=2.4),
                          scale=scale, cap=cap, window=window)
     part = " (first two entries)" if s.x.size > 2 else ""
     ax.legend(handles=[Line2D([], [], color=style.ROLES["gradient"], lw=2.4,
@@ -396,7 +396,8 @@ def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
     curved, straight = magnified(g)
     artists = GridArtists(
         lines=ax_in.add_collection(LineCollection(g.lines, colors=style.ROLES["direction"], linewidths=1)),
-        image=ax_out.add_collection(LineCollection(curved, colors=style.ROLES["true"], linewidths=1.4)),
+        image=ax_out.add_collection(LineCollection(curved, colors=style.ROLES["true"],
+                                                   linewidths=1.4)),
         linear=ax_out.add_collection(LineCollection(straight, colors=style.ROLES["tangent"],
                                                     linewidths=1.2, linestyles="--")),
         x=ax_in.plot(*g.x, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
@@ -676,9 +677,9 @@ class JacobianGrid(_PointWidget):
 
     def alt_text(self, s) -> str:
         name, g = s
-        return (f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right, relative "
-                f"to f(x) and magnified: its curved image under {name} and its straight image J dx; "
-                f"det J = {g.det:.3f}.")
+        return (f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right, "
+                f"relative to f(x) and magnified: its curved image under {name} and its straight "
+                f"image J dx; det J = {g.det:.3f}.")
 
 
 class ShapeExplorer(LessonWidget):
@@ -743,9 +744,9 @@ _DEGREES = ("These are the values at theta = 60 radians: the angle went in as de
 
 add(Exercise(
     id="3.1", kind="jacobian",
-    statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to \\mathbb{R}^3$. "
-              "Write its Jacobian at $(x, y) = (1, 2)$: one row per output, one column per input; "
-              "3 significant digits are enough.",
+    statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to "
+              "\\mathbb{R}^3$. Write its Jacobian at $(x, y) = (1, 2)$: one row per output, one "
+              "column per input; 3 significant digits are enough.",
     hints=("Row i is the gradient of output f_i: its partial with respect to x, then with respect "
            "to y.",
            "Three rows of two entries, shape (3, 2). In the first row each partial holds the other "
@@ -768,8 +769,8 @@ add(Exercise(
 
 add(Exercise(
     id="3.2", kind="shape",
-    statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its Jacobian? "
-              "Answer as (rows, columns).",
+    statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its "
+              "Jacobian? Answer as (rows, columns).",
     hints=("Numerator layout: (outputs x inputs).",
            "Count what f takes in and what it gives back: each output is a row, each input a "
            "column."),
@@ -779,10 +780,10 @@ add(Exercise(
 
 add(Exercise(
     id="3.3", kind="jacobian",
-    statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its Jacobian "
-              "at $(r, \\theta) = (2, \\pi/3)$, with the columns in the order $r, \\theta$; 3 "
-              "significant digits are enough. Formulas in $r$ and $\\theta$ typed as strings, e.g. "
-              "`'r**2'` or `'sin(theta)'`, are fine; angles are in radians.",
+    statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its "
+              "Jacobian at $(r, \\theta) = (2, \\pi/3)$, with the columns in the order $r, "
+              "\\theta$; 3 significant digits are enough. Formulas in $r$ and $\\theta$ typed as "
+              "strings, e.g. `'r**2'` or `'sin(theta)'`, are fine; angles are in radians.",
     hints=("Row 1 is the gradient of r cos(theta), row 2 of r sin(theta); column 1 holds the "
            "derivatives with respect to r, column 2 those with respect to theta.",
            "With theta fixed, r cos(theta) is a constant times r; with r fixed, it is the constant "
@@ -809,9 +810,10 @@ add(Exercise(
 
 add(Exercise(
     id="3.4", kind="gradient",
-    statement="For the same $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$, write the gradient of the "
-              "second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/3)$: a row (1, 2); 3 "
-              "significant digits are enough. Compare it with row 2 of your Jacobian in 3.3.",
+    statement="For the same $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$, write the "
+              "gradient of the second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/3)$: a "
+              "row (1, 2); 3 significant digits are enough. Compare it with row 2 of your Jacobian "
+              "in 3.3.",
     hints=("The gradient of one output is a row: [df2/dr, df2/dtheta].",
            "It is one row of the Jacobian of 3.3: the row that belongs to f_2.",
            "df2/dr = sin(theta) and df2/dtheta = r cos(theta); put r = 2 and theta = pi/3 in."),

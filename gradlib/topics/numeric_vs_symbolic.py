@@ -422,11 +422,13 @@ def plot_error_curves(ax, scene):
     best = {m: ax.plot([], [], marker="v", ms=9, ls="none", color=METHOD_COLORS[m],
                        markeredgecolor="black")[0] for m in ("forward", "central", "richardson")}
     ax.axhline(EPS, color=style.ROLES["grid"], ls=":", lw=1.2)
-    ax.text(scene.hs[0] * 3, EPS * 2.5, "machine epsilon", fontsize=style.FONT_SIZE, color="#555555")
-    ax.set_ylim(ERROR_FLOOR / 10, ERROR_TOP * 10)   # room for a marker at either end
-    ax.set_xlim(scene.hs[0] / 3, scene.hs[-1] * 3)   # a dot at either end of the slider stays in view
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=style.MIN_FONT_SIZE, ncols=4,
-              frameon=False)   # under the axes, not over the curves
+    ax.text(scene.hs[0] * 3, EPS * 2.5, "machine epsilon", fontsize=style.FONT_SIZE,
+            color="#555555")
+    # room for a marker at either end of the slider and of the chart
+    ax.set_ylim(ERROR_FLOOR / 10, ERROR_TOP * 10)
+    ax.set_xlim(scene.hs[0] / 3, scene.hs[-1] * 3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=style.MIN_FONT_SIZE,
+              ncols=4, frameon=False)   # under the axes, not over the curves
     style.label(ax, "Error of f'(x)", "step h (absolute)", "relative error")
     vline = ax.axvline(scene.h, color=style.ROLES["point"], lw=1, ls="--")
     dots = {m: ax.plot([], [], "o", ms=7, color=c, markeredgecolor="black")[0]
@@ -522,9 +524,9 @@ class StepSizeWidget(LessonWidget):
 # ---- exercises ----------------------------------------------------------------------
 add(Exercise(
     id="5.1", kind="hessian",
-    statement="The forward difference of $f(x) = x^3$ at $x = 4$ is off by about "
-              "$\\frac{h}{2} f''(4)$. Compute $f''(4)$ by hand. Answer with one number (or the "
-              "(1, 1) matrix `[[...]]`); 3 significant digits are enough.",
+    statement="The forward difference of $f(x) = x^3$ at $x = 4$ is off by about $\\frac{h}{2} "
+              "f''(4)$. Compute $f''(4)$ by hand. Answer with one number (or the (1, 1) matrix "
+              "`[[...]]`); 3 significant digits are enough.",
     hints=("f'' is the derivative of the derivative: differentiate twice, then put x in.",
            "The power rule, once, turns x^3 into a multiple of x^2; once more gives a multiple of "
            "x.",
@@ -575,12 +577,10 @@ add(Exercise(
 
 add(Exercise(
     id="5.3", kind="choice",
-    statement="A finite-difference method estimates the derivative of $f(x) = e^x$ at $x = 1$. "
-              "Its errors for three steps $h$:\n\n"
-              "| $h$ | error |\n|---|---|\n| 0.1 | 4.53e-03 |\n| 0.01 | 4.53e-05 |\n"
-              "| 0.001 | 4.53e-07 |\n\n"
-              "The error behaves like $C h^p$. What is the order $p$? Answer with one of 1, 2, 3 "
-              "or 4.",
+    statement="A finite-difference method estimates the derivative of $f(x) = e^x$ at $x = 1$. Its "
+              "errors for three steps $h$:\n\n| $h$ | error |\n|---|---|\n| 0.1 | 4.53e-03 |\n| "
+              "0.01 | 4.53e-05 |\n| 0.001 | 4.53e-07 |\n\nThe error behaves like $C h^p$. What is "
+              "the order $p$? Answer with one of 1, 2, 3 or 4.",
     hints=("Compare neighbouring rows: h shrinks by a factor of 10 each time. By what factor does "
            "the error shrink?",
            "If the error is C h^p, dividing h by 10 divides the error by 10^p."),
@@ -599,11 +599,11 @@ add(Exercise(
 add(Exercise(
     id="5.4", kind="difference",
     statement="The complex step estimates a curve's derivative one output at a time: "
-              "$\\operatorname{Im} f(t + ih) / h$. Do it by hand for $f(t) = (t^3, \\sin t)$ at "
-              "$t = 1$ with the (large) step $h = 0.5$: expand $(1 + 0.5i)^3$, and use "
-              "$\\sin(a + ib) = \\sin a \\cosh b + i \\cos a \\sinh b$. Give the two estimates as a "
-              "column (2, 1), not the exact derivative; 3 significant digits are enough, and "
-              "formulas typed as strings, e.g. `'sqrt(2)'`, are fine.",
+              "$\\operatorname{Im} f(t + ih) / h$. Do it by hand for $f(t) = (t^3, \\sin t)$ at $t "
+              "= 1$ with the (large) step $h = 0.5$: expand $(1 + 0.5i)^3$, and use $\\sin(a + ib) "
+              "= \\sin a \\cosh b + i \\cos a \\sinh b$. Give the two estimates as a column (2, "
+              "1), not the exact derivative; 3 significant digits are enough, and formulas typed "
+              "as strings, e.g. `'sqrt(2)'`, are fine.",
     hints=("Only the imaginary part counts: expand, keep the terms with i, then divide by h.",
            "(a + ib)^3 = a^3 + 3 a^2 (ib) + 3 a (ib)^2 + (ib)^3, with i^2 = -1 and i^3 = -i.",
            "Im (t + ih)^3 = 3 t^2 h - h^3 and Im sin(t + ih) = cos t sinh h; divide each by h "
@@ -626,11 +626,11 @@ add(Exercise(
 
 add(Exercise(
     id="5.5", kind="choice",
-    statement="In float64 (machine epsilon $\\varepsilon \\approx 2.2 \\times 10^{-16}$) the central "
-              "difference of $f(x) = e^x$ at $x = 1$ errs by about "
-              "$\\frac{h^2}{6}|f'''(1)| + \\frac{\\varepsilon |f(1)|}{h}$: truncation plus rounding. "
-              "Which step makes the total smallest? Answer with one of '1e-2', '1e-5', '1e-8' "
-              "or '1e-12'.",
+    statement="In float64 (machine epsilon $\\varepsilon \\approx 2.2 \\times 10^{-16}$) the "
+              "central difference of $f(x) = e^x$ at $x = 1$ errs by about "
+              "$\\frac{h^2}{6}|f'''(1)| + \\frac{\\varepsilon |f(1)|}{h}$: truncation plus "
+              "rounding. Which step makes the total smallest? Answer with one of '1e-2', '1e-5', "
+              "'1e-8' or '1e-12'.",
     hints=("Evaluate both terms for each candidate h (here f''' = f = e^x); the total is about "
            "the larger of the two.",
            "The two terms are equal where h^3 is about 6 epsilon: the best step is near the cube "
@@ -672,9 +672,9 @@ add(Exercise(
     statement="A gradient check. `lesson.loss(w)` computes $L(w_1, w_2) = w_1^2 \\sin w_2 + w_2^3$ "
               "for `w` of shape (2,). Write a function `grad_L(w)` that returns its gradient by "
               "hand (a formula, no finite differences) as a row of shape (1, 2). Check it yourself "
-              "first: at a point of your choice, `gl.gradient(lesson.loss, w)` should agree with it "
-              "to about 8 digits. Then give `grad_L` itself (without calling it) as the answer: it "
-              "is run at three points. In code `w[0]` is $w_1$: NumPy counts from 0.",
+              "first: at a point of your choice, `gl.gradient(lesson.loss, w)` should agree with "
+              "it to about 8 digits. Then give `grad_L` itself (without calling it) as the answer: "
+              "it is run at three points. In code `w[0]` is $w_1$: NumPy counts from 0.",
     hints=("One partial per weight, each with the other weight held fixed; return them as "
            "np.array([[dL/dw1, dL/dw2]]).",
            "For dL/dw2 both terms depend on w2: differentiate each; w1^2 is a constant factor "

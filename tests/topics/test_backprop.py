@@ -118,12 +118,13 @@ def test_cost_scene_counts_against_brute_force(sizes, tanh):
 
 
 def test_three_factors_have_no_middle_bracketing_four_do():
-    """Issue 10: with 3 factors the only bracketings are the two pure orders; a middle one needs 4."""
+    """Issue 10: with 3 factors the only bracketings are the pure orders; a middle one needs 4."""
     grid = [1, 2, 10, 100, 1000]
     for sizes in itertools.product(grid, repeat=4):
         c = lesson.order_costs(lesson.network_factors(sizes))
         assert c["optimal"] == min(c["forward"], c["reverse"])
-    c = lesson.cost_scene(dict(lesson.PRESETS)["a bottleneck in the middle: a middle bracketing wins"]).costs
+    bottleneck = dict(lesson.PRESETS)["a bottleneck in the middle: a middle bracketing wins"]
+    c = lesson.cost_scene(bottleneck).costs
     assert c["bracketing"] == "(J4 @ J3) @ (J2 @ J1)"
     assert c["optimal"] * 5 < min(c["forward"], c["reverse"])
 
@@ -135,7 +136,8 @@ def test_the_lesson_network_with_tanh_element_wise():
     assert [(f.rows, f.cols) for f in factors if f.name != "D"] == [(3, 2), (2, 3), (1, 2)]
     assert [J.shape for J in c.jacobians] == [(3, 2), (2, 3), (1, 2)]
     costs = lesson.order_costs(factors)
-    # forward: W J1 (2*3*2), D (2*2, element-wise), J3 (1*2*2); reverse: J3 D (2), @ W (1*2*3), @ J1 (1*3*2)
+    # forward: W J1 (2*3*2), D (2*2, element-wise), J3 (1*2*2);
+    # reverse: J3 D (2, element-wise), @ W (1*2*3), @ J1 (1*3*2)
     assert (costs["forward"], costs["reverse"]) == (12 + 4 + 4, 2 + 6 + 6)
     dense_costs = gl.chain.costs(c.sizes)        # the tanh layer's Jacobian formed, as one factor
     assert (dense_costs["forward"], dense_costs["reverse"]) == (16, 12)
@@ -197,7 +199,7 @@ def test_lesson_6_accumulation_cost(page, lab):
     wait_new_image(page, box, before)
     c = gl.chain.costs([1000, 100, 50, 10, 2])
     text = panel_text(box)
-    assert "1000 -> 100 -> 50 -> 10 -> 2" in text, text
+    assert "sizes: 1000 -> 100 -> 50 -> 10 -> 2" in text, text
     assert f"forward (right to left): {c['forward']:,}" in text, text
     assert f"reverse (left to right): {c['reverse']:,}" in text, text
     box.scroll_into_view_if_needed()

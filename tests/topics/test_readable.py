@@ -47,7 +47,8 @@ def unreadable(widget) -> list[str]:
                     found.append(f"{type(artist).__name__} {getattr(artist, 'get_text', str)()!r} "
                                  "leaves its axes")
         legend = ax.get_legend()
-        for text in [ax.title, ax.xaxis.label, ax.yaxis.label, *(legend.get_texts() if legend else [])]:
+        texts = [ax.title, ax.xaxis.label, ax.yaxis.label, *(legend.get_texts() if legend else [])]
+        for text in texts:
             if text.get_visible() and text.get_text() and outside(text.get_window_extent(renderer),
                                                                    fig.bbox):
                 found.append(f"{text.get_text()!r} is cut off by the figure's edge")
@@ -63,7 +64,7 @@ def choices(widget):
     menus = [c for c in widget.controls if isinstance(c, ipywidgets.Dropdown)]
     if not menus:
         return [(None, None)]
-    return [(menus[0], value) for value in menus[0]._options_values if value is not None]
+    return [(menus[0], value) for value in menus[0]._options_values if value not in (None, ())]
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
