@@ -39,15 +39,20 @@ Tolerances
 An entry a matches the expected e when ``|a - e| <= atol + rtol * |e|``,
 with ``rtol = 1e-6`` and ``atol = 1e-9`` by default. When the truth is a
 finite-difference Jacobian, ten times its error estimate is added to atol.
-A :class:`Secret` compares entries rounded to ``digits`` significant digits
-(default 6, a relative tolerance of about 1e-5), entries below ``1e-9`` in
-size counting as 0.
+``digits=3`` (what the exercises use) also accepts any answer correct to 3
+significant digits: half a unit in the 3rd significant digit of each entry
+(:func:`significant_tolerance`); an answer whose wrong entries agree to 2
+digits is "close". A :class:`Secret` compares entries rounded to ``digits``
+significant digits (default 6, a relative tolerance of about 1e-5), entries
+below ``1e-9`` in size counting as 0.
 
 What is revealed
 ----------------
-Messages say which entries are wrong and their relative error, never the
-expected values unless ``reveal=True``; with a :class:`Secret` only which
-entries are wrong (the values are not known to gradlib).
+Messages say which entries are wrong (counting rows and columns from 1, like
+the lessons' formulas), never the expected values, nor a ratio or a relative
+error a learner could work the answer back from, unless ``reveal=True``; with
+a :class:`Secret` only which entries are wrong (the values are not known to
+gradlib).
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ SECRET_ZERO = 1e-9
 # Factors a learner typically drops or adds (power rule, halves); tried against secrets
 # and used to call a lone-entry ratio a "constant factor" rather than a wrong value.
 NICE_FACTORS = (2.0, 3.0, 4.0, 0.5, 1 / 3, 0.25, -2.0, -3.0, -0.5, -1 / 3, 10.0, 0.1)
-GREEN, RED = "#1a7f37", "#b42318"
+GREEN, RED, GREY = "#1a7f37", "#b42318", "#57606a"  # right, wrong, not answered yet
 
 
 # ---------------------------------------------------------------------------
@@ -85,6 +90,8 @@ GREEN, RED = "#1a7f37", "#b42318"
 class EntryError:
     """One wrong entry (i, j): what was given, the expected value (None unless revealed),
     and the relative error |given - expected| / |expected| (None when secret or expected is 0).
+
+    ``i`` and ``j`` count from 0, like numpy's indices; messages and tables show them from 1.
 
     Examples
     --------
@@ -112,9 +119,10 @@ class Feedback:
         "sign_entries", "constant_factor", "swapped_rows", "swapped_columns",
         "wrong_rows", "wrong_columns", "wrong_entries", "wrong_elsewhere",
         "wrong_order", "missing_factor", "elementwise", "wrong_point",
-        "scalar_for_row", "scalar_for_column", "scalar_for_matrix", "no_answer",
-        "wrong_type", "not_a_number", "ragged", "non_finite", "parse_error",
-        "wrong_variables", "function_error".
+        "transposed_factor", "close", "scalar_for_row", "scalar_for_column",
+        "scalar_for_matrix", "no_answer", "wrong_type", "not_a_number", "ragged",
+        "non_finite", "parse_error", "wrong_variables", "function_error"; or the
+        kind of a mistake an exercise declares (``alternatives``).
     message : str
         Plain text for the learner.
     entries : tuple of EntryError
@@ -124,9 +132,12 @@ class Feedback:
     --------
     >>> fb = answer([[1.0, 5.0]], [[1.0, 4.0]])
     >>> print(fb)
-    [not yet] One entry is wrong: (0, 1) is off by 25%.
-      (i, j)  given  rel. error
-      (0, 1)      5         25%
+    [not yet] One entry is wrong: (1, 2).
+      (row, column)  given
+             (1, 2)      5
+    >>> print(answer(None, [[1.0]]))  # doctest: +NORMALIZE_WHITESPACE
+    [your turn] There is no answer yet (None). Expected a matrix of shape (1, 1), for example one
+    number such as 2.5, or [[2.5]].
     """
 
     ok: bool
@@ -138,12 +149,13 @@ class Feedback:
         return self.ok
 
     def _rows(self):
-        """Header and rows of the wrong-entries table, as strings."""
+        """Header and rows of the wrong-entries table, as strings (the relative error only when
+        the expected values are revealed: alone, it would let a learner work them out)."""
         show_expected = any(e.expected is not None for e in self.entries)
-        show_rel = any(e.rel_error is not None for e in self.entries)
-        head = ["(i, j)", "given"] + ["expected"] * show_expected + ["rel. error"] * show_rel
+        show_rel = show_expected and any(e.rel_error is not None for e in self.entries)
+        head = ["(row, column)", "given"] + ["expected"] * show_expected + ["rel. error"] * show_rel
         rows = [
-            [f"({e.i}, {e.j})", _num(e.given)]
+            [_position(e), _num(e.given)]
             + [_num(e.expected)] * show_expected
             + [_pct(e.rel_error)] * show_rel
             for e in self.entries
@@ -151,7 +163,8 @@ class Feedback:
         return head, rows
 
     def __str__(self) -> str:
-        lines = [f"[{'correct' if self.ok else 'not yet'}] {self.message}"]
+        tag = "correct" if self.ok else "your turn" if self.kind == "no_answer" else "not yet"
+        lines = [f"[{tag}] {self.message}"]
         if self.entries:
             head, rows = self._rows()
             widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
@@ -163,7 +176,13 @@ class Feedback:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        color, tag = (GREEN, "&#10004; correct") if self.ok else (RED, "&#10008; not yet")
+        color, tag = (
+            (GREEN, "&#10004; correct")
+            if self.ok
+            else (GREY, "&#9998; your turn")
+            if self.kind == "no_answer"
+            else (RED, "&#10008; not yet")
+        )
         out = [
             f'<div style="border-left:4px solid {color};padding:4px 10px;margin:4px 0">',
             f'<span style="background:{color};color:white;border-radius:3px;padding:1px 6px;'
@@ -186,6 +205,11 @@ class Feedback:
 
 def _num(v) -> str:
     return "" if v is None else f"{v:.4g}"
+
+
+def _position(e) -> str:
+    """An entry's position as a learner reads it: (row, column), counting from 1."""
+    return f"({e.i + 1}, {e.j + 1})"
 
 
 def _pct(r) -> str:
@@ -326,11 +350,55 @@ class _Truth:
     at: object = None  # callable: expected values at another point
     alternatives: list = field(default_factory=list)  # (kind, message, matrix) known mistakes
     transposed_note: str = ""
+    digits: int | None = None  # also accept answers right to this many digits
 
-    def match(self, A) -> np.ndarray:
+    def match(self, A, digits=None) -> np.ndarray:
+        """Entrywise: is A right (to ``digits`` significant digits, default ``self.digits``)?"""
         if self.secret is not None:
             return self.secret.matches(A)
-        return _close(A, self.values, self.rtol, self.atol)
+        return _matches(A, self.values, self.rtol, self.atol, digits or self.digits)
+
+
+def _matches(A, E, rtol, atol, digits=None) -> np.ndarray:
+    """Entrywise ``|A - E| <= atol + rtol |E|``, widened to ``digits`` significant digits."""
+    if digits:
+        atol = atol + significant_tolerance(E, digits)
+    return _close(A, E, rtol, atol)
+
+
+def significant_tolerance(E, digits: int = 3) -> np.ndarray:
+    """Entrywise: half a unit in the ``digits``-th significant digit of each entry of E.
+
+    An answer within it is right to that many significant digits. An entry that is 0 (to
+    floating point, below 1e-9 of the largest) takes the largest entry's unit: at 3 digits,
+    0.0008 counts as 0 next to 2, as cos(1.57) next to 2 sin(1.57).
+
+    Parameters
+    ----------
+    E : array_like, shape (m, n)
+    digits : int
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+
+    Examples
+    --------
+    >>> significant_tolerance([[2.718281828, 0.5403], [-2.0, 1e-17]]).round(6).tolist()
+    [[0.005, 0.0005], [0.005, 0.005]]
+    >>> bool(abs(2.72 - np.e) <= significant_tolerance([[np.e]])[0, 0])      # 2.72 is e to 3 digits
+    True
+    """
+    E = np.abs(np.asarray(E, dtype=float))
+    scale = float(E.max()) if E.size else 0.0
+    ref = np.where(E > 1e-9 * scale, E, scale if scale > 0 else 1.0)
+    return 0.5 * 10.0 ** (np.floor(np.log10(ref)) - digits + 1) * (1 + 1e-9)
+
+
+def _agreeing_digits(a, e, scale, digits) -> int:
+    """How many leading significant digits of e the value a gets right (0 to ``digits``)."""
+    tol = significant_tolerance([[e, scale]], digits)[0, 0]
+    return next((d for d in range(digits, 0, -1) if abs(a - e) <= tol * 10.0 ** (digits - d)), 0)
 
 
 def _close(A, E, rtol, atol) -> np.ndarray:
@@ -623,8 +691,15 @@ def _nested(obj, where, t, depth=0, deadline=None):
     elif isinstance(obj, sp.NDimArray):
         obj = obj.tolist()
     if isinstance(obj, (list, tuple)):
-        return [_nested(v, f"{where}[{k}]", t, depth + 1, deadline) for k, v in enumerate(obj)]
-    return _number(obj, f"Entry {where}" if where else "Your answer", t, deadline)
+        return [
+            _nested(v, _entry_label(where, k), t, depth + 1, deadline) for k, v in enumerate(obj)
+        ]
+    return _number(obj, f"Entry ({where})" if where else "Your answer", t, deadline)
+
+
+def _entry_label(where: str, k: int) -> str:
+    """Where an entry of nested lists is, as a learner counts: '1, 2' is row 1, column 2."""
+    return f"{where}, {k + 1}" if where else str(k + 1)
 
 
 def _array(nested) -> np.ndarray:
@@ -651,6 +726,8 @@ def _to_array(given, t, call=True) -> np.ndarray:
             f"There is no answer yet ({_describe(given)}). Expected a "
             f"{t.what} of shape {t.shape}, for example {_example(t.shape)}.",
         )
+    if isinstance(given, str):
+        _reject_matrix_as_text(given, t)
     if call and callable(given) and not isinstance(given, (sp.Basic, sp.MatrixBase)):
         if t.point is None:
             raise _Reject(
@@ -672,6 +749,23 @@ def _to_array(given, t, call=True) -> np.ndarray:
         "wrong_type",
         f"You gave {_describe(given)}; expected a {t.what} of shape "
         f"{t.shape}: a 2-D array or a list of rows, for example {_example(t.shape)}.",
+    )
+
+
+def _reject_matrix_as_text(text: str, t) -> None:
+    """A whole matrix typed inside quotes, '[[8, 5' or '[[8, 5]]': say how to write it instead."""
+    if not text.lstrip().startswith("["):
+        return
+    opened = text.count("[") - text.count("]")
+    unfinished = (
+        f" (and {opened} '[' {'is' if opened == 1 else 'are'} never closed)" if opened > 0 else ""
+    )
+    raise _Reject(
+        "parse_error",
+        f"Your answer is the text {_describe(text)}: a matrix typed "
+        f"inside quotes{unfinished}. Write the matrix without quotes, as a list of rows, "
+        f"for example {_example(t.shape)}; only a single entry may be a formula in "
+        "quotes, such as [['2*x', '1']].",
     )
 
 
@@ -712,7 +806,7 @@ def _check(given, t: _Truth) -> Feedback:
     try:
         A = _to_array(given, t)
         if not np.isfinite(A).all():
-            bad = [str(tuple(int(v) for v in idx)) for idx in np.argwhere(~np.isfinite(A))]
+            bad = [str(tuple(int(v) + 1 for v in idx)) for idx in np.argwhere(~np.isfinite(A))]
             where = f" at {', '.join(bad[:4])}" if A.ndim == 2 and bad else ""
             raise _Reject(
                 "non_finite",
@@ -749,6 +843,7 @@ def _check_elsewhere(fun, t):
             explanation=t.explanation,
             variables=t.variables,
             point=p,
+            digits=t.digits,
         )
         try:
             fb = _diagnose(_to_array(fun, other), other)
@@ -793,7 +888,7 @@ def _diagnose(A, t: _Truth) -> Feedback:
         if A.shape == t.shape and t.match(A).all():
             return Feedback(True, "correct", _correct_message(t))
         for kind, message, M in t.alternatives:
-            if M.shape == A.shape and _close(A, M, t.rtol, np.max(t.atol)).all():
+            if M.shape == A.shape and _matches(A, M, t.rtol, np.max(t.atol), t.digits).all():
                 return Feedback(False, kind, message)
         if A.shape == (n, m) and t.match(A.T).all():
             return _transposed(A, t)
@@ -855,14 +950,17 @@ def _same_shape(A, t):
             "for a minus sign lost or added (the derivative of cos is -sin, of 1/x "
             "is -1/x**2).",
         )
-    factor = _constant_factor(A, t)
-    if factor is not None:
+    close = _close_digits(A, t)  # a falsy Feedback when close, so no `or`
+    if close is not None:
+        return close
+    if _constant_factor(A, t) is not None:  # not the factor itself: it gives the answer away
         return Feedback(
             False,
             "constant_factor",
-            f"Your answer is {factor:.4g} times the "
-            f"{t.what}: every entry is off by the same factor. Look for a constant "
-            "dropped or added, like the 2 in d/dx x**2 = 2*x.",
+            f"Every entry of your {t.what} is off by the "
+            "same factor. Look for a factor dropped or added: a constant, like the 2 "
+            "in d/dx x**2 = 2*x, or a variable held fixed, like the y in "
+            "d/dx (x**2 y) = 2*x*y.",
         )
     for axis, word in ((0, "rows"), (1, "columns")):
         moved = _permuted(A, t, axis)
@@ -880,7 +978,7 @@ def _same_shape(A, t):
     wrong = ~t.match(A)
     entries = _entries(A, t, wrong)
     sign_flipped = t.match(-A)[wrong].all()
-    listed = ", ".join(f"({e.i}, {e.j})" for e in entries)
+    listed = _positions(entries)
     if sign_flipped:
         return Feedback(
             False,
@@ -923,22 +1021,61 @@ def _count(k):
 
 
 def _listed(word, idx):
-    """'row 1 is', 'rows 0 and 2 are'."""
-    names = str(idx[0]) if len(idx) == 1 else ", ".join(map(str, idx[:-1])) + f" and {idx[-1]}"
-    return f"{word}{'s' if len(idx) > 1 else ''} {names} {'are' if len(idx) > 1 else 'is'}"
+    """'Row 2 is', 'rows 1 and 3 are': 0-based indices shown counting from 1."""
+    return (
+        f"{word}{'s' if len(idx) > 1 else ''} {_and([str(i + 1) for i in idx])} "
+        f"{'are' if len(idx) > 1 else 'is'}"
+    )
+
+
+def _and(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
+
+
+def _positions(entries) -> str:
+    """'(1, 2)', '(1, 1) and (2, 1)': where the wrong entries are."""
+    return _and([_position(e) for e in entries])
 
 
 def _offs(entries):
-    """Each wrong entry in words: its expected value when revealed, else its relative error."""
+    """The wrong entries in words: where they are, and the expected values when revealed."""
+    if entries and all(e.expected is not None for e in entries):
+        return _and(
+            [f"{_position(e)} should be {e.expected:.4g}, not {e.given:.4g}" for e in entries]
+        )
+    return _positions(entries)
 
-    def one(e):
-        if e.expected is not None:
-            return f"({e.i}, {e.j}) should be {e.expected:.4g}, not {e.given:.4g}"
-        if e.rel_error is not None:
-            return f"({e.i}, {e.j}) is off by {_pct(e.rel_error)}"
-        return f"({e.i}, {e.j})"
 
-    return ", ".join(map(one, entries))
+def _close_digits(A, t):
+    """Feedback "close": every wrong entry is right to all but the last of ``t.digits`` digits."""
+    if not t.digits or t.values is None:
+        return None
+    wrong = ~t.match(A)
+    scale = float(np.max(np.abs(t.values)))
+    agree = {
+        (int(i), int(j)): _agreeing_digits(A[i, j], t.values[i, j], scale, t.digits)
+        for i, j in zip(*np.nonzero(wrong))
+    }
+    if not agree or min(agree.values()) < t.digits - 1:
+        return None
+    entries = _entries(A, t, wrong)
+    d = t.digits
+    where = _positions(entries)
+    verb = "agrees" if len(entries) == 1 else "agree"
+    its = "its" if len(entries) == 1 else "their"
+    return Feedback(
+        False,
+        "close",
+        f"Close, but not right to {d} significant digits: {where} "
+        f"{verb} to {d - 1} digits and {its} {_ordinal(d)} significant digit is off. "
+        "Round rather than cut off, and keep more digits in the steps in between.",
+        entries,
+    )
+
+
+def _ordinal(k) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(k, f"{k}th")
 
 
 def _entries(A, t, wrong):
@@ -987,8 +1124,10 @@ def _permuted(A, t, axis):
             continue
         moved = [k for k in range(size) if perm[k] != k]
         if len(moved) == 2:
-            return f"{word}s {moved[0]} and {moved[1]} are swapped"
-        return "; ".join(f"your {word} {k} belongs in {word} {perm.index(k)}" for k in moved)
+            return f"{word}s {moved[0] + 1} and {moved[1] + 1} are swapped"
+        return "; ".join(
+            f"your {word} {k + 1} belongs in {word} {perm.index(k) + 1}" for k in moved
+        )
     return ""
 
 
@@ -1037,6 +1176,8 @@ def answer(
     rtol=DEFAULT_RTOL,
     atol=DEFAULT_ATOL,
     reveal=False,
+    digits=None,
+    alternatives=(),
 ) -> Feedback:
     """Compare a learner's answer with the truth and say what is right or wrong.
 
@@ -1061,6 +1202,12 @@ def answer(
         Entrywise tolerance: ``|a - e| <= atol + rtol * |e|``.
     reveal : bool
         Show expected values of wrong entries (never possible with a Secret).
+    digits : int, optional
+        Also accept an answer right to this many significant digits (see
+        :func:`significant_tolerance`); wrong only in the last of them is "close".
+    alternatives : sequence of (kind, message, matrix)
+        Known mistakes of this exercise: an answer matching one of the matrices (to ``digits``)
+        gets that kind and message, before any generic diagnosis.
 
     Returns
     -------
@@ -1077,10 +1224,19 @@ def answer(
     >>> answer([[1, 2], [3, 4]], [[1, 2], [3, 4]]).kind
     'correct'
     >>> print(answer([[2, 1], [4, 3]], [[1, 2], [3, 4]]).message)  # doctest: +NORMALIZE_WHITESPACE
-    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds
-    the derivatives with respect to input j, in order.
+    The columns are right but in the wrong order (columns 1 and 2 are swapped): column j holds the
+    derivatives with respect to input j, in order.
+    >>> answer(2.72, [[np.e]], digits=3).kind, answer(2.71, [[np.e]], digits=3).kind
+    ('correct', 'close')
+    >>> print(answer([[4]], [[2]], alternatives=[("value", "That is f, not f'.", [[4]])]).message)
+    That is f, not f'.
     """
-    return _check(given, _truth(expected, f, x, variables, what, name, rtol, atol, reveal))
+    t = _truth(expected, f, x, variables, what, name, rtol, atol, reveal)
+    t.digits = digits
+    t.alternatives = [
+        (kind, message, np.asarray(M, dtype=float)) for kind, message, M in alternatives
+    ]
+    return _check(given, t)
 
 
 def gradient(given, expected=None, *, f=None, x=None, **options) -> Feedback:
@@ -1118,8 +1274,8 @@ def jacobian(given, expected=None, *, f=None, x=None, **options) -> Feedback:
     'correct'
     >>> print(jacobian([[2.0, 1.0], [1.0, 1.0]], f=f, x=[2.0, 1.0]).message)
     ... # doctest: +NORMALIZE_WHITESPACE
-    The columns are right but in the wrong order (columns 0 and 1 are swapped): column j holds
-    the derivatives with respect to input j, in order.
+    The columns are right but in the wrong order (columns 1 and 2 are swapped): column j holds the
+    derivatives with respect to input j, in order.
     """
     return answer(given, expected, f=f, x=x, what="jacobian", **options)
 
@@ -1250,6 +1406,9 @@ def chain_product(
     rtol=DEFAULT_RTOL,
     atol=DEFAULT_ATOL,
     reveal=False,
+    J_g2_at_x=None,
+    digits=None,
+    alternatives=(),
     **chain_options,
 ) -> Feedback:
     """Check J_f = J_g2 @ J_g1 and recognise the usual chain-rule mistakes.
@@ -1265,8 +1424,11 @@ def chain_product(
         Instead of the Jacobians: the functions (anything :func:`gradlib.chain_rule`
         accepts) and the point; then "J_g2 evaluated at x instead of g1(x)" is
         also recognised.
-    rtol, atol, reveal
+    rtol, atol, reveal, digits, alternatives
         As in :func:`answer`.
+    J_g2_at_x : array_like, shape (k, m), optional
+        J_g2 evaluated at x instead of y = g1(x) (when m = n), so that the chain rule's central
+        mistake, J_g2(x) @ J_g1(x), is named ("wrong_point"); with g2, g1 and x it is computed.
     **chain_options
         ``variables``, ``y_variables``, ``mode``, ``method`` for :func:`gradlib.chain_rule`.
 
@@ -1275,7 +1437,8 @@ def chain_product(
     Feedback
         Besides the kinds of :func:`answer`: "wrong_order" (J_g1 @ J_g2),
         "missing_factor" (J_g2 or J_g1 alone), "elementwise" (J_g2 * J_g1),
-        "wrong_point" (J_g2 taken at x); a transposed J_f is "transposed".
+        "wrong_point" (J_g2 taken at x), "transposed_factor" (J_g2 @ J_g1.T); a transposed
+        J_f is "transposed".
 
     Examples
     --------
@@ -1288,8 +1451,11 @@ def chain_product(
     >>> print(chain_product(J_g2, J_g2=J_g2, J_g1=J_g1).message)  # doctest: +NORMALIZE_WHITESPACE
     This is J_g2 alone: the inner Jacobian J_g1 (the derivative of the inner function g1) is
     missing. J_f = J_g2 @ J_g1.
+    >>> at_x = np.array([[1.0, 5.0], [0.0, 1.0]])      # J_g2 where g2's input is x, not g1(x)
+    >>> chain_product(at_x @ J_g1, J_g2=J_g2, J_g1=J_g1, J_g2_at_x=at_x).kind
+    'wrong_point'
     """
-    at_x = None
+    at_x = None if J_g2_at_x is None else np.asarray(J_g2_at_x, dtype=float)
     if g2 is not None or g1 is not None:
         r = chain_rule(g2, g1, shapes.as_point(x), **chain_options)
         r = r.numeric if r.symbolic else r
@@ -1318,6 +1484,7 @@ def chain_product(
         atol=atol,
         reveal=reveal,
         what="product J_f",
+        digits=digits,
         point=None if x is None else shapes.as_point(x),
         explanation="J_f = J_g2 @ J_g1 is "
         + shapes.describe_product([("J_g2", J_g2), ("J_g1", J_g1)], "J_f")
@@ -1353,11 +1520,18 @@ def chain_product(
         (
             "wrong_point",
             "J_g2 was evaluated at x; it belongs at y = g1(x), the point where g2 is "
-            "applied. " + rule,
+            "applied: first compute y = g1(x), then put y into J_g2. " + rule,
             None if at_x is None else at_x @ J_g1,
         ),
+        (
+            "transposed_factor",
+            "This is J_g2 @ J_g1.T: the inner Jacobian is transposed. Row i of "
+            "J_g1 is the gradient of g1's output i, one column per input of g1. " + rule,
+            J_g2 @ J_g1.T if J_g1.shape[0] == J_g1.shape[1] else None,
+        ),
     ]
-    t.alternatives = [a for a in t.alternatives if a[2] is not None]
+    declared = [(kind, message, np.asarray(M, dtype=float)) for kind, message, M in alternatives]
+    t.alternatives = declared + [a for a in t.alternatives if a[2] is not None]
     return _check(given, t)
 
 

@@ -6,19 +6,24 @@ In a lesson, two short lines::
     gl.exercise("1.1").check(answer)
 
 ``check`` returns :class:`gradlib.check.Feedback` (truthy only when right; ``None`` gives a
-friendly "not answered yet"). ``gl.exercise("1.1").hint()`` shows the hints folded in a
-``<details>`` block. The truth is computed from the problem's data with ``gradlib.symbolic``
-when checking; it is never written in a notebook and feedback never prints it.
+neutral "your turn"). Numbers are accepted when right to 3 significant digits (:data:`DIGITS`).
+``gl.exercise("1.1").hint()`` shows the first hint, folded; each further call shows one more.
+The truth is computed from the problem's data with ``gradlib.symbolic`` when checking; it is
+never written in a notebook and feedback never prints it.
 
 Adding an exercise: one entry at the end of the lesson's topic module
 (``gradlib/topics/<lesson>.py``), then a cell ``gl.exercise("4.1")`` in the lesson, which shows
 the statement, and the answer cell below it::
 
-    add(Exercise(id="4.1", kind="chain_product", statement="...", hints=("...",),
-                 problem={...}, examples_wrong=(([[1, 2]], "transposed"), ...)))
+    add(Exercise(id="4.1", kind="chain_product", statement="...", hints=("...", "..."),
+                 problem={...},
+                 mistakes=(Mistake("J_g2 taken at x", transform="J_g2 at x"),
+                           Mistake("the partial with respect to y", change={"wrt": "y"},
+                                   kind="wrong_variable", message="..."), ...),
+                 examples_wrong=(([[1, 2]], "one_d"), ...)))
 
-``problem`` is plain data, so ``tests/test_exercises.py`` computes the right answer on its own
-with SymPy for every registered exercise. Its keys by ``kind``:
+``problem`` is plain data, so ``tests/test_exercises.py`` computes the right answer, and the
+answer of every declared mistake, on its own with SymPy. Its keys by ``kind``:
 
 =============  ==========================================================================
 kind           problem keys (expressions as strings, the point ``x`` as a list)
@@ -31,6 +36,8 @@ jacobian       f (list of m), variables, x              -> (m, n)
 hessian        f, variables, x                          -> (n, n)
 chain_product  g2 (list of k), inner (the m names g2 uses), g1 (list of m), variables, x
                                                         -> (k, n), J_g2(g1(x)) @ J_g1(x)
+difference     f (one formula or a list of m), variables (one), x, h, method ("forward",
+               "backward", "central" or "complex")      -> (m, 1), the estimate itself
 shape          shape: the expected (rows, columns), with the reason in ``statement``
 code           reference ("gradlib.topics.<topic>:<function>", the right implementation),
                inputs (a list of calls, each a list of arguments as plain data: numbers, lists),
@@ -42,20 +49,17 @@ quadratic_model value (f(x)), gradient (1 x n), hessian (n x n), d (the step, le
                                                         -> (1, 1), f(x) + grad f(x) d + d^T H d / 2
 =============  ==========================================================================
 
-``examples_wrong`` holds typical wrong answers with the feedback kind each must get; for kind
-"code" an answer may be a string "gradlib.topics.<topic>:<function>" naming a wrong
-implementation, which the tests :func:`resolve` into the function.
-
-``mistakes`` declares the typical mistakes the feedback names: ``(answer, kind, message)``, the
-wrong answer in the form a learner gives it (a matrix, a shape, a wrong function's name for
-kind "code"); an answer equal to it (as the truth is compared) gets ``kind`` and ``message``
-instead of gradlib's generic diagnosis.
+``mistakes`` declares the typical mistakes of the exercise as :class:`Mistake` data; ``check``
+names each of them. ``examples_wrong`` holds more wrong answers with the feedback kind each
+must get; for kind "code" an answer may be a string "gradlib.topics.<topic>:<function>"
+naming a wrong implementation, which the tests :func:`resolve` into the function.
 """
 
 from __future__ import annotations
 
 import html
 import importlib
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,7 +69,7 @@ from . import check, symbolic
 from .errors import GradlibError
 
 #: id -> Exercise, every lesson.
-REGISTRY: dict[str, "Exercise"] = {}
+REGISTRY: dict[str, Exercise] = {}
 
 MATRIX_KINDS = (
     "gradient",
@@ -75,28 +79,119 @@ MATRIX_KINDS = (
     "jacobian",
     "hessian",
     "chain_product",
+    "difference",
 )
 KINDS = MATRIX_KINDS + ("shape", "code", "choice", "quadratic_model")
 CODE_WHATS = ("matrix", "gradient", "jacobian", "derivative")
+METHODS = ("forward", "backward", "central", "complex")
+#: Significant digits an answer must get right; every numeric statement says so.
+DIGITS = 3
+#: Mistakes ``check`` recognises by itself (name -> feedback kind); a :class:`Mistake` names one
+#: with ``transform=``. The J_... ones are for kind "chain_product" (J_g2 taken at y = g1(x)).
+TRANSFORMS = {
+    "transposed": "transposed",  # the answer transposed (denominator layout)
+    "J_g1 @ J_g2": "wrong_order",
+    "J_g2 alone": "missing_factor",
+    "J_g1 alone": "missing_factor",
+    "J_g2 * J_g1": "elementwise",
+    "J_g2 at x": "wrong_point",  # J_g2(x) @ J_g1(x): the outer Jacobian, wrong point
+    "J_g2 @ J_g1.T": "transposed_factor",
+}
+#: How many hints of each exercise have been shown in this session (id -> count).
+_HINTS_SHOWN: dict[str, int] = {}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical mistake on one exercise, as data: what the learner did and the answer it gives.
+
+    Exactly one of ``change``, ``answer``, ``transform`` and ``function`` says how to get the
+    mistaken answer, so that a test can recompute it on its own and check that it is more than
+    1% away from the truth and that ``check`` names it.
+
+    Attributes
+    ----------
+    name : str
+        The mistake in a few words, e.g. "the partial with respect to y".
+    change : dict, optional
+        The exercise's problem with these keys replaced, e.g. ``{"wrt": "y"}``.
+    answer : str, nested list of str, number, nested list of numbers, or tuple, optional
+        Formulas in the exercise's variables, evaluated at its point (a matrix: a list of rows),
+        or the numbers themselves; for kind "shape", the mistaken shape.
+    transform : str, optional
+        One of :data:`TRANSFORMS`: a mistake ``check`` recognises by itself.
+    function : str, optional
+        Kind "code": a wrong implementation, "gradlib.topics.<topic>:<function>".
+    kind, message : str
+        The feedback kind and text ``check`` gives it (from ``check`` for a transform).
+    """
+
+    name: str
+    change: dict | None = None
+    answer: object = None
+    transform: str | None = None
+    function: str | None = None
+    kind: str = ""
+    message: str = ""
+
+    def __post_init__(self):
+        ways = ("change", "answer", "transform", "function")
+        given = [k for k in ways if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise GradlibError(
+                f"Mistake {self.name!r}: give exactly one of change, answer, "
+                f"transform, function; got {given or 'none'}."
+            )
+        if self.transform is not None:
+            if self.transform not in TRANSFORMS:
+                raise GradlibError(
+                    f"Mistake {self.name!r}: transform {self.transform!r} is not "
+                    f"one of {sorted(TRANSFORMS)}."
+                )
+            object.__setattr__(self, "kind", self.kind or TRANSFORMS[self.transform])
+        elif not (self.kind and self.message):
+            raise GradlibError(
+                f"Mistake {self.name!r}: give the feedback kind and message check gives it."
+            )
 
 
 class Hint:
-    """The hints of an exercise, folded in a ``<details>`` block until the learner opens it."""
+    """The first ``shown`` hints of an exercise, each folded in its own ``<details>`` block.
 
-    def __init__(self, id: str, hints):
+    >>> print(repr(Hint("9.9", ("Start here.", "Then this.", "Last: this."), shown=2)))
+    Hint 1 of 3 for exercise 9.9: Start here.
+    Hint 2 of 3 for exercise 9.9: Then this.
+    (run the cell again for hint 3 of 3)
+    """
+
+    def __init__(self, id: str, hints, shown: int = 1):
         self.id, self.hints = id, tuple(hints)
+        self.shown = max(1, min(int(shown), len(self.hints)))
+
+    def _more(self) -> str:
+        total = len(self.hints)
+        return (
+            f"run the cell again for hint {self.shown + 1} of {total}"
+            if self.shown < total
+            else "that was the last hint"
+        )
 
     def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(h)}</li>" for h in self.hints)
-        return (
-            f"<details><summary>Hint for exercise {self.id} (click to open)</summary>"
-            f"<ol>{items}</ol></details>"
+        total = len(self.hints)
+        tiers = "".join(
+            f"<details><summary>Hint {k} of {total} for exercise {self.id} "
+            f"(click to open)</summary><p>{html.escape(h)}</p></details>"
+            for k, h in enumerate(self.hints[: self.shown], 1)
         )
+        return f'{tiers}<div style="color:#57606a;font-size:90%">({self._more()})</div>'
 
     def __repr__(self) -> str:
-        return f"Hint for exercise {self.id}:\n" + "\n".join(
-            f"{i}. {h}" for i, h in enumerate(self.hints, 1)
-        )
+        total = len(self.hints)
+        lines = [
+            f"Hint {k} of {total} for exercise {self.id}: {h}"
+            for k, h in enumerate(self.hints[: self.shown], 1)
+        ]
+        return "\n".join([*lines, f"({self._more()})"])
 
 
 @dataclass(frozen=True)
@@ -112,12 +207,14 @@ class Exercise:
     statement : str
         Markdown; the same text is in the lesson's exercise cell.
     hints : tuple of str
+        In tiers: each one more step, none giving the final number, and none before the last
+        a formula that leaves only substitution.
     problem : dict
         Plain data; the truth is computed from it.
+    mistakes : tuple of Mistake
+        The typical mistakes, each named by :meth:`check`.
     examples_wrong : tuple of (answer, feedback kind)
-        Typical wrong answers and the diagnosis each must get (tests use them).
-    mistakes : tuple of (answer, feedback kind, message)
-        Declared typical mistakes: an answer equal to one gets its kind and message.
+        More wrong answers and the diagnosis each must get (tests use them).
     """
 
     id: str
@@ -125,8 +222,8 @@ class Exercise:
     statement: str
     hints: tuple[str, ...]
     problem: dict
-    examples_wrong: tuple = field(default=(), repr=False)
     mistakes: tuple = field(default=(), repr=False)
+    examples_wrong: tuple = field(default=(), repr=False)
 
     @property
     def lesson(self) -> int:
@@ -136,12 +233,18 @@ class Exercise:
     def __post_init__(self):
         if self.kind not in KINDS:
             raise GradlibError(f"exercise {self.id}: kind {self.kind!r} is not one of {KINDS}.")
-        if len(self.examples_wrong) < 2:
+        if len(self.examples_wrong) + len(self.mistakes) < 2:
             raise GradlibError(
-                f"exercise {self.id}: give at least 2 examples_wrong (answer, kind) for the tests."
+                f"exercise {self.id}: give at least 2 examples_wrong (answer, kind) "
+                "or mistakes, for the tests."
+            )
+        if not all(isinstance(m, Mistake) for m in self.mistakes):
+            raise GradlibError(
+                f"exercise {self.id}: each of mistakes is a gradlib.exercises.Mistake, got "
+                f"{[type(m).__name__ for m in self.mistakes]}."
             )
         p = self.problem
-        if self.kind == "choice" and _word(p.get("answer")) not in _options(p):
+        if self.kind == "choice" and not _is_option(p.get("answer"), p):
             raise GradlibError(
                 f"exercise {self.id}: the answer {p.get('answer')!r} is not one of "
                 f"the options {p.get('options')!r}."
@@ -150,34 +253,14 @@ class Exercise:
             raise GradlibError(
                 f"exercise {self.id}: what={p.get('what')!r} is not one of {CODE_WHATS}."
             )
-        if any(len(m) != 3 or not all(isinstance(t, str) for t in m[1:]) for m in self.mistakes):
-            raise GradlibError(f"exercise {self.id}: each of mistakes is (answer, kind, message).")
+        if self.kind == "difference" and p.get("method") not in METHODS:
+            raise GradlibError(
+                f"exercise {self.id}: method={p.get('method')!r} is not one of {METHODS}."
+            )
 
     # ---- truth -------------------------------------------------------------------------------
-    def _variables(self, key="variables"):
-        return symbolic.symbols(self.problem[key])
-
-    def _exprs(self, key="f", variables=None):
-        items = self.problem[key]
-        items = [items] if isinstance(items, str) else items
-        return sp.Matrix([symbolic.parse(e, variables) for e in items])
-
-    def _point(self):
-        return np.atleast_1d(np.asarray(self.problem["x"], dtype=float))
-
-    def _factors(self):
-        """(J_g2 at y = g1(x), J_g1 at x) of a chain_product exercise, each (rows, columns)."""
-        v, x = self._variables(), self._point()
-        inner = symbolic.symbols(self.problem["inner"])
-        g1 = self._exprs("g1", v)
-        y = symbolic.lambdify(g1, v)(x).reshape(-1)
-        J_g2 = symbolic.lambdify(symbolic.jacobian(self._exprs("g2", inner), inner), inner)(y)
-        return np.asarray(J_g2, dtype=float), np.asarray(
-            symbolic.lambdify(symbolic.jacobian(g1, v), v)(x), dtype=float
-        )
-
     def truth(self):
-        """The right answer: an ndarray of shape (rows, columns), or a shape tuple for "shape"."""
+        """The right answer: an ndarray (rows, columns), a shape tuple ("shape") or a word."""
         p, kind = self.problem, self.kind
         if kind == "shape":
             return tuple(int(s) for s in p["shape"])
@@ -185,91 +268,180 @@ class Exercise:
             return _word(p["answer"])
         if kind == "code":
             return np.asarray(resolve(p["reference"])(*_arguments(p["inputs"][0])), dtype=float)
-        if kind == "quadratic_model":
-            g, H, d = (
-                sp.Matrix(p[k]).applyfunc(sp.nsimplify) for k in ("gradient", "hessian", "d")
-            )
-            q = sp.Matrix([[sp.nsimplify(p["value"])]]) + g * d + d.T * H * d / 2
-            return np.array(q, dtype=float)
-        v = self._variables()
-        x = self._point()
-        if kind == "chain_product":
-            J_g2, J_g1 = self._factors()
-            return J_g2 @ J_g1
-        f = self._exprs("f", v)
-        if kind == "gradient":
-            M = symbolic.gradient(f[0], v)
-        elif kind == "partial":
-            M = sp.Matrix([[sp.diff(f[0], symbolic.symbols(p["wrt"])[0])]])
-        elif kind == "directional":
-            M = symbolic.gradient(f[0], v) * sp.Matrix(p["d"])
-        elif kind == "derivative":
-            M = symbolic.derivative(f, v[0])
-        elif kind == "jacobian":
-            M = symbolic.jacobian(f, v)
-        else:  # hessian
-            M = symbolic.hessian(f[0], v)
-        return np.asarray(symbolic.lambdify(M, v)(x), dtype=float).reshape(M.shape)
+        return _matrix_truth(kind, p)
+
+    def mistake_answer(self, mistake: Mistake):
+        """The answer ``mistake`` gives (like :meth:`truth`); None for a transform or a function."""
+        if mistake.change is not None:
+            return Exercise(
+                self.id,
+                self.kind,
+                self.statement,
+                self.hints,
+                {**self.problem, **mistake.change},
+                self.mistakes,
+            ).truth()
+        if mistake.answer is None:
+            return None
+        if self.kind == "shape":
+            return tuple(int(s) for s in mistake.answer)
+        if not _has_formula(mistake.answer):  # plain numbers
+            return np.atleast_2d(np.asarray(mistake.answer, dtype=float))
+        return _formulas_at(mistake.answer, self.problem["variables"], _point(self.problem))
+
+    def _alternatives(self):
+        """(kind, message, answer) of the declared mistakes check cannot know by itself."""
+        return [
+            (m.kind, m.message, self.mistake_answer(m))
+            for m in self.mistakes
+            if m.change is not None or m.answer is not None
+        ]
 
     # ---- what the learner calls -------------------------------------------------------------
     def check(self, answer) -> check.Feedback:
-        """Feedback on ``answer`` (truthy only when right); never shows the right answer.
-
-        An answer equal to a declared mistake (``mistakes``) gets that mistake's kind and message.
-        """
-        fb = self._check_truth(answer)
-        if fb or fb.kind == "no_answer":
-            return fb
-        for wrong, kind, message in self.mistakes:
-            if self._matches(answer, wrong):
-                return check.Feedback(False, kind, message)
-        return fb
-
-    def _check_truth(self, answer) -> check.Feedback:
-        if self.kind == "shape":
-            return check_shape(answer, self.truth())
-        if self.kind == "choice":
+        """Feedback on ``answer`` (truthy only when right); never shows the right answer."""
+        kind = self.kind
+        if kind == "shape":
+            return check_shape(answer, self.truth(), self._alternatives())
+        if kind == "choice":
             return check_choice(answer, self.problem)
-        if self.kind == "code":
-            return check_code(answer, self.problem)
-        if self.kind == "chain_product":  # also diagnoses the wrong order and a missing factor
-            J_g2, J_g1 = self._factors()
-            return check.chain_product(answer, J_g2=J_g2, J_g1=J_g1)
-        return self._compare(answer, self.truth())
-
-    def _matches(self, answer, wrong) -> bool:
-        """Is ``answer`` the declared wrong answer ``wrong`` (compared as the truth would be)?"""
-        if self.kind == "shape":
-            return bool(check_shape(answer, tuple(wrong)))
-        if self.kind == "choice":
-            return isinstance(answer, str) and _word(answer) == _word(wrong)
-        if self.kind == "code":
-            return bool(check_code(answer, {**self.problem, "reference": wrong}))
-        return bool(self._compare(answer, np.atleast_2d(np.asarray(wrong, dtype=float))))
-
-    def _compare(self, answer, expected) -> check.Feedback:
-        what = {"gradient": "gradient", "derivative": "derivative", "jacobian": "jacobian"}.get(
-            self.kind, "matrix"
-        )
-        if self.kind == "quadratic_model":  # numbers only: no point, no variables
-            return check.answer(answer, expected=expected, what=what)
+        if kind == "code":
+            wrong = [(m.kind, m.message, resolve(m.function)) for m in self.mistakes if m.function]
+            return check_code(answer, self.problem, wrong)
+        options = dict(digits=DIGITS, alternatives=self._alternatives())
+        if kind == "chain_product":  # also names the wrong order, a missing factor, J_g2 at x
+            J_g2, J_g1, at_x = _factors(self.problem)
+            return check.chain_product(answer, J_g2=J_g2, J_g1=J_g1, J_g2_at_x=at_x, **options)
+        what = kind if kind in ("gradient", "derivative", "jacobian") else "matrix"
+        if kind == "quadratic_model":  # numbers only: no point, no variables
+            return check.answer(answer, expected=self.truth(), what=what, **options)
         return check.answer(
-            answer, expected=expected, x=self._point(), variables=self._variables(), what=what
+            answer,
+            expected=self.truth(),
+            x=_point(self.problem),
+            variables=symbolic.symbols(self.problem["variables"]),
+            what=what,
+            **options,
         )
 
-    def hint(self) -> Hint:
-        """The hints, folded (open them in the notebook)."""
-        return Hint(self.id, self.hints)
+    def hint(self, tier: int | None = None) -> Hint:
+        """The next hint: the first call shows hint 1, each further call one more (all folded).
+
+        ``tier`` shows hints 1 to ``tier`` without counting a call.
+        """
+        if tier is None:
+            tier = _HINTS_SHOWN[self.id] = min(_HINTS_SHOWN.get(self.id, 0) + 1, len(self.hints))
+        return Hint(self.id, self.hints, tier)
 
     def _repr_markdown_(self) -> str:
         return f"**Exercise {self.id}.** {self.statement}"
 
 
-def check_shape(answer, expected: tuple[int, int]) -> check.Feedback:
+# ---- the truth of the matrix kinds, from plain data ------------------------------------------
+def _point(problem) -> np.ndarray:
+    return np.atleast_1d(np.asarray(problem["x"], dtype=float))
+
+
+def _exprs(items, variables) -> sp.Matrix:
+    """A column of parsed formulas (a string, or a list of them)."""
+    items = [items] if isinstance(items, str) else items
+    return sp.Matrix([symbolic.parse(e, variables) for e in items])
+
+
+def _at(M: sp.Matrix, variables, x) -> np.ndarray:
+    return np.asarray(symbolic.lambdify(M, variables)(x), dtype=float).reshape(M.shape)
+
+
+def _has_formula(answer) -> bool:
+    """Is there a string (a formula) in ``answer``, a number or nested lists?"""
+    if isinstance(answer, str):
+        return True
+    return isinstance(answer, (list, tuple)) and any(_has_formula(a) for a in answer)
+
+
+def _formulas_at(formulas, variables, x) -> np.ndarray:
+    """Formulas (one, or a matrix as a list of rows) evaluated at x, as a 2-D array."""
+    v = symbolic.symbols(variables)
+    rows = (
+        [[formulas]]
+        if isinstance(formulas, str)
+        else [[r] if isinstance(r, str) else list(r) for r in formulas]
+    )
+    M = sp.Matrix([[symbolic.parse(str(e), v) for e in row] for row in rows])
+    return _at(M, v, x)
+
+
+def _factors(p):
+    """(J_g2 at y = g1(x), J_g1 at x, J_g2 at x or None) of a chain_product problem."""
+    v, x = symbolic.symbols(p["variables"]), _point(p)
+    inner = symbolic.symbols(p["inner"])
+    g1 = _exprs(p["g1"], v)
+    J_g2 = symbolic.jacobian(_exprs(p["g2"], inner), inner)
+    y = _at(g1, v, x).reshape(-1)
+    at_x = _at(J_g2, inner, x) if len(inner) == len(v) else None
+    return _at(J_g2, inner, y), _at(symbolic.jacobian(g1, v), v, x), at_x
+
+
+def _difference(p) -> np.ndarray:
+    """The finite-difference (or complex-step) estimate of a curve's derivative, (m, 1)."""
+    (t,) = symbolic.symbols(p["variables"])
+    f = _exprs(p["f"], [t])
+    x, h = sp.nsimplify(p["x"]), sp.nsimplify(p["h"])
+    at = {"forward": lambda s: f.subs(t, x + s * h), "backward": lambda s: f.subs(t, x - s * h)}
+    method = p["method"]
+    if method == "forward":
+        M = (at["forward"](1) - f.subs(t, x)) / h
+    elif method == "backward":
+        M = (f.subs(t, x) - at["backward"](1)) / h
+    elif method == "central":
+        M = (at["forward"](1) - at["backward"](1)) / (2 * h)
+    else:  # complex step: Im f(x + i h) / h
+        M = f.subs(t, x + sp.I * h).applyfunc(lambda e: sp.im(sp.expand_complex(e))) / h
+    return np.array(M.evalf(), dtype=float).reshape(M.shape)
+
+
+def _matrix_truth(kind, p) -> np.ndarray:
+    if kind == "chain_product":
+        J_g2, J_g1, _ = _factors(p)
+        return J_g2 @ J_g1
+    if kind == "difference":
+        return _difference(p)
+    if kind == "quadratic_model":
+        g, H, d = (  # numbers only: float() refuses a string
+            sp.Matrix(np.asarray(p[k], dtype=float).tolist()).applyfunc(sp.nsimplify)
+            for k in ("gradient", "hessian", "d")
+        )
+        q = sp.Matrix([[sp.nsimplify(float(p["value"]))]]) + g * d + d.T * H * d / 2
+        return np.array(q, dtype=float)
+    v = symbolic.symbols(p["variables"])
+    f = _exprs(p["f"], v)
+    if kind == "gradient":
+        M = symbolic.gradient(f[0], v)
+    elif kind == "partial":
+        M = sp.Matrix([[sp.diff(f[0], symbolic.symbols(p["wrt"])[0])]])
+    elif kind == "directional":
+        M = symbolic.gradient(f[0], v) * sp.Matrix(np.asarray(p["d"], dtype=float).tolist())
+    elif kind == "derivative":
+        M = symbolic.derivative(f, v[0])
+    elif kind == "jacobian":
+        M = symbolic.jacobian(f, v)
+    else:  # hessian
+        M = symbolic.hessian(f[0], v)
+    return _at(M, v, _point(p))
+
+
+# ---- kind "shape" ----------------------------------------------------------------------------
+def check_shape(answer, expected: tuple[int, int], alternatives=()) -> check.Feedback:
     """Feedback on a predicted shape ``(rows, columns)``.
 
-    >>> check_shape((1, 3), (1, 3)).kind, check_shape((3, 1), (1, 3)).kind, check_shape(3, (1, 3)).kind
-    ('correct', 'transposed', 'one_d')
+    ``alternatives`` are known mistakes, (kind, message, shape), named before the generic ones.
+
+    >>> check_shape((1, 3), (1, 3)).kind, check_shape((3, 1), (1, 3)).kind
+    ('correct', 'transposed')
+    >>> check_shape(3, (1, 3)).kind, check_shape((3,), (1, 3)).kind
+    ('one_d', 'one_d')
+    >>> print(check_shape((3, 3), (1, 3), [("outer", "That is d times the gradient.", (3, 3))]))
+    [not yet] That is d times the gradient.
     """
     rows, cols = expected
     if answer is None:
@@ -282,35 +454,45 @@ def check_shape(answer, expected: tuple[int, int]) -> check.Feedback:
         return check.Feedback(
             False,
             "one_d",
-            f"You gave one number, {answer}; a shape is two numbers "
-            "(rows, columns): every derivative here is a 2-D matrix.",
+            f"You gave one number, {answer}; a shape is two "
+            "numbers (rows, columns): every derivative here is a 2-D matrix.",
         )
     try:
         given = tuple(int(s) for s in answer)
-        if any(g != s for g, s in zip(given, answer)):
+        if isinstance(answer, str) or any(g != s for g, s in zip(given, answer, strict=True)):
             raise ValueError
     except (TypeError, ValueError):
         return check.Feedback(
             False,
             "wrong_type",
-            f"You gave {answer!r}; write a shape as two whole "
-            "numbers in parentheses, (rows, columns), e.g. (2, 5).",
+            f"You gave {answer!r:.40}; write a shape as two "
+            "whole numbers in parentheses, (rows, columns), e.g. (2, 5).",
+        )
+    if len(given) == 1:
+        return check.Feedback(
+            False,
+            "one_d",
+            f"You gave one number, {given}; a shape here is two "
+            "numbers (rows, columns): every derivative here is a 2-D matrix.",
         )
     if len(given) != 2:
         return check.Feedback(
             False,
             "wrong_shape",
-            f"You gave {len(given)} numbers; a shape here is "
-            "exactly two: (rows, columns) = (outputs, inputs).",
+            f"You gave {len(given)} numbers; a shape here "
+            "is exactly two: (rows, columns) = (outputs, inputs).",
         )
     if given == (rows, cols):
         return check.Feedback(True, "correct", f"Right: shape {given} = (outputs, inputs).")
+    for kind, message, shape in alternatives:
+        if given == tuple(shape):
+            return check.Feedback(False, kind, message)
     if given == (cols, rows):
         return check.Feedback(
             False,
             "transposed",
-            f"{given} is the transpose: in numerator layout the "
-            "rows are the outputs and the columns the inputs.",
+            f"{given} is the transpose: in numerator layout "
+            "the rows are the outputs and the columns the inputs.",
         )
     return check.Feedback(
         False,
@@ -319,52 +501,81 @@ def check_shape(answer, expected: tuple[int, int]) -> check.Feedback:
     )
 
 
+# ---- kind "choice" ---------------------------------------------------------------------------
 def _word(text) -> str:
     """A word as compared: lower case, runs of white space made one space."""
     return " ".join(str(text).split()).lower()
 
 
-def _options(problem) -> list[str]:
-    return [_word(o) for o in problem.get("options", ())]
+def _as_number(text):
+    """The float a word or a number stands for ("1e-5", 2), or None."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, numbers.Real):
+        return float(text)
+    try:
+        return float(str(text).strip())
+    except ValueError:
+        return None
+
+
+def _same(a, b) -> bool:
+    """Two options are the same word, or the same number however written (2, "2.0", "2")."""
+    x, y = _as_number(a), _as_number(b)
+    if x is not None and y is not None:
+        return abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+    return _word(a) == _word(b)
+
+
+def _is_option(answer, problem) -> bool:
+    return any(_same(answer, o) for o in problem.get("options", ()))
 
 
 def check_choice(answer, problem) -> check.Feedback:
     """Feedback on one word picked from ``problem["options"]`` (case and spaces do not matter).
 
+    A number may be given as a number or as text: ``2``, ``"2"`` and ``"2.0"`` are the same.
+
     >>> p = {"options": ["minimum", "maximum", "saddle"], "answer": "saddle",
     ...      "why_not": {"minimum": "a minimum needs every eigenvalue > 0."}}
     >>> check_choice(" Saddle", p).kind, check_choice("maximum", p).kind, check_choice(2, p).kind
-    ('correct', 'wrong_choice', 'wrong_type')
+    ('correct', 'wrong_choice', 'not_an_option')
     >>> print(check_choice("minimum", p).message)
     Not 'minimum': a minimum needs every eigenvalue > 0.
     >>> print(check_choice("valley", p).message)  # doctest: +NORMALIZE_WHITESPACE
     'valley' is not one of the options; answer with one of 'minimum', 'maximum', 'saddle'
     (as a string, in quotes).
+    >>> check_choice(1e-5, {"options": ["1e-2", "1e-5"], "answer": "1e-5"}).kind
+    'correct'
     """
     options = ", ".join(repr(o) for o in problem["options"]) + " (as a string, in quotes)."
     if answer is None:
         return check.Feedback(
             False, "no_answer", f"There is no answer yet (None). Answer with one of {options}"
         )
-    if not isinstance(answer, str):
+    if not isinstance(answer, (str, numbers.Real)) or isinstance(answer, bool):
         return check.Feedback(
             False,
             "wrong_type",
             f"You gave {answer!r:.40}, not a word; answer with one of {options}",
         )
-    given = _word(answer)
-    if given not in _options(problem):
+    picked = next((o for o in problem["options"] if _same(answer, o)), None)
+    if picked is None:
+        shown = repr(answer.strip() if isinstance(answer, str) else answer)
         return check.Feedback(
             False,
             "not_an_option",
-            f"{answer.strip()!r:.40} is not one of the options; answer with one of {options}",
+            f"{shown:.40} is not one of the options; answer with one of {options}",
         )
-    if given == _word(problem["answer"]):
-        return check.Feedback(True, "correct", f"Right: {given}.")
-    why = {_word(k): v for k, v in problem.get("why_not", {}).items()}.get(given, "think again.")
-    return check.Feedback(False, "wrong_choice", f"Not {given!r}: {why}")
+    if _same(picked, problem["answer"]):
+        return check.Feedback(True, "correct", f"Right: {_word(picked)}.")
+    why = {_word(k): v for k, v in problem.get("why_not", {}).items()}.get(
+        _word(picked), "think again."
+    )
+    return check.Feedback(False, "wrong_choice", f"Not {_word(picked)!r}: {why}")
 
 
+# ---- kind "code" -----------------------------------------------------------------------------
 def resolve(name: str):
     """The function named ``"gradlib.<module>:<function>"`` (a code exercise's reference).
 
@@ -392,11 +603,12 @@ def _shown(args) -> str:
     return ", ".join(repr(list(a) if isinstance(a, tuple) else a) for a in args)
 
 
-def check_code(answer, problem) -> check.Feedback:
+def check_code(answer, problem, mistakes=()) -> check.Feedback:
     """Feedback on a learner's function, called on every input and compared with the reference.
 
     Each call gets its own copy of the arguments (lists as float arrays). The first input where the
-    result differs gets the usual diagnosis of :func:`gradlib.check.answer`, naming that input.
+    result differs gets the diagnosis of :func:`gradlib.check.answer`, naming that input;
+    ``mistakes`` are known wrong implementations, (kind, message, function), named first.
 
     >>> p = {"reference": "gradlib.exercises:_example_reference", "inputs": [[[1, 2]], [[3, -1]]],
     ...      "what": "gradient"}
@@ -440,11 +652,23 @@ def check_code(answer, problem) -> check.Feedback:
                 "function_error",
                 f"Your function raised {type(exc).__name__}: {exc}, called as {call}.",
             )
-        fb = check.answer(result, expected=expected, what=what)
+        if result is None:
+            return check.Feedback(
+                False,
+                "no_result",
+                f"With the input {call}: it returned None: end your function with return ...",
+            )
+        alternatives = [
+            (kind, message, np.asarray(wrong(*_arguments(args)), dtype=float))
+            for kind, message, wrong in mistakes
+        ]
+        fb = check.answer(
+            result, expected=expected, what=what, digits=DIGITS, alternatives=alternatives
+        )
         if not fb:
-            kind = "no_result" if result is None else fb.kind
-            text = "it returned None: end it with return ..." if result is None else fb.message
-            return check.Feedback(False, kind, f"With the input {call}: {text}", fb.entries)
+            return check.Feedback(
+                False, fb.kind, f"With the input {call}: {fb.message}", fb.entries
+            )
     return check.Feedback(
         True,
         "correct",
@@ -457,6 +681,7 @@ def _example_reference(x):
     return np.array([[2 * x[0], 1.0]])
 
 
+# ---- the registry ----------------------------------------------------------------------------
 def add(ex: Exercise) -> Exercise:
     """Register ``ex`` (ids are unique)."""
     if ex.id in REGISTRY:

@@ -86,7 +86,8 @@ class TeachingFunction:
     point : ndarray, shape (n_in,)
         A sensible default point (read-only).
     domain : tuple of (min, max) pairs, one per input, or None
-        Plotting range, e.g. ((xmin, xmax), (ymin, ymax)) for contour plots.
+        Plotting range, e.g. ((xmin, xmax), (ymin, ymax)) for contour plots, or the parameter
+        interval ((t0, t1),) a curve is drawn over (every curve has one).
     """
 
     name: str
@@ -330,6 +331,7 @@ CATALOGUE = types.MappingProxyType(
                 [sympy.cos(t), sympy.sin(t)],
                 _circle,
                 [np.pi / 4],
+                ((0.0, 2 * np.pi),),
             ),
             _entry(
                 "helix",
@@ -339,6 +341,7 @@ CATALOGUE = types.MappingProxyType(
                 [sympy.cos(t), sympy.sin(t), t / 4],
                 _helix,
                 [1.0],
+                ((0.0, 4 * np.pi),),
             ),
             _entry(
                 "lissajous",
@@ -348,6 +351,7 @@ CATALOGUE = types.MappingProxyType(
                 [sympy.sin(3 * t), sympy.sin(2 * t)],
                 _lissajous,
                 [0.3],
+                ((0.0, 2 * np.pi),),
             ),
             _entry(
                 "spiral",
@@ -357,6 +361,7 @@ CATALOGUE = types.MappingProxyType(
                 [t * sympy.cos(t), t * sympy.sin(t)],
                 _spiral,
                 [2.0],
+                ((0.0, 4 * np.pi),),
             ),
             _entry(
                 "polar_to_cartesian",

@@ -379,14 +379,18 @@ def picture_digests(page) -> list[str]:
 
 
 def nudge(page, box) -> None:
-    """Change what a widget shows, as a learner would: its first slider one step right (keyboard),
-    else its first enabled button not already pressed, else the next choice of its first dropdown."""
+    """Change what a widget shows, as a learner would: its first slider one step right (left when
+    it is at its right end; keyboard), else its first enabled button not already pressed, else the
+    next choice of its first dropdown."""
     before = image_src(box)
     slider = box.locator(".noUi-handle")
     button = box.locator("button:not([disabled]):not(.mod-active)")
     if slider.count():
-        slider.first.focus()
-        page.keyboard.press("ArrowRight")
+        handle = slider.first
+        now, high = (handle.get_attribute(a) for a in ("aria-valuenow", "aria-valuemax"))
+        at_end = now is not None and high is not None and float(now) >= float(high)
+        handle.focus()
+        page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
     elif button.count():
         button.first.click()
     else:

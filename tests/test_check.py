@@ -48,12 +48,7 @@ WRONG = [
         "one_d",
         ["1-D array of shape (3,)", "np.reshape(answer, (1, 3))", "numbers themselves are right"],
     ),
-    (
-        grad,
-        np.array([4.0, 1.0, 2.0]),
-        "one_d",
-        ["after reshaping: One entry is wrong: (0, 2) is off by 100%"],
-    ),
+    (grad, np.array([4.0, 1.0, 2.0]), "one_d", ["after reshaping: One entry is wrong: (1, 3)."]),
     (grad, 4.0, "scalar_for_row", ["one number, 4", "a row of 3 numbers", "one column per input"]),
     (
         grad,
@@ -67,28 +62,28 @@ WRONG = [
     (grad, np.ones((1, 1, 3)), "wrong_shape", ["has 3 dimensions"]),
     (grad, [[4.0, 1.0], [1.0, 0.0]], "wrong_shape", ["expected shape (1, 3)"]),
     (grad, -GRAD, "sign", ["opposite sign in every entry"]),
-    (grad, [[4.0, -1.0, 1.0]], "sign_entries", ["One entry has the wrong sign: (0, 1)"]),
-    (
-        grad,
-        2 * GRAD,
-        "constant_factor",
-        ["2 times the gradient", "same factor", "the 2 in d/dx x**2"],
-    ),
-    (grad, 0.5 * GRAD, "constant_factor", ["0.5 times the gradient"]),
+    (grad, [[4.0, -1.0, 1.0]], "sign_entries", ["One entry has the wrong sign: (1, 2)"]),
+    (grad, 2 * GRAD, "constant_factor", ["gradient is off by the same", "the 2 in d/dx x**2"]),
+    (grad, 0.5 * GRAD, "constant_factor", ["a variable held fixed, like the y in d/dx (x**2 y)"]),
     (
         grad,
         [[1.0, 4.0, 1.0]],
         "swapped_columns",
-        ["columns 0 and 1 are swapped", "with respect to input j"],
+        ["columns 1 and 2 are swapped", "with respect to input j"],
     ),
-    (grad, [[4.0, 1.5, 1.0]], "wrong_entries", ["One entry is wrong: (0, 1) is off by 50%"]),
+    (grad, [[4.0, 1.5, 1.0]], "wrong_entries", ["One entry is wrong: (1, 2)."]),
     (
         grad,
         [[5.0, 1.5, 1.0]],
         "wrong_columns",
-        ["Column 2 is right; columns 0 and 1 are not", "(0, 0) is off by 25%"],
+        ["Column 3 is right; columns 1 and 2 are not: (1, 1) and (1, 2)."],
     ),
-    (grad, [[5.0, 1.5, 0.0]], "wrong_entries", ["3 of 3 entries are wrong"]),
+    (
+        grad,
+        [[5.0, 1.5, 0.0]],
+        "wrong_entries",
+        ["3 of 3 entries are wrong: (1, 1), (1, 2) and (1, 3)."],
+    ),
     (
         grad,
         None,
@@ -99,19 +94,19 @@ WRONG = [
     (grad, {"x": 4}, "wrong_type", ["You gave {'x': 4} (a dict)", "a 2-D array or a list of rows"]),
     (grad, [[4.0, 1.0], [1.0]], "ragged", ["row 0 has 2, row 1 has 1", "same number of entries"]),
     (grad, [[4.0, 1.0, [1.0, 2.0]]], "ragged", ["different lengths"]),
-    (grad, ["a", 2], "not_a_number", ["Entry [0] is the expression a, not a number"]),
-    (grad, [[True, 1.0, 1.0]], "not_a_number", ["Entry [0][0] is True, a truth value"]),
+    (grad, ["a", 2], "not_a_number", ["Entry (1) is the expression a, not a number"]),
+    (grad, [[True, 1.0, 1.0]], "not_a_number", ["Entry (1, 1) is True, a truth value"]),
     (grad, [[4 + 1j, 1.0, 1.0]], "not_a_number", ["complex number (4+1j)"]),
-    (grad, [[None, 1.0, 1.0]], "not_a_number", ["Entry [0][0] is None, not a number"]),
-    (grad, [[np.nan, 1.0, 1.0]], "non_finite", ["inf or nan at (0, 0)"]),
-    (grad, [[4.0, np.inf, 1.0]], "non_finite", ["inf or nan at (0, 1)"]),
+    (grad, [[None, 1.0, 1.0]], "not_a_number", ["Entry (1, 1) is None, not a number"]),
+    (grad, [[np.nan, 1.0, 1.0]], "non_finite", ["inf or nan at (1, 1)"]),
+    (grad, [[4.0, np.inf, 1.0]], "non_finite", ["inf or nan at (1, 2)"]),
     (
         grad,
         [["2x", "1", "1"]],
         "parse_error",
-        ["Entry [0][0] is the text '2x'", "implicit multiplication"],
+        ["Entry (1, 1) is the text '2x'", "implicit multiplication"],
     ),
-    (grad, [["4", "import os", "1"]], "parse_error", ["Entry [0][1] is the text 'import os'"]),
+    (grad, [["4", "import os", "1"]], "parse_error", ["Entry (1, 2) is the text 'import os'"]),
     (
         grad,
         lambda v: 1 / 0,
@@ -129,19 +124,19 @@ WRONG = [
         jac,
         J[[1, 0, 2]],
         "swapped_rows",
-        ["rows 0 and 1 are swapped", "row i is the gradient of output i"],
+        ["rows 1 and 2 are swapped", "row i is the gradient of output i"],
     ),
     (
         jac,
         J[[1, 2, 0]],
         "swapped_rows",
-        ["your row 0 belongs in row 1; your row 1 belongs in row 2; your row 2 belongs in row 0"],
+        ["your row 1 belongs in row 2; your row 2 belongs in row 3; your row 3 belongs in row 1"],
     ),
     (
         jac,
         [[1.0, 2.0], [0.0, 0.0], [0.0, 0.0]],
         "wrong_rows",
-        ["Row 0 is right; rows 1 and 2 are not", "gradient of one output"],
+        ["Row 1 is right; rows 2 and 3 are not", "gradient of one output"],
     ),
     (jac, J.T, "transposed", ["transpose of the Jacobian", "denominator layout", "shape (3, 2)"]),
     (jac, 3.0, "scalar_for_matrix", ["a (3x2) matrix"]),
@@ -179,7 +174,8 @@ def test_wrong_answers_are_diagnosed(checker, given, kind, phrases):
     assert fb.kind == kind, fb.message
     for phrase in phrases:
         assert phrase in fb.message
-    assert str(fb).startswith("[not yet] " + fb.message)
+    tag = "[your turn] " if kind == "no_answer" else "[not yet] "
+    assert str(fb).startswith(tag + fb.message)
 
 
 def test_table_covers_at_least_twenty_kinds():
@@ -292,22 +288,27 @@ def test_numeric_truth_widens_atol_by_its_error():
 def test_reveal_and_entry_table():
     fb = grad([[5.0, 1.0, 1.0]])
     assert fb.entries == (check.EntryError(0, 0, 5.0, None, 0.25),)
-    assert "4" not in fb.message.replace("(0, 0)", "")
+    # neither the value nor a ratio or relative error to work it back from (5 / 1.25 = 4)
+    assert fb.message == "One entry is wrong: (1, 1)."
+    assert str(fb).splitlines()[1:] == ["  (row, column)  given", "         (1, 1)      5"]
     fb = grad([[5.0, 1.0, 1.0]], reveal=True)
-    assert "(0, 0) should be 4, not 5" in fb.message
+    assert "(1, 1) should be 4, not 5" in fb.message
     assert fb.entries[0].expected == pytest.approx(4.0)
     assert str(fb).splitlines()[1:] == [
-        "  (i, j)  given  expected  rel. error",
-        "  (0, 0)      5         4         25%",
+        "  (row, column)  given  expected  rel. error",
+        "         (1, 1)      5         4         25%",
     ]
 
 
 def test_html_repr():
     fb = check.answer([[0.75, 1.25]], [[0.7071, 1.2345]])
     html = fb._repr_html_()
-    assert "not yet" in html and "#b42318" in html and "<table" in html and "(0, 1)" in html
+    assert "not yet" in html and "#b42318" in html and "<table" in html and "(1, 2)" in html
     assert "0.7071" not in html and "1.2345" not in html and "1.234" not in html
-    assert "off by" in html
+    assert "%" not in html and "times" not in html
+    waiting = check.answer(None, [[1.0]])._repr_html_()
+    assert "your turn" in waiting and "#57606a" in waiting
+    assert "not yet" not in waiting and "#b42318" not in waiting
     ok = check.answer([[1.0]], [[1.0]])._repr_html_()
     assert "correct" in ok and "#1a7f37" in ok and "<table" not in ok
     bad = check.answer([["1 <"]], [[1.0]])
@@ -343,15 +344,15 @@ def test_secret_rounding_boundary_and_digits():
         (SECRET_J, "correct", "Correct"),
         (SECRET_J.T, "transposed", "denominator layout"),
         (-SECRET_J, "sign", "opposite sign"),
-        (3 * SECRET_J, "constant_factor", "3 times"),
-        (SECRET_J[[1, 0, 2]], "swapped_rows", "rows 0 and 1 are swapped"),
-        (SECRET_J[:, [1, 0]], "swapped_columns", "columns 0 and 1 are swapped"),
+        (3 * SECRET_J, "constant_factor", "off by the same factor"),
+        (SECRET_J[[1, 0, 2]], "swapped_rows", "rows 1 and 2 are swapped"),
+        (SECRET_J[:, [1, 0]], "swapped_columns", "columns 1 and 2 are swapped"),
         (
             SECRET_J * [[1, 1], [1, -1], [1, 1]] + [[0, 0], [0, 1], [0, 0]],
             "wrong_entries",
-            "One entry is wrong: (1, 1).",
+            "One entry is wrong: (2, 2).",
         ),
-        (SECRET_J * [[1, 1], [-1, 1], [1, 1]], "sign_entries", "(1, 0)"),
+        (SECRET_J * [[1, 1], [-1, 1], [1, 1]], "sign_entries", "(2, 1)"),
         (SECRET_J[:2], "wrong_shape", "expected shape (3, 2)"),
         ([[1, 2]], "wrong_shape", "expected shape (3, 2)"),
         ("nonsense(", "parse_error", "not a math expression"),
@@ -373,7 +374,7 @@ def test_secret_diagnoses(given, kind, phrase):
 def test_secret_html_shows_message_and_which_entries():
     fb = check.jacobian(SECRET_J + [[0, 0], [0, 1], [0, 0]], check.hash_answer(SECRET_J))
     html = fb._repr_html_()
-    assert fb.message in html and "(1, 1)" in html
+    assert fb.message in html and "(2, 2)" in html
     assert "rel. error" not in html and "expected" not in html
 
 
@@ -399,7 +400,7 @@ def test_expressions_need_variables_and_point():
     fb = check.gradient([["2*x*q", "x^2", "1"]], f=F, x=X, variables="x y z")
     assert fb.kind == "wrong_variables"
     assert fb.message == (
-        "Entry [0][0] uses q, which is not a variable of this exercise (the variables are x, y, z)."
+        "Entry (1, 1) uses q, which is not a variable of this exercise (the variables are x, y, z)."
     )
     fb = check.gradient([["2*a*b", "x^2", "1"]], f=F, x=X, variables="x y z")
     assert "uses a, b, which are not" in fb.message
@@ -535,3 +536,103 @@ def test_formula_strings_in_a_list_truth_are_parsed_not_evaluated():
     assert gl.check.jacobian([[2, 1]], f=["x**2 + y"], x=[1.0, 3.0], variables="x y")
     with pytest.raises(gl.ParseError, match="__import__"):
         gl.check.jacobian([[1]], f=["__import__('os').getcwd()"], x=[1.0], variables="x")
+
+
+# ------------------------------------------------------------------ issue 10: digits, mistakes
+
+
+@pytest.mark.parametrize(
+    "given, truth, kind",
+    [
+        (2.72, np.e, "correct"),
+        (2.718, np.e, "correct"),
+        (0.54, np.cos(1), "correct"),
+        (0.540, np.cos(1), "correct"),
+        (2.71, np.e, "close"),
+        (2.7, np.e, "close"),
+        (2.6, np.e, "wrong_entries"),
+        (0.541, np.cos(1), "close"),
+        (1000.4, 1000.0, "correct"),
+        (1006, 1000.0, "close"),
+        (-2.72, np.e, "sign"),
+    ],
+)
+def test_three_significant_digits_are_accepted(given, truth, kind):
+    fb = check.answer(given, [[truth]], digits=3)
+    assert fb.kind == kind and bool(fb) == (kind == "correct"), fb
+
+
+def test_close_names_the_digit_that_is_off_without_the_answer():
+    fb = check.jacobian([[0.0, -2.0], [1.01, 0.0004]], [[6e-17, -2.0], [1.0, 1.2e-16]], digits=3)
+    assert fb.kind == "close" and fb.message.startswith(
+        "Close, but not right to 3 significant digits: (2, 1) agrees to 2 digits and its 3rd "
+        "significant digit is off."
+    )
+    assert "1.0" not in fb.message.replace("1.01", "")
+    # an entry that is 0 takes the unit of the matrix's largest entry: 0.0004 next to 2 is 0
+    assert check.jacobian([[0.0, -2.0], [1.0, 0.0004]], [[6e-17, -2.0], [1.0, 1.2e-16]], digits=3)
+
+
+def test_digits_also_hold_for_a_function_answer_elsewhere():
+    fb = check.gradient(
+        lambda v: [[2 * v[0] * v[1] * 1.001, v[0] ** 2]],
+        f="x**2*y",
+        x=[1.0, 2.0],
+        variables="x y",
+        digits=3,
+    )
+    assert fb.kind == "correct"
+    fb = check.gradient(
+        lambda v: [[2 * v[0] * v[1] * 1.01, v[0] ** 2]],
+        f="x**2*y",
+        x=[1.0, 2.0],
+        variables="x y",
+        digits=3,
+    )
+    assert fb.kind == "close"
+
+
+def test_declared_mistakes_are_named_first():
+    mistakes = [("wrong_variable", "That is df/dy.", [[7.0]])]
+    fb = check.answer(7.004, [[12.0]], digits=3, alternatives=mistakes)
+    assert fb.kind == "wrong_variable" and fb.message == "That is df/dy."
+    assert check.answer(12.0, [[12.0]], digits=3, alternatives=mistakes)
+
+
+def test_wrong_entries_read_as_one_list_where_the_truth_is_zero():
+    """Regression: '(0, 0), (1, 0) is off by 100%, ...' mixed positions with percentages."""
+    fb = check.jacobian([[0, 0], [0, 0], [0, 0]], [[2.0, 0.0], [1.0, 2.0], [1.0, 0.0]])
+    assert fb.message == "4 of 6 entries are wrong: (1, 1), (2, 1), (2, 2) and (3, 1)."
+
+
+def test_constant_factor_does_not_give_the_factor():
+    """Regression: 'Your answer is 0.5 times the matrix' let the learner double it."""
+    fb = check.jacobian(0.5 * J, J)
+    assert fb.kind == "constant_factor" and "0.5" not in fb.message and "times" not in fb.message
+
+
+def test_chain_product_names_J_g2_taken_at_x_from_the_exercise():
+    J_g2, J_g1 = np.array([[2.0, 1.0]]), np.array([[2.0, 1.0], [1.0, 1.0]])
+    at_x = np.array([[4.0, 1.0]])
+    fb = check.chain_product(at_x @ J_g1, J_g2=J_g2, J_g1=J_g1, J_g2_at_x=at_x, digits=3)
+    assert fb.kind == "wrong_point"
+    assert "first compute y = g1(x), then put y into J_g2" in fb.message
+    assert check.chain_product(J_g2 @ J_g1 * 1.001, J_g2=J_g2, J_g1=J_g1, J_g2_at_x=at_x, digits=3)
+
+
+@pytest.mark.parametrize(
+    "text, unfinished",
+    [
+        ("[[8, 5", " (and 2 '[' are never closed)"),
+        ("[[8, 5]", " (and 1 '[' is never closed)"),
+        ("[[8, 5]]", ""),
+    ],
+)
+def test_a_matrix_typed_as_text_gets_a_way_out(text, unfinished):
+    """Regression: '[[8, 5' gave a parser message about square brackets in formulas."""
+    fb = check.jacobian(text, [[1.0, 2.0], [3.0, 4.0]])
+    assert fb.kind == "parse_error" and fb.message == (
+        f"Your answer is the text {text!r}: a matrix typed inside quotes{unfinished}. Write the "
+        "matrix without quotes, as a list of rows, for example np.array([[..., ...], [..., ...]]); "
+        "only a single entry may be a formula in quotes, such as [['2*x', '1']]."
+    )

@@ -79,7 +79,7 @@ def test_right_answers_in_every_layout(answer, phrases):
         (
             G[0] + [[0, 1, 0], [0, 0, 0]],
             "wrong_entries",
-            ["One entry is wrong: (0, 1) is off by 200%"],
+            ["One entry is wrong: (1, 2)."],
         ),
         (
             np.ones((4, 3)),

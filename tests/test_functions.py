@@ -60,6 +60,7 @@ def test_sizes_kind_and_text_are_consistent(name):
     assert g.kind != "scalar field" or g.n_out == 1
     assert g.kind != "curve" or g.n_in == 1
     assert g.description.strip() and "\n" not in g.description
+    assert g.domain is not None or g.kind != "curve"  # a curve is drawn over its domain
     if g.domain is not None:
         assert len(g.domain) == g.n_in and all(lo < hi for lo, hi in g.domain)
     assert not g.point.flags.writeable

@@ -52,9 +52,11 @@ ALLOWED = {
     ("gradlib.functions", "_constant"): "the catalogue's literal float matrices",
     ("gradlib.functions", "_entry"): "the catalogue's literal sympy expressions",
     ("gradlib.functions", "<module>"): "Matrix of the catalogue's Symbols",
-    ("gradlib.exercises", "Exercise._exprs"): "entries are symbolic.parse results",
-    ("gradlib.exercises", "Exercise.truth"): "sympy.diff results, and the direction d: numbers "
-    "from the exercise's own problem data",
+    ("gradlib.exercises", "_exprs"): "entries are symbolic.parse results",
+    ("gradlib.exercises", "_formulas_at"): "entries are symbolic.parse results",
+    ("gradlib.exercises", "_matrix_truth"): "sympy.diff results, and numbers from the exercise's "
+    "own problem data converted with float() first (the direction d, the quadratic model's "
+    "gradient, Hessian and step)",
     ("gradlib.topics.jacobian", "<module>"): "literal sympy expressions of the extra maps",
     (
         "gradlib.topics.numeric_vs_symbolic",

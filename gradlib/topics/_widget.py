@@ -12,7 +12,8 @@ its moving artists over its background; only a view never shown before is drawn.
 draw some views when it is built (``prerender_scenes``), so that even a first click on a dropdown
 only blits. Views are kept up to :attr:`LessonWidget.max_views`, least recently shown dropped first.
 Controls that change together (a new function resets the sliders) do so inside
-``with self.batch():``, which refreshes once at the end.
+``with self.batch():`` in an observer of the control that changed, registered with
+:meth:`LessonWidget.listen` before the base's own observer, which then refreshes once.
 
 Writing a widget (see ``gradlib/topics/gradient_row.py``)::
 
@@ -154,7 +155,7 @@ class LessonWidget:
         self._views: dict = {}  # static_key -> _View, the most recently shown last
         self._view = None  # the _View shown now
         self._positions = {}  # projection -> axes positions of the first view drawn with it
-        self._held = 0  # > 0 inside batch(): refreshes wait for the end
+        self._held = 0  # > 0 inside batch(): no refresh
         self.last_callback_ms = 0.0
         self._on_change_weak = _weak(self._on_change)
         for control in self.controls:
@@ -238,14 +239,13 @@ class LessonWidget:
     # ---- machinery -------------------------------------------------------------------------
     @contextmanager
     def batch(self):
-        """Change several controls together: one refresh at the end instead of one per change."""
+        """Change several controls with no refresh: for an observer (the base's own observer
+        refreshes once after it) or a method that refreshes itself when done."""
         self._held += 1
         try:
             yield
         finally:
             self._held -= 1
-        if not self._held:
-            self.refresh()
 
     def refresh(self):
         """Recompute the scene from the controls and re-render figure and panel."""
@@ -378,8 +378,14 @@ class LessonWidget:
         return new
 
     def _on_change(self, change):
+        """A control changed: refresh. A callback never raises (ipywidgets would only log it and
+        the widget would go silent): a GradlibError is shown in the panel over the last picture."""
         start = time.perf_counter()
-        self.refresh()
+        try:
+            self.refresh()
+        except GradlibError as err:
+            shown = self.panel.value.split(_ERROR_END, 1)[-1]  # without an earlier error
+            self.panel.value = f"{_ERROR_START}{html.escape(str(err))}{_ERROR_END}{shown}"
         self.last_callback_ms = (time.perf_counter() - start) * 1e3
 
     @property
@@ -434,6 +440,9 @@ def _replace_earlier_run(widget) -> None:
     if all(ref() is not widget for ref in refs):
         refs.append(weakref.ref(widget))
     _SHOWN_BY_CELL[cell] = (run, refs)
+
+
+_ERROR_START, _ERROR_END = '<div class="gradlib-error" style="color:#b42318">', "</div><!--e-->"
 
 
 def _weak(method):

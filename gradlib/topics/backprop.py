@@ -23,9 +23,9 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import functions
-from ..chain import Chain, accumulation_steps, costs
+from ..chain import Chain
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._widget import LessonWidget, line_html
 
@@ -123,46 +123,210 @@ def passes(jacobians, mode: str) -> tuple[np.ndarray, int]:
 
 
 @dataclass(frozen=True)
+class Factor:
+    """One Jacobian of a chain: its name and shape; ``diagonal`` when its layer acts entry by entry.
+
+    A layer like tanh maps z to tanh(z) entry by entry: its Jacobian diag(1 - tanh(z)^2) is never
+    formed. Multiplying by it scales rows or columns: as many multiplications as entries, an
+    element-wise product (see :func:`product_cost`).
+    """
+
+    name: str
+    rows: int
+    cols: int
+    diagonal: bool = False
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.rows, self.cols
+
+
+def network_factors(sizes, elementwise: bool = False) -> list[Factor]:
+    """The Jacobians of a chain of dense layers ``[n, m1, ..., k]``, J1 first.
+
+    With ``elementwise``, a tanh after each hidden layer adds a diagonal factor D_i (m_i x m_i).
+
+    >>> [f"{f.name} {f.rows}x{f.cols}{' diagonal' * f.diagonal}"
+    ...  for f in network_factors([2, 3, 1], True)]
+    ['J1 3x2', 'D1 3x3 diagonal', 'J2 1x3']
+    """
+    sizes = [int(v) for v in sizes]
+    out = []
+    for i in range(1, len(sizes)):
+        out.append(Factor(f"J{i}", sizes[i], sizes[i - 1]))
+        if elementwise and i < len(sizes) - 1:
+            out.append(Factor(f"D{i}", sizes[i], sizes[i], diagonal=True))
+    return out
+
+
+#: The lesson's network as backprop sees it: the linear layer, the affine part W y + b of the tanh
+#: layer, the tanh itself (element-wise: a diagonal Jacobian) and the loss.
+NETWORK_FACTORS = (
+    Factor("J1", 3, 2),
+    Factor("W", 2, 3),
+    Factor("D", 2, 2, diagonal=True),
+    Factor("J3", 1, 2),
+)
+
+
+def product_cost(left: Factor, right: Factor) -> int:
+    """Scalar multiplications for ``left @ right``, shapes (p x q)(q x r).
+
+    A dense product costs p q r. A diagonal factor only scales: the rows of the other (q r) or its
+    columns (p q); two diagonals, q.
+
+    >>> product_cost(Factor("A", 1, 3), Factor("B", 3, 5))
+    15
+    >>> product_cost(Factor("u", 1, 3), Factor("D", 3, 3, diagonal=True))   # scales u's columns
+    3
+    """
+    p, q, r = left.rows, left.cols, right.cols
+    if left.diagonal and right.diagonal:
+        return q
+    if left.diagonal:
+        return q * r
+    if right.diagonal:
+        return p * q
+    return p * q * r
+
+
+def _times(left: Factor, right: Factor) -> tuple[Factor, str, int]:
+    """The product as a factor, the text of the step, its cost."""
+    wrap = lambda n: f"({n})" if " " in n else n
+    name = f"{wrap(left.name)} @ {wrap(right.name)}"
+    cost = product_cost(left, right)
+    how = ", element-wise" if left.diagonal != right.diagonal else ""
+    text = (
+        f"{name}: ({left.rows}x{left.cols})({right.rows}x{right.cols}) -> "
+        f"({left.rows}x{right.cols}), {cost:,} multiplication{'s' * (cost != 1)}{how}"
+    )
+    return Factor(name, left.rows, right.cols, left.diagonal and right.diagonal), text, cost
+
+
+def order_costs(factors) -> dict:
+    """What forming J_f = F_L @ ... @ F_1 costs in each order, and the products one by one.
+
+    Parameters
+    ----------
+    factors : sequence of Factor, F_1 (the first layer's) first
+
+    Returns
+    -------
+    dict
+        ``forward`` (right to left, carrying n columns), ``reverse`` (left to right, carrying k
+        rows), ``optimal`` (the cheapest bracketing, by dynamic programming over the split
+        points) and its ``bracketing`` as text, all in scalar multiplications (see
+        :func:`product_cost`); ``steps``: for "forward" and "reverse", ``(text, shape)`` of each
+        product formed, the first factor taken as it is.
+
+    Examples
+    --------
+    Dense factors count like :func:`gradlib.chain.costs`; a bottleneck in the middle makes a middle
+    bracketing the cheapest:
+
+    >>> c = order_costs(network_factors([10, 1000, 1, 1000, 10]))
+    >>> c["forward"], c["reverse"], c["optimal"], c["bracketing"]
+    (120000, 120000, 20100, '(J4 @ J3) @ (J2 @ J1)')
+    >>> c = order_costs(NETWORK_FACTORS)     # the lesson's network, tanh element-wise
+    >>> c["forward"], c["reverse"]
+    (20, 14)
+    """
+    factors = list(factors)
+    steps, totals = {}, {}
+    for order in ("forward", "reverse"):
+        seq = factors if order == "forward" else factors[::-1]
+        acc, total = seq[0], 0
+        out = [(f"start with {acc.name} ({acc.rows}x{acc.cols})", acc.shape)]
+        for nxt in seq[1:]:
+            acc, text, cost = _times(nxt, acc) if order == "forward" else _times(acc, nxt)
+            total += cost
+            out.append((text, acc.shape))
+        steps[order], totals[order] = out, total
+    chain = factors[::-1]  # product order: the last layer's factor on the left
+    best = {(t, t): (0, chain[t]) for t in range(len(chain))}
+    for span in range(2, len(chain) + 1):
+        for a in range(len(chain) - span + 1):
+            b = a + span - 1
+            options = []
+            for split in range(a, b):  # ties go to the later split: the reverse order
+                (c1, left), (c2, right) = best[a, split], best[split + 1, b]
+                product, _, cost = _times(left, right)
+                options.append((c1 + c2 + cost, -split, product))
+            cost, _, product = min(options, key=lambda o: o[:2])
+            best[a, b] = (cost, product)
+    optimal, product = best[0, len(chain) - 1]
+    return {
+        "forward": totals["forward"],
+        "reverse": totals["reverse"],
+        "optimal": optimal,
+        "bracketing": product.name,
+        "steps": steps,
+    }
+
+
+@dataclass(frozen=True)
 class CostScene:
     """What the cost widget shows for one set of layer sizes.
 
     Attributes
     ----------
     sizes : tuple of int
-        ``(n, m1, m2, k)``: input size, two hidden sizes, output size.
+        ``(n, m1, m2, m3, k)``: input size, three hidden sizes, output size (four dense factors).
+    elementwise : bool
+        A tanh after each hidden layer (three diagonal factors, counted element-wise).
+    factors : tuple of Factor
     costs : dict
-        :func:`gradlib.chain.costs`: ``forward``, ``reverse``, ``optimal``, ``bracketing``.
-    steps : dict of order -> list of (str, shape)
-        :func:`gradlib.chain.accumulation_steps` for "forward" and "reverse".
+        :func:`order_costs`: ``forward``, ``reverse``, ``optimal``, ``bracketing``, ``steps``.
     step : int
         The accumulation step shown (0 = the first factor alone).
     """
 
     sizes: tuple
+    elementwise: bool
+    factors: tuple
     costs: dict
-    steps: dict
     step: int
 
     @property
+    def steps(self) -> dict:
+        """order -> list of (text, shape), one per product formed."""
+        return self.costs["steps"]
+
+    @property
     def winner(self) -> str:
-        """ "forward", "reverse" or "tie": which order costs fewer multiplications."""
-        f, r = self.costs["forward"], self.costs["reverse"]
+        """ "forward", "reverse", "tie", or "a middle bracketing" (cheaper than both pure orders)."""
+        f, r, o = self.costs["forward"], self.costs["reverse"], self.costs["optimal"]
+        if o < min(f, r):
+            return "a middle bracketing"
         return "tie" if f == r else ("forward" if f < r else "reverse")
 
 
-def cost_scene(sizes, step: int = 0) -> CostScene:
+def cost_scene(sizes, step: int = 0, elementwise: bool = False) -> CostScene:
     """The cost widget's scene for layer sizes ``[n, m1, ..., k]`` at accumulation step ``step``.
 
-    >>> s = cost_scene([100, 50, 20, 1], step=2)
+    >>> s = cost_scene([100, 50, 20, 10, 1], step=3)
     >>> s.costs["forward"], s.costs["reverse"], s.winner
-    (102000, 6000, 'reverse')
-    >>> s.steps["reverse"][2]
-    ('(J3 @ J2) @ J1: (1x50)(50x100) -> (1x100), 5,000 multiplications', (1, 100))
+    (121000, 6200, 'reverse')
+    >>> s.steps["reverse"][3]
+    ('((J4 @ J3) @ J2) @ J1: (1x50)(50x100) -> (1x100), 5,000 multiplications', (1, 100))
     """
-    sizes = tuple(int(s) for s in sizes)
-    c = costs(sizes)
-    steps = {order: accumulation_steps(sizes, order) for order in ("forward", "reverse")}
-    return CostScene(sizes, c, steps, int(np.clip(step, 0, len(sizes) - 2)))
+    sizes = tuple(int(v) for v in sizes)
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise GradlibError(
+            f"sizes must be [n, m1, ..., k], at least two positive sizes; got {sizes}."
+        )
+    factors = tuple(network_factors(sizes, elementwise))
+    c = order_costs(factors)
+    return CostScene(sizes, bool(elementwise), factors, c, int(np.clip(step, 0, len(factors) - 1)))
+
+
+#: Sizes that show each case: (label, (n, m1, m2, m3, k)).
+PRESETS = (
+    ("one loss, many inputs: reverse wins", (1000, 100, 50, 10, 1)),
+    ("one input, many outputs: forward wins", (1, 10, 50, 100, 1000)),
+    ("a bottleneck in the middle: a middle bracketing wins", (10, 1000, 1, 1000, 10)),
+    ("all the same size: a tie", (100, 100, 100, 100, 100)),
+)
 
 
 # ---- the drawing ----------------------------------------------------------------------
@@ -172,6 +336,7 @@ ORDER_COLORS = {
     "reverse": style.ROLES["gradient"],
     "optimal": style.ROLES["tangent"],
 }
+_BOX_GAP = 1.3  # distance between two step boxes
 
 
 def _side(size: int) -> float:
@@ -190,59 +355,68 @@ def plot_costs(ax_bars, ax_shapes, scene):
     Returns
     -------
     artists : list
-        The moving artists (bars, their labels, the shape boxes and texts, titles).
+        The moving artists (bars, their labels, the shape boxes and texts).
     update : callable
-        ``update(scene)`` moves them to new sizes or another step.
+        ``update(scene)`` moves them to new sizes or another step (same number of factors).
     """
-    bars = ax_bars.bar(range(3), [1, 1, 1], color=[ORDER_COLORS[o] for o in ORDERS], width=0.6)
+    # from 1, the bottom of the log axis (a bar from 0 would run out of the axes)
+    bars = ax_bars.bar(
+        range(3), [0, 0, 0], bottom=1, color=[ORDER_COLORS[o] for o in ORDERS], width=0.6
+    )
     ax_bars.set_xticks(
         range(3),
         ["forward\n(right to left)", "reverse\n(left to right)", "best\nbracketing"],
-        fontsize=8,
+        fontsize=style.FONT_SIZE,
     )
     ax_bars.set_yscale("log")
-    ax_bars.set_ylim(1, 1e10)
+    ax_bars.set_ylim(1, 1e12)
     style.label(
         ax_bars, "Multiplications for J_f", "order of the products", "scalar multiplications"
     )
-    labels = [ax_bars.text(i, 1, "", ha="center", va="bottom", fontsize=8) for i in range(3)]
+    labels = [
+        ax_bars.text(i, 1, "", ha="center", va="bottom", fontsize=style.FONT_SIZE) for i in range(3)
+    ]
 
-    L = len(scene.sizes) - 1
-    ax_shapes.set_xlim(-0.2, 1.3 * L)
-    ax_shapes.set_ylim(-1.3, 1.4)
+    L = len(scene.factors)
+    ax_shapes.set_xlim(-0.2, _BOX_GAP * L)
+    ax_shapes.set_ylim(-1.35, 1.45)
     ax_shapes.set_xticks([])
-    ax_shapes.set_yticks([0.6, -0.75], ["forward", "reverse"], fontsize=9)
+    ax_shapes.set_yticks([0.6, -0.75], ["forward", "reverse"], fontsize=style.FONT_SIZE)
     style.label(
         ax_shapes,
-        "Shape of the accumulated product, step by step",
-        "steps 0, 1, 2 (sides on a log scale; current step outlined)",
+        "Shape of the accumulated product",
+        f"steps 0 to {L - 1} (sides on a log scale; the current step outlined)",
         "order",
     )
     boxes, texts = {}, {}
     for order, y0 in (("forward", 0.1), ("reverse", -1.25)):
         boxes[order] = [
             ax_shapes.add_patch(
-                Rectangle((1.3 * s, y0), 1, 1, fill=True, alpha=0.5, color=ORDER_COLORS[order])
+                Rectangle((_BOX_GAP * s, y0), 1, 1, fill=True, alpha=0.5, color=ORDER_COLORS[order])
             )
             for s in range(L)
         ]
         # one label per order, on the current step's box (text is the slow part of a redraw)
-        texts[order] = ax_shapes.text(0, y0, "", fontsize=9, va="bottom", fontweight="bold")
+        texts[order] = ax_shapes.text(
+            0, y0, "", fontsize=style.FONT_SIZE, va="bottom", fontweight="bold"
+        )
 
     def update(s):
         for i, order in enumerate(ORDERS):
             v = max(s.costs[order], 1)
-            bars[i].set_height(v)
+            bars[i].set_height(v - 1)
             labels[i].set_position((i, v * 1.3))
             labels[i].set_text(f"{s.costs[order]:,}")
         for order, y0 in (("forward", 0.1), ("reverse", -1.25)):
             for idx, box in enumerate(boxes[order]):
                 _, (rows, cols) = s.steps[order][idx]
-                box.set_bounds(1.3 * idx, y0 + 1 - _side(rows), _side(cols), _side(rows))
+                box.set_bounds(_BOX_GAP * idx, y0 + 1 - _side(rows), _side(cols), _side(rows))
                 box.set_alpha(0.85 if idx == s.step else 0.25)
                 box.set_edgecolor("black" if idx == s.step else "none")
             rows, cols = s.steps[order][s.step][1]
-            texts[order].set_position((1.3 * s.step, y0 + 1.02))
+            # the label sits on the current box, kept inside the axes at the last step
+            x = min(_BOX_GAP * s.step, _BOX_GAP * L - 1.4)
+            texts[order].set_position((x, y0 + 1.02))
             texts[order].set_text(f"({rows}x{cols})")
         return [*bars, *labels, *[a for o in ("forward", "reverse") for a in (*boxes[o], texts[o])]]
 
@@ -263,35 +437,71 @@ def _size_slider(description: str, value: int):
 
 
 class AccumulationCost(LessonWidget):
-    """Sliders for the input size n, two hidden sizes and the output size k of J_3 J_2 J_1.
+    """Sliders for the sizes n -> m1 -> m2 -> m3 -> k of a chain of four Jacobians J4 J3 J2 J1.
 
     Parameters
     ----------
-    sizes : sequence of 4 int from :data:`SIZE_OPTIONS`
-        ``(n, m1, m2, k)``.
+    sizes : sequence of 5 int from :data:`SIZE_OPTIONS`
+        ``(n, m1, m2, m3, k)``.
+    elementwise : bool
+        A tanh after each hidden layer: diagonal Jacobians, counted as element-wise products.
     """
 
     text = "Accumulation cost: run the notebook to change the layer sizes."
     size = "wide"
     ncols = 2
-    panel_width = "330px"
+    panel_width = "360px"
     view_attrs = ("_update",)
 
-    def __init__(self, sizes=(100, 50, 20, 1)):
-        n, m1, m2, k = sizes
+    def __init__(self, sizes=(1000, 100, 50, 10, 1), elementwise: bool = False):
+        n, m1, m2, m3, k = sizes
+        self.preset = ipywidgets.Dropdown(
+            options=[("choose a preset ...", ()), *PRESETS],
+            value=(),
+            description="preset:",
+            layout=ipywidgets.Layout(width="420px"),
+        )
         self.n = _size_slider("input n:", n)
         self.m1 = _size_slider("hidden m1:", m1)
         self.m2 = _size_slider("hidden m2:", m2)
+        self.m3 = _size_slider("hidden m3:", m3)
         self.k = _size_slider("output k:", k)
-        self.step = ipywidgets.IntSlider(
-            value=0, min=0, max=2, description="step:", layout=ipywidgets.Layout(width="220px")
+        self.tanh = ipywidgets.Checkbox(
+            value=bool(elementwise),
+            indent=False,
+            description="tanh after each hidden layer",
+            layout=ipywidgets.Layout(width="300px"),
         )
-        super().__init__([self.n, self.m1, self.m2, self.k, self.step])
+        self.step = ipywidgets.IntSlider(
+            value=0, min=0, max=3, description="step:", layout=ipywidgets.Layout(width="220px")
+        )
+        self.listen(self.preset, self._on_preset)  # before the base's observer
+        self.listen(self.tanh, self._on_tanh)
+        super().__init__(
+            [self.preset, self.n, self.m1, self.m2, self.m3, self.k, self.tanh, self.step]
+        )
+        self._on_tanh({"new": self.tanh.value})
+
+    def _on_preset(self, change):
+        if not change["new"]:  # "choose a preset ..."
+            return
+        with self.batch():
+            for slider, value in zip((self.n, self.m1, self.m2, self.m3, self.k), change["new"]):
+                slider.value = value
+
+    def _on_tanh(self, change):
+        with self.batch():
+            self.step.max = 6 if change["new"] else 3
+
+    @property
+    def sizes(self) -> tuple:
+        return tuple(c.value for c in (self.n, self.m1, self.m2, self.m3, self.k))
 
     def scene(self):
-        return cost_scene(
-            [self.n.value, self.m1.value, self.m2.value, self.k.value], self.step.value
-        )
+        return cost_scene(self.sizes, self.step.value, self.tanh.value)
+
+    def static_key(self, s):
+        return len(s.factors)  # the boxes: one per factor
 
     def draw(self, s):
         artists, self._update = plot_costs(self.axes[0], self.axes[1], s)
@@ -303,11 +513,16 @@ class AccumulationCost(LessonWidget):
     def panel_html(self, s) -> str:
         c = s.costs
         out = [
-            line_html("sizes n -> m1 -> m2 -> k:", " -> ".join(map(str, s.sizes))),
-            line_html("forward (J3 @ (J2 @ J1)):", f"{c['forward']:,}", ORDER_COLORS["forward"]),
-            line_html("reverse ((J3 @ J2) @ J1):", f"{c['reverse']:,}", ORDER_COLORS["reverse"]),
+            line_html("sizes:", " -> ".join(map(str, s.sizes))),
+            line_html(
+                "factors:",
+                " ".join(f.name for f in s.factors[::-1])
+                + ("  (D: tanh, diagonal, element-wise)" if s.elementwise else ""),
+            ),
+            line_html("forward (right to left):", f"{c['forward']:,}", ORDER_COLORS["forward"]),
+            line_html("reverse (left to right):", f"{c['reverse']:,}", ORDER_COLORS["reverse"]),
             line_html(f"best: {c['bracketing']}:", f"{c['optimal']:,}", ORDER_COLORS["optimal"]),
-            line_html("cheaper order:", s.winner),
+            line_html("cheapest:", s.winner),
         ]
         for order in ("forward", "reverse"):
             items = "".join(
@@ -315,8 +530,10 @@ class AccumulationCost(LessonWidget):
                 for i, (t, _) in enumerate(s.steps[order])
             )
             out.append(
-                f"<div style='font-size:12px;color:{ORDER_COLORS[order]}'><b>{order}</b>"
-                f"<ol start='0' style='margin:0;padding-left:20px'>{items}</ol></div>"
+                f"<div style='font-size:12px;color:{ORDER_COLORS[order]}'><b>{order}</b> "
+                "(step 0 is the first factor)"
+                "<ol start='0' style='margin:0;padding-left:20px'>"
+                f"{items}</ol></div>"
             )
         return "".join(out)
 
@@ -325,6 +542,7 @@ class AccumulationCost(LessonWidget):
         s = self._scene
         return {
             "sizes": s.sizes,
+            "elementwise": s.elementwise,
             "forward": s.costs["forward"],
             "reverse": s.costs["reverse"],
             "optimal": s.costs["optimal"],
@@ -339,11 +557,11 @@ class AccumulationCost(LessonWidget):
             ("output k", self.k, 1000),
             ("input n", self.n, 1),
             ("step", self.step, 2),
-            ("hidden m1", self.m1, 500),
+            ("hidden m2", self.m2, 1),
             ("output k", self.k, 1),
-            ("input n", self.n, 100),
+            ("input n", self.n, 1000),
             ("step", self.step, 0),
-            ("hidden m1", self.m1, 50),
+            ("hidden m2", self.m2, 50),
         ]  # ends where it starts
         return [
             (f"{label} = {value}", lambda c=control, v=value: setattr(c, "value", v))
@@ -364,11 +582,22 @@ add(
     Exercise(
         id="6.1",
         kind="shape",
-        statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 "
-        "pixels to 128 "
-        "hidden units). What is the shape of its Jacobian? Answer as (rows, columns).",
-        hints=("Rows are outputs, columns are inputs.",),
+        statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 pixels "
+        "to 128 hidden units). What is the shape of its Jacobian? Answer as (rows, columns).",
+        hints=(
+            "Numerator layout: rows are outputs, columns are inputs.",
+            "The layer sees the image flattened: 28 x 28 numbers go in, one column each.",
+        ),
         problem={"shape": (128, 784)},
+        mistakes=(
+            Mistake(
+                "the image's shape",
+                answer=(28, 28),
+                kind="image_shape",
+                message="(28, 28) is the image's own shape; the layer sees it flattened into 784 "
+                "inputs, and its Jacobian pairs each of its outputs with each input.",
+            ),
+        ),
         examples_wrong=(((784, 128), "transposed"), (128, "one_d"), ((128, 128), "wrong_shape")),
     )
 )
@@ -377,16 +606,24 @@ add(
     Exercise(
         id="6.2",
         kind="shape",
-        statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = "
-        "J_3 J_2$, "
-        "shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape of "
-        "$u^T J_1$? Answer as (rows, columns).",
+        statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = J_3 "
+        "J_2$, shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape "
+        "of $u^T J_1$? Answer as (rows, columns).",
         hints=(
-            "(1 x 3)(3 x 5): the inner 3s meet.",
-            "Reverse mode carries a row all the way: one output.",
+            "(1 x 3)(3 x 5): the inner sizes meet and disappear.",
+            "Reverse mode carries one row per output of the loss, all the way back to the input.",
         ),
         problem={"shape": (1, 5)},
-        examples_wrong=(((5, 1), "transposed"), ((3, 5), "wrong_shape"), (5, "one_d")),
+        mistakes=(
+            Mistake(
+                "J_1's own shape",
+                answer=(3, 5),
+                kind="factor_shape",
+                message="(3, 5) is J_1's own shape; multiplying the row u^T (1 x 3) by it keeps "
+                "the single row of u^T.",
+            ),
+        ),
+        examples_wrong=(((5, 1), "transposed"), (5, "one_d")),
     )
 )
 
@@ -394,24 +631,33 @@ add(
     Exercise(
         id="6.3",
         kind="chain_product",
-        statement="Backprop through a linear layer $g_1(x, y) = (2x - y,\\; x + 3y)$ into the loss "
-        "$g_2(u, v) = u^2/2 + v$ at $(x, y) = (1, 1)$. Compute the middle point $(u, v) = g_1(1, "
-        "1)$, the row "
-        "$J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ (2 x 2), then the gradient "
-        "$J_{g_2} J_{g_1}$, shape (1, 2).",
+        statement="Backprop through a linear layer $g_1(x_1, x_2) = (2x_1 - x_2,\\; x_1 + 3x_2)$ into "
+        "the loss $g_2(y_1, y_2) = y_1^2/2 + y_2$ at $x = (1, -2)$. Compute the middle point "
+        "$y = g_1(x)$, the row $J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ (2 x "
+        "2), then the gradient $J_{g_2} J_{g_1}$, shape (1, 2); 3 significant digits are "
+        "enough.",
         hints=(
-            "(u, v) = g1(1, 1) = (1, 4); J_g2 = [[u, 1]] there.",
-            "The Jacobian of a linear layer is its weight matrix: [[2, -1], [1, 3]].",
-            "Row times matrix: a (1 x 2) row times a (2 x 2) matrix is a (1 x 2) row.",
+            "Forward first: the middle point y = g1(x). Then backward: the loss's row J_g2 at y, "
+            "times the layer's Jacobian.",
+            "The Jacobian of a linear layer is its weight matrix, the same at every point; J_g2 "
+            "changes with y.",
+            "J_g2 = [[y_1, 1]] at y and J_g1 = [[2, -1], [1, 3]]; the gradient is that row times "
+            "that matrix.",
         ),
         problem={
-            "g2": ["u**2/2 + v"],
-            "inner": "u v",
-            "g1": ["2*x - y", "x + 3*y"],
-            "variables": "x y",
-            "x": [1, 1],
+            "g2": ["y1**2/2 + y2"],
+            "inner": "y1 y2",
+            "g1": ["2*x1 - x2", "x1 + 3*x2"],
+            "variables": "x1 x2",
+            "x": [1, -2],
         },
-        examples_wrong=(([[3], [2]], "transposed"), ([[1, 4]], "wrong_entries"), ([3, 2], "one_d")),
+        mistakes=(
+            Mistake("J_g2 taken at x instead of y = g1(x)", transform="J_g2 at x"),
+            Mistake("the weight matrix transposed", transform="J_g2 @ J_g1.T"),
+            Mistake("the layer forgotten", transform="J_g2 alone"),
+            Mistake("a column instead of a row", transform="transposed"),
+        ),
+        examples_wrong=(([9, -1], "one_d"), ([[9, 1]], "sign_entries")),
     )
 )
 
@@ -419,21 +665,107 @@ add(
     Exercise(
         id="6.4",
         kind="gradient",
-        statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - "
-        "1)^2$ (input "
-        "(2, 3), target 1). Compute the gradient with respect to the weights at $(w_1, w_2) = (1, "
-        "0)$, "
-        "as a row of shape (1, 2).",
+        statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - 1)^2$ "
+        "(input (2, 3), target 1). Compute the gradient with respect to the weights at "
+        "$(w_1, w_2) = (1, 1)$, as a row of shape (1, 2); 3 significant digits are enough.",
         hints=(
-            "Chain rule: dL/dw = (residual) * d(2 w1 + 3 w2)/dw, with residual = 2 w1 + 3 w2 - 1.",
-            "At (1, 0): first the residual, then the row of partials of 2 w1 + 3 w2 with respect "
-            "to (w1, w2); multiply.",
+            "L is a chain: the residual r = 2 w1 + 3 w2 - 1, then L = r^2 / 2. Backprop: first "
+            "dL/dr, then dr/dw.",
+            "dL/dr is a (1 x 1) number and dr/dw a (1 x 2) row, the input: their product is the "
+            "gradient.",
+            "dL/dw = r [2, 3], with the residual r evaluated at (1, 1).",
         ),
-        problem={"f": "(2*w1 + 3*w2 - 1)**2/2", "variables": "w1 w2", "x": [1, 0]},
-        examples_wrong=(
-            ([[2], [3]], "transposed"),
-            ([[4, 6]], "constant_factor"),
-            ([[3, 2]], "swapped_columns"),
+        problem={"f": "(2*w1 + 3*w2 - 1)**2/2", "variables": "w1 w2", "x": [1, 1]},
+        mistakes=(
+            Mistake(
+                "the outer factor dL/dr forgotten",
+                answer=[["2", "3"]],
+                kind="missing_factor",
+                message="That is dr/dw alone, the input (2, 3): the outer factor dL/dr = r, the "
+                "residual at the point, is missing.",
+            ),
+            Mistake(
+                "the inner factor dr/dw forgotten",
+                answer=[["2*w1 + 3*w2 - 1", "2*w1 + 3*w2 - 1"]],
+                kind="missing_factor",
+                message="That is dL/dr = r in both entries: the inner factor dr/dw = (2, 3), the "
+                "input, is missing.",
+            ),
+            Mistake(
+                "the 1/2 kept after differentiating",
+                answer=[["(2*w1 + 3*w2 - 1)", "3*(2*w1 + 3*w2 - 1)/2"]],
+                kind="half_kept",
+                message="The 1/2 in front cancels the 2 that comes down from the square: "
+                "d(r^2 / 2)/dr = r, so no 1/2 is left.",
+            ),
+            Mistake("a column instead of a row", transform="transposed"),
         ),
+        examples_wrong=(([[12, 8]], "swapped_columns"), ([8, 12], "one_d")),
+    )
+)
+
+
+def vjp_tanh(z, u):
+    """u @ diag(1 - tanh(z)^2) without forming the diagonal: z shape (m,), u shape (1, m) -> (1, m).
+
+    The reference of exercise 6.5: m multiplications, where the full Jacobian would take m^2.
+
+    >>> vjp_tanh(np.array([0.0, 1e3]), np.array([[2.0, 5.0]]))
+    array([[2., 0.]])
+    """
+    return u * (1 - np.tanh(z) ** 2)
+
+
+def _vjp_tanh_value(z, u):
+    return u * np.tanh(z)
+
+
+def _vjp_tanh_in_z(z, u):
+    return u * (1 - z**2)
+
+
+add(
+    Exercise(
+        id="6.5",
+        kind="code",
+        statement="The layer $a = \\tanh(z)$ acts entry by entry, so its Jacobian is diagonal: "
+        "$\\operatorname{diag}(1 - \\tanh^2 z)$. Write `vjp_tanh(z, u)`: given `z` (shape "
+        "(m,)) and the row `u` (shape (1, m)) arriving from the loss, return $u\\,J$ without "
+        "forming $J$, an element-wise product of shape (1, m): m multiplications instead of "
+        "the m x m of a full matrix product. Give the function itself as the answer; it is "
+        "run on three inputs.",
+        hints=(
+            "The diagonal matrix scales entry i of u by the slope of tanh at z_i, and does nothing "
+            "else.",
+            "NumPy multiplies arrays entry by entry with *, and np.tanh acts entry by entry too.",
+            "The slope of tanh at z is 1 - tanh(z)^2; a (1, m) row times an (m,) array broadcasts "
+            "to (1, m).",
+        ),
+        problem={
+            "reference": "gradlib.topics.backprop:vjp_tanh",
+            "inputs": [
+                [[0.5, -1.0, 2.0], [[1.0, 2.0, 3.0]]],
+                [[0.0, 0.3], [[-1.0, 0.5]]],
+                [[1.5, -0.2, 0.7, 0.1], [[0.3, -2.0, 1.0, 4.0]]],
+            ],
+            "what": "matrix",
+        },
+        mistakes=(
+            Mistake(
+                "tanh instead of its slope",
+                function="gradlib.topics.backprop:_vjp_tanh_value",
+                kind="value_not_derivative",
+                message="That multiplies u by tanh(z) itself; the backward pass multiplies by its "
+                "derivative, the slope of tanh at z.",
+            ),
+            Mistake(
+                "1 - z^2 instead of 1 - tanh(z)^2",
+                function="gradlib.topics.backprop:_vjp_tanh_in_z",
+                kind="derivative_of_output",
+                message="1 - a^2 is tanh's slope written in its output a = tanh(z); here you have "
+                "the input z, so use 1 - tanh(z)**2 (or keep a from the forward pass).",
+            ),
+        ),
+        examples_wrong=((len, "function_error"), ([[1, 2, 3]], "not_callable")),
     )
 )

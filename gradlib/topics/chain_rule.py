@@ -26,8 +26,8 @@ from matplotlib.patches import Rectangle
 
 from .. import functions
 from ..chain import chain_rule
-from ..errors import GradlibError, ShapeError
-from ..exercises import Exercise, add
+from ..errors import GradlibError, ShapeError, echo
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._widget import LessonWidget, fmt, line_html
 
@@ -41,14 +41,47 @@ def pairs() -> list[tuple[str, str]]:
     return functions.composable_pairs()
 
 
+def pair_shape(g1: str, g2: str) -> tuple[int, int, int]:
+    """(n, m, k) of f = g2(g1(x)): g1 maps R^n -> R^m, g2 maps R^m -> R^k."""
+    G1, G2 = functions.get(g1), functions.get(g2)
+    return G1.n_in, G1.n_out, G2.n_out
+
+
+def shape_label(shape) -> str:
+    """How the sizes of a chain read in the stepper's first menu.
+
+    >>> shape_label((2, 2, 1))
+    'R^2 -> R^2 -> R^1'
+    """
+    n, m, k = shape
+    return f"R^{n} -> R^{m} -> R^{k}"
+
+
 def pair_label(g1: str, g2: str) -> str:
     """How a pair reads in a menu: "g2 ∘ g1", outer first, with the sizes.
 
     >>> pair_label("polar_to_cartesian", "paraboloid")
     'paraboloid ∘ polar_to_cartesian   (R^2 -> R^2 -> R^1)'
     """
-    G1, G2 = functions.get(g1), functions.get(g2)
-    return f"{g2} ∘ {g1}   (R^{G1.n_in} -> R^{G1.n_out} -> R^{G2.n_out})"
+    return f"{g2} ∘ {g1}   ({shape_label(pair_shape(g1, g2))})"
+
+
+def pairs_by_shape() -> dict[tuple, list[tuple[str, str]]]:
+    """The composable pairs grouped by their sizes (n, m, k), shapes in increasing order.
+
+    The stepper's menus: first the sizes, then the pairs of those sizes (about five each, not a
+    hundred in one list).
+
+    >>> groups = pairs_by_shape()
+    >>> ("polar_to_cartesian", "paraboloid") in groups[(2, 2, 1)]
+    True
+    >>> sum(len(p) for p in groups.values()) == len(pairs())
+    True
+    """
+    groups: dict = {}
+    for g1, g2 in pairs():
+        groups.setdefault(pair_shape(g1, g2), []).append((g1, g2))
+    return dict(sorted(groups.items()))
 
 
 def parse_point(text: str, n: int) -> np.ndarray:
@@ -67,15 +100,15 @@ def parse_point(text: str, n: int) -> np.ndarray:
         x = np.array([float(p) for p in parts])
     except ValueError:
         raise GradlibError(
-            f"the point {text!r} is not a list of numbers; type {n} numbers separated by "
+            f"the point {echo(text, 60)} is not a list of numbers; type {n} numbers separated by "
             "commas, e.g. " + ", ".join(["1.0"] * n) + "."
         ) from None
     if x.size != n:
         raise ShapeError(
-            f"the point {text!r} has {x.size} numbers; g1 takes {n} inputs, so type {n}."
+            f"the point {echo(text, 60)} has {x.size} numbers; g1 takes {n} inputs, so type {n}."
         )
     if not np.isfinite(x).all():
-        raise GradlibError(f"the point {text!r} is not finite; type finite numbers.")
+        raise GradlibError(f"the point {echo(text, 60)} is not finite; type finite numbers.")
     return x
 
 
@@ -274,8 +307,23 @@ _FONT = 9
 
 
 def _fmt(v) -> str:
-    text = f"{float(v):.3g}"
-    return "0" if text in ("-0", "0") else text
+    """A number short enough for a matrix cell, at most 6 characters with its sign: 3 significant
+    digits from 0.1 to 999, 2 from 0.01, whole from 1000 to 9999, else one digit and a power of ten
+    (the panel shows every number in full).
+
+    >>> [_fmt(v) for v in (0.0, -1e-17, -0.70711, -12.5, 4321.7, -0.01333, 4.05e-05, -2.4e6)]
+    ['0', '0', '-0.707', '-12.5', '4322', '-0.013', '4e-5', '-2e6']
+    """
+    v = float(v)
+    size = abs(v)
+    if size < 1e-12:
+        return "0"
+    if 0.01 <= size < 1e3:
+        return f"{v:.{3 if size >= 0.1 else 2}g}"
+    if 1e3 <= size < 1e4:
+        return f"{v:.0f}"
+    mantissa, exponent = f"{v:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 @dataclass
@@ -419,7 +467,10 @@ def plot_chain_product(ax, scene):
             a, b = divmod(idx, n)
             t.set_text(_fmt(s.result.J_f[a, b]) if s.done[a, b] or (a, b) == (s.i, s.j) else "")
             t.set_fontweight("bold" if (a, b) == (s.i, s.j) else "normal")
-        ax.title.set_text(f"J_f[{s.i}, {s.j}] = row {s.i} of J_g2 · column {s.j} of J_g1")
+        ax.title.set_text(
+            f"entry ({s.i + 1}, {s.j + 1}) of J_f = row {s.i + 1} of J_g2 · "
+            f"column {s.j + 1} of J_g1"
+        )
         return [*g2.texts.ravel(), *g1.texts.ravel(), row, col, entry, ax.title, *texts]
 
     return update(scene), update
@@ -448,8 +499,16 @@ class ChainRuleStepper(LessonWidget):
 
     def __init__(self, g1: str = "linear_map", g2: str = "neural_layer", x=(0.5, -0.5)):
         warm_up()
+        self._groups = pairs_by_shape()
+        shape = pair_shape(g1, g2)
+        self.sizes = ipywidgets.Dropdown(
+            options=[(shape_label(k), k) for k in self._groups],
+            value=shape,
+            description="sizes:",
+            layout=ipywidgets.Layout(width="280px"),
+        )
         self.pair = ipywidgets.Dropdown(
-            options=[(pair_label(a, b), (a, b)) for a, b in pairs()],
+            options=self._pair_options(shape),
             value=(g1, g2),
             description="g2 ∘ g1:",
             layout=ipywidgets.Layout(width="420px"),
@@ -467,46 +526,70 @@ class ChainRuleStepper(LessonWidget):
         self._x = (
             parse_point(x, functions.get(g1).n_in) if isinstance(x, str) else np.asarray(x, float)
         )
+        # Entries count from 1, like the formulas: entry 1 is (1, 1), row by row.
+        count = len(scene(g1, g2, self._x).result.steps)
         self.entry = ipywidgets.IntSlider(
-            value=0,
-            min=0,
-            max=len(scene(g1, g2, self._x).result.steps) - 1,
-            description="entry:",
-            layout=ipywidgets.Layout(width="260px"),
+            value=1, min=1, max=count, description="entry:", layout=ipywidgets.Layout(width="260px")
         )
         self.formula = ipywidgets.HTMLMath(
             layout=ipywidgets.Layout(min_height="150px", width="820px")
         )
         self.listen(self.prev, self._move, -1)
         self.listen(self.next, self._move, +1)
-        self.listen(self.pair, self._on_pair)  # before the base's observer: runs first
+        self.listen(self.sizes, self._on_shape)  # before the base's observers: run first
+        self.listen(self.pair, self._on_pair)
         self._message = ""
-        super().__init__([self.pair, self.point, self.prev, self.next, self.entry])
+        super().__init__([self.sizes, self.pair, self.point, self.prev, self.next, self.entry])
         self.box.children = (*self.box.children, self.formula)
+
+    def _pair_options(self, shape):
+        # the sizes are in the first menu: the pairs need only their names
+        return [(f"{b} ∘ {a}", (a, b)) for a, b in self._groups[shape]]
 
     def _move(self, delta: int):
         self.entry.value = int(np.clip(self.entry.value + delta, self.entry.min, self.entry.max))
 
+    def _on_shape(self, change):
+        """New sizes: offer their pairs and show the first (the base refreshes once after this)."""
+        with self.batch():
+            self.pair.options = self._pair_options(change["new"])
+            self.pair.value = self._groups[change["new"]][0]
+
     def _on_pair(self, change):
+        if change["new"] is None:  # between two lists of options
+            return
         g1, g2 = change["new"]
         with self.batch():
             self._x = functions.get(g1).point.copy()
             self.point.value = format_point(self._x)
-            self.entry.value = 0
-            self.entry.max = len(scene(g1, g2, self._x).result.steps) - 1
+            self.entry.value = 1
+            self.entry.max = len(scene(g1, g2, self._x).result.steps)
 
     def refresh(self):
         super().refresh()
         self.formula.value = self._formula_html(self._scene)
 
     def scene(self):
+        """The scene at the typed point; a point that does not parse, or where the numbers
+        overflow, keeps the last good point and says why in the panel (callbacks never raise)."""
         g1, g2 = self.pair.value
+        step = self.entry.value - 1
         try:
-            self._x = parse_point(self.point.value, functions.get(g1).n_in)
-            self._message = ""
-        except GradlibError as err:  # keep the last good point and say why
+            x = parse_point(self.point.value, functions.get(g1).n_in)
+        except GradlibError as err:
             self._message = str(err)
-        return scene(g1, g2, self._x, self.entry.value)
+            return scene(g1, g2, self._x, step)
+        try:
+            s = scene(g1, g2, x, step)
+        except GradlibError:
+            self._message = (
+                f"At the point {echo(self.point.value, 60)} the Jacobians cannot be computed in "
+                "floating point (the numbers overflow to inf or nan): the stepper keeps the last "
+                "good point. Type smaller numbers."
+            )
+            return scene(g1, g2, self._x, step)
+        self._x, self._message = x, ""
+        return s
 
     def static_key(self, s):
         # The grids, names and shape strip depend on the shapes only: pairs of the same shapes
@@ -523,7 +606,7 @@ class ChainRuleStepper(LessonWidget):
     def panel_html(self, s) -> str:
         r = s.result
         rows = "".join(
-            f'<tr><td>l = {t.l}</td><td style="text-align:right">({fmt(t.a)})</td>'
+            f'<tr><td>l = {t.l + 1}</td><td style="text-align:right">({fmt(t.a)})</td>'
             f'<td style="text-align:right">({fmt(t.b)})</td><td style="text-align:right">= '
             f"{fmt(t.product)}</td></tr>"
             for t in s.terms
@@ -536,10 +619,11 @@ class ChainRuleStepper(LessonWidget):
             line_html("x =", "[" + ", ".join(fmt(v) for v in r.x) + "]"),
             line_html("y = g1(x) =", "[" + ", ".join(fmt(v) for v in r.y) + "]"),
             line_html(
-                f"entry {s.step + 1} of {s.n_steps}:", f"J_f[{s.i}, {s.j}], {len(s.terms)} terms"
+                f"entry {s.step + 1} of {s.n_steps}:",
+                f"row {s.i + 1}, column {s.j + 1} of J_f, {len(s.terms)} terms",
             ),
             table,
-            line_html(f"J_f[{s.i}, {s.j}] = sum =", fmt(s.value), "#1a7f37"),
+            line_html(f"J_f at ({s.i + 1}, {s.j + 1}) = sum =", fmt(s.value), "#1a7f37"),
             line_html("shapes:", s.shape_strip),
         ]
         if self._message:
@@ -577,15 +661,16 @@ class ChainRuleStepper(LessonWidget):
             ("next", lambda: self.next.click()),
             ("previous", lambda: self.prev.click()),
             ("entry slider to the end", lambda: setattr(self.entry, "value", self.entry.max)),
+            ("sizes: R^2 -> R^2 -> R^1", lambda: setattr(self.sizes, "value", (2, 2, 1))),
             (
-                "pair: paraboloid ∘ polar_to_cartesian",
-                lambda: setattr(self.pair, "value", ("polar_to_cartesian", "paraboloid")),
+                "pair: saddle ∘ polar_to_cartesian",
+                lambda: setattr(self.pair, "value", ("polar_to_cartesian", "saddle")),
             ),
             ("point: 1, 0.5", lambda: setattr(self.point, "value", "1, 0.5")),
             ("next", lambda: self.next.click()),
             (
-                "pair: neural_layer ∘ linear_map",
-                lambda: setattr(self.pair, "value", ("linear_map", "neural_layer")),
+                "sizes: R^2 -> R^3 -> R^2 (neural_layer ∘ linear_map, the first pair)",
+                lambda: setattr(self.sizes, "value", (2, 3, 2)),
             ),
         ]
 
@@ -593,9 +678,8 @@ class ChainRuleStepper(LessonWidget):
         k, n = s.result.J_f.shape
         return (
             f"Three grids of numbers: J_g2 times J_g1 equals J_f for {s.g2} after {s.g1}; row "
-            f"{s.i} of "
-            f"J_g2 and column {s.j} of J_g1 are shaded, and entry ({s.i}, {s.j}) of the {k} x {n} "
-            f"matrix J_f is being filled in."
+            f"{s.i + 1} of J_g2 and column {s.j + 1} of J_g1 are shaded, and entry "
+            f"({s.i + 1}, {s.j + 1}) of the {k} x {n} matrix J_f is being filled in."
         )
 
 
@@ -604,16 +688,46 @@ add(
     Exercise(
         id="4.1",
         kind="partial",
-        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so $y_2 = x_1 + x_2^2$. "
-        "Compute the entry "
-        "$\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ at $(x_1, x_2) = (2, 3)$ by hand. "
-        "Answer with one number (or the (1, 1) matrix `[[...]]`).",
+        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so its second output is $y_2 = x_1 "
+        "+ x_2^2$. Compute the entry $\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ "
+        "(row 2, column 2) at $(x_1, x_2) = (2, 3)$ by hand. Answer with one number (or the "
+        "(1, 1) matrix `[[...]]`); 3 significant digits are enough.",
         hints=(
-            "Hold x1 fixed: the derivative of x1 + x2^2 with respect to x2 is 2 x2.",
-            "Put x2 = 3 into 2 x2.",
+            "Row 2 of J_g1 is the gradient of y_2; column 2 means: with respect to x_2, holding x_1 "
+            "fixed.",
+            "With x_1 fixed, the term x_1 is a constant: it does not change when x_2 moves.",
+            "dy2/dx2 = 2 x_2; put x_2 = 3 in.",
         ),
         problem={"f": "x1 + x2**2", "variables": "x1 x2", "x": [2, 3], "wrt": "x2"},
-        examples_wrong=((3, "constant_factor"), (9, "wrong_entries"), ([[1, 6]], "wrong_shape")),
+        mistakes=(
+            Mistake(
+                "the partial with respect to x_1",
+                change={"wrt": "x1"},
+                kind="wrong_variable",
+                message="That is dy2/dx1, entry (2, 1) of J_g1; column 2 is the derivative with "
+                "respect to x_2.",
+            ),
+            Mistake(
+                "y_2 itself",
+                answer="x1 + x2**2",
+                kind="value",
+                message="That is the value y_2 at (2, 3), not a slope: differentiate first.",
+            ),
+            Mistake(
+                "the power rule's factor dropped",
+                answer="x2",
+                kind="dropped_factor",
+                message="The derivative of x_2^2 is 2 x_2: the exponent comes down as a factor.",
+            ),
+            Mistake(
+                "all of row 2",
+                answer=[["1", "2*x2"]],
+                kind="row_for_entry",
+                message="That is all of row 2, the gradient of y_2; the exercise asks for one "
+                "entry of it, column 2.",
+            ),
+        ),
+        examples_wrong=(([6], "one_d"), ("six", "wrong_variables")),
     )
 )
 
@@ -622,15 +736,31 @@ add(
         id="4.2",
         kind="shape",
         statement="$g_1: \\mathbb{R}^3 \\to \\mathbb{R}^2$ and $g_2: \\mathbb{R}^2 \\to "
-        "\\mathbb{R}^4$. "
-        "What is the shape of $J_f = J_{g_2} J_{g_1}$ for $f = g_2 \\circ g_1$? Answer as (rows, "
-        "columns).",
+        "\\mathbb{R}^4$. What is the shape of $J_f = J_{g_2} J_{g_1}$ for $f = g_2 \\circ "
+        "g_1$? Answer as (rows, columns).",
         hints=(
-            "Write the shapes of the factors first: J_g2 is (4 x 2), J_g1 is (2 x 3).",
-            "(k x m)(m x n) = (k x n): the inner 2s meet and disappear.",
+            "Write the shapes of the two factors first, each in numerator layout (outputs x "
+            "inputs).",
+            "(k x m)(m x n): the inner sizes meet and disappear; the outer ones remain.",
         ),
         problem={"shape": (4, 3)},
-        examples_wrong=(((3, 4), "transposed"), ((4, 2), "wrong_shape"), (12, "one_d")),
+        mistakes=(
+            Mistake(
+                "J_g2's shape alone",
+                answer=(4, 2),
+                kind="factor_shape",
+                message="(4, 2) is the shape of J_g2 alone; the product J_g2 J_g1 keeps the rows "
+                "of J_g2 and the columns of J_g1.",
+            ),
+            Mistake(
+                "J_g1's shape alone",
+                answer=(2, 3),
+                kind="factor_shape",
+                message="(2, 3) is the shape of J_g1 alone; the product J_g2 J_g1 keeps the rows "
+                "of J_g2 and the columns of J_g1.",
+            ),
+        ),
+        examples_wrong=(((3, 4), "transposed"), (12, "one_d")),
     )
 )
 
@@ -638,25 +768,31 @@ add(
     Exercise(
         id="4.3",
         kind="chain_product",
-        statement="Let $g_1(x, y) = (xy,\\; x + y)$ and $g_2(u, v) = u^2 + v$ (here $y$ is the "
-        "second input; "
-        "the middle point is called $(u, v)$). At $(x, y) = (1, 2)$: compute $(u, v) = g_1(1, 2)$, "
-        "then $J_{g_2}$ at $(u, v)$ (1 x 2) and $J_{g_1}$ at $(1, 2)$ (2 x 2), and give "
-        "$J_f = J_{g_2} J_{g_1}$, shape (1, 2).",
+        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2)$ and $g_2(y_1, y_2) = y_1^2 + y_2$. At "
+        "$x = (1, 2)$: compute the middle point $y = g_1(x)$, then $J_{g_2}$ at $y$ (1 x 2) "
+        "and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} J_{g_1}$, shape (1, 2); 3 "
+        "significant digits are enough.",
         hints=(
-            "(u, v) = g1(1, 2) = (2, 3). J_g2 = [[2u, 1]] at (u, v); J_g1 = [[y, x], [1, 1]] at "
-            "(x, y) = (1, 2).",
-            "Entry (0, j) of J_f (counting from 0) is row 0 of J_g2 times column j of J_g1: two "
-            "products, added.",
+            "Three steps, in order: the middle point y = g1(x); the two Jacobians, each at its own "
+            "point; their product.",
+            "J_g2 is taken where g2 is applied: at y, not at x. J_g1 has one row per output of g1 "
+            "and one column per input.",
+            "J_g2 = [[2 y_1, 1]] and J_g1 = [[x_2, x_1], [1, 1]]; entry j of J_f is the row J_g2 "
+            "times column j of J_g1.",
         ),
         problem={
-            "g2": ["u**2 + v"],
-            "inner": "u v",
-            "g1": ["x*y", "x + y"],
-            "variables": "x y",
+            "g2": ["y1**2 + y2"],
+            "inner": "y1 y2",
+            "g1": ["x1*x2", "x1 + x2"],
+            "variables": "x1 x2",
             "x": [1, 2],
         },
-        examples_wrong=(([[9], [5]], "transposed"), ([[8, 4]], "wrong_entries"), ([9, 5], "one_d")),
+        mistakes=(
+            Mistake("J_g2 taken at x instead of y = g1(x)", transform="J_g2 at x"),
+            Mistake("the inner Jacobian forgotten", transform="J_g2 alone"),
+            Mistake("a column instead of a row", transform="transposed"),
+        ),
+        examples_wrong=(([9, 5], "one_d"), ([[9, 6]], "wrong_entries")),
     )
 )
 
@@ -664,27 +800,99 @@ add(
     Exercise(
         id="4.4",
         kind="chain_product",
-        statement="Now with two outputs: $g_1(x, y) = (x^2,\\; xy)$ and $g_2(u, v) = (uv,\\; u - "
-        "v)$ at "
-        "$(x, y) = (1, 3)$. Compute the middle point $(u, v) = g_1(1, 3)$, then $J_{g_2}$ there (2 "
-        "x 2) and $J_{g_1}$ (2 x 2), "
-        "and give $J_f = J_{g_2} J_{g_1}$, shape (2, 2). Mind the order of the product.",
+        statement="Now with two outputs: $g_1(x_1, x_2) = (x_1^2,\\; x_1 x_2)$ and $g_2(y_1, y_2) = "
+        "(y_1 y_2,\\; y_1 - y_2)$ at $x = (2, 1)$. Compute the middle point $y = g_1(x)$, "
+        "then $J_{g_2}$ there (2 x 2) and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} "
+        "J_{g_1}$, shape (2, 2); 3 significant digits are enough. Mind the order of the "
+        "product.",
         hints=(
-            "(u, v) = g1(1, 3) = (1, 3). J_g2 = [[v, u], [1, -1]] there; J_g1 = [[2x, 0], [y, x]] "
-            "at (x, y) = (1, 3).",
-            "The outer function's Jacobian goes on the left: J_g2 @ J_g1, not J_g1 @ J_g2.",
+            "The same three steps: y = g1(x), the two Jacobians at their own points, the product.",
+            "Both factors are (2 x 2), so both orders of the product exist, but only one is the "
+            "chain rule: the outer function's Jacobian comes first.",
+            "J_g2 = [[y_2, y_1], [1, -1]] at y; J_g1 = [[2 x_1, 0], [x_2, x_1]] at x; "
+            "J_f = J_g2 @ J_g1.",
         ),
         problem={
-            "g2": ["u*v", "u - v"],
-            "inner": "u v",
-            "g1": ["x**2", "x*y"],
-            "variables": "x y",
-            "x": [1, 3],
+            "g2": ["y1*y2", "y1 - y2"],
+            "inner": "y1 y2",
+            "g1": ["x1**2", "x1*x2"],
+            "variables": "x1 x2",
+            "x": [2, 1],
         },
-        examples_wrong=(
-            ([[6, 2], [10, 2]], "wrong_order"),
-            ([[9, -1], [1, -1]], "transposed"),
-            ([[9, 1]], "wrong_shape"),
+        mistakes=(
+            Mistake("J_g2 taken at x instead of y = g1(x)", transform="J_g2 at x"),
+            Mistake("the factors in the wrong order", transform="J_g1 @ J_g2"),
+            Mistake("entry by entry instead of a matrix product", transform="J_g2 * J_g1"),
+            Mistake("the inner Jacobian transposed", transform="J_g2 @ J_g1.T"),
+            Mistake("one row per input", transform="transposed"),
         ),
+        examples_wrong=(([[12, 8]], "wrong_shape"), ([[12, 8], [3, 2]], "sign_entries")),
+    )
+)
+
+
+def chain_4_4(x):
+    """J_f(x) = J_g2(g1(x)) @ J_g1(x) of exercise 4.4, shape (2, 2): the reference of 4.5."""
+    y = np.array([x[0] ** 2, x[0] * x[1]])
+    return _J_g2_4_4(y) @ _J_g1_4_4(x)
+
+
+def _J_g1_4_4(x):
+    return np.array([[2 * x[0], 0.0], [x[1], x[0]]])
+
+
+def _J_g2_4_4(y):
+    return np.array([[y[1], y[0]], [1.0, -1.0]])
+
+
+def _chain_4_4_at_x(x):
+    """The chain rule's central mistake: J_g2 evaluated at x instead of y = g1(x)."""
+    return _J_g2_4_4(x) @ _J_g1_4_4(x)
+
+
+def _chain_4_4_wrong_order(x):
+    y = np.array([x[0] ** 2, x[0] * x[1]])
+    return _J_g1_4_4(x) @ _J_g2_4_4(y)
+
+
+add(
+    Exercise(
+        id="4.5",
+        kind="code",
+        statement="Write the chain rule of exercise 4.4 as code: a function `J_f(x)` that takes `x`, a "
+        "NumPy array of shape (2,), and returns $J_{g_2}(g_1(x))\\, J_{g_1}(x)$, shape (2, "
+        "2). Give the function itself (its name, without calling it) as the answer: the "
+        "check runs it at three points, so it must be right everywhere, not only at $x = (2, "
+        "1)$. In code `x[0]` is $x_1$ and `x[1]` is $x_2$: NumPy counts from 0.",
+        hints=(
+            "Write three small pieces first: g1(x) returning y, J_g1(x) and J_g2(y), each returning "
+            "an np.array.",
+            "J_f then computes y = g1(x) and returns J_g2(y) @ J_g1(x). Take care to call J_g2 "
+            "with y, not with x.",
+            "J_g1 = [[2 x_1, 0], [x_2, x_1]] and J_g2 = [[y_2, y_1], [1, -1]], with "
+            "y = (x_1^2, x_1 x_2).",
+        ),
+        problem={
+            "reference": "gradlib.topics.chain_rule:chain_4_4",
+            "inputs": [[[2, 1]], [[-1, 0.5]], [[0.5, 3]]],
+            "what": "jacobian",
+        },
+        mistakes=(
+            Mistake(
+                "J_g2 taken at x",
+                function="gradlib.topics.chain_rule:_chain_4_4_at_x",
+                kind="wrong_point",
+                message="Your function evaluates J_g2 at x; it belongs at y = g1(x): compute "
+                "y = g1(x) first and call J_g2(y).",
+            ),
+            Mistake(
+                "the factors in the wrong order",
+                function="gradlib.topics.chain_rule:_chain_4_4_wrong_order",
+                kind="wrong_order",
+                message="Your function multiplies J_g1 @ J_g2; the chain rule puts the outer "
+                "Jacobian on the left: J_g2 @ J_g1.",
+            ),
+        ),
+        examples_wrong=(([[12, 8], [3, -2]], "not_callable"), ("J_f", "not_callable")),
     )
 )

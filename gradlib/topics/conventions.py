@@ -26,7 +26,7 @@ import numpy as np
 from .. import functions, shapes
 from ..chain import chain_rule
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._widget import LessonWidget, line_html
 from .chain_rule import _GAP, frame_cells, matrix_grid
@@ -421,11 +421,10 @@ add(
         id="7.1",
         kind="shape",
         statement="`jax.jacfwd(f)(x)` for $f: \\mathbb{R}^5 \\to \\mathbb{R}^3$ with `x` of shape "
-        "(5,): what shape "
-        "does it return? Answer as (rows, columns).",
+        "(5,): what shape does it return? Answer as (rows, columns).",
         hints=(
-            "jacfwd returns output shape + input shape.",
-            "That is numerator layout: (outputs, inputs).",
+            "jacfwd returns the output's shape followed by the input's shape.",
+            "Output shape plus input shape is numerator layout: (outputs, inputs).",
         ),
         problem={"shape": (3, 5)},
         examples_wrong=(((5, 3), "transposed"), (15, "one_d"), ((3, 3), "wrong_shape")),
@@ -436,17 +435,24 @@ add(
     Exercise(
         id="7.2",
         kind="shape",
-        statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and "
-        "a textbook in "
-        "denominator layout writes the gradient as a (4 x 1) column. What shape is the gradient in "
-        "this "
-        "collection's numerator layout? Answer as (rows, columns).",
+        statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and a "
+        "textbook in denominator layout writes the gradient as a (4 x 1) column. What shape "
+        "is the gradient in this collection's numerator layout? Answer as (rows, columns).",
         hints=(
             "Numerator layout: one row per output, one column per input.",
-            "f has one output and four inputs.",
+            "Count f's outputs and inputs.",
         ),
         problem={"shape": (1, 4)},
-        examples_wrong=(((4, 1), "transposed"), (4, "one_d"), ((4, 4), "wrong_shape")),
+        mistakes=(
+            Mistake(
+                "PyTorch's shape as two numbers",
+                answer=(4, 1),
+                kind="denominator_layout",
+                message="(4, 1) is the denominator layout's column; numerator layout turns it "
+                "into a row: one row for the one output.",
+            ),
+        ),
+        examples_wrong=((4, "one_d"), ((4,), "one_d"), ((4, 4), "wrong_shape")),
     )
 )
 
@@ -454,16 +460,26 @@ add(
     Exercise(
         id="7.3",
         kind="gradient",
-        statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ "
-        "as an array of "
-        "shape (2,). Give the same gradient in this collection's numerator layout, shape (1, 2).",
-        hints=("df/dx1 = 2 x1 + 3 x2, df/dx2 = 3 x1.", "Numerator layout: a row, [[a, b]]."),
-        problem={"f": "x1**2 + 3*x1*x2", "variables": "x1 x2", "x": [2, 1]},
-        examples_wrong=(
-            ([[7], [6]], "transposed"),
-            ([7, 6], "one_d"),
-            ([[6, 7]], "swapped_columns"),
+        statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ as "
+        "an array of shape (2,). Give the same gradient in this collection's numerator "
+        "layout, shape (1, 2); 3 significant digits are enough.",
+        hints=(
+            "The numbers do not depend on the layout; only the shape does.",
+            "Two partials: x_1 appears in two terms of f, x_2 in one.",
+            "df/dx1 = 2 x_1 + 3 x_2 and df/dx2 = 3 x_1; numerator layout writes them as one row "
+            "[[..., ...]].",
         ),
+        problem={"f": "x1**2 + 3*x1*x2", "variables": "x1 x2", "x": [2, 1]},
+        mistakes=(
+            Mistake("a column instead of a row", transform="transposed"),
+            Mistake(
+                "a term of df/dx1 forgotten",
+                answer=[["2*x1", "3*x1"]],
+                kind="missing_term",
+                message="df/dx1 is missing a term: x_1 appears in both x_1^2 and 3 x_1 x_2.",
+            ),
+        ),
+        examples_wrong=(([7, 6], "one_d"), ([[6, 7]], "swapped_columns")),
     )
 )
 
@@ -471,21 +487,92 @@ add(
     Exercise(
         id="7.4",
         kind="chain_product",
-        statement="A denominator-layout text writes $\\nabla f = J_{g_1}^T \\nabla g_2$ for "
-        "$g_1(x, y) = (x + y,\\; xy)$ "
-        "and $g_2(u, v) = uv$ at $(x, y) = (1, 2)$. Give $J_f$ in numerator layout instead: "
-        "$J_{g_2}$ at $g_1(1, 2)$ times $J_{g_1}$ at $(1, 2)$, shape (1, 2).",
+        statement="A denominator-layout text writes gradients as columns; in this course's notation "
+        "its column is $(\\nabla f)^T$, and its chain rule reads $(\\nabla f)^T = J_{g_1}^T "
+        "(\\nabla g_2)^T$. Take $g_1(x_1, x_2) = (x_1 + x_2,\\; x_1 x_2)$ and $g_2(y_1, y_2) "
+        "= y_1 y_2$ at $x = (1, 2)$, and give $J_f = \\nabla f$ in numerator layout instead: "
+        "$J_{g_2}$ at $y = g_1(x)$ times $J_{g_1}$ at $x$, shape (1, 2); 3 significant "
+        "digits are enough.",
         hints=(
-            "g1(1, 2) = (3, 2); J_g2 = [[v, u]] there; J_g1 = [[1, 1], [y, x]] at (1, 2).",
-            "Numerator layout: outer Jacobian on the left, the result a row.",
+            "Numerator layout: the outer Jacobian on the left, and the result is a row.",
+            "First the middle point y = g1(x); J_g2 is taken there, J_g1 at x.",
+            "J_g2 = [[y_2, y_1]] at y and J_g1 = [[1, 1], [x_2, x_1]] at x.",
         ),
         problem={
-            "g2": ["u*v"],
-            "inner": "u v",
-            "g1": ["x + y", "x*y"],
-            "variables": "x y",
+            "g2": ["y1*y2"],
+            "inner": "y1 y2",
+            "g1": ["x1 + x2", "x1*x2"],
+            "variables": "x1 x2",
             "x": [1, 2],
         },
-        examples_wrong=(([[8], [5]], "transposed"), ([[5, 7]], "wrong_entries"), ([8, 5], "one_d")),
+        mistakes=(
+            Mistake("J_g2 taken at x instead of y = g1(x)", transform="J_g2 at x"),
+            Mistake("the denominator layout's column", transform="transposed"),
+            Mistake("J_g1 not transposed back", transform="J_g2 @ J_g1.T"),
+        ),
+        examples_wrong=(([8, 5], "one_d"), ([[5, 8]], "swapped_columns")),
+    )
+)
+
+
+def numerator_chain(Jd_g2, Jd_g1):
+    """J_f in numerator layout from both Jacobians in denominator layout: the reference of 7.5.
+
+    Denominator layout stores J^T, so J_f = J_g2 @ J_g1 = Jd_g2.T @ Jd_g1.T, shape (k, n).
+    """
+    return Jd_g2.T @ Jd_g1.T
+
+
+def _denominator_product(Jd_g2, Jd_g1):
+    return Jd_g1 @ Jd_g2
+
+
+def _numerator_order_unconverted(Jd_g2, Jd_g1):
+    return Jd_g2 @ Jd_g1
+
+
+add(
+    Exercise(
+        id="7.5",
+        kind="code",
+        statement="A library hands you both Jacobians of $f = g_2 \\circ g_1$ in denominator layout, "
+        "`Jd_g2` $= J_{g_2}^T$ and `Jd_g1` $= J_{g_1}^T$ (NumPy arrays). Write "
+        "`numerator_chain(Jd_g2, Jd_g1)` returning $J_f$ in numerator layout, one row per "
+        "output of $g_2$. Give the function itself as the answer; it is run on three pairs "
+        "of matrices.",
+        hints=(
+            "Convert each factor to numerator layout first; then apply the chain rule as in "
+            "lesson 4.",
+            "In NumPy the transpose of A is A.T; the chain rule in numerator layout is "
+            "outer @ inner.",
+            "J_g2 = Jd_g2.T and J_g1 = Jd_g1.T, and J_f = J_g2 @ J_g1.",
+        ),
+        problem={
+            "reference": "gradlib.topics.conventions:numerator_chain",
+            "inputs": [
+                [[[1, 2], [3, 4]], [[0, 1], [-1, 2]]],
+                [[[2, -1], [0.5, 1]], [[1, 3], [2, -2]]],
+                [[[1, 0, 2], [0, 1, -1]], [[1, 2], [0, 1], [3, -1]]],
+            ],
+            "what": "jacobian",
+        },
+        mistakes=(
+            Mistake(
+                "the product left in denominator layout",
+                function="gradlib.topics.conventions:_denominator_product",
+                kind="transposed",
+                message="That is Jd_g1 @ Jd_g2, the chain rule of denominator layout: J_f "
+                "transposed. Numerator layout wants its transpose, one row per output.",
+            ),
+            Mistake(
+                "numerator order without converting",
+                function="gradlib.topics.conventions:_numerator_order_unconverted",
+                kind="not_converted",
+                message="That multiplies the denominator-layout matrices in numerator order "
+                "without transposing them: convert each one first (J = Jd.T), then "
+                "multiply outer @ inner.",
+            ),
+        ),
+        examples_wrong=((np.eye(2), "not_callable"), (len, "function_error")),
     )
 )

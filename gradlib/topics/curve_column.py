@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 
 from .. import functions, numeric, symbolic
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._style import arrow, move
 from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
@@ -123,21 +123,40 @@ def scene(name: str, t: float, dt: float = 0.25) -> CurveScene:
     )
 
 
-#: Parameter intervals: once around for closed curves, two turns for the helix and the spiral.
-T_RANGES = {"helix": (0.0, 4 * np.pi), "spiral": (0.0, 4 * np.pi)}
-
-
 def t_range(name: str) -> tuple[float, float]:
-    """The parameter interval of ``name``: the catalogue's domain, else :data:`T_RANGES`, else (0, 2 pi)."""
-    domain = functions.get(name).domain
-    if domain is not None:
-        return tuple(float(v) for v in np.asarray(domain, dtype=float).reshape(-1)[:2])
-    return T_RANGES.get(name, (0.0, 2 * np.pi))
+    """The parameter interval of curve ``name``, its catalogue domain (once around a closed curve,
+    two turns of the helix and the spiral).
+
+    >>> t_range("circle")
+    (0.0, 6.283185307179586)
+    """
+    ((low, high),) = functions.get(name).domain
+    return float(low), float(high)
 
 
 def trace(name: str, num: int = 400) -> np.ndarray:
     """Points along the whole curve, shape (m, num)."""
     return curve(name)(np.linspace(*t_range(name), num))
+
+
+#: The dt slider's largest end; a fast curve gets a shorter one (:func:`dt_max`).
+DT_MAX = 1.0
+
+
+def dt_max(name: str) -> float:
+    """The longest step dt whose tangent step f'(t) dt stays inside the picture from every point:
+    the window's margin (a quarter of the curve's span) over the curve's largest speed, at most
+    :data:`DT_MAX`, in steps of 0.05.
+
+    >>> dt_max("circle"), dt_max("lissajous")
+    (0.5, 0.1)
+    """
+    low, high = t_range(name)
+    t = np.linspace(low, high, 2001)
+    pts = curve(name)(t)
+    speed = np.linalg.norm(np.diff(pts, axis=1), axis=0).max() / (t[1] - t[0])
+    margin = 0.25 * np.ptp(pts, axis=1).max()
+    return float(min(DT_MAX, max(0.05, np.floor(20 * margin / speed) / 20)))
 
 
 # ---- the drawing ----------------------------------------------------------------------
@@ -193,7 +212,7 @@ def plot_scene(ax, s) -> SceneArtists:
         )[0],
     )
     ax.legend(
-        handles=[
+        handles=[  # under the picture, not over the curve
             Line2D([], [], color=style.ROLES["curve"], lw=2, label="curve f(t)"),
             Line2D([], [], color=style.ROLES["tangent"], lw=2.4, label="step f'(t) dt"),
             Line2D(
@@ -206,9 +225,13 @@ def plot_scene(ax, s) -> SceneArtists:
                 label="true f(t + dt)",
             ),
         ],
-        loc="upper left",
-        fontsize=7,
-        framealpha=0.85,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncols=3,
+        fontsize=style.MIN_FONT_SIZE,
+        frameon=False,
+        handlelength=1.5,
+        columnspacing=1.0,
     )
     return artists
 
@@ -274,7 +297,8 @@ class CurveExplorer(LessonWidget):
         )
         low, high = t_range(name)
         self.t = _slider("t", t, low, high, 0.05)
-        self.dt = _slider("dt", dt, -1.0, 1.0, 0.05)
+        reach = dt_max(name)
+        self.dt = _slider("dt", float(np.clip(dt, -reach, reach)), -reach, reach, 0.05)
         self.projection = _projection(name)  # of the first axes; see view_projection
         self.listen(self.function, self._new_function)
         super().__init__([self.function, self.t, self.dt])
@@ -282,6 +306,8 @@ class CurveExplorer(LessonWidget):
     def _new_function(self, change):
         low, high = t_range(change["new"])
         self.t = self.renew_slider(self.t, low, high, self.t.value)
+        reach = dt_max(change["new"])
+        self.dt = self.renew_slider(self.dt, -reach, reach, self.dt.value)
 
     def scene(self):
         return scene(self.function.value, self.t.value, self.dt.value)
@@ -365,23 +391,51 @@ class CurveExplorer(LessonWidget):
 
 
 # ---- exercises ----------------------------------------------------------------------
+_DEGREES = (
+    "These are the values at {angle} degrees: your calculator or formula read the angle in "
+    "degrees. Angles here are radians: t = {angle} means {angle} radian(s), about "
+    "{degrees} degrees."
+)
+
 add(
     Exercise(
         id="2.1",
         kind="derivative",
         statement="A steeper helix than the lesson's, $f(t) = (\\cos t, \\sin t, t)$, maps "
-        "$\\mathbb{R} \\to \\mathbb{R}^3$. Write its "
-        "derivative at $t = 0$ as a column of shape (3, 1), e.g. `[[a], [b], [c]]`.",
+        "$\\mathbb{R} \\to \\mathbb{R}^3$. Write its derivative at $t = 1$ as a column of "
+        "shape (3, 1), e.g. `[[a], [b], [c]]`; 3 significant digits are enough, and entries "
+        "may be formulas in $t$ typed as strings, such as `'t**2'`, evaluated at $t = 1$.",
         hints=(
-            "Differentiate each component: (-sin t, cos t, 1).",
-            "At t = 0: sin 0 = 0 and cos 0 = 1. A column is one number per inner list.",
+            "Differentiate each component on its own: one entry per output, stacked in a column.",
+            "Recall which of sin and cos picks up a minus sign when it is differentiated; the third "
+            "component is t itself.",
+            "f'(t) = (-sin t, cos t, 1). Put t = 1 in (radians).",
         ),
-        problem={"f": ["cos(t)", "sin(t)", "t"], "variables": "t", "x": 0},
-        examples_wrong=(
-            ([[0, 1, 1]], "transposed"),
-            ([0, 1, 1], "one_d"),
-            ([[0], [1], [0]], "wrong_entries"),
+        problem={"f": ["cos(t)", "sin(t)", "t"], "variables": "t", "x": 1},
+        mistakes=(
+            Mistake("a row instead of a column", transform="transposed"),
+            Mistake(
+                "the minus sign of (cos t)' lost",
+                answer=[["sin(t)"], ["cos(t)"], ["1"]],
+                kind="sign_of_cos",
+                message="The first entry has the wrong sign: the derivative of cos t is -sin t "
+                "(and that of sin t is +cos t).",
+            ),
+            Mistake(
+                "the point on the curve, not its velocity",
+                answer=[["cos(t)"], ["sin(t)"], ["t"]],
+                kind="value",
+                message="That is the point f(1) on the curve, not its derivative: differentiate "
+                "each component first.",
+            ),
+            Mistake(
+                "degrees for radians",
+                answer=[["-sin(t*pi/180)"], ["cos(t*pi/180)"], ["1"]],
+                kind="degrees",
+                message=_DEGREES.format(angle=1, degrees=57),
+            ),
         ),
+        examples_wrong=(([-0.841, 0.540, 1], "one_d"), ([[0], [1], [1]], "wrong_rows")),
     )
 )
 
@@ -390,11 +444,22 @@ add(
         id="2.2",
         kind="shape",
         statement="A curve $f: \\mathbb{R} \\to \\mathbb{R}^4$ describes a point moving in 4 "
-        "dimensions. What "
-        "is the shape of its derivative $f'(t)$?",
-        hints=("Numerator layout: (outputs x inputs).", "Four outputs, one input."),
+        "dimensions. What is the shape of its derivative $f'(t)$? Answer as (rows, columns).",
+        hints=(
+            "Numerator layout: (outputs x inputs).",
+            "Count: f takes a single number t and returns a point with 4 coordinates.",
+        ),
         problem={"shape": (4, 1)},
-        examples_wrong=(((1, 4), "transposed"), (4, "one_d"), ((4, 4), "wrong_shape")),
+        mistakes=(
+            Mistake(
+                "a square matrix",
+                answer=(4, 4),
+                kind="square",
+                message="(4, 4) would be the Jacobian of a map from R^4 to R^4; this f has a "
+                "single input, t.",
+            ),
+        ),
+        examples_wrong=(((1, 4), "transposed"), (4, "one_d"), ((4,), "one_d")),
     )
 )
 
@@ -402,18 +467,83 @@ add(
     Exercise(
         id="2.3",
         kind="derivative",
-        statement="Let $f(t) = (t^2, e^t)$. Write $f'(1)$ as a column (2, 1). Formulas as strings "
-        "are "
-        "fine, e.g. `'sqrt(t)'`: they are evaluated at $t = 1$.",
+        statement="Let $f(t) = (t^2, e^t)$. Write $f'(3)$ as a column (2, 1); 3 significant digits are "
+        "enough. Formulas as strings are fine, e.g. `'sqrt(t)'`: they are evaluated at $t = "
+        "3$.",
         hints=(
-            "d/dt t^2 = 2t and d/dt e^t = e^t.",
-            "Put t = 1 into both; e^1 can be typed as 'e' or 'exp(1)'.",
+            "Differentiate each component; the result is a column of two entries.",
+            "The power rule handles t^2; the exponential is the one function that is its own "
+            "derivative.",
+            "f'(t) = (2t, e^t). Put t = 3 in; e^3 can be typed as 'exp(3)'.",
         ),
-        problem={"f": ["t**2", "exp(t)"], "variables": "t", "x": 1},
-        examples_wrong=(
-            ([[2, 2.718281828459045]], "transposed"),
-            ([[1], [2.718281828459045]], "wrong_entries"),
-            ([2, 2.718281828459045], "one_d"),
+        problem={"f": ["t**2", "exp(t)"], "variables": "t", "x": 3},
+        mistakes=(
+            Mistake("a row instead of a column", transform="transposed"),
+            Mistake(
+                "the point, not the velocity",
+                answer=[["t**2"], ["exp(t)"]],
+                kind="value",
+                message="That is f(3) itself, the point on the curve: differentiate each "
+                "component first.",
+            ),
+            Mistake(
+                "one derivative too many",
+                answer=[["2"], ["exp(t)"]],
+                kind="second_derivative",
+                message="The first entry is the second derivative of t^2: differentiate once.",
+            ),
+            Mistake(
+                "the power rule on e^t",
+                answer=[["2*t"], ["t*exp(t - 1)"]],
+                kind="power_rule_on_exp",
+                message="The power rule is for t^n, a variable base with a fixed exponent; e^t has "
+                "a fixed base and a variable exponent, and its derivative is e^t itself.",
+            ),
         ),
+        examples_wrong=(([6, 20.09], "one_d"), ([[6], [20]], "close")),
+    )
+)
+
+add(
+    Exercise(
+        id="2.4",
+        kind="derivative",
+        statement="A spiral, $f(t) = (t\\cos t,\\; t\\sin t)$: its distance from the origin grows with "
+        "$t$. Write its derivative at $t = \\pi/2$ as a column (2, 1); 3 significant digits "
+        "are enough, and formulas in $t$ typed as strings are fine.",
+        hints=(
+            "Each component is a product of two functions of t: use the product rule, "
+            "(u v)' = u' v + u v'.",
+            "For t cos t take u = t and v = cos t; for t sin t, u = t and v = sin t. Each entry "
+            "gets two terms.",
+            "f'(t) = (cos t - t sin t, sin t + t cos t). Put t = pi/2 in: cos(pi/2) = 0, "
+            "sin(pi/2) = 1.",
+        ),
+        problem={"f": ["t*cos(t)", "t*sin(t)"], "variables": "t", "x": 1.5707963267948966},
+        mistakes=(
+            Mistake("a row instead of a column", transform="transposed"),
+            Mistake(
+                "half of the product rule: u' v",
+                answer=[["cos(t)"], ["sin(t)"]],
+                kind="product_rule",
+                message="Only half of the product rule: (t cos t)' = (t)' cos t + t (cos t)', and "
+                "the second term is missing in both entries.",
+            ),
+            Mistake(
+                "half of the product rule: u v'",
+                answer=[["-t*sin(t)"], ["t*cos(t)"]],
+                kind="product_rule",
+                message="Only half of the product rule: (t cos t)' = (t)' cos t + t (cos t)', and "
+                "the first term is missing in both entries.",
+            ),
+            Mistake(
+                "the point, not the velocity",
+                answer=[["t*cos(t)"], ["t*sin(t)"]],
+                kind="value",
+                message="That is the point f(pi/2) on the spiral: differentiate each component "
+                "first.",
+            ),
+        ),
+        examples_wrong=(([-1.571, 1], "one_d"), ("[[-1.571], [1]", "parse_error")),
     )
 )

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 
 from .. import functions, numeric, symbolic
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._style import Picture, arrow, move
 from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
@@ -182,8 +182,18 @@ def scene(name: str, x, angle: float = 0.0, h: float = 0.25, alpha: float = 0.1)
 
 
 def bounds(name: str) -> np.ndarray:
-    """Plot window of ``name``: rows (low, high) for x and y, shape (2, 2)."""
+    """Where the point of ``name`` may go (the sliders' ranges): (low, high) for x and y, (2, 2)."""
     return np.asarray(functions.get(name).domain, dtype=float).reshape(2, 2)
+
+
+def padded(box, pad: float) -> np.ndarray:
+    """``box`` (2, 2) grown by ``pad`` on every side: a window that keeps what is drawn around a
+    point of ``box`` in view.
+
+    >>> padded([[-2, 2], [0, 1]], 0.5).tolist()
+    [[-2.5, 2.5], [-0.5, 1.5]]
+    """
+    return np.asarray(box, dtype=float) + np.array([-pad, pad], dtype=float)
 
 
 def grid(f, box, num: int = 121):
@@ -234,8 +244,10 @@ def inside(x, box) -> bool:
     return bool(np.all((box[:, 0] <= x) & (x <= box[:, 1])))
 
 
-def clip_segment(start, end, box):
-    """The part of the segment start -> end (each shape (2,), start inside ``box``) in the window.
+def clip_segment(start, end, box, margin: float = 0.0):
+    """The part of the segment start -> end (each shape (2,), start inside ``box``) in the window,
+    ``margin`` of the window's size away from its edges. Arrows drawn at a chosen scale get
+    shorter near an edge instead of leaving the picture.
 
     Returns
     -------
@@ -246,13 +258,16 @@ def clip_segment(start, end, box):
 
     >>> clip_segment([0.0, 0.0], [4.0, 1.0], [[-2, 2], [-2, 2]])
     (array([2. , 0.5]), True)
+    >>> clip_segment([0.0, 0.0], [4.0, 1.0], [[-2, 2], [-2, 2]], margin=0.25)[0].tolist()
+    [1.0, 0.25]
     """
     start, end = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
     box = np.asarray(box, dtype=float)
+    box = box + margin * np.ptp(box, axis=1)[:, None] * np.array([1.0, -1.0])
     d, t = end - start, 1.0
     for i in range(2):
         if d[i]:
-            t = min(t, (box[i, 1 if d[i] > 0 else 0] - start[i]) / d[i])
+            t = min(t, max((box[i, 1 if d[i] > 0 else 0] - start[i]) / d[i], 0.0))
     t = max(t, 0.0)
     return start + t * d, bool(t < 1.0)
 
@@ -282,7 +297,7 @@ def plot_contours(ax, X, Y, Z, *, title: str, labels=("x", "y"), count: int = 12
         linewidths=1.0,
         negative_linestyles="solid",
     )  # dashes are reserved for linear approximations
-    ax.clabel(cs, cs.levels[::2], fontsize=7, fmt="%.3g")  # every other level: readable, and fast
+    ax.clabel(cs, cs.levels[::2], fontsize=style.MIN_FONT_SIZE, fmt="%.3g")  # every other level
     ax.set_xlim(X.min(), X.max())
     ax.set_ylim(Y.min(), Y.max())
     ratio = np.ptp(X) / np.ptp(Y)
@@ -302,14 +317,15 @@ def arrow_scale(f, box) -> float:
     return 0.25 * size / max(float(np.median(np.hypot(gx, gy))), 1e-12)
 
 
-def _gradient_end(s, scale, radius):
-    """Tip of the drawn gradient arrow: scaled, kept between radius / 2 and 2 radius long so it
-    stays readable and near x (the panel gives the true numbers)."""
+def _gradient_end(s, scale, radius, window):
+    """Tip of the drawn gradient arrow: scaled, kept between radius / 2 and radius long so it
+    stays readable and near x, and inside the ``window`` (the panel gives the true numbers)."""
     g = s.gradient[0] * scale
     length = np.linalg.norm(g)
     if length < 1e-12:
         return s.x
-    return s.x + g * np.clip(length, 0.5 * radius, 2 * radius) / length
+    end = s.x + g * np.clip(length, 0.5 * radius, radius) / length
+    return clip_segment(s.x, end, window, margin=0.03)[0]
 
 
 @dataclass
@@ -325,7 +341,7 @@ class SceneArtists:
     scale: float
     levels: np.ndarray
     radius: float
-    box: np.ndarray
+    window: np.ndarray
 
     @property
     def moving(self) -> list:
@@ -333,7 +349,7 @@ class SceneArtists:
         return [self.tangent, self.gradient, self.step, self.gradient_step, self.point, self.end]
 
 
-def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
+def plot_scene(ax, s, *, scale: float, levels, radius: float, window) -> SceneArtists:
     """Point, gradient arrow (scaled by ``scale``), step h d, gradient step, tangent-plane levels.
 
     Parameters
@@ -346,12 +362,14 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
         The contour levels; the tangent plane's level lines are drawn at the same values.
     radius : float
         Radius of the disk around x in which the tangent plane is drawn.
+    window : array_like, shape (2, 2)
+        The axes' limits: the gradient arrow is shortened to stay inside.
 
     The gradient step -alpha grad f(x)^T is drawn true to size (a thin arrow), up to the window's
     edge.
     """
     end = s.x + s.step[:, 0]
-    box = bounds(s.name)
+    window = np.asarray(window, dtype=float)
     artists = SceneArtists(
         tangent=ax.add_collection(
             LineCollection(
@@ -363,13 +381,13 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
             )
         ),
         gradient=arrow(
-            ax, s.x, _gradient_end(s, scale, radius), style.ROLES["gradient"], width=2.4
+            ax, s.x, _gradient_end(s, scale, radius, window), style.ROLES["gradient"], width=2.4
         ),
         step=arrow(ax, s.x, end, style.ROLES["direction"]),
         gradient_step=arrow(
             ax,
             s.x,
-            clip_segment(s.x, s.x + s.gradient_step[:, 0], box)[0],
+            clip_segment(s.x, s.x + s.gradient_step[:, 0], window, margin=0.03)[0],
             style.ROLES["gradient"],
             width=1.2,
         ),
@@ -378,20 +396,27 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float) -> SceneArtists:
         scale=scale,
         levels=np.asarray(levels),
         radius=radius,
-        box=box,
+        window=window,
     )
+    # beside the map, not over it
     ax.legend(
         handles=[
-            Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient (scaled)"),
-            Line2D([], [], color=style.ROLES["gradient"], lw=1.2, label="gradient step -α∇f(x)ᵀ"),
+            Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient\n(scaled)"),
+            Line2D([], [], color=style.ROLES["gradient"], lw=1.2, label="gradient step\n-α∇f(x)ᵀ"),
             Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
             Line2D(
-                [], [], color=style.ROLES["tangent"], lw=1.6, ls="--", label="tangent plane levels"
+                [],
+                [],
+                color=style.ROLES["tangent"],
+                lw=1.6,
+                ls="--",
+                label="tangent plane\nlevel lines",
             ),
         ],
         loc="upper left",
-        fontsize=7,
-        framealpha=0.85,
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=style.MIN_FONT_SIZE,
+        frameon=False,
     )
     return artists
 
@@ -400,9 +425,13 @@ def update_scene(artists: SceneArtists, s) -> None:
     """Move the artists of :func:`plot_scene` to scene ``s`` (same function, contours untouched)."""
     end = s.x + s.step[:, 0]
     artists.tangent.set_segments(tangent_segments(s, artists.levels, artists.radius))
-    move(artists.gradient, s.x, _gradient_end(s, artists.scale, artists.radius))
+    move(artists.gradient, s.x, _gradient_end(s, artists.scale, artists.radius, artists.window))
     move(artists.step, s.x, end)
-    move(artists.gradient_step, s.x, clip_segment(s.x, s.x + s.gradient_step[:, 0], artists.box)[0])
+    move(
+        artists.gradient_step,
+        s.x,
+        clip_segment(s.x, s.x + s.gradient_step[:, 0], artists.window, margin=0.03)[0],
+    )
     artists.point.set_data([s.x[0]], [s.x[1]])
     artists.end.set_data([end[0]], [end[1]])
 
@@ -435,7 +464,7 @@ def slices_figure(name: str, x) -> Picture:
             label=f"tangent, slope df/d{var} = {slope:.3f}",
         )
         ax.plot(s.x[axis], s.value, "o", color=style.ROLES["point"])
-        ax.legend(fontsize=8, loc="upper center")
+        ax.legend(fontsize=style.MIN_FONT_SIZE, loc="upper center")
         style.label(ax, f"Slice: only {var} moves", var, "f")
     alt = (
         f"Two slices of {name} through ({s.x[0]:g}, {s.x[1]:g}): the tangent slopes are "
@@ -498,7 +527,6 @@ class SteppedPoint:
         self._x = np.array([self.x1.value, self.x2.value], dtype=float)
         self._shown = (self.x1.value, self.x2.value)
         self._key = None
-        self._hold = False
 
     def _forget_steps(self):
         self.path = [self._x.copy()]
@@ -520,11 +548,8 @@ class SteppedPoint:
         return self._x.copy()
 
     def _set_point(self, x):
-        self._hold = True  # one refresh for both sliders, by the caller
-        try:
+        with self.batch():  # the caller refreshes, once for both sliders
             self.x1.value, self.x2.value = on_grid(self.x1, x[0]), on_grid(self.x2, x[1])
-        finally:
-            self._hold = False
         self._x, self._shown = np.array(x, dtype=float), (self.x1.value, self.x2.value)
 
     def move_point(self, x, what: str, before: float, after: float) -> bool:
@@ -551,10 +576,6 @@ class SteppedPoint:
     def window(self) -> np.ndarray:
         """The plotted window, rows (low, high), shape (2, 2)."""
         return bounds(self.function.value)
-
-    def refresh(self):
-        if not self._hold:
-            super().refresh()
 
 
 class GradientExplorer(SteppedPoint, LessonWidget):
@@ -585,7 +606,9 @@ class GradientExplorer(SteppedPoint, LessonWidget):
     """
 
     text = "Gradient explorer: run the notebook to move the point and the direction."
-    size = "square"
+    size = "small"
+    #: The longest step h d the slider allows: the window leaves that much room around the box.
+    H_MAX = 1.0
     view_attrs = ("_artists_now",)
 
     def __init__(
@@ -597,14 +620,14 @@ class GradientExplorer(SteppedPoint, LessonWidget):
         alpha: float = 0.1,
     ):
         self.function = ipywidgets.Dropdown(
-            options=names(), value=name, description="f", layout=ipywidgets.Layout(width="190px")
+            options=names(), value=name, description="f", layout=ipywidgets.Layout(width="240px")
         )
         (x0, x1), (y0, y1) = bounds(name)
         var1, var2 = variable_names(name)
         self.x1 = _slider(var1, x[0], x0, x1)
         self.x2 = _slider(var2, x[1], y0, y1)
         self.angle = _slider("angle of d (deg)", angle, -180.0, 180.0, step=5.0)
-        self.h = _slider("step h", h, 0.05, 1.0)
+        self.h = _slider("step h", h, 0.05, self.H_MAX)
         self.alpha = alpha_slider(alpha)
         self.take_step = ipywidgets.Button(
             description="take a gradient step", layout=ipywidgets.Layout(width="180px")
@@ -617,7 +640,6 @@ class GradientExplorer(SteppedPoint, LessonWidget):
         )
 
     def gradient_step(self):
-        """Move the point by -alpha grad f(x)^T (the button)."""
         s = self._scene
         self.move_point(
             s.x + s.gradient_step[:, 0], "gradient step", s.value, s.after_gradient_step
@@ -643,17 +665,21 @@ class GradientExplorer(SteppedPoint, LessonWidget):
 
     def draw(self, s):
         ax = self.axes[0]
-        X, Y, Z = contour_grid(s.name)
+        box = bounds(s.name)
+        radius = 0.2 * np.ptp(box, axis=1).min()
+        # room around the sliders' box for the longest step, the arrow and the tangent disk
+        window = padded(box, max(self.H_MAX, radius))
+        X, Y, Z = grid(scalar(s.name), window)
         cs = plot_contours(
             ax, X, Y, Z, title=f"{s.name}: contours, gradient, step", labels=variable_names(s.name)
         )
-        box = bounds(s.name)
         self._artists_now = plot_scene(
             ax,
             s,
             scale=arrow_scale(scalar(s.name), box),
             levels=cs.levels,
-            radius=0.2 * np.ptp(box, axis=1).min(),
+            radius=radius,
+            window=window,
         )
         return self._artists_now.moving
 
@@ -747,15 +773,54 @@ add(
         id="1.1",
         kind="partial",
         statement="Let $f(x, y) = x^2 y + 3y$. Hold $y$ fixed and compute the partial derivative "
-        "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (1, 2)$. Answer with one "
-        "number (or the (1, 1) matrix `[[...]]`).",
+        "$\\dfrac{\\partial f}{\\partial x}$ at the point $(x, y) = (2, 3)$. Answer with one "
+        "number (or the (1, 1) matrix `[[...]]`); 3 significant digits are enough.",
         hints=(
-            "Treat y as a constant: the derivative of x^2 y with respect to x is 2 x y; 3y is a "
-            "constant.",
-            "Now put x = 1 and y = 2 into 2 x y.",
+            "Holding y fixed means y behaves like a number: f becomes a function of x alone.",
+            "With y a constant, x^2 y is a constant times x^2, and the term 3y does not change "
+            "with x at all.",
+            "df/dx = 2 x y + 0: the power rule on x^2, the constant factor y stays. Now put x = 2 "
+            "and y = 3 in.",
         ),
-        problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [1, 2], "wrt": "x"},
-        examples_wrong=((2, "constant_factor"), (5, "wrong_entries"), ([[4, 4]], "wrong_shape")),
+        problem={"f": "x**2*y + 3*y", "variables": "x y", "x": [2, 3], "wrt": "x"},
+        mistakes=(
+            Mistake(
+                "the partial with respect to y",
+                change={"wrt": "y"},
+                kind="wrong_variable",
+                message="That is df/dy, the slope when y moves. df/dx holds y fixed and lets x "
+                "move.",
+            ),
+            Mistake(
+                "f itself, not its derivative",
+                answer="x**2*y + 3*y",
+                kind="value",
+                message="That is the value f(2, 3), not a slope: differentiate first, then put "
+                "the point in.",
+            ),
+            Mistake(
+                "one derivative too many",
+                answer="2*y",
+                kind="second_derivative",
+                message="That is the second derivative d2f/dx2, the derivative of the "
+                "derivative: differentiate only once.",
+            ),
+            Mistake(
+                "the constant factor y dropped",
+                answer="2*x",
+                kind="dropped_factor",
+                message="The factor y went missing: holding y fixed makes it a constant factor, "
+                "and a constant factor stays in the derivative (d/dx 5 x^2 = 10 x).",
+            ),
+            Mistake(
+                "both partials",
+                answer=[["2*x*y", "x**2 + 3"]],
+                kind="gradient_for_partial",
+                message="That is the whole gradient, [df/dx, df/dy]; the exercise asks for one "
+                "entry of it, df/dx: one number.",
+            ),
+        ),
+        examples_wrong=(([12], "one_d"), ("12,", "parse_error")),
     )
 )
 
@@ -763,21 +828,37 @@ add(
     Exercise(
         id="1.2",
         kind="gradient",
-        statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 2, -1)$ "
-        "as a row "
-        "of shape (1, 3), e.g. `[[a, b, c]]`. You may also type formulas as strings, e.g. "
-        "`[['y', '...', '...']]`: they are evaluated at the point.",
+        statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 3, -2)$ as a "
+        "row of shape (1, 3), e.g. `[[a, b, c]]`; 3 significant digits are enough. Entries "
+        "may also be formulas in $x, y, z$ typed as strings, such as `'x*z'`: they are "
+        "evaluated at the point.",
         hints=(
-            "Three partial derivatives, one per input, in the order x, y, z.",
-            "df/dx = y, df/dy = x + z^2, df/dz = 2 y z.",
-            "A row is a list inside a list: [[df/dx, df/dy, df/dz]].",
+            "The gradient has one partial derivative per input, in the order x, y, z: three "
+            "slices, each with the other two variables held fixed.",
+            "For df/dy both terms contain y; for df/dz only the second does; for df/dx only the "
+            "first.",
+            "df/dx = y, df/dy = x + z^2, df/dz = 2 y z. Put the point in and write the three "
+            "numbers as one row [[..., ..., ...]].",
         ),
-        problem={"f": "x*y + y*z**2", "variables": "x y z", "x": [1, 2, -1]},
-        examples_wrong=(
-            ([[2], [2], [-4]], "transposed"),
-            ([2, 2, -4], "one_d"),
-            ([[2, 2, 4]], "sign_entries"),
+        problem={"f": "x*y + y*z**2", "variables": "x y z", "x": [1, 3, -2]},
+        mistakes=(
+            Mistake("a column instead of a row", transform="transposed"),
+            Mistake(
+                "a term of df/dy forgotten",
+                answer=[["y", "z**2", "2*y*z"]],
+                kind="missing_term",
+                message="df/dy is missing a term: y appears in both x y and y z^2, and each term "
+                "contributes its own slope.",
+            ),
+            Mistake(
+                "the factor y dropped in df/dz",
+                answer=[["y", "x + z**2", "2*z"]],
+                kind="dropped_factor",
+                message="df/dz lost its factor y: with y held fixed, y z^2 is a constant times "
+                "z^2, and the constant stays.",
+            ),
         ),
+        examples_wrong=(([3, 5, -12], "one_d"), ([[5, 3, -12]], "swapped_columns")),
     )
 )
 
@@ -786,14 +867,49 @@ add(
         id="1.3",
         kind="directional",
         statement="Let $f(x, y) = x^2 + 3y$ and the unit direction $d = (0.6, 0.8)$. Compute the "
-        "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (1, 2)$: a (1 x 2) row times a "
-        "(2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`).",
+        "directional derivative $\\nabla f(x)\\, d$ at $(x, y) = (3, 1)$: a (1 x 2) row "
+        "times a (2 x 1) column. Answer with one number (or the (1, 1) matrix `[[...]]`); 3 "
+        "significant digits are enough.",
         hints=(
-            "First the gradient row at (1, 2): [[2x, 3]].",
-            "Then multiply row by column: first entry times first entry, plus second times second.",
+            "Two steps: first the gradient row at the point, then the product of that row with "
+            "the column d.",
+            "The gradient of x^2 + 3y is a row of two partials; only the first one depends on the "
+            "point.",
+            "The gradient is [[2x, 3]]. A row times a column is one number: first entry times first "
+            "entry, plus second times second.",
         ),
-        problem={"f": "x**2 + 3*y", "variables": "x y", "x": [1, 2], "d": [0.6, 0.8]},
-        examples_wrong=((5, "wrong_entries"), ([[1.2, 2.4]], "wrong_shape"), (-3.6, "sign")),
+        problem={"f": "x**2 + 3*y", "variables": "x y", "x": [3, 1], "d": [0.6, 0.8]},
+        mistakes=(
+            Mistake(
+                "the products side by side, not summed",
+                answer=[["2*x*0.6", "3*0.8"]],
+                kind="elementwise",
+                message="These are the two products side by side, entry by entry; a row times a "
+                "column also adds them up: one number, shape (1, 1).",
+            ),
+            Mistake(
+                "the gradient's length",
+                answer="sqrt(4*x**2 + 9)",
+                kind="gradient_length",
+                message="That is the gradient's length |grad f|, the steepest slope at the "
+                "point. The slope along d is the product grad f d, row times column.",
+            ),
+            Mistake(
+                "the components of d swapped",
+                answer="2*x*0.8 + 3*0.6",
+                kind="swapped_direction",
+                message="The components of d are paired with the wrong partials: the first entry "
+                "of the gradient (df/dx) goes with the first entry of d, 0.6.",
+            ),
+            Mistake(
+                "the gradient, not the product",
+                answer=[["2*x", "3"]],
+                kind="gradient_not_product",
+                message="That is the gradient itself, shape (1, 2); multiply it by the column d "
+                "to get the slope along d, shape (1, 1).",
+            ),
+        ),
+        examples_wrong=((-6.0, "sign"), ([[3.6], [2.4]], "wrong_shape")),
     )
 )
 
@@ -801,11 +917,30 @@ add(
     Exercise(
         id="1.4",
         kind="shape",
-        statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ "
-        "and a small "
-        "change $dx$ of shape (5, 1). What is the shape of the product $\\nabla f(x)\\, dx$?",
-        hints=("The gradient is (1 x 5).", "(1 x 5)(5 x 1): the inner sizes cancel."),
+        statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ and a "
+        "small change $dx$ of shape (5, 1). What is the shape of the product $\\nabla "
+        "f(x)\\, dx$? Answer as (rows, columns).",
+        hints=(
+            "Write the two shapes side by side: the gradient first, then dx.",
+            "In (p x q)(q x r) the inner sizes q must agree and cancel; the outer sizes remain.",
+        ),
         problem={"shape": (1, 1)},
-        examples_wrong=(((5, 5), "wrong_shape"), ((1, 5), "wrong_shape"), (1, "one_d")),
+        mistakes=(
+            Mistake(
+                "the outer product",
+                answer=(5, 5),
+                kind="outer_product",
+                message="(5, 5) is the shape of dx times the gradient, the other order (an outer "
+                "product). The gradient comes first: (1 x 5)(5 x 1).",
+            ),
+            Mistake(
+                "the gradient's own shape",
+                answer=(1, 5),
+                kind="factor_shape",
+                message="(1, 5) is the gradient's own shape; the product with dx keeps only the "
+                "outer sizes of (1 x 5)(5 x 1).",
+            ),
+        ),
+        examples_wrong=((1, "one_d"), ((5, 1), "wrong_shape")),
     )
 )

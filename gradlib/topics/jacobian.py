@@ -11,6 +11,7 @@ returning artists, ``update_*`` moving them), the widgets (:class:`JacobianRows`
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -24,11 +25,11 @@ from matplotlib.patches import Rectangle
 
 from .. import functions, numeric, shapes, symbolic
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._style import arrow, move
 from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
-from .gradient_row import arrow_scale, grid, plot_contours
+from .gradient_row import arrow_scale, clip_segment, grid, padded, plot_contours
 
 #: What ``import gradlib as gl`` exports from this lesson (its widgets).
 __all__ = ["JacobianRows", "JacobianGrid", "ShapeExplorer"]
@@ -319,6 +320,7 @@ class RowArtists:
     gradient: object
     scale: float
     cap: float
+    window: np.ndarray
 
     @property
     def moving(self) -> list:
@@ -328,8 +330,10 @@ class RowArtists:
 def plot_row(ax, name: str, s) -> RowArtists:
     """Contours of the component f_i (i = ``s.row``) and its gradient, row i of J, at x."""
     box = bounds(name)
+    cap = 0.3 * np.ptp(box, axis=1).min()  # the longest arrow drawn
+    window = padded(box, cap)  # so that it fits from a point on the edge
     f_i = component(name, s.row, s.x)
-    X, Y, Z = grid(f_i, box)
+    X, Y, Z = grid(f_i, window)
     variables = [str(v) for v in entry(name).variables[:2]]
     plot_contours(
         ax,
@@ -339,12 +343,15 @@ def plot_row(ax, name: str, s) -> RowArtists:
         title=f"{name}: contours of f_{s.row + 1}, row {s.row + 1} of J",
         labels=variables,
     )
-    scale, cap = arrow_scale(f_i, box), 0.3 * np.ptp(box, axis=1).min()
+    scale = arrow_scale(f_i, box)
     artists = RowArtists(
         point=ax.plot(*s.x[:2], "o", color=style.ROLES["point"], ms=6, zorder=5)[0],
-        gradient=arrow(ax, s.x[:2], _tip(s, scale, cap), style.ROLES["gradient"], width=2.4),
+        gradient=arrow(
+            ax, s.x[:2], _tip(s, scale, cap, window), style.ROLES["gradient"], width=2.4
+        ),
         scale=scale,
         cap=cap,
+        window=window,
     )
     part = " (first two entries)" if s.x.size > 2 else ""
     ax.legend(
@@ -357,24 +364,27 @@ def plot_row(ax, name: str, s) -> RowArtists:
                 label=f"row {s.row + 1} of J = gradient of f_{s.row + 1}{part}, scaled",
             )
         ],
-        loc="upper left",
-        fontsize=7,
-        framealpha=0.85,
-    )
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        fontsize=style.MIN_FONT_SIZE,
+        frameon=False,
+    )  # under the map, not over it
     return artists
 
 
-def _tip(s, scale, cap):
-    """Tip of the arrow for row i, drawn in the plane of the first two inputs (scaled, capped)."""
+def _tip(s, scale, cap, window):
+    """Tip of the arrow for row i, drawn in the plane of the first two inputs (scaled, capped,
+    and inside the window)."""
     g = s.J[s.row, :2] * scale
     length = np.linalg.norm(g)
-    return s.x[:2] + (g if length <= cap else g * cap / length)
+    end = s.x[:2] + (g if length <= cap else g * cap / length)
+    return clip_segment(s.x[:2], end, window, margin=0.03)[0]
 
 
 def update_row(artists: RowArtists, s) -> None:
     """Move :func:`plot_row`'s artists to scene ``s`` (same function and row)."""
     artists.point.set_data([s.x[0]], [s.x[1]])
-    move(artists.gradient, s.x[:2], _tip(s, artists.scale, artists.cap))
+    move(artists.gradient, s.x[:2], _tip(s, artists.scale, artists.cap, artists.window))
 
 
 # ---- the local linear map ----------------------------------------------------------------------
@@ -393,60 +403,95 @@ class GridArtists:
         return [self.lines, self.image, self.linear, self.x, self.y]
 
 
-def image_box(name: str) -> np.ndarray:
-    """Limits (2, 2) that hold the image of the whole domain of ``name``, padded by 10%."""
-    X, Y, _ = grid(lambda p: p[0], bounds(name), num=41)
-    pts = vector(name)(np.stack([X.ravel(), Y.ravel()]))
-    low, high = pts.min(axis=1), pts.max(axis=1)
-    pad = 0.1 * (high - low).max()
-    return np.stack([low - pad, high + pad], axis=1)
+#: The largest half-width of the grid (the size slider's end).
+RADIUS_MAX = 0.6
+
+
+def magnified(g: GridMap) -> tuple[np.ndarray, np.ndarray]:
+    """The two images of the grid relative to f(x), divided by the grid's half-width r:
+    (f(x + dx) - f(x)) / r and J dx / r, each shaped like ``g.image``.
+
+    Divided by r they keep their size as the grid shrinks: the straight one is J applied to the
+    unit square, and the curved one straightens onto it.
+
+    >>> g = grid_map("polar_to_cartesian", [1.0, 0.0], radius=0.5)
+    >>> curved, straight = magnified(g)
+    >>> float(np.abs(straight).max().round(6)), bool(np.abs(curved - straight).max() > 0.01)
+    (1.0, True)
+    """
+    r = np.abs(g.lines - g.x).max()
+    return (g.image - g.y) / r, (g.linear - g.y) / r
+
+
+@lru_cache(maxsize=None)
+def magnified_box(name: str) -> np.ndarray:
+    """Limits (2, 2), centred at 0, holding :func:`magnified` for every x of the window and every
+    size up to :data:`RADIUS_MAX` (the curved image bends most at the largest size)."""
+    (x0, x1), (y0, y1) = bounds(name)
+    reach = 0.0
+    for a in np.linspace(x0, x1, 7):
+        for b in np.linspace(y0, y1, 7):
+            for radius in (0.02, RADIUS_MAX):
+                reach = max(
+                    reach,
+                    *(
+                        float(np.abs(m).max())
+                        for m in magnified(grid_map(name, [a, b], radius=radius, count=3, points=9))
+                    ),
+                )
+    reach *= 1.1
+    return np.array([[-reach, reach], [-reach, reach]])
 
 
 def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
-    """Left: a small grid around x. Right: its image under f (curved) and under f(x) + J dx (straight)."""
-    (x0, x1), (y0, y1) = bounds(name)
+    """Left: a small grid around x. Right, magnified around f(x): its image under f (curved) and
+    under f(x) + J dx (straight), both relative to f(x) and divided by the grid's size."""
+    # room around the sliders' box for the largest grid
+    (x0, x1), (y0, y1) = padded(bounds(name), RADIUS_MAX * 1.05)
     ax_in.set_xlim(x0, x1)
     ax_in.set_ylim(y0, y1)
-    (u0, u1), (v0, v1) = image_box(name)
+    (u0, u1), (v0, v1) = magnified_box(name)
     ax_out.set_xlim(u0, u1)
     ax_out.set_ylim(v0, v1)
     # equal aspect keeps squares square, unless the window is very long one way (polar: r, theta)
     ax_in.set_aspect("equal" if 0.5 <= (x1 - x0) / (y1 - y0) <= 2 else "auto", adjustable="box")
     ax_out.set_aspect("equal", adjustable="box")
     style.label(ax_in, "input: a small grid around x", *[str(v) for v in entry(name).variables])
-    style.label(ax_out, "output: f (curved) vs f(x) + J dx", "f_1", "f_2")
+    style.label(ax_out, "output near f(x), magnified 1 / size", "df_1 / size", "df_2 / size")
+    curved, straight = magnified(g)
     artists = GridArtists(
         lines=ax_in.add_collection(
             LineCollection(g.lines, colors=style.ROLES["direction"], linewidths=1)
         ),
         image=ax_out.add_collection(
-            LineCollection(g.image, colors=style.ROLES["true"], linewidths=1.4)
+            LineCollection(curved, colors=style.ROLES["true"], linewidths=1.4)
         ),
         linear=ax_out.add_collection(
-            LineCollection(g.linear, colors=style.ROLES["tangent"], linewidths=1.2, linestyles="--")
+            LineCollection(straight, colors=style.ROLES["tangent"], linewidths=1.2, linestyles="--")
         ),
         x=ax_in.plot(*g.x, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
-        y=ax_out.plot(*g.y, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
+        y=ax_out.plot(0.0, 0.0, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
     )
     ax_out.legend(
         handles=[
-            Line2D([], [], color=style.ROLES["true"], lw=1.4, label="f(grid)"),
-            Line2D([], [], color=style.ROLES["tangent"], lw=1.2, ls="--", label="f(x) + J dx"),
+            Line2D([], [], color=style.ROLES["true"], lw=1.4, label="f(x + dx) - f(x)"),
+            Line2D([], [], color=style.ROLES["tangent"], lw=1.2, ls="--", label="J dx"),
         ],
         loc="upper left",
-        fontsize=7,
-        framealpha=0.85,
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=style.MIN_FONT_SIZE,
+        frameon=False,
     )
     return artists
 
 
 def update_grid_map(artists: GridArtists, g) -> None:
     """Move :func:`plot_grid_map`'s artists to the new :class:`GridMap`."""
+    curved, straight = magnified(g)
     artists.lines.set_segments(g.lines)
-    artists.image.set_segments(g.image)
-    artists.linear.set_segments(g.linear)
+    artists.image.set_segments(curved)
+    artists.linear.set_segments(straight)
     artists.x.set_data([g.x[0]], [g.x[1]])
-    artists.y.set_data([g.y[0]], [g.y[1]])
 
 
 # ---- shapes: J (m x n) @ dx (n x 1) = df (m x 1) ------------------------------------------------
@@ -718,7 +763,7 @@ class JacobianGrid(_PointWidget):
         self.radius = ipywidgets.FloatSlider(
             value=radius,
             min=0.02,
-            max=0.6,
+            max=RADIUS_MAX,
             step=0.02,
             description="size",
             continuous_update=True,
@@ -763,7 +808,8 @@ class JacobianGrid(_PointWidget):
                 ),
                 line_html(
                     "",
-                    "Shrink the grid: the curved image and the straight one agree, "
+                    "Right: both images relative to f(x), divided by the size, so they keep "
+                    "their size. Shrink the grid: the curved image straightens onto J dx, "
                     "and the area ratio tends to |det J|.",
                 ),
             ]
@@ -805,9 +851,9 @@ class JacobianGrid(_PointWidget):
     def alt_text(self, s) -> str:
         name, g = s
         return (
-            f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right: its curved "
-            f"image under {name} and its straight image under f(x) + J dx; "
-            f"det J = {g.det:.3f}."
+            f"Left: a small square grid around x = ({g.x[0]:.2f}, {g.x[1]:.2f}). Right, "
+            f"relative to f(x) and magnified: its curved image under {name} and its straight "
+            f"image J dx; det J = {g.det:.3f}."
         )
 
 
@@ -819,7 +865,7 @@ class ShapeExplorer(LessonWidget):
 
     text = "Shape explorer: run the notebook to change the number of inputs n and outputs m."
     size = "small"
-    panel_width = "300px"
+    panel_width = "320px"
     view_attrs = ("_artists_now",)
 
     def __init__(self, n: int = 3, m: int = 2):
@@ -842,13 +888,20 @@ class ShapeExplorer(LessonWidget):
         update_shapes(self._artists_now, s)
 
     def panel_html(self, s) -> str:
+        # A formula is one unbreakable line: a narrow panel wraps between formulas, not inside one.
+        def formula(text):
+            return (
+                f'<div style="margin:2px 0;font-size:13px;white-space:nowrap">'
+                f"{html.escape(text)}</div>"
+            )
+
         return "".join(
             [
-                line_html("", s.text),
+                formula(s.text),
                 line_html("This case:", s.name),
-                line_html(
-                    "", f"f: R^{s.n} -> R^{s.m}. Inner sizes cancel: (m x n)(n x 1) = (m x 1)."
-                ),
+                formula(f"f: R^{s.n} -> R^{s.m}."),
+                line_html("", "Inner sizes cancel:"),
+                formula("(m x n)(n x 1) = (m x 1)"),
             ]
         )
 
@@ -883,22 +936,45 @@ class ShapeExplorer(LessonWidget):
 
 
 # ---- exercises ----------------------------------------------------------------------
+_DEGREES = (
+    "These are the values at theta = 60 radians: the angle went in as degrees. Angles "
+    "here are radians: pi/3, not 60 (np.cos(np.pi / 3), or 'cos(pi/3)' in a string)."
+)
+
 add(
     Exercise(
         id="3.1",
         kind="jacobian",
         statement="Let $f(x, y) = (x y,\\; x + y^2,\\; \\sin x)$, so $f: \\mathbb{R}^2 \\to "
-        "\\mathbb{R}^3$. Write "
-        "its Jacobian at $(x, y) = (0, 1)$: one row per output, one column per input.",
+        "\\mathbb{R}^3$. Write its Jacobian at $(x, y) = (1, 2)$: one row per output, one "
+        "column per input; 3 significant digits are enough.",
         hints=(
-            "Row i is the gradient of f_i: [[y, x], [1, 2y], [cos x, 0]].",
-            "Put x = 0, y = 1 in; the answer has shape (3, 2).",
+            "Row i is the gradient of output f_i: its partial with respect to x, then with respect "
+            "to y.",
+            "Three rows of two entries, shape (3, 2). In the first row each partial holds the other "
+            "variable fixed, so it stays as a factor.",
+            "The rows are [y, x], [1, 2y] and [cos x, 0]. Put x = 1 and y = 2 in (radians).",
         ),
-        problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [0, 1]},
+        problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [1, 2]},
+        mistakes=(
+            Mistake("one row per input", transform="transposed"),
+            Mistake(
+                "the partials of row 1 swapped",
+                answer=[["x", "y"], ["1", "2*y"], ["cos(x)", "0"]],
+                kind="swapped_partials",
+                message="Row 1 has its partials the wrong way round: d(x y)/dx holds y fixed and "
+                "leaves y. Column 1 is always the derivative with respect to x.",
+            ),
+            Mistake(
+                "the power rule's factor dropped",
+                answer=[["y", "x"], ["1", "y"], ["cos(x)", "0"]],
+                kind="dropped_factor",
+                message="In row 2 the derivative of y^2 lost its factor 2: d/dy y^2 = 2y.",
+            ),
+        ),
         examples_wrong=(
-            ([[1, 1, 1], [0, 2, 0]], "transposed"),
-            ([[1, 0], [1, 2], [0, 0]], "wrong_entries"),
-            ([[0, 1], [2, 1], [0, 1]], "swapped_columns"),
+            ([[2, 1], [1, 4], [-0.5403, 0]], "sign_entries"),
+            ([[1, 2], [4, 1], [0, 0.5403]], "swapped_columns"),
         ),
     )
 )
@@ -908,8 +984,12 @@ add(
         id="3.2",
         kind="shape",
         statement="A function $f: \\mathbb{R}^3 \\to \\mathbb{R}^2$. What is the shape of its "
-        "Jacobian?",
-        hints=("Numerator layout: (outputs x inputs).", "How many outputs? How many inputs?"),
+        "Jacobian? Answer as (rows, columns).",
+        hints=(
+            "Numerator layout: (outputs x inputs).",
+            "Count what f takes in and what it gives back: each output is a row, each input a "
+            "column.",
+        ),
         problem={"shape": (2, 3)},
         examples_wrong=(((3, 2), "transposed"), ((2, 2), "wrong_shape"), (6, "one_d")),
     )
@@ -919,24 +999,45 @@ add(
     Exercise(
         id="3.3",
         kind="jacobian",
-        statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write "
-        "its Jacobian "
-        "at $(r, \\theta) = (2, \\pi/2)$, with the columns in the order $r, \\theta$. Formulas in "
-        "$r$ and $\\theta$ as strings, e.g. `'r**2'`, are fine.",
+        statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its "
+        "Jacobian at $(r, \\theta) = (2, \\pi/3)$, with the columns in the order $r, "
+        "\\theta$; 3 significant digits are enough. Formulas in $r$ and $\\theta$ typed as "
+        "strings, e.g. `'r**2'` or `'sin(theta)'`, are fine; angles are in radians.",
         hints=(
-            "Row 1 is the gradient of r cos(theta): [cos(theta), -r sin(theta)].",
-            "Row 2 is the gradient of r sin(theta): [sin(theta), r cos(theta)]. Then put r = 2, "
-            "theta = pi/2.",
+            "Row 1 is the gradient of r cos(theta), row 2 of r sin(theta); column 1 holds the "
+            "derivatives with respect to r, column 2 those with respect to theta.",
+            "With theta fixed, r cos(theta) is a constant times r; with r fixed, it is the constant "
+            "r times a function of theta.",
+            "J = [[cos(theta), -r sin(theta)], [sin(theta), r cos(theta)]]. Put r = 2 and "
+            "theta = pi/3 in: cos(pi/3) = 1/2, sin(pi/3) = sqrt(3)/2.",
         ),
         problem={
             "f": ["r*cos(theta)", "r*sin(theta)"],
             "variables": "r theta",
-            "x": [2, 1.5707963267948966],
+            "x": [2, 1.0471975511965976],
         },
+        mistakes=(
+            Mistake("one row per input", transform="transposed"),
+            Mistake(
+                "degrees for radians",
+                answer=[
+                    ["cos(theta*180/pi)", "-r*sin(theta*180/pi)"],
+                    ["sin(theta*180/pi)", "r*cos(theta*180/pi)"],
+                ],
+                kind="degrees",
+                message=_DEGREES,
+            ),
+            Mistake(
+                "the factor r dropped",
+                answer=[["cos(theta)", "-sin(theta)"], ["sin(theta)", "cos(theta)"]],
+                kind="dropped_factor",
+                message="Column 2 lost its factor r: with r held fixed, r cos(theta) is the "
+                "constant r times cos(theta), and the constant stays.",
+            ),
+        ),
         examples_wrong=(
-            ([[-2, 0], [0, 1]], "swapped_columns"),
-            ([[0, 1], [-2, 0]], "transposed"),
-            ([[0, 2], [1, 0]], "sign_entries"),
+            ([[-1.732, 0.5], [1, 0.866]], "swapped_columns"),
+            ([[0.5, 1.732], [0.866, 1]], "sign_entries"),
         ),
     )
 )
@@ -946,19 +1047,31 @@ add(
         id="3.4",
         kind="gradient",
         statement="For the same $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$, write the "
-        "gradient of the "
-        "second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/2)$. Compare it with row 2 of "
-        "the "
-        "Jacobian of 3.3.",
+        "gradient of the second output alone, $f_2 = r \\sin\\theta$, at $(2, \\pi/3)$: a "
+        "row (1, 2); 3 significant digits are enough. Compare it with row 2 of your Jacobian "
+        "in 3.3.",
         hints=(
-            "It is a row (1, 2): [[df2/dr, df2/dtheta]].",
-            "df2/dr = sin(theta), df2/dtheta = r cos(theta).",
+            "The gradient of one output is a row: [df2/dr, df2/dtheta].",
+            "It is one row of the Jacobian of 3.3: the row that belongs to f_2.",
+            "df2/dr = sin(theta) and df2/dtheta = r cos(theta); put r = 2 and theta = pi/3 in.",
         ),
-        problem={"f": "r*sin(theta)", "variables": "r theta", "x": [2, 1.5707963267948966]},
-        examples_wrong=(
-            ([[1], [0]], "transposed"),
-            ([[0, -2]], "wrong_entries"),
-            ([1, 0], "one_d"),
+        problem={"f": "r*sin(theta)", "variables": "r theta", "x": [2, 1.0471975511965976]},
+        mistakes=(
+            Mistake("a column instead of a row", transform="transposed"),
+            Mistake(
+                "the gradient of f_1",
+                answer=[["cos(theta)", "-r*sin(theta)"]],
+                kind="wrong_row",
+                message="That is the gradient of f_1 = r cos(theta), row 1 of the Jacobian; "
+                "f_2 = r sin(theta) is row 2.",
+            ),
+            Mistake(
+                "degrees for radians",
+                answer=[["sin(theta*180/pi)", "r*cos(theta*180/pi)"]],
+                kind="degrees",
+                message=_DEGREES,
+            ),
         ),
+        examples_wrong=(([0.866, 1], "one_d"), ([[1, 0.866]], "swapped_columns")),
     )
 )

@@ -27,9 +27,9 @@ import ipywidgets
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from .. import check, numeric, shapes
+from .. import check, exercises, numeric, shapes, symbolic
 from ..errors import GradlibError
-from ..exercises import KINDS, Exercise, add
+from ..exercises import DIGITS, Exercise, Mistake, add
 from . import _style as style
 from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
 from .chain_rule import matrix_grid
@@ -631,6 +631,23 @@ def _resolve(reference: str):
     return getattr(importlib.import_module(module), name)
 
 
+class Gradients(tuple):
+    """A backward pass's result ``(dX, dW, db)``: a tuple of arrays of different shapes.
+
+    As an array (``np.asarray``) it is every entry in one row, those of dX, then dW, then db,
+    each read row by row: so two backward passes compare as one array, as the tests of
+    exercise 8.4 compare a wrong backward pass with the right one.
+
+    >>> dX, dW, db = g = Gradients(backward([[1.0, 2.0]], [[3.0, 4.0]], [[0.5]]))
+    >>> np.asarray(g).tolist(), db.tolist()
+    ([[1.5, 2.0, 0.5, 1.0, 0.5]], [[0.5]])
+    """
+
+    def __array__(self, dtype=None, copy=None):
+        row = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in self])[None, :]
+        return row if dtype is None else row.astype(dtype)
+
+
 @dataclass(frozen=True)
 class ArrayExercise(Exercise):
     """Lesson 8's exercises: answers shaped like a matrix, shapes with three numbers, code.
@@ -640,35 +657,35 @@ class ArrayExercise(Exercise):
     - kind "gradient" with "wrt_shape" (the input's shape, e.g. [2, 3] for W): the truth of the
       base class, a row (1, p*q) over the flattened input, is compared as (1, *wrt_shape) by
       :func:`gradlib.check.wrt_array`; "terms" (a list of per-example rows, (B, m)) adds the
-      batch mistakes for a vector input;
+      batch mistakes for a vector input; an answer that is not right and matches a declared
+      :class:`~gradlib.exercises.Mistake` gets that mistake's kind and message;
     - kind "shape" with a shape of three numbers: :func:`gradlib.check.array_shape`, with the
       exercise's own "mistakes" ([shape, kind, message] each);
     - kind "code" (the spec of EXERCISE_KINDS.md): "reference" names the right function,
       "inputs" lists the calls' arguments, "returns" names the arrays it returns; the learner's
-      function is called on every input and each returned array compared with the reference's.
+      function is called on every input and each returned array compared with the reference's,
+      and a result that is wrong and agrees with a declared mistake's function is named by it.
+      The truth is the reference's result on the first input, as :class:`Gradients`.
 
     Answers correct to 3 significant digits are accepted (``rtol`` 0.5%).
     """
 
     RTOL = 5e-3
 
-    def __post_init__(self):
-        if self.kind != "code" or "code" in KINDS:
-            super().__post_init__()
-        elif len(self.examples_wrong) < 2:
-            raise GradlibError(
-                f"exercise {self.id}: give at least 2 examples_wrong (answer, kind) for the tests."
-            )
-
     def truth(self):
         if self.kind == "code":
-            return _resolve(self.problem["reference"])(*self.problem["inputs"][0])
+            return Gradients(_resolve(self.problem["reference"])(*self.problem["inputs"][0]))
         return super().truth()
 
     def check(self, answer) -> check.Feedback:
         p = self.problem
         if self.kind == "code":
-            return _check_code(answer, p)
+            wrong = [
+                (m.kind, m.message, exercises.resolve(m.function))
+                for m in self.mistakes
+                if m.function
+            ]
+            return _check_code(answer, p, wrong)
         if self.kind == "shape" and len(p["shape"]) != 2:
             mistakes = {tuple(shape): (kind, message) for shape, kind, message in p["mistakes"]}
             return check.array_shape(
@@ -677,21 +694,47 @@ class ArrayExercise(Exercise):
         if "wrt_shape" in p:
             expected = self.truth().reshape(1, *p["wrt_shape"])
             terms = None if "terms" not in p else np.asarray(p["terms"], float)[:, None, :]
-            return check.wrt_array(
+            variables, x = symbolic.symbols(p["variables"]), exercises._point(p)
+            fb = check.wrt_array(
                 answer,
                 expected,
                 of=p["of"],
                 wrt=p["wrt"],
                 terms=terms,
-                variables=self._variables(),
-                x=self._point(),
+                variables=variables,
+                x=x,
                 rtol=self.RTOL,
             )
+            if fb:
+                return fb
+            for kind, message, M in self._alternatives():  # the declared mistakes
+                if check.answer(answer, M, x=x, variables=variables, rtol=self.RTOL, digits=DIGITS):
+                    return check.Feedback(False, kind, message)
+            return fb
         return super().check(answer)
 
 
-def _check_code(fn, p) -> check.Feedback:
-    """Call the learner's function on every input of the exercise; compare each returned array."""
+def _same_arrays(result, wrong) -> bool:
+    """Does a learner's result hold the arrays ``wrong`` holds (same shapes, to 3 digits)?"""
+    try:
+        pairs = [
+            (np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+            for a, b in zip(result, wrong, strict=True)
+        ]
+    except (TypeError, ValueError):
+        return False
+    return all(
+        a.shape == b.shape and np.allclose(a, b, rtol=ArrayExercise.RTOL, atol=1e-12)
+        for a, b in pairs
+    )
+
+
+def _check_code(fn, p, mistakes=()) -> check.Feedback:
+    """Call the learner's function on every input of the exercise; compare each returned array.
+
+    ``mistakes`` are known wrong backward passes, (kind, message, function): a result that is
+    wrong and agrees with one of them gets its kind and message.
+    """
     names, function = p["returns"], p["reference"].partition(":")[2]
     signature = f"{function}({', '.join(p['arguments'])})"
     if fn is None:
@@ -745,6 +788,9 @@ def _check_code(fn, p) -> check.Feedback:
                 got, expected, of="L", wrt=wrt, terms=terms.get(name), rtol=ArrayExercise.RTOL
             )
             if not fb:
+                for kind, message, wrong in mistakes:
+                    if _same_arrays(result, wrong(*[a.copy() for a in arrays])):
+                        return check.Feedback(False, kind, f"{where}: {message}")
                 return check.Feedback(False, fb.kind, f"{where}, {name}: {fb.message}", fb.entries)
     return check.Feedback(
         True,
@@ -754,25 +800,25 @@ def _check_code(fn, p) -> check.Feedback:
     )
 
 
-# The wrong backward passes learners write, for the tests of exercise 8.4.
+# The wrong backward passes learners write: the declared mistakes of exercise 8.4.
 def _backward_dW_transposed(X, W, Delta):
     dX, dW, db = backward(X, W, Delta)
-    return dX, np.asarray(X).T @ np.asarray(Delta), db
+    return Gradients((dX, np.asarray(X).T @ np.asarray(Delta), db))
 
 
 def _backward_db_not_summed(X, W, Delta):
     dX, dW, _ = backward(X, W, Delta)
-    return dX, dW, np.asarray(Delta)
+    return Gradients((dX, dW, np.asarray(Delta)))
 
 
 def _backward_db_mean(X, W, Delta):
     dX, dW, _ = backward(X, W, Delta)
-    return dX, dW, np.asarray(Delta).mean(axis=0, keepdims=True)
+    return Gradients((dX, dW, np.asarray(Delta).mean(axis=0, keepdims=True)))
 
 
 def _backward_dX_transposed(X, W, Delta):
     _, dW, db = backward(X, W, Delta)
-    return np.asarray(W).T @ np.asarray(Delta).T, dW, db
+    return Gradients((np.asarray(W).T @ np.asarray(Delta).T, dW, db))
 
 
 def _matrix_text(M) -> str:
@@ -839,13 +885,14 @@ add(
         statement="A linear layer $y = W x + b$ with $W$ of shape $2 \\times 3$ gets the input "
         f"$x = ({', '.join(f'{v:g}' for v in _X_82)})^T$, and backprop delivers "
         f"$\\delta = dL/dy = {_matrix_text([_DELTA_82])}$, a $1 \\times 2$ row. Compute "
-        "$dL/dW$ by hand, shaped like $W$ (or as the full $(1, 2, 3)$ array).",
+        "$dL/dW$ by hand, shaped like $W$ (or as the full $(1, 2, 3)$ array); 3 significant "
+        "digits are enough.",
         hints=(
             "Which weights does output y_i depend on? y_i = sum_k W_ik x_k.",
             "Chain rule entry by entry: dL/dW_jk = sum over i of delta_i * dy_i/dW_jk. Which "
             "terms of that sum are not zero?",
             "Only i = j: entry (j, k) is delta_j x_k, the outer product of the column delta^T "
-            "(2 x 1) and the row x^T (1 x 3), a 2 x 3 matrix like W.",
+            "and the row x^T, a matrix shaped like W (one row per output, one column per input).",
         ),
         problem={
             "f": _layer_loss(_DELTA_82, _X_82),
@@ -855,6 +902,39 @@ add(
             "of": "L",
             "wrt": "W",
         },
+        mistakes=(
+            Mistake(
+                "x delta: the transpose, shaped (3, 2)",
+                answer=np.outer(_X_82, _DELTA_82).tolist(),
+                kind="transposed",
+                message="This is x δ, the column x times the row δ, shape (3, 2): the transpose. "
+                "Entry (j, k) of dL/dW is the derivative with respect to W_jk, so dL/dW has W's "
+                "shape (2, 3): the column δ^T times the row x^T.",
+            ),
+            Mistake(
+                "x delta reshaped to W's shape",
+                answer=np.outer(_X_82, _DELTA_82).reshape(2, 3).tolist(),
+                kind="reshaped_transpose",
+                message="This is x δ (3 x 2) reshaped to (2, 3): reshaping reads its entries in "
+                "the wrong order, so the numbers land in the wrong places. Entry (j, k) must be "
+                "δ_j x_k: transpose instead of reshaping, or compute δ^T x^T.",
+            ),
+            Mistake(
+                "W flattened column by column",
+                answer=np.outer(_DELTA_82, _X_82).reshape(1, 6, order="F").tolist(),
+                kind="vec_column_major",
+                message="The right numbers in the wrong order: dL/dW flattened column by column "
+                "(the vec of many textbooks). Here a flattened W is read row by row (numpy's "
+                "reshape), W11, W12, W13, W21, ...; or give dL/dW shaped like W.",
+            ),
+            Mistake(
+                "the sign flipped",
+                answer=(-np.outer(_DELTA_82, _X_82)).tolist(),
+                kind="sign",
+                message="Every entry has the opposite sign: L = δ · y with y = W x adds δ_j x_k "
+                "for each weight W_jk; there is no minus sign anywhere on the way.",
+            ),
+        ),
         examples_wrong=(
             (np.outer(_X_82, _DELTA_82), "transposed"),
             (np.outer(_X_82, _DELTA_82).reshape(2, 3), "reshaped_transpose"),
@@ -874,7 +954,7 @@ add(
         "$b \\in \\mathbb{R}^2$, and backprop delivers each example's row "
         "$\\delta_b = dL/dy_b$, stacked as the $3 \\times 2$ matrix "
         f"$\\Delta = {_matrix_text(_DELTA_83)}$. The loss is the sum over the batch. "
-        "Compute $dL/db$, a $1 \\times 2$ row.",
+        "Compute $dL/db$, a $1 \\times 2$ row; 3 significant digits are enough.",
         hints=(
             "b is added to the output of every example: each example's delta_b is one "
             "contribution to dL/db.",
@@ -890,6 +970,31 @@ add(
             "wrt": "b",
             "terms": _DELTA_83,
         },
+        mistakes=(
+            Mistake(
+                "Delta itself: the examples not summed",
+                answer=_DELTA_83,
+                kind="missing_sum",
+                message="This is Δ itself, the 3 examples' rows δ_b, not summed: b is added to "
+                "every example and the loss adds up the examples, so dL/db is the sum of the rows "
+                "over the batch, one row of shape (1, 2).",
+            ),
+            Mistake(
+                "the mean over the batch",
+                answer=np.mean(_DELTA_83, axis=0, keepdims=True).tolist(),
+                kind="batch_mean",
+                message="This is the mean of the 3 rows of Δ; the loss here is the sum over the "
+                "batch, not the mean, so dL/db is the sum of the rows, 3 times this.",
+            ),
+            Mistake(
+                "summed over the entries of b instead of the batch",
+                answer=np.sum(_DELTA_83, axis=1, keepdims=True).tolist(),
+                kind="wrong_axis",
+                message="You summed each row of Δ, over the entries of b, instead of over the "
+                "batch: dL/db keeps b's axis (the columns of Δ) and sums the 3 examples (axis 0, "
+                "the rows).",
+            ),
+        ),
         examples_wrong=(
             (_DELTA_83, "missing_sum"),
             ([_DELTA_83[0]], "one_example"),
@@ -941,6 +1046,36 @@ add(
             "arguments": ["X", "W", "Delta"],
             "returns": ["dX", "dW", "db"],
         },
+        mistakes=(
+            Mistake(
+                "dW transposed: X^T Delta",
+                function="gradlib.topics.matrix_derivatives:_backward_dW_transposed",
+                kind="transposed",
+                message="Your dW is the transpose of dL/dW, shape (n, m): X^T Δ. dL/dW has W's "
+                "shape (m x n), entry (i, k) summing δ_bi x_bk over the examples: transpose it.",
+            ),
+            Mistake(
+                "db not summed over the batch",
+                function="gradlib.topics.matrix_derivatives:_backward_db_not_summed",
+                kind="missing_sum",
+                message="Your db is Δ itself, one row per example: b is added to every example, "
+                "so dL/db sums the rows of Δ over the batch (axis 0), a (1 x m) row.",
+            ),
+            Mistake(
+                "db the mean over the batch",
+                function="gradlib.topics.matrix_derivatives:_backward_db_mean",
+                kind="batch_mean",
+                message="Your db is the mean of the rows of Δ; the loss adds up the examples, so "
+                "dL/db is their sum, B times that.",
+            ),
+            Mistake(
+                "dX transposed: W^T Delta^T",
+                function="gradlib.topics.matrix_derivatives:_backward_dX_transposed",
+                kind="transposed",
+                message="Your dX is the transpose of dL/dX, shape (n, B): W^T Δ^T. dL/dX has X's "
+                "shape (B x n), one row δ_b W per example: transpose it.",
+            ),
+        ),
         examples_wrong=(
             (_backward_dW_transposed, "transposed"),
             (_backward_db_not_summed, "missing_sum"),

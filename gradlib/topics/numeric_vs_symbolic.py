@@ -26,8 +26,8 @@ import numpy as np
 import sympy as sp
 
 from .. import numeric, symbolic
-from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..errors import GradlibError, echo
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._widget import LessonWidget, line_html
 
@@ -39,6 +39,8 @@ EPS = float(np.finfo(float).eps)
 
 #: Errors below this are drawn at this value on log axes (an exact zero has no logarithm).
 ERROR_FLOOR = 1e-17
+#: Relative errors above this are off the chart (the panel still lists them).
+ERROR_TOP = 10.0
 
 #: The grid of steps behind every error curve: 10**-18 .. 10**0, ten per decade.
 H_GRID = np.logspace(-18, 0, 181)
@@ -422,9 +424,21 @@ def agreement(
     >>> a = agreement("x**2", 3.0, lambda x: 2 * x, methods=("central",))
     >>> [(s, round(v, 9)) for s, v in a.rows]
     [('SymPy, lambdified', 6.0), ('closed form', 6.0), ('gl.derivative central', 6.0)]
+    >>> agreement("3", 1.0, lambda x: 0, methods=("central",)).reference
+    0.0
+    >>> agreement("x*y", 1.0, lambda x: 0)
+    Traceback (most recent call last):
+    ...
+    gradlib.errors.GradlibError: f = 'x*y' has 2 variables (x, y); agreement needs a formula in one variable, such as 'x**2'.
     """
     expr = symbolic.parse(text)
-    (t,) = sorted(expr.free_symbols, key=str)
+    names = sorted(expr.free_symbols, key=str)
+    if len(names) > 1:
+        raise GradlibError(
+            f"f = {echo(text, 60)} has {len(names)} variables ({', '.join(map(str, names))}); "
+            "agreement needs a formula in one variable, such as 'x**2'."
+        )
+    t = names[0] if names else symbolic.symbols("x")[0]  # a constant: f' = 0
     fprime = symbolic.lambdify(symbolic.derivative(expr, t), [t])
     reference = float(fprime(x0)[0, 0])
     f = sp.lambdify(t, expr, "numpy")
@@ -472,10 +486,19 @@ def plot_error_curves(ax, scene):
         for m in ("forward", "central", "richardson")
     }
     ax.axhline(EPS, color=style.ROLES["grid"], ls=":", lw=1.2)
-    ax.text(scene.hs[0], EPS * 2.5, "machine epsilon", fontsize=8, color="#555555")
-    ax.set_ylim(ERROR_FLOOR / 2, 1e2)
-    ax.set_xlim(scene.hs[0], scene.hs[-1])
-    ax.legend(loc="upper center", fontsize=8, ncols=4, frameon=False)
+    ax.text(
+        scene.hs[0] * 3, EPS * 2.5, "machine epsilon", fontsize=style.FONT_SIZE, color="#555555"
+    )
+    # room for a marker at either end of the slider and of the chart
+    ax.set_ylim(ERROR_FLOOR / 10, ERROR_TOP * 10)
+    ax.set_xlim(scene.hs[0] / 3, scene.hs[-1] * 3)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        fontsize=style.MIN_FONT_SIZE,
+        ncols=4,
+        frameon=False,
+    )  # under the axes, not over the curves
     style.label(ax, "Error of f'(x)", "step h (absolute)", "relative error")
     vline = ax.axvline(scene.h, color=style.ROLES["point"], lw=1, ls="--")
     dots = {
@@ -485,13 +508,13 @@ def plot_error_curves(ax, scene):
 
     def update(s):
         ax.title.set_text(f"Error of f'(x) for {s.problem.name}  (▼ best h)")
-        for m, line in curves.items():
-            line.set_data(s.hs, s.curves[m])
+        for m, line in curves.items():  # an error beyond the top leaves the picture: not drawn
+            line.set_data(s.hs, np.where(s.curves[m] <= ERROR_TOP, s.curves[m], np.nan))
         for row in s.optima:
             best[row["method"]].set_data([row["measured h*"]], [row["error at h*"]])
         vline.set_xdata([s.h, s.h])
-        for m, dot in dots.items():
-            dot.set_data([s.h], [s.errors[m]])
+        for m, dot in dots.items():  # the panel lists every error, also those off the chart
+            dot.set_data([s.h], [s.errors[m] if s.errors[m] <= ERROR_TOP else np.nan])
         return [ax.title, *curves.values(), *best.values(), vline, *dots.values()]
 
     return update(scene), update
@@ -607,73 +630,265 @@ class StepSizeWidget(LessonWidget):
 add(
     Exercise(
         id="5.1",
-        kind="partial",
-        statement="The forward difference of $f(x) = x^3$ at $x = 2$ is off by about $\\frac{h}{2} "
-        "f''(2)$. "
-        "Compute $f''(2)$ by hand: differentiate $f'(x) = 3x^2$ and put $x = 2$. Answer with one "
-        "number (or the (1, 1) matrix `[[...]]`).",
-        hints=("The derivative of 3 x^2 is 6 x.", "Put x = 2 into 6 x."),
-        problem={"f": "3*x**2", "variables": "x", "x": [2], "wrt": "x"},
-        examples_wrong=(
-            (6, "constant_factor"),
-            (12.5, "wrong_entries"),
-            ([[12, 12]], "wrong_shape"),
+        kind="hessian",
+        statement="The forward difference of $f(x) = x^3$ at $x = 4$ is off by about $\\frac{h}{2} "
+        "f''(4)$. Compute $f''(4)$ by hand. Answer with one number (or the (1, 1) matrix "
+        "`[[...]]`); 3 significant digits are enough.",
+        hints=(
+            "f'' is the derivative of the derivative: differentiate twice, then put x in.",
+            "The power rule, once, turns x^3 into a multiple of x^2; once more gives a multiple of "
+            "x.",
+            "f'(x) = 3 x^2, so f''(x) = 6 x. Put x = 4 in.",
         ),
+        problem={"f": "x**3", "variables": "x", "x": [4]},
+        mistakes=(
+            Mistake(
+                "f' instead of f''",
+                answer="3*x**2",
+                kind="first_derivative",
+                message="That is f'(4), the derivative itself; the error term needs the second "
+                "derivative, the derivative of f'.",
+            ),
+            Mistake(
+                "f''' instead of f''",
+                answer="6",
+                kind="third_derivative",
+                message="That is f''', one derivative too many (it is the central difference's "
+                "error term that has f''').",
+            ),
+            Mistake(
+                "f itself",
+                answer="x**3",
+                kind="value",
+                message="That is f(4), not a derivative: differentiate twice first.",
+            ),
+        ),
+        examples_wrong=(([[24, 24]], "wrong_shape"), ([24], "one_d")),
     )
 )
 
 add(
     Exercise(
         id="5.2",
-        kind="gradient",
-        statement="SymPy is the reference a numeric gradient is checked against. Compute by hand "
-        "what it "
-        "returns for $f(x, y) = x\\,e^{y}$ at $(x, y) = (2, 0)$: the gradient as a row of shape "
-        "(1, 2), e.g. `[[a, b]]`.",
-        hints=("df/dx = e^y and df/dy = x e^y.", "At (2, 0): e^0 = 1."),
-        problem={"f": "x*exp(y)", "variables": "x y", "x": [2, 0]},
-        examples_wrong=(
-            ([[1], [2]], "transposed"),
-            ([[2, 1]], "swapped_columns"),
-            ([1, 2], "one_d"),
+        kind="difference",
+        statement="Estimate the derivative of $f(x) = x^3$ at $x = 2$ by hand, with the central "
+        "difference $\\dfrac{f(x + h) - f(x - h)}{2h}$ and the (large) step $h = 0.5$. Give "
+        "the estimate itself, not the exact derivative; 3 significant digits are enough.",
+        hints=(
+            "Two values of f, one on each side of x; then their difference over the distance "
+            "between the two points.",
+            "The two points are x + h = 2.5 and x - h = 1.5; cube both.",
+            "The estimate is (2.5^3 - 1.5^3) / (2 * 0.5).",
         ),
+        problem={"f": "x**3", "variables": "x", "x": 2, "h": 0.5, "method": "central"},
+        mistakes=(
+            Mistake(
+                "the exact derivative",
+                answer="3*x**2",
+                kind="exact_not_estimate",
+                message="That is the exact derivative f'(2); the exercise asks for the estimate "
+                "with h = 0.5, which is not the same: their gap is the truncation error "
+                "this lesson is about.",
+            ),
+            Mistake(
+                "the forward difference",
+                change={"method": "forward"},
+                kind="forward_not_central",
+                message="That is the forward difference (f(x + h) - f(x)) / h; the central "
+                "difference uses the two points x + h and x - h.",
+            ),
+            Mistake(
+                "the backward difference",
+                change={"method": "backward"},
+                kind="backward_not_central",
+                message="That is the backward difference (f(x) - f(x - h)) / h; the central "
+                "difference uses the two points x + h and x - h.",
+            ),
+            Mistake(
+                "divided by h instead of 2h",
+                answer="((x + 0.5)**3 - (x - 0.5)**3) / 0.5",
+                kind="divided_by_h",
+                message="The points x + h and x - h are 2h apart: divide their difference by 2h, "
+                "not by h.",
+            ),
+        ),
+        examples_wrong=(([[12.25, 12.25]], "wrong_shape"), ([12.25], "one_d")),
     )
 )
 
 add(
     Exercise(
         id="5.3",
-        kind="shape",
-        statement='`gl.jacobian(f, x, method="central")` for $f: \\mathbb{R}^4 \\to \\mathbb{R}^2$ '
-        "builds one "
-        "column from each pair $f(x \\pm h e_j)$. What shape does it return? Answer as (rows, "
-        "columns).",
-        hints=("One column per input, one row per output.", "Numerator layout: (outputs, inputs)."),
-        problem={"shape": (2, 4)},
-        examples_wrong=(((4, 2), "transposed"), (8, "one_d"), ((2, 8), "wrong_shape")),
+        kind="choice",
+        statement="A finite-difference method estimates the derivative of $f(x) = e^x$ at $x = 1$. Its "
+        "errors for three steps $h$:\n\n| $h$ | error |\n|---|---|\n| 0.1 | 4.53e-03 |\n| "
+        "0.01 | 4.53e-05 |\n| 0.001 | 4.53e-07 |\n\nThe error behaves like $C h^p$. What is "
+        "the order $p$? Answer with one of 1, 2, 3 or 4.",
+        hints=(
+            "Compare neighbouring rows: h shrinks by a factor of 10 each time. By what factor does "
+            "the error shrink?",
+            "If the error is C h^p, dividing h by 10 divides the error by 10^p.",
+        ),
+        problem={
+            "options": ["1", "2", "3", "4"],
+            "answer": "2",
+            "why_not": {
+                "1": "with p = 1 the error would shrink like h, by 10 per row; here it "
+                "shrinks by more.",
+                "3": "with p = 3 the error would shrink by 1000 per row; count the "
+                "powers of ten between neighbouring rows again.",
+                "4": "with p = 4 the error would shrink by 10,000 per row; count the "
+                "powers of ten between neighbouring rows again.",
+            },
+            # the table, for the tests: the errors of this method at these steps
+            "table": {"f": "exp(x)", "x": 1, "method": "central", "h": [0.1, 0.01, 0.001]},
+        },
+        examples_wrong=(("1", "wrong_choice"), ("h^2", "not_an_option"), (3, "wrong_choice")),
     )
 )
 
 add(
     Exercise(
         id="5.4",
-        kind="derivative",
-        statement="The complex step differentiates a curve one output at a time: "
-        "$\\operatorname{Im} f(t + ih) / h$. For $f(t) = (t^3, \\sin t)$ the imaginary part of "
-        "$(t + ih)^3$ is $3t^2 h - h^3$. What does the complex step return at $t = 1$ as $h \\to "
-        "0$? "
-        "Give the derivative of the curve as a column of shape (2, 1); formulas as strings, e.g. "
-        "`'sqrt(2)'`, are fine.",
+        kind="difference",
+        statement="The complex step estimates a curve's derivative one output at a time: "
+        "$\\operatorname{Im} f(t + ih) / h$. Do it by hand for $f(t) = (t^3, \\sin t)$ at $t "
+        "= 1$ with the (large) step $h = 0.5$: expand $(1 + 0.5i)^3$, and use $\\sin(a + ib) "
+        "= \\sin a \\cosh b + i \\cos a \\sinh b$. Give the two estimates as a column (2, "
+        "1), not the exact derivative; 3 significant digits are enough, and formulas typed "
+        "as strings, e.g. `'sqrt(2)'`, are fine.",
         hints=(
-            "Im (t + ih)^3 / h = 3 t^2 - h^2, which tends to 3 t^2.",
-            "The second output: d/dt sin t = cos t.",
-            "A column: [[a], [b]].",
+            "Only the imaginary part counts: expand, keep the terms with i, then divide by h.",
+            "(a + ib)^3 = a^3 + 3 a^2 (ib) + 3 a (ib)^2 + (ib)^3, with i^2 = -1 and i^3 = -i.",
+            "Im (t + ih)^3 = 3 t^2 h - h^3 and Im sin(t + ih) = cos t sinh h; divide each by h "
+            "and put t = 1 and h = 0.5 in.",
         ),
-        problem={"f": ["t**3", "sin(t)"], "variables": "t", "x": [1]},
+        problem={"f": ["t**3", "sin(t)"], "variables": "t", "x": 1, "h": 0.5, "method": "complex"},
+        mistakes=(
+            Mistake(
+                "the exact derivative",
+                answer=[["3*t**2"], ["cos(t)"]],
+                kind="exact_not_estimate",
+                message="That is the exact derivative; with h = 0.5 the complex step still has a "
+                "truncation error, of order h^2: give the estimate itself.",
+            ),
+            Mistake(
+                "the central difference",
+                change={"method": "central"},
+                kind="central_not_complex",
+                message="That is the central difference (f(t + h) - f(t - h)) / 2h; the complex "
+                "step evaluates f once, at the complex point t + ih.",
+            ),
+            Mistake(
+                "not divided by h",
+                answer=[["3*t**2*0.5 - 0.5**3"], ["cos(t)*sinh(0.5)"]],
+                kind="not_divided",
+                message="These are the imaginary parts themselves: divide each by h = 0.5.",
+            ),
+            Mistake("a row instead of a column", transform="transposed"),
+        ),
+        examples_wrong=(([2.75, 0.563], "one_d"), ([[2.75], [-0.563]], "sign_entries")),
+    )
+)
+
+add(
+    Exercise(
+        id="5.5",
+        kind="choice",
+        statement="In float64 (machine epsilon $\\varepsilon \\approx 2.2 \\times 10^{-16}$) the "
+        "central difference of $f(x) = e^x$ at $x = 1$ errs by about "
+        "$\\frac{h^2}{6}|f'''(1)| + \\frac{\\varepsilon |f(1)|}{h}$: truncation plus "
+        "rounding. Which step makes the total smallest? Answer with one of '1e-2', '1e-5', "
+        "'1e-8' or '1e-12'.",
+        hints=(
+            "Evaluate both terms for each candidate h (here f''' = f = e^x); the total is about "
+            "the larger of the two.",
+            "The two terms are equal where h^3 is about 6 epsilon: the best step is near the cube "
+            "root of a few times epsilon.",
+        ),
+        problem={
+            "options": ["1e-2", "1e-5", "1e-8", "1e-12"],
+            "answer": "1e-5",
+            "why_not": {
+                "1e-2": "at h = 1e-2 the truncation error h^2 e / 6 dominates: a smaller "
+                "step is better.",
+                "1e-8": "about sqrt(epsilon), the forward difference's best step. The "
+                "central difference's truncation error falls like h^2, so it "
+                "can afford a larger step; at 1e-8 its rounding error dominates.",
+                "1e-12": "at h = 1e-12 the rounding error epsilon e / h, about 6e-4, "
+                "dominates: a larger step is better.",
+            },
+            # the model, for the tests
+            "model": {"f": "exp(x)", "x": 1, "method": "central"},
+        },
         examples_wrong=(
-            ([[3, "cos(1)"]], "transposed"),
-            ([[2], ["cos(1)"]], "wrong_entries"),
-            ([3, "cos(1)"], "one_d"),
+            ("1e-8", "wrong_choice"),
+            (1e-12, "wrong_choice"),
+            ("1e-6", "not_an_option"),
+        ),
+    )
+)
+
+
+def loss(w) -> float:
+    """L(w1, w2) = w1^2 sin(w2) + w2^3, for the gradient check of exercise 5.6; w has shape (2,)."""
+    return float(w[0] ** 2 * np.sin(w[1]) + w[1] ** 3)
+
+
+def loss_gradient(w) -> np.ndarray:
+    """The gradient of :func:`loss` by hand, shape (1, 2): the reference of exercise 5.6."""
+    return np.array([[2 * w[0] * np.sin(w[1]), w[0] ** 2 * np.cos(w[1]) + 3 * w[1] ** 2]])
+
+
+def _loss_gradient_minus_cos(w):
+    return np.array([[2 * w[0] * np.sin(w[1]), -(w[0] ** 2) * np.cos(w[1]) + 3 * w[1] ** 2]])
+
+
+def _loss_gradient_column(w):
+    return loss_gradient(w).T
+
+
+add(
+    Exercise(
+        id="5.6",
+        kind="code",
+        statement="A gradient check. `lesson.loss(w)` computes $L(w_1, w_2) = w_1^2 \\sin w_2 + w_2^3$ "
+        "for `w` of shape (2,). Write a function `grad_L(w)` that returns its gradient by "
+        "hand (a formula, no finite differences) as a row of shape (1, 2). Check it yourself "
+        "first: at a point of your choice, `gl.gradient(lesson.loss, w)` should agree with "
+        "it to about 8 digits. Then give `grad_L` itself (without calling it) as the answer: "
+        "it is run at three points. In code `w[0]` is $w_1$: NumPy counts from 0.",
+        hints=(
+            "One partial per weight, each with the other weight held fixed; return them as "
+            "np.array([[dL/dw1, dL/dw2]]).",
+            "For dL/dw2 both terms depend on w2: differentiate each; w1^2 is a constant factor "
+            "there.",
+            "dL/dw1 = 2 w1 sin(w2) and dL/dw2 = w1^2 cos(w2) + 3 w2^2.",
+        ),
+        problem={
+            "reference": "gradlib.topics.numeric_vs_symbolic:loss_gradient",
+            "inputs": [[[1.0, 2.0]], [[-0.5, 0.3]], [[2.0, -1.0]]],
+            "what": "gradient",
+        },
+        mistakes=(
+            Mistake(
+                "(sin)' = -cos",
+                function="gradlib.topics.numeric_vs_symbolic:_loss_gradient_minus_cos",
+                kind="sign_of_sin",
+                message="Your dL/dw2 has the derivative of sin with a minus sign: (sin)' = cos, "
+                "and (cos)' = -sin.",
+            ),
+            Mistake(
+                "a column instead of a row",
+                function="gradlib.topics.numeric_vs_symbolic:_loss_gradient_column",
+                kind="transposed",
+                message="Your function returns a column, shape (2, 1); in numerator layout a "
+                "gradient is a row, shape (1, 2): return np.array([[..., ...]]).",
+            ),
+        ),
+        examples_wrong=(
+            ("gradlib.topics.numeric_vs_symbolic:loss", "scalar_for_row"),
+            (lambda w: [[0.0, 0.0]], "wrong_entries"),
         ),
     )
 )

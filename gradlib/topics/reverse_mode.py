@@ -29,7 +29,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from .. import autodiff as ad
 from .. import numeric
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._widget import LessonWidget, fmt, line_html, matrix_html
 
@@ -948,6 +948,8 @@ MATMUL_b, MATMUL_Ub = (1.0, 0.0, 2.0), (2.0, -1.0)
 MATMUL_A = np.array([[1.0, -2.0, 0.0], [3.0, 1.0, -1.0]])
 # 9.4: logits whose exponentials are 1, 3, 4: s = (1, 3, 4) / 8 exactly.
 SOFTMAX_Z = (0.0, float(np.log(3.0)), float(np.log(4.0)))
+_SUM_EXP = "(exp(z1) + exp(z2) + exp(z3))"  # softmax's denominator, for 9.4's mistakes
+_SOFTMAX = [f"exp(z{i})/{_SUM_EXP}" for i in (1, 2, 3)]  # s, in the logits z1, z2, z3
 
 add(
     Exercise(
@@ -968,12 +970,33 @@ add(
             "variables": "a1 a2 a3",
             "x": list(TANH_A),
         },
+        mistakes=(
+            Mistake(
+                "U dropped: the local derivative alone",
+                answer=[[f"1 - tanh(a{i})**2" for i in (1, 2, 3)]],
+                kind="missing_upstream",
+                message="This is the local derivative 1 - y^2 alone: the gradient U that the "
+                "backward pass brings is missing. A VJP multiplies what arrives, U, by the local "
+                "derivative, entry by entry.",
+            ),
+            Mistake(
+                "the derivative taken at the input: U * (1 - a^2)",
+                answer=[[f"({_num(u)})*(1 - a{i}**2)" for i, u in enumerate(TANH_U, 1)]],
+                kind="wrong_point",
+                message="You put the input a into 1 - y^2; that formula needs the output y = "
+                "tanh(a), the value the forward pass stored for this node.",
+            ),
+            Mistake(
+                "U times the value y, not the derivative",
+                answer=[[f"({_num(u)})*tanh(a{i})" for i, u in enumerate(TANH_U, 1)]],
+                kind="value_not_derivative",
+                message="This is U times the stored value y = tanh(a); the VJP multiplies U by "
+                "the derivative of tanh at a, not by tanh itself.",
+            ),
+            Mistake("a column instead of a row", transform="transposed"),
+        ),
         examples_wrong=(
-            ([[2], [-0.64], [0.18]], "transposed"),  # a column
-            ([[1, 0.64, 0.36]], "wrong_entries"),  # forgot U: the derivative alone
-            ([[0, -0.6, -0.4]], "wrong_entries"),  # U * y: the value, not the derivative
             ([[2, -0.4, 0.9]], "wrong_columns"),  # U * (1 - y): the square forgotten
-            ([[2, -0.5195, -0.1035]], "wrong_columns"),  # U * (1 - a^2): the input, not tanh(a)
             (1.54, "scalar_for_row"),  # summed over the entries
             (np.diag([2, -0.64, 0.18]).tolist(), "wrong_shape"),  # the Jacobian diag(U * (1 - y^2))
         ),
@@ -1000,13 +1023,33 @@ add(
             "variables": "a1 a2",
             "x": list(MATMUL_a),
         },
+        mistakes=(
+            Mistake(
+                "a^T U: the rule for W",
+                answer=[[f"({_num(u)})*a{i}" for u in MATMUL_Ua] for i in (1, 2)],
+                kind="wrong_argument",
+                message="a^T U (2 x 3) is dL/dW, the VJP for the other argument, shaped like W. "
+                "dL/da is shaped like a, (1 x 2): it sends U back through W, not through a.",
+            ),
+            Mistake(
+                "U dropped: the rows of W summed",
+                answer=[MATMUL_W.sum(axis=1).tolist()],
+                kind="missing_upstream",
+                message="These are the rows of W summed, as if U were all ones: the gradient U "
+                "that the backward pass brings is missing. Weigh row i of W by U entry by entry.",
+            ),
+            Mistake(
+                "U passed on unchanged",
+                answer=[list(MATMUL_Ua)],
+                kind="missing_factor",
+                message="This is U = dL/dy itself, shaped like y (1 x 3); the node y = a W still "
+                "has to send it back through W, to a (1 x 2).",
+            ),
+            Mistake("W U^T, a column", transform="transposed"),
+        ),
         examples_wrong=(
-            ([[-1], [8]], "transposed"),  # W @ U^T, a column
             ([-1, 8], "one_d"),  # W @ U with 1-D arrays
-            ([[1, 2, -1]], "wrong_shape"),  # U alone
-            ([[3, 6, -3], [-1, -2, 1]], "wrong_shape"),  # a^T U: the rule for W, not for a
             ([[1, 8]], "sign_entries"),  # a sign lost in row 1 of W
-            ([[2, 1]], "wrong_entries"),  # U forgotten: the rows of W summed
         ),
     )
 )
@@ -1031,12 +1074,33 @@ add(
             "variables": "b1 b2 b3",
             "x": list(MATMUL_b),
         },
+        mistakes=(
+            Mistake(
+                "U^T b^T: the rule for A",
+                answer=[[f"({_num(u)})*b{j}" for j in (1, 2, 3)] for u in MATMUL_Ub],
+                kind="wrong_argument",
+                message="U^T b^T (2 x 3) is dL/dA, the VJP for the other argument, shaped like "
+                "A. dL/db has one number per entry of b: it sends U back through A, not through "
+                "b.",
+            ),
+            Mistake(
+                "U dropped: the columns of A summed",
+                answer=[MATMUL_A.sum(axis=0).tolist()],
+                kind="missing_upstream",
+                message="These are the columns of A summed, as if U were all ones: the gradient "
+                "U that the backward pass brings is missing. Weigh row i of A by U_i.",
+            ),
+            Mistake(
+                "U passed on unchanged",
+                answer=[list(MATMUL_Ub)],
+                kind="missing_factor",
+                message="This is U = dL/dy itself, one number per entry of y (1 x 2); the node "
+                "y = A b still has to send it back through A, to b (1 x 3).",
+            ),
+            Mistake("A^T U^T, a column", transform="transposed"),
+        ),
         examples_wrong=(
-            ([[-1], [-5], [1]], "transposed"),  # A^T U as a column
             ([-1, -5, 1], "one_d"),  # A.T @ U with 1-D arrays
-            ([[2, -1]], "wrong_shape"),  # U alone
-            ([[2, 0, 4], [-1, 0, -2]], "wrong_shape"),  # U^T b^T: the rule for A, not for b
-            ([[4, -1, -1]], "wrong_entries"),  # U forgotten: the columns of A summed
         ),
     )
 )
@@ -1061,12 +1125,38 @@ add(
             "variables": "z1 z2 z3",
             "x": list(SOFTMAX_Z),
         },
+        mistakes=(
+            Mistake(
+                "s alone: the one-hot row forgotten",
+                answer=[_SOFTMAX],
+                kind="missing_one_hot",
+                message="This is s = softmax(z) alone; the gradient of the cross-entropy through "
+                "softmax is s - y: subtract the one-hot row y of the true class.",
+            ),
+            Mistake(
+                "class 2 counted from 0: the third class",
+                answer=[[_SOFTMAX[0], _SOFTMAX[1], f"{_SOFTMAX[2]} - 1"]],
+                kind="wrong_class",
+                message="The 1 is subtracted at the third entry: class 2, counting from 1 as the "
+                "statement does, is the second entry.",
+            ),
+            Mistake(
+                "y - s",
+                answer=[[f"-{_SOFTMAX[0]}", f"1 - {_SOFTMAX[1]}", f"-{_SOFTMAX[2]}"]],
+                kind="sign",
+                message="This is y - s, the opposite sign: L = -log s_2 grows when z_2 falls, so "
+                "the gradient is s - y, negative only at the true class.",
+            ),
+            Mistake(
+                "dL/ds: stopped before softmax",
+                answer=[["0", f"-{_SUM_EXP}/exp(z2)", "0"]],
+                kind="stopped_before_softmax",
+                message="This is dL/ds = -1/s_2 at the true class, the gradient with respect to "
+                "the probabilities s; the backward pass still has to go through softmax, to z.",
+            ),
+            Mistake("a column instead of a row", transform="transposed"),
+        ),
         examples_wrong=(
-            ([[0.125], [-0.625], [0.5]], "transposed"),  # a column
-            ([[-0.125, 0.625, -0.5]], "sign"),  # y - s
-            ([[0.125, 0.375, 0.5]], "wrong_entries"),  # s alone: the one-hot y forgotten
-            ([[0.125, 0.375, -0.5]], "wrong_columns"),  # class 2 counted from 0: the third
-            ([[0, -8 / 3, 0]], "wrong_entries"),  # dL/ds: stopped before softmax
             (0.981, "scalar_for_row"),  # the loss -log(3/8), not its gradient
         ),
     )
@@ -1130,11 +1220,11 @@ def _sin_like(forward, vjp):
 
 # Typical wrong sins of exercise 9.5, as the check sees them (through gradient_through), and the
 # operation given without gradient_through.
-sin_without_upstream = gradient_through(_sin_like(np.sin, lambda u, a, y: np.cos(a)))
-sin_wrong_sign = gradient_through(_sin_like(np.sin, lambda u, a, y: -u * np.cos(a)))
-sin_derivative_at_output = gradient_through(_sin_like(np.sin, lambda u, a, y: u * np.cos(y)))
-sin_forward_is_cos = gradient_through(_sin_like(np.cos, lambda u, a, y: u * np.cos(a)))
-sin_not_wrapped = _sin_like(np.sin, lambda u, a, y: -u * np.cos(a))
+_sin_without_upstream = gradient_through(_sin_like(np.sin, lambda u, a, y: np.cos(a)))
+_sin_wrong_sign = gradient_through(_sin_like(np.sin, lambda u, a, y: -u * np.cos(a)))
+_sin_derivative_at_output = gradient_through(_sin_like(np.sin, lambda u, a, y: u * np.cos(y)))
+_sin_forward_is_cos = gradient_through(_sin_like(np.cos, lambda u, a, y: u * np.cos(a)))
+_sin_not_wrapped = _sin_like(np.sin, lambda u, a, y: -u * np.cos(a))
 
 add(
     Exercise(
@@ -1164,12 +1254,39 @@ add(
             ],
             "what": "gradient",
         },
+        mistakes=(
+            Mistake(
+                "u dropped: the VJP returns cos(a)",
+                function="gradlib.topics.reverse_mode:_sin_without_upstream",
+                kind="missing_upstream",
+                message="Your VJP returns the local derivative cos(a) alone: it must multiply "
+                "the gradient u that arrives by it, entry by entry, or everything upstream of "
+                "sin is lost.",
+            ),
+            Mistake(
+                "the sign: -u * cos(a)",
+                function="gradlib.topics.reverse_mode:_sin_wrong_sign",
+                kind="sign",
+                message="Your VJP has a minus sign too many: the derivative of sin is +cos (it is "
+                "cos whose derivative is -sin).",
+            ),
+            Mistake(
+                "the derivative at the output: u * cos(y)",
+                function="gradlib.topics.reverse_mode:_sin_derivative_at_output",
+                kind="wrong_point",
+                message="Your VJP takes cos at the output y = sin(a); the derivative of sin is "
+                "cos at the input, a.value.",
+            ),
+            Mistake(
+                "the forward value cos(a)",
+                function="gradlib.topics.reverse_mode:_sin_forward_is_cos",
+                kind="wrong_forward",
+                message="Your forward value is cos(a), not sin(a): the operation's value is "
+                "what the rest of the graph gets, so the gradient of L is wrong too.",
+            ),
+        ),
         examples_wrong=(
-            ("gradlib.topics.reverse_mode:sin_without_upstream", "wrong_entries"),
-            ("gradlib.topics.reverse_mode:sin_wrong_sign", "sign"),
-            ("gradlib.topics.reverse_mode:sin_derivative_at_output", "wrong_entries"),
-            ("gradlib.topics.reverse_mode:sin_forward_is_cos", "wrong_entries"),
-            ("gradlib.topics.reverse_mode:sin_not_wrapped", "function_error"),
+            ("gradlib.topics.reverse_mode:_sin_not_wrapped", "function_error"),
             (3.0, "not_callable"),
         ),
     )

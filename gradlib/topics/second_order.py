@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 
 from .. import functions, numeric, symbolic
 from ..errors import GradlibError
-from ..exercises import Exercise, add
+from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._style import arrow, move
 from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
@@ -864,8 +864,8 @@ add(
     Exercise(
         id="10.1",
         kind="hessian",
-        statement="Let $f(x, y) = x^3 y + y^3$. Compute its Hessian at $(x, y) = (2, 1.5)$ by hand, "
-        "as a (2, 2) matrix `[[..., ...], [..., ...]]`: row $i$, column $j$ holds "
+        statement="Let $f(x, y) = x^3 y + y^3$. Compute its Hessian at $(x, y) = (2, 1.5)$ by "
+        "hand, as a (2, 2) matrix `[[..., ...], [..., ...]]`: row $i$, column $j$ holds "
         "$\\partial^2 f / \\partial x_i \\partial x_j$, with $x_1 = x$ and $x_2 = y$ "
         "(3 significant digits are enough).",
         hints=(
@@ -878,33 +878,36 @@ add(
         ),
         problem={"f": "x**3*y + y**3", "variables": "x y", "x": [2, 1.5]},
         mistakes=(
-            (
-                [[18, 0], [0, 9]],
-                "missing_mixed_term",
-                "The diagonal is right, but the mixed second derivatives are missing: the "
+            Mistake(
+                "the mixed second derivatives left out",
+                answer=[[18, 0], [0, 9]],
+                kind="missing_mixed_term",
+                message="The diagonal is right, but the mixed second derivatives are missing: the "
                 "off-diagonal "
                 "entries are d^2f/dx dy = d^2f/dy dx, the derivative of df/dx with respect to y.",
             ),
-            (
-                [[9, 12], [12, 18]],
-                "swapped_variables",
-                "These are the right entries in the wrong places: row 1 and column 1 belong to x_1 "
-                "= x, "
-                "so the top-left entry is d^2f/dx^2.",
+            Mistake(
+                "x and y swapped",
+                answer=[[9, 12], [12, 18]],
+                kind="swapped_variables",
+                message="These are the right entries in the wrong places: row 1 and column 1 "
+                "belong to x_1 = x, so the top-left entry is d^2f/dx^2.",
             ),
-            (
-                [[18, 14.75]],
-                "gradient_instead",
-                "This is the gradient, the first derivatives (1 x 2); the Hessian holds the second "
-                "derivatives: differentiate each entry of the gradient once more, by x and by y (2 "
+            Mistake(
+                "the gradient instead",
+                answer=[[18, 14.75]],
+                kind="gradient_instead",
+                message="This is the gradient, the first derivatives (1 x 2); the Hessian "
+                "holds the second derivatives: differentiate each entry of the gradient once "
+                "more, by x and by y (2 x 2).",
+            ),
+            Mistake(
+                "the gradient instead (transposed)",
+                answer=[[18], [14.75]],
+                kind="gradient_instead",
+                message="This is the transposed gradient, the first derivatives (2 x 1); the "
+                "Hessian is its Jacobian: differentiate each entry once more, by x and by y (2 "
                 "x 2).",
-            ),
-            (
-                [[18], [14.75]],
-                "gradient_instead",
-                "This is the transposed gradient, the first derivatives (2 x 1); the Hessian is "
-                "its "
-                "Jacobian: differentiate each entry once more, by x and by y (2 x 2).",
             ),
         ),
         examples_wrong=(
@@ -932,19 +935,19 @@ add(
         ),
         problem={"shape": (4, 4)},
         mistakes=(
-            (
-                (1, 4),
-                "gradient_shape",
-                "(1, 4) is the shape of the gradient, the first derivatives; the Hessian has one "
-                "row for "
-                "each entry of the gradient.",
+            Mistake(
+                "the gradient's shape",
+                answer=(1, 4),
+                kind="gradient_shape",
+                message="(1, 4) is the shape of the gradient, the first derivatives; the "
+                "Hessian has one row for each entry of the gradient.",
             ),
-            (
-                (4, 1),
-                "gradient_shape",
-                "(4, 1) is the shape of the transposed gradient (or of d); the Hessian is its "
-                "Jacobian: "
-                "one column for each of the 4 inputs.",
+            Mistake(
+                "the gradient's shape (a column)",
+                answer=(4, 1),
+                kind="gradient_shape",
+                message="(4, 1) is the shape of the transposed gradient (or of d); the Hessian "
+                "is its Jacobian: one column for each of the 4 inputs.",
             ),
         ),
         examples_wrong=(((1, 4), "gradient_shape"), ((4, 1), "gradient_shape"), (16, "one_d")),
@@ -975,40 +978,46 @@ add(
             "d": [0.5, 0.25],
         },
         mistakes=(
-            (
-                3.25,
-                "missing_half",
-                "You added d^T H d without the factor 1/2: the quadratic term of "
+            Mistake(
+                "the 1/2 left out",
+                answer=3.25,
+                kind="missing_half",
+                message="You added d^T H d without the factor 1/2: the quadratic term of "
                 "Taylor's formula is (1/2) d^T H d, as (1/2) f'' h^2 in one variable.",
             ),
-            (
-                -0.5,
-                "missing_value",
-                "This is the predicted change f(x + d) - f(x); the model's value "
+            Mistake(
+                "f(x) left out",
+                answer=-0.5,
+                kind="missing_value",
+                message="This is the predicted change f(x + d) - f(x); the model's value "
                 "also has f(x) itself.",
             ),
-            (
-                1.75,
-                "linear_only",
-                "This is the linear (tangent) model f(x) + grad f(x) d; the "
+            Mistake(
+                "the linear model only",
+                answer=1.75,
+                kind="linear_only",
+                message="This is the linear (tangent) model f(x) + grad f(x) d; the "
                 "quadratic model adds (1/2) d^T H d.",
             ),
-            (
-                5.0,
-                "sign_of_linear_term",
-                "The linear term has the wrong sign: it is + grad f(x) d (the "
+            Mistake(
+                "the linear term's sign flipped",
+                answer=5.0,
+                kind="sign_of_linear_term",
+                message="The linear term has the wrong sign: it is + grad f(x) d (the "
                 "minus belongs to a gradient step's direction, not to the model).",
             ),
-            (
-                2.5625,
-                "mixed_term_once",
-                "The mixed entry H12 = H21 counts twice in d^T H d: "
+            Mistake(
+                "the mixed entry counted once",
+                answer=2.5625,
+                kind="mixed_term_once",
+                message="The mixed entry H12 = H21 counts twice in d^T H d: "
                 "H11 d1^2 + 2 H12 d1 d2 + H22 d2^2.",
             ),
-            (
-                2.625,
-                "diagonal_only",
-                "d^T H d also has the mixed terms 2 H12 d1 d2, not only the "
+            Mistake(
+                "the diagonal only",
+                answer=2.625,
+                kind="diagonal_only",
+                message="d^T H d also has the mixed terms 2 H12 d1 d2, not only the "
                 "diagonal H11 d1^2 + H22 d2^2.",
             ),
         ),
@@ -1076,21 +1085,26 @@ add(
             "what": "matrix",
         },
         mistakes=(
-            (
-                "gradlib.topics.second_order:_curvature_unnormalized",
-                "not_normalized",
-                "This is v^T H v; divide it by v^T v, so that a longer v does not give a larger "
-                "curvature.",
+            Mistake(
+                "not divided by v^T v",
+                function="gradlib.topics.second_order:_curvature_unnormalized",
+                kind="not_normalized",
+                message="This is v^T H v; divide it by v^T v, so that a longer v does not give "
+                "a larger curvature.",
             ),
-            (
-                "gradlib.topics.second_order:_curvature_by_length",
-                "divided_by_length",
-                "You divided by the length |v|; v^T H v grows like |v|^2, so divide by v^T v.",
+            Mistake(
+                "divided by |v|",
+                function="gradlib.topics.second_order:_curvature_by_length",
+                kind="divided_by_length",
+                message="You divided by the length |v|; v^T H v grows like |v|^2, so divide by "
+                "v^T v.",
             ),
-            (
-                "gradlib.topics.second_order:_hessian_times_v",
-                "hv_not_curvature",
-                "This is H v, a (2, 1) column; the curvature is the number v^T (H v) / (v^T v).",
+            Mistake(
+                "H v returned",
+                function="gradlib.topics.second_order:_hessian_times_v",
+                kind="hv_not_curvature",
+                message="This is H v, a (2, 1) column; the curvature is the number v^T (H v) / "
+                "(v^T v).",
             ),
         ),
         examples_wrong=(

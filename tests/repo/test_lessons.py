@@ -141,7 +141,7 @@ def test_lesson_skeleton(path):
     bullets = [line for line in goals[0].source.splitlines() if line.startswith("- ")]
     assert 3 <= len(bullets) <= 5
     assert widget_cells(nb), "at least one widget cell (stored as the PNG of its start state)"
-    assert "Exercises" in parts and len(exercise_checks(nb)) >= 3
+    assert "Exercises" in parts and len(exercise_checks(nb)) >= 4
     assert "Summary" in parts
     for cell in widget_cells(nb):
         assert cell.source.count("\n") <= 3, "a widget sits alone in a short cell"

@@ -111,14 +111,18 @@ def test_direct_check_agrees_with_sympy():
 
 def test_chain_stepper_past_its_picture_limit():
     w = lesson.ChainRuleStepper()
-    pairs = [value for _, value in w.pair.options]
-    seen_shapes = set()
-    for g1, g2 in pairs:
-        w.pair.value = (g1, g2)
-        seen_shapes.add((functions.get(g1).n_in, functions.get(g1).n_out, functions.get(g2).n_out))
-        assert len(w._views) <= w.max_views
+    pairs, seen_shapes = [], set()
+    for sizes in [value for _, value in w.sizes.options]:
+        w.sizes.value = sizes
+        for g1, g2 in [value for _, value in w.pair.options]:
+            w.pair.value = (g1, g2)
+            pairs.append((g1, g2))
+            seen_shapes.add(lesson.pair_shape(g1, g2))
+            assert lesson.pair_shape(*w.pair.value) == sizes and len(w._views) <= w.max_views
+    assert sorted(pairs) == sorted(lesson.pairs())
     assert len(seen_shapes) > w.max_views
     g1, g2 = pairs[0]
+    w.sizes.value = lesson.pair_shape(g1, g2)
     w.pair.value = (g1, g2)
     x = np.asarray(w.state["x"], dtype=float)
     np.testing.assert_allclose(w.state["J_g1"], exact_jacobian_of(g1, x), rtol=1e-7, atol=1e-9)
@@ -135,7 +139,7 @@ def test_chain_stepper_past_its_picture_limit():
 def test_chain_stepper_next_previous_and_slider_walk_the_entries():
     w = lesson.ChainRuleStepper("linear_map", "neural_layer", x=(0.5, -0.5))
     J = composed_jacobian(["linear_map", "neural_layer"], [0.5, -0.5])
-    assert w.state["entry"] == (0, 0) and w.entry.max == 3
+    assert w.state["entry"] == (0, 0) and (w.entry.min, w.entry.max) == (1, 4)  # counted from 1
     assert w.state["shape_strip"] == "(2 x 3)(3 x 2) = (2 x 2)"
     w.next.click()
     s = w.state
@@ -148,23 +152,28 @@ def test_chain_stepper_next_previous_and_slider_walk_the_entries():
     w.prev.click()
     w.prev.click()  # stays at the first entry
     assert w.state["entry"] == (0, 0)
-    w.entry.value = 3
+    w.entry.value = 4
     assert w.state["entry"] == (1, 1) and w.state["value"] == pytest.approx(J[1, 1], rel=1e-10)
-    assert (
-        "J_f[1, 1]" in w.panel.value and r"\frac{\partial f_{2}}{\partial x_{2}}" in w.formula.value
-    )
+    assert "entry 4 of 4:</span> row 2, column 2 of J_f" in w.panel.value
+    assert "J_f at (2, 2) = sum =" in w.panel.value
+    assert "l = 3" in w.panel.value and "l = 0" not in w.panel.value
+    assert r"\frac{\partial f_{2}}{\partial x_{2}}" in w.formula.value
+    assert w.axes[0].get_title() == "entry (2, 2) of J_f = row 2 of J_g2 · column 2 of J_g1"
     w.next.click()  # stays at the last entry
     assert w.state["entry"] == (1, 1)
 
 
 def test_chain_stepper_pair_and_point_controls():
     w = lesson.ChainRuleStepper()
+    w.sizes.value = (2, 2, 1)
+    assert ("polar_to_cartesian", "paraboloid") in [v for _, v in w.pair.options]
+    assert all(lesson.pair_shape(*v) == (2, 2, 1) for _, v in w.pair.options)
     w.pair.value = ("polar_to_cartesian", "paraboloid")
     s = w.state
     assert (s["g1"], s["g2"], s["step"]) == ("polar_to_cartesian", "paraboloid", 0)
     assert s["x"] == [2.0, 0.5236]  # g1's catalogue point (2, pi/6), as typed in the text box
     assert w.point.value == "2, 0.5236"
-    assert w.entry.max == 1 and s["shape_strip"] == "(1 x 2)(2 x 2) = (1 x 2)"
+    assert w.entry.max == 2 and s["shape_strip"] == "(1 x 2)(2 x 2) = (1 x 2)"
     w.point.value = "3, 0.25"
     assert w.state["x"] == [3.0, 0.25]
     assert w.state["value"] == pytest.approx(6.0, rel=1e-12)  # f = r^2, df/dr = 2r
@@ -181,18 +190,37 @@ def test_lesson_4_chain_rule_stepper(page, lab):
     (box,) = open_and_run(page, lab, "04_chain_rule.ipynb")
     g1, g2 = gl.functions.get("linear_map"), gl.functions.get("neural_layer")
     J = gl.jacobian(lambda v: g2.f(g1.f(v)), [0.5, -0.5])
-    assert f"J_f[0, 0] = sum = {fmt(J[0, 0])}" in panel_text(box)
+    assert f"J_f at (1, 1) = sum = {fmt(J[0, 0])}" in panel_text(box)
     before = image_src(box)
     box.locator("button", has_text="next").click()
     wait_new_image(page, box, before)
     text = panel_text(box)
-    assert "entry 2 of 4: J_f[0, 1], 3 terms" in text, text
-    assert f"J_f[0, 1] = sum = {fmt(J[0, 1])}" in text, text
+    assert "entry 2 of 4: row 1, column 2 of J_f, 3 terms" in text, text
+    assert f"J_f at (1, 2) = sum = {fmt(J[0, 1])}" in text, text
     assert "(2 x 3)(3 x 2) = (2 x 2)" in text
     assert box.locator(".widget-htmlmath mjx-container, .widget-htmlmath .MathJax").count() >= 1
     before = image_src(box)
     box.locator("button", has_text="next").click()
     wait_new_image(page, box, before)
-    assert f"J_f[1, 0] = sum = {fmt(J[1, 0])}" in panel_text(box)
+    assert f"J_f at (2, 1) = sum = {fmt(J[1, 0])}" in panel_text(box)
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson4_after_interaction")
+
+
+def test_chain_stepper_cells_fit_their_numbers():
+    """Issue 10: "4.05e-05" overflowed a cell; every number in a cell has at most 6 characters."""
+    w = lesson.ChainRuleStepper("linear_map", "neural_layer", x=(10.0, -10.0))  # tanh saturates
+    texts = [t.get_text() for t in w.axes[0].texts if t.get_text() not in ("@", "=")]
+    numbers = [t for t in texts if t and t[0] in "-0123456789"]
+    assert numbers and max(len(t) for t in numbers) <= 6, numbers
+    assert any("e-" in t for t in numbers)  # a tiny entry is still shown, not rounded to 0
+
+
+def test_chain_stepper_groups_its_pairs_by_sizes():
+    """Issue 10: one menu of 102 pairs; now the sizes first, then a handful of pairs."""
+    w = lesson.ChainRuleStepper()
+    assert len(w.sizes.options) == len(lesson.pairs_by_shape()) < 30
+    assert max(len(p) for p in lesson.pairs_by_shape().values()) <= 18
+    w.sizes.value = (1, 2, 1)
+    assert all(label == f"{b} ∘ {a}" for label, (a, b) in w.pair.options)
+    assert w.state["step"] == 0 and lesson.pair_shape(w.state["g1"], w.state["g2"]) == (1, 2, 1)

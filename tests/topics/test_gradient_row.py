@@ -140,9 +140,11 @@ def test_gradient_explorer_state_follows_the_sliders():
 
 def test_gradient_explorer_new_function_redraws_and_keeps_point_inside():
     w = lesson.GradientExplorer("paraboloid", x=(1.9, -1.9))
-    w.function.value = "rosenbrock"  # window x in [-2, 2], y in [-1, 3]
+    w.function.value = "rosenbrock"  # the point in x in [-2, 2], y in [-1, 3]
     s = w.state
-    assert s["function"] == "rosenbrock" and w.axes[0].get_ylim() == (-1.0, 3.0)
+    assert s["function"] == "rosenbrock" and (w.x2.min, w.x2.max) == (-1.0, 3.0)
+    # the window leaves room for the longest step h d (h up to 1) around that box
+    assert w.axes[0].get_ylim() == (-2.0, 4.0) and w.axes[0].get_xlim() == (-3.0, 3.0)
     np.testing.assert_allclose(s["x"], [1.9, -1.0])
     np.testing.assert_allclose(
         s["gradient_symbolic"], exact_jacobian_of("rosenbrock", [1.9, -1.0]), rtol=1e-12

@@ -1,5 +1,8 @@
 """Lesson 5, numeric vs symbolic: its numbers against SymPy, its widget in the kernel and in a browser."""
 
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 import sympy as sp
@@ -111,6 +114,21 @@ def test_scene_estimates_are_the_stencils_at_the_slider_step():
         assert s.errors[m] == pytest.approx(
             abs(s.estimates[m] - 10 * np.cos(10.0)) / abs(10 * np.cos(10.0))
         )
+
+
+def test_central_and_complex_step_err_by_the_same_amount_with_opposite_signs():
+    """Issue 10: lesson 5 said both "err by h^2 f'''/6"; their errors have opposite signs."""
+    h = 1e-2
+    central = lesson.central(np.exp, 1.0, h) - np.e
+    complex_step = lesson.complex_step(np.exp, 1.0, h) - np.e
+    leading = h**2 * np.e / 6  # f''' = e at x = 1
+    assert central == pytest.approx(leading, rel=1e-3)
+    assert complex_step == pytest.approx(-leading, rel=1e-3)
+    nb = nbformat.read(
+        Path(__file__).resolve().parents[2] / "notebooks" / "05_numeric_vs_symbolic.ipynb", 4
+    )
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "both err by" not in text and "opposite signs" in text
 
 
 def test_attempt_reports_errors_and_warnings_as_text():

@@ -377,6 +377,68 @@ def test_every_typical_mistake_is_more_than_one_percent_off(id):
         assert not ex.check(answer)
 
 
+def test_hand_exercise_mistakes_are_what_their_names_say():
+    """Each declared mistake of 9.1-9.4, recomputed with numpy from the lesson's data."""
+    a, U = np.array(lesson.TANH_A), np.array(lesson.TANH_U)
+    y = np.tanh(a)
+    aa, Ua, W = np.array(lesson.MATMUL_a), np.array(lesson.MATMUL_Ua), lesson.MATMUL_W
+    b, Ub, A = np.array(lesson.MATMUL_b), np.array(lesson.MATMUL_Ub), lesson.MATMUL_A
+    s = ad.softmax(np.array(lesson.SOFTMAX_Z))
+    expected = {
+        "9.1": {
+            "missing_upstream": [1 - y**2],
+            "wrong_point": [U * (1 - a**2)],  # the input a where the output y belongs
+            "value_not_derivative": [U * y],
+            "transposed": (U * (1 - y**2))[:, None],
+        },
+        "9.2": {
+            "wrong_argument": np.outer(aa, Ua),  # dL/dW
+            "missing_upstream": [W @ np.ones(3)],
+            "missing_factor": [Ua],
+            "transposed": W @ Ua[:, None],
+        },
+        "9.3": {
+            "wrong_argument": np.outer(Ub, b),  # dL/dA
+            "missing_upstream": [np.ones(2) @ A],
+            "missing_factor": [Ub],
+            "transposed": A.T @ Ub[:, None],
+        },
+        "9.4": {
+            "missing_one_hot": [s],
+            "wrong_class": [s - lesson.one_hot(2, 3)],
+            "sign": [lesson.one_hot(1, 3) - s],
+            "stopped_before_softmax": [-lesson.one_hot(1, 3) / s[1]],
+            "transposed": (s - lesson.one_hot(1, 3))[:, None],
+        },
+    }
+    for id in HAND:
+        ex = gl.exercise(id)
+        assert sorted(m.kind for m in ex.mistakes) == sorted(expected[id]), id
+        for m in ex.mistakes:
+            want = np.array(expected[id][m.kind], dtype=float)
+            got = ex.truth().T if m.transform else ex.mistake_answer(m)
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=m.name)
+            assert differs_by_more_than_one_percent(want, ex.truth()), m.name
+            fb = ex.check(want.tolist())
+            assert not fb and fb.kind == m.kind, (m.name, fb)
+
+
+def test_code_exercise_mistakes_are_what_their_names_say():
+    ex = gl.exercise("9.5")
+    x, u = (np.array(v) for v in ex.problem["inputs"][0])
+    expected = {  # L = sum(u * sin(x)^2): sin's VJP gets 2 u sin(x)
+        "missing_upstream": np.cos(x),
+        "sign": -u * np.sin(2 * x),
+        "wrong_point": 2 * u * np.sin(x) * np.cos(np.sin(x)),
+        "wrong_forward": 2 * u * np.cos(x) ** 2,
+    }
+    assert sorted(m.kind for m in ex.mistakes) == sorted(expected)
+    for m in ex.mistakes:
+        np.testing.assert_allclose(resolve(m.function)(x, u), expected[m.kind], rtol=1e-12)
+        fb = ex.check(resolve(m.function))
+        assert not fb and fb.kind == m.kind and fb.message.endswith(m.message)
+
+
 def right_sin(a):
     a = ad.as_node(a, "sin")
     return ad.record(np.sin(a.value), "sin", "dA = U * cos(A)", (a, lambda u: u * np.cos(a.value)))
@@ -389,9 +451,8 @@ def test_code_exercise_accepts_a_right_sin_and_its_reference_is_a_gradient_check
         x, u = np.array(x), np.array(u)
         np.testing.assert_allclose(lesson.sin_gradient_check(x, u), u * np.sin(2 * x), rtol=1e-8)
         truth = u * np.sin(2 * x)
-        for name, kind in ex.examples_wrong:
-            if isinstance(name, str) and kind != "function_error":
-                assert differs_by_more_than_one_percent(resolve(name)(x, u), truth), name
+        for m in ex.mistakes:
+            assert differs_by_more_than_one_percent(resolve(m.function)(x, u), truth), m.name
     fb = ex.check(lesson.gradient_through(lambda a: ad.exp(a)))
     assert not fb
     assert fb.message.startswith("With the input f([[0.5, -1.0, 2.0]], [[1.0, 2.0, -0.5]])")

@@ -254,9 +254,10 @@ def test_exercise_10_1_mistakes_are_what_their_names_say():
         "swapped_variables": [H[::-1, ::-1]],
         "gradient_instead": [grad, grad.T],
     }
-    for wrong, kind, _ in ex.mistakes:
-        wrong = np.array(wrong, dtype=float)
-        assert any(np.array_equal(wrong, e) for e in expected[kind]), (wrong, kind)
+    for m in ex.mistakes:
+        wrong = np.array(m.answer, dtype=float)
+        assert any(np.array_equal(wrong, e) for e in expected[m.kind]), (wrong, m.kind)
+        assert m.message
     assert not np.array_equal(H, H[::-1, ::-1]) and H[0, 1] != 0
 
 
@@ -273,7 +274,7 @@ def test_exercise_10_3_mistakes_are_what_their_names_say():
         "mixed_term_once": f0 + lin + (quad - mixed / 2) / 2,
         "diagonal_only": f0 + lin + (quad - mixed) / 2,
     }
-    mistakes = {kind: wrong for wrong, kind, _ in gl.exercise("10.3").mistakes}
+    mistakes = {m.kind: m.answer for m in gl.exercise("10.3").mistakes}
     assert mistakes == {kind: float(v) for kind, v in expected.items()}
     truth = float(f0 + lin + quad / 2)
     values = [truth, *mistakes.values()]
@@ -295,12 +296,13 @@ def test_exercise_10_5_mistakes_are_what_their_names_say():
     H = exact("rosenbrock", x)[2]
     c = v @ H @ v
     expected = {"not_normalized": c, "divided_by_length": c / np.linalg.norm(v)}
-    for wrong, kind, _ in gl.exercise("10.5").mistakes:
-        got = resolve(wrong)(x, v)
-        if kind == "hv_not_curvature":
+    for m in gl.exercise("10.5").mistakes:
+        got = resolve(m.function)(x, v)
+        if m.kind == "hv_not_curvature":
             np.testing.assert_allclose(got, H @ v[:, None], rtol=1e-8)
         else:
-            assert got.shape == (1, 1) and got[0, 0] == pytest.approx(expected[kind], rel=1e-8)
+            assert got.shape == (1, 1)
+            assert got[0, 0] == pytest.approx(expected[m.kind], rel=1e-8)
             assert abs(got[0, 0] - c / (v @ v)) > 0.01 * abs(c / (v @ v))
 
 

@@ -126,3 +126,44 @@ def test_running_a_cell_again_closes_the_widgets_its_earlier_run_showed(monkeypa
     third._repr_mimebundle_()  # another cell: nothing closed
     assert second.figure.axes != [] and live_models() > shown
     assert before < shown
+
+
+# ---- hostile input in the widgets' own text boxes (issue 14) ------------------------------------
+HOSTILE_TEXT = [
+    "1e200, 1e200, 1e200",
+    "-1e200, -1e200, 1e5",
+    "1e308, 1e308, -1e308",
+    "x" * 10**6,
+    "nan, 1, 1",
+    "inf, 1, 1",
+    "",
+    "1, 2, 3, 4, 5, 6",
+    "__import__('os').system('true')",
+    "1e-320, 5e-324, 0",
+]
+INVALID = HOSTILE_TEXT[3:9]  # never a point: the panel says why
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_text_inputs_never_raise_say_why_and_recover(name):
+    """Every text box of every widget, in every pair of its menus: a hostile value raises nothing,
+    puts a short message in the panel, keeps a picture, and a good value afterwards recovers."""
+    import ipywidgets
+
+    w = REGISTRY[name]()
+    texts = [c for c in w.controls if isinstance(c, ipywidgets.Text)]
+    menus = [c for c in w.controls if isinstance(c, ipywidgets.Dropdown)]
+    for value in menus[-1]._options_values if menus else [None]:
+        if value is not None:
+            menus[-1].value = value
+        for box in texts:
+            good = box.value
+            for bad in HOSTILE_TEXT:
+                box.value = bad  # raises nothing
+                assert len(w.panel.value) < 20_000, (value, bad[:20])  # echoes are cut short
+                assert w.png  # the last good picture stays
+                if bad in INVALID:
+                    assert "color:#b42318" in w.panel.value, (value, bad[:20])  # and says why
+            box.value = good
+            assert "color:#b42318" not in w.panel.value, value
+    w.close()
