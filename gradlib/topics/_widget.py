@@ -43,8 +43,10 @@ kernel), so a lesson opened before it is run, GitHub and nbviewer all show the p
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
+import sys
 import time
 import weakref
 from contextlib import contextmanager
@@ -166,12 +168,13 @@ class LessonWidget:
         # closes its models (it holds the box, not the widget).
         self._finalizer = weakref.finalize(self, _close_tree, self.box)
         self.refresh()
-        shown = self._view
-        for scene in self.prerender_scenes():
-            key = self.static_key(scene)
-            if key not in self._views:
-                self._views[key] = self._draw_view(scene)
-        self._show(shown)
+        self._unrendered = list(self.prerender_scenes())
+        loop = _kernel_loop()
+        if loop is None:  # a script or a test: draw them now
+            while self._prerender_one():
+                pass
+        else:  # in a kernel: after the cell, one view per turn of its event loop
+            loop.call_later(PRERENDER_AFTER_S, _weak(self._prerender_later), loop)
 
     def listen(self, control, method, *args):
         """Call ``method`` when ``control`` changes (``method(change)``) or, for a button, is
@@ -201,11 +204,37 @@ class LessonWidget:
         """Projection of the axes of ``scene``'s view (None, or "3d")."""
         return self.projection
 
+    def _prerender_one(self) -> bool:
+        """Draw the next scene of :meth:`prerender_scenes` not drawn yet (the view shown stays);
+        False when none is left or the widget is closed."""
+        while self._unrendered and self._view is not None:
+            scene = self._unrendered.pop(0)
+            key = self.static_key(scene)
+            if key in self._views:
+                continue
+            shown = self._view
+            self._views[key] = self._draw_view(scene)
+            self._show(shown)
+            return True
+        return False
+
+    def _prerender_later(self, loop):
+        """One view, then yield the kernel's event loop (a click waits for one view at most)."""
+        try:
+            more = self._prerender_one()
+        except Exception:  # never a traceback in a later cell: the view is drawn when first shown
+            self._unrendered = []
+            return
+        if more:
+            loop.call_later(0, _weak(self._prerender_later), loop)
+
     def prerender_scenes(self):
-        """Scenes whose views are drawn when the widget is built (default none: drawn when first shown).
+        """Scenes whose views are drawn ahead (default none: each is drawn when first shown).
 
         A widget whose dropdown has a few choices returns one scene per choice, so that choosing
-        one later only blits (the cost moves to construction, when nobody waits for a click).
+        one later only blits. In a kernel they are drawn just after the cell that built the widget
+        (one per turn of the kernel's event loop, so the widget appears and responds at once);
+        elsewhere, when the widget is built.
         """
         return []
 
@@ -443,6 +472,20 @@ def _replace_earlier_run(widget) -> None:
 
 
 _ERROR_START, _ERROR_END = '<div class="gradlib-error" style="color:#b42318">', "</div><!--e-->"
+
+
+#: Seconds after the building cell before the views of ``prerender_scenes`` are drawn.
+PRERENDER_AFTER_S = 0.05
+
+
+def _kernel_loop():
+    """The running event loop of an IPython kernel (running this cell), else None."""
+    if "ipykernel" not in sys.modules:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _weak(method):

@@ -167,3 +167,41 @@ def test_text_inputs_never_raise_say_why_and_recover(name):
             box.value = good
             assert "color:#b42318" not in w.panel.value, value
     w.close()
+
+
+# ---- views drawn ahead: after the building cell in a kernel, at once elsewhere (issue 9) ----------
+def test_in_a_kernel_the_other_views_are_drawn_after_the_cell():
+    """The widget appears after drawing the view it shows; the dropdown's other views follow one
+    per turn of the kernel's event loop, and a choice made meanwhile is drawn on demand."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    try:
+
+        def run(code):
+            reply = kc.execute_interactive(code, timeout=120, output_hook=outputs.append)
+            assert reply["content"]["status"] == "ok", outputs
+
+        outputs = []
+        run(
+            "import gradlib as gl\n"
+            "w = gl.GradientExplorer('paraboloid')\n"
+            "built = len(w._views)\n"
+            "w.function.value = 'saddle'  # before the views ahead are drawn: on demand\n"
+            "chosen = len(w._views)"
+        )
+        outputs.clear()
+        run(  # top-level await lets the kernel's event loop run while this cell waits
+            "import asyncio\n"
+            "for _ in range(600):\n"
+            "    if len(w._views) == len(w.function.options): break\n"
+            "    await asyncio.sleep(0.05)\n"
+            "print(built, chosen, len(w._views), len(w.function.options), "
+            "w.function.value in w.axes[0].get_title())"
+        )
+        text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+        built, chosen, views, options, title_ok = text.split()
+        assert (built, chosen, title_ok) == ("1", "2", "True"), text
+        assert views == options, text  # every function's view, drawn after the cell
+    finally:
+        km.shutdown_kernel(now=True)
