@@ -1,4 +1,5 @@
-"""Benchmark gradlib.numeric against scipy.differentiate, scipy.optimize.approx_fprime and numdifftools.
+"""Benchmark gradlib.numeric against scipy.differentiate, scipy.optimize.approx_fprime and
+numdifftools.
 
 Prints one table (relative error, evaluations of f, median time per call), error-estimate honesty
 statistics and a targets block with PASS/FAIL. Run: ``make bench`` or ``.venv/bin/python
@@ -240,7 +241,8 @@ def hvp_table():
 
 # ---------------------------------------------------------------- the peers' own test cases
 def load_peers_cases():
-    """bench/peers_cases.py: the cases of scipy.differentiate, approx_derivative, numdifftools, MGH."""
+    """bench/peers_cases.py: the cases of scipy.differentiate, approx_derivative, numdifftools,
+    MGH."""
     import importlib.util
     import pathlib
 
@@ -367,7 +369,8 @@ def hessian_300():
 
 # ---------------------------------------------------------------- honesty of info.error
 def random_cases(seed, count):
-    """Random compositions R^n -> R^m (sin, cos, exp(sin), tanh, products, sums), exact J in 40 digits."""
+    """Random compositions R^n -> R^m (sin, cos, exp(sin), tanh, products, sums), exact J in 40
+    digits."""
     r = np.random.default_rng(seed)
     X = sp.symbols("x0:4")
 
@@ -396,7 +399,8 @@ def random_cases(seed, count):
 
 
 def exact_bench_cases():
-    """The jacobian cases above with their exact Jacobians in 40 digits (float64 closed forms are not exact)."""
+    """The jacobian cases above with their exact Jacobians in 40 digits (float64 closed forms are
+    not exact)."""
     X = sp.symbols("x0:3")
     small_sym = sp.Matrix(
         [X[0] * sp.sin(X[1]) + sp.exp(X[2]), X[0] ** 2 * X[2] - sp.cos(X[1] * X[2])]
@@ -425,7 +429,8 @@ def exact_bench_cases():
 
 
 def honesty(method, cases):
-    """Per entry: true error, estimate, |J| and the resolution eps |f_i| / h_j of a difference with that step."""
+    """Per entry: true error, estimate, |J| and the resolution eps |f_i| / h_j of a difference with
+    that step."""
     rows = []
     for f, x, Jmp in cases:
         J, info = gl.jacobian(f, x, method=method, full_output=True)

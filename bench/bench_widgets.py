@@ -106,7 +106,8 @@ def rss_mb() -> float:
 
 
 def measure(name: str) -> dict:
-    """One widget in this process: build (median of 3), first move, demo moves, memory of 10 drops."""
+    """One widget in this process: build (median of 3), first move, demo moves, memory of 10
+    drops."""
     cls = REGISTRY[name]
     builds = []
     for _ in range(3):

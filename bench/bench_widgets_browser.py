@@ -20,14 +20,16 @@ kernel busy (the view's message, websocket, server, ZMQ); ``kernel`` is the busy
 kernel for the input's comm message, of which ``callback`` is ``widget.last_callback_ms`` (compute +
 draw + PNG encode + sending the updates); ``msg back`` is the last update sent by the kernel ->
 received by the page; ``render`` is that update received -> on screen (widget views, image decode,
-MathJax, the frame). Kernel and browser times are compared through the system clock (1 ms resolution).
+MathJax, the frame). Kernel and browser times are compared through the system clock (1 ms
+resolution).
 
     .venv/bin/python bench/bench_widgets_browser.py              # all lessons, 20 moves a control
     .venv/bin/python bench/bench_widgets_browser.py --moves 6 --lessons 03 05
 
 Target per control: median <= 150 ms and worst <= 400 ms from input to screen; a miss is reported
 with its breakdown. The exit status is 1 only if a widget failed (a kernel error, no answer).
-bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this script.
+bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this
+script.
 """
 
 from __future__ import annotations
@@ -91,8 +93,9 @@ class Select:
     other: str
 
 
-# Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A widget found in
-# a lesson without a plan here is reported as a failure, so a new widget cannot be missed.
+# Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A
+# widget found in a lesson without a plan here is reported as a failure, so a new widget cannot be
+# missed.
 PLANS = {
     "ShapeExplorer": [Slider(0), Slider(1)],
     "GradientExplorer": [Slider(0), Slider(2), Select(0, "saddle")],
@@ -121,7 +124,8 @@ PLANS = {
 # ---- in the page -------------------------------------------------------------------------------
 # Arms one measurement on a widget box: listeners for the input, a MutationObserver on the outputs,
 # the kernel's iopub messages; window.__bench resolves once the output has settled.
-ARM = r"""
+ARM = (
+    r"""
 ([box, inputEvents, quietMs, timeoutMs]) => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   const img = box.querySelector('img.widget-image');
@@ -133,7 +137,8 @@ ARM = r"""
   const wallToPerf = performance.now() - Date.now();
   const kernelTime = s => {
     const m = /^(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?$/.exec(s);
-    return Date.parse(m[1] + (m[3] || 'Z')) + (m[2] ? parseFloat('0' + m[2]) * 1e3 : 0) + wallToPerf;
+    return Date.parse(m[1] + (m[3] || 'Z')) + (m[2] ? parseFloat('0' + m[2]) * 1e3 : 0)"""
+    r""" + wallToPerf;
   };
   const b = {t0: null, tImg: null, tDecoded: null, tOut: null, tPanel: null, tMath: null,
              busy: [], idle: [], frames: [],
@@ -163,7 +168,8 @@ ARM = r"""
     if (b.t0 === null || msg.parent_header.msg_type !== 'comm_msg') return;
     const type = msg.header.msg_type;
     if (type === 'error' || (type === 'stream' && msg.content.name === 'stderr')) {
-      b.errors.push(type === 'error' ? `${msg.content.ename}: ${msg.content.evalue}` : msg.content.text);
+      b.errors.push(type === 'error' ? `${msg.content.ename}: ${msg.content.evalue}`"""
+    r""" : msg.content.text);
     } else if (type === 'status') {
       (msg.content.execution_state === 'busy' ? b.busy : b.idle).push(kernelTime(msg.header.date));
     } else if (type === 'comm_msg') {
@@ -177,7 +183,8 @@ ARM = r"""
   // Messages the page sends for this input: one expected; more when a view answers the kernel's
   // update with a change of its own (e.g. a slider snapping a new value to its step).
   const onAny = (_, args) => {
-    if (b.t0 !== null && args.direction === 'send' && args.msg.header.msg_type === 'comm_msg') b.pageMessages++;
+    if (b.t0 !== null && args.direction === 'send' && args.msg.header.msg_type === 'comm_msg')"""
+    r""" b.pageMessages++;
   };
   kernel.anyMessage.connect(onAny);
   window.__bench = new Promise(resolve => {
@@ -206,6 +213,7 @@ ARM = r"""
   });
 }
 """
+)
 
 KERNEL_EXPR = r"""async ([code, expr]) => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
@@ -237,12 +245,14 @@ def kernel_eval(page, expr: str, code: str = "") -> str:
 
 
 # Counts the picture updates during a drag and the time from the release to the last one.
-DRAG_ARM = r"""
+DRAG_ARM = (
+    r"""
 ([box]) => {
   const img = box.querySelector('img.widget-image');
   const b = {changes: [], down: null, up: null};
   const observer = new MutationObserver(rs => {
-    for (const r of rs) if (r.target === img && r.attributeName === 'src') b.changes.push(performance.now());
+    for (const r of rs) if (r.target === img && r.attributeName === 'src')"""
+    r""" b.changes.push(performance.now());
   });
   observer.observe(img, {attributes: true});
   const onDown = () => { if (b.down === null) b.down = performance.now(); };
@@ -260,6 +270,7 @@ DRAG_ARM = r"""
   };
 }
 """
+)
 
 
 def drag(page, box, control: Drag, index: int, args) -> tuple[str, dict]:
@@ -402,7 +413,8 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
                 flush=True,
             )
         # A learner pauses between moves; without a pause the execute request above delays the
-        # next move's updates by some 30 ms on this machine (measured), which is the bench's own cost.
+        # next move's updates by some 30 ms on this machine (measured), which is the bench's own
+        # cost.
         page.wait_for_timeout(args.pause_ms)
         if not result["settled"]:
             break  # the widget did not answer: no point in timing the next moves
@@ -411,7 +423,8 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
 
 # ---- one lesson --------------------------------------------------------------------------------
 def lessons_with_widgets(selected, root: Path = ROOT) -> list[str]:
-    """Lessons with a code cell that makes a lesson widget (stored outputs keep only its picture)."""
+    """Lessons with a code cell that makes a lesson widget (stored outputs keep only its
+    picture)."""
     from gradlib.topics import REGISTRY
 
     makers = [f"{cls.__name__}(" for cls in REGISTRY.values()]
@@ -472,7 +485,8 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
                 elif not all(m["settled"] for m in row.moves):
                     row.error = "output did not change within the timeout"
                 print(
-                    f"  {row.lesson} {row.widget:17s} {row.control:52s} median {row.median('total'):6.1f} ms",
+                    f"  {row.lesson} {row.widget:17s} {row.control:52s} "
+                    f"median {row.median('total'):6.1f} ms",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -537,7 +551,8 @@ def machine(browser_version: str, load_at_start) -> str:
     )
     return (
         f"machine: {len(os.sched_getaffinity(0))} cores (nproc) of {cpu}; load average at start "
-        f"{load}\nversions: Python {platform.python_version()}, {packages}, Chromium {browser_version}, "
+        f"{load}\nversions: Python {platform.python_version()}, {packages}, "
+        f"Chromium {browser_version}, "
         f"{platform.platform()}"
     )
 
@@ -605,8 +620,10 @@ def report(rows: list[Row]) -> str:
         "",
         "Where the time goes (medians, ms from the input unless said):",
         "  image, panel, math: the image src, the HTML panel, the MathJax formula last changed",
-        "  to kernel: kernel busy | kernel: busy -> idle, of which callback = widget.last_callback_ms",
-        "  msg back: the last update, sent by the kernel -> received by the page | render: received -> on screen",
+        "  to kernel: kernel busy | kernel: busy -> idle, of which callback = "
+        "widget.last_callback_ms",
+        "  msg back: the last update, sent by the kernel -> received by the page | "
+        "render: received -> on screen",
         "  page msgs: most comm messages the page sent for one input (1 expected)",
         "",
         table(
@@ -674,7 +691,8 @@ def side_by_side(old_rows: list[Row], new_rows: list[Row]) -> str:
                     "-",
                     "-",
                     "-",
-                    f"{o.drag.get('rate', float('nan')):.1f} / {r.drag.get('rate', float('nan')):.1f}",
+                    f"{o.drag.get('rate', float('nan')):.1f} / "
+                    f"{r.drag.get('rate', float('nan')):.1f}",
                     f"{ms(o.drag.get('release'))} / {ms(r.drag.get('release'))}",
                 ]
             )
@@ -760,14 +778,15 @@ def main(argv=None) -> int:
             if args.baseline:
                 subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT)
     print(
-        "Lesson widgets in JupyterLab + headless Chromium: input (key press / click / dropdown choice) "
-        "to the updated output on screen."
+        "Lesson widgets in JupyterLab + headless Chromium: input (key press / click / "
+        "dropdown choice) to the updated output on screen."
     )
     print(header)
     print(code_state())
     print(
-        f"run: {time.strftime('%Y-%m-%d %H:%M')}, {args.moves} moves a control, {args.pause_ms:.0f} ms pause "
-        f"between moves, settled after {args.quiet_ms:.0f} ms without a change"
+        f"run: {time.strftime('%Y-%m-%d %H:%M')}, {args.moves} moves a control, "
+        f"{args.pause_ms:.0f} ms pause between moves, "
+        f"settled after {args.quiet_ms:.0f} ms without a change"
     )
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
     print(report(rows))

@@ -19,7 +19,8 @@ class NonFiniteError(GradlibError):
 
 
 class NotAnalyticError(GradlibError):
-    """Complex step was asked for, but f is not complex-analytic (abs, conj, np.real, float(), ...)."""
+    """Complex step was asked for, but f is not complex-analytic (abs, conj, np.real,
+    float(), ...)."""
 
 
 class VectorizationError(GradlibError):
@@ -47,7 +48,8 @@ class OneSidedWarning(GradlibWarning):
 
 
 class NotDifferentiableWarning(GradlibWarning):
-    """The one-sided slopes of f disagree at two step sizes alike: a kink or a jump, not a derivative."""
+    """The one-sided slopes of f disagree at two step sizes alike: a kink or a jump, not a
+    derivative."""
 
 
 class AccuracyWarning(GradlibWarning):

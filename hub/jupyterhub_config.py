@@ -1,4 +1,5 @@
-"""JupyterHub configuration of the local course hub (``make hub``, ``make test-hub``, bench/bench_hub.py).
+"""JupyterHub configuration of the local course hub (``make hub``, ``make test-hub``,
+bench/bench_hub.py).
 
 A real JupyterHub on 127.0.0.1 for trying the course as a class would, on one machine: any user
 name logs in without a password (DummyAuthenticator), and each student's JupyterLab runs as a local

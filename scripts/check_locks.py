@@ -99,7 +99,8 @@ def check_ranges(
 def check_same_pins(
     pins: dict[str, str], reference: dict[str, str], lock: str, ref_lock: str, exact: bool
 ) -> list[str]:
-    """No pin of lock contradicts ref_lock; with exact, lock also has exactly ref_lock's packages."""
+    """No pin of lock contradicts ref_lock; with exact, lock also has exactly ref_lock's
+    packages."""
     problems = [
         f"{lock} pins {name}=={pins[name]} but {ref_lock} pins {name}=={reference[name]}"
         for name in sorted(pins.keys() & reference.keys())

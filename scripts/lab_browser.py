@@ -190,7 +190,8 @@ def wait_idle(page, timeout_ms: int = 180_000) -> None:
     page.wait_for_function(
         """() => {
             const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-            const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+            const k = w && w.sessionContext && w.sessionContext.session"""
+        """ && w.sessionContext.session.kernel;
             return k && k.status === 'idle';
         }""",
         timeout=timeout_ms,
@@ -210,7 +211,8 @@ def run_all(page, timeout_ms: int = 300_000) -> None:
     page.wait_for_function(
         """() => {
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
+            return prompts.length > 0"""
+        """ && prompts.every(p => /^\\[\\d+\\]:$/.test(p.textContent.trim()));
         }""",
         timeout=timeout_ms,
     )

@@ -107,7 +107,8 @@ def _healthy(url: str) -> bool:
 
 
 def serve_repository(repo: Path, folder: Path) -> Path:
-    """A bare copy of ``repo``'s HEAD as branch nav.BRANCH in folder/<name>.git; returns its path."""
+    """A bare copy of ``repo``'s HEAD as branch nav.BRANCH in folder/<name>.git; returns its
+    path."""
     bare = folder / f"{NAME}.git"
     subprocess.run(["git", "init", "--quiet", "--bare", str(bare)], check=True)
     subprocess.run(
@@ -152,7 +153,8 @@ def running_hub(
     spawner_args: list[str] = (),
     start_timeout: float = 120,
 ):
-    """Start git daemon and JupyterHub in the empty folder ``work``; yield a :class:`Hub`; stop both."""
+    """Start git daemon and JupyterHub in the empty folder ``work``; yield a :class:`Hub`; stop
+    both."""
     python, proxy = (
         env_dir / "venv" / "bin" / "python",
         env_dir / "node_modules" / ".bin" / "configurable-http-proxy",

@@ -119,7 +119,8 @@ def nav_cell_text(lessons: list[Lesson], i: int) -> str:
             NAV_MARKER,
             " | ".join(parts),
             "",
-            f"{binder_badge(file)} or [open on your course JupyterHub]({hub_url(file)}){hub_hint()}.",
+            f"{binder_badge(file)} or "
+            f"[open on your course JupyterHub]({hub_url(file)}){hub_hint()}.",
         ]
     )
 
@@ -137,17 +138,22 @@ def launch_text(first: Lesson) -> str:
     """README's launch instructions for teachers; generated so that the address lives only here."""
     name = REPO.split("/")[1]
     if HUB == HUB_PLACEHOLDER:
-        set_hub = f"Replace `{HUB_PLACEHOLDER}` with your hub's address, or set `HUB` at the top of `scripts/nav.py`"
+        set_hub = (
+            f"Replace `{HUB_PLACEHOLDER}` with your hub's address, "
+            "or set `HUB` at the top of `scripts/nav.py`"
+        )
     else:
         set_hub = "For another hub, set `HUB` at the top of `scripts/nav.py`"
-    return f"""\
+    return (
+        f"""\
 - **Binder**, nothing to install: {binder_badge(first.file)} opens lesson {first.number} in
   JupyterLab, and the badge in the first cell of every lesson opens that lesson. Binder builds
   from `binder/` (the pins of `requirements.txt`, then `binder/postBuild` installs gradlib); the
   first launch after a change takes a few minutes. Sessions are temporary: download your work.
 - **A course JupyterHub** with [nbgitpuller](https://nbgitpuller.readthedocs.io): this link clones
   the repository into each student's home as `{name}/` on the first click, pulls new
-  commits without overwriting the student's own changes on later clicks, and opens lesson {first.number}:
+  commits without overwriting the student's own changes on later clicks, and opens lesson """
+        f"""{first.number}:
 
   ```
   {hub_url(first.file)}
@@ -197,6 +203,7 @@ def launch_text(first: Lesson) -> str:
 
   Then send the students the link above with your hub's address. The memory and CPU values come
   from `bench/bench_hub.py` (bench/README.md): one student running a lesson and its widgets."""
+    )
 
 
 def replace_block(text: str, name: str, body: str, where: str) -> str:
@@ -205,7 +212,8 @@ def replace_block(text: str, name: str, body: str, where: str) -> str:
     if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
         raise NavError(
             f"{where}: expected the markers {start} and {end} once each, in that order "
-            f"(found {text.count(start)} and {text.count(end)}); put them around the place for the {name}."
+            f"(found {text.count(start)} and {text.count(end)}); "
+            f"put them around the place for the {name}."
         )
     head, rest = text.split(start)
     return head + start + "\n" + body + "\n" + end + rest.split(end)[1]
@@ -256,12 +264,14 @@ def read_lesson(path: Path, number: int, where: str) -> Lesson:
     ):
         first = lines[0] if lines else "nothing"
         raise NavError(
-            f"{where}: cell {position + 1} must be a markdown cell with the title '# {number}. Title' and then "
+            f"{where}: cell {position + 1} must be a markdown cell "
+            f"with the title '# {number}. Title' and then "
             f"a one-line summary; it starts with {first!r}."
         )
     if int(match.group(1)) != number:
         raise NavError(
-            f"{where}: the title says lesson {match.group(1)}, the file name says {number}; make them agree."
+            f"{where}: the title says lesson {match.group(1)}, the file name says {number}; "
+            "make them agree."
         )
     return Lesson(path, number, match.group(2), lines[1])
 
@@ -271,12 +281,14 @@ def find_lessons(root: Path) -> list[Lesson]:
     paths = sorted(p for p in folder.glob("*.ipynb") if LESSON_NAME.fullmatch(p.name))
     if not paths:
         raise NavError(
-            f"no lessons in {folder}: expected files named NN_name.ipynb, starting with 00_start_here.ipynb."
+            f"no lessons in {folder}: expected files named NN_name.ipynb, "
+            "starting with 00_start_here.ipynb."
         )
     numbers = [int(p.name[:2]) for p in paths]
     if numbers[0] != 0 or len(set(numbers)) != len(numbers):
         raise NavError(
-            f"lessons must be numbered from 00 with no number used twice; found {[p.name for p in paths]}."
+            "lessons must be numbered from 00 with no number used twice; "
+            f"found {[p.name for p in paths]}."
         )
     return [read_lesson(p, n, f"notebooks/{p.name}") for p, n in zip(paths, numbers)]
 
@@ -306,7 +318,8 @@ def update_lesson(nb: dict, lessons: list[Lesson], i: int, where: str) -> list[s
         ]
         if len(holders) != 1:
             raise NavError(
-                f"{where}: expected one markdown cell with <!-- index:start --> and <!-- index:end --> "
+                f"{where}: expected one markdown cell with <!-- index:start --> and "
+                "<!-- index:end --> "
                 f"around the lesson index; found {len(holders)}."
             )
         old = cell_text(holders[0])

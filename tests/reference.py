@@ -22,7 +22,8 @@ def exact_jacobian_of(name, x):
 
 
 def composed_jacobian(names, x):
-    """Jacobian of g_L(...g_1(x)) by SymPy: substitute the formulas into each other, differentiate."""
+    """Jacobian of g_L(...g_1(x)) by SymPy: substitute the formulas into each other,
+    differentiate."""
     first = functions.get(names[0])
     expr = sp.Matrix(first.expr)
     for name in names[1:]:

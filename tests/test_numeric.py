@@ -233,7 +233,8 @@ def test_step_override_is_absolute():
 
 
 def test_error_estimate_is_honest_and_sharp():
-    """Rule (bench/README.md): honest if true <= est; sharp if est <= 100 max(true, eps|J|, eps|f_i|/h_j)."""
+    """Rule (bench/README.md): honest if true <= est; sharp if
+    est <= 100 max(true, eps|J|, eps|f_i|/h_j)."""
     fs = [
         (
             lambda x: np.array([np.sin(x[0] * x[1]), np.exp(x[1]) / (1 + x[0] ** 2)]),

@@ -225,7 +225,8 @@ def test_symbolic_row_or_column_of_variables_is_still_a_vector():
         (
             lambda W: gl.symbolic.jacobian(W[0, 0] * sp.Symbol("a"), W),
             GradlibError,
-            r"the expression's a \(not known to be real\) and the variable a \(real\) are different",
+            r"the expression's a \(not known to be real\) and "
+            r"the variable a \(real\) are different",
         ),
         (
             lambda W: gl.symbolic.gradient(W * sp.Matrix([1, 2, 3]), W),

@@ -3,7 +3,8 @@ numdifftools, Moré-Garbow-Hillstrom) through gradlib: every result within its d
 or a warning, or a GradlibError. Never a silently wrong number (issue 14).
 
 The documented accuracy (gradlib.numeric's module docstring): each entry of J within rtol of
-itself, of H within rtol of H's largest entry, or of a floor below which a difference of f cannot tell a derivative from 0 at unit scale: for J,
+itself, of H within rtol of H's largest entry, or of a floor below which a difference of f cannot
+tell a derivative from 0 at unit scale: for J,
 100 eps^(p/(p+1)) |f_i| / max(|x_j|, 1) (p the stencil's order; 4 for auto); for H,
 10 eps^(2/3) |g| / s (g the gradient) plus 100 eps^(1/2) |f| / s_i s_j. Explicit stencils
 refine and warn where their estimate is computed: with full_output (the tests below use it).

@@ -1,4 +1,5 @@
-"""Property tests: gl.jacobian on random smooth functions R^n -> R^m against SymPy's exact Jacobian."""
+"""Property tests: gl.jacobian on random smooth functions R^n -> R^m against SymPy's exact
+Jacobian."""
 
 import warnings
 
@@ -124,7 +125,8 @@ TOL_EDGE = {"forward": 1e-6, "central": 1e-9, "richardson": 1e-11, "complex": 1e
 
 @st.composite
 def separable(draw):
-    """f(x) = [g_0(x_0), ..., g_{n-1}(x_{n-1}), sum_j g_j(x_j)]: a diagonal, exact zeros, and a mixing row."""
+    """f(x) = [g_0(x_0), ..., g_{n-1}(x_{n-1}), sum_j g_j(x_j)]: a diagonal, exact zeros, and a
+    mixing row."""
     names = draw(st.lists(st.sampled_from(sorted(ELEMENTS)), min_size=1, max_size=3))
     x = np.array([draw(ELEMENTS[name][2]) for name in names])
     return names, x

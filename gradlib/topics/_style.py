@@ -167,7 +167,8 @@ def png_bytes(fig) -> bytes:
 
 
 def arrow(ax, start, end, color, *, label=None, width=2.0, zorder=4):
-    """An arrow from ``start`` to ``end`` (data coordinates, shape (2,)) that :func:`move` can move."""
+    """An arrow from ``start`` to ``end`` (data coordinates, shape (2,)) that :func:`move` can
+    move."""
     a = FancyArrowPatch(
         tuple(start),
         tuple(end),

@@ -1,4 +1,5 @@
-"""The base every lesson widget builds on: one Agg figure as a PNG, an HTML panel, ipywidgets controls.
+"""The base every lesson widget builds on: one Agg figure as a PNG, an HTML panel, ipywidgets
+controls.
 
 There is no ipympl: a widget owns one ``matplotlib.figure.Figure`` on an Agg canvas and shows it in
 an ``ipywidgets.Image``. Moving a control recomputes a pure *scene* (the topic's numbers), moves
@@ -67,7 +68,8 @@ REGISTRY: dict[str, type] = {}
 
 @dataclass
 class _View:
-    """One picture of a widget: its axes, its rasterized background and the artists drawn over it."""
+    """One picture of a widget: its axes, its rasterized background and the artists drawn over
+    it."""
 
     axes: list
     background: object  # Agg region of the whole figure, without the moving artists
@@ -239,7 +241,8 @@ class LessonWidget:
         return []
 
     def draw(self, scene):
-        """Draw the whole picture for ``scene`` on the (new, empty) ``self.axes``; return the moving artists."""
+        """Draw the whole picture for ``scene`` on the (new, empty) ``self.axes``; return the moving
+        artists."""
         raise NotImplementedError
 
     def update(self, scene):
@@ -254,7 +257,8 @@ class LessonWidget:
         raise NotImplementedError
 
     def demo_moves(self):
-        """Scripted interactions ``[(label, callable), ...]``: at least 4, each changing what is shown.
+        """Scripted interactions ``[(label, callable), ...]``: at least 4, each changing what is
+        shown.
 
         Each callable sets one control, as a learner would; the label names the kind of move
         ("move x", "change f") so the bench reports point moves apart from function changes. The
@@ -326,7 +330,8 @@ class LessonWidget:
         ]
 
     def _draw_view(self, scene, axes=None) -> _View:
-        """Draw ``scene`` on new axes (or on ``axes``, cleared), rasterize its background, show it."""
+        """Draw ``scene`` on new axes (or on ``axes``, cleared), rasterize its background, show
+        it."""
         projection = self.view_projection(scene)
         if axes is None:
             axes = self._new_axes(projection)
@@ -568,14 +573,20 @@ def matrix_html(
     col = f"color:{color};" if color else ""
     title = f'<div style="{col}font-weight:bold">{html.escape(name)}</div>' if name else ""
     shape = f'<div style="color:#555;font-size:12px">({M.shape[0]} x {M.shape[1]})</div>'
-    return f'<div style="display:inline-block;text-align:center;vertical-align:middle">{title}{table}{shape}</div>'
+    return (
+        '<div style="display:inline-block;text-align:center;vertical-align:middle">'
+        f"{title}{table}{shape}</div>"
+    )
 
 
 def product_html(*parts) -> str:
     """Matrices and operators in one row: ``product_html(A_html, "@", B_html, "=", C_html)``."""
 
     def op(p):
-        return f'<span style="font-size:18px;padding:0 4px;vertical-align:middle">{html.escape(p)}</span>'
+        return (
+            '<span style="font-size:18px;padding:0 4px;vertical-align:middle">'
+            f"{html.escape(p)}</span>"
+        )
 
     inner = "".join(p if p.startswith("<") else op(p) for p in parts)
     return f'<div style="display:flex;align-items:center;flex-wrap:wrap;margin:4px 0">{inner}</div>'

@@ -40,14 +40,16 @@ NETWORK_X = (0.5, -0.5)
 
 
 def network_chain(x=NETWORK_X) -> Chain:
-    """The lesson's network as a :class:`gradlib.Chain` at input ``x`` (shape (2,)): Jacobians (exact) and sizes."""
+    """The lesson's network as a :class:`gradlib.Chain` at input ``x`` (shape (2,)): Jacobians
+    (exact) and sizes."""
     return Chain(
         [functions.get(name) for name in NETWORK], np.asarray(x, float), names=list(NETWORK)
     )
 
 
 def network(x) -> float:
-    """The network's loss at x, shape (2,), as one function (for finite differences of the whole)."""
+    """The network's loss at x, shape (2,), as one function (for finite differences of the
+    whole)."""
     for name in NETWORK:
         x = functions.get(name).f(np.asarray(x, float))
     return float(x)
@@ -92,21 +94,24 @@ def forward_accumulate(jacobians) -> list:
 
 
 def jvp(jacobians, v) -> np.ndarray:
-    """J_f @ v without forming J_f: push the column v, shape (n, 1), through J_1, J_2, ... (forward mode)."""
+    """J_f @ v without forming J_f: push the column v, shape (n, 1), through J_1, J_2, ... (forward
+    mode)."""
     for J in jacobians:
         v = J @ v
     return v
 
 
 def vjp(jacobians, u) -> np.ndarray:
-    """u^T @ J_f without forming J_f: pull the row u^T, shape (1, k), back through J_L, ..., J_1 (reverse mode)."""
+    """u^T @ J_f without forming J_f: pull the row u^T, shape (1, k), back through J_L, ..., J_1
+    (reverse mode)."""
     for J in reversed(jacobians):
         u = u @ J
     return u
 
 
 def passes(jacobians, mode: str) -> tuple[np.ndarray, int]:
-    """J_f built from whole passes: forward mode, one J @ e_j per input; reverse, one e_i^T @ J per output.
+    """J_f built from whole passes: forward mode, one J @ e_j per input; reverse, one e_i^T @ J per
+    output.
 
     Returns
     -------
@@ -294,7 +299,8 @@ class CostScene:
 
     @property
     def winner(self) -> str:
-        """ "forward", "reverse", "tie", or "a middle bracketing" (cheaper than both pure orders)."""
+        """ "forward", "reverse", "tie", or "a middle bracketing" (cheaper than both pure
+        orders)."""
         f, r, o = self.costs["forward"], self.costs["reverse"], self.costs["optimal"]
         if o < min(f, r):
             return "a middle bracketing"
@@ -582,8 +588,9 @@ add(
     Exercise(
         id="6.1",
         kind="shape",
-        statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 pixels "
-        "to 128 hidden units). What is the shape of its Jacobian? Answer as (rows, columns).",
+        statement="A layer maps $\\mathbb{R}^{784} \\to \\mathbb{R}^{128}$ (an image of 28 x 28 "
+        "pixels to 128 hidden units). What is the shape of its Jacobian? Answer as (rows, "
+        "columns).",
         hints=(
             "Numerator layout: rows are outputs, columns are inputs.",
             "The layer sees the image flattened: 28 x 28 numbers go in, one column each.",
@@ -606,8 +613,8 @@ add(
     Exercise(
         id="6.2",
         kind="shape",
-        statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = J_3 "
-        "J_2$, shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape "
+        statement="Reverse mode for a scalar loss: after two steps the accumulated row is $u^T = "
+        "J_3 J_2$, shape (1 x 3), and the next factor is $J_1$, shape (3 x 5). What is the shape "
         "of $u^T J_1$? Answer as (rows, columns).",
         hints=(
             "(1 x 3)(3 x 5): the inner sizes meet and disappear.",
@@ -631,8 +638,8 @@ add(
     Exercise(
         id="6.3",
         kind="chain_product",
-        statement="Backprop through a linear layer $g_1(x_1, x_2) = (2x_1 - x_2,\\; x_1 + 3x_2)$ into "
-        "the loss $g_2(y_1, y_2) = y_1^2/2 + y_2$ at $x = (1, -2)$. Compute the middle point "
+        statement="Backprop through a linear layer $g_1(x_1, x_2) = (2x_1 - x_2,\\; x_1 + 3x_2)$ "
+        "into the loss $g_2(y_1, y_2) = y_1^2/2 + y_2$ at $x = (1, -2)$. Compute the middle point "
         "$y = g_1(x)$, the row $J_{g_2}$ there (1 x 2) and the weight matrix $J_{g_1}$ (2 x "
         "2), then the gradient $J_{g_2} J_{g_1}$, shape (1, 2); 3 significant digits are "
         "enough.",
@@ -665,8 +672,8 @@ add(
     Exercise(
         id="6.4",
         kind="gradient",
-        statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - 1)^2$ "
-        "(input (2, 3), target 1). Compute the gradient with respect to the weights at "
+        statement="One neuron and a squared error: $L(w_1, w_2) = \\tfrac{1}{2}(2w_1 + 3w_2 - "
+        "1)^2$ (input (2, 3), target 1). Compute the gradient with respect to the weights at "
         "$(w_1, w_2) = (1, 1)$, as a row of shape (1, 2); 3 significant digits are enough.",
         hints=(
             "L is a chain: the residual r = 2 w1 + 3 w2 - 1, then L = r^2 / 2. Backprop: first "

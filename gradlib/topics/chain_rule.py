@@ -170,8 +170,12 @@ class Term:
 
     @property
     def latex(self) -> str:
-        """ "d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX (a constant once)."""
-        return rf"{_equation(self.a_name, self.a_latex, self.a)} \qquad {_equation(self.b_name, self.b_latex, self.b)}"
+        """ "d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX (a constant
+        once)."""
+        return (
+            rf"{_equation(self.a_name, self.a_latex, self.a)} \qquad "
+            rf"{_equation(self.b_name, self.b_latex, self.b)}"
+        )
 
 
 def _equation(name: str, formula: str, value: float) -> str:
@@ -281,7 +285,8 @@ def scene(g1: str, g2: str, x, step: int = 0) -> ChainScene:
 
 
 def direct_check(g1: str, g2: str, x) -> tuple[np.ndarray, np.ndarray, float]:
-    """J_f from the chain rule, the Jacobian of x -> g2(g1(x)) computed directly, and their largest gap.
+    """J_f from the chain rule, the Jacobian of x -> g2(g1(x)) computed directly, and their largest
+    gap.
 
     >>> J_f, J_direct, gap = direct_check("polar_to_cartesian", "paraboloid", [2.0, 0.5])
     >>> J_f.shape, J_direct.shape, bool(gap < 1e-6)
@@ -688,13 +693,13 @@ add(
     Exercise(
         id="4.1",
         kind="partial",
-        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so its second output is $y_2 = x_1 "
-        "+ x_2^2$. Compute the entry $\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ "
+        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2^2)$, so its second output is $y_2 = "
+        "x_1 + x_2^2$. Compute the entry $\\dfrac{\\partial y_2}{\\partial x_2}$ of $J_{g_1}$ "
         "(row 2, column 2) at $(x_1, x_2) = (2, 3)$ by hand. Answer with one number (or the "
         "(1, 1) matrix `[[...]]`); 3 significant digits are enough.",
         hints=(
-            "Row 2 of J_g1 is the gradient of y_2; column 2 means: with respect to x_2, holding x_1 "
-            "fixed.",
+            "Row 2 of J_g1 is the gradient of y_2; column 2 means: with respect to x_2, holding "
+            "x_1 fixed.",
             "With x_1 fixed, the term x_1 is a constant: it does not change when x_2 moves.",
             "dy2/dx2 = 2 x_2; put x_2 = 3 in.",
         ),
@@ -768,9 +773,9 @@ add(
     Exercise(
         id="4.3",
         kind="chain_product",
-        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2)$ and $g_2(y_1, y_2) = y_1^2 + y_2$. At "
-        "$x = (1, 2)$: compute the middle point $y = g_1(x)$, then $J_{g_2}$ at $y$ (1 x 2) "
-        "and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} J_{g_1}$, shape (1, 2); 3 "
+        statement="Let $g_1(x_1, x_2) = (x_1 x_2,\\; x_1 + x_2)$ and $g_2(y_1, y_2) = y_1^2 + "
+        "y_2$. At $x = (1, 2)$: compute the middle point $y = g_1(x)$, then $J_{g_2}$ at $y$ (1 x "
+        "2) and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} J_{g_1}$, shape (1, 2); 3 "
         "significant digits are enough.",
         hints=(
             "Three steps, in order: the middle point y = g1(x); the two Jacobians, each at its own "
@@ -800,8 +805,8 @@ add(
     Exercise(
         id="4.4",
         kind="chain_product",
-        statement="Now with two outputs: $g_1(x_1, x_2) = (x_1^2,\\; x_1 x_2)$ and $g_2(y_1, y_2) = "
-        "(y_1 y_2,\\; y_1 - y_2)$ at $x = (2, 1)$. Compute the middle point $y = g_1(x)$, "
+        statement="Now with two outputs: $g_1(x_1, x_2) = (x_1^2,\\; x_1 x_2)$ and $g_2(y_1, y_2) "
+        "= (y_1 y_2,\\; y_1 - y_2)$ at $x = (2, 1)$. Compute the middle point $y = g_1(x)$, "
         "then $J_{g_2}$ there (2 x 2) and $J_{g_1}$ at $x$ (2 x 2), and give $J_f = J_{g_2} "
         "J_{g_1}$, shape (2, 2); 3 significant digits are enough. Mind the order of the "
         "product.",
@@ -859,14 +864,14 @@ add(
     Exercise(
         id="4.5",
         kind="code",
-        statement="Write the chain rule of exercise 4.4 as code: a function `J_f(x)` that takes `x`, a "
-        "NumPy array of shape (2,), and returns $J_{g_2}(g_1(x))\\, J_{g_1}(x)$, shape (2, "
+        statement="Write the chain rule of exercise 4.4 as code: a function `J_f(x)` that takes "
+        "`x`, a NumPy array of shape (2,), and returns $J_{g_2}(g_1(x))\\, J_{g_1}(x)$, shape (2, "
         "2). Give the function itself (its name, without calling it) as the answer: the "
         "check runs it at three points, so it must be right everywhere, not only at $x = (2, "
         "1)$. In code `x[0]` is $x_1$ and `x[1]` is $x_2$: NumPy counts from 0.",
         hints=(
-            "Write three small pieces first: g1(x) returning y, J_g1(x) and J_g2(y), each returning "
-            "an np.array.",
+            "Write three small pieces first: g1(x) returning y, J_g1(x) and J_g2(y), each "
+            "returning an np.array.",
             "J_f then computes y = g1(x) and returns J_g2(y) @ J_g1(x). Take care to call J_g2 "
             "with y, not with x.",
             "J_g1 = [[2 x_1, 0], [x_2, x_1]] and J_g2 = [[y_2, y_1], [1, -1]], with "

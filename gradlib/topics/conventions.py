@@ -313,7 +313,8 @@ def plot_layout(ax, view):
 
 # ---- the widget ----------------------------------------------------------------------
 class LayoutToggle(LessonWidget):
-    """ToggleButtons numerator / denominator and a choice of example; shapes, matrices and order redrawn.
+    """ToggleButtons numerator / denominator and a choice of example; shapes, matrices and order
+    redrawn.
 
     Parameters
     ----------
@@ -435,8 +436,8 @@ add(
     Exercise(
         id="7.2",
         kind="shape",
-        statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and a "
-        "textbook in denominator layout writes the gradient as a (4 x 1) column. What shape "
+        statement="For $f: \\mathbb{R}^4 \\to \\mathbb{R}$, PyTorch's `x.grad` has shape (4,) and "
+        "a textbook in denominator layout writes the gradient as a (4 x 1) column. What shape "
         "is the gradient in this collection's numerator layout? Answer as (rows, columns).",
         hints=(
             "Numerator layout: one row per output, one column per input.",
@@ -460,8 +461,8 @@ add(
     Exercise(
         id="7.3",
         kind="gradient",
-        statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ as "
-        "an array of shape (2,). Give the same gradient in this collection's numerator "
+        statement="`jax.grad` returns the gradient of $f(x_1, x_2) = x_1^2 + 3x_1x_2$ at $(2, 1)$ "
+        "as an array of shape (2,). Give the same gradient in this collection's numerator "
         "layout, shape (1, 2); 3 significant digits are enough.",
         hints=(
             "The numbers do not depend on the layout; only the shape does.",
@@ -487,10 +488,10 @@ add(
     Exercise(
         id="7.4",
         kind="chain_product",
-        statement="A denominator-layout text writes gradients as columns; in this course's notation "
-        "its column is $(\\nabla f)^T$, and its chain rule reads $(\\nabla f)^T = J_{g_1}^T "
-        "(\\nabla g_2)^T$. Take $g_1(x_1, x_2) = (x_1 + x_2,\\; x_1 x_2)$ and $g_2(y_1, y_2) "
-        "= y_1 y_2$ at $x = (1, 2)$, and give $J_f = \\nabla f$ in numerator layout instead: "
+        statement="A denominator-layout text writes gradients as columns; in this course's "
+        "notation its column is $(\\nabla f)^T$, and its chain rule reads $(\\nabla f)^T = "
+        "J_{g_1}^T (\\nabla g_2)^T$. Take $g_1(x_1, x_2) = (x_1 + x_2,\\; x_1 x_2)$ and $g_2(y_1, "
+        "y_2) = y_1 y_2$ at $x = (1, 2)$, and give $J_f = \\nabla f$ in numerator layout instead: "
         "$J_{g_2}$ at $y = g_1(x)$ times $J_{g_1}$ at $x$, shape (1, 2); 3 significant "
         "digits are enough.",
         hints=(
@@ -535,8 +536,8 @@ add(
     Exercise(
         id="7.5",
         kind="code",
-        statement="A library hands you both Jacobians of $f = g_2 \\circ g_1$ in denominator layout, "
-        "`Jd_g2` $= J_{g_2}^T$ and `Jd_g1` $= J_{g_1}^T$ (NumPy arrays). Write "
+        statement="A library hands you both Jacobians of $f = g_2 \\circ g_1$ in denominator "
+        "layout, `Jd_g2` $= J_{g_2}^T$ and `Jd_g1` $= J_{g_1}^T$ (NumPy arrays). Write "
         "`numerator_chain(Jd_g2, Jd_g1)` returning $J_f$ in numerator layout, one row per "
         "output of $g_2$. Give the function itself as the answer; it is run on three pairs "
         "of matrices.",

@@ -161,7 +161,8 @@ def dt_max(name: str) -> float:
 
 # ---- the drawing ----------------------------------------------------------------------
 def plot_curve(ax, name: str):
-    """The whole curve of catalogue function ``name`` with fixed, padded limits; returns its line."""
+    """The whole curve of catalogue function ``name`` with fixed, padded limits; returns its
+    line."""
     pts = trace(name)
     (line,) = ax.plot(*pts, color=style.ROLES["curve"], lw=2)
     low, high = pts.min(axis=1), pts.max(axis=1)
@@ -407,8 +408,8 @@ add(
         "may be formulas in $t$ typed as strings, such as `'t**2'`, evaluated at $t = 1$.",
         hints=(
             "Differentiate each component on its own: one entry per output, stacked in a column.",
-            "Recall which of sin and cos picks up a minus sign when it is differentiated; the third "
-            "component is t itself.",
+            "Recall which of sin and cos picks up a minus sign when it is differentiated; the "
+            "third component is t itself.",
             "f'(t) = (-sin t, cos t, 1). Put t = 1 in (radians).",
         ),
         problem={"f": ["cos(t)", "sin(t)", "t"], "variables": "t", "x": 1},
@@ -467,8 +468,8 @@ add(
     Exercise(
         id="2.3",
         kind="derivative",
-        statement="Let $f(t) = (t^2, e^t)$. Write $f'(3)$ as a column (2, 1); 3 significant digits are "
-        "enough. Formulas as strings are fine, e.g. `'sqrt(t)'`: they are evaluated at $t = "
+        statement="Let $f(t) = (t^2, e^t)$. Write $f'(3)$ as a column (2, 1); 3 significant digits "
+        "are enough. Formulas as strings are fine, e.g. `'sqrt(t)'`: they are evaluated at $t = "
         "3$.",
         hints=(
             "Differentiate each component; the result is a column of two entries.",
@@ -508,8 +509,8 @@ add(
     Exercise(
         id="2.4",
         kind="derivative",
-        statement="A spiral, $f(t) = (t\\cos t,\\; t\\sin t)$: its distance from the origin grows with "
-        "$t$. Write its derivative at $t = \\pi/2$ as a column (2, 1); 3 significant digits "
+        statement="A spiral, $f(t) = (t\\cos t,\\; t\\sin t)$: its distance from the origin grows "
+        "with $t$. Write its derivative at $t = \\pi/2$ as a column (2, 1); 3 significant digits "
         "are enough, and formulas in $t$ typed as strings are fine.",
         hints=(
             "Each component is a product of two functions of t: use the product rule, "

@@ -307,7 +307,8 @@ def plot_contours(ax, X, Y, Z, *, title: str, labels=("x", "y"), count: int = 12
 
 
 def arrow_scale(f, box) -> float:
-    """Factor drawing gradients of scalar f at a readable length: the median one at 25% of ``box``."""
+    """Factor drawing gradients of scalar f at a readable length: the median one at 25% of
+    ``box``."""
     X, Y, _ = grid(f, box, num=15)
     pts = np.stack([X.ravel(), Y.ravel()])
     h = 1e-5
@@ -330,7 +331,8 @@ def _gradient_end(s, scale, radius, window):
 
 @dataclass
 class SceneArtists:
-    """The moving artists of :func:`plot_scene` and the drawing parameters :func:`update_scene` reuses."""
+    """The moving artists of :func:`plot_scene` and the drawing parameters :func:`update_scene`
+    reuses."""
 
     tangent: LineCollection
     gradient: object
@@ -828,8 +830,8 @@ add(
     Exercise(
         id="1.2",
         kind="gradient",
-        statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 3, -2)$ as a "
-        "row of shape (1, 3), e.g. `[[a, b, c]]`; 3 significant digits are enough. Entries "
+        statement="Let $f(x, y, z) = x y + y z^2$. Write its gradient at $(x, y, z) = (1, 3, -2)$ "
+        "as a row of shape (1, 3), e.g. `[[a, b, c]]`; 3 significant digits are enough. Entries "
         "may also be formulas in $x, y, z$ typed as strings, such as `'x*z'`: they are "
         "evaluated at the point.",
         hints=(
@@ -875,8 +877,8 @@ add(
             "the column d.",
             "The gradient of x^2 + 3y is a row of two partials; only the first one depends on the "
             "point.",
-            "The gradient is [[2x, 3]]. A row times a column is one number: first entry times first "
-            "entry, plus second times second.",
+            "The gradient is [[2x, 3]]. A row times a column is one number: first entry times "
+            "first entry, plus second times second.",
         ),
         problem={"f": "x**2 + 3*y", "variables": "x y", "x": [3, 1], "d": [0.6, 0.8]},
         mistakes=(
@@ -917,8 +919,8 @@ add(
     Exercise(
         id="1.4",
         kind="shape",
-        statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ and a "
-        "small change $dx$ of shape (5, 1). What is the shape of the product $\\nabla "
+        statement="A function $f: \\mathbb{R}^5 \\to \\mathbb{R}$ has a gradient $\\nabla f(x)$ "
+        "and a small change $dx$ of shape (5, 1). What is the shape of the product $\\nabla "
         "f(x)\\, dx$? Answer as (rows, columns).",
         hints=(
             "Write the two shapes side by side: the gradient first, then dx.",

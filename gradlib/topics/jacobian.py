@@ -124,7 +124,8 @@ def point(name: str, x1: float, x2: float) -> np.ndarray:
 
 
 def component(name: str, row: int, x) -> callable:
-    """f_row as a function of the first two inputs, the others held at x[2:]; batched (2, N) -> (N,)."""
+    """f_row as a function of the first two inputs, the others held at x[2:]; batched
+    (2, N) -> (N,)."""
     f = vector(name)
     rest = np.asarray(x, dtype=float)[2:]
 
@@ -169,7 +170,10 @@ class JacobianScene:
     @property
     def shape_text(self) -> str:
         m, n = self.J.shape
-        return f"f: R^{n} -> R^{m}, so J has shape ({m} x {n}): {m} rows (outputs), {n} columns (inputs)"
+        return (
+            f"f: R^{n} -> R^{m}, so J has shape ({m} x {n}): "
+            f"{m} rows (outputs), {n} columns (inputs)"
+        )
 
 
 def scene(name: str, x, row: int = 0) -> JacobianScene:
@@ -500,7 +504,8 @@ MAX_SIZE = 5  # the largest n and m drawn: one square per entry
 
 @dataclass
 class ShapeArtists:
-    """Every square and label the shape picture can need; :func:`update_shapes` shows the right ones."""
+    """Every square and label the shape picture can need; :func:`update_shapes` shows the right
+    ones."""
 
     J: list
     dx: list
@@ -951,8 +956,8 @@ add(
         hints=(
             "Row i is the gradient of output f_i: its partial with respect to x, then with respect "
             "to y.",
-            "Three rows of two entries, shape (3, 2). In the first row each partial holds the other "
-            "variable fixed, so it stays as a factor.",
+            "Three rows of two entries, shape (3, 2). In the first row each partial holds the "
+            "other variable fixed, so it stays as a factor.",
             "The rows are [y, x], [1, 2y] and [cos x, 0]. Put x = 1 and y = 2 in (radians).",
         ),
         problem={"f": ["x*y", "x + y**2", "sin(x)"], "variables": "x y", "x": [1, 2]},
@@ -999,15 +1004,15 @@ add(
     Exercise(
         id="3.3",
         kind="jacobian",
-        statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write its "
-        "Jacobian at $(r, \\theta) = (2, \\pi/3)$, with the columns in the order $r, "
+        statement="Polar to Cartesian: $f(r, \\theta) = (r\\cos\\theta,\\; r\\sin\\theta)$. Write "
+        "its Jacobian at $(r, \\theta) = (2, \\pi/3)$, with the columns in the order $r, "
         "\\theta$; 3 significant digits are enough. Formulas in $r$ and $\\theta$ typed as "
         "strings, e.g. `'r**2'` or `'sin(theta)'`, are fine; angles are in radians.",
         hints=(
             "Row 1 is the gradient of r cos(theta), row 2 of r sin(theta); column 1 holds the "
             "derivatives with respect to r, column 2 those with respect to theta.",
-            "With theta fixed, r cos(theta) is a constant times r; with r fixed, it is the constant "
-            "r times a function of theta.",
+            "With theta fixed, r cos(theta) is a constant times r; with r fixed, it is the "
+            "constant r times a function of theta.",
             "J = [[cos(theta), -r sin(theta)], [sin(theta), r cos(theta)]]. Put r = 2 and "
             "theta = pi/3 in: cos(pi/3) = 1/2, sin(pi/3) = sqrt(3)/2.",
         ),

@@ -115,7 +115,8 @@ class Stencil:
 
 def _method(name, estimate, latex, truncation_latex, roundoff):
     """The lesson's view of ``gradlib.numeric.STENCILS[name]``: its order and leading error term
-    come from that one table; the formula written out and the round-off factor R are the lesson's."""
+    come from that one table; the formula written out and the round-off factor R are the
+    lesson's."""
     stencil = numeric.STENCILS[name]
     return Stencil(
         name,
@@ -409,7 +410,8 @@ class Agreement:
 def agreement(
     text: str, x0: float, closed_form, methods=("central", "richardson", "complex")
 ) -> Agreement:
-    """f'(x0) three ways: SymPy's exact derivative (lambdified), a closed form by hand, gl.derivative.
+    """f'(x0) three ways: SymPy's exact derivative (lambdified), a closed form by hand,
+    gl.derivative.
 
     Parameters
     ----------
@@ -426,10 +428,11 @@ def agreement(
     [('SymPy, lambdified', 6.0), ('closed form', 6.0), ('gl.derivative central', 6.0)]
     >>> agreement("3", 1.0, lambda x: 0, methods=("central",)).reference
     0.0
-    >>> agreement("x*y", 1.0, lambda x: 0)
+    >>> agreement("x*y", 1.0, lambda x: 0)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    gradlib.errors.GradlibError: f = 'x*y' has 2 variables (x, y); agreement needs a formula in one variable, such as 'x**2'.
+    gradlib.errors.GradlibError: f = 'x*y' has 2 variables (x, y); agreement needs a formula in
+    one variable, such as 'x**2'.
     """
     expr = symbolic.parse(text)
     names = sorted(expr.free_symbols, key=str)
@@ -720,8 +723,8 @@ add(
     Exercise(
         id="5.3",
         kind="choice",
-        statement="A finite-difference method estimates the derivative of $f(x) = e^x$ at $x = 1$. Its "
-        "errors for three steps $h$:\n\n| $h$ | error |\n|---|---|\n| 0.1 | 4.53e-03 |\n| "
+        statement="A finite-difference method estimates the derivative of $f(x) = e^x$ at $x = 1$. "
+        "Its errors for three steps $h$:\n\n| $h$ | error |\n|---|---|\n| 0.1 | 4.53e-03 |\n| "
         "0.01 | 4.53e-05 |\n| 0.001 | 4.53e-07 |\n\nThe error behaves like $C h^p$. What is "
         "the order $p$? Answer with one of 1, 2, 3 or 4.",
         hints=(
@@ -852,8 +855,8 @@ add(
     Exercise(
         id="5.6",
         kind="code",
-        statement="A gradient check. `lesson.loss(w)` computes $L(w_1, w_2) = w_1^2 \\sin w_2 + w_2^3$ "
-        "for `w` of shape (2,). Write a function `grad_L(w)` that returns its gradient by "
+        statement="A gradient check. `lesson.loss(w)` computes $L(w_1, w_2) = w_1^2 \\sin w_2 + "
+        "w_2^3$ for `w` of shape (2,). Write a function `grad_L(w)` that returns its gradient by "
         "hand (a formula, no finite differences) as a row of shape (1, 2). Check it yourself "
         "first: at a point of your choice, `gl.gradient(lesson.loss, w)` should agree with "
         "it to about 8 digits. Then give `grad_L` itself (without calling it) as the answer: "

@@ -1,4 +1,5 @@
-"""A real JupyterHub on 127.0.0.1 (scripts/local_hub.py, what ``make hub`` runs) and headless Chromium.
+"""A real JupyterHub on 127.0.0.1 (scripts/local_hub.py, what ``make hub`` runs) and headless
+Chromium.
 
 ``make test-hub`` runs these tests (``-m hub``); it first builds the hub's environment in .hub/
 (``make hub-env``: requirements.txt + requirements-hub.txt + gradlib + binder/overrides.json in

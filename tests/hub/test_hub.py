@@ -157,10 +157,13 @@ def test_student_follows_the_link_runs_the_lesson_and_keeps_an_edit_through_an_u
         assert TEACHER_NOTE in sources[1], "the teacher's change did not arrive"
         assert (clone / "notebooks" / "week2.md").read_text().startswith("# Week 2")
         assert git("merge-base", "--is-ancestor", commit, "HEAD", cwd=clone) == ""
-        shown = page.evaluate("""() => {
+        shown = page.evaluate(
+            """() => {
             const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-            return Array.from({length: cells.length}, (_, i) => cells.get(i).sharedModel.getSource());
-        }""")  # what JupyterLab opened: both changes
+            return Array.from({length: cells.length},"""
+            """ (_, i) => cells.get(i).sharedModel.getSource());
+        }"""
+        )  # what JupyterLab opened: both changes
         assert shown == sources
         assert_no_errors(page)
     print(

@@ -101,7 +101,8 @@ def test_repo2docker_builds_python_311_from_binder_files():
 
 
 def test_postbuild_installs_every_gradlib_file(tmp_path):
-    """`pip install .` (postBuild, a hub's image) installs the wheel: it must hold all of gradlib."""
+    """`pip install .` (postBuild, a hub's image) installs the wheel: it must hold all of
+    gradlib."""
     src = tmp_path / "src"  # a copy: building writes build/ and *.egg-info into the source tree
     shutil.copytree(ROOT / "gradlib", src / "gradlib", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
@@ -207,7 +208,8 @@ def build_binder_env(base: Path) -> dict:
                 "import os, sys, gradlib\n"
                 f"assert os.path.realpath(sys.prefix) == {os.path.realpath(venv)!r}, sys.prefix\n"
                 "# installed by postBuild into site-packages, not imported from the source tree\n"
-                "assert os.path.realpath(gradlib.__file__).startswith(os.path.realpath(sys.prefix)), gradlib.__file__\n"
+                "assert os.path.realpath(gradlib.__file__).startswith("
+                "os.path.realpath(sys.prefix)), gradlib.__file__\n"
                 "print(issubclass(gradlib.GradlibError, ValueError))"
             )
         ]

@@ -1,4 +1,5 @@
-"""The README's `make lab` starts JupyterLab serving the first lesson (on a port and token we choose)."""
+"""The README's `make lab` starts JupyterLab serving the first lesson (on a port and token we
+choose)."""
 
 import json
 import os

@@ -108,7 +108,8 @@ def test_navigation_and_title_cells(lesson):
 
 
 def widget_cells(nb):
-    """Cells whose output is a gradlib widget: stored as the PNG of its start state, with alt text."""
+    """Cells whose output is a gradlib widget: stored as the PNG of its start state, with alt
+    text."""
     return [
         c
         for c in code_cells(nb)

@@ -1,4 +1,5 @@
-"""scripts/nav.py: navigation cells, lesson 0's index and the README's lesson list, from the lessons.
+"""scripts/nav.py: navigation cells, lesson 0's index and the README's lesson list, from the
+lessons.
 
 Generation runs on fake lessons in a temporary copy, with a made-up repository address;
 the last tests check the real repository.
@@ -261,7 +262,8 @@ def test_real_repository_navigation_is_up_to_date():
 
 
 def test_repository_address_is_written_only_by_nav():
-    """A fork edits REPO in scripts/nav.py: no hand-written copy of the address may hide elsewhere."""
+    """A fork edits REPO in scripts/nav.py: no hand-written copy of the address may hide
+    elsewhere."""
     generated = re.compile(r"<!-- (\w+):start -->.*?<!-- \1:end -->", re.S)
     texts = {"README.md": generated.sub("", (ROOT / "README.md").read_text())}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):

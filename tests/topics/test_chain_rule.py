@@ -1,4 +1,5 @@
-"""Lesson 4, the chain rule: its numbers against SymPy, its widget in the kernel and in a browser."""
+"""Lesson 4, the chain rule: its numbers against SymPy, its widget in the kernel and in a
+browser."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,5 @@
-"""Lesson 1, the gradient row: its numbers against SymPy, its widget in the kernel and in a browser."""
+"""Lesson 1, the gradient row: its numbers against SymPy, its widget in the kernel and in a
+browser."""
 
 import numpy as np
 import pytest

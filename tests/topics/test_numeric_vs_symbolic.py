@@ -1,4 +1,5 @@
-"""Lesson 5, numeric vs symbolic: its numbers against SymPy, its widget in the kernel and in a browser."""
+"""Lesson 5, numeric vs symbolic: its numbers against SymPy, its widget in the kernel and in a
+browser."""
 
 from pathlib import Path
 
