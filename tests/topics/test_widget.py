@@ -169,7 +169,7 @@ def test_text_inputs_never_raise_say_why_and_recover(name):
     w.close()
 
 
-# ---- views drawn ahead: after the building cell in a kernel, at once elsewhere (issue 9) ----------
+# ---- views drawn ahead: after the building cell in a kernel, at once elsewhere (issue 9) --------
 def test_in_a_kernel_the_other_views_are_drawn_after_the_cell():
     """The widget appears after drawing the view it shows; the dropdown's other views follow one
     per turn of the kernel's event loop, and a choice made meanwhile is drawn on demand."""
