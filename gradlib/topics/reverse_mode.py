@@ -636,11 +636,9 @@ def plot_graph(ax, w: Walk, step: int = 0):
         bend = 0.25 if (y0 == y1 and x1 - x0 > 1) else 0.0  # over the boxes in between
         arrows.append(
             ax.add_patch(
-                FancyArrowPatch(
-                    (x0, y0),
-                    (x1, y1),
-                    patchA=boxes[p],
-                    patchB=boxes[c],
+                FancyArrowPatch(  # from box edge to box edge, computed once (not clipped per draw)
+                    _on_box_edge(xy[p], xy[c], bend),
+                    _on_box_edge(xy[c], xy[p], -bend),
                     shrinkA=2,
                     shrinkB=2,
                     connectionstyle=f"arc3,rad={bend}",
@@ -693,6 +691,28 @@ def plot_graph(ax, w: Walk, step: int = 0):
         return [*arrows, *boxes, *labels, ax.title, *lines]
 
     return update(step), update
+
+
+def _on_box_edge(center, toward, bend: float = 0.0) -> tuple[float, float]:
+    """Where an arrow from the box at ``center`` toward ``toward`` leaves the box (BOX_W x BOX_H).
+
+    An ``arc3`` connection with ``rad=bend`` leaves its start at ``atan(2 bend)`` clockwise from
+    the chord (matplotlib's control point is the chord's middle + bend (dy, -dx)); pass ``-bend``
+    for its end.
+
+    >>> _on_box_edge((0.0, 0.0), (3.0, 0.0))
+    (0.4, 0.0)
+    """
+    (x0, y0), (x1, y1) = center, toward
+    dx, dy = x1 - x0, y1 - y0
+    turn = -np.arctan(2 * bend)  # the arc's tangent there, against the chord
+    c, s = np.cos(turn), np.sin(turn)
+    dx, dy = c * dx - s * dy, s * dx + c * dy
+    t = min(
+        BOX_W / 2 / abs(dx) if dx else np.inf,
+        BOX_H / 2 / abs(dy) if dy else np.inf,
+    )
+    return float(x0 + t * dx), float(y0 + t * dy)
 
 
 CLASS_COLORS = (style.OKABE_ITO["blue"], style.OKABE_ITO["orange"], style.OKABE_ITO["bluish_green"])
