@@ -90,7 +90,7 @@ class Select:
     """The index-th dropdown, switched to the option whose label starts with ``other`` and back."""
 
     index: int
-    other: str
+    other: str | tuple  # or several prefixes: the first that matches
 
 
 # Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A
@@ -105,7 +105,8 @@ PLANS = {
     "ChainRuleStepper": [
         Buttons("next", "previous"),
         Slider(0),
-        Select(0, "paraboloid ∘ polar_to_cartesian"),
+        # the sizes menu (since issue 10), or the one menu of pairs of the old code
+        Select(0, ("R^2 -> R^2 -> R^1", "paraboloid ∘ polar_to_cartesian")),
     ],
     "StepSizeWidget": [Slider(0), Select(0, "sin(10x) at x = 1")],
     "AccumulationCost": [Slider(3), Slider(4)],
@@ -381,10 +382,11 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
         select = box.locator("select").nth(control.index)
         start = select.evaluate("s => s.options[s.selectedIndex].text")
         # ipywidgets shows spaces in option labels as no-break spaces
+        prefixes = [control.other] if isinstance(control.other, str) else list(control.other)
         other = select.evaluate(
-            "(s, p) => ([...s.options].find(o => o.text.replace(/\\u00a0/g, ' ')"
-            ".startsWith(p)) || {}).text",
-            control.other,
+            "(s, ps) => ([...s.options].find(o => ps.some(p => o.text.replace(/\\u00a0/g, ' ')"
+            ".startsWith(p))) || {}).text",
+            prefixes,
         )
         if other is None:
             raise RuntimeError(
