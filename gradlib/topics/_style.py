@@ -166,6 +166,14 @@ def png_bytes(fig) -> bytes:
     return encode_png(fig.canvas.buffer_rgba())
 
 
+def legend_beside(ax, handles, **options):
+    """The legend right of the axes, top-aligned, without a frame: never over the picture."""
+    options = {"fontsize": MIN_FONT_SIZE, **options}
+    return ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, **options
+    )
+
+
 def arrow(ax, start, end, color, *, label=None, width=2.0, zorder=4):
     """An arrow from ``start`` to ``end`` (data coordinates, shape (2,)) that :func:`move` can
     move."""

@@ -400,9 +400,9 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float, window) -> SceneAr
         radius=radius,
         window=window,
     )
-    # beside the map, not over it
-    ax.legend(
-        handles=[
+    style.legend_beside(  # beside the map, not over it
+        ax,
+        [
             Line2D([], [], color=style.ROLES["gradient"], lw=2.4, label="gradient\n(scaled)"),
             Line2D([], [], color=style.ROLES["gradient"], lw=1.2, label="gradient step\n-α∇f(x)ᵀ"),
             Line2D([], [], color=style.ROLES["direction"], lw=2, label="step h d"),
@@ -415,10 +415,6 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float, window) -> SceneAr
                 label="tangent plane\nlevel lines",
             ),
         ],
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        fontsize=style.MIN_FONT_SIZE,
-        frameon=False,
     )
     return artists
 

@@ -476,15 +476,12 @@ def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
         x=ax_in.plot(*g.x, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
         y=ax_out.plot(0.0, 0.0, "o", color=style.ROLES["point"], ms=5, zorder=5)[0],
     )
-    ax_out.legend(
-        handles=[
+    style.legend_beside(
+        ax_out,
+        [
             Line2D([], [], color=style.ROLES["true"], lw=1.4, label="f(x + dx) - f(x)"),
             Line2D([], [], color=style.ROLES["tangent"], lw=1.2, ls="--", label="J dx"),
         ],
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        fontsize=style.MIN_FONT_SIZE,
-        frameon=False,
     )
     return artists
 

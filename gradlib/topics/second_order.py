@@ -716,14 +716,8 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
         for text in cs.labelTexts:
             text.set_fontsize(TEXT_SIZE)
         ax.title.set_fontsize(TEXT_SIZE + 1)
-        ax.legend(
-            handles=legend_handles(),
-            loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
-            fontsize=TEXT_SIZE,
-            frameon=False,
-            borderaxespad=0.0,
-            handlelength=1.6,
+        style.legend_beside(
+            ax, legend_handles(), fontsize=TEXT_SIZE, borderaxespad=0.0, handlelength=1.6
         )
         self._artists_now = plot_second_order(ax, s, levels=cs.levels, path=self.path)
         return self._artists_now.moving
