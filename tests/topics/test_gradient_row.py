@@ -250,3 +250,14 @@ def test_lesson_1_keyboard_tab_reaches_a_slider(page, lab):
     wait_new_image(page, box, before)
     expected = fmt(gl.gradient(gl.functions.get("paraboloid").f, [1.05, 0.5])[0, 0])
     assert expected in wait_panel(box, expected)
+
+
+def test_lesson_1_raise_alpha_on_rosenbrock_and_f_goes_up():
+    """Lesson 1: "raise alpha on rosenbrock and watch f go up instead" (from its start point)."""
+    small = lesson.GradientExplorer("rosenbrock", alpha=0.001)
+    small.take_step.click()
+    assert small.state["steps"] == {"gradient step": 1} and small.state["value"] < 25.0
+    large = lesson.GradientExplorer("rosenbrock", alpha=0.005)
+    large.take_step.click()  # from (1, 0.5), f = 25, to (0, 1), f = 101: inside the window
+    np.testing.assert_allclose(large.state["x"], [0.0, 1.0], atol=1e-12)
+    assert large.state["steps"] == {"gradient step": 1} and large.state["value"] == 101.0
