@@ -7,10 +7,17 @@ excludes those.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw new examples on every developer's run; CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci) draws the same ones every time, so a red CI is a change, not a dice roll.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
