@@ -1018,9 +1018,10 @@ def _complex_step(d, h):
         )
     if not np.isfinite(F).all():
         return None, "f is not finite at x + i h e_j", None
-    # analytic f: Re f(x + ih) - f(x) = -h^2 f''/2, tiny next to f and to Im f(x + ih) = h f'
-    # (log at 1: f = 0)
-    if np.any(np.abs(F.real - d.f0[:, None]) > 1e-8 * (np.abs(d.f0).max() + np.abs(F.imag).max())):
+    # analytic f: Re f(x + ih) - f(x) = -h^2 f''/2, tiny next to f, to Im f(x + ih) = h f' (log
+    # at 1: f = 0) and to h itself (sin((x0 + x1)^2) at x0 + x1 = 0: f, f' = 0, f'' = 2)
+    size = np.abs(d.f0).max() + np.abs(F.imag).max() + h
+    if np.any(np.abs(F.real - d.f0[:, None]) > 1e-8 * size):
         why = "f uses the imaginary part as data (x.imag, conj)"
         if (_CS_STEP * d.scale < _TINY).any():
             why += f", or x is too close to 0 for a complex step h >= {_TINY:.3g}"

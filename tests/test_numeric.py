@@ -876,6 +876,16 @@ def test_complex_step_accepted_at_a_triple_root():
         gl.jacobian(lambda v: np.conj(v) * v, [0.3, 0.5], method="complex")
 
 
+@pytest.mark.parametrize("method", ["complex", "auto"])
+def test_complex_step_accepted_where_f_and_its_gradient_are_zero(method):
+    # sin((x0 + x1)^2) at x0 + x1 = 0: Re f(x + ih) = sin(-h^2) is all that moves (found by the
+    # property test; it was refused as "uses the imaginary part as data")
+    f = lambda v: np.sin((v[0] + v[1]) ** 2)
+    J, info = gl.jacobian(f, [-1.0, 1.0], method=method, full_output=True)
+    assert J.tolist() == [[0.0, 0.0]] and info.method.endswith("complex")
+    np.testing.assert_allclose(gl.jacobian(f, [-1.0, 1.5], method=method), [[np.cos(0.25)] * 2])
+
+
 # ------------------------------------------------------------------ the stencil table, public
 @pytest.mark.parametrize("method", ["forward", "central", "richardson", "complex"])
 def test_difference_is_the_engines_quotient_at_that_step(method):
