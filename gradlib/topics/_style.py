@@ -20,7 +20,7 @@ import base64
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
@@ -82,7 +82,7 @@ def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projectio
     if size not in SIZES:
         raise GradlibError(f"size={size!r} is not a figure size; use one of {sorted(SIZES)}.")
     fig = Figure(figsize=SIZES[size], dpi=DPI, layout="constrained")
-    FigureCanvasAgg(fig)
+    _Canvas(fig)
     projections = (
         projection if isinstance(projection, (list, tuple)) else [projection] * (nrows * ncols)
     )
@@ -90,6 +90,69 @@ def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projectio
     if len(axes) == 1:
         return fig, axes[0]
     return fig, np.array(axes, dtype=object).reshape(nrows, ncols).squeeze()
+
+
+class _Renderer(RendererAgg):
+    """An Agg renderer that keeps the glyph bitmaps of each text it drew, per text and place.
+
+    A widget draws the same labels at the same places on every move (its moving artists, blitted
+    over the background); laying out and rendering their glyphs with FreeType was most of a move's
+    time (the linear layer's 70 numbers: 0.6 ms each). Drawn again, a text pastes its bitmaps: the
+    same pixels, in the colour, alpha and clip of its own graphics context.
+    """
+
+    max_texts = 4096  # the least recently drawn are dropped first
+
+    def __init__(self, width, height, dpi):
+        super().__init__(width, height, dpi)
+        self._glyphs = {}  # (text, place, font, ...) -> [(bitmap, x, y, angle), ...]
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        features = mtext and (mtext.get_fontfeatures(), mtext.get_language())
+        font = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight())
+        font += (prop.get_stretch(), prop.get_size_in_points(), prop.get_file())
+        key = (s, x, y, angle, font, gc.get_antialiased(), get_hinting_flag(), features)
+        glyphs = self._glyphs.pop(key, None)
+        if glyphs is None:
+            glyphs, agg = [], self._renderer
+            self._renderer = _Recorder(agg, glyphs)
+            try:
+                super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            finally:
+                self._renderer = agg
+            if len(self._glyphs) >= self.max_texts:
+                del self._glyphs[next(iter(self._glyphs))]
+        else:
+            for bitmap, bx, by, bangle in glyphs:
+                self._renderer.draw_text_image(bitmap, bx, by, bangle, gc)
+        self._glyphs[key] = glyphs  # most recently drawn last
+
+
+class _Recorder:
+    """Stands in for the Agg renderer while a text is drawn: keeps a copy of each glyph bitmap."""
+
+    def __init__(self, agg, glyphs):
+        self._agg, self._glyphs = agg, glyphs
+
+    def draw_text_image(self, bitmap, x, y, angle, gc):
+        self._glyphs.append((np.array(bitmap), x, y, angle))
+        self._agg.draw_text_image(bitmap, x, y, angle, gc)
+
+    def __getattr__(self, name):
+        return getattr(self._agg, name)
+
+
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas drawing with :class:`_Renderer`."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer, self._lastKey = _Renderer(w, h, self.figure.dpi), key
+        return self.renderer
 
 
 def add_axes(fig, where, *, projection=None):

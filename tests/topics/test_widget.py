@@ -3,6 +3,7 @@
 import base64
 
 import pytest
+from matplotlib.backends.backend_agg import RendererAgg
 
 from gradlib.errors import GradlibError
 from gradlib.topics import REGISTRY
@@ -40,6 +41,47 @@ def test_demo_moves_change_what_is_shown(widget):
         assert widget.image.value == widget.png
         assert (widget.png, widget.panel.value) != (before_png, before_panel), label
         assert widget.last_callback_ms > 0
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_glyph_cache_draws_the_pixels_plain_agg_draws(name, monkeypatch):
+    def pictures():
+        w = REGISTRY[name]()
+        shown = [w.png]
+        for _label, move in w.demo_moves() * 2:  # the second round draws from the cache
+            move()
+            shown.append(w.png)
+        return shown
+
+    cached = pictures()
+    monkeypatch.setattr(style, "_Renderer", RendererAgg)
+    assert cached == pictures()
+
+
+def test_glyph_cache_follows_a_text_s_colour_weight_and_place():
+    def draw(renderer_class, changes):
+        fig, ax = style.new_figure("small")
+        style.label(ax, "title", "x", "y")
+        text = ax.text(0.5, 0.5, "1.25", fontsize=12)
+        fig.canvas.draw()  # every text once
+        drawn = []
+        for change in changes:
+            text.set(**change)
+            renderer = fig.canvas.get_renderer()
+            assert type(renderer) is renderer_class
+            fig.canvas.draw()
+            drawn.append(bytes(fig.canvas.buffer_rgba()))
+        return drawn, renderer
+
+    changes = [{"color": "red"}, {"fontweight": "bold"}, {"x": 0.25}, {"color": "black"}]
+    cached, renderer = draw(style._Renderer, changes)
+    assert len(set(cached)) == 4 and {k[0] for k in renderer._glyphs} >= {"1.25", "title"}
+    original = style._Renderer
+    try:
+        style._Renderer = RendererAgg
+        assert draw(RendererAgg, changes)[0] == cached
+    finally:
+        style._Renderer = original
 
 
 # ---- panels
