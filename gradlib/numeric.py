@@ -970,9 +970,12 @@ def _analytic_reason(d, J, h, rtol=_CHECK_RTOL):
         if not (np.isfinite(fp).all() and np.isfinite(fm).all()):
             return None, None, None
         d_fd = (fp - fm) / (2 * t)
+        # f rounds its values (eps |f|) and its inputs: x0 + x1 in sin((x0 + x1)^2) is off by eps
+        # |x|, which moves f by that times its slope near x, about |f(x +- t w) - f(x)| / t |w|
+        moved = (np.abs(fp - f0) + np.abs(fm - f0)) / (t * np.abs(w).max())
         return (
             np.abs(J @ ((p - m) / (2 * t)) - d_fd),
-            8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0)) / t,
+            8 * EPS * (np.abs(fp) + np.abs(fm) + np.abs(f0) + np.abs(x).max() * moved) / t,
             d_fd,
         )
 
