@@ -22,6 +22,7 @@ import io
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.figure import Figure
+from matplotlib.mathtext import MathTextParser
 from matplotlib.patches import FancyArrowPatch
 
 from ..errors import GradlibError
@@ -92,6 +93,9 @@ def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projectio
     return fig, np.array(axes, dtype=object).reshape(nrows, ncols).squeeze()
 
 
+_MATHTEXT = MathTextParser("path")
+
+
 class _Renderer(RendererAgg):
     """An Agg renderer that keeps the glyph bitmaps of each text it drew, per text and place.
 
@@ -106,6 +110,9 @@ class _Renderer(RendererAgg):
     def __init__(self, width, height, dpi):
         super().__init__(width, height, dpi)
         self._glyphs = {}  # (text, place, font, ...) -> [(bitmap, x, y, angle), ...]
+        # One parser for every figure: its cache of parsed math ($10^{3}$ on a log axis) then
+        # serves every widget, not only the figure that parsed it (about 20 ms a label)
+        self.mathtext_parser = _MATHTEXT
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if ismath:

@@ -84,6 +84,21 @@ def test_glyph_cache_follows_a_text_s_colour_weight_and_place():
         style._Renderer = original
 
 
+def test_figures_share_one_math_parser_and_its_cache():
+    # a log axis labels its ticks $10^{k}$; parsing them took ~20 ms each, in every new figure
+    renderers = [style.new_figure("small")[0].canvas.get_renderer() for _ in range(2)]
+    assert renderers[0].mathtext_parser is renderers[1].mathtext_parser is style._MATHTEXT
+    fig, ax = style.new_figure("small")
+    ax.set_yscale("log")
+    ax.set_ylim(1, 1e3)
+    style.label(ax, "title", "x", "y")
+    fig.canvas.draw()
+    with_cache = bytes(fig.canvas.buffer_rgba())
+    plain = RendererAgg(*fig.canvas.get_width_height(physical=True), fig.dpi)
+    fig.draw(plain)
+    assert bytes(plain.buffer_rgba()) == with_cache
+
+
 # ---- panels
 # ---------------------------------------------------------------------------------------
 def test_matrix_html_refuses_1d():
