@@ -151,33 +151,6 @@ def _sub(letter: str, idx: int, count: int) -> str:
     return letter if count == 1 else f"{letter}_{{{idx + 1}}}"
 
 
-@dataclass(frozen=True)
-class Term:
-    """One of the m terms of the highlighted entry: a = dg2_i/dy_l at y, b = dy_l/dx_j at x.
-
-    ``a_name``, ``b_name`` are the partial derivatives in Leibniz notation (LaTeX), ``a_latex``,
-    ``b_latex`` their formulas in the generic variables y_l and x_j, ``a``, ``b`` their values.
-    """
-
-    l: int
-    a_name: str
-    a_latex: str
-    a: float
-    b_name: str
-    b_latex: str
-    b: float
-    product: float
-
-    @property
-    def latex(self) -> str:
-        """ "d g2_i/d y_l = formula = value,  d y_l/d x_j = formula = value" as LaTeX (a constant
-        once)."""
-        return (
-            rf"{_equation(self.a_name, self.a_latex, self.a)} \qquad "
-            rf"{_equation(self.b_name, self.b_latex, self.b)}"
-        )
-
-
 def _equation(name: str, formula: str, value: float) -> str:
     """ "name = formula = value", or "name = formula" when the formula is already a plain number."""
     try:
@@ -201,7 +174,10 @@ class ChainScene:
         0 .. k*n - 1, the entry being computed, row-major.
     i, j : int
         Its row and column in J_f.
-    terms : tuple of Term, length m
+    terms : tuple of gradlib.chain.Term, length m
+        The entry's terms: a = dg2_i/dy_l at y, b = dy_l/dx_j at x, their product.
+    terms_latex : tuple of str, length m
+        Each term as LaTeX: "dg2_i/dy_l = formula = a,  dy_l/dx_j = formula = b".
     value : float
         J_f[i, j], the sum of the terms' products.
     done : ndarray of bool, shape (k, n)
@@ -217,6 +193,7 @@ class ChainScene:
     i: int
     j: int
     terms: tuple
+    terms_latex: tuple
     value: float
     done: np.ndarray
     formula_latex: str
@@ -263,25 +240,30 @@ def scene(g1: str, g2: str, x, step: int = 0) -> ChainScene:
     m = result.J_g2.shape[1]
     g2_i = "g_2" if k == 1 else f"g_{{2,{st.i + 1}}}"
     f_i, x_j = _sub("f", st.i, k), _sub("x", st.j, n)
-    terms = []
+    terms_latex = []
     for t in st.terms:
         y_l = _sub("y", t.l, m)
-        terms.append(
-            Term(
-                t.l,
-                rf"\frac{{\partial {g2_i}}}{{\partial {y_l}}}",
-                a_tex[st.i][t.l],
-                t.a,
-                rf"\frac{{\partial {y_l}}}{{\partial {x_j}}}",
-                b_tex[t.l][st.j],
-                t.b,
-                t.product,
-            )
+        a_name = rf"\frac{{\partial {g2_i}}}{{\partial {y_l}}}"
+        b_name = rf"\frac{{\partial {y_l}}}{{\partial {x_j}}}"
+        terms_latex.append(
+            rf"{_equation(a_name, a_tex[st.i][t.l], t.a)} \qquad "
+            rf"{_equation(b_name, b_tex[t.l][st.j], t.b)}"
         )
-    terms = tuple(terms)
     done = (np.arange(k * n) < step).reshape(k, n)
     formula = rf"\frac{{\partial {f_i}}}{{\partial {x_j}}} = {st.latex}"
-    return ChainScene(g1, g2, result, step, st.i, st.j, terms, float(st.value), done, formula)
+    return ChainScene(
+        g1,
+        g2,
+        result,
+        step,
+        st.i,
+        st.j,
+        st.terms,
+        tuple(terms_latex),
+        float(st.value),
+        done,
+        formula,
+    )
 
 
 def direct_check(g1: str, g2: str, x) -> tuple[np.ndarray, np.ndarray, float]:
@@ -638,7 +620,7 @@ class ChainRuleStepper(LessonWidget):
         return "".join(out)
 
     def _formula_html(self, s) -> str:
-        terms = "".join(f"<div>${t.latex}$</div>" for t in s.terms)
+        terms = "".join(f"<div>${t}$</div>" for t in s.terms_latex)
         return f"<div>$${s.formula_latex}$$</div>{terms}"
 
     @property

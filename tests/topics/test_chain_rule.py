@@ -39,7 +39,8 @@ def test_chain_scene_every_step_matches_sympy(g1, g2, x):
     for step in range(k * n):
         s = lesson.scene(g1, g2, x, step)
         assert (s.i, s.j) == divmod(step, n)
-        assert len(s.terms) == J_g2.shape[1]
+        assert len(s.terms) == len(s.terms_latex) == J_g2.shape[1]
+        assert all(type(t) is gl.chain.Term for t in s.terms)  # the one Term (issue 9)
         np.testing.assert_allclose([t.a for t in s.terms], J_g2[s.i], rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(
             sum(t.product for t in s.terms), expected[s.i, s.j], rtol=1e-10, atol=1e-12
@@ -53,7 +54,9 @@ def test_chain_scene_shape_strip_and_formula():
     assert s.shape_strip == "(2 x 3)(3 x 2) = (2 x 2)"
     assert s.formula_latex.startswith(r"\frac{\partial f_{2}}{\partial x_{2}} = ")
     assert s.formula_latex.count(r"\frac") == 1 + 2 * 3  # the entry, then 3 terms of 2 factors
-    assert s.terms[0].b_latex == "2" and s.terms[2].b_latex == r"\frac{1}{2}"  # column 1 of A
+    # column 2 of A: a plain number is written once, a fraction with its value
+    assert s.terms_latex[0].endswith(r"\qquad \frac{\partial y_{1}}{\partial x_{2}} = 2")
+    assert s.terms_latex[2].endswith(r"{\partial x_{2}} = \frac{1}{2} = 0.5")
 
 
 def test_chain_scene_clips_the_step_and_rejects_pairs_that_do_not_compose():
