@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
@@ -93,6 +94,12 @@ def new_figure(size: str = "small", nrows: int = 1, ncols: int = 1, *, projectio
     return fig, np.array(axes, dtype=object).reshape(nrows, ncols).squeeze()
 
 
+#: Held while a figure is drawn. JupyterLab 4.6 with ipykernel 7 delivers widget messages on a
+#: subshell thread (``commsOverSubshells``), so a widget's callback can run while the main thread
+#: draws another view or figure; matplotlib (its font and math caches, a figure's Agg buffer) is
+#: not thread-safe: two draws of one widget at once raised errors or showed a stale picture.
+DRAWING = threading.RLock()
+
 _MATHTEXT = MathTextParser("path")
 
 
@@ -110,6 +117,7 @@ class _Renderer(RendererAgg):
     def __init__(self, width, height, dpi):
         super().__init__(width, height, dpi)
         self._glyphs = {}  # (text, place, font, ...) -> [(bitmap, x, y, angle), ...]
+        self._agg = self._renderer  # the real one, put back after recording a text
         # One parser for every figure: its cache of parsed math ($10^{3}$ on a log axis) then
         # serves every widget, not only the figure that parsed it (about 20 ms a label)
         self.mathtext_parser = _MATHTEXT
@@ -123,12 +131,12 @@ class _Renderer(RendererAgg):
         key = (s, x, y, angle, font, gc.get_antialiased(), get_hinting_flag(), features)
         glyphs = self._glyphs.pop(key, None)
         if glyphs is None:
-            glyphs, agg = [], self._renderer
-            self._renderer = _Recorder(agg, glyphs)
+            glyphs = []
+            self._renderer = _Recorder(self._agg, glyphs)
             try:
                 super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             finally:
-                self._renderer = agg
+                self._renderer = self._agg
             if len(self._glyphs) >= self.max_texts:
                 del self._glyphs[next(iter(self._glyphs))]
         else:
@@ -232,8 +240,9 @@ def encode_png(rgba) -> bytes:
 def png_bytes(fig) -> bytes:
     """Draw ``fig`` completely and return it as PNG bytes (a static picture)."""
     require_labels(fig)
-    fig.canvas.draw()
-    return encode_png(fig.canvas.buffer_rgba())
+    with DRAWING:
+        fig.canvas.draw()
+        return encode_png(fig.canvas.buffer_rgba())
 
 
 def legend_beside(ax, handles, **options):

@@ -189,10 +189,11 @@ class LessonWidget:
 
     def close(self):
         """Close every model of the widget (controls, picture, panel) and free its figure."""
-        self._finalizer()
-        self._views.clear()
-        self._view = None
-        self.figure.clear()
+        with style.DRAWING:
+            self._finalizer()
+            self._views.clear()
+            self._view = None
+            self.figure.clear()
 
     # ---- hooks for subclasses -------------------------------------------------------------
     def scene(self):
@@ -209,16 +210,17 @@ class LessonWidget:
     def _prerender_one(self) -> bool:
         """Draw the next scene of :meth:`prerender_scenes` not drawn yet (the view shown stays);
         False when none is left or the widget is closed."""
-        while self._unrendered and self._view is not None:
-            scene = self._unrendered.pop(0)
-            key = self.static_key(scene)
-            if key in self._views:
-                continue
-            shown = self._view
-            self._views[key] = self._draw_view(scene)
-            self._show(shown)
-            return True
-        return False
+        with style.DRAWING:
+            while self._unrendered and self._view is not None:
+                scene = self._unrendered.pop(0)
+                key = self.static_key(scene)
+                if key in self._views:
+                    continue
+                shown = self._view
+                self._views[key] = self._draw_view(scene)
+                self._show(shown)
+                return True
+            return False
 
     def _prerender_later(self, loop):
         """One view, then yield the kernel's event loop (a click waits for one view at most)."""
@@ -282,35 +284,37 @@ class LessonWidget:
 
     def refresh(self):
         """Recompute the scene from the controls and re-render figure and panel."""
-        if self._held:
-            return
-        scene = self.scene()
-        self._scene = scene
-        key = self.static_key(scene)
-        view = self._views.pop(key, None)
-        if view is None:
-            view = self._draw_view(scene)
-        else:
-            self._show(view)
-            self.update(scene)
-        self._views[key] = view  # most recently shown last
-        self._forget_old_views()
-        self._png = self._blit()
-        self.image.value = self._png
-        self.panel.value = self.panel_html(scene)
+        with style.DRAWING:
+            if self._held:
+                return
+            scene = self.scene()
+            self._scene = scene
+            key = self.static_key(scene)
+            view = self._views.pop(key, None)
+            if view is None:
+                view = self._draw_view(scene)
+            else:
+                self._show(view)
+                self.update(scene)
+            self._views[key] = view  # most recently shown last
+            self._forget_old_views()
+            self._png = self._blit()
+            self.image.value = self._png
+            self.panel.value = self.panel_html(scene)
 
     def redraw(self):
         """Draw the view shown now again from scratch (what re-plotting on every change costs)."""
-        view = self._view
-        for key, other in list(self._views.items()):  # their artists go with the cleared axes
-            if other is not view and other.axes is view.axes:
-                del self._views[key]
-        for ax in view.axes:
-            ax.cla()
-        key = self.static_key(self._scene)
-        self._views[key] = self._draw_view(self._scene, view.axes)
-        self._png = self._blit()
-        self.image.value = self._png
+        with style.DRAWING:
+            view = self._view
+            for key, other in list(self._views.items()):  # their artists go with the cleared axes
+                if other is not view and other.axes is view.axes:
+                    del self._views[key]
+            for ax in view.axes:
+                ax.cla()
+            key = self.static_key(self._scene)
+            self._views[key] = self._draw_view(self._scene, view.axes)
+            self._png = self._blit()
+            self.image.value = self._png
 
     def _new_axes(self, projection) -> list:
         """Empty axes for a new view, at the place of the first view drawn with this projection."""

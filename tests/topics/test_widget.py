@@ -1,6 +1,7 @@
 """The widget base (gradlib/topics/_widget.py) and the figure style, for every widget."""
 
 import base64
+import threading
 
 import pytest
 from matplotlib.backends.backend_agg import RendererAgg
@@ -97,6 +98,47 @@ def test_figures_share_one_math_parser_and_its_cache():
     plain = RendererAgg(*fig.canvas.get_width_height(physical=True), fig.dpi)
     fig.draw(plain)
     assert bytes(plain.buffer_rgba()) == with_cache
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_callbacks_on_two_threads_at_once_draw_one_at_a_time(name, monkeypatch):
+    # JupyterLab 4.6 + ipykernel 7 run widget callbacks on a subshell thread, beside the main
+    # thread's (the views drawn ahead, other cells): before the lock, two draws of one figure at
+    # once raised (IndexError, or the glyph cache's stand-in left in place of the Agg buffer)
+    errors = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: errors.append(args.exc_value))
+    w = REGISTRY[name]()
+    moves = [move for _label, move in w.demo_moves()] * 2
+    callbacks = threading.Thread(target=lambda: [move() for move in moves])
+    ahead = threading.Thread(target=lambda: [w.redraw() for _ in range(len(moves))])
+    for t in (callbacks, ahead):
+        t.start()
+    for t in (callbacks, ahead):
+        t.join()
+    assert errors == [] and "Error" not in w.panel.value
+    renderer = w.figure.canvas.get_renderer()
+    assert renderer._renderer is renderer._agg
+
+
+def test_after_callbacks_on_two_threads_the_picture_is_the_state_s():
+    w = REGISTRY["LinearLayerExplorer"]()
+
+    def steps():
+        for k in range(30):
+            w.step.value = k % 5
+
+    def sizes():
+        for k in range(30):
+            w.n.value = 1 + k % 4
+
+    threads = [threading.Thread(target=steps), threading.Thread(target=sizes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    w.n.value, w.step.value = 2, 3
+    w.n.value = 3
+    assert w.png == REGISTRY["LinearLayerExplorer"](n=3, step=3).png
 
 
 # ---- panels
