@@ -574,8 +574,9 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
 # The learner's answer as numbers
 
 
-def _describe(given) -> str:
-    """What was given, in a few words, for messages: its short repr, else its type."""
+def _short_repr(given) -> str:
+    """What a learner gave (an answer, or one entry of it), in a few words, for messages: its short
+    repr, else its type."""
     if isinstance(given, str):
         return repr(given if len(given) < 40 else given[:37] + "...")
     text = echo(given)
@@ -615,7 +616,7 @@ def _number(v, where, t, deadline=None) -> float:
         v = _parse(v, where)
     if isinstance(v, sp.Basic):
         return _sympy_number(v, where, t)
-    raise _Reject("not_a_number", f"{where} is {_describe(v)}, not a number.")
+    raise _Reject("not_a_number", f"{where} is {_short_repr(v)}, not a number.")
 
 
 def _parse(text, where):
@@ -723,7 +724,7 @@ def _to_array(given, t, call=True) -> np.ndarray:
     if given is None or given is Ellipsis:
         raise _Reject(
             "no_answer",
-            f"There is no answer yet ({_describe(given)}). Expected a "
+            f"There is no answer yet ({_short_repr(given)}). Expected a "
             f"{t.what} of shape {t.shape}, for example {_example(t.shape)}.",
         )
     if isinstance(given, str):
@@ -747,7 +748,7 @@ def _to_array(given, t, call=True) -> np.ndarray:
         return _array(_nested(given, "", t))
     raise _Reject(
         "wrong_type",
-        f"You gave {_describe(given)}; expected a {t.what} of shape "
+        f"You gave {_short_repr(given)}; expected a {t.what} of shape "
         f"{t.shape}: a 2-D array or a list of rows, for example {_example(t.shape)}.",
     )
 
@@ -762,7 +763,7 @@ def _reject_matrix_as_text(text: str, t) -> None:
     )
     raise _Reject(
         "parse_error",
-        f"Your answer is the text {_describe(text)}: a matrix typed "
+        f"Your answer is the text {_short_repr(text)}: a matrix typed "
         f"inside quotes{unfinished}. Write the matrix without quotes, as a list of rows, "
         f"for example {_example(t.shape)}; only a single entry may be a formula in "
         "quotes, such as [['2*x', '1']].",
@@ -1888,7 +1889,7 @@ def array_shape(given, expected, *, of="L", wrt="W", mistakes=None) -> Feedback:
         return Feedback(
             False,
             "wrong_type",
-            f"You gave {_describe(given)}; write a shape as whole "
+            f"You gave {_short_repr(given)}; write a shape as whole "
             "numbers in parentheses, one per axis, e.g. (2, 5).",
         )
     shape = tuple(int(s) for s in shape)

@@ -88,6 +88,10 @@ class TeachingFunction:
     domain : tuple of (min, max) pairs, one per input, or None
         Plotting range, e.g. ((xmin, xmax), (ymin, ymax)) for contour plots, or the parameter
         interval ((t0, t1),) a curve is drawn over (every curve has one).
+    chain_rule : bool
+        Whether the chain-rule lesson offers it (:func:`composable_pairs`, the stepper's menu of
+        pairs). False for an entry made for another lesson's pictures, e.g. the plane maps
+        ``complex_square`` and ``shear`` of lesson 3's grid, which :func:`by_kind` still lists.
     """
 
     name: str
@@ -98,6 +102,7 @@ class TeachingFunction:
     f: object = field(repr=False)
     point: np.ndarray = field(repr=False)
     domain: tuple = None
+    chain_rule: bool = True
 
     @property
     def n_in(self):
@@ -145,7 +150,7 @@ class TeachingFunction:
 
 
 def is_entry(obj) -> bool:
-    """Whether obj is a catalogue entry (a :class:`TeachingFunction`, here or in a lesson's module).
+    """Whether obj is a catalogue entry (a :class:`TeachingFunction`).
 
     >>> is_entry(get("paraboloid")), is_entry(lambda v: v)
     (True, False)
@@ -153,11 +158,19 @@ def is_entry(obj) -> bool:
     return isinstance(obj, TeachingFunction)
 
 
-def _entry(name, description, kind, variables, exprs, f, point, domain=None):
+def _entry(name, description, kind, variables, exprs, f, point, domain=None, *, chain_rule=True):
     point = np.array(point, dtype=float)
     point.setflags(write=False)
     return TeachingFunction(
-        name, description, kind, tuple(variables), sympy.ImmutableMatrix(exprs), f, point, domain
+        name,
+        description,
+        kind,
+        tuple(variables),
+        sympy.ImmutableMatrix(exprs),
+        f,
+        point,
+        domain,
+        chain_rule,
     )
 
 
@@ -228,6 +241,16 @@ def _matvec(M, x):
 
 def _linear_map(v):
     return _matvec(A, as_points(v, 2))
+
+
+def _complex_square(v):
+    x, y = as_points(v, 2)
+    return np.array([x * x - y * y, 2 * x * y])
+
+
+def _shear(v):
+    x, y = as_points(v, 2)
+    return np.array([1.5 * x + 0.5 * y, y])
 
 
 def _sigmoid(v):
@@ -450,6 +473,30 @@ CATALOGUE = types.MappingProxyType(
                 _square_norm,
                 [1.0, 2.0, 2.0],
             ),
+            # Lesson 3's grid picture also bends the plane with these two; the chain rule's
+            # menu of pairs leaves them out.
+            _entry(
+                "complex_square",
+                "z -> z^2 for z = x + i y: angles double, areas scale by 4 |z|^2",
+                "map",
+                (x, y),
+                [x**2 - y**2, 2 * x * y],
+                _complex_square,
+                [1.0, 0.5],
+                ((-1.5, 1.5), (-1.5, 1.5)),
+                chain_rule=False,
+            ),
+            _entry(
+                "shear",
+                "a linear map: stretch x by 1.5 and shear by y / 2; J is the same everywhere",
+                "map",
+                (x, y),
+                [sympy.Rational(3, 2) * x + y / 2, y],
+                _shear,
+                [0.5, 0.5],
+                _PLANE,
+                chain_rule=False,
+            ),
         ]
     }
 )
@@ -496,6 +543,8 @@ def by_kind(kind):
 def composable_pairs():
     """Every (g1, g2) pair of names where g2(g1(x)) makes sense: g1.n_out == g2.n_in.
 
+    Only entries with ``chain_rule`` set take part.
+
     Returns
     -------
     list of (str, str)
@@ -510,5 +559,5 @@ def composable_pairs():
         (g1.name, g2.name)
         for g1 in CATALOGUE.values()
         for g2 in CATALOGUE.values()
-        if g1.n_out == g2.n_in
+        if g1.chain_rule and g2.chain_rule and g1.n_out == g2.n_in
     ]

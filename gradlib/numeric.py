@@ -238,7 +238,9 @@ def _show(p):
     return np.array2string(np.asarray(p), precision=6, threshold=6, separator=", ")
 
 
-def _describe(y):
+def _type_and_shape(y):
+    """What f returned (or what was passed as f), for messages: its type, and the shape of an array,
+    list or tuple, e.g. "a list of shape (2, 3)"."""
     if y is None:
         return "None (does f forget to return?)"
     name = type(y).__name__
@@ -310,7 +312,7 @@ class _Calls:
             ) from err
         if a.dtype.kind not in "iufc":
             raise ShapeError(
-                f"f returned {_describe(y)} with {a.dtype} entries; expected a scalar "
+                f"f returned {_type_and_shape(y)} with {a.dtype} entries; expected a scalar "
                 "or shape (m,) of numbers. Return numbers, e.g. np.asarray(..., "
                 "dtype=float); for SymPy expressions use gl.symbolic.lambdify."
             )
@@ -320,7 +322,7 @@ class _Calls:
             a = a.ravel()
         if a.ndim > 1 or a.size == 0:
             raise ShapeError(
-                f"f returned {_describe(y)}; expected a scalar or shape (m,) with "
+                f"f returned {_type_and_shape(y)}; expected a scalar or shape (m,) with "
                 "m >= 1, one number per output. Return a flat vector: np.ravel(...) "
                 "of it."
             )
@@ -382,7 +384,7 @@ class _Calls:
             Y = Y.reshape(m, N)
         if Y.shape != (m, N) or Y.dtype.kind not in "iufc":
             raise VectorizationError(
-                f"vectorized=True: f returned {_describe(Y)} for a batch "
+                f"vectorized=True: f returned {_type_and_shape(Y)} for a batch "
                 f"of {N} points of shape {batch}; expected shape "
                 f"{out}, {k}. Reduce {reduce}, or pass "
                 "vectorized=False."
@@ -1054,7 +1056,7 @@ def _setup(f, x, kind, method, allowed=METHODS):
         raise GradlibError(f"method={method!r} is not one of {', '.join(map(repr, allowed))}.")
     if not callable(f):
         raise GradlibError(
-            f"f must be a function of x; got {_describe(f)}. Pass e.g. lambda x: np.sin(x)."
+            f"f must be a function of x; got {_type_and_shape(f)}. Pass e.g. lambda x: np.sin(x)."
         )
     return _point(x, kind)
 

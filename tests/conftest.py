@@ -1,4 +1,5 @@
-"""Shared by every test: scripts/ on the path (the browser driver), and the browser fixtures.
+"""Shared by every test: scripts/ on the path (the browser driver), the browser fixtures, and a
+spy on gradlib.numeric's difference quotients.
 
 The fixtures start JupyterLab on a copy of the lessons and headless Chromium (Playwright, Debian's
 chromium); only tests marked ``browser`` use them (``make test-browser``), the default run
@@ -40,3 +41,19 @@ def browser():
 def page(browser):
     with lab_browser.new_page(browser) as pg:
         yield pg
+
+
+@pytest.fixture
+def difference_calls(monkeypatch) -> list:
+    """(h, method) of every ``gradlib.numeric.difference`` call the test makes: the lessons take
+    their difference quotients from gradlib.numeric (issue 9), and tests can see it."""
+    from gradlib import numeric
+
+    calls, difference = [], numeric.difference
+
+    def spy(f, x, h, method="central"):
+        calls.append((float(h), method))
+        return difference(f, x, h, method)
+
+    monkeypatch.setattr(numeric, "difference", spy)
+    return calls

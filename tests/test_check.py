@@ -636,3 +636,18 @@ def test_a_matrix_typed_as_text_gets_a_way_out(text, unfinished):
         "matrix without quotes, as a list of rows, for example np.array([[..., ...], [..., ...]]); "
         "only a single entry may be a formula in quotes, such as [['2*x', '1']]."
     )
+
+
+def test_check_and_numeric_each_name_their_own_description():
+    """Issue 9: one name per meaning. check describes a learner's answer by its short repr,
+    gradlib.numeric what f returned by its type and shape; both helpers were called _describe."""
+    from gradlib import numeric
+
+    assert not hasattr(check, "_describe") and not hasattr(numeric, "_describe")
+    assert check._short_repr([1, 2]) == "[1, 2] (a list)"
+    assert numeric._type_and_shape([1, 2]) == "a list of shape (2,)"
+    # the messages they go into read as before
+    fb = check.gradient(None, f="x**2 + y", x=[1.0, 2.0], variables="x y")
+    assert not fb and "There is no answer yet (None)." in fb.message
+    with pytest.raises(gl.ShapeError, match=r"^f returned None \(does f forget to return\?\) with"):
+        gl.jacobian(lambda x: None, [1.0])

@@ -1,6 +1,8 @@
 """gl.functions: every catalogue entry's hand-written numpy f against its sympy expr (at points,
 batched, complex), its exact Jacobian against gl.jacobian, and the catalogue's access functions."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import sympy
@@ -131,7 +133,8 @@ def test_latex_shows_the_variables(name):
 def test_composable_pairs_are_exactly_the_matching_sizes():
     pairs = functions.composable_pairs()
     entries = functions.CATALOGUE
-    expected = [(a, b) for a in entries for b in entries if entries[a].n_out == entries[b].n_in]
+    chain = [name for name, g in entries.items() if g.chain_rule]
+    expected = [(a, b) for a in chain for b in chain if entries[a].n_out == entries[b].n_in]
     assert pairs == expected
     assert ("polar_to_cartesian", "paraboloid") in pairs
     assert ("neural_layer", "squared_error") in pairs
@@ -145,6 +148,25 @@ def test_chain_rule_holds_for_every_pair(g1, g2):
     J_f = g2.jacobian_exact(np.ravel(g1.f(x))) @ g1.jacobian_exact(x)
     composed = gl.jacobian(lambda v: g2.f(g1.f(v)), x)
     np.testing.assert_allclose(composed, J_f, rtol=1e-8, atol=1e-10)
+
+
+def test_teaching_functions_live_only_in_the_catalogue():
+    """Issue 9: adding a teaching function is a one-file change, so no other module of gradlib
+    builds one (lesson 3's plane maps were once a second dictionary in its module)."""
+    package = Path(gl.__file__).parent
+    others = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path != package / "functions.py" and "TeachingFunction" in path.read_text()
+    ]
+    assert others == []
+    plane = ["complex_square", "shear"]
+    assert [g.name for g in functions.by_kind("map")][-2:] == plane  # lesson 3's menus list them
+    assert [functions.get(name).chain_rule for name in plane] == [False, False]
+    assert [name for name in NAMES if not functions.get(name).chain_rule] == plane
+    # ... and the chain rule's menu of pairs is what it was: the other 18 entries' 102 pairs
+    pairs = functions.composable_pairs()
+    assert len(pairs) == 102 and not {name for pair in pairs for name in pair} & set(plane)
 
 
 def test_unknown_name_lists_the_names_and_a_suggestion():

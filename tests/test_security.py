@@ -57,7 +57,6 @@ ALLOWED = {
     ("gradlib.exercises", "_matrix_truth"): "sympy.diff results, and numbers from the exercise's "
     "own problem data converted with float() first (the direction d, the quadratic model's "
     "gradient, Hessian and step)",
-    ("gradlib.topics.jacobian", "<module>"): "literal sympy expressions of the extra maps",
     (
         "gradlib.topics.numeric_vs_symbolic",
         "problem",

@@ -279,9 +279,10 @@ def direct_check(g1: str, g2: str, x) -> tuple[np.ndarray, np.ndarray, float]:
 
 
 def warm_up() -> None:
-    """Lambdify and typeset every catalogue Jacobian once (about half a second), so that picking a
-    new pair in the stepper costs a redraw, not a SymPy computation."""
-    for entry in functions.CATALOGUE.values():
+    """Lambdify and typeset every Jacobian the stepper offers (``chain_rule`` entries of the
+    catalogue) once (about half a second), so that picking a new pair in the stepper costs a
+    redraw, not a SymPy computation."""
+    for entry in (e for e in functions.CATALOGUE.values() if e.chain_rule):
         entry.jacobian_exact(entry.point)
         jacobian_latex(entry.name, "x")
         jacobian_latex(entry.name, "y")

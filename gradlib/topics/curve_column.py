@@ -154,7 +154,9 @@ def dt_max(name: str) -> float:
     low, high = t_range(name)
     t = np.linspace(low, high, 2001)
     pts = curve(name)(t)
-    speed = np.linalg.norm(np.diff(pts, axis=1), axis=0).max() / (t[1] - t[0])
+    # the largest speed between samples: gl.numeric's forward difference at the samples' step
+    velocity = numeric.difference(curve(name), t[:-1], t[1] - t[0], "forward")
+    speed = np.linalg.norm(velocity, axis=0).max()
     margin = 0.25 * np.ptp(pts, axis=1).max()
     return float(min(DT_MAX, max(0.05, np.floor(20 * margin / speed) / 20)))
 

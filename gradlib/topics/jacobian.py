@@ -18,7 +18,6 @@ from typing import NamedTuple
 
 import ipywidgets
 import numpy as np
-import sympy as sp
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -36,64 +35,18 @@ __all__ = ["JacobianRows", "JacobianGrid", "ShapeExplorer"]
 
 
 # ---- the numbers ----------------------------------------------------------------------
-def _complex_square(v):
-    x, y = np.asarray(v)[0], np.asarray(v)[1]
-    return np.array([x * x - y * y, 2 * x * y])
-
-
-def _shear(v):
-    x, y = np.asarray(v)[0], np.asarray(v)[1]
-    return np.array([1.5 * x + 0.5 * y, y])
-
-
-_x, _y = symbolic.symbols("x y")
-#: Maps R^2 -> R^2 for the grid picture, besides the catalogue's polar_to_cartesian.
-EXTRA_MAPS = {
-    e.name: e
-    for e in [
-        functions.TeachingFunction(
-            "complex_square",
-            "z -> z^2 for z = x + i y: angles double, areas scale by 4 |z|^2",
-            "map",
-            (_x, _y),
-            sp.ImmutableMatrix([_x**2 - _y**2, 2 * _x * _y]),
-            _complex_square,
-            np.array([1.0, 0.5]),
-            ((-1.5, 1.5), (-1.5, 1.5)),
-        ),
-        functions.TeachingFunction(
-            "shear",
-            "a linear map: stretch x by 1.5 and shear by y / 2; J is the same everywhere",
-            "map",
-            (_x, _y),
-            sp.ImmutableMatrix([sp.Rational(3, 2) * _x + _y / 2, _y]),
-            _shear,
-            np.array([0.5, 0.5]),
-            ((-2.0, 2.0), (-2.0, 2.0)),
-        ),
-    ]
-}
-del _x, _y
-
-
-def entry(name: str):
-    """The catalogue entry ``name`` (``gradlib.functions``), or one of :data:`EXTRA_MAPS`."""
-    return EXTRA_MAPS[name] if name in EXTRA_MAPS else functions.get(name)
-
-
 def names(n_in: int | None = None, n_out: int | None = None) -> list[str]:
-    """Maps R^n -> R^m (catalogue, then :data:`EXTRA_MAPS`), optionally only given sizes."""
-    entries = functions.by_kind("map") + list(EXTRA_MAPS.values())
+    """The catalogue's maps R^n -> R^m, optionally only given sizes."""
     return [
         e.name
-        for e in entries
+        for e in functions.by_kind("map")
         if (n_in is None or e.n_in == n_in) and (n_out is None or e.n_out == n_out)
     ]
 
 
 def bounds(name: str) -> np.ndarray:
     """Window (2, 2) for the first two inputs: the domain, or the default point +- 2."""
-    e = entry(name)
+    e = functions.get(name)
     if e.domain is not None:
         return np.asarray(e.domain, dtype=float)[:2]
     return np.asarray(e.point, dtype=float)[:2, None] + np.array([[-2.0, 2.0]])
@@ -101,7 +54,7 @@ def bounds(name: str) -> np.ndarray:
 
 def vector(name: str):
     """``name`` as f(x) -> ndarray (m,) for x (n,) (or (n, N) -> (m, N))."""
-    e = entry(name)
+    e = functions.get(name)
 
     def f(x):
         x = np.asarray(x, dtype=float)
@@ -112,13 +65,13 @@ def vector(name: str):
 
 @lru_cache(maxsize=None)
 def _symbolic_jacobian(name: str):
-    e = entry(name)
+    e = functions.get(name)
     return symbolic.lambdify(symbolic.jacobian(e.expr, e.variables), e.variables)
 
 
 def point(name: str, x1: float, x2: float) -> np.ndarray:
     """The point (x1, x2, rest of the default point): the explorers move the first two inputs."""
-    x = np.array(entry(name).point, dtype=float)
+    x = np.array(functions.get(name).point, dtype=float)
     x[:2] = x1, x2
     return x
 
@@ -250,7 +203,8 @@ def grid_map(name: str, x, radius: float = 0.5, count: int = 5, points: int = 25
     """
     f = vector(name)
     x = np.asarray(x, dtype=float).reshape(2)
-    if (entry(name).n_in, entry(name).n_out) != (2, 2):
+    e = functions.get(name)
+    if (e.n_in, e.n_out) != (2, 2):
         raise GradlibError(
             f"{name!r} is not a map R^2 -> R^2; the grid picture needs one, "
             f"e.g. one of {names(2, 2)}."
@@ -338,7 +292,7 @@ def plot_row(ax, name: str, s) -> RowArtists:
     window = padded(box, cap)  # so that it fits from a point on the edge
     f_i = component(name, s.row, s.x)
     X, Y, Z = grid(f_i, window)
-    variables = [str(v) for v in entry(name).variables[:2]]
+    variables = [str(v) for v in functions.get(name).variables[:2]]
     plot_contours(
         ax,
         X,
@@ -460,7 +414,9 @@ def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
     # equal aspect keeps squares square, unless the window is very long one way (polar: r, theta)
     ax_in.set_aspect("equal" if 0.5 <= (x1 - x0) / (y1 - y0) <= 2 else "auto", adjustable="box")
     ax_out.set_aspect("equal", adjustable="box")
-    style.label(ax_in, "input: a small grid around x", *[str(v) for v in entry(name).variables])
+    style.label(
+        ax_in, "input: a small grid around x", *[str(v) for v in functions.get(name).variables]
+    )
     style.label(ax_out, "output near f(x), magnified 1 / size", "df_1 / size", "df_2 / size")
     curved, straight = magnified(g)
     artists = GridArtists(
@@ -577,7 +533,7 @@ def update_shapes(artists: ShapeArtists, s) -> None:
 def _point_sliders(name, x):
     """Sliders for the first two inputs of ``name``, over its window."""
     (x0, x1), (y0, y1) = bounds(name)
-    labels = [str(v) for v in entry(name).variables[:2]]
+    labels = [str(v) for v in functions.get(name).variables[:2]]
     return [
         ipywidgets.FloatSlider(
             value=v,
@@ -600,7 +556,7 @@ class _PointWidget(LessonWidget):
         self.function = ipywidgets.Dropdown(
             options=options, value=name, description="f", layout=ipywidgets.Layout(width="230px")
         )
-        start = point(name, *(x if x is not None else entry(name).point[:2]))
+        start = point(name, *(x if x is not None else functions.get(name).point[:2]))
         self.x1, self.x2 = _point_sliders(name, start)
         self.listen(self.function, self._new_function)
         super().__init__([self.function, self.x1, self.x2, *extra])
@@ -609,8 +565,9 @@ class _PointWidget(LessonWidget):
         # New window, new variable names, the catalogue's default point; one refresh follows.
         name = change["new"]
         (x0, x1), (y0, y1) = bounds(name)
-        start = entry(name).point
-        var1, var2 = (str(v) for v in entry(name).variables[:2])
+        e = functions.get(name)
+        start = e.point
+        var1, var2 = (str(v) for v in e.variables[:2])
         self.x1 = self.renew_slider(self.x1, x0, x1, float(start[0]), var1)
         self.x2 = self.renew_slider(self.x2, y0, y1, float(start[1]), var2)
 
@@ -643,7 +600,7 @@ class JacobianRows(_PointWidget):
 
     @staticmethod
     def _rows(name):
-        return [(f"f_{i + 1}", i) for i in range(entry(name).n_out)]
+        return [(f"f_{i + 1}", i) for i in range(functions.get(name).n_out)]
 
     def _new_function(self, change):
         with self.batch():
@@ -659,7 +616,7 @@ class JacobianRows(_PointWidget):
 
     def prerender_scenes(self):
         # Row 1 of every function (and its SymPy Jacobian), drawn now: a new function only blits.
-        return [scene(name, entry(name).point, 0) for name in self.function.options]
+        return [scene(name, functions.get(name).point, 0) for name in self.function.options]
 
     def draw(self, s):
         self._artists_now = plot_row(self.axes[0], s.name, s)
@@ -674,7 +631,7 @@ class JacobianRows(_PointWidget):
         m, n = s.J.shape
         held = (
             (
-                f"inputs {', '.join(str(v) for v in entry(s.name).variables[2:])} held at "
+                f"inputs {', '.join(str(v) for v in functions.get(s.name).variables[2:])} held at "
                 + ", ".join(fmt(v, 2) for v in s.x[2:])
             )
             if n > 2
@@ -784,7 +741,9 @@ class JacobianGrid(_PointWidget):
     def prerender_scenes(self):
         # Three maps, drawn now: choosing another one then only blits.
         return [
-            _GridScene(name, grid_map(name, entry(name).point[:2], radius=self.radius.value))
+            _GridScene(
+                name, grid_map(name, functions.get(name).point[:2], radius=self.radius.value)
+            )
             for name in self.function.options
         ]
 

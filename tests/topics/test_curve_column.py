@@ -43,6 +43,12 @@ def test_curve_trace_and_ranges():
     assert lesson.t_range("helix") == (0.0, pytest.approx(4 * np.pi))
 
 
+def test_dt_max_takes_the_speed_from_gl_numeric(difference_calls):
+    # the forward difference at the samples' own step: the speed between samples, as before
+    assert [lesson.dt_max(name) for name in lesson.names()] == [0.5, 0.75, 0.1, 0.4]
+    assert [method for _, method in difference_calls] == ["forward"] * 4
+
+
 def test_curve_refuses_a_field():
     with pytest.raises(
         gl.GradlibError, match="'paraboloid' takes 2 inputs; a curve takes one number t"

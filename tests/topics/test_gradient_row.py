@@ -97,6 +97,20 @@ def test_gradient_step_is_minus_alpha_gradient_transposed(name):
     assert s.after_gradient_step == pytest.approx(expected, rel=1e-6, abs=1e-9)
 
 
+@pytest.mark.parametrize("name", ["rosenbrock", "ripple"])
+def test_arrow_scale_differences_come_from_gl_numeric(difference_calls, name):
+    f, box = lesson.scalar(name), lesson.bounds(name)
+    scale = lesson.arrow_scale(f, box)
+    # one call per partial derivative, each at all the points at once
+    assert difference_calls == [(1e-5, "central")] * 2
+    # the number is the hand-written central difference it replaced, to the bit: same pictures
+    X, Y, _ = lesson.grid(f, box, num=15)
+    pts, h = np.stack([X.ravel(), Y.ravel()]), 1e-5
+    gx = (f(pts + [[h], [0]]) - f(pts - [[h], [0]])) / (2 * h)
+    gy = (f(pts + [[0], [h]]) - f(pts - [[0], [h]])) / (2 * h)
+    assert scale == 0.25 * np.ptp(box, axis=1).min() / np.median(np.hypot(gx, gy))
+
+
 def test_clip_segment_stops_at_the_window_edge():
     box = [[-2.0, 2.0], [-1.0, 3.0]]
     end, cut = lesson.clip_segment([1.0, 0.0], [3.0, -2.0], box)  # leaves through x = 2
