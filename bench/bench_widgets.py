@@ -19,8 +19,9 @@ after building, moving and dropping 10 of the widget.
 
 The budget is 50 ms per callback, function changes included. A move that shows a view (a function,
 row or pair: one value of the widget's ``static_key``) never shown before draws it and is labelled
-"[new view]"; the other moves, a return to a view included, only blit. Widgets draw the views of
-their few choices when they are built, so the second table gives the construction time. The
+"[new view]"; the other moves, a return to a view included, only blit. A widget with a few choices
+draws their views ahead (``prerender_scenes``: in a kernel just after the cell that built it, in
+this script when it is built), so the construction line after the table includes them. The
 garbage of one widget is collected before the next is timed, so that no widget pays for another's.
 """
 

@@ -60,15 +60,18 @@ MEDIAN_TARGET_MS, WORST_TARGET_MS = 150.0, 400.0
 # ---- what to move ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Slider:
-    """The index-th slider of the widget, moved with ArrowRight then ArrowLeft."""
+    """The index-th slider of the widget, moved with ArrowRight then ArrowLeft (ArrowLeft first
+    with ``left_first``, for a slider that starts at its maximum)."""
 
     index: int
+    left_first: bool = False
 
 
 @dataclass(frozen=True)
 class Drag:
-    """The index-th slider's handle dragged by the mouse from one end to the other and back,
-    fast (``DRAG_STEPS`` mouse moves in ``DRAG_MS``), as a learner sweeping a slider would."""
+    """The index-th slider's handle dragged by the mouse to one end of the track, then to the
+    other, fast (``DRAG_STEPS`` mouse moves in ``DRAG_MS``), as a learner sweeping a slider would.
+    Every ``Slider`` of a plan is also dragged."""
 
     index: int
 
@@ -114,9 +117,18 @@ PLANS = {
         Buttons("denominator", "numerator"),
         Select(0, "vector output: neural_layer ∘ helix"),
     ],
+    # n, m, B (the lesson starts it at its maximum, 4), step
+    "LinearLayerExplorer": [Slider(0), Slider(1), Slider(2, left_first=True), Slider(3)],
+    "ReverseModeStepper": [
+        Buttons("next", "previous"),
+        Slider(0),  # step:
+        Select(0, "expression"),  # graph: network <-> expression (resets the step to 0)
+    ],
     "SecondOrderExplorer": [
-        Slider(0),
-        Slider(2),
+        Slider(0),  # x
+        Slider(1),  # y
+        Slider(2),  # step size α
+        Buttons("gradient step", "back to start"),
         Buttons("Newton step", "back to start"),
         Select(0, "saddle"),
     ],
@@ -366,6 +378,9 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
         handle = slider.locator(".noUi-handle").first
         keys = ["ArrowRight", "ArrowLeft"]
         name = f"slider '{slider_label(slider)}' (ArrowRight/Left)"
+        if control.left_first:
+            keys.reverse()
+            name = f"slider '{slider_label(slider)}' (ArrowLeft/Right)"
         events = ["keydown"]
 
         def act(k):
