@@ -61,10 +61,9 @@ MEDIAN_TARGET_MS, WORST_TARGET_MS = 150.0, 400.0
 @dataclass(frozen=True)
 class Slider:
     """The index-th slider of the widget, moved with ArrowRight then ArrowLeft (ArrowLeft first
-    with ``left_first``, for a slider that starts at its maximum)."""
+    when it starts at its maximum)."""
 
     index: int
-    left_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,8 +97,8 @@ class Select:
 
 
 # Every control a learner has, per widget (key: its class name, as in gradlib.topics.REGISTRY). A
-# widget found in a lesson without a plan here is reported as a failure, so a new widget cannot be
-# missed.
+# widget found in a lesson without a plan here gets default_plan(): its sliders and dropdowns (its
+# buttons need a plan: which one undoes which).
 PLANS = {
     "ShapeExplorer": [Slider(0), Slider(1)],
     "GradientExplorer": [Slider(0), Slider(2), Select(0, "saddle")],
@@ -118,8 +117,6 @@ PLANS = {
         Buttons("denominator", "numerator"),
         Select(0, "vector output: neural_layer ∘ helix"),
     ],
-    # n, m, B (the lesson starts it at its maximum, 4), step
-    "LinearLayerExplorer": [Slider(0), Slider(1), Slider(2, left_first=True), Slider(3)],
     "ReverseModeStepper": [
         Buttons("next", "previous"),
         Slider(0),  # step:
@@ -374,6 +371,19 @@ def short(label: str, width: int = 24) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 
+def default_plan(box) -> list:
+    """A widget's sliders, and its dropdowns each switched to its first other option."""
+    plan = [Slider(i) for i in range(box.locator(".widget-slider, .widget-hslider").count())]
+    selects = box.locator("select")
+    for i in range(selects.count()):
+        other = selects.nth(i).evaluate(
+            "s => ([...s.options].find(o => o !== s.options[s.selectedIndex]) || {}).text"
+        )
+        if other is not None:
+            plan.append(Select(i, other.replace("\u00a0", " ")))
+    return plan
+
+
 def slider_label(slider) -> str:
     return slider.locator(".widget-label").first.inner_text().strip()
 
@@ -385,7 +395,10 @@ def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list
         handle = slider.locator(".noUi-handle").first
         keys = ["ArrowRight", "ArrowLeft"]
         name = f"slider '{slider_label(slider)}' (ArrowRight/Left)"
-        if control.left_first:
+        at_max = handle.evaluate(
+            "h => h.getAttribute('aria-valuenow') === h.getAttribute('aria-valuemax')"
+        )
+        if at_max:
             keys.reverse()
             name = f"slider '{slider_label(slider)}' (ArrowLeft/Right)"
         events = ["keydown"]
@@ -484,13 +497,13 @@ def bench_lesson(browser, running, name: str, args) -> list[Row]:
             )
         rows = []
         for i, kind in enumerate(kinds):
-            plan = PLANS.get(kind, [None])
+            plan = PLANS[kind] if kind in PLANS else default_plan(boxes.nth(i)) or [None]
             plan = plan + [Drag(c.index) for c in plan if isinstance(c, Slider)]
             for control in plan:
                 row = Row(name.split("_")[0], f"{kind} #{i}" if kinds.count(kind) > 1 else kind, "")
                 rows.append(row)
                 if control is None:
-                    row.control, row.error = "-", f"no plan for widget {kind!r} in PLANS"
+                    row.control, row.error = "-", f"{kind!r}: no slider or dropdown, and no plan"
                     continue
                 if isinstance(control, Drag):
                     row.control, row.drag = drag(page, boxes.nth(i), control, i, args)
