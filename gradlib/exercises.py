@@ -183,7 +183,7 @@ class Hint:
             f"(click to open)</summary><p>{html.escape(h)}</p></details>"
             for k, h in enumerate(self.hints[: self.shown], 1)
         )
-        return f'{tiers}<div style="color:#57606a;font-size:90%">({self._more()})</div>'
+        return f'{tiers}<div style="color:{check.GREY};font-size:90%">({self._more()})</div>'
 
     def __repr__(self) -> str:
         total = len(self.hints)

@@ -33,3 +33,16 @@ def test_math_module_does_not_load_plotting(module):
 def test_probe_sees_plotting_when_it_is_loaded():
     # The same probe on the widgets package must report both: the check above can fail.
     assert loaded_by("gradlib.topics") == "['ipywidgets', 'matplotlib']"
+
+
+def test_feedback_colours_are_defined_once():
+    # right, wrong, not answered yet: gradlib.check's, used by the exercises and the widgets
+    from gradlib.check import GREEN, GREY, RED
+
+    for colour in (GREEN, GREY, RED):
+        defined = [
+            p.relative_to(PACKAGE).as_posix()
+            for p in sorted(PACKAGE.rglob("*.py"))
+            if colour.lower() in p.read_text().lower()
+        ]
+        assert defined == ["check.py"], (colour, defined)

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 import ipywidgets
 import numpy as np
 
+from ..check import RED
 from ..errors import GradlibError
 from . import _style as style
 
@@ -480,7 +481,7 @@ def _replace_earlier_run(widget) -> None:
     _SHOWN_BY_CELL[cell] = (run, refs)
 
 
-_ERROR_START, _ERROR_END = '<div class="gradlib-error" style="color:#b42318">', "</div><!--e-->"
+_ERROR_START, _ERROR_END = f'<div class="gradlib-error" style="color:{RED}">', "</div><!--e-->"
 
 
 #: Seconds after the building cell before the views of ``prerender_scenes`` are drawn.

@@ -26,6 +26,7 @@ from matplotlib.patches import Rectangle
 
 from .. import functions
 from ..chain import chain_rule
+from ..check import GREEN, RED
 from ..errors import GradlibError, ShapeError, echo
 from ..exercises import Exercise, Mistake, add
 from . import _style as style
@@ -611,12 +612,12 @@ class ChainRuleStepper(LessonWidget):
                 f"row {s.i + 1}, column {s.j + 1} of J_f, {len(s.terms)} terms",
             ),
             table,
-            line_html(f"J_f at ({s.i + 1}, {s.j + 1}) = sum =", fmt(s.value), "#1a7f37"),
+            line_html(f"J_f at ({s.i + 1}, {s.j + 1}) = sum =", fmt(s.value), GREEN),
             line_html("shapes:", s.shape_strip),
         ]
         if self._message:
             out.insert(
-                0, f'<div style="color:#b42318;font-size:12px">{html.escape(self._message)}</div>'
+                0, f'<div style="color:{RED};font-size:12px">{html.escape(self._message)}</div>'
             )
         return "".join(out)
 
