@@ -45,7 +45,6 @@ __all__ = [
     "Term",
     "Chain",
     "costs",
-    "accumulation_steps",
     "call_at",
 ]
 
@@ -468,10 +467,6 @@ class Chain:
         """:func:`costs` of this chain's sizes."""
         return costs(self.sizes)
 
-    def accumulation_steps(self, order: str = "reverse") -> list:
-        """:func:`accumulation_steps` of this chain's sizes."""
-        return accumulation_steps(self.sizes, order)
-
     def __repr__(self):
         at = echo(self.points[0].tolist())
         return f"<Chain of {len(self.functions)} at x = {at}: {self.shape_text}>"
@@ -594,73 +589,6 @@ def costs(sizes) -> dict:
         "bracketing": _bracket(tree),
         "tree": tree,
     }
-
-
-def accumulation_steps(sizes, order: str = "reverse") -> list:
-    """The products formed one by one, with the shape of each, for a widget to show.
-
-    Parameters
-    ----------
-    sizes : sequence of int, ``[n, m1, ..., k]``
-    order : {"forward", "reverse", "optimal"}
-        Forward and reverse start from their first factor as it is (cost 0).
-
-    Returns
-    -------
-    list of (str, tuple)
-        (description, shape of the product so far).
-
-    Examples
-    --------
-    >>> for text, shape in accumulation_steps([1000, 100, 10, 1], "reverse"):
-    ...     print(text)
-    start with J3 (1x10)
-    J3 @ J2: (1x10)(10x100) -> (1x100), 1,000 multiplications
-    (J3 @ J2) @ J1: (1x100)(100x1000) -> (1x1000), 100,000 multiplications
-    >>> accumulation_steps([1000, 100, 10, 1], "forward")[-1]
-    ('J3 @ (J2 @ J1): (1x10)(10x1000) -> (1x1000), 10,000 multiplications', (1, 1000))
-    """
-    sizes = _check_sizes(sizes)
-    L = len(sizes) - 1
-    shape = {f"J{i}": (sizes[i], sizes[i - 1]) for i in range(1, L + 1)}
-
-    def product(left, right):
-        (p, q), (_, r) = shape[left], shape[right]
-        name = f"{_wrap(left)} @ {_wrap(right)}"
-        shape[name] = (p, r)
-        return name, (
-            f"{name}: {shapes.fmt((p, q))}{shapes.fmt((q, r))} -> {shapes.fmt((p, r))}, "
-            f"{p * q * r:,} multiplication{'s' * (p * q * r != 1)}",
-            (p, r),
-        )
-
-    if order in ("forward", "reverse"):
-        names = [f"J{i}" for i in range(1, L + 1)]
-        if order == "reverse":
-            names = names[::-1]
-        acc = names[0]
-        out = [(f"start with {acc} {shapes.fmt(shape[acc])}", shape[acc])]
-        for nxt in names[1:]:
-            acc, step = product(nxt, acc) if order == "forward" else product(acc, nxt)
-            out.append(step)
-        return out
-    if order == "optimal":
-        out = []
-
-        def walk(tree):
-            if isinstance(tree, str):
-                return tree
-            name, step = product(walk(tree[0]), walk(tree[1]))
-            out.append(step)
-            return name
-
-        walk(_optimal(sizes)[1])
-        return out
-    raise GradlibError(f"order must be 'forward', 'reverse' or 'optimal'; got {echo(order)}.")
-
-
-def _wrap(name):
-    return f"({name})" if " " in name else name
 
 
 # ---------------------------------------------------------------------------
