@@ -19,8 +19,7 @@ True
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import ipywidgets
@@ -576,21 +575,8 @@ class LinearLayerExplorer(LessonWidget):
     def state(self) -> dict:
         s = self._scene
         return {
-            "n": s.n,
-            "m": s.m,
-            "B": s.B,
+            **{f.name: getattr(s, f.name) for f in fields(s)},  # the scene's numbers, then:
             "step": s.step.key,
-            "X": s.X,
-            "W": s.W,
-            "b": s.b,
-            "T": s.T,
-            "Y": s.Y,
-            "L": s.L,
-            "Delta": s.Delta,
-            "dW": s.dW,
-            "db": s.db,
-            "dX": s.dX,
-            "numeric": s.numeric,
             "shapes": shape_text(s.step, s.B, s.n, s.m),
         }
 
@@ -621,16 +607,6 @@ class LinearLayerExplorer(LessonWidget):
 
 
 # ---- exercises ----------------------------------------------------------------------
-def _resolve(reference: str):
-    """A function named "gradlib.topics.<module>:<name>" (an exercise's reference)."""
-    module, _, name = reference.partition(":")
-    if not module.startswith("gradlib.topics."):
-        raise GradlibError(
-            f"an exercise's reference must live in gradlib.topics; got {reference!r}."
-        )
-    return getattr(importlib.import_module(module), name)
-
-
 class Gradients(tuple):
     """A backward pass's result ``(dX, dW, db)``: a tuple of arrays of different shapes.
 
@@ -674,7 +650,9 @@ class ArrayExercise(Exercise):
 
     def truth(self):
         if self.kind == "code":
-            return Gradients(_resolve(self.problem["reference"])(*self.problem["inputs"][0]))
+            return Gradients(
+                exercises.resolve(self.problem["reference"])(*self.problem["inputs"][0])
+            )
         return super().truth()
 
     def check(self, answer) -> check.Feedback:
@@ -752,7 +730,7 @@ def _check_code(fn, p, mistakes=()) -> check.Feedback:
             f"write {signature} and give the function itself, answer = "
             f"{function} (no parentheses).",
         )
-    reference = _resolve(p["reference"])
+    reference = exercises.resolve(p["reference"])
     if fn is reference:
         return check.Feedback(
             False,
