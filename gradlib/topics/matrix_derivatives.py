@@ -310,6 +310,8 @@ NAMES = {
 }
 _ROW_TOP = (0.0, -7.0)  # top of the forward row and of the backward row
 _INPUT, _OUTPUT = style.ROLES["highlight"], style.ROLES["tangent"]
+#: A note under a block (a sum's axis, b's copies): left-aligned, below the given point.
+_NOTE = dict(ha="left", va="top", fontsize=9, color=style.ROLES["text"], fontweight="bold")
 
 
 def _origin(name: str) -> tuple[float, float]:
@@ -357,17 +359,7 @@ def _sum_marker(ax, name: str, axis: int, shape: tuple, words: str):
             zorder=4,
         )
     )
-    label = ax.text(
-        left,
-        top - rows - 0.75,
-        text,
-        ha="left",
-        va="top",
-        fontsize=9,
-        color=style.ROLES["text"],
-        fontweight="bold",
-    )
-    return arrow, label
+    return arrow, ax.text(left, top - rows - 0.75, text, **_NOTE)
 
 
 def plot_layer(ax, s: LayerScene) -> LayerArtists:
@@ -419,18 +411,7 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
         )
         for r in range(1, s.B)
     ]
-    ghosts.append(
-        ax.text(
-            left,
-            top - s.B - 0.4,
-            f"b copied to every row (B = {s.B})",
-            ha="left",
-            va="top",
-            fontsize=9,
-            color=style.ROLES["text"],
-            fontweight="bold",
-        )
-    )
+    ghosts.append(ax.text(left, top - s.B - 0.4, f"b copied to every row (B = {s.B})", **_NOTE))
     text = ax.text(
         (4 * _SLOT - _GAP) / 2,
         1.75,
