@@ -160,19 +160,6 @@ def library_table_markdown(rows=None) -> str:
     return "\n".join(lines)
 
 
-def shape_for(text: str, n: int, m: int, p: int, q: int):
-    """Turn a table entry such as "(m, p, q)" into a tuple for given sizes; None for "—".
-
-    >>> shape_for("(m, p, q)", n=3, m=2, p=4, q=5), shape_for("(n,)", 3, 2, 4, 5)
-    ((2, 4, 5), (3,))
-    """
-    if text == "—":
-        return None
-    sizes = {"n": n, "m": m, "p": p, "q": q, "1": 1}
-    inner = text.split(")")[0].strip("(")
-    return tuple(sizes[s.strip()] for s in inner.split(",") if s.strip())
-
-
 # ---- One example, drawn in either layout ------------------------------------------------------
 
 #: The layout widget's examples: (g1, g2, x) from the catalogue, with k, m, n all different.
