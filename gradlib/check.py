@@ -1607,20 +1607,21 @@ def wrt_array(
                 f"terms must have shape (B, *{E.shape}) and sum to expected; got "
                 f"shape {terms.shape}."
             )
-    point = None if x is None else shapes.as_point(x, needed_by="This check")
-    names = None if variables is None else _variables(variables, None)
+    truth = dict(  # what both readings of the truth below share
+        rtol=rtol,
+        atol=atol,
+        given_atol=atol,
+        what=f"derivative {name}",
+        point=None if x is None else shapes.as_point(x, needed_by="This check"),
+        variables=None if variables is None else _variables(variables, None),
+    )
     if len(S) == 1:  # a vector input: the usual (m, n) matrix, and the batch mistakes
         t = _Truth(
             E.shape,
             E,
-            rtol=rtol,
-            atol=atol,
-            given_atol=atol,
-            what=f"derivative {name}",
-            point=point,
-            variables=names,
             explanation=f"{name} has shape {E.shape}: one row per output "
             f"of {of}, one column per entry of {wrt}.",
+            **truth,
         )
         t.alternatives = [
             (kind, message, M)
@@ -1629,16 +1630,7 @@ def wrt_array(
         return _check(given, t)
     flat = (m, int(np.prod(S)))
     shown = S if m == 1 else flat  # the shape that messages ask for
-    t = _Truth(
-        shown,
-        E.reshape(shown),
-        rtol=rtol,
-        atol=atol,
-        given_atol=atol,
-        what=f"derivative {name}",
-        point=point,
-        variables=names,
-    )
+    t = _Truth(shown, E.reshape(shown), **truth)
     try:
         A = _to_array(given, t, call=False)
         if not np.isfinite(A).all():
