@@ -9,7 +9,8 @@ J_f is row i of J_g2 (taken at y = g1(x)) against column j of J_g1:
 the product against the Jacobian of the composition computed directly.
 :class:`Chain` does the same for any number of functions, and :func:`costs`
 counts what each order of multiplying the Jacobians costs (forward against
-reverse accumulation, and the cheapest bracketing).
+reverse accumulation, and the cheapest bracketing); :func:`order_costs` does it
+for factors of any kind (a diagonal one is multiplied entry by entry).
 
 Counting convention: a (p x q) @ (q x r) product costs p*q*r scalar
 multiplications; the first factor is taken as it is (no product with an
@@ -45,7 +46,9 @@ __all__ = [
     "Term",
     "Chain",
     "costs",
-    "accumulation_steps",
+    "order_costs",
+    "Factor",
+    "product_cost",
     "call_at",
 ]
 
@@ -468,10 +471,6 @@ class Chain:
         """:func:`costs` of this chain's sizes."""
         return costs(self.sizes)
 
-    def accumulation_steps(self, order: str = "reverse") -> list:
-        """:func:`accumulation_steps` of this chain's sizes."""
-        return accumulation_steps(self.sizes, order)
-
     def __repr__(self):
         at = echo(self.points[0].tolist())
         return f"<Chain of {len(self.functions)} at x = {at}: {self.shape_text}>"
@@ -519,27 +518,85 @@ def _check_sizes(sizes):
     return sizes
 
 
-def _optimal(sizes):
-    """Matrix-chain order by dynamic programming: (cost, tree) for J_L @ ... @ J_1.
+@dataclass(frozen=True)
+class Factor:
+    """One Jacobian of a chain: its name and shape; ``diagonal`` when its layer acts entry by entry.
 
-    Matrices in product order t = 0..L-1 are J_{L-t}, of shape (p[t], p[t+1]),
-    p = sizes reversed. Ties go to the later split, the left-to-right (reverse) order.
+    A layer like tanh maps z to tanh(z) entry by entry: its Jacobian diag(1 - tanh(z)^2) is never
+    formed. Multiplying by it scales rows or columns: as many multiplications as entries, an
+    element-wise product (see :func:`product_cost`).
     """
-    p = sizes[::-1]
-    L = len(p) - 1
-    best = {(t, t): (0, f"J{L - t}") for t in range(L)}
-    for span in range(2, L + 1):
-        for a in range(L - span + 1):
-            b = a + span - 1
+
+    name: str
+    rows: int
+    cols: int
+    diagonal: bool = False
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.rows, self.cols
+
+
+def product_cost(left: Factor, right: Factor) -> int:
+    """Scalar multiplications for ``left @ right``, shapes (p x q)(q x r).
+
+    A dense product costs p q r. A diagonal factor only scales: the rows of the other (q r) or its
+    columns (p q); two diagonals, q.
+
+    >>> product_cost(Factor("A", 1, 3), Factor("B", 3, 5))
+    15
+    >>> product_cost(Factor("u", 1, 3), Factor("D", 3, 3, diagonal=True))   # scales u's columns
+    3
+    """
+    p, q, r = left.rows, left.cols, right.cols
+    if left.diagonal and right.diagonal:
+        return q
+    if left.diagonal:
+        return q * r
+    if right.diagonal:
+        return p * q
+    return p * q * r
+
+
+def _times(left: Factor, right: Factor) -> tuple[Factor, str, int]:
+    """The product as a factor, the text of the step, its cost."""
+    wrap = lambda n: f"({n})" if " " in n else n
+    name = f"{wrap(left.name)} @ {wrap(right.name)}"
+    cost = product_cost(left, right)
+    how = ", element-wise" if left.diagonal != right.diagonal else ""
+    text = (
+        f"{name}: ({left.rows}x{left.cols})({right.rows}x{right.cols}) -> "
+        f"({left.rows}x{right.cols}), {cost:,} multiplication{'s' * (cost != 1)}{how}"
+    )
+    return Factor(name, left.rows, right.cols, left.diagonal and right.diagonal), text, cost
+
+
+def _cheapest(factors):
+    """The cheapest bracketing of a product of factors (F_L first), by dynamic programming.
+
+    Returns (cost, tree), the tree as nested pairs of names. A span of factors multiplies out to
+    a diagonal matrix when all of them are diagonal. Ties go to the later split, the
+    left-to-right (reverse) order.
+    """
+    L = len(factors)
+    span = {  # what factors a..b multiply out to
+        (a, b): Factor(
+            "", factors[a].rows, factors[b].cols, all(f.diagonal for f in factors[a : b + 1])
+        )
+        for a in range(L)
+        for b in range(a, L)
+    }
+    best = {(t, t): (0, factors[t].name) for t in range(L)}
+    for size in range(2, L + 1):
+        for a in range(L - size + 1):
+            b = a + size - 1
             best[a, b] = min(
                 (
-                    (
-                        best[a, s][0] + best[s + 1, b][0] + p[a] * p[s + 1] * p[b + 1],
-                        -s,
-                        (best[a, s][1], best[s + 1, b][1]),
-                    )
-                    for s in range(a, b)
+                    best[a, s][0] + best[s + 1, b][0] + product_cost(span[a, s], span[s + 1, b]),
+                    -s,
+                    (best[a, s][1], best[s + 1, b][1]),
                 )
+                for s in range(a, b)
             )[::2]
     return best[0, L - 1]
 
@@ -583,84 +640,55 @@ def costs(sizes) -> dict:
     {'forward': 0, 'reverse': 0, 'optimal': 0, 'bracketing': 'J1', 'tree': 'J1'}
     """
     sizes = _check_sizes(sizes)
-    n, k = sizes[0], sizes[-1]
-    forward = sum(sizes[i + 1] * sizes[i] * n for i in range(1, len(sizes) - 1))
-    reverse = sum(k * sizes[i + 1] * sizes[i] for i in range(len(sizes) - 2))
-    optimal, tree = _optimal(sizes)
-    return {
-        "forward": forward,
-        "reverse": reverse,
-        "optimal": optimal,
-        "bracketing": _bracket(tree),
-        "tree": tree,
-    }
+    c = order_costs([Factor(f"J{i}", sizes[i], sizes[i - 1]) for i in range(1, len(sizes))])
+    return {key: c[key] for key in ("forward", "reverse", "optimal", "bracketing", "tree")}
 
 
-def accumulation_steps(sizes, order: str = "reverse") -> list:
-    """The products formed one by one, with the shape of each, for a widget to show.
+def order_costs(factors) -> dict:
+    """What forming J_f = F_L @ ... @ F_1 costs in each order, and the products one by one.
 
     Parameters
     ----------
-    sizes : sequence of int, ``[n, m1, ..., k]``
-    order : {"forward", "reverse", "optimal"}
-        Forward and reverse start from their first factor as it is (cost 0).
+    factors : sequence of Factor, F_1 (the first layer's) first
 
     Returns
     -------
-    list of (str, tuple)
-        (description, shape of the product so far).
+    dict
+        ``forward`` (right to left, carrying n columns), ``reverse`` (left to right, carrying k
+        rows), ``optimal`` (the cheapest bracketing, by dynamic programming over the split
+        points), its ``bracketing`` as text and its ``tree`` as nested pairs of names, all in
+        scalar multiplications (see :func:`product_cost`); ``steps``: for "forward" and
+        "reverse", ``(text, shape)`` of each product formed, the first factor taken as it is.
 
     Examples
     --------
-    >>> for text, shape in accumulation_steps([1000, 100, 10, 1], "reverse"):
-    ...     print(text)
-    start with J3 (1x10)
-    J3 @ J2: (1x10)(10x100) -> (1x100), 1,000 multiplications
-    (J3 @ J2) @ J1: (1x100)(100x1000) -> (1x1000), 100,000 multiplications
-    >>> accumulation_steps([1000, 100, 10, 1], "forward")[-1]
-    ('J3 @ (J2 @ J1): (1x10)(10x1000) -> (1x1000), 10,000 multiplications', (1, 1000))
+    Lesson 6's network with its tanh as a diagonal factor D, multiplied entry by entry:
+
+    >>> net = [Factor("J1", 3, 2), Factor("W", 2, 3), Factor("D", 2, 2, True), Factor("J3", 1, 2)]
+    >>> c = order_costs(net)
+    >>> c["forward"], c["reverse"], c["optimal"], c["bracketing"]
+    (20, 14, 14, '((J3 @ D) @ W) @ J1')
     """
-    sizes = _check_sizes(sizes)
-    L = len(sizes) - 1
-    shape = {f"J{i}": (sizes[i], sizes[i - 1]) for i in range(1, L + 1)}
-
-    def product(left, right):
-        (p, q), (_, r) = shape[left], shape[right]
-        name = f"{_wrap(left)} @ {_wrap(right)}"
-        shape[name] = (p, r)
-        return name, (
-            f"{name}: {shapes.fmt((p, q))}{shapes.fmt((q, r))} -> {shapes.fmt((p, r))}, "
-            f"{p * q * r:,} multiplication{'s' * (p * q * r != 1)}",
-            (p, r),
-        )
-
-    if order in ("forward", "reverse"):
-        names = [f"J{i}" for i in range(1, L + 1)]
-        if order == "reverse":
-            names = names[::-1]
-        acc = names[0]
-        out = [(f"start with {acc} {shapes.fmt(shape[acc])}", shape[acc])]
-        for nxt in names[1:]:
-            acc, step = product(nxt, acc) if order == "forward" else product(acc, nxt)
-            out.append(step)
-        return out
-    if order == "optimal":
-        out = []
-
-        def walk(tree):
-            if isinstance(tree, str):
-                return tree
-            name, step = product(walk(tree[0]), walk(tree[1]))
-            out.append(step)
-            return name
-
-        walk(_optimal(sizes)[1])
-        return out
-    raise GradlibError(f"order must be 'forward', 'reverse' or 'optimal'; got {echo(order)}.")
-
-
-def _wrap(name):
-    return f"({name})" if " " in name else name
+    factors = list(factors)
+    steps, totals = {}, {}
+    for order in ("forward", "reverse"):
+        seq = factors if order == "forward" else factors[::-1]
+        acc, total = seq[0], 0
+        out = [(f"start with {acc.name} ({acc.rows}x{acc.cols})", acc.shape)]
+        for nxt in seq[1:]:
+            acc, text, cost = _times(nxt, acc) if order == "forward" else _times(acc, nxt)
+            total += cost
+            out.append((text, acc.shape))
+        steps[order], totals[order] = out, total
+    optimal, tree = _cheapest(factors[::-1])  # in product order: the last layer's first
+    return {
+        "forward": totals["forward"],
+        "reverse": totals["reverse"],
+        "optimal": optimal,
+        "bracketing": _bracket(tree),
+        "tree": tree,
+        "steps": steps,
+    }
 
 
 # ---------------------------------------------------------------------------

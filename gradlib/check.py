@@ -483,11 +483,6 @@ def _evaluator(M, variables):
     return at
 
 
-def _evaluated(M, variables, point) -> np.ndarray:
-    """A sympy Matrix (of the exercise, not the learner's) as floats at the point."""
-    return _evaluator(M, variables)(point)
-
-
 def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
     """Build the truth from exactly one of ``expected`` or ``f``."""
     if (expected is None) == (f is None):
@@ -527,7 +522,7 @@ def _truth(expected, f, x, variables, what, name, rtol, atol, reveal) -> _Truth:
         t.point = shapes.as_point(x)
         t.variables = _variables(variables, expected)
         M = sp.Matrix([[expected]]) if isinstance(expected, sp.Basic) else expected
-        t.values = _evaluated(M, t.variables, t.point)
+        t.values = _evaluator(M, t.variables)(t.point)
     else:
         try:
             rows = expected.tolist() if isinstance(expected, sp.MatrixBase) else expected
@@ -978,15 +973,13 @@ def _same_shape(A, t):
             )
     wrong = ~t.match(A)
     entries = _entries(A, t, wrong)
-    sign_flipped = t.match(-A)[wrong].all()
-    listed = _positions(entries)
-    if sign_flipped:
+    if t.match(-A)[wrong].all():
         return Feedback(
             False,
             "sign_entries",
             f"{_count(wrong.sum())} "
-            f"{'has' if wrong.sum() == 1 else 'have'} the wrong sign: {listed}. Check "
-            "the minus signs there.",
+            f"{'has' if wrong.sum() == 1 else 'have'} the wrong sign: {_positions(entries)}. "
+            "Check the minus signs there.",
             entries,
         )
     right_rows = [i for i in range(m) if not wrong[i].any()]
@@ -1011,8 +1004,15 @@ def _same_shape(A, t):
             "derivatives with respect to one input.",
             entries,
         )
+    return _wrong_entries(wrong, entries)
+
+
+def _wrong_entries(wrong, entries) -> Feedback:
+    """Feedback "wrong_entries": how many entries are wrong, and where."""
     head = (
-        "One entry is wrong" if wrong.sum() == 1 else f"{wrong.sum()} of {m * n} entries are wrong"
+        "One entry is wrong"
+        if wrong.sum() == 1
+        else f"{wrong.sum()} of {wrong.size} entries are wrong"
     )
     return Feedback(False, "wrong_entries", f"{head}: {_offs(entries)}.", entries)
 
@@ -1608,20 +1608,21 @@ def wrt_array(
                 f"terms must have shape (B, *{E.shape}) and sum to expected; got "
                 f"shape {terms.shape}."
             )
-    point = None if x is None else shapes.as_point(x, needed_by="This check")
-    names = None if variables is None else _variables(variables, None)
+    truth = dict(  # what both readings of the truth below share
+        rtol=rtol,
+        atol=atol,
+        given_atol=atol,
+        what=f"derivative {name}",
+        point=None if x is None else shapes.as_point(x, needed_by="This check"),
+        variables=None if variables is None else _variables(variables, None),
+    )
     if len(S) == 1:  # a vector input: the usual (m, n) matrix, and the batch mistakes
         t = _Truth(
             E.shape,
             E,
-            rtol=rtol,
-            atol=atol,
-            given_atol=atol,
-            what=f"derivative {name}",
-            point=point,
-            variables=names,
             explanation=f"{name} has shape {E.shape}: one row per output "
             f"of {of}, one column per entry of {wrt}.",
+            **truth,
         )
         t.alternatives = [
             (kind, message, M)
@@ -1630,16 +1631,7 @@ def wrt_array(
         return _check(given, t)
     flat = (m, int(np.prod(S)))
     shown = S if m == 1 else flat  # the shape that messages ask for
-    t = _Truth(
-        shown,
-        E.reshape(shown),
-        rtol=rtol,
-        atol=atol,
-        given_atol=atol,
-        what=f"derivative {name}",
-        point=point,
-        variables=names,
-    )
+    t = _Truth(shown, E.reshape(shown), **truth)
     try:
         A = _to_array(given, t, call=False)
         if not np.isfinite(A).all():
@@ -1824,13 +1816,7 @@ def _wrong_values(A, t) -> Feedback:
             "added.",
         )
     wrong = ~t.match(A)
-    entries = _entries(A, t, wrong)
-    head = (
-        "One entry is wrong"
-        if wrong.sum() == 1
-        else f"{wrong.sum()} of {wrong.size} entries are wrong"
-    )
-    return Feedback(False, "wrong_entries", f"{head}: {_offs(entries)}.", entries)
+    return _wrong_entries(wrong, _entries(A, t, wrong))
 
 
 def array_shape(given, expected, *, of="L", wrt="W", mistakes=None) -> Feedback:

@@ -387,14 +387,14 @@ def _difference(p) -> np.ndarray:
     (t,) = symbolic.symbols(p["variables"])
     f = _exprs(p["f"], [t])
     x, h = sp.nsimplify(p["x"]), sp.nsimplify(p["h"])
-    at = {"forward": lambda s: f.subs(t, x + s * h), "backward": lambda s: f.subs(t, x - s * h)}
+    ahead, here, behind = (f.subs(t, x + s) for s in (h, 0, -h))
     method = p["method"]
     if method == "forward":
-        M = (at["forward"](1) - f.subs(t, x)) / h
+        M = (ahead - here) / h
     elif method == "backward":
-        M = (f.subs(t, x) - at["backward"](1)) / h
+        M = (here - behind) / h
     elif method == "central":
-        M = (at["forward"](1) - at["backward"](1)) / (2 * h)
+        M = (ahead - behind) / (2 * h)
     else:  # complex step: Im f(x + i h) / h
         M = f.subs(t, x + sp.I * h).applyfunc(lambda e: sp.im(sp.expand_complex(e))) / h
     return np.array(M.evalf(), dtype=float).reshape(M.shape)

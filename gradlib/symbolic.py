@@ -224,31 +224,23 @@ def _check_characters(text):
         if c in _ASCII_OK:
             continue
         if c in _CHAR_HINTS:
-            _fail(text, i, i + 1, f"the character {c!r} is not allowed", _CHAR_HINTS[c])
-        if not c.isprintable():
-            _fail(
-                text,
-                i,
-                i + 1,
-                f"the control character U+{ord(c):04X} is not allowed",
-                "type the formula on one line",
-            )
-        if c.isascii():
-            _fail(
-                text,
-                i,
-                i + 1,
-                f"the character {c!r} is not used in formulas",
-                "use letters, digits, spaces and + - * / ^ ( ) , .",
-            )
-        name = unicodedata.name(c, f"U+{ord(c):04X}")
-        if c in _UNICODE_HINTS:
-            fix = f"type {_UNICODE_HINTS[c]} instead"
-        elif name.startswith("GREEK "):
-            fix = f"spell Greek letters out: type {name.split()[-1].lower()}"
+            problem, fix = f"the character {c!r} is not allowed", _CHAR_HINTS[c]
+        elif not c.isprintable():
+            problem = f"the control character U+{ord(c):04X} is not allowed"
+            fix = "type the formula on one line"
+        elif c.isascii():
+            problem = f"the character {c!r} is not used in formulas"
+            fix = "use letters, digits, spaces and + - * / ^ ( ) , ."
         else:
-            fix = "use plain ASCII: letters, digits and + - * / ^ ( )"
-        _fail(text, i, i + 1, f"the character {c!r} ({name}) is not allowed", fix)
+            name = unicodedata.name(c, f"U+{ord(c):04X}")
+            problem = f"the character {c!r} ({name}) is not allowed"
+            if c in _UNICODE_HINTS:
+                fix = f"type {_UNICODE_HINTS[c]} instead"
+            elif name.startswith("GREEK "):
+                fix = f"spell Greek letters out: type {name.split()[-1].lower()}"
+            else:
+                fix = "use plain ASCII: letters, digits and + - * / ^ ( )"
+        _fail(text, i, i + 1, problem, fix)
 
 
 def _check_parentheses(text):
@@ -700,10 +692,7 @@ def symbols(names):
     >>> theta.is_real, parse("r*cos(theta)").free_symbols == {r, theta}
     (True, True)
     """
-    return tuple(
-        v if isinstance(v, sympy.Symbol) else sympy.Symbol(v, real=True)
-        for v in _variable_items(names)
-    )
+    return resolve_variables(names)  # no expressions to match: names become real Symbols
 
 
 def parse(text, variables=None, *, max_functions=MAX_FUNCTIONS):

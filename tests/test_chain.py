@@ -305,7 +305,6 @@ def test_chain_of_three():
     )
     assert c.check_ok and c.shape_text == "J3 (1x2) @ J2 (2x3) @ J1 (3x2) -> J_f (1x2)"
     assert c.costs() == chain.costs([2, 3, 2, 1])
-    assert c.accumulation_steps("forward") == chain.accumulation_steps([2, 3, 2, 1], "forward")
     assert repr(c) == "<Chain of 3 at x = [0.7, -0.3]: J3 (1x2) @ J2 (2x3) @ J1 (3x2) -> J_f (1x2)>"
 
 
@@ -376,18 +375,6 @@ def test_optimal_cost_is_the_brute_force_minimum(sizes):
     assert c["optimal"] <= min(c["forward"], c["reverse"])
     shape = {f"J{i}": (sizes[i], sizes[i - 1]) for i in range(1, len(sizes))}
     assert tree_cost(c["tree"], shape) == (c["optimal"], (sizes[-1], sizes[0]))
-    for order, key in (("forward", "forward"), ("reverse", "reverse"), ("optimal", "optimal")):
-        steps = chain.accumulation_steps(sizes, order)
-        if order == "optimal" and len(sizes) == 2:
-            assert steps == []  # one factor: nothing to multiply
-        else:
-            assert steps[-1][1] == (sizes[-1], sizes[0])
-        total = sum(
-            int(text.rsplit(", ", 1)[1].split()[0].replace(",", ""))
-            for text, _ in steps
-            if "multiplication" in text
-        )
-        assert total == c[key]
 
 
 def test_forward_and_reverse_by_formula_on_all_small_sizes():
@@ -398,32 +385,11 @@ def test_forward_and_reverse_by_formula_on_all_small_sizes():
         assert c["reverse"] == sum(k * sizes[i + 1] * sizes[i] for i in range(2))
 
 
-def test_accumulation_steps_text():
-    assert chain.accumulation_steps([4, 3, 2], "forward") == [
-        ("start with J1 (3x4)", (3, 4)),
-        ("J2 @ J1: (2x3)(3x4) -> (2x4), 24 multiplications", (2, 4)),
-    ]
-    assert chain.accumulation_steps([4, 3, 2], "reverse") == [
-        ("start with J2 (2x3)", (2, 3)),
-        ("J2 @ J1: (2x3)(3x4) -> (2x4), 24 multiplications", (2, 4)),
-    ]
-    assert chain.accumulation_steps([1, 1, 1, 5, 2], "optimal") == [
-        ("J4 @ J3: (2x5)(5x1) -> (2x1), 10 multiplications", (2, 1)),
-        ("J2 @ J1: (1x1)(1x1) -> (1x1), 1 multiplication", (1, 1)),
-        ("(J4 @ J3) @ (J2 @ J1): (2x1)(1x1) -> (2x1), 2 multiplications", (2, 1)),
-    ]
-    assert chain.accumulation_steps([3, 3], "optimal") == []
-
-
 @pytest.mark.parametrize(
     "call, message",
     [
         (lambda: chain.costs([5]), r"at least two positive sizes, the input size first; got \[5\]"),
         (lambda: chain.costs([5, 0, 2]), r"got \[5, 0, 2\]"),
-        (
-            lambda: chain.accumulation_steps([2, 3], "sideways"),
-            "order must be 'forward', 'reverse' or 'optimal'",
-        ),
     ],
 )
 def test_cost_errors(call, message):

@@ -3,8 +3,9 @@
 A network is a chain f = g_L(... g_1(x)); its Jacobian is the product J_L ... J_1. Forward mode
 carries a column (J @ v, one pass per input), reverse mode a row (u^T @ J, one pass per output):
 for a scalar loss one reverse pass gives the whole gradient. The counting of multiplications is
-:func:`gradlib.chain.costs`; :func:`plot_costs` draws it and :class:`AccumulationCost` lets the
-learner change the sizes. Then the lesson's exercises.
+:func:`gradlib.chain.order_costs` (a tanh layer's diagonal Jacobian counted element-wise);
+:func:`plot_costs` draws it and :class:`AccumulationCost` lets the learner change the sizes. Then
+the lesson's exercises.
 
 >>> c = network_chain()
 >>> c.sizes, [J.shape for J in c.jacobians]
@@ -23,7 +24,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from .. import functions
-from ..chain import Chain
+from ..chain import Chain, Factor, order_costs, product_cost  # noqa: F401 (lesson.product_cost)
 from ..errors import GradlibError
 from ..exercises import Exercise, Mistake, add
 from . import _style as style
@@ -127,25 +128,6 @@ def passes(jacobians, mode: str) -> tuple[np.ndarray, int]:
     raise GradlibError(f"mode={mode!r}; use 'forward' or 'reverse'.")
 
 
-@dataclass(frozen=True)
-class Factor:
-    """One Jacobian of a chain: its name and shape; ``diagonal`` when its layer acts entry by entry.
-
-    A layer like tanh maps z to tanh(z) entry by entry: its Jacobian diag(1 - tanh(z)^2) is never
-    formed. Multiplying by it scales rows or columns: as many multiplications as entries, an
-    element-wise product (see :func:`product_cost`).
-    """
-
-    name: str
-    rows: int
-    cols: int
-    diagonal: bool = False
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.rows, self.cols
-
-
 def network_factors(sizes, elementwise: bool = False) -> list[Factor]:
     """The Jacobians of a chain of dense layers ``[n, m1, ..., k]``, J1 first.
 
@@ -174,101 +156,6 @@ NETWORK_FACTORS = (
 )
 
 
-def product_cost(left: Factor, right: Factor) -> int:
-    """Scalar multiplications for ``left @ right``, shapes (p x q)(q x r).
-
-    A dense product costs p q r. A diagonal factor only scales: the rows of the other (q r) or its
-    columns (p q); two diagonals, q.
-
-    >>> product_cost(Factor("A", 1, 3), Factor("B", 3, 5))
-    15
-    >>> product_cost(Factor("u", 1, 3), Factor("D", 3, 3, diagonal=True))   # scales u's columns
-    3
-    """
-    p, q, r = left.rows, left.cols, right.cols
-    if left.diagonal and right.diagonal:
-        return q
-    if left.diagonal:
-        return q * r
-    if right.diagonal:
-        return p * q
-    return p * q * r
-
-
-def _times(left: Factor, right: Factor) -> tuple[Factor, str, int]:
-    """The product as a factor, the text of the step, its cost."""
-    wrap = lambda n: f"({n})" if " " in n else n
-    name = f"{wrap(left.name)} @ {wrap(right.name)}"
-    cost = product_cost(left, right)
-    how = ", element-wise" if left.diagonal != right.diagonal else ""
-    text = (
-        f"{name}: ({left.rows}x{left.cols})({right.rows}x{right.cols}) -> "
-        f"({left.rows}x{right.cols}), {cost:,} multiplication{'s' * (cost != 1)}{how}"
-    )
-    return Factor(name, left.rows, right.cols, left.diagonal and right.diagonal), text, cost
-
-
-def order_costs(factors) -> dict:
-    """What forming J_f = F_L @ ... @ F_1 costs in each order, and the products one by one.
-
-    Parameters
-    ----------
-    factors : sequence of Factor, F_1 (the first layer's) first
-
-    Returns
-    -------
-    dict
-        ``forward`` (right to left, carrying n columns), ``reverse`` (left to right, carrying k
-        rows), ``optimal`` (the cheapest bracketing, by dynamic programming over the split
-        points) and its ``bracketing`` as text, all in scalar multiplications (see
-        :func:`product_cost`); ``steps``: for "forward" and "reverse", ``(text, shape)`` of each
-        product formed, the first factor taken as it is.
-
-    Examples
-    --------
-    Dense factors count like :func:`gradlib.chain.costs`; a bottleneck in the middle makes a middle
-    bracketing the cheapest:
-
-    >>> c = order_costs(network_factors([10, 1000, 1, 1000, 10]))
-    >>> c["forward"], c["reverse"], c["optimal"], c["bracketing"]
-    (120000, 120000, 20100, '(J4 @ J3) @ (J2 @ J1)')
-    >>> c = order_costs(NETWORK_FACTORS)     # the lesson's network, tanh element-wise
-    >>> c["forward"], c["reverse"]
-    (20, 14)
-    """
-    factors = list(factors)
-    steps, totals = {}, {}
-    for order in ("forward", "reverse"):
-        seq = factors if order == "forward" else factors[::-1]
-        acc, total = seq[0], 0
-        out = [(f"start with {acc.name} ({acc.rows}x{acc.cols})", acc.shape)]
-        for nxt in seq[1:]:
-            acc, text, cost = _times(nxt, acc) if order == "forward" else _times(acc, nxt)
-            total += cost
-            out.append((text, acc.shape))
-        steps[order], totals[order] = out, total
-    chain = factors[::-1]  # product order: the last layer's factor on the left
-    best = {(t, t): (0, chain[t]) for t in range(len(chain))}
-    for span in range(2, len(chain) + 1):
-        for a in range(len(chain) - span + 1):
-            b = a + span - 1
-            options = []
-            for split in range(a, b):  # ties go to the later split: the reverse order
-                (c1, left), (c2, right) = best[a, split], best[split + 1, b]
-                product, _, cost = _times(left, right)
-                options.append((c1 + c2 + cost, -split, product))
-            cost, _, product = min(options, key=lambda o: o[:2])
-            best[a, b] = (cost, product)
-    optimal, product = best[0, len(chain) - 1]
-    return {
-        "forward": totals["forward"],
-        "reverse": totals["reverse"],
-        "optimal": optimal,
-        "bracketing": product.name,
-        "steps": steps,
-    }
-
-
 @dataclass(frozen=True)
 class CostScene:
     """What the cost widget shows for one set of layer sizes.
@@ -281,7 +168,8 @@ class CostScene:
         A tanh after each hidden layer (three diagonal factors, counted element-wise).
     factors : tuple of Factor
     costs : dict
-        :func:`order_costs`: ``forward``, ``reverse``, ``optimal``, ``bracketing``, ``steps``.
+        :func:`gradlib.chain.order_costs`: ``forward``, ``reverse``, ``optimal``, ``bracketing``,
+        ``tree``, ``steps``.
     step : int
         The accumulation step shown (0 = the first factor alone).
     """

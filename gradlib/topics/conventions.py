@@ -116,107 +116,32 @@ def layout_view(J_g2, J_g1, layout: str) -> LayoutView:
 # "—" means the call does not apply (it needs a scalar output or a 1-D x). Only documented behaviour
 # is stated; tests/topics/test_conventions.py checks every row whose library is installed here.
 
+LIBRARY_COLUMNS = ("library", "call", "scalar f", "vector f", "matrix X", "layout")
 #: One row per call: library, call, shapes for the three cases, and its layout.
 LIBRARY_SHAPES = [
-    {
-        "library": "gradlib",
-        "call": "gl.jacobian(f, x)",
-        "scalar f": "(1, n)",
-        "vector f": "(m, n)",
-        "matrix X": "(m, p, q)",
-        "layout": "numerator",
-    },
-    {
-        "library": "gradlib",
-        "call": "gl.gradient(f, x)",
-        "scalar f": "(1, n)",
-        "vector f": "—",
-        "matrix X": "(1, p, q) if f is scalar",
-        "layout": "numerator",
-    },
-    {
-        "library": "SymPy",
-        "call": "Matrix(exprs).jacobian(xs)",
-        "scalar f": "(1, n)",
-        "vector f": "(m, n)",
-        "matrix X": "—",
-        "layout": "numerator",
-    },
-    {
-        "library": "SymPy",
-        "call": "derive_by_array(f, xs)",
-        "scalar f": "(n,)",
-        "vector f": "(n, m)",
-        "matrix X": "(p, q, m)",
-        "layout": "denominator",
-    },
-    {
-        "library": "JAX",
-        "call": "jax.jacfwd(f)(x), jax.jacrev(f)(x)",
-        "scalar f": "(n,)",
-        "vector f": "(m, n)",
-        "matrix X": "(m, p, q)",
-        "layout": "numerator",
-    },
-    {
-        "library": "JAX",
-        "call": "jax.grad(f)(x)",
-        "scalar f": "(n,)",
-        "vector f": "—",
-        "matrix X": "(p, q) if f is scalar",
-        "layout": "denominator",
-    },
-    {
-        "library": "PyTorch",
-        "call": "torch.autograd.functional.jacobian(f, x)",
-        "scalar f": "(n,)",
-        "vector f": "(m, n)",
-        "matrix X": "(m, p, q)",
-        "layout": "numerator",
-    },
-    {
-        "library": "PyTorch",
-        "call": "loss.backward(); x.grad",
-        "scalar f": "(n,)",
-        "vector f": "—",
-        "matrix X": "(p, q) if f is scalar",
-        "layout": "denominator",
-    },
-    {
-        "library": "numdifftools",
-        "call": "nd.Jacobian(f)(x)",
-        "scalar f": "(1, n)",
-        "vector f": "(m, n)",
-        "matrix X": "—",
-        "layout": "numerator",
-    },
-    {
-        "library": "numdifftools",
-        "call": "nd.Gradient(f)(x)",
-        "scalar f": "(n,)",
-        "vector f": "—",
-        "matrix X": "—",
-        "layout": "denominator",
-    },
-    {
-        "library": "SciPy",
-        "call": "scipy.optimize.approx_fprime(x, f)",
-        "scalar f": "(n,)",
-        "vector f": "(m, n)",
-        "matrix X": "—",
-        "layout": "numerator",
-    },
-    {
-        "library": "SciPy",
-        "call": "scipy.differentiate.jacobian(f, x).df",
-        "scalar f": "(n,)",
-        "vector f": "(m, n)",
-        "matrix X": "—",
-        "layout": "numerator",
-    },
+    dict(zip(LIBRARY_COLUMNS, row))
+    for row in (
+        ("gradlib", "gl.jacobian(f, x)", "(1, n)", "(m, n)", "(m, p, q)", "numerator"),
+        ("gradlib", "gl.gradient(f, x)", "(1, n)", "—", "(1, p, q) if f is scalar", "numerator"),
+        ("SymPy", "Matrix(exprs).jacobian(xs)", "(1, n)", "(m, n)", "—", "numerator"),
+        ("SymPy", "derive_by_array(f, xs)", "(n,)", "(n, m)", "(p, q, m)", "denominator"),
+        ("JAX", "jax.jacfwd(f)(x), jax.jacrev(f)(x)", "(n,)", "(m, n)", "(m, p, q)", "numerator"),
+        ("JAX", "jax.grad(f)(x)", "(n,)", "—", "(p, q) if f is scalar", "denominator"),
+        (
+            "PyTorch",
+            "torch.autograd.functional.jacobian(f, x)",
+            "(n,)",
+            "(m, n)",
+            "(m, p, q)",
+            "numerator",
+        ),
+        ("PyTorch", "loss.backward(); x.grad", "(n,)", "—", "(p, q) if f is scalar", "denominator"),
+        ("numdifftools", "nd.Jacobian(f)(x)", "(1, n)", "(m, n)", "—", "numerator"),
+        ("numdifftools", "nd.Gradient(f)(x)", "(n,)", "—", "—", "denominator"),
+        ("SciPy", "scipy.optimize.approx_fprime(x, f)", "(n,)", "(m, n)", "—", "numerator"),
+        ("SciPy", "scipy.differentiate.jacobian(f, x).df", "(n,)", "(m, n)", "—", "numerator"),
+    )
 ]
-
-LIBRARY_COLUMNS = ("library", "call", "scalar f", "vector f", "matrix X", "layout")
 
 
 def library_table_markdown(rows=None) -> str:
@@ -233,19 +158,6 @@ def library_table_markdown(rows=None) -> str:
         cells = [f"`{r[c]}`" if c == "call" else r[c] for c in LIBRARY_COLUMNS]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
-
-
-def shape_for(text: str, n: int, m: int, p: int, q: int):
-    """Turn a table entry such as "(m, p, q)" into a tuple for given sizes; None for "—".
-
-    >>> shape_for("(m, p, q)", n=3, m=2, p=4, q=5), shape_for("(n,)", 3, 2, 4, 5)
-    ((2, 4, 5), (3,))
-    """
-    if text == "—":
-        return None
-    sizes = {"n": n, "m": m, "p": p, "q": q, "1": 1}
-    inner = text.split(")")[0].strip("(")
-    return tuple(sizes[s.strip()] for s in inner.split(",") if s.strip())
 
 
 # ---- One example, drawn in either layout ------------------------------------------------------
@@ -326,7 +238,6 @@ class LayoutToggle(LessonWidget):
     text = "Layout toggle: run the notebook to switch between numerator and denominator layout."
     size = "small"
     panel_width = "330px"
-    view_attrs = ("_grids",)
 
     def __init__(
         self, example: str = "scalar loss: square_norm ∘ linear_map", layout: str = "numerator"
@@ -357,7 +268,7 @@ class LayoutToggle(LessonWidget):
         return [scene(ex, lay) for ex in EXAMPLES for lay in LAYOUTS]
 
     def draw(self, v):
-        self._grids = plot_layout(self.axes[0], v)
+        plot_layout(self.axes[0], v)
         return []
 
     def update(self, v):
@@ -365,11 +276,7 @@ class LayoutToggle(LessonWidget):
 
     def refresh(self):
         super().refresh()
-        self.formula.value = self._formula(self._scene)
-
-    @staticmethod
-    def _formula(v) -> str:
-        return f"$${v.latex}$$"
+        self.formula.value = f"$${self._scene.latex}$$"
 
     def panel_html(self, v) -> str:
         other = "numerator" if v.layout == "denominator" else "denominator"

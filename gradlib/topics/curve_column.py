@@ -12,7 +12,7 @@ whole curve, :func:`plot_scene` for the point f(t), the linear step and the true
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import ipywidgets
@@ -365,13 +365,7 @@ class CurveExplorer(LessonWidget):
         s = self._scene
         return {
             "function": s.name,
-            "t": s.t,
-            "point": s.point,
-            "derivative": s.derivative,
-            "derivative_symbolic": s.derivative_symbolic,
-            "dt": s.dt,
-            "step": s.step,
-            "true_step": s.true_step,
+            **{f.name: getattr(s, f.name) for f in fields(s) if f.name != "name"},
         }
 
     def demo_moves(self):

@@ -19,8 +19,7 @@ True
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import ipywidgets
@@ -311,6 +310,8 @@ NAMES = {
 }
 _ROW_TOP = (0.0, -7.0)  # top of the forward row and of the backward row
 _INPUT, _OUTPUT = style.ROLES["highlight"], style.ROLES["tangent"]
+#: A note under a block (a sum's axis, b's copies): left-aligned, below the given point.
+_NOTE = dict(ha="left", va="top", fontsize=9, color=style.ROLES["text"], fontweight="bold")
 
 
 def _origin(name: str) -> tuple[float, float]:
@@ -358,17 +359,7 @@ def _sum_marker(ax, name: str, axis: int, shape: tuple, words: str):
             zorder=4,
         )
     )
-    label = ax.text(
-        left,
-        top - rows - 0.75,
-        text,
-        ha="left",
-        va="top",
-        fontsize=9,
-        color=style.ROLES["text"],
-        fontweight="bold",
-    )
-    return arrow, label
+    return arrow, ax.text(left, top - rows - 0.75, text, **_NOTE)
 
 
 def plot_layer(ax, s: LayerScene) -> LayerArtists:
@@ -420,18 +411,7 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
         )
         for r in range(1, s.B)
     ]
-    ghosts.append(
-        ax.text(
-            left,
-            top - s.B - 0.4,
-            f"b copied to every row (B = {s.B})",
-            ha="left",
-            va="top",
-            fontsize=9,
-            color=style.ROLES["text"],
-            fontweight="bold",
-        )
-    )
+    ghosts.append(ax.text(left, top - s.B - 0.4, f"b copied to every row (B = {s.B})", **_NOTE))
     text = ax.text(
         (4 * _SLOT - _GAP) / 2,
         1.75,
@@ -576,21 +556,8 @@ class LinearLayerExplorer(LessonWidget):
     def state(self) -> dict:
         s = self._scene
         return {
-            "n": s.n,
-            "m": s.m,
-            "B": s.B,
+            **{f.name: getattr(s, f.name) for f in fields(s)},  # the scene's numbers, then:
             "step": s.step.key,
-            "X": s.X,
-            "W": s.W,
-            "b": s.b,
-            "T": s.T,
-            "Y": s.Y,
-            "L": s.L,
-            "Delta": s.Delta,
-            "dW": s.dW,
-            "db": s.db,
-            "dX": s.dX,
-            "numeric": s.numeric,
             "shapes": shape_text(s.step, s.B, s.n, s.m),
         }
 
@@ -621,16 +588,6 @@ class LinearLayerExplorer(LessonWidget):
 
 
 # ---- exercises ----------------------------------------------------------------------
-def _resolve(reference: str):
-    """A function named "gradlib.topics.<module>:<name>" (an exercise's reference)."""
-    module, _, name = reference.partition(":")
-    if not module.startswith("gradlib.topics."):
-        raise GradlibError(
-            f"an exercise's reference must live in gradlib.topics; got {reference!r}."
-        )
-    return getattr(importlib.import_module(module), name)
-
-
 class Gradients(tuple):
     """A backward pass's result ``(dX, dW, db)``: a tuple of arrays of different shapes.
 
@@ -674,7 +631,9 @@ class ArrayExercise(Exercise):
 
     def truth(self):
         if self.kind == "code":
-            return Gradients(_resolve(self.problem["reference"])(*self.problem["inputs"][0]))
+            return Gradients(
+                exercises.resolve(self.problem["reference"])(*self.problem["inputs"][0])
+            )
         return super().truth()
 
     def check(self, answer) -> check.Feedback:
@@ -752,7 +711,7 @@ def _check_code(fn, p, mistakes=()) -> check.Feedback:
             f"write {signature} and give the function itself, answer = "
             f"{function} (no parentheses).",
         )
-    reference = _resolve(p["reference"])
+    reference = exercises.resolve(p["reference"])
     if fn is reference:
         return check.Feedback(
             False,

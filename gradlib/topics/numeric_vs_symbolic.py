@@ -540,7 +540,7 @@ class StepSizeWidget(LessonWidget):
 
     text = "Step-size explorer: run the notebook to move h and pick a function."
     size = "small"
-    view_attrs = ("_artists_now", "_update")
+    view_attrs = ("_update",)
 
     def __init__(self, problem: str = "exp(x) at x = 1", log10_h: float = -5.0):
         self.dropdown = ipywidgets.Dropdown(
@@ -565,8 +565,8 @@ class StepSizeWidget(LessonWidget):
         return scene(self.dropdown.value, round(float(np.log10(self.slider.value)), 6))
 
     def draw(self, s):
-        self._artists_now, self._update = plot_error_curves(self.axes[0], s)
-        return self._artists_now
+        artists, self._update = plot_error_curves(self.axes[0], s)
+        return artists
 
     def update(self, s):
         self._update(s)

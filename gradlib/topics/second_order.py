@@ -11,7 +11,7 @@ and the widget (:class:`SecondOrderExplorer`); then the lesson's exercises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 
 import contourpy
@@ -773,21 +773,8 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
         s = self._scene
         return {
             "function": s.name,
-            "x": s.x,
-            "value": s.value,
-            "gradient": s.gradient,
-            "hessian": s.hessian,
-            "hessian_exact": s.hessian_exact,
-            "eigenvalues": s.eigenvalues,
-            "eigenvectors": s.eigenvectors,
+            **{f.name: getattr(s, f.name) for f in fields(s) if f.name != "name"},
             "kind": s.kind,
-            "alpha": s.alpha,
-            "gradient_step": s.gradient_step,
-            "newton_step": s.newton_step,
-            "after_gradient": s.after_gradient,
-            "after_newton": s.after_newton,
-            "model_gradient": s.model_gradient,
-            "model_newton": s.model_newton,
             "path": np.array(self.path),
             "steps": dict(self.steps),
             "step_message": self.step_message,

@@ -26,6 +26,21 @@ from gradlib.topics import conventions as lesson
 N, M = 3, 2
 
 
+def shape_for(text: str, n: int, m: int, p: int, q: int):
+    """Turn a table entry such as "(m, p, q)" into a tuple for given sizes; None for "—"."""
+    if text == "—":
+        return None
+    sizes = {"n": n, "m": m, "p": p, "q": q, "1": 1}
+    inner = text.split(")")[0].strip("(")
+    return tuple(sizes[s.strip()] for s in inner.split(",") if s.strip())
+
+
+def test_shape_for_reads_a_table_entry():
+    assert shape_for("(m, p, q)", n=3, m=2, p=4, q=5) == (2, 4, 5)
+    assert shape_for("(n,)", 3, 2, 4, 5) == (3,)
+    assert shape_for("—", 3, 2, 4, 5) is None
+
+
 X0 = np.array([1.0, 2.0, 0.5])
 
 
@@ -110,7 +125,7 @@ CALLS = {
 def test_library_table_rows_are_what_the_libraries_return(row):
     call = CALLS[row["call"]]
     for column, vector in (("scalar f", False), ("vector f", True)):
-        expected = lesson.shape_for(row[column], n=N, m=M, p=0, q=0)
+        expected = shape_for(row[column], n=N, m=M, p=0, q=0)
         if expected is not None:
             assert call(vector) == expected, (row["call"], column)
 
@@ -119,14 +134,14 @@ def test_library_table_matrix_column_for_sympy_and_gradlib():
     X = sp.Array(sp.symbols("x0:6")).reshape(2, 3)
     f = sp.Array([X[0, 0] * X[1, 2], sp.sin(X[0, 1])])
     rows = {r["call"]: r["matrix X"] for r in lesson.LIBRARY_SHAPES}
-    assert sp.derive_by_array(f, X).shape == lesson.shape_for(
+    assert sp.derive_by_array(f, X).shape == shape_for(
         rows["derive_by_array(f, xs)"], n=0, m=2, p=2, q=3
     )
     W = np.arange(1.0, 7.0).reshape(2, 3)
     J = gl.jacobian(lambda w: np.array([w[0, 0] * w[1, 2], np.sin(w[0, 1])]), W)
-    assert J.shape == lesson.shape_for(rows["gl.jacobian(f, x)"], n=0, m=2, p=2, q=3)
+    assert J.shape == shape_for(rows["gl.jacobian(f, x)"], n=0, m=2, p=2, q=3)
     G = gl.gradient(lambda w: (w**2).sum(), W)
-    assert G.shape == lesson.shape_for(rows["gl.gradient(f, x)"], n=0, m=1, p=2, q=3)
+    assert G.shape == shape_for(rows["gl.gradient(f, x)"], n=0, m=1, p=2, q=3)
     np.testing.assert_allclose(G[0], 2 * W, rtol=1e-8)
 
 
