@@ -1299,7 +1299,7 @@ def derivative(given, expected=None, *, f=None, t=None, **options) -> Feedback:
     return answer(given, expected, f=f, x=t, what="derivative", **options)
 
 
-def shape(given, expected) -> Feedback:
+def shape(given, expected, alternatives=()) -> Feedback:
     """Check a predicted shape ``(rows, columns)`` of a derivative.
 
     Parameters
@@ -1307,6 +1307,8 @@ def shape(given, expected) -> Feedback:
     given : the learner's answer
         Two whole numbers, e.g. ``(2, 5)`` or ``[2, 5]``.
     expected : tuple of int, (rows, columns)
+    alternatives : sequence of (kind, message, shape)
+        Known mistakes, named before the generic diagnoses (an exercise's declared mistakes).
 
     Returns
     -------
@@ -1322,6 +1324,11 @@ def shape(given, expected) -> Feedback:
     >>> print(shape((True, True), (1, 1)).message)  # doctest: +NORMALIZE_WHITESPACE
     You gave (True, True); write a shape as two whole numbers in parentheses, (rows, columns),
     e.g. (2, 5). True and False are truth values, not sizes.
+    >>> print(shape((3,), (1, 3)).message)  # doctest: +NORMALIZE_WHITESPACE
+    You gave one number, (3,); a shape here is two numbers (rows, columns): every derivative here
+    is a 2-D matrix.
+    >>> print(shape((3, 3), (1, 3), [("outer", "That is d times the gradient.", (3, 3))]))
+    [not yet] That is d times the gradient.
     """
     rows, cols = expected
     if given is None:
@@ -1349,6 +1356,13 @@ def shape(given, expected) -> Feedback:
         count = None
     if count is None:
         return wrong_type
+    if count == 1:
+        return Feedback(
+            False,
+            "one_d",
+            f"You gave one number, {echo(given)}; a shape here is two numbers (rows, columns): "
+            "every derivative here is a 2-D matrix.",
+        )
     if count != 2:
         return Feedback(
             False,
@@ -1362,6 +1376,9 @@ def shape(given, expected) -> Feedback:
         return Feedback(False, "wrong_type", f"{wrong_type.message}{exc}")
     if given == (rows, cols):
         return Feedback(True, "correct", f"Right: shape {given} = (outputs, inputs).")
+    for kind, message, known in alternatives:
+        if given == tuple(known):
+            return Feedback(False, kind, message)
     if given == (cols, rows):
         return Feedback(
             False,

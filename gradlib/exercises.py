@@ -302,7 +302,7 @@ class Exercise:
         """Feedback on ``answer`` (truthy only when right); never shows the right answer."""
         kind = self.kind
         if kind == "shape":
-            return check_shape(answer, self.truth(), self._alternatives())
+            return check.shape(answer, self.truth(), self._alternatives())
         if kind == "choice":
             return check_choice(answer, self.problem)
         if kind == "code":
@@ -428,77 +428,6 @@ def _matrix_truth(kind, p) -> np.ndarray:
     else:  # hessian
         M = symbolic.hessian(f[0], v)
     return _at(M, v, _point(p))
-
-
-# ---- kind "shape" ----------------------------------------------------------------------------
-def check_shape(answer, expected: tuple[int, int], alternatives=()) -> check.Feedback:
-    """Feedback on a predicted shape ``(rows, columns)``.
-
-    ``alternatives`` are known mistakes, (kind, message, shape), named before the generic ones.
-
-    >>> check_shape((1, 3), (1, 3)).kind, check_shape((3, 1), (1, 3)).kind
-    ('correct', 'transposed')
-    >>> check_shape(3, (1, 3)).kind, check_shape((3,), (1, 3)).kind
-    ('one_d', 'one_d')
-    >>> print(check_shape((3, 3), (1, 3), [("outer", "That is d times the gradient.", (3, 3))]))
-    [not yet] That is d times the gradient.
-    """
-    rows, cols = expected
-    if answer is None:
-        return check.Feedback(
-            False,
-            "no_answer",
-            "There is no answer yet (None). Expected a shape (rows, columns), for example (2, 5).",
-        )
-    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool):
-        return check.Feedback(
-            False,
-            "one_d",
-            f"You gave one number, {answer}; a shape is two "
-            "numbers (rows, columns): every derivative here is a 2-D matrix.",
-        )
-    try:
-        given = tuple(int(s) for s in answer)
-        if isinstance(answer, str) or any(g != s for g, s in zip(given, answer, strict=True)):
-            raise ValueError
-    except (TypeError, ValueError):
-        return check.Feedback(
-            False,
-            "wrong_type",
-            f"You gave {answer!r:.40}; write a shape as two "
-            "whole numbers in parentheses, (rows, columns), e.g. (2, 5).",
-        )
-    if len(given) == 1:
-        return check.Feedback(
-            False,
-            "one_d",
-            f"You gave one number, {given}; a shape here is two "
-            "numbers (rows, columns): every derivative here is a 2-D matrix.",
-        )
-    if len(given) != 2:
-        return check.Feedback(
-            False,
-            "wrong_shape",
-            f"You gave {len(given)} numbers; a shape here "
-            "is exactly two: (rows, columns) = (outputs, inputs).",
-        )
-    if given == (rows, cols):
-        return check.Feedback(True, "correct", f"Right: shape {given} = (outputs, inputs).")
-    for kind, message, shape in alternatives:
-        if given == tuple(shape):
-            return check.Feedback(False, kind, message)
-    if given == (cols, rows):
-        return check.Feedback(
-            False,
-            "transposed",
-            f"{given} is the transpose: in numerator layout "
-            "the rows are the outputs and the columns the inputs.",
-        )
-    return check.Feedback(
-        False,
-        "wrong_shape",
-        f"{given} is not it: count the outputs (rows) and the inputs (columns) of the derivative.",
-    )
 
 
 # ---- kind "choice" ---------------------------------------------------------------------------

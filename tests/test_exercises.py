@@ -15,7 +15,8 @@ import sympy as sp
 
 import gradlib as gl
 from gradlib import exercises
-from gradlib.exercises import Exercise, Mistake, all_exercises, by_lesson, check_shape, resolve
+from gradlib.check import shape as check_shape
+from gradlib.exercises import Exercise, Mistake, all_exercises, by_lesson, resolve
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 REGISTRY = all_exercises()
@@ -443,6 +444,14 @@ def test_exercise_lookup_and_registry():
 def test_check_shape_diagnoses(given, kind):
     fb = check_shape(given, (2, 3))
     assert fb.kind == kind and bool(fb) == (kind == "correct")
+
+
+@pytest.mark.parametrize("given", [(True, 3), (1, np.True_), [True, True]])
+def test_a_truth_value_is_not_a_size(given):
+    """Regression: (True, 3) got a green tick for (1, 3) (True == 1 in Python)."""
+    fb = check_shape(given, (1, 3) if len(given) == 2 and given[1] == 3 else (1, 1))
+    assert fb.kind == "wrong_type" and not fb
+    assert "two whole numbers in parentheses" in fb.message
 
 
 def test_a_shape_of_one_number_says_so():
