@@ -267,7 +267,7 @@ def call_at(fun, p, name="f", role="a function"):
         ) from err
 
 
-def _call(fun, p, name, role):
+def _vector_at(fun, p, name, role):
     """fun(p) as a float vector (m,), or an error naming the function and the point."""
     out = call_at(fun, p, name, role)
     try:
@@ -304,7 +304,7 @@ def _not_composable(fun, y, J_prev, name, prev_name, err):
     for size in range(1, 9):  # probe: most functions written for a fixed size fail on the others
         if size != y.size:
             try:
-                accepted.append((size, _call(fun, np.full(size, 0.5), name, "").size))
+                accepted.append((size, _vector_at(fun, np.full(size, 0.5), name, "").size))
             except GradlibError:
                 pass
     cause = err.__cause__
@@ -415,7 +415,7 @@ class Chain:
             role = "the inner function" if idx == 0 else "applied to the previous output"
             fun, p = _callable(g, name), self.points[-1]
             try:
-                out = _call(fun, p, name, role)
+                out = _vector_at(fun, p, name, role)
             except FunctionError as err:
                 if idx == 0:
                     raise

@@ -732,7 +732,7 @@ def _to_array(given, t, call=True) -> np.ndarray:
                 f"call it at; give the numbers, a {t.what} of shape {t.shape}.",
             )
         at = t.point[0] if t.what == "derivative" else t.point
-        return _to_array(_call(given, at), t, call=False)
+        return _to_array(_call_learner_function(given, at), t, call=False)
     if isinstance(given, sp.MatrixBase):
         return _array(_nested(given.tolist(), "", t))
     if isinstance(given, np.ndarray):
@@ -765,7 +765,7 @@ def _reject_matrix_as_text(text: str, t) -> None:
     )
 
 
-def _call(fun, point):
+def _call_learner_function(fun, point):
     """Call the learner's function at the point, as f(x) or, failing that, as f(x1, x2, ...)."""
     try:
         return call_at(fun, point)
