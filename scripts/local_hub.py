@@ -226,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="gradlib-hub-"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop as on Ctrl-C
+    # Ctrl-C stops everything even when this was started with SIGINT ignored, as a shell script's
+    # background job is (Python then leaves SIGINT ignored, and the hub's test could not stop it)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with running_hub(work, port=args.port) as hub:
             first = nav.find_lessons(ROOT)[0].file
