@@ -17,8 +17,9 @@ refuses a figure that forgot one.
 from __future__ import annotations
 
 import base64
-import io
+import struct
 import threading
+import zlib
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
@@ -229,12 +230,36 @@ def png_size(fig) -> tuple[int, int]:
 
 
 def encode_png(rgba) -> bytes:
-    """PNG bytes of an RGBA buffer, shape (h, w, 4); fast compression (widgets re-encode often)."""
-    import PIL.Image  # matplotlib depends on Pillow
+    """PNG bytes of an RGBA buffer, shape (h, w, 4): every row unfiltered, zlib at level 1.
 
-    buf = io.BytesIO()
-    PIL.Image.fromarray(np.asarray(rgba)[..., :3]).save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+    A widget encodes a PNG on every move, so speed matters more than size: this takes about a
+    third of Pillow's time (which tries a filter per row) and its files are no larger for line
+    art. The figures are opaque, so the alpha channel is all 255.
+
+    >>> import io, PIL.Image
+    >>> rgba = np.full((2, 3, 4), 255, np.uint8)
+    >>> rgba[1, 2] = (0, 114, 178, 255)
+    >>> picture = PIL.Image.open(io.BytesIO(encode_png(rgba)))
+    >>> picture.size, picture.mode, picture.getpixel((2, 1))
+    ((3, 2), 'RGBA', (0, 114, 178, 255))
+    """
+    rgba = np.asarray(rgba)
+    h, w, _ = rgba.shape
+    rows = np.zeros((h, 1 + 4 * w), np.uint8)  # each row: filter type 0, then its pixels
+    rows[:, 1:] = rgba.reshape(h, -1)
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8 bits, RGBA, no interlace
+    return b"".join(
+        [
+            b"\x89PNG\r\n\x1a\n",
+            _png_chunk(b"IHDR", header),
+            _png_chunk(b"IDAT", zlib.compress(rows, 1)),
+            _png_chunk(b"IEND", b""),
+        ]
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def png_bytes(fig) -> bytes:

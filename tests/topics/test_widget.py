@@ -1,8 +1,11 @@
 """The widget base (gradlib/topics/_widget.py) and the figure style, for every widget."""
 
 import base64
+import io
 import threading
 
+import numpy as np
+import PIL.Image
 import pytest
 from matplotlib.backends.backend_agg import RendererAgg
 
@@ -42,6 +45,9 @@ def test_demo_moves_change_what_is_shown(widget):
         assert widget.image.value == widget.png
         assert (widget.png, widget.panel.value) != (before_png, before_panel), label
         assert widget.last_callback_ms > 0
+        picture = np.asarray(PIL.Image.open(io.BytesIO(widget.png)))
+        np.testing.assert_array_equal(picture, widget.figure.canvas.buffer_rgba(), err_msg=label)
+        assert picture[..., 3].min() == 255, f"{label}: a transparent pixel"
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
