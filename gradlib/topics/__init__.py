@@ -1,8 +1,9 @@
 """The lessons' topics: one module per lesson, named like its notebook without the number.
 
 Each module holds, in this order, the pure numbers a widget shows (a *scene*), the drawing
-(``plot_*(ax, ...)`` returning artists), the widget wiring controls to both, and the lesson's
-exercises. Everything here needs matplotlib and ipywidgets; the math core does not.
+(``plot_*(ax, ...)``, returning a ``_style.Drawing``: the artists that move, and how), the
+widget wiring controls to both, and the lesson's exercises. Everything here needs matplotlib
+and ipywidgets; the math core does not.
 
 A lesson uses its own module as ``from gradlib.topics import backprop as lesson``; the widgets
 are also exported as ``gl.<WidgetName>``. Adding a lesson: its module here and its name in

@@ -278,6 +278,32 @@ def legend_beside(ax, handles, **options):
     )
 
 
+class Drawing:
+    """What a topic's ``plot_*`` function returns to a widget: the artists that move and how.
+
+    ``moving`` lists the artists a new scene changes; a widget draws them over its view's fixed
+    background. ``update(scene)`` moves them to ``scene`` (a scene of the same view). A topic
+    either subclasses this (a dataclass naming its artists, with an ``update`` method) or returns
+    ``Drawing(moving, update)`` built from a closure; ``Drawing()`` is a picture where nothing
+    moves.
+
+    >>> fig, ax = new_figure("small")
+    >>> point = ax.plot([0.0], [0.0], "o")[0]
+    >>> drawing = Drawing([point], lambda x: point.set_data([x], [x]))
+    >>> drawing.update(2.0)
+    >>> point.get_xydata().tolist(), Drawing().moving
+    ([[2.0, 2.0]], [])
+    """
+
+    def __init__(self, moving=(), update=None):
+        self.moving = list(moving)
+        if update is not None:
+            self.update = update
+
+    def update(self, scene) -> None:
+        """Move :attr:`moving` to ``scene``; here nothing moves."""
+
+
 def arrow(ax, start, end, color, *, label=None, width=2.0, zorder=4):
     """An arrow from ``start`` to ``end`` (data coordinates, shape (2,)) that :func:`move` can
     move."""

@@ -3,7 +3,7 @@ controls.
 
 There is no ipympl: a widget owns one ``matplotlib.figure.Figure`` on an Agg canvas and shows it in
 an ``ipywidgets.Image``. Moving a control recomputes a pure *scene* (the topic's numbers), moves
-the existing artists (the topic's ``update_*`` helpers) and re-encodes the PNG into the same Image:
+the existing artists (the topic's ``Drawing``) and re-encodes the PNG into the same Image:
 no flicker, no growing output. Artists that move are drawn with Agg blitting over a cached
 background, so a callback costs a few milliseconds (``bench/bench_widgets.py`` times every widget).
 
@@ -21,15 +21,13 @@ Writing a widget (see ``gradlib/topics/gradient_row.py``)::
     class MyWidget(LessonWidget):
         text = "My widget: run the notebook to use the sliders."   # fixed, nbval compares it
         size = "small"                                              # key of _style.SIZES
-        view_attrs = ("_handles",)     # attributes draw() sets for its view, restored with it
 
         def __init__(self, ...):
             self.slider = ipywidgets.FloatSlider(...)              # controls are attributes
             super().__init__([self.slider])
         def scene(self):            ...  # pure: the topic's scene(...) from the controls
         def static_key(self, s):    ...  # one view (axes + background) per value
-        def draw(self, s):          ...  # draw everything on self.axes; return the moving artists
-        def update(self, s):        ...  # move the artists returned by draw
+        def draw(self, s):          ...  # draw on self.axes; return a Drawing (what moves, how)
         def panel_html(self, s):    ...  # numbers and matrices (use matrix_html)
         @property
         def state(self):            ...  # dict of the numbers shown (unrounded)
@@ -74,8 +72,7 @@ class _View:
 
     axes: list
     background: object  # Agg region of the whole figure, without the moving artists
-    artists: list  # the moving artists, drawn over the background by _blit
-    attrs: dict  # the widget's view_attrs as draw() left them
+    drawing: style.Drawing  # the moving artists (drawn over the background by _blit), and how
 
 
 class LessonWidget:
@@ -120,9 +117,6 @@ class LessonWidget:
     size = "small"
     nrows, ncols, projection = 1, 1, None
     panel_width = "340px"
-    #: Attributes that :meth:`draw` sets for its own view (e.g. the artists :meth:`update` moves);
-    #: they are saved with the view and set back when it is shown again.
-    view_attrs: tuple = ()
     #: Views kept at most; a widget with many static keys drops the least recently shown. Each
     #: costs a figure-sized RGBA buffer and a few thousand matplotlib objects (which every full
     #: garbage collection of the kernel walks through).
@@ -243,14 +237,15 @@ class LessonWidget:
         """
         return []
 
-    def draw(self, scene):
-        """Draw the whole picture for ``scene`` on the (new, empty) ``self.axes``; return the moving
-        artists."""
+    def draw(self, scene) -> style.Drawing:
+        """Draw the whole picture for ``scene`` on the (new, empty) ``self.axes``; return its
+        :class:`~._style.Drawing` (the artists that move, and how), kept with the view."""
         raise NotImplementedError
 
-    def update(self, scene):
-        """Move the artists returned by :meth:`draw` to ``scene``."""
-        raise NotImplementedError
+    @property
+    def drawing(self) -> style.Drawing:
+        """The :class:`~._style.Drawing` of the view shown now."""
+        return self._view.drawing
 
     def panel_html(self, scene) -> str:
         return ""
@@ -296,7 +291,7 @@ class LessonWidget:
                 view = self._draw_view(scene)
             else:
                 self._show(view)
-                self.update(scene)
+                view.drawing.update(scene)
             self._views[key] = view  # most recently shown last
             self._forget_old_views()
             self._png = self._blit()
@@ -343,8 +338,8 @@ class LessonWidget:
         for ax in self.figure.axes:
             ax.set_visible(any(ax is a for a in axes))
         self.axes = axes
-        artists = [a for a in self.draw(scene) if a is not None]
-        for artist in artists:
+        drawing = self.draw(scene)
+        for artist in drawing.moving:
             artist.set_animated(True)  # left out of the background, drawn by _blit
         style.require_labels(self.figure)
         canvas = self.figure.canvas
@@ -354,16 +349,11 @@ class LessonWidget:
             # than the whole redraw, and the axes should not jump when the function changes.
             self.figure.set_layout_engine("none")
             self._positions[projection] = [ax.get_position(original=True) for ax in axes]
-        self._view = _View(
-            axes,
-            canvas.copy_from_bbox(self.figure.bbox),
-            artists,
-            {name: getattr(self, name) for name in self.view_attrs},
-        )
+        self._view = _View(axes, canvas.copy_from_bbox(self.figure.bbox), drawing)
         return self._view
 
     def _show(self, view: _View):
-        """Make ``view`` the one drawn: its axes visible, the others hidden, its attributes set."""
+        """Make ``view`` the one drawn: its axes visible, the others hidden."""
         if view is self._view:
             return
         for old in self._view.axes:
@@ -371,8 +361,6 @@ class LessonWidget:
         for ax in view.axes:
             ax.set_visible(True)
         self.axes = view.axes
-        for name, value in view.attrs.items():
-            setattr(self, name, value)
         self._view = view
 
     def _forget_old_views(self):
@@ -383,7 +371,7 @@ class LessonWidget:
     def _blit(self) -> bytes:
         canvas, view = self.figure.canvas, self._view
         canvas.restore_region(view.background)
-        for artist in view.artists:
+        for artist in view.drawing.moving:
             self.figure.draw_artist(artist)
         return style.encode_png(canvas.buffer_rgba())
 

@@ -248,9 +248,8 @@ def plot_costs(ax_bars, ax_shapes, scene):
 
     Returns
     -------
-    artists : list
-        The moving artists (bars, their labels, the shape boxes and texts).
-    update : callable
+    Drawing
+        Its ``moving`` artists are the bars, their labels, the shape boxes and texts;
         ``update(scene)`` moves them to new sizes or another step (same number of factors).
     """
     # from 1, the bottom of the log axis (a bar from 0 would run out of the axes)
@@ -314,7 +313,7 @@ def plot_costs(ax_bars, ax_shapes, scene):
             texts[order].set_text(f"({rows}x{cols})")
         return [*bars, *labels, *[a for o in ("forward", "reverse") for a in (*boxes[o], texts[o])]]
 
-    return update(scene), update
+    return style.Drawing(update(scene), update)
 
 
 # ---- the widget ----------------------------------------------------------------------
@@ -345,7 +344,6 @@ class AccumulationCost(LessonWidget):
     size = "wide"
     ncols = 2
     panel_width = "360px"
-    view_attrs = ("_update",)
 
     def __init__(self, sizes=(1000, 100, 50, 10, 1), elementwise: bool = False):
         n, m1, m2, m3, k = sizes
@@ -398,11 +396,7 @@ class AccumulationCost(LessonWidget):
         return len(s.factors)  # the boxes: one per factor
 
     def draw(self, s):
-        artists, self._update = plot_costs(self.axes[0], self.axes[1], s)
-        return artists
-
-    def update(self, s):
-        self._update(s)
+        return plot_costs(self.axes[0], self.axes[1], s)
 
     def panel_html(self, s) -> str:
         c = s.costs

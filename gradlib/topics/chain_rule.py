@@ -411,10 +411,9 @@ def plot_chain_product(ax, scene):
 
     Returns
     -------
-    artists : list
-        The moving artists: the numbers of J_g2 and J_g1 (they change with the point), the three
-        highlight patches over them, the title and J_f's entry texts, in drawing order.
-    update : callable
+    Drawing
+        Its ``moving`` artists are the numbers of J_g2 and J_g1 (they change with the point), the
+        three highlight patches over them, the title and J_f's entry texts, in drawing order;
         ``update(scene)`` moves them to another step or another point of the same pair.
     """
     r = scene.result
@@ -462,7 +461,7 @@ def plot_chain_product(ax, scene):
         )
         return [*g2.texts.ravel(), *g1.texts.ravel(), row, col, entry, ax.title, *texts]
 
-    return update(scene), update
+    return style.Drawing(update(scene), update)
 
 
 # ---- the widget ----------------------------------------------------------------------
@@ -480,7 +479,6 @@ class ChainRuleStepper(LessonWidget):
     text = "Chain-rule stepper: run the notebook to step through the entries of J_f."
     size = "small"
     panel_width = "300px"
-    view_attrs = ("_update",)
     # Views are drawn when first shown (22 shapes, about 20 ms each, would slow the construction
     # down by half a second) and the 8 shown last are kept: each holds some 3000 matplotlib
     # objects, which every full garbage collection of the kernel walks through.
@@ -586,11 +584,7 @@ class ChainRuleStepper(LessonWidget):
         return s.result.J_g2.shape + s.result.J_g1.shape[1:]
 
     def draw(self, s):
-        artists, self._update = plot_chain_product(self.axes[0], s)
-        return artists
-
-    def update(self, s):
-        self._update(s)
+        return plot_chain_product(self.axes[0], s)
 
     def panel_html(self, s) -> str:
         r = s.result

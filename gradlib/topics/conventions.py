@@ -269,10 +269,7 @@ class LayoutToggle(LessonWidget):
 
     def draw(self, v):
         plot_layout(self.axes[0], v)
-        return []
-
-    def update(self, v):
-        """Nothing moves: each (example, layout) is its own picture, drawn by :meth:`draw`."""
+        return style.Drawing()  # nothing moves: each (example, layout) is its own picture
 
     def refresh(self):
         super().refresh()

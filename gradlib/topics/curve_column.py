@@ -1,8 +1,8 @@
 """Lesson 2, the derivative of a curve is a column: f(t) on a curve, f'(t) and the step f'(t) dt.
 
 The numbers (:func:`scene`, a :class:`CurveScene`), the drawing (:func:`plot_curve` for the
-whole curve, :func:`plot_scene` for the point f(t), the linear step and the true next point,
-:func:`update_scene` to move them; in the plane or in 3-D), the widget
+whole curve, :func:`plot_scene` for the point f(t), the linear step and the true next point, a
+drawing that moves; in the plane or in 3-D), the widget
 (:class:`CurveExplorer`), then the lesson's exercises.
 
 >>> s = scene("circle", 0.0, dt=0.1)
@@ -181,7 +181,7 @@ def plot_curve(ax, name: str):
 
 
 @dataclass
-class SceneArtists:
+class SceneArtists(style.Drawing):
     """Moving artists of :func:`plot_scene`."""
 
     point: object
@@ -192,6 +192,18 @@ class SceneArtists:
     @property
     def moving(self) -> list:
         return [self.chord, self.step, self.point, self.end]
+
+    def update(self, s) -> None:
+        """Move the artists of :func:`plot_scene` to scene ``s``."""
+        tip = s.point + s.step[:, 0]
+        true = s.point + s.true_step[:, 0]
+        if s.m == 2:
+            move(self.step, s.point, tip)
+        else:
+            _set(self.step, _segment(s.point, tip))
+        _set(self.point, [[c] for c in s.point])
+        _set(self.chord, _segment(s.point, true))
+        _set(self.end, [[c] for c in true])
 
 
 def _segment(a, b):
@@ -246,19 +258,6 @@ def _set(line, pts):
         line.set_data(*pts)
 
 
-def update_scene(artists: SceneArtists, s) -> None:
-    """Move the artists of :func:`plot_scene` to scene ``s``."""
-    tip = s.point + s.step[:, 0]
-    true = s.point + s.true_step[:, 0]
-    if s.m == 2:
-        move(artists.step, s.point, tip)
-    else:
-        _set(artists.step, _segment(s.point, tip))
-    _set(artists.point, [[c] for c in s.point])
-    _set(artists.chord, _segment(s.point, true))
-    _set(artists.end, [[c] for c in true])
-
-
 # ---- the widget ----------------------------------------------------------------------
 def _slider(description, value, low, high, step):
     return ipywidgets.FloatSlider(
@@ -292,7 +291,6 @@ class CurveExplorer(LessonWidget):
 
     text = "Curve explorer: run the notebook to move t and the step dt."
     size = "square"
-    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "helix", t: float = 1.0, dt: float = 0.5):
         self.function = ipywidgets.Dropdown(
@@ -328,11 +326,7 @@ class CurveExplorer(LessonWidget):
     def draw(self, s):
         ax = self.axes[0]
         plot_curve(ax, s.name)
-        self._artists_now = plot_scene(ax, s)
-        return self._artists_now.moving
-
-    def update(self, s):
-        update_scene(self._artists_now, s)
+        return plot_scene(ax, s)
 
     def panel_html(self, s) -> str:
         R = style.ROLES

@@ -1,8 +1,8 @@
 """Lesson 1, the gradient is a row: contours, the gradient row at x, a direction, their product.
 
 Three layers, in this order: the numbers (:func:`scene`, a frozen :class:`GradientScene`), the
-drawing (``plot_*(ax, ...)`` returning artists, :func:`update_scene` moving them), and the
-widget (:class:`GradientExplorer`); then the lesson's exercises.
+drawing (``plot_*(ax, ...)``, :func:`plot_scene` returning a :class:`SceneArtists` drawing that
+moves), and the widget (:class:`GradientExplorer`); then the lesson's exercises.
 
 >>> s = scene("paraboloid", [1.0, 0.5], angle=0.0)
 >>> s.gradient.shape, s.direction.shape, s.directional.shape
@@ -333,8 +333,8 @@ def _gradient_end(s, scale, radius, window):
 
 
 @dataclass
-class SceneArtists:
-    """The moving artists of :func:`plot_scene` and the drawing parameters :func:`update_scene`
+class SceneArtists(style.Drawing):
+    """The drawing of :func:`plot_scene`: its moving artists and the parameters moving them
     reuses."""
 
     tangent: LineCollection
@@ -352,6 +352,20 @@ class SceneArtists:
     def moving(self) -> list:
         """What a widget redraws on every move."""
         return [self.tangent, self.gradient, self.step, self.gradient_step, self.point, self.end]
+
+    def update(self, s) -> None:
+        """Move the artists to scene ``s`` (same function, contours untouched)."""
+        end = s.x + s.step[:, 0]
+        self.tangent.set_segments(tangent_segments(s, self.levels, self.radius))
+        move(self.gradient, s.x, _gradient_end(s, self.scale, self.radius, self.window))
+        move(self.step, s.x, end)
+        move(
+            self.gradient_step,
+            s.x,
+            clip_segment(s.x, s.x + s.gradient_step[:, 0], self.window, margin=0.03)[0],
+        )
+        self.point.set_data([s.x[0]], [s.x[1]])
+        self.end.set_data([end[0]], [end[1]])
 
 
 def plot_scene(ax, s, *, scale: float, levels, radius: float, window) -> SceneArtists:
@@ -420,21 +434,6 @@ def plot_scene(ax, s, *, scale: float, levels, radius: float, window) -> SceneAr
         ],
     )
     return artists
-
-
-def update_scene(artists: SceneArtists, s) -> None:
-    """Move the artists of :func:`plot_scene` to scene ``s`` (same function, contours untouched)."""
-    end = s.x + s.step[:, 0]
-    artists.tangent.set_segments(tangent_segments(s, artists.levels, artists.radius))
-    move(artists.gradient, s.x, _gradient_end(s, artists.scale, artists.radius, artists.window))
-    move(artists.step, s.x, end)
-    move(
-        artists.gradient_step,
-        s.x,
-        clip_segment(s.x, s.x + s.gradient_step[:, 0], artists.window, margin=0.03)[0],
-    )
-    artists.point.set_data([s.x[0]], [s.x[1]])
-    artists.end.set_data([end[0]], [end[1]])
 
 
 def slices_figure(name: str, x) -> Picture:
@@ -610,7 +609,6 @@ class GradientExplorer(SteppedPoint, LessonWidget):
     size = "small"
     #: The longest step h d the slider allows: the window leaves that much room around the box.
     H_MAX = 1.0
-    view_attrs = ("_artists_now",)
 
     def __init__(
         self,
@@ -674,7 +672,7 @@ class GradientExplorer(SteppedPoint, LessonWidget):
         cs = plot_contours(
             ax, X, Y, Z, title=f"{s.name}: contours, gradient, step", labels=variable_names(s.name)
         )
-        self._artists_now = plot_scene(
+        return plot_scene(
             ax,
             s,
             scale=arrow_scale(scalar(s.name), box),
@@ -682,10 +680,6 @@ class GradientExplorer(SteppedPoint, LessonWidget):
             radius=radius,
             window=window,
         )
-        return self._artists_now.moving
-
-    def update(self, s):
-        update_scene(self._artists_now, s)
 
     def panel_html(self, s) -> str:
         R = style.ROLES

@@ -1,7 +1,7 @@
 """Lesson 3, the Jacobian: rows are gradients, the local linear map, and the shapes.
 
 The numbers (:func:`scene`, :func:`grid_map`, :func:`shape_scene`), the drawing (``plot_*``
-returning artists, ``update_*`` moving them), the widgets (:class:`JacobianRows`,
+returning a ``Drawing``: the artists that move, and how), the widgets (:class:`JacobianRows`,
 :class:`JacobianGrid`, :class:`ShapeExplorer`), then the lesson's exercises.
 
 >>> s = scene("polar_to_cartesian", [1.0, 0.0], row=1)
@@ -271,7 +271,7 @@ def shape_scene(n: int, m: int) -> ShapeScene:
 # ---- the drawing ----------------------------------------------------------------------
 # ---- a row of J is the gradient of one output --------------------------------------------------
 @dataclass
-class RowArtists:
+class RowArtists(style.Drawing):
     """Moving artists of :func:`plot_row`."""
 
     point: Line2D
@@ -283,6 +283,11 @@ class RowArtists:
     @property
     def moving(self) -> list:
         return [self.gradient, self.point]
+
+    def update(self, s) -> None:
+        """Move :func:`plot_row`'s artists to scene ``s`` (same function and row)."""
+        self.point.set_data([s.x[0]], [s.x[1]])
+        move(self.gradient, s.x[:2], _tip(s, self.scale, self.cap, self.window))
 
 
 def plot_row(ax, name: str, s) -> RowArtists:
@@ -339,15 +344,9 @@ def _tip(s, scale, cap, window):
     return clip_segment(s.x[:2], end, window, margin=0.03)[0]
 
 
-def update_row(artists: RowArtists, s) -> None:
-    """Move :func:`plot_row`'s artists to scene ``s`` (same function and row)."""
-    artists.point.set_data([s.x[0]], [s.x[1]])
-    move(artists.gradient, s.x[:2], _tip(s, artists.scale, artists.cap, artists.window))
-
-
 # ---- the local linear map ----------------------------------------------------------------------
 @dataclass
-class GridArtists:
+class GridArtists(style.Drawing):
     """Moving artists of :func:`plot_grid_map`."""
 
     lines: LineCollection
@@ -359,6 +358,15 @@ class GridArtists:
     @property
     def moving(self) -> list:
         return [self.lines, self.image, self.linear, self.x, self.y]
+
+    def update(self, s) -> None:
+        """Move :func:`plot_grid_map`'s artists to the new :class:`GridMap` of ``s``."""
+        g = s.grid
+        curved, straight = magnified(g)
+        self.lines.set_segments(g.lines)
+        self.image.set_segments(curved)
+        self.linear.set_segments(straight)
+        self.x.set_data([g.x[0]], [g.x[1]])
 
 
 #: The largest half-width of the grid (the size slider's end).
@@ -401,9 +409,12 @@ def magnified_box(name: str) -> np.ndarray:
     return np.array([[-reach, reach], [-reach, reach]])
 
 
-def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
+def plot_grid_map(ax_in, ax_out, s) -> GridArtists:
     """Left: a small grid around x. Right, magnified around f(x): its image under f (curved) and
-    under f(x) + J dx (straight), both relative to f(x) and divided by the grid's size."""
+    under f(x) + J dx (straight), both relative to f(x) and divided by the grid's size.
+
+    ``s`` is a :class:`_GridScene`: the function's name and its :class:`GridMap`."""
+    name, g = s
     # room around the sliders' box for the largest grid
     (x0, x1), (y0, y1) = padded(bounds(name), RADIUS_MAX * 1.05)
     ax_in.set_xlim(x0, x1)
@@ -442,22 +453,13 @@ def plot_grid_map(ax_in, ax_out, name: str, g) -> GridArtists:
     return artists
 
 
-def update_grid_map(artists: GridArtists, g) -> None:
-    """Move :func:`plot_grid_map`'s artists to the new :class:`GridMap`."""
-    curved, straight = magnified(g)
-    artists.lines.set_segments(g.lines)
-    artists.image.set_segments(curved)
-    artists.linear.set_segments(straight)
-    artists.x.set_data([g.x[0]], [g.x[1]])
-
-
 # ---- shapes: J (m x n) @ dx (n x 1) = df (m x 1) ------------------------------------------------
 MAX_SIZE = 5  # the largest n and m drawn: one square per entry
 
 
 @dataclass
-class ShapeArtists:
-    """Every square and label the shape picture can need; :func:`update_shapes` shows the right
+class ShapeArtists(style.Drawing):
+    """Every square and label the shape picture can need; :meth:`update` shows the right
     ones."""
 
     J: list
@@ -471,6 +473,25 @@ class ShapeArtists:
     def moving(self) -> list:
         squares = [sq for grid in (self.J, self.dx, self.df) for row in grid for sq in row]
         return [*squares, *self.labels, *self.ops, self.case]
+
+    def update(self, s) -> None:
+        """Show the squares of J (m x n), dx (n x 1), df (m x 1) for ``s``; hide the others."""
+        top = max(s.m, s.n)
+        blocks = [
+            (self.J, (s.m, s.n), 0.0),
+            (self.dx, (s.n, 1), s.n + 1.2),
+            (self.df, (s.m, 1), s.n + 3.4),
+        ]
+        for (cells, (rows, cols), left), label, name in zip(blocks, self.labels, ("J", "dx", "df")):
+            for i, row in enumerate(cells):
+                for j, square in enumerate(row):
+                    square.set_visible(i < rows and j < cols)
+                    square.set_xy((left + j, top - 1 - i))
+            label.set_position((left + cols / 2, top + 0.2))
+            label.set_text(f"{name}\n({rows} x {cols})")
+        self.ops[0].set_position((s.n + 0.6, top - 0.5))
+        self.ops[1].set_position((s.n + 2.8, top - 0.5))
+        self.case.set_text(s.name)
 
 
 def plot_shapes(ax, s) -> ShapeArtists:
@@ -505,28 +526,8 @@ def plot_shapes(ax, s) -> ShapeArtists:
     style.label(
         ax, "J dx = df: one square per entry", "columns: one per input", "rows: one per output"
     )
-    update_shapes(artists, s)
+    artists.update(s)
     return artists
-
-
-def update_shapes(artists: ShapeArtists, s) -> None:
-    """Show the squares of J (m x n), dx (n x 1), df (m x 1) for scene ``s``; hide the others."""
-    top = max(s.m, s.n)
-    blocks = [
-        (artists.J, (s.m, s.n), 0.0),
-        (artists.dx, (s.n, 1), s.n + 1.2),
-        (artists.df, (s.m, 1), s.n + 3.4),
-    ]
-    for (cells, (rows, cols), left), label, name in zip(blocks, artists.labels, ("J", "dx", "df")):
-        for i, row in enumerate(cells):
-            for j, square in enumerate(row):
-                square.set_visible(i < rows and j < cols)
-                square.set_xy((left + j, top - 1 - i))
-        label.set_position((left + cols / 2, top + 0.2))
-        label.set_text(f"{name}\n({rows} x {cols})")
-    artists.ops[0].set_position((s.n + 0.6, top - 0.5))
-    artists.ops[1].set_position((s.n + 2.8, top - 0.5))
-    artists.case.set_text(s.name)
 
 
 # ---- the widget ----------------------------------------------------------------------
@@ -587,7 +588,6 @@ class JacobianRows(_PointWidget):
     text = "Jacobian rows explorer: run the notebook to pick a function, a point and a row."
     size = "square"
     panel_width = "380px"
-    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "polar_to_cartesian", x=None, row: int = 0):
         self.row = ipywidgets.Dropdown(
@@ -619,11 +619,7 @@ class JacobianRows(_PointWidget):
         return [scene(name, functions.get(name).point, 0) for name in self.function.options]
 
     def draw(self, s):
-        self._artists_now = plot_row(self.axes[0], s.name, s)
-        return self._artists_now.moving
-
-    def update(self, s):
-        update_row(self._artists_now, s)
+        return plot_row(self.axes[0], s.name, s)
 
     def panel_html(self, s) -> str:
         R = style.ROLES
@@ -716,7 +712,6 @@ class JacobianGrid(_PointWidget):
     size = "wide"
     nrows, ncols = 1, 2
     panel_width = "300px"
-    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "polar_to_cartesian", x=None, radius: float = 0.3):
         self.radius = ipywidgets.FloatSlider(
@@ -748,11 +743,7 @@ class JacobianGrid(_PointWidget):
         ]
 
     def draw(self, s):
-        self._artists_now = plot_grid_map(self.axes[0], self.axes[1], s.name, s.grid)
-        return self._artists_now.moving
-
-    def update(self, s):
-        update_grid_map(self._artists_now, s.grid)
+        return plot_grid_map(self.axes[0], self.axes[1], s)
 
     def panel_html(self, s) -> str:
         g = s.grid
@@ -827,7 +818,6 @@ class ShapeExplorer(LessonWidget):
     text = "Shape explorer: run the notebook to change the number of inputs n and outputs m."
     size = "small"
     panel_width = "320px"
-    view_attrs = ("_artists_now",)
 
     def __init__(self, n: int = 3, m: int = 2):
         self.n = ipywidgets.IntSlider(
@@ -842,11 +832,7 @@ class ShapeExplorer(LessonWidget):
         return shape_scene(self.n.value, self.m.value)
 
     def draw(self, s):
-        self._artists_now = plot_shapes(self.axes[0], s)
-        return self._artists_now.moving
-
-    def update(self, s):
-        update_shapes(self._artists_now, s)
+        return plot_shapes(self.axes[0], s)
 
     def panel_html(self, s) -> str:
         # A formula is one unbreakable line: a narrow panel wraps between formulas, not inside one.

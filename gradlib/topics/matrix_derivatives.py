@@ -7,8 +7,8 @@ the outputs first, then X's own axes. For y = W x (W of shape m x n) that is a 3
 dL/dW = Delta^T X, dL/db = 1^T Delta (broadcasting's derivative is a sum), dL/dX = Delta W.
 
 The numbers (:func:`wx_jacobian`, :func:`forward`, :func:`backward`, :func:`layer_scene`), the
-drawing (:func:`plot_layer`, :func:`update_layer`), the widget (:class:`LinearLayerExplorer`),
-then the lesson's exercises.
+drawing (:func:`plot_layer`, a :class:`LayerArtists` drawing), the widget
+(:class:`LinearLayerExplorer`), then the lesson's exercises.
 
 >>> s = layer_scene(n=3, m=2, B=4, step=2)
 >>> s.dW.shape, s.db.shape, s.dX.shape, s.step.key
@@ -320,7 +320,7 @@ def _origin(name: str) -> tuple[float, float]:
 
 
 @dataclass
-class LayerArtists:
+class LayerArtists(style.Drawing):
     """Moving artists of :func:`plot_layer`."""
 
     texts: dict  # block -> ndarray of cell Text artists
@@ -335,6 +335,29 @@ class LayerArtists:
         out = [self.title, self.shapes, *self.tints.values(), *self.ghosts]
         out += [a for pair in self.sums.values() for a in pair]
         return out + [t for texts in self.texts.values() for t in texts.ravel()]
+
+    def update(self, s) -> None:
+        """Show step ``s.step``: the blocks computed so far filled in, its own blocks tinted."""
+        done = {"X", "W", "b"} | {st.result for st in STEPS[: STEPS.index(s.step) + 1]}
+        for name, texts in self.texts.items():
+            M = s.block(name)
+            for (r, c), t in np.ndenumerate(texts):
+                t.set_text(_cell(M[r, c]) if name in done else "")
+                t.set_fontweight("bold" if name == s.step.result else "normal")
+        for name, tint in self.tints.items():
+            role = _OUTPUT if name == s.step.result else _INPUT if name in s.step.inputs else None
+            tint.set_visible(role is not None)
+            tint.set_color(role or _INPUT)
+        marked = {(name, axis) for name, axis, _ in s.step.summed}
+        for key, pair in self.sums.items():
+            for a in pair:
+                a.set_visible(key in marked)
+        for g in self.ghosts:
+            g.set_visible(s.step.key == "forward")
+        index = STEPS.index(s.step) + 1
+        kind = "forward" if index == 1 else "backward"
+        self.title.set_text(f"Step {index} of {len(STEPS)}, {kind}: {s.step.formula}")
+        self.shapes.set_text("shapes: " + shape_text(s.step, s.B, s.n, s.m))
 
 
 def _sum_marker(ax, name: str, axis: int, shape: tuple, words: str):
@@ -374,7 +397,7 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
     Returns
     -------
     LayerArtists
-        Their ``moving`` list; :func:`update_layer` shows another step of the same sizes.
+        A drawing: its ``moving`` artists, and ``update(s)`` for another step of the same sizes.
     """
     ax.set_xlim(-0.3, 4 * _SLOT - _GAP + 1.2)
     ax.set_ylim(_ROW_TOP[1] - MAX_SIZE - 1.8, 2.3)
@@ -422,32 +445,8 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
         color=style.ROLES["text"],
     )
     artists = LayerArtists(texts, tints, sums, ghosts, ax.title, text)
-    update_layer(artists, s)
+    artists.update(s)
     return artists
-
-
-def update_layer(artists: LayerArtists, s: LayerScene) -> None:
-    """Show step ``s.step``: the blocks computed so far filled in, its own blocks tinted."""
-    done = {"X", "W", "b"} | {st.result for st in STEPS[: STEPS.index(s.step) + 1]}
-    for name, texts in artists.texts.items():
-        M = s.block(name)
-        for (r, c), t in np.ndenumerate(texts):
-            t.set_text(_cell(M[r, c]) if name in done else "")
-            t.set_fontweight("bold" if name == s.step.result else "normal")
-    for name, tint in artists.tints.items():
-        role = _OUTPUT if name == s.step.result else _INPUT if name in s.step.inputs else None
-        tint.set_visible(role is not None)
-        tint.set_color(role or _INPUT)
-    marked = {(name, axis) for name, axis, _ in s.step.summed}
-    for key, pair in artists.sums.items():
-        for a in pair:
-            a.set_visible(key in marked)
-    for g in artists.ghosts:
-        g.set_visible(s.step.key == "forward")
-    index = STEPS.index(s.step) + 1
-    kind = "forward" if index == 1 else "backward"
-    artists.title.set_text(f"Step {index} of {len(STEPS)}, {kind}: {s.step.formula}")
-    artists.shapes.set_text("shapes: " + shape_text(s.step, s.B, s.n, s.m))
 
 
 def _count(k: int, word: str) -> str:
@@ -473,7 +472,6 @@ class LinearLayerExplorer(LessonWidget):
     )
     size = "wide"
     panel_width = "360px"
-    view_attrs = ("_artists_now",)
 
     def __init__(self, n: int = 3, m: int = 2, B: int = 4, step: int = 0):
         def slider(value, description):
@@ -504,11 +502,7 @@ class LinearLayerExplorer(LessonWidget):
         return s.n, s.m, s.B
 
     def draw(self, s):
-        self._artists_now = plot_layer(self.axes[0], s)
-        return self._artists_now.moving
-
-    def update(self, s):
-        update_layer(self._artists_now, s)
+        return plot_layer(self.axes[0], s)
 
     def panel_html(self, s) -> str:
         key = s.step.key

@@ -472,11 +472,10 @@ def plot_error_curves(ax, scene):
 
     Returns
     -------
-    artists : list
-        Everything that changes: the curves, the best-h markers, the title, the vertical line at h
-        and one dot per method (the axes, labels and legend stay put).
-    update : callable
-        ``update(scene)`` moves them to a new scene (another step h or another function).
+    Drawing
+        Its ``moving`` artists are everything that changes: the curves, the best-h markers, the
+        title, the vertical line at h and one dot per method (the axes, labels and legend stay
+        put); ``update(scene)`` moves them to a new scene (another step h or another function).
     """
     curves = {
         m: ax.loglog(scene.hs, scene.hs, color=c, lw=1.6, label=m)[0]
@@ -520,7 +519,7 @@ def plot_error_curves(ax, scene):
             dot.set_data([s.h], [s.errors[m] if s.errors[m] <= ERROR_TOP else np.nan])
         return [ax.title, *curves.values(), *best.values(), vline, *dots.values()]
 
-    return update(scene), update
+    return style.Drawing(update(scene), update)
 
 
 # ---- the widget ----------------------------------------------------------------------
@@ -540,7 +539,6 @@ class StepSizeWidget(LessonWidget):
 
     text = "Step-size explorer: run the notebook to move h and pick a function."
     size = "small"
-    view_attrs = ("_update",)
 
     def __init__(self, problem: str = "exp(x) at x = 1", log10_h: float = -5.0):
         self.dropdown = ipywidgets.Dropdown(
@@ -565,11 +563,7 @@ class StepSizeWidget(LessonWidget):
         return scene(self.dropdown.value, round(float(np.log10(self.slider.value)), 6))
 
     def draw(self, s):
-        artists, self._update = plot_error_curves(self.axes[0], s)
-        return artists
-
-    def update(self, s):
-        self._update(s)
+        return plot_error_curves(self.axes[0], s)
 
     def panel_html(self, s) -> str:
         p = s.problem

@@ -576,13 +576,12 @@ def plot_graph(ax, w: Walk, step: int = 0):
 
     Returns
     -------
-    artists : list
-        The boxes, the edges, the box texts, the title and the three lines (all moving: a box's
-        colour and an edge's direction change with the step). In a backward step the arrows to
-        the node's inputs point back, solid (what it sends), and so do the arrows from the nodes
-        that used it, dashed (what it received).
-    update : callable
-        ``update(step)`` recolours them for another step of the same walk.
+    Drawing
+        Its ``moving`` artists are the boxes, the edges, the box texts, the title and the three
+        lines (all moving: a box's colour and an edge's direction change with the step). In a
+        backward step the arrows to the node's inputs point back, solid (what it sends), and so
+        do the arrows from the nodes that used it, dashed (what it received). ``update((w, k))``
+        recolours them for step k of the same walk.
     """
     nodes = w.graph.nodes
     xy = [_xy(p) for p in w.positions]
@@ -661,7 +660,8 @@ def plot_graph(ax, w: Walk, step: int = 0):
         for k in range(3)
     ]
 
-    def update(k):
+    def update(scene):
+        k = scene[1]
         s = w.steps[k]
         sent = {p for p, _ in s.sent}
         received = {c for c, _ in s.received}
@@ -690,7 +690,7 @@ def plot_graph(ax, w: Walk, step: int = 0):
             line.set_text(t)
         return [*arrows, *boxes, *labels, ax.title, *lines]
 
-    return update(step), update
+    return style.Drawing(update((w, step)), update)
 
 
 def _on_box_edge(center, toward, bend: float = 0.0) -> tuple[float, float]:
@@ -812,7 +812,6 @@ class ReverseModeStepper(LessonWidget):
     text = "Reverse-mode stepper: run the notebook to step through the forward and backward pass."
     size = "wide"
     panel_width = "768px"  # under the figure, as wide as it: the matrices sit side by side
-    view_attrs = ("_update",)
 
     def __init__(self, example: str = "network", step: int = 0):
         w = walk(example)
@@ -856,11 +855,7 @@ class ReverseModeStepper(LessonWidget):
         return [(walk(name), 0) for name in EXAMPLES]
 
     def draw(self, s):
-        artists, self._update = plot_graph(self.axes[0], *s)
-        return artists
-
-    def update(self, s):
-        self._update(s[1])
+        return plot_graph(self.axes[0], *s)
 
     def panel_html(self, s) -> str:
         w, k = s

@@ -1,7 +1,7 @@
 """Lesson 10, second order: the Hessian, the quadratic model, Newton's step against a gradient step.
 
 Three layers, in this order: the numbers (:func:`scene`, a frozen :class:`SecondOrderScene`), the
-drawing (:func:`plot_second_order` returning artists, :func:`update_second_order` moving them),
+drawing (:func:`plot_second_order`, returning a :class:`SecondOrderArtists` drawing that moves),
 and the widget (:class:`SecondOrderExplorer`); then the lesson's exercises.
 
 >>> s = scene("paraboloid", [1.0, 0.5])
@@ -186,6 +186,8 @@ class SecondOrderScene:
         f at x + step (nan for a missing Newton step).
     model_gradient, model_newton : float
         The quadratic model's value for each step (nan for a missing Newton step).
+    path : ndarray, shape (k, 2)
+        The points visited by the steps taken so far, x last (x alone unless given).
     """
 
     name: str
@@ -203,6 +205,7 @@ class SecondOrderScene:
     after_newton: float
     model_gradient: float
     model_newton: float
+    path: np.ndarray
 
     @property
     def kind(self) -> str:
@@ -219,7 +222,7 @@ class SecondOrderScene:
         return self.newton_step is not None and float((self.gradient @ self.newton_step)[0, 0]) > 0
 
 
-def scene(name: str, x, alpha: float = 0.002) -> SecondOrderScene:
+def scene(name: str, x, alpha: float = 0.002, path=None) -> SecondOrderScene:
     """Gradient, Hessian, its eigenvectors and both steps of catalogue function ``name`` at ``x``.
 
     Parameters
@@ -229,6 +232,8 @@ def scene(name: str, x, alpha: float = 0.002) -> SecondOrderScene:
     x : array_like, shape (2,)
     alpha : float
         Step size of the gradient step -alpha grad f(x)^T.
+    path : array_like, shape (k, 2), optional
+        The points visited so far, x last (the explorer's path); default x alone.
 
     Examples
     --------
@@ -269,6 +274,7 @@ def scene(name: str, x, alpha: float = 0.002) -> SecondOrderScene:
             if d_newton is None
             else float(quadratic_model(value, g, H, d_newton)[0, 0])
         ),
+        path=np.array([x]) if path is None else np.asarray(path, dtype=float).reshape(-1, 2),
     )
 
 
@@ -378,8 +384,8 @@ TEXT_SIZE = 9  # every text of the figure, in points
 
 
 @dataclass
-class SecondOrderArtists:
-    """The moving artists of :func:`plot_second_order` and what :func:`update_second_order` uses."""
+class SecondOrderArtists(style.Drawing):
+    """The drawing of :func:`plot_second_order`: its moving artists and what moving them uses."""
 
     model: LineCollection
     eigen: list  # two Line2D
@@ -404,6 +410,30 @@ class SecondOrderArtists:
             self.newton_end,
             self.point,
         ]
+
+    def update(self, s) -> None:
+        """Move the artists of :func:`plot_second_order` to scene ``s`` (same function)."""
+        box = self.box
+        self.model.set_segments(model_lines(s, self.levels, box, model_radius(box)))
+        segments = eigen_segments(s, box, _eigen_length(box))
+        ends = label_ends(segments, s.x, box)
+        for i, (line, label) in enumerate(zip(self.eigen, self.eigen_labels)):
+            lam = s.eigenvalues[i]
+            line.set_data(segments[i, :, 0], segments[i, :, 1])
+            line.set_linestyle("-" if lam >= 0 else ":")
+            pos, ha, va = _label_place(ends[i], box)
+            label.set_position(pos)
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+            label.set_text(f"λ{i + 1} = {eigenvalue_text(lam, s.eigenvalues)}")
+        _move_step(self.gradient_step, s.x, *_step_end(s.x, s.gradient_step, box))
+        end, cut = _step_end(s.x, s.newton_step, box)
+        _move_step(self.newton_step, s.x, end, cut)
+        self.newton_step.set_visible(s.newton_step is not None)
+        self.newton_end.set_data([end[0]], [end[1]])
+        self.newton_end.set_visible(s.newton_step is not None and not cut)  # where it lands
+        self.path.set_data(s.path[:, 0], s.path[:, 1])
+        self.point.set_data([s.x[0]], [s.x[1]])
 
 
 def window(name: str) -> np.ndarray:
@@ -508,7 +538,7 @@ def _move_step(patch, start, end, cut: bool):
     patch.set_arrowstyle("-|>" if long_enough and not cut else "-")
 
 
-def plot_second_order(ax, s: SecondOrderScene, *, levels, path=None) -> SecondOrderArtists:
+def plot_second_order(ax, s: SecondOrderScene, *, levels) -> SecondOrderArtists:
     """The quadratic model's level lines, H's eigenvectors, both steps, the path and the point.
 
     Parameters
@@ -518,8 +548,8 @@ def plot_second_order(ax, s: SecondOrderScene, *, levels, path=None) -> SecondOr
     levels : array_like
         f's contour levels: the model's level lines are drawn at the same values, so near x they
         lie on f's contour lines.
-    path : list of ndarray (2,), optional
-        Points visited so far, drawn as a thin line.
+
+    The points the scene's path visited are joined by a thin line.
     """
     box = window(s.name)
     R = style.ROLES
@@ -548,34 +578,8 @@ def plot_second_order(ax, s: SecondOrderScene, *, levels, path=None) -> SecondOr
         levels=np.asarray(levels),
         box=box,
     )
-    update_second_order(artists, s, path)
+    artists.update(s)
     return artists
-
-
-def update_second_order(artists: SecondOrderArtists, s: SecondOrderScene, path=None) -> None:
-    """Move the artists of :func:`plot_second_order` to scene ``s`` (same function)."""
-    box = artists.box
-    artists.model.set_segments(model_lines(s, artists.levels, box, model_radius(box)))
-    segments = eigen_segments(s, box, _eigen_length(box))
-    ends = label_ends(segments, s.x, box)
-    for i, (line, label) in enumerate(zip(artists.eigen, artists.eigen_labels)):
-        lam = s.eigenvalues[i]
-        line.set_data(segments[i, :, 0], segments[i, :, 1])
-        line.set_linestyle("-" if lam >= 0 else ":")
-        pos, ha, va = _label_place(ends[i], box)
-        label.set_position(pos)
-        label.set_horizontalalignment(ha)
-        label.set_verticalalignment(va)
-        label.set_text(f"λ{i + 1} = {eigenvalue_text(lam, s.eigenvalues)}")
-    _move_step(artists.gradient_step, s.x, *_step_end(s.x, s.gradient_step, box))
-    end, cut = _step_end(s.x, s.newton_step, box)
-    _move_step(artists.newton_step, s.x, end, cut)
-    artists.newton_step.set_visible(s.newton_step is not None)
-    artists.newton_end.set_data([end[0]], [end[1]])
-    artists.newton_end.set_visible(s.newton_step is not None and not cut)  # where it lands
-    points = np.array(path if path else [s.x])
-    artists.path.set_data(points[:, 0], points[:, 1])
-    artists.point.set_data([s.x[0]], [s.x[1]])
 
 
 def legend_handles() -> list:
@@ -629,7 +633,6 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
     )
     size = "small"
     panel_width = "320px"
-    view_attrs = ("_artists_now",)
 
     def __init__(self, name: str = "rosenbrock", x=(-0.5, 0.0), alpha: float = 0.002):
         self.function = ipywidgets.Dropdown(
@@ -694,7 +697,8 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
         self.refresh()
 
     def scene(self):
-        return scene(self.function.value, self.point(key=self.function.value), self.alpha.value)
+        x = self.point(key=self.function.value)  # first: a new point starts a new path
+        return scene(self.function.value, x, self.alpha.value, path=self.path)
 
     def static_key(self, s):
         return s.name
@@ -719,11 +723,7 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
         style.legend_beside(
             ax, legend_handles(), fontsize=TEXT_SIZE, borderaxespad=0.0, handlelength=1.6
         )
-        self._artists_now = plot_second_order(ax, s, levels=cs.levels, path=self.path)
-        return self._artists_now.moving
-
-    def update(self, s):
-        update_second_order(self._artists_now, s, self.path)
+        return plot_second_order(ax, s, levels=cs.levels)
 
     def panel_html(self, s) -> str:
         R = style.ROLES

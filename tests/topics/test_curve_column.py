@@ -70,7 +70,7 @@ def test_curve_explorer_state_follows_t_and_dt():
     )  # (-1, 0)
     np.testing.assert_allclose(s["step"], [[0.2], [0.0]], atol=1e-7)
     assert s["derivative"].shape == (2, 1) and s["dt"].shape == (1, 1)
-    np.testing.assert_allclose(w._artists_now.point.get_xydata(), [[0.0, 1.0]], atol=1e-12)
+    np.testing.assert_allclose(w.drawing.point.get_xydata(), [[0.0, 1.0]], atol=1e-12)
     assert "(2 x 1) @ (1 x 1) = (2 x 1)" in w.panel.value
 
 

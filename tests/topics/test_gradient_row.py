@@ -148,7 +148,7 @@ def test_gradient_explorer_state_follows_the_sliders():
     np.testing.assert_allclose(s["directional"], [[-2.4]], atol=1e-6)  # d = (0, 1) picks df/dy
     assert s["true_change"][0, 0] == pytest.approx((-0.5) ** 2 - 1.45**2 - (0.25 - 1.44))
     # the moving artists moved; the contours were not redrawn (same objects)
-    np.testing.assert_allclose(w._artists_now.point.get_xydata(), [[-0.5, 1.2]])
+    np.testing.assert_allclose(w.drawing.point.get_xydata(), [[-0.5, 1.2]])
     assert [c for c in ax.collections if isinstance(c, ContourSet)] == contours
     assert fmt(-2.4) in w.panel.value and "(1 x 2)" in w.panel.value and "(2 x 1)" in w.panel.value
 
@@ -211,7 +211,7 @@ def test_gradient_step_arrow_stays_inside_the_axes_at_every_slider_end():
         for end in (slider.min, slider.max):
             slider.value = 10**end if slider is w.alpha else end
             w.take_step.click()
-            extent = w._artists_now.gradient_step.get_window_extent(w.figure.canvas.get_renderer())
+            extent = w.drawing.gradient_step.get_window_extent(w.figure.canvas.get_renderer())
             assert box.x0 - 1 <= extent.x0 and extent.x1 <= box.x1 + 1, (slider.description, end)
             assert box.y0 - 1 <= extent.y0 and extent.y1 <= box.y1 + 1, (slider.description, end)
             assert lesson.inside(w.state["x"], lesson.bounds("rosenbrock"))

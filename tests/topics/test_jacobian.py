@@ -156,7 +156,7 @@ def test_jacobian_grid_area_ratio_tends_to_det():
     assert s["area_ratio"] == pytest.approx(1.2, rel=1e-3)
     w.x1.value = 1.8
     assert w.state["det"] == pytest.approx(1.8, rel=1e-6)
-    np.testing.assert_allclose(w._artists_now.x.get_xydata(), [[1.8, 0.8]])
+    np.testing.assert_allclose(w.drawing.x.get_xydata(), [[1.8, 0.8]])
 
 
 def test_shape_explorer_cases():

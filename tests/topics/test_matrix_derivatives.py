@@ -340,7 +340,7 @@ def test_every_slider_to_both_ends(widget, slider, tmp_path):
 
 def test_widget_fills_the_blocks_step_by_step_and_checks_them(widget):
     widget.n.value, widget.m.value, widget.B.value, widget.step.value = 3, 2, 4, 0
-    texts = widget._artists_now.texts
+    texts = widget.drawing.texts
     assert all(t.get_text() == "" for t in texts["dW"].ravel())
     Y = widget.state["Y"]
     assert [t.get_text() for t in texts["Y"].ravel()] == [fmt(v, 0) for v in Y.ravel()]
@@ -352,12 +352,12 @@ def test_widget_fills_the_blocks_step_by_step_and_checks_them(widget):
     assert "Δᵀ (2x4) @ X (4x3) -&gt; dL/dW (2x3), W&#x27;s shape" in widget.panel.value
     assert "gl.gradient(L, W)[0]" in widget.panel.value and "✓ agree" in widget.panel.value
     assert all(fmt(v) in widget.panel.value for v in s["numeric"]["dW"].ravel())
-    markers = widget._artists_now.sums
+    markers = widget.drawing.sums
     assert markers["Delta", 0][0].get_visible() and markers["X", 0][0].get_visible()
     assert not markers["W", 0][0].get_visible()
     assert markers["Delta", 0][1].get_text() == "Σ over the 4 rows (B)"
     widget.step.value = 3
-    assert widget._artists_now.tints["db"].get_visible()
+    assert widget.drawing.tints["db"].get_visible()
     assert "gl.gradient(L, b)" in widget.panel.value
     widget.step.value = 0
 

@@ -47,7 +47,7 @@ def unreadable(widget) -> list[str]:
     found = []
     for ax in widget.axes:
         box = ax.get_window_extent(renderer)
-        for artist in widget._view.artists:
+        for artist in widget.drawing.moving:
             if artist.axes is not ax or not artist.get_visible():
                 continue
             extent = artist.get_window_extent(renderer)

@@ -189,7 +189,7 @@ def assert_readable_and_inside(widget):
     fig, ax = widget.figure, widget.axes[0]
     renderer = fig.canvas.get_renderer()
     box, page = ax.get_window_extent(renderer), fig.bbox
-    for artist in widget._view.artists:
+    for artist in widget.drawing.moving:
         if isinstance(artist, Text) and not artist.get_text():
             continue
         bb = artist.get_window_extent(renderer)
@@ -235,7 +235,7 @@ def test_stepper_graph_choice_resets_the_step():
     w.step.value = 10
     assert w.state["received"] == ["Q", "P"]
     assert "fan-out:" in w.panel.value and "from Q" in w.panel.value
-    arrows = [a for a in w._view.artists if isinstance(a, FancyArrowPatch)]
+    arrows = [a for a in w.drawing.moving if isinstance(a, FancyArrowPatch)]
     dashed = [a for a in arrows if a.get_linestyle() == "--"]
     assert len(arrows) == 6 and len(dashed) == 2  # x -> P and x -> Q, drawn backwards
     assert all(a.get_edgecolor()[:3] == to_rgb(style.ROLES["gradient"]) for a in dashed)

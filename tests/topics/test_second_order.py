@@ -366,7 +366,7 @@ def test_newton_and_gradient_buttons_take_exact_steps_and_back_returns():
     assert w.state["steps"] == {"Newton step": 1, "gradient step": 1}
     assert "So far: 1 Newton step, 1 gradient step." in w.panel.value
     assert w.state["path"].shape == (3, 2)
-    np.testing.assert_allclose(w._artists_now.path.get_xydata(), w.state["path"])
+    np.testing.assert_allclose(w.drawing.path.get_xydata(), w.state["path"])
     w.back.click()
     np.testing.assert_allclose(w.state["x"], [-0.5, 0.0])
     assert w.state["steps"] == {} and w.state["path"].shape == (1, 2)
@@ -382,7 +382,7 @@ def test_a_step_out_of_the_window_is_refused_and_a_singular_h_has_no_newton_step
     w._set_point([0.0, 0.005])  # H = [[0, 0], [0, 200]]
     w.refresh()
     assert w.state["newton_step"] is None
-    assert not w._artists_now.newton_step.get_visible()
+    assert not w.drawing.newton_step.get_visible()
     w.newton_button.click()
     np.testing.assert_allclose(w.state["x"], [0.0, 0.005])
     assert "H is singular here: there is no Newton step. The point stays." in w.panel.value
@@ -430,7 +430,7 @@ def test_every_slider_to_both_ends_and_every_button(name):
             for button in (w.newton_button, w.gradient_button, w.back):
                 button.click()
                 assert not w.panel.value.count("Traceback")
-                a = w._artists_now
+                a = w.drawing
                 box = w.axes[0].get_window_extent(renderer)
                 for artist in [a.model, *a.eigen, *a.eigen_labels, a.gradient_step, a.newton_step]:
                     if artist.get_visible():
