@@ -26,10 +26,12 @@ resolution).
     .venv/bin/python bench/bench_widgets_browser.py              # all lessons, 20 moves a control
     .venv/bin/python bench/bench_widgets_browser.py --moves 6 --lessons 03 05
 
-Target per control: median <= 150 ms and worst <= 400 ms from input to screen; a miss is reported
-with its breakdown. The exit status is 1 only if a widget failed (a kernel error, no answer).
-bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run of this
-script.
+Targets per control (issue 9): median <= 60 ms and worst <= 200 ms from input to screen, the
+first move included, except a dropdown's first switch (<= 300 ms); a drag shows >= 15 pictures a
+second, or every value of a slider with fewer, and its last within 100 ms of the release. A miss
+is reported with its breakdown. The exit status is 1 only if a widget failed (a kernel error,
+no answer). bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run
+of this script.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import argparse
 import ast
 import hashlib
 import json
+import math
 import os
 import platform
 import statistics
@@ -54,7 +57,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import lab_browser as lab  # noqa: E402  (scripts/lab_browser.py, after scripts/ is on the path)
 
-MEDIAN_TARGET_MS, WORST_TARGET_MS = 150.0, 400.0
+# The issue's targets (issue 9): a key press or click to new pixels, median and worst (the first
+# move included); a dropdown's first switch to a picture never shown may take FIRST_CHOICE_MS.
+MEDIAN_TARGET_MS, WORST_TARGET_MS, FIRST_CHOICE_MS = 60.0, 200.0, 300.0
 
 
 # ---- what to move ------------------------------------------------------------------------------
@@ -68,15 +73,19 @@ class Slider:
 
 @dataclass(frozen=True)
 class Drag:
-    """The index-th slider's handle dragged by the mouse to one end of the track, then to the
-    other in ``DRAG_MS``, as a learner sweeping a slider would. The mouse moves as often as the
-    browser takes them (hundreds a second), so the updates per second are the widget's, not the
-    input's. Every ``Slider`` of a plan is also dragged."""
+    """The index-th slider's handle dragged by the mouse to one end of the track, then across the
+    track and back, ``DRAG_SWEEPS`` times in ``DRAG_MS``, as a learner trying a slider would. The
+    mouse moves as often as the browser takes them, so the updates per second are the widget's,
+    not the input's. Every ``Slider`` of a plan is also dragged.
+
+    A slider with a few values (n from 1 to 4) changes value only a few times a second however
+    fast the mouse goes: it passes when every value it took was shown. Any other slider passes at
+    ``DRAG_RATE_TARGET`` picture updates a second during the drag."""
 
     index: int
 
 
-DRAG_MS = 1500.0
+DRAG_MS, DRAG_SWEEPS = 1500.0, 3
 DRAG_RATE_TARGET, RELEASE_TARGET_MS = 15.0, 100.0
 
 
@@ -258,14 +267,24 @@ def kernel_eval(page, expr: str, code: str = "") -> str:
 # Counts the picture updates during a drag and the time from the release to the last one.
 DRAG_ARM = (
     r"""
-([box]) => {
+([box, slider]) => {
   const img = box.querySelector('img.widget-image');
-  const b = {changes: [], down: null, up: null};
+  const readout = slider.querySelector('.widget-readout');
+  const b = {changes: [], values: [], down: null, up: null};
   const observer = new MutationObserver(rs => {
     for (const r of rs) if (r.target === img && r.attributeName === 'src')"""
     r""" b.changes.push(performance.now());
   });
   observer.observe(img, {attributes: true});
+  // the values the slider took while the mouse was down: its readout's texts, each change
+  let shown = readout.textContent;
+  const onValue = new MutationObserver(() => {
+    if (b.down !== null && b.up === null && readout.textContent !== shown) {
+      shown = readout.textContent;
+      b.values.push(performance.now());
+    }
+  });
+  onValue.observe(readout, {subtree: true, childList: true, characterData: true});
   let moves = 0;
   const onMove = () => { if (b.down !== null && b.up === null) moves++; };
   const onDown = () => { if (b.down === null) b.down = performance.now(); };
@@ -275,6 +294,7 @@ DRAG_ARM = (
   document.addEventListener('pointerup', onUp, true);
   window.__drag = () => {
     observer.disconnect();
+    onValue.disconnect();
     document.removeEventListener('pointerdown', onDown, true);
     document.removeEventListener('pointermove', onMove, true);
     document.removeEventListener('pointerup', onUp, true);
@@ -282,6 +302,7 @@ DRAG_ARM = (
     const last = b.changes.length ? b.changes[b.changes.length - 1] : null;
     const seconds = (b.up - b.down) / 1000;
     return {rate: during / seconds, inputs: moves / seconds, updates: b.changes.length,
+            values: b.values.length, seconds,
             release: last === null ? null : Math.max(0, last - b.up)};
   };
 }
@@ -300,16 +321,18 @@ def drag(page, box, control: Drag, index: int, args) -> tuple[str, dict]:
     xs = [area["x"] + area["width"] * f for f in (0.02, 0.98, 0.5)]
     handle = slider.locator(".noUi-handle").first.bounding_box()
     page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
-    page.evaluate(DRAG_ARM, [box.element_handle()])
+    page.evaluate(DRAG_ARM, [box.element_handle(), slider.element_handle()])
     page.mouse.down()
-    # to the left end in the first half of DRAG_MS, across to the right end in the second; a move
-    # as soon as the last one was delivered (a few ms each), far more often than a widget answers
-    legs = [(handle["x"] + handle["width"] / 2, xs[0]), (xs[0], xs[1])]
+    # to the left end, then across to the right end and back, one leg each in an equal share of
+    # DRAG_MS; a move as soon as the last one was delivered (a few ms each), far more often than a
+    # widget answers
+    ends = [xs[0], xs[1]] * DRAG_SWEEPS
+    legs = list(zip([handle["x"] + handle["width"] / 2, *ends[:-1]], ends))
     start = time.perf_counter()
-    while (f := (time.perf_counter() - start) * 1e3 / DRAG_MS) < 1:
-        a, b = legs[f >= 0.5]
-        page.mouse.move(a + (b - a) * min(1.0, 2 * (f % 0.5) + 1e-3), y)
-    page.mouse.move(xs[1], y)
+    while (f := (time.perf_counter() - start) * 1e3 / DRAG_MS * len(legs)) < len(legs):
+        a, b = legs[int(f)]
+        page.mouse.move(a + (b - a) * min(1.0, f % 1 + 1e-3), y)
+    page.mouse.move(ends[-1], y)
     page.mouse.up()
     lab.wait_idle(page)
     page.wait_for_timeout(args.quiet_ms)
@@ -351,19 +374,33 @@ class Row:
         return max(self.times("total"), default=float("nan"))
 
     @property
+    def drag_needed(self) -> int:
+        """Picture updates a drag needs: DRAG_RATE_TARGET a second, or else one per value the
+        slider took (a slider with a few values cannot change more often)."""
+        d = self.drag
+        return min(math.ceil(DRAG_RATE_TARGET * d["seconds"]), d["values"])
+
+    @property
     def passed(self) -> bool:
+        if self.error:
+            return False
         if self.drag:
+            d = self.drag
             return (
-                not self.error
-                and self.drag["rate"] >= DRAG_RATE_TARGET
-                and self.drag["release"] is not None
-                and self.drag["release"] <= RELEASE_TARGET_MS
+                d["updates"] >= self.drag_needed
+                and d["release"] is not None
+                and d["release"] <= RELEASE_TARGET_MS
             )
+        times = self.times("total")
+        if self.control.startswith("dropdown"):  # its first switch draws a new picture
+            first_ok, times = self.first <= FIRST_CHOICE_MS, times[1:]
+        else:
+            first_ok = True
         return (
-            not self.error
+            first_ok
             and all(m["settled"] for m in self.moves)
             and self.median("total") <= MEDIAN_TARGET_MS
-            and self.worst <= WORST_TARGET_MS
+            and max(times, default=0.0) <= WORST_TARGET_MS
         )
 
 
@@ -620,9 +657,11 @@ def report(rows: list[Row]) -> str:
             r.widget,
             r.control,
             len(r.moves),
+            ms(r.first),
             ms(r.median("total")),
             ms(r.worst),
-            f"<= {MEDIAN_TARGET_MS:.0f} / {WORST_TARGET_MS:.0f}",
+            f"<= {MEDIAN_TARGET_MS:.0f} / {WORST_TARGET_MS:.0f}"
+            + (f", first {FIRST_CHOICE_MS:.0f}" if r.control.startswith("dropdown") else ""),
             "PASS" if r.passed else "FAIL",
         ]
         for r in rows
@@ -634,9 +673,10 @@ def report(rows: list[Row]) -> str:
                 "widget",
                 "control used",
                 "moves",
+                "first ms",
                 "median ms",
                 "worst ms",
-                "target ms",
+                "target ms (median / worst)",
                 "result",
             ],
             main,
@@ -677,8 +717,10 @@ def report(rows: list[Row]) -> str:
     ]
     out += [
         "",
-        f"Mouse drags (target >= {DRAG_RATE_TARGET:.0f} picture updates per second during "
-        f"the drag, the final picture <= {RELEASE_TARGET_MS:.0f} ms after the release):",
+        f"Mouse drags, {DRAG_SWEEPS} times across in {DRAG_MS / 1e3:.1f} s (target: "
+        f">= {DRAG_RATE_TARGET:.0f} picture updates per second during the drag, or one per value "
+        "the slider took if it took fewer; the final picture "
+        f"<= {RELEASE_TARGET_MS:.0f} ms after the release):",
         "",
         table(
             [
@@ -686,8 +728,10 @@ def report(rows: list[Row]) -> str:
                 "widget",
                 "control used",
                 "mouse moves/s",
+                "values",
                 "updates/s",
                 "updates",
+                "needed",
                 "release ms",
                 "result",
             ],
@@ -696,12 +740,16 @@ def report(rows: list[Row]) -> str:
                     r.lesson,
                     r.widget,
                     r.control,
-                    f"{r.drag.get('inputs', float('nan')):.0f}",
-                    f"{r.drag.get('rate', float('nan')):.1f}",
-                    r.drag.get("updates", "-"),
-                    ms(r.drag.get("release")),
+                    f"{r.drag['inputs']:.0f}",
+                    r.drag["values"],
+                    f"{r.drag['rate']:.1f}",
+                    r.drag["updates"],
+                    r.drag_needed,
+                    ms(r.drag["release"]),
                     "PASS" if r.passed else "FAIL",
                 ]
+                if r.drag
+                else [r.lesson, r.widget, r.control, *["-"] * 6, "FAIL"]
                 for r in drags
             ],
         ),
