@@ -26,9 +26,10 @@ resolution).
     .venv/bin/python bench/bench_widgets_browser.py              # all lessons, 20 moves a control
     .venv/bin/python bench/bench_widgets_browser.py --moves 6 --lessons 03 05
 
-Targets per control (issue 9): median <= 60 ms and worst <= 200 ms from input to screen, the
-first move included, except a dropdown's first switch (<= 300 ms); a drag shows >= 15 pictures a
-second, or every value of a slider with fewer, and its last within 100 ms of the release. A miss
+Targets per control (issue 9): a slider's key press or a button's click, median <= 60 ms and worst
+<= 200 ms from input to screen, the first move included; a dropdown, every switch <= 300 ms, the
+first to a picture never shown included; a drag shows >= 15 new outputs a second, or every value of
+a slider that took fewer, and its last within 100 ms of the release. A miss
 is reported with its breakdown. The exit status is 1 only if a widget failed (a kernel error,
 no answer). bench/README.md has the kernel-only callback times (bench/bench_widgets.py) and a run
 of this script.
@@ -57,8 +58,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import lab_browser as lab  # noqa: E402  (scripts/lab_browser.py, after scripts/ is on the path)
 
-# The issue's targets (issue 9): a key press or click to new pixels, median and worst (the first
-# move included); a dropdown's first switch to a picture never shown may take FIRST_CHOICE_MS.
+# The issue's targets (issue 9): a key press on a slider (and here a click on a button) to new
+# pixels, median and worst (the first move included); a dropdown's switches, the first to a picture
+# never shown included, FIRST_CHOICE_MS each.
 MEDIAN_TARGET_MS, WORST_TARGET_MS, FIRST_CHOICE_MS = 60.0, 200.0, 300.0
 
 
@@ -264,18 +266,26 @@ def kernel_eval(page, expr: str, code: str = "") -> str:
     return page.evaluate(KERNEL_EXPR, [code, expr])
 
 
-# Counts the picture updates during a drag and the time from the release to the last one.
-DRAG_ARM = (
-    r"""
+# Counts the output updates during a drag and the time from the release to the last one.
+DRAG_ARM = r"""
 ([box, slider]) => {
+  // An update is a frame showing new output: the picture (image src) or the numbers (the HTML
+  // panels), whichever changed; a slider whose picture stays (a step clipped at the window's
+  // edge) still updates its numbers.
   const img = box.querySelector('img.widget-image');
+  const outputs = [img, ...box.querySelectorAll('.widget-html, .widget-htmlmath')];
   const readout = slider.querySelector('.widget-readout');
   const b = {changes: [], values: [], down: null, up: null};
+  let dirty = false, watching = true;
   const observer = new MutationObserver(rs => {
-    for (const r of rs) if (r.target === img && r.attributeName === 'src')"""
-    r""" b.changes.push(performance.now());
+    if (rs.some(r => outputs.some(o => o === r.target || o.contains(r.target)))) dirty = true;
   });
-  observer.observe(img, {attributes: true});
+  observer.observe(box, {subtree: true, childList: true, attributes: true, characterData: true});
+  const frame = () => {
+    if (dirty) { b.changes.push(performance.now()); dirty = false; }
+    if (watching) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
   // the values the slider took while the mouse was down: its readout's texts, each change
   let shown = readout.textContent;
   const onValue = new MutationObserver(() => {
@@ -293,6 +303,7 @@ DRAG_ARM = (
   document.addEventListener('pointermove', onMove, true);
   document.addEventListener('pointerup', onUp, true);
   window.__drag = () => {
+    watching = false;
     observer.disconnect();
     onValue.disconnect();
     document.removeEventListener('pointerdown', onDown, true);
@@ -307,7 +318,6 @@ DRAG_ARM = (
   };
 }
 """
-)
 
 
 def drag(page, box, control: Drag, index: int, args) -> tuple[str, dict]:
@@ -391,17 +401,11 @@ class Row:
                 and d["release"] is not None
                 and d["release"] <= RELEASE_TARGET_MS
             )
-        times = self.times("total")
-        if self.control.startswith("dropdown"):  # its first switch draws a new picture
-            first_ok, times = self.first <= FIRST_CHOICE_MS, times[1:]
-        else:
-            first_ok = True
-        return (
-            first_ok
-            and all(m["settled"] for m in self.moves)
-            and self.median("total") <= MEDIAN_TARGET_MS
-            and max(times, default=0.0) <= WORST_TARGET_MS
-        )
+        if not all(m["settled"] for m in self.moves):
+            return False
+        if self.control.startswith("dropdown"):
+            return self.worst <= FIRST_CHOICE_MS
+        return self.median("total") <= MEDIAN_TARGET_MS and self.worst <= WORST_TARGET_MS
 
 
 def short(label: str, width: int = 24) -> str:
@@ -660,8 +664,9 @@ def report(rows: list[Row]) -> str:
             ms(r.first),
             ms(r.median("total")),
             ms(r.worst),
-            f"<= {MEDIAN_TARGET_MS:.0f} / {WORST_TARGET_MS:.0f}"
-            + (f", first {FIRST_CHOICE_MS:.0f}" if r.control.startswith("dropdown") else ""),
+            f"- / <= {FIRST_CHOICE_MS:.0f}"
+            if r.control.startswith("dropdown")
+            else f"<= {MEDIAN_TARGET_MS:.0f} / {WORST_TARGET_MS:.0f}",
             "PASS" if r.passed else "FAIL",
         ]
         for r in rows

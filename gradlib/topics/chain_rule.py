@@ -352,17 +352,21 @@ def matrix_grid(ax, left: float, top: float, M, name: str, *, color=None, show=N
     Returns
     -------
     MatrixGrid
+
+    The grid is left out of the axes' data limits: set them afterwards (:func:`frame_cells`).
     """
     M = np.atleast_2d(np.asarray(M, float))
     rows, cols = M.shape
     show = np.ones(M.shape, bool) if show is None else show
-    ax.add_patch(
+    # add_artist, not add_patch: the callers set the limits themselves, and updating the data
+    # limits for every cell was most of the time a new view of the linear layer took.
+    ax.add_artist(
         Rectangle((left, top - rows), cols, rows, fill=False, lw=1.6, color=style.ROLES["text"])
     )
     texts = np.empty(M.shape, dtype=object)
     for r in range(rows):
         for c in range(cols):
-            ax.add_patch(
+            ax.add_artist(
                 Rectangle(
                     (left + c, top - r - 1), 1, 1, fill=False, lw=0.5, color=style.ROLES["grid"]
                 )

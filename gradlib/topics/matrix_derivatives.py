@@ -418,7 +418,7 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
         grid = matrix_grid(ax, left, top, M, NAMES[name])
         grid.name.set(x=left, ha="left")  # a long name over a narrow block stays in its slot
         texts[name] = grid.texts
-        tints[name] = ax.add_patch(
+        tints[name] = ax.add_artist(
             Rectangle((left, top - M.shape[0]), M.shape[1], M.shape[0], lw=0, alpha=0.3, zorder=0.5)
         )
     for step in STEPS:
@@ -427,7 +427,7 @@ def plot_layer(ax, s: LayerScene) -> LayerArtists:
                 sums[name, axis] = _sum_marker(ax, name, axis, s.block(name).shape, words)
     left, top = _origin("b")
     ghosts = [
-        ax.add_patch(
+        ax.add_artist(
             Rectangle(
                 (left, top - 1 - r), s.m, 1, fill=False, ls="--", lw=1.2, color=_INPUT, zorder=3
             )
