@@ -406,7 +406,13 @@ class LessonWidget:
 
     def _on_change(self, change):
         """A control changed: refresh. A callback never raises (ipywidgets would only log it and
-        the widget would go silent): a GradlibError is shown in the panel over the last picture."""
+        the widget would go silent): a GradlibError is shown in the panel over the last picture.
+
+        A value that changed by float rounding only is the browser's slider putting the value the
+        kernel set on its own step grid (-0.4 comes back as -0.3999999999999999): nothing to
+        redraw, and no second callback for one click."""
+        if change is not None and _rounding_only(change):
+            return
         start = time.perf_counter()
         try:
             self.refresh()
@@ -484,6 +490,23 @@ def _kernel_loop():
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def _rounding_only(change) -> bool:
+    """Did a float value change by rounding only (at most 1e-12 relative)?
+
+    >>> _rounding_only({"old": -0.4, "new": -0.3999999999999999})
+    True
+    >>> _rounding_only({"old": -0.4, "new": -0.35}), _rounding_only({"old": 1, "new": 1})
+    (False, False)
+    """
+    old, new = change.get("old"), change.get("new")
+    return (
+        isinstance(old, float)
+        and isinstance(new, float)
+        and old != new
+        and abs(new - old) <= 1e-12 * max(1.0, abs(old))
+    )
 
 
 def _weak(method):

@@ -310,3 +310,18 @@ def test_in_a_kernel_the_other_views_are_drawn_after_the_cell():
         assert views == options, text  # every function's view, drawn after the cell
     finally:
         km.shutdown_kernel(now=True)
+
+
+def test_a_value_the_browser_s_slider_sends_back_rounded_redraws_nothing(monkeypatch):
+    # A gradient step sets the sliders to -0.4 and 0.1; the browser's sliders put them on their
+    # step grid as -0.3999999999999999 and 0.10000000000000009 and send those back. That was two
+    # more redraws (and pictures sent) for one click.
+    w = REGISTRY["SecondOrderExplorer"]()
+    w.gradient_button.click()
+    refreshes = []
+    monkeypatch.setattr(w, "refresh", lambda: refreshes.append(w.x1.value))
+    x = w.x1.value
+    w.x1.value = float(np.nextafter(x, -np.inf))
+    assert refreshes == []
+    w.x1.value = x - w.x1.step  # a learner's move still redraws
+    assert refreshes == [x - w.x1.step]
