@@ -58,6 +58,29 @@ def _scrub(obj, where, found):
     return obj
 
 
+def coalesce_streams(outputs) -> list:
+    """One output per run of prints to the same stream: the kernel flushes stdout when it likes,
+    so one loop's prints arrive as one output in one run and two in the next.
+
+    >>> out = [{"output_type": "stream", "name": "stdout", "text": "a\\n"},
+    ...        {"output_type": "stream", "name": "stdout", "text": "b\\n"}]
+    >>> coalesce_streams(out)
+    [{'output_type': 'stream', 'name': 'stdout', 'text': 'a\\nb\\n'}]
+    """
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and output["output_type"] == last["output_type"] == "stream"
+            and output["name"] == last["name"]
+        ):
+            last["text"] += output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def clean(nb) -> list[str]:
     """Make an executed notebook deterministic and portable; returns where paths were removed."""
     for key in set(nb.metadata) - {"kernelspec", "language_info"}:  # widget state, editor settings
@@ -69,6 +92,7 @@ def clean(nb) -> list[str]:
             del cell.metadata[key]
         if cell.cell_type != "code":
             continue
+        cell.outputs = coalesce_streams(cell.outputs)
         for output in cell.outputs:
             output.get("data", {}).pop(WIDGET_VIEW, None)
             for key in ("data", "text", "traceback", "evalue"):

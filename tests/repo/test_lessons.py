@@ -80,6 +80,16 @@ def test_no_errors_or_warnings_stored(lesson):
             assert "Error displaying widget" not in json.dumps(out), f"code cell {i}"
 
 
+def test_prints_to_one_stream_are_one_output(lesson):
+    # The kernel flushes stdout when it likes: without run_lessons.py's coalescing, a loop's
+    # prints were stored as one output in one run and two in the next.
+    for i, cell in enumerate(code_cells(read(lesson))):
+        streams = [o.get("name") if o.output_type == "stream" else None for o in cell.outputs]
+        assert not any(a and a == b for a, b in zip(streams, streams[1:])), (
+            f"code cell {i}: two {streams} outputs in a row; run scripts/run_lessons.py"
+        )
+
+
 def test_no_machine_paths_and_no_widget_state(lesson):
     nb = read(lesson)
     assert set(nb.metadata) <= {"kernelspec", "language_info"}, (
