@@ -133,11 +133,13 @@ class _Renderer(RendererAgg):
         glyphs = self._glyphs.pop(key, None)
         if glyphs is None:
             glyphs = []
-            self._renderer = _Recorder(self._agg, glyphs)
+            recorder = self._renderer = _Recorder(self._agg, glyphs)
             try:
                 super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             finally:
                 self._renderer = self._agg
+            if not recorder.complete:  # drawn, but not by glyph bitmaps alone: not kept
+                return
             if len(self._glyphs) >= self.max_texts:
                 del self._glyphs[next(iter(self._glyphs))]
         else:
@@ -147,16 +149,21 @@ class _Renderer(RendererAgg):
 
 
 class _Recorder:
-    """Stands in for the Agg renderer while a text is drawn: keeps a copy of each glyph bitmap."""
+    """Stands in for the Agg renderer while a text is drawn: keeps a copy of each glyph bitmap.
+
+    Anything else the text draws (a box, which plain text has none of in matplotlib 3.11) is
+    passed on to Agg, and the recording is marked incomplete: such a text is drawn anew each time.
+    """
 
     def __init__(self, agg, glyphs):
-        self._agg, self._glyphs = agg, glyphs
+        self._agg, self._glyphs, self.complete = agg, glyphs, True
 
     def draw_text_image(self, bitmap, x, y, angle, gc):
         self._glyphs.append((np.array(bitmap), x, y, angle))
         self._agg.draw_text_image(bitmap, x, y, angle, gc)
 
     def __getattr__(self, name):
+        self.complete = False
         return getattr(self._agg, name)
 
 

@@ -504,7 +504,6 @@ def _rounding_only(change) -> bool:
     return (
         isinstance(old, float)
         and isinstance(new, float)
-        and old != new
         and abs(new - old) <= 1e-12 * max(1.0, abs(old))
     )
 

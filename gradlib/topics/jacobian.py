@@ -290,8 +290,9 @@ class RowArtists(style.Drawing):
         move(self.gradient, s.x[:2], _tip(s, self.scale, self.cap, self.window))
 
 
-def plot_row(ax, name: str, s) -> RowArtists:
+def plot_row(ax, s) -> RowArtists:
     """Contours of the component f_i (i = ``s.row``) and its gradient, row i of J, at x."""
+    name = s.name
     box = bounds(name)
     cap = 0.3 * np.ptp(box, axis=1).min()  # the longest arrow drawn
     window = padded(box, cap)  # so that it fits from a point on the edge
@@ -619,7 +620,7 @@ class JacobianRows(_PointWidget):
         return [scene(name, functions.get(name).point, 0) for name in self.function.options]
 
     def draw(self, s):
-        return plot_row(self.axes[0], s.name, s)
+        return plot_row(self.axes[0], s)
 
     def panel_html(self, s) -> str:
         R = style.ROLES

@@ -91,6 +91,26 @@ def test_glyph_cache_follows_a_text_s_colour_weight_and_place():
         style._Renderer = original
 
 
+def test_glyph_cache_keeps_no_text_that_draws_more_than_glyphs(monkeypatch):
+    # Plain text draws glyph bitmaps only in matplotlib 3.11; a text that also drew a box (as
+    # mathtext does) was kept as its glyphs alone, and drawn again without the box.
+    draw_boxes = RendererAgg._draw_text_glyphs_and_boxes
+
+    def with_a_box(self, gc, x, y, angle, glyphs, boxes):
+        draw_boxes(self, gc, x, y, angle, glyphs, [*boxes, (0, -3, 30, 2)])
+
+    monkeypatch.setattr(RendererAgg, "_draw_text_glyphs_and_boxes", with_a_box)
+    fig, ax = style.new_figure("small")
+    style.label(ax, "title", "x", "y")
+    ax.text(0.5, 0.5, "1.25", fontsize=12)
+    pictures = []
+    for _ in range(2):  # the second draw would paste what the first kept
+        fig.canvas.draw()
+        pictures.append(bytes(fig.canvas.buffer_rgba()))
+    assert pictures[0] == pictures[1]
+    assert not fig.canvas.get_renderer()._glyphs
+
+
 def test_figures_share_one_math_parser_and_its_cache():
     # a log axis labels its ticks $10^{k}$; parsing them took ~20 ms each, in every new figure
     renderers = [style.new_figure("small")[0].canvas.get_renderer() for _ in range(2)]
