@@ -12,6 +12,8 @@ once, with its background rasterized once. Going back to a view shows its axes a
 its moving artists over its background; only a view never shown before is drawn. A widget may
 draw some views when it is built (``prerender_scenes``), so that even a first click on a dropdown
 only blits. Views are kept up to :attr:`LessonWidget.max_views`, least recently shown dropped first.
+A widget whose controls take few values (a stepper) may also name what its whole picture depends on
+(``picture_key``): a picture shown before is then shown again without drawing.
 Controls that change together (a new function resets the sliders) do so inside
 ``with self.batch():`` in an observer of the control that changed, registered with
 :meth:`LessonWidget.listen` before the base's own observer, which then refreshes once.
@@ -27,6 +29,7 @@ Writing a widget (see ``gradlib/topics/gradient_row.py``)::
             super().__init__([self.slider])
         def scene(self):            ...  # pure: the topic's scene(...) from the controls
         def static_key(self, s):    ...  # one view (axes + background) per value
+        def picture_key(self, s):   ...  # optional: one kept PNG per value
         def draw(self, s):          ...  # draw on self.axes; return a Drawing (what moves, how)
         def panel_html(self, s):    ...  # numbers and matrices (use matrix_html)
         @property
@@ -121,6 +124,8 @@ class LessonWidget:
     #: costs a figure-sized RGBA buffer and a few thousand matplotlib objects (which every full
     #: garbage collection of the kernel walks through).
     max_views = 16
+    #: Pictures kept at most by :meth:`picture_key` (some 20-100 kB each).
+    max_pictures = 64
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -152,6 +157,7 @@ class LessonWidget:
             ]
         )
         self._views: dict = {}  # static_key -> _View, the most recently shown last
+        self._pictures: dict = {}  # picture_key -> PNG bytes, the most recently shown last
         self._view = None  # the _View shown now
         self._positions = {}  # projection -> axes positions of the first view drawn with it
         self._held = 0  # > 0 inside batch(): no refresh
@@ -187,6 +193,7 @@ class LessonWidget:
         with style.DRAWING:
             self._finalizer()
             self._views.clear()
+            self._pictures.clear()
             self._view = None
             self.figure.clear()
 
@@ -236,6 +243,12 @@ class LessonWidget:
         elsewhere, when the widget is built.
         """
         return []
+
+    def picture_key(self, scene):
+        """What the whole picture depends on, for a widget whose controls take few values (a
+        stepper's step, a layer's sizes): each picture is then encoded once, and shown again as it
+        was when the learner comes back to it. None (the default): every picture is blitted."""
+        return None
 
     def draw(self, scene) -> style.Drawing:
         """Draw the whole picture for ``scene`` on the (new, empty) ``self.axes``; return its
@@ -294,7 +307,7 @@ class LessonWidget:
                 view.drawing.update(scene)
             self._views[key] = view  # most recently shown last
             self._forget_old_views()
-            self._png = self._blit()
+            self._png = self._picture(scene)
             self.image.value = self._png
             self.panel.value = self.panel_html(scene)
 
@@ -367,6 +380,19 @@ class LessonWidget:
         while len(self._views) > self.max_views:
             for ax in self._views.pop(next(iter(self._views))).axes:
                 ax.remove()
+
+    def _picture(self, scene) -> bytes:
+        """The PNG of ``scene``, whose view is shown and drawing updated: kept by
+        :meth:`picture_key` (up to :attr:`max_pictures`, least recently shown dropped first), or
+        blitted."""
+        key = self.picture_key(scene)
+        if key is None:
+            return self._blit()
+        png = self._pictures.pop(key, None) or self._blit()
+        self._pictures[key] = png  # most recently shown last
+        while len(self._pictures) > self.max_pictures:
+            del self._pictures[next(iter(self._pictures))]
+        return png
 
     def _blit(self) -> bytes:
         canvas, view = self.figure.canvas, self._view

@@ -587,6 +587,9 @@ class ChainRuleStepper(LessonWidget):
         # share a view, and a new pair or point only changes numbers drawn over it.
         return s.result.J_g2.shape + s.result.J_g1.shape[1:]
 
+    def picture_key(self, s):
+        return s.g1, s.g2, s.result.x.tobytes(), s.step
+
     def draw(self, s):
         return plot_chain_product(self.axes[0], s)
 

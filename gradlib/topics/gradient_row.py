@@ -11,6 +11,7 @@ moves), and the widget (:class:`GradientExplorer`); then the lesson's exercises.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -552,6 +553,16 @@ class SteppedPoint:
             self.x1.value, self.x2.value = on_grid(self.x1, x[0]), on_grid(self.x2, x[1])
         self._x, self._shown = np.array(x, dtype=float), (self.x1.value, self.x2.value)
 
+    @contextmanager
+    def _sliders_after_picture(self):
+        """Send the sliders' new values to the browser after the new picture and panel.
+
+        The browser redraws a slider it is sent and may send its value back on its own step grid
+        (a rounding-only echo, ignored here): sent first, both delayed the picture of a click.
+        """
+        with self.x1.hold_sync(), self.x2.hold_sync():
+            yield
+
     def move_point(self, x, what: str, before: float, after: float) -> bool:
         """Move the point exactly to ``x`` (shape (2,)) by a step called ``what``; refresh.
 
@@ -566,11 +577,12 @@ class SteppedPoint:
             )
             self.refresh()
             return False
-        self._set_point(x)
-        self.path.append(x.copy())
-        self.steps[what] = self.steps.get(what, 0) + 1
-        self.step_message = f"Took a {what}: f went from {fmt(before)} to {fmt(after)}."
-        self._on_change(None)  # the refresh, timed like a slider's
+        with self._sliders_after_picture():
+            self._set_point(x)
+            self.path.append(x.copy())
+            self.steps[what] = self.steps.get(what, 0) + 1
+            self.step_message = f"Took a {what}: f went from {fmt(before)} to {fmt(after)}."
+            self._on_change(None)  # the refresh, timed like a slider's
         return True
 
     def window(self) -> np.ndarray:

@@ -501,6 +501,9 @@ class LinearLayerExplorer(LessonWidget):
     def static_key(self, s):
         return s.n, s.m, s.B
 
+    def picture_key(self, s):
+        return s.n, s.m, s.B, s.step.key
+
     def draw(self, s):
         return plot_layer(self.axes[0], s)
 

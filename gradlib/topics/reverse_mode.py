@@ -851,6 +851,9 @@ class ReverseModeStepper(LessonWidget):
     def static_key(self, s):
         return s[0].name
 
+    def picture_key(self, s):
+        return s[0].name, s[1]
+
     def prerender_scenes(self):
         return [(walk(name), 0) for name in EXAMPLES]
 

@@ -692,9 +692,10 @@ class SecondOrderExplorer(SteppedPoint, LessonWidget):
 
     def back_to_start(self):
         """Back to the first point of the path; the path starts again."""
-        self._set_point(self.path[0])
-        self._forget_steps()
-        self.refresh()
+        with self._sliders_after_picture():
+            self._set_point(self.path[0])
+            self._forget_steps()
+            self.refresh()
 
     def scene(self):
         x = self.point(key=self.function.value)  # first: a new point starts a new path

@@ -420,6 +420,30 @@ def _inside(artist, box, renderer, tolerance=1.0):
     )
 
 
+def sent_messages(w):
+    """Record, in order, which of the widget's picture, panel and point sliders send an update to
+    the browser (as they do in a kernel)."""
+    parts = {"image": w.image, "panel": w.panel, "x1": w.x1, "x2": w.x2}
+    log = []
+    for name, part in parts.items():
+        part.comm.kernel = object()  # a DummyComm sends only with a kernel
+        part._send = lambda msg, buffers=None, name=name: log.append(name)
+    return log
+
+
+@pytest.mark.parametrize("button", ["newton_button", "back"])
+def test_a_step_sends_the_picture_before_the_sliders(button):
+    # A slider's new value, sent first, made the browser redraw it and send it back on its own
+    # step grid before it showed the new picture (3 messages from the page for one click).
+    w = lesson.SecondOrderExplorer("paraboloid", x=(1.0, 0.5))
+    if button == "back":
+        w.newton_button.click()
+    log = sent_messages(w)
+    getattr(w, button).click()
+    assert log[:2] == ["image", "panel"] and sorted(log[2:]) == ["x1", "x2"]
+    assert (w.x1.value, w.x2.value) == ((0.0, 0.0) if button == "newton_button" else (1.0, 0.5))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_slider_to_both_ends_and_every_button(name):
     w = lesson.SecondOrderExplorer(name)

@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from gradlib.errors import GradlibError
 from gradlib.topics import REGISTRY
 from gradlib.topics import _style as style
-from gradlib.topics._widget import WIDGET_VIEW, matrix_html
+from gradlib.topics._widget import WIDGET_VIEW, LessonWidget, matrix_html
 
 
 # ---- every registered widget --------------------------------------------------------
@@ -46,8 +46,41 @@ def test_demo_moves_change_what_is_shown(widget):
         assert (widget.png, widget.panel.value) != (before_png, before_panel), label
         assert widget.last_callback_ms > 0
         picture = np.asarray(PIL.Image.open(io.BytesIO(widget.png)))
+        widget._blit()  # what the scene draws now (the picture may have been kept from before)
         np.testing.assert_array_equal(picture, widget.figure.canvas.buffer_rgba(), err_msg=label)
         assert picture[..., 3].min() == 255, f"{label}: a transparent pixel"
+
+
+KEPT = sorted(n for n, cls in REGISTRY.items() if cls.picture_key is not LessonWidget.picture_key)
+
+
+def test_the_steppers_and_the_layer_keep_their_pictures():
+    assert KEPT == ["ChainRuleStepper", "LinearLayerExplorer", "ReverseModeStepper"]
+
+
+@pytest.mark.parametrize("name", KEPT)
+def test_a_kept_picture_is_the_one_drawing_it_again_gives(name, monkeypatch):
+    kept, drawn = REGISTRY[name](), REGISTRY[name]()
+    monkeypatch.setattr(drawn, "picture_key", lambda scene: None)
+    blits = []
+    monkeypatch.setattr(kept, "_blit", lambda blit=kept._blit: blits.append(1) or blit())
+    moves = len(kept.demo_moves())
+    for (label, move), (_, same) in zip(kept.demo_moves() * 3, drawn.demo_moves() * 3):
+        move()
+        same()
+        assert kept.png == drawn.png, label
+    # the demo moves come back to pictures shown before: those are not drawn again
+    assert len(blits) < 2 * moves, (len(blits), moves)
+
+
+def test_a_step_shown_before_is_not_drawn_again(monkeypatch):
+    w = REGISTRY["ReverseModeStepper"]()
+    w.next.click()
+    first = w.png
+    monkeypatch.setattr(w, "_blit", lambda: pytest.fail("drawn again"))
+    w.prev.click()
+    w.next.click()
+    assert w.png == first and w.state["step"] == 1
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
