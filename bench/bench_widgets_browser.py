@@ -1,7 +1,9 @@
 """Widget speed end to end: a key press or click in headless Chromium to the new picture on screen.
 
 Starts JupyterLab on 127.0.0.1 over a temporary copy of notebooks/ (the stored lessons are never
-touched), opens every lesson with a widget in headless Debian Chromium, runs all cells, and for
+touched), with JupyterLab's default settings for notebooks (what a learner has: in 4.6 the browser
+skips painting the cells out of view; ``--windowing none``, the tests' setting, paints them all),
+opens every lesson with a widget in headless Debian Chromium, runs all cells, and for
 every lesson widget instance drives each of its controls as a learner would (ArrowRight / ArrowLeft
 on a focused slider, a click on a button, a choice in a dropdown), alternating directions so the
 values stay in range. Each move is timed in the page:
@@ -152,8 +154,10 @@ ARM = (
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
   const img = box.querySelector('img.widget-image');
   const panels = [...box.querySelectorAll('.widget-html')];
-  const formulas = [...box.querySelectorAll('.widget-htmlmath')];   // typeset by MathJax
   const inside = (list, node) => list.some(o => o === node || o.contains(node));
+  // Formulas typeset by MathJax: a widget may add one (one HTMLMath per formula, shown in turn).
+  const inFormula = node =>
+    !!(node.nodeType === 1 ? node : node.parentElement)?.closest('.widget-htmlmath');
   // Kernel header dates are wall-clock ISO strings with microseconds: to this page's
   // performance.now() clock, through the wall clock read now (Date.now(), 1 ms).
   const wallToPerf = performance.now() - Date.now();
@@ -173,7 +177,7 @@ ARM = (
     for (const r of records) {
       // The control's own readout and handle move at once: not output.
       if (inside(panels, r.target)) b.tPanel = now;
-      else if (inside(formulas, r.target)) b.tMath = now;
+      else if (inFormula(r.target)) b.tMath = now;
       else if (r.target !== img) continue;
       b.tOut = now;
       if (r.target === img && r.attributeName === 'src') {
@@ -841,6 +845,16 @@ def side_by_side(old_rows: list[Row], new_rows: list[Row]) -> str:
     )
 
 
+def default_windowing() -> str:
+    """JupyterLab's default windowing mode of notebooks, from its installed settings schema."""
+    import jupyterlab
+
+    schema = (
+        Path(jupyterlab.__file__).parent / "schemas/@jupyterlab/notebook-extension/tracker.json"
+    )
+    return json.loads(schema.read_text())["properties"]["windowingMode"]["default"]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--moves", type=int, default=20, help="moves per control (default 20)")
@@ -870,7 +884,15 @@ def main(argv=None) -> int:
         metavar="REV",
         help="also run the code and lessons of this commit, and print both",
     )
+    parser.add_argument(
+        "--windowing",
+        choices=["default", "none", "full", "defer", "contentVisibility"],
+        default="default",
+        help="the notebooks' windowing mode (default: JupyterLab's own, what a learner has; the "
+        "tests use 'none', which lays out and paints every cell)",
+    )
     args = parser.parse_args(argv)
+    windowing = None if args.windowing == "default" else args.windowing
     load_at_start = os.getloadavg()
     rows, old_rows = [], []
     with tempfile.TemporaryDirectory(prefix="bench-lab-") as tmp, lab.chromium() as browser:
@@ -886,7 +908,7 @@ def main(argv=None) -> int:
             trees.insert(0, ("old", old))
         try:
             for label, tree in trees:
-                with lab.running_lab(Path(tmp) / label, root=tree) as running:
+                with lab.running_lab(Path(tmp) / label, root=tree, windowing=windowing) as running:
                     for name in lessons_with_widgets(args.lessons, tree):
                         print(f"{label}: {name} ...", file=sys.stderr, flush=True)
                         (rows if label == "new" else old_rows).extend(
@@ -904,7 +926,8 @@ def main(argv=None) -> int:
     print(
         f"run: {time.strftime('%Y-%m-%d %H:%M')}, {args.moves} moves a control, "
         f"{args.pause_ms:.0f} ms pause between moves, "
-        f"settled after {args.quiet_ms:.0f} ms without a change"
+        f"settled after {args.quiet_ms:.0f} ms without a change, notebook windowing mode "
+        f"{args.windowing if windowing else 'JupyterLab default (' + default_windowing() + ')'}"
     )
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
     print(report(rows))

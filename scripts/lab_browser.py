@@ -46,15 +46,15 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
-# Lab settings for the run: every cell stays in the DOM (no windowing), so tests can find
-# every output; no news and no update notifications.
+# Lab settings for the run: no news and no update notifications; for the tests, every cell laid
+# out and painted (windowing "none"), so they can find and see every output without scrolling.
 SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
         "checkForUpdates": False,
     },
 }
+WINDOWING = "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
 
 
 def _free_port() -> int:
@@ -73,8 +73,11 @@ def _lab_settings():
     return module
 
 
-def _write_settings(folder: Path) -> None:
-    for rel, values in SETTINGS.items():
+def _write_settings(folder: Path, windowing: str | None) -> None:
+    settings = dict(SETTINGS)
+    if windowing is not None:
+        settings[WINDOWING] = {"windowingMode": windowing}
+    for rel, values in settings.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
@@ -92,14 +95,20 @@ class Lab:
 
 
 @contextmanager
-def running_lab(tmp: Path, start_timeout_s: float = 120, root: Path = ROOT) -> Iterator[Lab]:
+def running_lab(
+    tmp: Path, start_timeout_s: float = 120, root: Path = ROOT, windowing: str | None = "none"
+) -> Iterator[Lab]:
     """Start JupyterLab on 127.0.0.1 over a copy of ``root``'s notebooks/ made in the folder
-    ``tmp``, its kernels importing ``root``'s gradlib; stop it (and its kernels) on exit."""
+    ``tmp``, its kernels importing ``root``'s gradlib; stop it (and its kernels) on exit.
+
+    ``windowing`` is the notebooks' windowing mode; None leaves JupyterLab's default, what a
+    learner has ("contentVisibility" in JupyterLab 4.6: the browser skips the cells out of view).
+    """
     tmp.mkdir(parents=True, exist_ok=True)
     code = root
     root = tmp / "notebooks"
     shutil.copytree(code / "notebooks", root)
-    _write_settings(tmp / "settings")
+    _write_settings(tmp / "settings", windowing)
     _lab_settings().install(tmp / "app-settings")
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [

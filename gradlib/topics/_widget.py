@@ -468,6 +468,56 @@ class LessonWidget:
         }
 
 
+class FormulaStack:
+    """Formulas under a widget, each typeset once: one ``ipywidgets.HTMLMath`` per formula shown,
+    the others hidden.
+
+    The browser typesets an HTMLMath with MathJax each time its value changes (some 50 ms on the
+    page, more than the rest of a step), so a formula shown before is shown again by switching
+    which one is visible. Keeps ``size`` formulas at most, reusing the least recently shown.
+
+    Parameters
+    ----------
+    layout : dict
+        ``ipywidgets.Layout`` arguments of the box that holds them (its size).
+    size : int
+        Formulas kept.
+
+    >>> f = FormulaStack(dict(width="400px"), size=2)
+    >>> f.show("$a$"); f.show("$b$"); f.show("$a$")
+    >>> f.value, len(f.box.children), [c.layout.display for c in f.box.children]
+    ('$a$', 2, ['', 'none'])
+    >>> f.show("$c$")  # replaces the least recently shown, $b$
+    >>> sorted(c.value for c in f.box.children)
+    ['$a$', '$c$']
+    """
+
+    def __init__(self, layout: dict, size: int = 8):
+        self.box = ipywidgets.VBox(layout=ipywidgets.Layout(**layout))
+        self.size = size
+        self._kept: dict = {}  # value -> HTMLMath, the one shown last
+
+    @property
+    def value(self) -> str:
+        """The formula shown ("" before the first)."""
+        return next(reversed(self._kept), "")
+
+    def show(self, value: str) -> None:
+        shown = self._kept.get(self.value)
+        child = self._kept.pop(value, None)
+        if child is None and len(self._kept) >= self.size:
+            child = self._kept.pop(next(iter(self._kept)))  # the least recently shown
+        if child is not shown and shown is not None:
+            shown.layout.display = "none"
+        if child is None:
+            child = ipywidgets.HTMLMath(value=value, layout=ipywidgets.Layout(display=""))
+            self.box.children = (*self.box.children, child)
+        else:
+            child.layout.display = ""  # visible before it is typeset again (MathJax measures)
+            child.value = value
+        self._kept[value] = child
+
+
 #: notebook cell id -> (id of the run that showed them, weak references to the widgets shown)
 _SHOWN_BY_CELL: dict = {}
 

@@ -30,7 +30,7 @@ from ..check import GREEN, RED
 from ..errors import GradlibError, ShapeError, echo
 from ..exercises import Exercise, Mistake, add
 from . import _style as style
-from ._widget import LessonWidget, fmt, line_html
+from ._widget import FormulaStack, LessonWidget, fmt, line_html
 
 #: What ``import gradlib as gl`` exports from this lesson (its widgets).
 __all__ = ["ChainRuleStepper"]
@@ -522,16 +522,14 @@ class ChainRuleStepper(LessonWidget):
         self.entry = ipywidgets.IntSlider(
             value=1, min=1, max=count, description="entry:", layout=ipywidgets.Layout(width="260px")
         )
-        self.formula = ipywidgets.HTMLMath(
-            layout=ipywidgets.Layout(min_height="150px", width="820px")
-        )
+        self.formula = FormulaStack(dict(min_height="150px", width="820px"))
         self.listen(self.prev, self._move, -1)
         self.listen(self.next, self._move, +1)
         self.listen(self.sizes, self._on_shape)  # before the base's observers: run first
         self.listen(self.pair, self._on_pair)
         self._message = ""
         super().__init__([self.sizes, self.pair, self.point, self.prev, self.next, self.entry])
-        self.box.children = (*self.box.children, self.formula)
+        self.box.children = (*self.box.children, self.formula.box)
 
     def _pair_options(self, shape):
         # the sizes are in the first menu: the pairs need only their names
@@ -558,7 +556,7 @@ class ChainRuleStepper(LessonWidget):
 
     def refresh(self):
         super().refresh()
-        self.formula.value = self._formula_html(self._scene)
+        self.formula.show(self._formula_html(self._scene))
 
     def scene(self):
         """The scene at the typed point; a point that does not parse, or where the numbers

@@ -28,7 +28,7 @@ from ..chain import chain_rule
 from ..errors import GradlibError
 from ..exercises import Exercise, Mistake, add
 from . import _style as style
-from ._widget import LessonWidget, line_html
+from ._widget import FormulaStack, LessonWidget, line_html
 from .chain_rule import _GAP, frame_cells, matrix_grid
 
 #: What ``import gradlib as gl`` exports from this lesson (its widgets).
@@ -251,11 +251,9 @@ class LayoutToggle(LessonWidget):
             description="example:",
             layout=ipywidgets.Layout(width="380px"),
         )
-        self.formula = ipywidgets.HTMLMath(
-            layout=ipywidgets.Layout(min_height="70px", width="820px")
-        )
+        self.formula = FormulaStack(dict(min_height="70px", width="820px"))
         super().__init__([self.layout_buttons, self.example])
-        self.box.children = (*self.box.children, self.formula)
+        self.box.children = (*self.box.children, self.formula.box)
 
     def scene(self):
         return scene(self.example.value, self.layout_buttons.value)
@@ -273,7 +271,7 @@ class LayoutToggle(LessonWidget):
 
     def refresh(self):
         super().refresh()
-        self.formula.value = f"$${self._scene.latex}$$"
+        self.formula.show(f"$${self._scene.latex}$$")
 
     def panel_html(self, v) -> str:
         other = "numerator" if v.layout == "denominator" else "denominator"

@@ -378,3 +378,32 @@ def test_a_value_the_browser_s_slider_sends_back_rounded_redraws_nothing(monkeyp
     assert refreshes == []
     w.x1.value = x - w.x1.step  # a learner's move still redraws
     assert refreshes == [x - w.x1.step]
+
+
+@pytest.mark.parametrize(
+    "name, there, back",
+    [
+        ("ChainRuleStepper", lambda w: w.next.click(), lambda w: w.prev.click()),
+        (
+            "LayoutToggle",
+            lambda w: setattr(w.layout_buttons, "value", "denominator"),
+            lambda w: setattr(w.layout_buttons, "value", "numerator"),
+        ),
+    ],
+)
+def test_a_formula_shown_before_is_shown_again_not_typeset_again(name, there, back):
+    # The browser typesets an HTMLMath each time its value changes (MathJax, ~50 ms a step).
+    w = REGISTRY[name]()
+    first = w.formula.value
+    there(w)
+    second = w.formula.value
+    assert second != first
+    values = [c.value for c in w.formula.box.children]
+    for _ in range(3):
+        back(w)
+        assert w.formula.value == first
+        there(w)
+        assert w.formula.value == second
+    assert [c.value for c in w.formula.box.children] == values  # none typeset again
+    shown = [c.value for c in w.formula.box.children if c.layout.display != "none"]
+    assert shown == [second]
