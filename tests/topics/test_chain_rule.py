@@ -10,6 +10,7 @@ from lab_browser import (
     panel_text,
     screenshot,
     wait_new_image,
+    wait_panel,
 )
 from reference import composed_jacobian, exact_jacobian, exact_jacobian_of
 
@@ -207,6 +208,15 @@ def test_lesson_4_chain_rule_stepper(page, lab):
     box.locator("button", has_text="next").click()
     wait_new_image(page, box, before)
     assert f"J_f at (2, 1) = sum = {fmt(J[1, 0])}" in panel_text(box)
+    # Back to entry 2: its formula, typeset before, is shown again; the other two are hidden.
+    box.locator("button", has_text="previous").click()
+    wait_panel(box, "entry 2 of 4")
+    formulas = box.locator(".widget-htmlmath")
+    formulas.nth(1).wait_for(state="visible")
+    for hidden in (0, 2):
+        formulas.nth(hidden).wait_for(state="hidden")
+    assert formulas.count() == 3
+    assert formulas.nth(1).locator("mjx-container, .MathJax").count() >= 1
     box.scroll_into_view_if_needed()
     screenshot(page, "lesson4_after_interaction")
 
