@@ -340,8 +340,31 @@ def test_printed_expressions_parse_back(case):
     for e in exprs:
         # no functions of constants
         if all(f.args[0].free_symbols for f in e.atoms(sympy.Function)):
-            # SymPy may print -(a + b)*c and build (-a - b)*c back: equal, not identical
-            assert sympy.expand(symbolic.parse(str(e), variables) - e) == 0
+            check_parse_back(e, variables)
+
+
+def check_parse_back(e, variables):
+    """``str(e)`` parses back to ``e``, or is refused for nesting functions too deep."""
+    if function_depth(e) > symbolic.MAX_NESTING:  # learner input that deep is refused
+        with pytest.raises(gl.ParseError, match="functions and roots are nested more than 4 deep"):
+            symbolic.parse(str(e), variables)
+    else:  # SymPy may print -(a + b)*c and build (-a - b)*c back: equal, not identical
+        assert sympy.expand(symbolic.parse(str(e), variables) - e) == 0
+
+
+def function_depth(e) -> int:
+    """How deep functions nest in ``e``: sin(exp(tanh(x))) is 3."""
+    inner = max((function_depth(a) for a in e.args), default=0)
+    return inner + isinstance(e, sympy.Function)
+
+
+def test_a_printed_expression_nested_deeper_than_parse_allows_is_refused():
+    # The case hypothesis drew: an expression nesting functions deeper than parse allows.
+    x1 = VARIABLES[0]
+    deep = sin(sin(sin(exp(tanh(x1)))))
+    assert function_depth(deep) == 5 and function_depth(sin(exp(tanh(x1)))) == 3
+    check_parse_back(deep, (x1,))
+    check_parse_back(sin(sin(exp(tanh(x1)))), (x1,))
 
 
 def test_lambdify_variables_named_like_cse_temporaries():
