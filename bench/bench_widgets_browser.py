@@ -445,7 +445,9 @@ def default_plan(box) -> list:
 
 
 def slider_label(slider) -> str:
-    return slider.locator(".widget-label").first.inner_text().strip()
+    # textContent, not innerText: the browser skips rendering a cell out of view (JupyterLab's
+    # contentVisibility), and innerText is empty there
+    return slider.locator(".widget-label").first.text_content().strip()
 
 
 def drive(page, box, control, n_moves: int, index: int, args) -> tuple[str, list]:

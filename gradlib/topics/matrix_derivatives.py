@@ -504,6 +504,19 @@ class LinearLayerExplorer(LessonWidget):
     def picture_key(self, s):
         return s.n, s.m, s.B, s.step.key
 
+    def prerender_scenes(self):
+        # A new size is a new view (some 100 ms to draw): the sizes one press away from the
+        # start are drawn after the cell, so a first press on n, m or B only blits.
+        start = (self.n.value, self.m.value, self.B.value)
+        near = []
+        for i in range(3):
+            for delta in (-1, 1):
+                size = list(start)
+                size[i] += delta
+                if 1 <= size[i] <= MAX_SIZE:
+                    near.append(layer_scene(*size, self.step.value))
+        return near
+
     def draw(self, s):
         return plot_layer(self.axes[0], s)
 

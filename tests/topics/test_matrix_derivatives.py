@@ -362,6 +362,20 @@ def test_widget_fills_the_blocks_step_by_step_and_checks_them(widget):
     widget.step.value = 0
 
 
+@pytest.mark.parametrize("slider", ["n", "m", "B"])
+def test_a_first_press_on_a_size_draws_no_new_view(slider, monkeypatch):
+    # A new size is a new view (~100 ms to draw, 120-260 ms from a key press to the browser):
+    # the sizes one press away from the start are drawn after the cell.
+    w = lesson.LinearLayerExplorer(n=3, m=2, B=4)
+    monkeypatch.setattr(w, "_draw_view", lambda *a: pytest.fail("a new view drawn"))
+    control = getattr(w, slider)
+    for delta in (1, -1) if control.value < control.max else (-1,):
+        start = control.value
+        control.value = start + delta
+        assert w.state[slider] == start + delta
+        control.value = start
+
+
 def test_widget_pictures_at_both_ends():
     """PNGs at the smallest and largest sizes, first, middle and last step, all different; written
     to results/screenshots/ to look at."""
