@@ -302,6 +302,22 @@ def open_and_run(page, lab: Lab, name: str, widgets: int = 1) -> list:
     return boxes
 
 
+def count_sent(page):
+    """Count the comm messages the page sends the kernel from now on (a click, a value a view
+    changed); returns a function that reads the count."""
+    page.evaluate(
+        """() => {
+            const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+            window.__sent = 0;
+            kernel.anyMessage.connect((_, args) => {
+                const comm = args.msg.header.msg_type === 'comm_msg';
+                if (args.direction === 'send' && comm) window.__sent++;
+            });
+        }"""
+    )
+    return lambda: page.evaluate("() => window.__sent")
+
+
 def slider_handle(box, index: int):
     """The handle of slider number ``index`` (counting from 0) of a widget's box."""
     return box.locator(".widget-slider .noUi-handle, .widget-hslider .noUi-handle").nth(index)

@@ -48,6 +48,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import html
+import math
 import sys
 import time
 import weakref
@@ -407,10 +408,14 @@ class LessonWidget:
         Changing min, max and value of a live slider takes several messages, and the browser clamps
         and snaps its value against the range it has at each one and sends that back: the point
         shown could end up stale. A new slider starts consistent. ``value`` is clipped to the range
-        and put on the slider's step, so the browser has nothing to snap.
+        and put on the slider's step as the browser puts it (:func:`browser_value`), so the browser
+        has nothing to snap.
         """
         step = old.step
-        value = min(max(low + round((value - low) / step) * step, low), high)
+        if isinstance(old, ipywidgets.FloatSlider):
+            value = browser_value(value, low, high, step)
+        else:
+            value = min(max(low + round((value - low) / step) * step, low), high)
         new = type(old)(
             value=value,
             min=low,
@@ -566,6 +571,32 @@ def _kernel_loop():
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def browser_value(value: float, low: float, high: float, step: float) -> float:
+    """``value`` clipped to ``[low, high]`` and put on a float slider's steps, to the last bit as
+    the browser's slider computes it.
+
+    ipywidgets' FloatSlider view (noUiSlider 15) turns a value into a percentage of the range,
+    rounds that to a whole number of steps and turns it back; when the result differs from the
+    value the kernel set, even by a rounding error, it sends it back: one more message and
+    callback. The same operations in the same order give the same double.
+
+    >>> browser_value(1.05, -2.0, 2.0, 0.05), browser_value(0.6, -2.0, 2.0, 0.05)
+    (1.0499999999999998, 0.6000000000000001)
+    >>> browser_value(0.333, 0.0, 1.0, 0.01), browser_value(7.0, -2.0, 2.0, 0.05)
+    (0.33, 2.0)
+    """
+    value = min(max(float(value), low), high)
+    if value >= high:
+        return float(high)
+    span = high - low
+    percent = 100 * (value + abs(low) if low < 0 else value - low) / span
+    step_percent = 100 * step / span
+    percent = math.floor(percent / step_percent + 0.5) * step_percent  # JavaScript's Math.round
+    if percent >= 100:
+        return float(high)
+    return percent * span / 100 + low
 
 
 def _rounding_only(change) -> bool:

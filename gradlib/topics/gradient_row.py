@@ -25,7 +25,7 @@ from ..errors import GradlibError
 from ..exercises import Exercise, Mistake, add
 from . import _style as style
 from ._style import Picture, arrow, move
-from ._widget import LessonWidget, fmt, line_html, matrix_html, product_html
+from ._widget import LessonWidget, browser_value, fmt, line_html, matrix_html, product_html
 
 #: What ``import gradlib as gl`` exports from this lesson (its widgets).
 __all__ = ["GradientExplorer"]
@@ -507,9 +507,9 @@ def alpha_slider(value: float = 0.1):
 
 
 def on_grid(slider, value: float) -> float:
-    """``value`` clipped to the slider's range and put on its grid of steps (what it can show)."""
-    low, high, step = slider.min, slider.max, slider.step
-    return round(float(min(max(low + round((value - low) / step) * step, low), high)), 12)
+    """``value`` clipped to the slider's range and put on its grid of steps (what it can show),
+    as the browser's slider puts it there (:func:`~._widget.browser_value`)."""
+    return browser_value(value, slider.min, slider.max, slider.step)
 
 
 class SteppedPoint:
