@@ -7,12 +7,14 @@ import threading
 import numpy as np
 import PIL.Image
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import RendererAgg
 
 from gradlib.errors import GradlibError
 from gradlib.topics import REGISTRY
 from gradlib.topics import _style as style
-from gradlib.topics._widget import WIDGET_VIEW, LessonWidget, matrix_html
+from gradlib.topics._widget import WIDGET_VIEW, LessonWidget, browser_value, matrix_html
 
 
 # ---- every registered widget --------------------------------------------------------
@@ -407,3 +409,19 @@ def test_a_formula_shown_before_is_shown_again_not_typeset_again(name, there, ba
     assert [c.value for c in w.formula.box.children] == values  # none typeset again
     shown = [c.value for c in w.formula.box.children if c.layout.display != "none"]
     assert shown == [second]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([(-2.0, 2.0, 0.05), (-1.0, 3.0, 0.05), (0.0, 1.0, 0.01), (0.001, 1.0, 0.001)]),
+    st.floats(-4.0, 4.0),
+)
+def test_browser_value_is_on_the_steps_and_the_browser_keeps_it(slider, value):
+    # The browser's slider applies the same operation to the value it is sent: a value that it
+    # changes (by a rounding error) is sent back. So the result must be a fixed point.
+    low, high, step = slider
+    v = browser_value(value, low, high, step)
+    assert low <= v <= high
+    assert abs(v - (low + round((v - low) / step) * step)) < 1e-12
+    assert abs(v - min(max(value, low), high)) <= step / 2 + 1e-12
+    assert browser_value(v, low, high, step) == v
