@@ -165,6 +165,7 @@ class LessonWidget:
         self.last_callback_ms = 0.0
         self._on_change_weak = _weak(self._on_change)
         for control in self.controls:
+            _no_echo(control)
             if hasattr(control, "value"):
                 control.observe(self._on_change_weak, names="value")
         # ipywidgets keeps every model until it is closed, and each control keeps its callbacks:
@@ -428,6 +429,7 @@ class LessonWidget:
             style=old.style,
         )
         old.unobserve(self._on_change_weak, names="value")
+        _no_echo(new)
         new.observe(self._on_change_weak, names="value")
         self.controls[self.controls.index(old)] = new
         row = self.box.children[0]
@@ -613,6 +615,21 @@ def _rounding_only(change) -> bool:
         and isinstance(new, float)
         and abs(new - old) <= 1e-12 * max(1.0, abs(old))
     )
+
+
+def _no_echo(control) -> None:
+    """Take what the page sets on ``control`` (a slider's value, a choice's index) without an echo.
+
+    ipywidgets 8 sends each such change back to the page ("echo_update"), for other browser windows
+    on the same kernel. The page that changed the control has the value already; the echo is one
+    more message for it to take, and a redraw of the control, on every move (a drag showed 15-20%
+    fewer pictures a second with it; bench/README.md). Without it, a second window on the same
+    kernel sees the pictures change but not its own controls move, as with ipywidgets 7.
+    """
+    for name in ("value", "index"):
+        if name in control.keys:
+            # traitlets reads a trait's metadata from ``_<name>_metadata`` first: this control only
+            setattr(control, f"_{name}_metadata", {"echo_update": False})
 
 
 def _weak(method):

@@ -4,6 +4,7 @@ import base64
 import io
 import threading
 
+import ipywidgets
 import numpy as np
 import PIL.Image
 import pytest
@@ -425,3 +426,52 @@ def test_browser_value_is_on_the_steps_and_the_browser_keeps_it(slider, value):
     assert abs(v - (low + round((v - low) / step) * step)) < 1e-12
     assert abs(v - min(max(value, low), high)) <= step / 2 + 1e-12
     assert browser_value(v, low, high, step) == v
+
+
+def sent_by(control) -> list:
+    """The messages ``control`` sends the page from now on (as it does in a kernel)."""
+    log = []
+    control.comm.kernel = object()  # a DummyComm sends only with a kernel
+    control._send = lambda msg, buffers=None: log.append(msg)
+    return log
+
+
+def from_the_page(control) -> dict:
+    """A change of ``control`` as the page sends it: a choice's index, a slider's value."""
+    if "index" in control.keys:
+        return {"index": (control.index + 1) % len(control.options)}
+    if not hasattr(control, "min"):  # a text box: the page sends what it holds
+        return {"value": control.value}
+    low, high = control.min, control.max
+    if isinstance(control, ipywidgets.FloatLogSlider):  # min and max are exponents
+        low, high = control.base**low, control.base**high
+    return {"value": high if control.value != high else low}
+
+
+def test_a_plain_control_echoes_what_the_page_sets():
+    # what every control of a lesson widget did: the page's own change came back to it
+    slider = ipywidgets.FloatSlider(min=0, max=1, step=0.1)
+    log = sent_by(slider)
+    slider.set_state({"value": 0.5})
+    assert [m["method"] for m in log] == ["echo_update"]
+
+
+#: widgets with a control that may leave the picture as it is (a preset chosen already, the same
+#: point typed again)
+QUIET = {"AccumulationCost", "ChainRuleStepper"}
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_a_change_from_the_page_is_not_echoed_back_to_it(name):
+    w = REGISTRY[name]()
+    if name == "GradientExplorer":  # new sliders after a function change (renew_slider)
+        w.function.value = "saddle"
+    changeable = [i for i, c in enumerate(w.controls) if "value" in c.keys or "index" in c.keys]
+    assert changeable
+    for i in changeable:
+        control = w.controls[i]  # a function change puts new sliders in place
+        log, picture = sent_by(control), w.png
+        state = from_the_page(control)
+        control.set_state(state)
+        assert [m for m in log if m["method"] == "echo_update"] == [], (control.description, state)
+        assert w.png != picture or name in QUIET, (control.description, state)
