@@ -51,6 +51,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -884,7 +885,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--baseline",
         metavar="REV",
-        help="also run the code and lessons of this commit, and print both",
+        help="also run the code and lessons of this commit (its own server, each lesson old then "
+        "new), and print both",
     )
     parser.add_argument(
         "--windowing",
@@ -909,12 +911,23 @@ def main(argv=None) -> int:
             )
             trees.insert(0, ("old", old))
         try:
-            for label, tree in trees:
-                with lab.running_lab(Path(tmp) / label, root=tree, windowing=windowing) as running:
-                    for name in lessons_with_widgets(args.lessons, tree):
+            with ExitStack() as stack:
+                # Both servers at once, and each lesson old then new: the machine's load drifts in
+                # a run of half an hour, and both codes of a lesson see the same.
+                labs = {
+                    label: stack.enter_context(
+                        lab.running_lab(Path(tmp) / label, root=tree, windowing=windowing)
+                    )
+                    for label, tree in trees
+                }
+                lessons = {label: lessons_with_widgets(args.lessons, tree) for label, tree in trees}
+                for name in sorted(set().union(*lessons.values())):
+                    for label, _tree in trees:
+                        if name not in lessons[label]:
+                            continue
                         print(f"{label}: {name} ...", file=sys.stderr, flush=True)
                         (rows if label == "new" else old_rows).extend(
-                            bench_lesson(browser, running, name, args)
+                            bench_lesson(browser, labs[label], name, args)
                         )
         finally:
             if args.baseline:
