@@ -622,9 +622,9 @@ def _no_echo(control) -> None:
 
     ipywidgets 8 sends each such change back to the page ("echo_update"), for other browser windows
     on the same kernel. The page that changed the control has the value already; the echo is one
-    more message for it to take, and a redraw of the control, on every move (a drag showed 15-20%
-    fewer pictures a second with it; bench/README.md). Without it, a second window on the same
-    kernel sees the pictures change but not its own controls move, as with ipywidgets 7.
+    more message for it to take, and a redraw of the control, on every move (bench/README.md: the
+    browser run without the echo). Without it, a second window on the same kernel sees the pictures
+    change but not its own controls move, as with ipywidgets 7.
     """
     for name in ("value", "index"):
         if name in control.keys:

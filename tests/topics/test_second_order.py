@@ -14,6 +14,7 @@ from lab_browser import (
     wait_panel,
 )
 from matplotlib.text import Text
+from test_widget import sent_by  # tests/topics/test_widget.py
 
 import gradlib as gl
 from gradlib import functions
@@ -427,8 +428,7 @@ def sent_messages(w):
     parts = {"image": w.image, "panel": w.panel, "x1": w.x1, "x2": w.x2}
     log = []
     for name, part in parts.items():
-        part.comm.kernel = object()  # a DummyComm sends only with a kernel
-        part._send = lambda msg, buffers=None, name=name: log.append(name)
+        sent_by(part, log, name)
     return log
 
 

@@ -428,11 +428,12 @@ def test_browser_value_is_on_the_steps_and_the_browser_keeps_it(slider, value):
     assert browser_value(v, low, high, step) == v
 
 
-def sent_by(control) -> list:
-    """The messages ``control`` sends the page from now on (as it does in a kernel)."""
-    log = []
+def sent_by(control, log=None, name=None) -> list:
+    """Record in ``log`` (a new list by default) each message ``control`` sends the page from now
+    on, as it does in a kernel: the message, or ``name`` in its place. Return ``log``."""
+    log = [] if log is None else log
     control.comm.kernel = object()  # a DummyComm sends only with a kernel
-    control._send = lambda msg, buffers=None: log.append(msg)
+    control._send = lambda msg, buffers=None: log.append(msg if name is None else name)
     return log
 
 
